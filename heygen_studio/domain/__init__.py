@@ -1,0 +1,1 @@
+"""Plain-Python rules of the app: estimates, photo rules, projects; no Qt, no I/O."""

@@ -1,0 +1,1 @@
+"""Long-running work in asyncio tasks that report to the UI through Qt signals."""

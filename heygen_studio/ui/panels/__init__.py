@@ -1,0 +1,1 @@
+"""The main window's panels: Photos, Library, Scenes, Renders, Settings."""
