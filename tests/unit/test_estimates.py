@@ -6,7 +6,7 @@ from heygen_studio.domain import estimates
 
 
 def test_counts_words_with_apostrophes_and_hyphens() -> None:
-    assert estimates.count_words("It's a well-known fact, isn't it?") == 5
+    assert estimates.count_words("It's a well-known fact, isn't it?") == 6
 
 
 def test_150_words_take_a_minute_at_normal_speed() -> None:
