@@ -1,0 +1,1 @@
+"""Command-line subcommands of heygen-studio that need no window."""
