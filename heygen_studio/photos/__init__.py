@@ -2,5 +2,6 @@
 
 from heygen_studio.domain.photo_rules import Box, Issue, PhotoReport
 from heygen_studio.photos.check import check_photo
+from heygen_studio.photos.fixes import FixError, fix_photo
 
-__all__ = ["Box", "Issue", "PhotoReport", "check_photo"]
+__all__ = ["Box", "FixError", "Issue", "PhotoReport", "check_photo", "fix_photo"]
