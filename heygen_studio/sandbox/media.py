@@ -133,15 +133,15 @@ def _phrases(script: str) -> list[str]:
         words = count_words(sentence)
         if words == 0:
             continue
-        target = math.ceil(words / math.ceil(words / PHRASE_WORDS))
+        pieces = math.ceil(words / PHRASE_WORDS)
         tokens: list[str] = []
-        spoken = 0
+        spoken = cuts = 0
         for token in sentence.split():
             tokens.append(token)
             spoken += count_words(token)
-            if spoken >= target:
+            if spoken >= round(words * (cuts + 1) / pieces):
                 phrases.append(" ".join(tokens))
-                tokens, spoken = [], 0
+                tokens, cuts = [], cuts + 1
         if tokens:  # only wordless tokens (a trailing dash, say) are left: they belong to the last phrase
             phrases[-1] = " ".join([phrases[-1], *tokens])
     return phrases
