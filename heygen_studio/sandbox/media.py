@@ -187,8 +187,8 @@ def _crop(photo: Image.Image, size: tuple[int, int], rng: random.Random) -> Imag
     aspect = size[0] / size[1]
     width = min(photo.width, photo.height * aspect) / rng.uniform(1.0, 1.3)
     height = width / aspect
-    left = rng.uniform(0, photo.width - width)
-    top = rng.uniform(0, photo.height - height)
+    left = (photo.width - width) * rng.uniform(0.3, 0.7)  # stay near the middle, where the face is,
+    top = (photo.height - height) * rng.uniform(0.1, 0.5)  # and keep the top of the head in
     return photo.resize(size, Image.Resampling.BICUBIC, box=(left, top, left + width, top + height))
 
 
@@ -338,7 +338,7 @@ def _video_frames(stage: _Stage, timeline: list[Caption], count: int) -> Iterato
     for number in range(count):
         moment = number / FPS
         index = bisect_right(starts, moment) - 1
-        speaking = index >= 0 and moment < timeline[index].end_s
+        speaking = index >= 0 and moment < timeline[index].end_s and bool(timeline[index].text.strip())
         phase = number % FPS if speaking else 0
         if (index if speaking else -1) != shown:
             shown, cache = (index if speaking else -1), {}
