@@ -35,11 +35,17 @@ printf "%s" "$password" | env \
   XDG_RUNTIME_DIR="$HEYGEN_STUDIO_PRIVATE_KEYCHAIN/runtime" \
   gnome-keyring-daemon --unlock --components=secrets >/dev/null
 unset password
+# Ask the bus whether the daemon owns its name before talking to it: a call to an unowned
+# org.freedesktop.secrets would make the bus start a second daemon on your real keyring files.
 for _ in $(seq 50); do
-  locked=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.secrets \
-    /org/freedesktop/secrets/collection/login org.freedesktop.DBus.Properties.Get \
-    string:org.freedesktop.Secret.Collection string:Locked 2>/dev/null || true)
-  case "$locked" in *false*) exec "$@" ;; esac
+  owned=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.DBus /org/freedesktop/DBus \
+    org.freedesktop.DBus.NameHasOwner string:org.freedesktop.secrets)
+  if [[ "$owned" == *true* ]]; then
+    locked=$(dbus-send --session --print-reply=literal --dest=org.freedesktop.secrets \
+      /org/freedesktop/secrets/collection/login org.freedesktop.DBus.Properties.Get \
+      string:org.freedesktop.Secret.Collection string:Locked 2>/dev/null || true)
+    [[ "$locked" == *false* ]] && exec "$@"
+  fi
   sleep 0.1
 done
 echo "with-keychain.sh: the private gnome-keyring did not unlock its login collection" >&2
