@@ -1,0 +1,1 @@
+"""Dialogs: the error dialog shown for anything unexpected."""

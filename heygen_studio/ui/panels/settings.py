@@ -1,0 +1,10 @@
+"""Settings: the HeyGen account (API key, API version) and app preferences."""
+
+from heygen_studio.ui.panels.base import Panel
+
+
+class SettingsPanel(Panel):
+    title = "Settings"
+    summary = ("Connect your HeyGen account: paste your API key from heygen.com and choose the "
+               "API version. Your key is kept in your computer's secure keychain, never in a file.")
+    next_step = "To try the app without spending credits, start it in Sandbox mode."

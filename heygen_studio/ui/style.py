@@ -1,0 +1,57 @@
+"""The app's look: Fusion with a calm light palette and a few style-sheet touches."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QColor, QIcon, QPalette
+from PySide6.QtWidgets import QApplication
+
+from heygen_studio.config import APP_SLUG
+from heygen_studio.resources import resources_dir
+
+ACCENT = QColor("#4f46e5")
+TEXT = QColor("#1f2430")
+MUTED = QColor("#5b6272")
+
+STYLE_SHEET = """
+QListWidget#navigation {
+    background: #f3f4f8; border: none; border-right: 1px solid #e2e4ea;
+    padding: 12px 8px; font-size: 11pt; outline: 0;
+}
+QListWidget#navigation::item { padding: 10px 12px; margin: 2px 0; border-radius: 8px; color: #1f2430; }
+QListWidget#navigation::item:hover { background: #e6e8f0; }
+QListWidget#navigation::item:selected { background: #4f46e5; color: white; }
+QLabel#appName { font-size: 13pt; font-weight: 600; color: #1f2430; padding: 16px 20px 4px 20px; background: #f3f4f8; }
+QLabel#panelTitle { font-size: 20pt; font-weight: 600; color: #1f2430; }
+QLabel#panelSummary { font-size: 11pt; color: #5b6272; }
+QFrame#panelCard { background: #f7f7fb; border: 1px dashed #c9cbd6; border-radius: 12px; }
+QLabel#panelNextStep { font-size: 12pt; color: #3b4150; }
+QStatusBar { background: #f3f4f8; border-top: 1px solid #e2e4ea; }
+QStatusBar QLabel { padding: 2px 8px; }
+QLabel#credits { color: #5b6272; }
+QLabel#credits[error="true"] { color: #b42318; }
+"""
+
+
+def apply_style(app: QApplication) -> None:
+    """Fusion everywhere, so the app looks the same on every desktop, with our accent colour."""
+    app.setStyle("Fusion")
+    palette = app.palette()
+    palette.setColor(QPalette.ColorRole.Window, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Base, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.WindowText, TEXT)
+    palette.setColor(QPalette.ColorRole.Text, TEXT)
+    palette.setColor(QPalette.ColorRole.Highlight, ACCENT)
+    palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
+    palette.setColor(QPalette.ColorRole.Button, QColor("#f3f4f8"))
+    palette.setColor(QPalette.ColorRole.ButtonText, TEXT)
+    app.setPalette(palette)
+    app.setStyleSheet(STYLE_SHEET)
+
+
+def app_icon() -> QIcon:
+    """The window icon from resources/icons, in every size shipped; empty if none are there."""
+    icon = QIcon()
+    folder = resources_dir() / "icons"
+    for png in sorted(folder.glob(f"{APP_SLUG}-*.png")):
+        icon.addFile(str(png))
+    return icon

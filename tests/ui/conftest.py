@@ -1,0 +1,68 @@
+"""UI fixtures: a private app home, logging into it, and a qasync loop to drive coroutines on Qt."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import time
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ["QT_API"] = "pyside6"
+import qasync  # noqa: E402  (after QT_API is set)
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from heygen_studio import config  # noqa: E402
+from heygen_studio.config import Paths, app_paths  # noqa: E402
+from heygen_studio.logging_setup import setup_logging  # noqa: E402
+
+
+@pytest.fixture
+def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
+    """Every file the app writes goes under this test's tmp dir, never the real home."""
+    monkeypatch.setenv(config.HOME_ENV, str(tmp_path / "home"))
+    return app_paths().ensure()
+
+
+@pytest.fixture
+def log_file(paths: Paths) -> Iterator[Path]:
+    root = logging.getLogger()
+    before, level = list(root.handlers), root.level
+    path = setup_logging(paths.log_file, to_stderr=False)
+    yield path
+    for handler in root.handlers[:]:
+        if handler not in before:
+            root.removeHandler(handler)
+            handler.close()
+    root.setLevel(level)
+
+
+@pytest.fixture
+def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+    """asyncio running on Qt's own event loop, as in the app: `qloop.run_until_complete(coro)`."""
+    loop = qasync.QEventLoop(qapp)
+    asyncio.set_event_loop(loop)
+    yield loop
+    loop.run_until_complete(loop.shutdown_asyncgens())
+    loop.close()
+    asyncio.set_event_loop(None)
+
+
+WaitUntil = Callable[..., Awaitable[None]]
+
+
+async def _wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not met in time")
+        await asyncio.sleep(0.02)
+
+
+@pytest.fixture
+def wait_until() -> WaitUntil:
+    """`await wait_until(condition, timeout=10)`: let the loop run until `condition()` holds."""
+    return _wait_until
