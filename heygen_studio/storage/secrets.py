@@ -13,6 +13,7 @@ from typing import TypeVar
 
 import keyring
 from keyring.backend import KeyringBackend
+from keyring.backends import null
 from keyring.errors import InitError, KeyringError, KeyringLocked, NoKeyringError, PasswordDeleteError
 
 from heygen_studio.logging_setup import redact, register_secret
@@ -193,7 +194,7 @@ def _classify(backend: KeyringBackend, *, injected: bool) -> tuple[KeyringBacken
 
 
 def _no_keychain_reason(ring: KeyringBackend) -> str:
-    if type(ring).__module__ == "keyring.backends.null":
+    if isinstance(ring, null.Keyring):
         return f"Saving keys in a keychain is switched off in this computer's keyring settings, {_IN_MEMORY}"
     if sys.platform.startswith("linux"):
         if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
