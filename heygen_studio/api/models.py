@@ -1,0 +1,356 @@
+"""Typed values that cross the client boundary: frozen dataclasses and StrEnums, the same for v3 and v2."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+log = logging.getLogger("heygen_studio.api")
+
+
+class Status(StrEnum):
+    """One status vocabulary for videos, avatars, looks, training and photo generations."""
+
+    WAITING = "waiting"
+    PENDING = "pending"
+    PROCESSING = "processing"
+    PENDING_CONSENT = "pending_consent"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    NOT_FOUND = "not_found"
+
+    @property
+    def is_final(self) -> bool:
+        """True when polling can stop (completed, failed or gone)."""
+        return self in (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND)
+
+    @classmethod
+    def parse(cls, raw: str | None, default: Status | None = None) -> Status | None:
+        """Normalise any generation's status word ("ready", "success", "queued"...) to this vocabulary."""
+        if raw is None or raw == "":
+            return default
+        word = str(raw).strip().lower()
+        word = _STATUS_ALIASES.get(word, word)
+        try:
+            return cls(word)
+        except ValueError:
+            log.debug("Unknown HeyGen status %r treated as processing", raw)
+            return cls.PROCESSING
+
+
+_STATUS_ALIASES = {
+    "ready": "completed",
+    "success": "completed",
+    "succeeded": "completed",
+    "done": "completed",
+    "queued": "waiting",
+    "in_progress": "processing",
+    "error": "failed",
+    "notfound": "not_found",
+}
+
+
+class Age(StrEnum):
+    YOUNG_ADULT = "Young Adult"
+    EARLY_MIDDLE_AGE = "Early Middle Age"
+    LATE_MIDDLE_AGE = "Late Middle Age"
+    SENIOR = "Senior"
+    UNSPECIFIED = "Unspecified"
+
+
+class Gender(StrEnum):
+    WOMAN = "Woman"
+    MAN = "Man"
+    UNSPECIFIED = "Unspecified"
+
+
+class Ethnicity(StrEnum):
+    WHITE = "White"
+    BLACK = "Black"
+    ASIAN_AMERICAN = "Asian American"
+    EAST_ASIAN = "East Asian"
+    SOUTH_EAST_ASIAN = "South East Asian"
+    SOUTH_ASIAN = "South Asian"
+    MIDDLE_EASTERN = "Middle Eastern"
+    PACIFIC = "Pacific"
+    HISPANIC = "Hispanic"
+    UNSPECIFIED = "Unspecified"
+
+
+class Orientation(StrEnum):
+    SQUARE = "square"
+    HORIZONTAL = "horizontal"
+    VERTICAL = "vertical"
+
+
+class Pose(StrEnum):
+    HALF_BODY = "half_body"
+    CLOSE_UP = "close_up"
+    FULL_BODY = "full_body"
+
+
+class Style(StrEnum):
+    REALISTIC = "Realistic"
+    PIXAR = "Pixar"
+    CINEMATIC = "Cinematic"
+    VINTAGE = "Vintage"
+    NOIR = "Noir"
+    CYBERPUNK = "Cyberpunk"
+    UNSPECIFIED = "Unspecified"
+
+
+class Emotion(StrEnum):
+    """Avatar IV voice emotion (v2)."""
+
+    EXCITED = "Excited"
+    FRIENDLY = "Friendly"
+    SERIOUS = "Serious"
+    SOOTHING = "Soothing"
+    BROADCASTER = "Broadcaster"
+
+
+class TalkingStyle(StrEnum):
+    """Avatar IV talking style (v2)."""
+
+    EXPRESSIVE = "expressive"
+    STABLE = "stable"
+
+
+class Expressiveness(StrEnum):
+    """How much the avatar moves (v3)."""
+
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+
+class AspectRatio(StrEnum):
+    LANDSCAPE = "16:9"
+    PORTRAIT = "9:16"
+    PORTRAIT_4_5 = "4:5"
+    LANDSCAPE_5_4 = "5:4"
+    SQUARE = "1:1"
+    AUTO = "auto"
+
+
+class Resolution(StrEnum):
+    UHD_4K = "4k"
+    FHD_1080P = "1080p"
+    HD_720P = "720p"
+
+
+class Ownership(StrEnum):
+    PRIVATE = "private"
+    PUBLIC = "public"
+
+
+@dataclass(frozen=True)
+class Account:
+    """Who the key belongs to and what is left to spend (credits; None when HeyGen does not say)."""
+
+    name: str
+    email: str | None
+    billing_type: str | None
+    remaining_credits: float | None
+
+
+@dataclass(frozen=True)
+class Asset:
+    """An uploaded file; `ref` is what later requests name it by (v3 asset_id, v2 image_key)."""
+
+    ref: str
+    url: str | None = None
+    mime_type: str | None = None
+    size_bytes: int | None = None
+    asset_id: str | None = None
+
+
+@dataclass(frozen=True)
+class AvatarGroup:
+    """An identity (photo avatar group) holding looks."""
+
+    id: str
+    name: str
+    status: Status | None = None
+    looks_count: int | None = None
+    preview_image_url: str | None = None
+    created_at: int | None = None
+    consent_status: str | None = None
+    default_voice_id: str | None = None
+    error: str | None = None
+    is_public: bool = False
+
+
+@dataclass(frozen=True)
+class Look:
+    """One look of an avatar; `id` is the avatar id a video is rendered with."""
+
+    id: str
+    name: str
+    group_id: str | None = None
+    status: Status | None = None
+    avatar_type: str | None = None
+    preview_image_url: str | None = None
+    preview_video_url: str | None = None
+    image_width: int | None = None
+    image_height: int | None = None
+    preferred_orientation: str | None = None
+    supported_engines: tuple[str, ...] = ()
+    default_voice_id: str | None = None
+    error: str | None = None
+    is_motion: bool | None = None
+
+
+@dataclass(frozen=True)
+class CreatedAvatar:
+    """The result of creating a photo avatar: its group and, when known, its first look."""
+
+    group: AvatarGroup
+    look: Look | None
+
+
+@dataclass(frozen=True)
+class TrainingStatus:
+    """Where an avatar group's training stands (status completed once ready)."""
+
+    group_id: str
+    status: Status
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Generation:
+    """An AI photo or look generation; `image_keys` (v2) can seed a new avatar group."""
+
+    id: str
+    status: Status
+    image_urls: tuple[str, ...] = ()
+    image_keys: tuple[str, ...] = ()
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class PhotoPrompt:
+    """The eight fields HeyGen needs to generate AI photos of a person."""
+
+    name: str
+    age: Age
+    gender: Gender
+    ethnicity: Ethnicity
+    orientation: Orientation
+    pose: Pose
+    style: Style
+    appearance: str
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A voice to speak scripts with."""
+
+    id: str
+    name: str
+    language: str | None = None
+    gender: str | None = None
+    preview_audio_url: str | None = None
+    supports_emotion: bool | None = None
+
+
+@dataclass(frozen=True)
+class SceneSpec:
+    """One scene: what is said, in which voice, and how the avatar moves."""
+
+    script: str
+    voice_id: str
+    emotion: Emotion | None = None
+    talking_style: TalkingStyle | None = None
+    expressiveness: Expressiveness | None = None
+    motion_prompt: str | None = None
+    enhance_motion_prompt: bool = False
+    speed: float = 1.0
+    pitch: float = 0.0
+
+
+@dataclass(frozen=True)
+class Dimension:
+    """A custom output size in pixels (v2)."""
+
+    width: int
+    height: int
+
+
+@dataclass(frozen=True)
+class VideoSpec:
+    """Everything the app asks for in one render, independent of the API generation."""
+
+    look_id: str
+    scenes: tuple[SceneSpec, ...]
+    title: str | None = None
+    aspect_ratio: AspectRatio = AspectRatio.LANDSCAPE
+    resolution: Resolution = Resolution.HD_720P
+    dimension: Dimension | None = None
+    caption: bool = False
+    background_color: str | None = None
+    callback_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SubmittedVideo:
+    """A render HeyGen accepted."""
+
+    video_id: str
+    status: Status
+
+
+@dataclass(frozen=True)
+class VideoStatus:
+    """Where a render stands; URLs are fresh on every ask and expire after 7 days."""
+
+    video_id: str
+    status: Status
+    video_url: str | None = None
+    thumbnail_url: str | None = None
+    caption_url: str | None = None
+    duration_s: float | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoSummary:
+    """A video in the account's list."""
+
+    video_id: str
+    title: str | None
+    status: Status
+    created_at: int | None = None
+    thumbnail_url: str | None = None
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a list; pass `next_token` back to get the next."""
+
+    items: tuple[T, ...]
+    next_token: str | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_token is not None
+
+
+@dataclass(frozen=True)
+class ApiLimits:
+    """Limits worth checking before a request is sent."""
+
+    max_script_chars: int
+    max_scenes: int
+    max_looks_per_request: int
+    max_prompt_chars: int = 1000
+    max_reference_images: int = 0
+    max_upload_bytes: int = 10 * 1024 * 1024
+    page_size: int = 50
+    upload_mime_types: tuple[str, ...] = field(default=("image/png", "image/jpeg"))

@@ -1,0 +1,399 @@
+"""HeyGen's current API (v3): assets, photo and prompt avatars, looks, consent, voices, videos."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from heygen_studio.api.base import HeyGenApi, OwnershipName
+from heygen_studio.api.errors import HeyGenError
+from heygen_studio.api.mapping import v3_expressiveness, v3_shape
+from heygen_studio.api.models import (
+    Account,
+    ApiLimits,
+    Asset,
+    AvatarGroup,
+    CreatedAvatar,
+    Generation,
+    Look,
+    Orientation,
+    Page,
+    PhotoPrompt,
+    Pose,
+    SceneSpec,
+    Status,
+    Style,
+    SubmittedVideo,
+    TrainingStatus,
+    VideoSpec,
+    VideoStatus,
+    VideoSummary,
+    Voice,
+)
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER
+
+_UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+_STATUS_BATCH = 50
+
+
+def build_video_request(spec: VideoSpec) -> dict[str, Any]:
+    """The POST /v3/videos body for `spec`: type avatar for one scene, type studio for several."""
+    aspect_ratio, resolution = v3_shape(spec)
+    common = _drop_none({
+        "aspect_ratio": aspect_ratio.value,
+        "resolution": resolution.value,
+        "caption": {"file_format": "srt"} if spec.caption else None,
+        "title": spec.title,
+        "callback_id": spec.callback_id,
+    })
+    if len(spec.scenes) == 1:
+        body = {"type": "avatar", **_avatar_input(spec.look_id, spec.scenes[0])}
+        if spec.background_color:
+            body["background"] = {"type": "color", "value": spec.background_color}
+        return {**body, **common}
+    scenes = []
+    for scene in spec.scenes:
+        scene_input = {"type": "avatar", **_avatar_input(spec.look_id, scene)}
+        if spec.background_color:
+            scene_input["background"] = {"type": "color", "color": spec.background_color}
+        scenes.append({"type": "avatar_video", "input": scene_input})
+    return {"type": "studio", "scenes": scenes, **common}
+
+
+def photo_prompt_text(prompt: PhotoPrompt) -> str:
+    """The eight legacy photo fields written as one v3 prompt (Unspecified ones left out)."""
+    person = ", ".join(
+        value.value.lower()
+        for value in (prompt.age, prompt.gender, prompt.ethnicity)
+        if value.value != "Unspecified"
+    )
+    return look_prompt_text(
+        f"{prompt.appearance.strip().rstrip('.')}" + (f". A {person} person" if person else ""),
+        prompt.orientation,
+        prompt.pose,
+        prompt.style,
+    )
+
+
+def look_prompt_text(prompt: str, orientation: Orientation, pose: Pose, style: Style) -> str:
+    """A look prompt with the legacy framing choices written into it (v3 has no separate fields)."""
+    parts = [prompt.strip().rstrip(".") + "."]
+    parts.append(f"{pose.value.replace('_', ' ').capitalize()} shot, {orientation.value} framing.")
+    if style is not Style.UNSPECIFIED:
+        parts.append(f"{style.value} style.")
+    return " ".join(parts)
+
+
+class V3Api(HeyGenApi):
+    """HeyGen's current API. Every POST carries an Idempotency-Key, so retries never duplicate."""
+
+    generation = "v3"
+    limits = ApiLimits(
+        max_script_chars=5000,
+        max_scenes=50,
+        max_looks_per_request=1,
+        max_prompt_chars=1000,
+        max_reference_images=3,
+        max_upload_bytes=32 * 1024 * 1024,
+        page_size=50,
+    )
+
+    async def account(self) -> Account:
+        data = await self._get("/v3/users/me")
+        names = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
+        return Account(
+            name=names or data.get("username") or "",
+            email=data.get("email"),
+            billing_type=data.get("billing_type"),
+            remaining_credits=_credits(data),
+        )
+
+    async def upload_photo(self, data: bytes, mime_type: str, filename: str = "photo") -> Asset:
+        self.check_upload(data, mime_type)
+        body = await self._post("/v3/assets", files={"file": (filename, data, mime_type)}, timeout=_UPLOAD_TIMEOUT)
+        asset = body["data"]
+        return Asset(
+            ref=asset["asset_id"],
+            url=asset.get("url"),
+            mime_type=asset.get("mime_type"),
+            size_bytes=asset.get("size_bytes"),
+            asset_id=asset["asset_id"],
+        )
+
+    async def create_photo_avatar(self, name: str, asset_ref: str, group_id: str | None = None) -> CreatedAvatar:
+        request: dict[str, Any] = {"type": "photo", "name": name, "file": {"type": "asset_id", "asset_id": asset_ref}}
+        if group_id:
+            request["avatar_group_id"] = group_id
+        return _created(await self._create_avatar(request), name, group_id)
+
+    async def add_looks(self, group_id: str, asset_refs: list[str], name: str) -> list[Look] | None:
+        looks = []
+        for ref in asset_refs:
+            created = await self.create_photo_avatar(name, ref, group_id)
+            if created.look is not None:
+                looks.append(created.look)
+        return looks
+
+    async def train(self, group_id: str) -> None:
+        raise self.unsupported("Training", "HeyGen prepares photo avatars by itself; there is no separate training step.")
+
+    async def training_status(self, group_id: str) -> TrainingStatus:
+        group = await self.get_group(group_id)
+        return TrainingStatus(group_id=group.id, status=group.status or Status.COMPLETED, error=group.error)
+
+    async def generate_photos(self, prompt: PhotoPrompt) -> str:
+        data = await self._create_avatar({"type": "prompt", "name": prompt.name, "prompt": photo_prompt_text(prompt)})
+        return _poll_id(_created(data, prompt.name, None))
+
+    async def generate_looks(
+        self, group_id: str, prompt: str, orientation: Orientation, pose: Pose, style: Style
+    ) -> str:
+        request = {
+            "type": "prompt",
+            "name": prompt.strip()[:60] or "New look",
+            "prompt": look_prompt_text(prompt, orientation, pose, style),
+            "avatar_group_id": group_id,
+        }
+        return _poll_id(_created(await self._create_avatar(request), request["name"], group_id))
+
+    async def generation_status(self, generation_id: str) -> Generation:
+        look = await self.get_look(generation_id)
+        return Generation(
+            id=look.id,
+            status=look.status or Status.COMPLETED,
+            image_urls=(look.preview_image_url,) if look.preview_image_url else (),
+            message=look.error,
+        )
+
+    async def add_motion(self, look_id: str) -> str:
+        raise self.unsupported("Adding motion", "describe the movement in each scene's motion prompt instead.")
+
+    async def add_sound_effect(self, look_id: str) -> None:
+        raise self.unsupported("Adding a sound effect", "the legacy API is the only one that offers it.")
+
+    async def list_groups(
+        self, ownership: OwnershipName = "private", token: str | None = None, limit: int = 50
+    ) -> Page[AvatarGroup]:
+        body = await self._get_body("/v3/avatars", {"ownership": ownership, "token": token, "limit": _cap(limit, 50)})
+        return _page(body, lambda item: _group(item, is_public=ownership == "public"))
+
+    async def list_looks(
+        self,
+        group_id: str | None = None,
+        ownership: OwnershipName = "private",
+        token: str | None = None,
+        limit: int = 50,
+    ) -> Page[Look]:
+        params = {"group_id": group_id, "ownership": ownership, "token": token, "limit": _cap(limit, 50)}
+        return _page(await self._get_body("/v3/avatars/looks", params), _look)
+
+    async def get_look(self, look_id: str) -> Look:
+        return _look(await self._get(f"/v3/avatars/looks/{_id(look_id)}"))
+
+    async def rename_look(self, look_id: str, name: str) -> Look:
+        body = await self._transport.request("PATCH", f"/v3/avatars/looks/{_id(look_id)}", json={"name": name})
+        return _look(body["data"])
+
+    async def delete_look(self, look_id: str) -> None:
+        await self._transport.request("DELETE", f"/v3/avatars/looks/{_id(look_id)}")
+
+    async def get_group(self, group_id: str) -> AvatarGroup:
+        return _group(await self._get(f"/v3/avatars/{_id(group_id)}"))
+
+    async def delete_group(self, group_id: str) -> None:
+        await self._transport.request("DELETE", f"/v3/avatars/{_id(group_id)}")
+
+    async def consent_url(self, group_id: str) -> str:
+        body = await self._post(f"/v3/avatars/{_id(group_id)}/consent", json={})
+        url = (body.get("data") or {}).get("url")
+        if not url:
+            raise HeyGenError("HeyGen did not send a consent page for this avatar; it may not need one. Refresh and check its status.")
+        return str(url)
+
+    async def list_voices(
+        self, language: str | None = None, gender: str | None = None, token: str | None = None
+    ) -> Page[Voice]:
+        params = {"language": language, "gender": gender, "token": token, "limit": 100}
+        return _page(await self._get_body("/v3/voices", params), _voice)
+
+    def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
+        return build_video_request(spec)
+
+    async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
+        self.check_video_spec(spec)
+        body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
+        data = body["data"]
+        return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))  # type: ignore[arg-type]
+
+    async def video_status(self, video_id: str) -> VideoStatus:
+        data = await self._get(f"/v3/videos/{_id(video_id)}")
+        return VideoStatus(
+            video_id=data.get("id") or video_id,
+            status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+            video_url=data.get("video_url"),
+            thumbnail_url=data.get("thumbnail_url"),
+            caption_url=data.get("subtitle_url"),
+            duration_s=data.get("duration"),
+            error_code=data.get("failure_code"),
+            error_message=data.get("failure_message"),
+        )
+
+    async def video_statuses(self, video_ids: list[str]) -> dict[str, VideoStatus]:
+        found: dict[str, VideoStatus] = {}
+        for start in range(0, len(video_ids), _STATUS_BATCH):
+            chunk = video_ids[start:start + _STATUS_BATCH]
+            body = await self._get_body("/v3/videos/statuses", {"video_ids": ",".join(chunk)})
+            for item in body.get("data") or []:
+                if item.get("video_id"):
+                    error = item.get("error") or {}
+                    found[item["video_id"]] = VideoStatus(
+                        video_id=item["video_id"],
+                        status=Status.parse(item.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+                        error_code=error.get("code"),
+                        error_message=error.get("message"),
+                    )
+        return {vid: found.get(vid, VideoStatus(video_id=vid, status=Status.NOT_FOUND)) for vid in video_ids}
+
+    async def list_videos(self, title: str | None = None, token: str | None = None) -> Page[VideoSummary]:
+        body = await self._get_body("/v3/videos", {"title": title, "token": token, "limit": 50})
+        return _page(body, _summary)
+
+    async def delete_video(self, video_id: str) -> None:
+        await self._transport.request("DELETE", f"/v3/videos/{_id(video_id)}")
+
+    # --- plumbing --------------------------------------------------------------------------------
+
+    async def _get(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return (await self._get_body(path, params)).get("data") or {}
+
+    async def _get_body(self, path: str, params: dict[str, Any] | None = None) -> dict[str, Any]:
+        return await self._transport.request("GET", path, params=params)
+
+    async def _post(self, path: str, *, key: str | None = None, **kwargs: Any) -> dict[str, Any]:
+        """POST with an Idempotency-Key: the caller's, or one made per logical call and reused on retries."""
+        headers = {IDEMPOTENCY_HEADER: key or uuid.uuid4().hex}
+        return await self._transport.request("POST", path, headers=headers, **kwargs)
+
+    async def _create_avatar(self, request: dict[str, Any]) -> dict[str, Any]:
+        return (await self._post("/v3/avatars", json=request)).get("data") or {}
+
+
+def _avatar_input(look_id: str, scene: SceneSpec) -> dict[str, Any]:
+    expressiveness = v3_expressiveness(scene)
+    return _drop_none({
+        "avatar_id": look_id,
+        "script": scene.script,
+        "voice_id": scene.voice_id,
+        "motion_prompt": scene.motion_prompt or None,
+        "expressiveness": expressiveness.value if expressiveness else None,
+        "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
+    })
+
+
+def _created(data: dict[str, Any], name: str, group_id: str | None) -> CreatedAvatar:
+    item = data.get("avatar_item")
+    look = _look(item) if item else None
+    group_data = data.get("avatar_group")
+    if group_data:
+        group = _group(group_data)
+    else:
+        group = AvatarGroup(id=(look.group_id if look else None) or group_id or "", name=name)
+    return CreatedAvatar(group=group, look=look)
+
+
+def _poll_id(created: CreatedAvatar) -> str:
+    """The id generation_status polls for a prompt avatar: its look, else its group."""
+    return created.look.id if created.look is not None else created.group.id
+
+
+def _group(data: dict[str, Any], is_public: bool = False) -> AvatarGroup:
+    return AvatarGroup(
+        id=data["id"],
+        name=data.get("name") or "",
+        status=Status.parse(data.get("status")),
+        looks_count=data.get("looks_count"),
+        preview_image_url=data.get("preview_image_url"),
+        created_at=data.get("created_at"),
+        consent_status=data.get("consent_status"),
+        default_voice_id=data.get("default_voice_id"),
+        error=_error_text(data.get("error")),
+        is_public=is_public,
+    )
+
+
+def _look(data: dict[str, Any]) -> Look:
+    return Look(
+        id=data["id"],
+        name=data.get("name") or "",
+        group_id=data.get("group_id"),
+        status=Status.parse(data.get("status")),
+        avatar_type=data.get("avatar_type"),
+        preview_image_url=data.get("preview_image_url"),
+        preview_video_url=data.get("preview_video_url"),
+        image_width=data.get("image_width"),
+        image_height=data.get("image_height"),
+        preferred_orientation=data.get("preferred_orientation"),
+        supported_engines=tuple(data.get("supported_api_engines") or ()),
+        default_voice_id=data.get("default_voice_id"),
+        error=_error_text(data.get("error")),
+    )
+
+
+def _voice(data: dict[str, Any]) -> Voice:
+    return Voice(
+        id=data["voice_id"],
+        name=data.get("name") or "",
+        language=data.get("language"),
+        gender=data.get("gender"),
+        preview_audio_url=data.get("preview_audio_url"),
+    )
+
+
+def _summary(data: dict[str, Any]) -> VideoSummary:
+    return VideoSummary(
+        video_id=data["id"],
+        title=data.get("title"),
+        status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+        created_at=data.get("created_at"),
+        thumbnail_url=data.get("thumbnail_url"),
+    )
+
+
+def _page(body: dict[str, Any], parse: Any) -> Page[Any]:
+    items = tuple(parse(item) for item in body.get("data") or [])
+    token = body.get("next_token") if body.get("has_more", True) else None
+    return Page(items=items, next_token=token or None)
+
+
+def _credits(data: dict[str, Any]) -> float | None:
+    usage = data.get("usage_based") or {}
+    if usage.get("remaining_credits") is not None:
+        return float(usage["remaining_credits"])
+    wallet = data.get("wallet") or {}
+    if wallet.get("currency") == "credits" and wallet.get("remaining_balance") is not None:
+        return float(wallet["remaining_balance"])
+    credits = ((data.get("subscription") or {}).get("credits")) or {}
+    pools = [pool.get("remaining") for pool in credits.values() if isinstance(pool, dict)]
+    known = [value for value in pools if value is not None]
+    return float(sum(known)) if known else None
+
+
+def _error_text(error: Any) -> str | None:
+    if isinstance(error, dict):
+        return error.get("message") or error.get("code")
+    return str(error) if error else None
+
+
+def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
+    return {key: value for key, value in values.items() if value is not None}
+
+
+def _cap(limit: int, most: int) -> int:
+    return max(1, min(limit, most))
+
+
+def _id(value: str) -> str:
+    return quote(value, safe="")
