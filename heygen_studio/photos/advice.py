@@ -15,7 +15,7 @@ from heygen_studio.domain.photo_rules import Box, Issue
 
 # Thresholds, calibrated on resources/sample_photos and synthetic variants of them (see tests/photos).
 DETECT_NEIGHBOURS = 5        # cascade votes a face needs: 3 sees a "profile" in the cat photo, 5 does not
-MIN_FACE_FRACTION = 0.06     # faces smaller than this share of the short side are not looked for
+MIN_FACE_FRACTION = 0.04     # faces smaller than this share of the short side are not looked for
 SMALL_FACE_FRACTION = 0.10   # warn when the face's height is under this share of the short side
 CENTRE_BAND_X = (0.25, 0.75)  # the face's centre should lie in this band of the width ...
 CENTRE_BAND_Y = (0.10, 0.70)  # ... and of the height (portraits keep the face in the upper part)
@@ -64,11 +64,10 @@ def _profiles(gray: np.ndarray, min_side: int) -> list[tuple[int, int, int, int]
 
 def _face_advice(gray: np.ndarray, scale: float, width: int, height: int) -> Advice:
     min_side = max(20, round(min(gray.shape) * MIN_FACE_FRACTION))
-    equalised = cv2.equalizeHist(gray)
-    faces = _to_original(_detect(equalised, "haarcascade_frontalface_alt2.xml", min_side), scale)
+    faces = _to_original(_detect(gray, "haarcascade_frontalface_alt2.xml", min_side), scale)
     advice = Advice(faces=faces)
     if not faces:
-        turned = _to_original(_profiles(equalised, min_side), scale)
+        turned = _to_original(_profiles(gray, min_side), scale)
         if turned:
             advice.warnings.append(Issue(
                 rules.FACE_TURNED,

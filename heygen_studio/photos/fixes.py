@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import os
 import warnings
 from pathlib import Path
@@ -18,6 +19,7 @@ _EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png"}
 _JPEG_QUALITIES = (92, 85, 78, 70)
 _SHRINK_MARGIN = 0.95            # aim a little under the limit when downscaling
 _FIXED = ".fixed"
+_EARLIER_FIX = re.compile(r"\.fixed(-\d+)?$")
 
 
 class FixError(Exception):
@@ -25,8 +27,8 @@ class FixError(Exception):
 
 
 def fixed_name(source: Path, extension: str, attempt: int) -> str:
-    """`photo.jpg` -> `photo.fixed.jpg`, then `photo.fixed-2.jpg`, ...; `photo.fixed.png` is not re-suffixed."""
-    stem = source.stem.removesuffix(_FIXED)
+    """`photo.jpg` -> `photo.fixed.jpg`, then `photo.fixed-2.jpg`, ...; a fixed copy's fix is numbered, not re-suffixed."""
+    stem = _EARLIER_FIX.sub("", source.stem)
     counter = "" if attempt == 1 else f"-{attempt}"
     return f"{stem}{_FIXED}{counter}{extension}"
 
