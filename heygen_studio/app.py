@@ -51,7 +51,8 @@ class StudioApp:
 
     def __init__(self, paths: Paths, settings: Settings, *, sandbox: bool = False,
                  secrets: SecretStore | None = None,
-                 sandbox_config: SandboxConfig | None = None) -> None:
+                 sandbox_config: SandboxConfig | None = None, api_url: str = HEYGEN_API_URL,
+                 upload_url: str = HEYGEN_UPLOAD_URL) -> None:
         self.paths = paths
         self.settings = settings
         self.tasks = TaskRegistry()
@@ -62,6 +63,7 @@ class StudioApp:
         self._sandbox_config = sandbox_config
         self._sandbox: SandboxServer | None = None
         self._secrets = secrets
+        self._heygen_urls = (api_url, upload_url)
         self._closed = asyncio.Event()
 
     async def start(self) -> MainWindow:
@@ -74,7 +76,7 @@ class StudioApp:
                                    base_url=self.connection.base_url,
                                    upload_url=self.connection.upload_url)
         label = (self.connection.label if self.connection is not None
-                 else connection_label(self.settings.active.generation, sandbox=False))
+                 else f"{connection_label(self.settings.active.generation, sandbox=False)} — not connected")
         self.window = MainWindow(self.settings, label, self.tasks,
                                  self._fetch_credits if self.api is not None else None)
         self.window.closed.connect(self._closed.set)
@@ -99,7 +101,7 @@ class StudioApp:
         if key is None:
             log.info("Profile %r has no API key yet", profile.name)
             return None
-        return Connection(profile.generation, HEYGEN_API_URL, HEYGEN_UPLOAD_URL, key)
+        return Connection(profile.generation, *self._heygen_urls, key)
 
     async def _fetch_credits(self) -> float | None:
         assert self.api is not None

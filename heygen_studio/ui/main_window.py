@@ -121,11 +121,17 @@ class MainWindow(QMainWindow):
 
         self.connection_label = QLabel(connection_label)
         self.connection_label.setObjectName("connection")
+        connection_dot = QLabel("●")
+        connection_dot.setObjectName("connectionDot")
+        connection_dot.setProperty("connected", fetch_credits is not None)
+        connection_dot.setToolTip("Connected" if fetch_credits is not None
+                                  else "Not connected: add your API key in Settings")
         self.credits_label = QLabel()
         self.credits_label.setObjectName("credits")
         refresh_button = QToolButton()
         refresh_button.setDefaultAction(self.refresh_action)
         refresh_button.setAutoRaise(True)
+        self.statusBar().addWidget(connection_dot)
         self.statusBar().addWidget(self.connection_label)
         self.statusBar().addPermanentWidget(self.credits_label)
         self.statusBar().addPermanentWidget(refresh_button)
@@ -175,6 +181,7 @@ class MainWindow(QMainWindow):
         """Fetch the credits in the background; the status bar says what happened."""
         if self._fetch_credits is None:
             self._set_credits(NO_KEY_MESSAGE, error=False)
+            self.refresh_action.setEnabled(False)
             return None
         self.refresh_action.setEnabled(False)
         self._set_credits("Credits: checking…", error=False)

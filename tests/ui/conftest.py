@@ -42,13 +42,19 @@ def log_file(paths: Paths) -> Iterator[Path]:
 
 @pytest.fixture
 def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
-    """asyncio running on Qt's own event loop, as in the app: `qloop.run_until_complete(coro)`."""
+    """asyncio running on Qt's own event loop, as in the app: `qloop.run_until_complete(coro)`.
+
+    Like the app, closing the last window does not quit Qt (that would stop the loop mid-test).
+    """
+    quit_on_close = qapp.quitOnLastWindowClosed()
+    qapp.setQuitOnLastWindowClosed(False)
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
+    qapp.setQuitOnLastWindowClosed(quit_on_close)
 
 
 WaitUntil = Callable[..., Awaitable[None]]

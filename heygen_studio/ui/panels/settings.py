@@ -7,4 +7,5 @@ class SettingsPanel(Panel):
     title = "Settings"
     summary = ("Connect your HeyGen account: paste your API key from heygen.com and choose the "
                "API version. Your key is kept in your computer's secure keychain, never in a file.")
-    next_step = "To try the app without spending credits, start it in Sandbox mode."
+    next_step = ("Paste your HeyGen API key here to connect your account. You can find it in "
+                 "your account settings on heygen.com.")
