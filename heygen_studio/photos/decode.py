@@ -9,7 +9,7 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import Issue
@@ -41,6 +41,14 @@ class Decoded:
     scale: float = 1.0                  # preview pixels per upright original pixel
 
 
+def _not_allowed(path: Path) -> Issue:
+    return rules.unreadable(f"We are not allowed to read {path}. Check the file's permissions.")
+
+
+def _damaged() -> Issue:
+    return rules.unreadable("This image is damaged or incomplete, so it can't be opened. Export or download it again.")
+
+
 def _stat_problem(path: Path) -> tuple[int | None, Issue | None]:
     """The file's size, or the reason it cannot be read at all."""
     try:
@@ -48,7 +56,7 @@ def _stat_problem(path: Path) -> tuple[int | None, Issue | None]:
     except FileNotFoundError:
         return None, rules.unreadable(f"There is no file at {path}. Check the name or pick the photo again.")
     except PermissionError:
-        return None, rules.unreadable(f"We are not allowed to read {path}. Check the file's permissions.")
+        return None, _not_allowed(path)
     except OSError as error:
         return None, rules.unreadable(f"We couldn't read {path} ({error.strerror or error}). Pick another photo.")
     if stat.S_ISDIR(info.st_mode):
@@ -58,7 +66,7 @@ def _stat_problem(path: Path) -> tuple[int | None, Issue | None]:
     if info.st_size == 0:
         return 0, rules.unreadable("This file is empty (0 bytes). Pick the photo again or export it anew.")
     if not os.access(path, os.R_OK):
-        return info.st_size, rules.unreadable(f"We are not allowed to read {path}. Check the file's permissions.")
+        return info.st_size, _not_allowed(path)
     return info.st_size, None
 
 
@@ -147,12 +155,9 @@ def decode(path: Path) -> Decoded:
         result.errors.append(rules.unreadable("This image is too large to open. Resize it in a photo editor first."))
     except OSError as error:
         if error.errno in (errno.EACCES, errno.EPERM):
-            message = f"We are not allowed to read {path}. Check the file's permissions."
+            result.errors.append(_not_allowed(path))
         else:
-            message = "This image is damaged or incomplete, so it can't be opened. Export or download it again."
-        result.errors.append(rules.unreadable(message))
+            result.errors.append(_damaged())
     except Exception:  # Pillow plugins raise assorted errors (ValueError, SyntaxError, struct.error) on bad data
-        result.errors.append(
-            rules.unreadable("This image is damaged or incomplete, so it can't be opened. Export or download it again.")
-        )
+        result.errors.append(_damaged())
     return result
