@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import importlib
 import logging
 import os
 import platform
+import signal
 import sys
 
 from heygen_studio import __version__
@@ -82,9 +85,11 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     studio = StudioApp(paths, load_settings(paths.settings_file), sandbox=sandbox)
 
     async def amain() -> None:
-        import asyncio
-
-        asyncio.get_running_loop().set_exception_handler(reporter.loop_handler)
+        loop = asyncio.get_running_loop()
+        loop.set_exception_handler(reporter.loop_handler)
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):  # not on Windows
+                loop.add_signal_handler(signum, studio.quit)
         await studio.run()
 
     try:

@@ -107,6 +107,13 @@ class StudioApp:
         assert self.api is not None
         return (await self.api.account()).remaining_credits
 
+    def quit(self) -> None:
+        """Close the window as if the user did (Ctrl+C in a terminal, the session ending)."""
+        if self.window is not None and self.window.isVisible():
+            self.window.close()
+        else:
+            self._closed.set()
+
     async def wait_closed(self) -> None:
         """Until the user closes the main window."""
         await self._closed.wait()

@@ -43,13 +43,7 @@ OFFLINE_MESSAGE = "Can't reach HeyGen — check your internet connection"
 BAD_KEY_MESSAGE = "HeyGen didn't accept the API key — check it in Settings"
 DEFAULT_SIZE = QSize(1280, 800)
 
-PANELS: tuple[tuple[str, type[Panel]], ...] = (
-    ("photos", PhotosPanel),
-    ("library", LibraryPanel),
-    ("scenes", ScenesPanel),
-    ("renders", RendersPanel),
-    ("settings", SettingsPanel),
-)
+PANELS: tuple[type[Panel], ...] = (PhotosPanel, LibraryPanel, ScenesPanel, RendersPanel, SettingsPanel)
 
 
 def format_credits(value: float | None) -> str:
@@ -90,11 +84,11 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.panels: list[Panel] = []
         normal = self.palette().windowText().color()
-        for name, panel_type in PANELS:
+        for panel_type in PANELS:
             panel = panel_type()
             self.panels.append(panel)
             self.stack.addWidget(panel)
-            QListWidgetItem(nav_icon(name, normal, ACCENT.lighter(400)), panel.title,
+            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
                             self.navigation)
         self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
 
@@ -147,7 +141,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
-        for row, (_, panel_type) in enumerate(PANELS):
+        for row, panel_type in enumerate(PANELS):
             action = view_menu.addAction(panel_type.title)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))

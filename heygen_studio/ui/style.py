@@ -28,7 +28,7 @@ QLabel#panelNextStep { font-size: 12pt; color: #3b4150; }
 QStatusBar { background: #f3f4f8; border-top: 1px solid #e2e4ea; }
 QStatusBar QLabel { padding: 2px 8px; }
 QLabel#credits { color: #5b6272; }
-QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 2px 0 2px 8px; }
+QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 2px 0 2px 8px; margin-right: -10px; }
 QStatusBar QLabel#connectionDot[connected="true"] { color: #16a34a; }
 QLabel#credits[error="true"] { color: #b42318; }
 """
@@ -46,6 +46,8 @@ def apply_style(app: QApplication) -> None:
     palette.setColor(QPalette.ColorRole.HighlightedText, QColor("#ffffff"))
     palette.setColor(QPalette.ColorRole.Button, QColor("#f3f4f8"))
     palette.setColor(QPalette.ColorRole.ButtonText, TEXT)
+    for role in (QPalette.ColorRole.WindowText, QPalette.ColorRole.Text, QPalette.ColorRole.ButtonText):
+        palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a5b1"))
     app.setPalette(palette)
     app.setStyleSheet(STYLE_SHEET)
 

@@ -5,13 +5,19 @@ from __future__ import annotations
 from typing import ClassVar
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from heygen_studio.ui.widgets.nav_icons import nav_icon
+
+CARD_ICON = QColor("#a5a9c4")
 
 
 class Panel(QWidget):
-    """Subclasses set `title`, `summary` (what this step does) and `next_step` (what to do now)."""
+    """Subclasses set `title`, `icon_name`, `summary` (what the step does), `next_step` (what to do now)."""
 
     title: ClassVar[str]
+    icon_name: ClassVar[str]
     summary: ClassVar[str]
     next_step: ClassVar[str]
 
@@ -31,7 +37,12 @@ class Panel(QWidget):
         card = QFrame()
         card.setObjectName("panelCard")
         card_layout = QVBoxLayout(card)
-        card_layout.setContentsMargins(32, 48, 32, 48)
+        card_layout.setContentsMargins(32, 40, 32, 40)
+        card_layout.setSpacing(12)
+        picture = QLabel()
+        picture.setPixmap(nav_icon(self.icon_name, CARD_ICON, CARD_ICON).pixmap(56, 56))
+        picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        card_layout.addWidget(picture)
         card_layout.addWidget(self.next_label)
         #: Panels put their real content here, below the heading.
         self.content = QVBoxLayout()
