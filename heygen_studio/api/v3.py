@@ -13,6 +13,7 @@ from heygen_studio.api.errors import HeyGenError
 from heygen_studio.api.mapping import v3_expressiveness, v3_shape
 from heygen_studio.api.models import (
     Account,
+    Age,
     ApiLimits,
     Asset,
     AvatarGroup,
@@ -37,6 +38,12 @@ from heygen_studio.api.transport import IDEMPOTENCY_HEADER
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
+_AGE_WORDS = {
+    Age.YOUNG_ADULT: "young adult",
+    Age.EARLY_MIDDLE_AGE: "early middle-aged",
+    Age.LATE_MIDDLE_AGE: "late middle-aged",
+    Age.SENIOR: "senior",
+}
 
 
 def build_video_request(spec: VideoSpec) -> dict[str, Any]:
@@ -65,17 +72,10 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
 
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
     """The eight legacy photo fields written as one v3 prompt (Unspecified ones left out)."""
-    person = ", ".join(
-        value.value.lower()
-        for value in (prompt.age, prompt.gender, prompt.ethnicity)
-        if value.value != "Unspecified"
-    )
-    return look_prompt_text(
-        f"{prompt.appearance.strip().rstrip('.')}" + (f". A {person} person" if person else ""),
-        prompt.orientation,
-        prompt.pose,
-        prompt.style,
-    )
+    described = [_AGE_WORDS.get(prompt.age, ""), _text_or_empty(prompt.ethnicity.value),
+                 _text_or_empty(prompt.gender.value).lower() or "person"]
+    person = " ".join(word for word in described if word)
+    return look_prompt_text(f"{prompt.appearance.strip().rstrip('.')}. A {person}", prompt.orientation, prompt.pose, prompt.style)
 
 
 def look_prompt_text(prompt: str, orientation: Orientation, pose: Pose, style: Style) -> str:
@@ -385,6 +385,10 @@ def _error_text(error: Any) -> str | None:
     if isinstance(error, dict):
         return error.get("message") or error.get("code")
     return str(error) if error else None
+
+
+def _text_or_empty(value: str) -> str:
+    return "" if value == "Unspecified" else value
 
 
 def _drop_none(values: dict[str, Any]) -> dict[str, Any]:
