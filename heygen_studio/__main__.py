@@ -95,9 +95,10 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     try:
         qasync.run(amain())
     except Exception as error:
-        reporter.excepthook(type(error), error, error.__traceback__)
-        if reporter.dialog is not None:
-            reporter.dialog.exec()  # the loop has ended: wait here until the user has read it
+        # The loop has ended, so a modal dialog is fine: wait here until the user has read it.
+        from heygen_studio.ui.dialogs.error_dialog import CLOSING_ADVICE, STARTUP_ADVICE
+
+        reporter.fatal(error, STARTUP_ADVICE if studio.window is None else CLOSING_ADVICE).exec()
         return 1
     return 0
 

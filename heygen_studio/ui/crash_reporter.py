@@ -64,6 +64,13 @@ class CrashReporter(QObject):
             return
         self._report.emit(details)
 
+    def fatal(self, error: BaseException, advice: str) -> ErrorDialog:
+        """Log an error that ended the app; the caller runs the returned dialog with exec()."""
+        log.critical("The app stopped", exc_info=(type(error), error, error.__traceback__))
+        details = redact("".join(traceback.format_exception(type(error), error, error.__traceback__)))
+        self.dialog = ErrorDialog(details, self.log_file, advice=advice)
+        return self.dialog
+
     def _thread_excepthook(self, args: threading.ExceptHookArgs) -> None:
         if args.exc_value is not None:
             self.excepthook(args.exc_type, args.exc_value, args.exc_traceback)

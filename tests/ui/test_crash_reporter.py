@@ -114,3 +114,16 @@ def test_closing_the_registry_cancels_running_work(qloop: asyncio.AbstractEventL
 
     qloop.run_until_complete(scenario())
     assert cancelled == [True] and len(tasks) == 0
+
+
+def test_a_failed_start_explains_itself(reporter: CrashReporter, log_file: Path) -> None:
+    from heygen_studio.ui.dialogs.error_dialog import STARTUP_ADVICE
+
+    try:
+        raise OSError(f"port in use (key {KEY})")
+    except OSError as error:
+        dialog = reporter.fatal(error, STARTUP_ADVICE)
+    texts = " ".join(label.text() for label in dialog.findChildren(type(dialog.log_label)))
+    assert "could not start" in texts
+    assert "OSError: port in use" in dialog.details_text() and KEY not in dialog.details_text()
+    assert "OSError: port in use" in log_text(log_file) and KEY not in log_text(log_file)

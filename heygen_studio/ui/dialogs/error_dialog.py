@@ -18,18 +18,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-ADVICE = (
-    "HeyGen Studio ran into a problem it did not expect. You can close this message and keep "
-    "working. If it happens again, restart the app.\n\n"
-    "To get help, click “Copy details” and paste them into your message to support. "
-    "They never contain your API key."
-)
+HELP = ("To get help, click “Copy details” and paste them into your message to support. "
+        "They never contain your API key.")
+ADVICE = ("HeyGen Studio ran into a problem it did not expect. You can close this message and keep "
+          "working. If it happens again, restart the app.\n\n" + HELP)
+STARTUP_ADVICE = ("HeyGen Studio could not start. Try starting it again; if it keeps happening, "
+                  "restarting your computer can help.\n\n" + HELP)
+CLOSING_ADVICE = ("HeyGen Studio ran into a problem while closing. Start it again to carry on; "
+                  "renders already sent to HeyGen are not affected.\n\n" + HELP)
 
 
 class ErrorDialog(QDialog):
     """Non-modal: the app keeps running behind it; later errors are appended, not stacked."""
 
-    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None) -> None:
+    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None, *,
+                 advice: str = ADVICE) -> None:
         super().__init__(parent)
         self.setWindowTitle("Something went wrong — HeyGen Studio")
         self.setModal(False)
@@ -47,11 +50,11 @@ class ErrorDialog(QDialog):
         font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         headline.setFont(font)
-        advice = QLabel(ADVICE)
-        advice.setWordWrap(True)
+        advice_label = QLabel(advice)
+        advice_label.setWordWrap(True)
         text = QVBoxLayout()
         text.addWidget(headline)
-        text.addWidget(advice)
+        text.addWidget(advice_label)
         self.log_label = QLabel()
         if log_file is not None:
             self.log_label.setText(f"A record of this was saved in the log file:\n{log_file}")
