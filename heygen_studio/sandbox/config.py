@@ -1,0 +1,15 @@
+"""Settings of one sandbox HeyGen: accepted keys, job timing, credits and concurrency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SandboxConfig:
+    keys: frozenset[str] = frozenset({"sandbox"})  # any other X-Api-Key is rejected like HeyGen does
+    job_seconds: float = 3.0  # seconds per asynchronous job stage
+    credits: float = 600.0  # remaining credits of the sandbox account
+    v3_concurrency: int = 10  # renders in flight before v3 answers 429 + Retry-After
+    legacy_concurrency: int = 3  # legacy (Pro plan): extra renders stay `waiting` (queued)
+    demo_content: bool = True  # seed a ready avatar group, public presets and voices

@@ -1,0 +1,117 @@
+"""What a sandbox account holds: assets, avatar groups, looks, photo generations, videos, voices."""
+
+from __future__ import annotations
+
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+
+
+class Lazy:
+    """Bytes that may still be being made in a worker thread (one item of a list a job returns)."""
+
+    def __init__(self, value: bytes | Future[list[bytes]], index: int = 0) -> None:
+        self._value = value
+        self._index = index
+
+    def get(self) -> bytes:
+        """The bytes, waiting for the job that makes them if it has not finished."""
+        if isinstance(self._value, bytes):
+            return self._value
+        return self._value.result()[self._index]
+
+
+@dataclass
+class Asset:
+    """An uploaded or generated file: v3 knows it by `id`, legacy by `image_key`."""
+
+    id: str
+    image_key: str
+    mime_type: str
+    size_bytes: int
+    created_at: float
+    data: Lazy
+    width: int | None = None
+    height: int | None = None
+
+
+@dataclass
+class Group:
+    """An avatar group (v3: the identity; v2: the photo avatar group / talking photo)."""
+
+    id: str
+    name: str
+    ownership: str  # "private" | "public"
+    created_at: float
+    look_ids: list[str] = field(default_factory=list)
+    gender: str | None = None
+    default_voice_id: str | None = None
+    trained_at: float | None = None  # when v2 training was asked for
+    consent_status: str | None = None
+
+
+@dataclass
+class Look:
+    """One look (v3 avatar item, v2 photo avatar): an image of the group's person."""
+
+    id: str
+    group_id: str
+    name: str
+    asset_id: str
+    created_at: float
+    ready_at: float  # processing until then, completed after
+    ownership: str
+    gender: str | None = None
+    failure: str | None = None  # why processing failed, if it did
+    is_motion: bool = False
+    sound_effect: bool = False
+    source: str = "user_upload"  # "user_upload" | "generated"
+
+
+@dataclass
+class Generation:
+    """A v2 AI photo or look generation: four images once it succeeds."""
+
+    id: str
+    kind: str  # "photo" | "look"
+    created_at: float
+    asset_ids: list[str]
+    group_id: str | None = None
+
+
+@dataclass
+class Scene:
+    """One scene of a video: who speaks, what, with which voice and how fast."""
+
+    look_id: str
+    script: str
+    voice_id: str
+    speed: float = 1.0
+
+
+@dataclass
+class Video:
+    """A render job and, once completed, its MP4, thumbnail and captions."""
+
+    id: str
+    title: str | None
+    created_at: float
+    start_at: float  # when a render slot took it (later than created_at when queued)
+    scenes: list[Scene]
+    width: int
+    height: int
+    duration_s: float
+    cost: float
+    caption: bool = False
+    callback_id: str | None = None
+    charged: bool = False
+
+
+@dataclass(frozen=True)
+class Voice:
+    """A public voice of HeyGen's library."""
+
+    id: str
+    name: str
+    language: str
+    gender: str  # "male" | "female"
+    pitch_hz: float

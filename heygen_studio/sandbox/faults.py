@@ -1,0 +1,109 @@
+"""Fault injection for API paths: latency, random 500s, 429 storms, dropped and stalled responses."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import threading
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+import httpx
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from heygen_studio.sandbox.errors import ApiError, error_response
+
+API_PREFIXES = ("/v1/", "/v2/", "/v3/")
+
+
+@dataclass
+class FaultPlan:
+    latency_s: float = 0.0  # added to every API response
+    error_rate: float = 0.0  # probability of a 500 with the generation's error envelope
+    rate_limit_next: int = 0  # the next N API requests get 429 with Retry-After
+    retry_after_s: float = 1.0
+    drop_next: int = 0  # the next N API requests: connection dropped with no complete response
+    stall_next: int = 0  # the next N API requests stall for stall_s before answering
+    stall_s: float = 30.0
+    path_prefix: str = ""  # only requests whose path starts with this are affected
+    methods: frozenset[str] = field(default_factory=frozenset)  # only these methods (empty = all)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> FaultPlan:
+        """A plan from the JSON of POST /_sandbox/faults; unknown fields are a ValueError."""
+        known = {item.name for item in fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
+        values = dict(data)
+        if "methods" in values:
+            values["methods"] = frozenset(str(method).upper() for method in values["methods"])
+        return cls(**values)
+
+    def applies_to(self, method: str, path: str) -> bool:
+        return path.startswith(self.path_prefix) and (not self.methods or method in self.methods)
+
+
+class ConnectionDropped(httpx.RemoteProtocolError):
+    """Raised after the response headers so the connection closes with no complete response.
+
+    Through uvicorn the client sees the server hang up mid-response; through httpx.ASGITransport the
+    client sees this same httpx transport error.
+    """
+
+
+class FaultMiddleware:
+    """Applies the state's current FaultPlan to API requests (never to /_media or /_sandbox)."""
+
+    def __init__(self, app: ASGIApp, plan_holder: Any) -> None:
+        self.app = app
+        self.holder = plan_holder  # anything with a mutable `.faults: FaultPlan`
+        self._lock = threading.Lock()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        path = scope.get("path", "")
+        if scope["type"] != "http" or not path.startswith(API_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+        plan: FaultPlan = self.holder.faults
+        if not plan.applies_to(scope["method"], path):
+            await self.app(scope, receive, send)
+            return
+        fault = self._take(plan)
+        if plan.latency_s:
+            await asyncio.sleep(plan.latency_s)
+        if fault == "stall":
+            await asyncio.sleep(plan.stall_s)
+        elif fault == "rate_limit":
+            error = ApiError(429, "rate_limit_exceeded", "Too many requests.", legacy_code=429,
+                             retry_after_s=plan.retry_after_s)
+            await error_response(error, path)(scope, receive, send)
+            return
+        elif fault == "error":
+            error = ApiError(500, "internal_error", "Internal server error.", legacy_code=500)
+            await error_response(error, path)(scope, receive, send)
+            return
+        elif fault == "drop":
+            await self.app(scope, receive, _dropping(send))
+            return
+        await self.app(scope, receive, send)
+
+    def _take(self, plan: FaultPlan) -> str | None:
+        """Which fault this request gets, using up one of the plan's 'next N' counters."""
+        with self._lock:
+            for name, counter in (("drop", "drop_next"), ("stall", "stall_next"), ("rate_limit", "rate_limit_next")):
+                if getattr(plan, counter) > 0:
+                    setattr(plan, counter, getattr(plan, counter) - 1)
+                    return name
+        return "error" if plan.error_rate and random.random() < plan.error_rate else None
+
+
+def _dropping(send: Send) -> Send:
+    """A `send` that passes the response headers, then hangs up before the body."""
+    async def dropping_send(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            await send(message)
+            return
+        raise ConnectionDropped("sandbox fault: connection dropped before the response body")
+
+    return dropping_send

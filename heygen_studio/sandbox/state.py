@@ -1,0 +1,220 @@
+"""The one account both API generations share: entities, job clocks, credits, renders, idempotency."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+
+from heygen_studio.sandbox import media
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
+from heygen_studio.sandbox.errors import ApiError
+from heygen_studio.sandbox.faults import FaultPlan
+
+VIDEO_STAGES = ("waiting", "pending", "processing", "completed")
+TRAIN_STAGES = ("pending", "processing", "ready")
+GENERATION_STAGES = ("pending", "processing", "success")
+
+
+def new_id() -> str:
+    """A fresh opaque id, like HeyGen's 32 hex digits."""
+    return uuid.uuid4().hex
+
+
+def stage(started: float, now: float, stages: Sequence[str], job_seconds: float) -> str:
+    """Which of `stages` a job started at `started` is in at `now`, one stage per `job_seconds`."""
+    if job_seconds <= 0:
+        return stages[-1]
+    index = int((now - started) // job_seconds)
+    return stages[min(max(index, 0), len(stages) - 1)]
+
+
+class SandboxState:
+    """Everything the sandbox remembers. Guard reads and writes with `lock`."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.config = config
+        self.lock = threading.RLock()
+        self.counts: Counter[str] = Counter()
+        self.faults = FaultPlan()
+        self.credits = config.credits
+        self.assets: dict[str, Asset] = {}
+        self.groups: dict[str, Group] = {}
+        self.looks: dict[str, Look] = {}
+        self.generations: dict[str, Generation] = {}
+        self.videos: dict[str, Video] = {}
+        self.voices: dict[str, Voice] = {}
+        self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
+        self._renders: dict[str, Future[bytes]] = {}
+        self._idempotent: dict[tuple[str, str], tuple[str, int, dict]] = {}
+
+    # --- time and job status ---------------------------------------------------------------------
+
+    def now(self) -> float:
+        return time.time()
+
+    def look_status(self, look: Look, now: float) -> str:
+        if now < look.ready_at:
+            return "processing"
+        return "failed" if look.failure else "completed"
+
+    def train_status(self, group: Group, now: float) -> str | None:
+        if group.trained_at is None:
+            return None
+        return stage(group.trained_at, now, TRAIN_STAGES, self.config.job_seconds)
+
+    def generation_status(self, generation: Generation, now: float) -> str:
+        return stage(generation.created_at, now, GENERATION_STAGES, self.config.job_seconds)
+
+    def video_status(self, video: Video, now: float) -> str:
+        if now < video.start_at:
+            return "waiting"
+        return stage(video.start_at, now, VIDEO_STAGES, self.config.job_seconds)
+
+    def video_done_at(self, video: Video) -> float:
+        return video.start_at + self.config.job_seconds * (len(VIDEO_STAGES) - 1)
+
+    def in_flight(self, now: float) -> list[Video]:
+        """Videos not yet completed, queued ones included."""
+        return [video for video in self.videos.values() if self.video_done_at(video) > now]
+
+    def queue_start(self, now: float) -> float:
+        """When a new legacy render gets a slot: FIFO over `legacy_concurrency` equal-length slots."""
+        ends = sorted(self.video_done_at(video) for video in self.in_flight(now))
+        slots = self.config.legacy_concurrency
+        return now if len(ends) < slots else max(now, ends[len(ends) - slots])
+
+    # --- credits ---------------------------------------------------------------------------------
+
+    def settle(self, now: float) -> None:
+        """Charge every video that completed by `now` and start rendering its MP4."""
+        with self.lock:
+            for video in self.videos.values():
+                if not video.charged and self.video_done_at(video) <= now:
+                    video.charged = True
+                    self.credits -= video.cost
+                    self.counts["videos_completed"] += 1
+                    self.render(video)
+
+    def available_credits(self, now: float) -> float:
+        """Credits left once every render still in flight is paid for."""
+        self.settle(now)
+        return self.credits - sum(video.cost for video in self.videos.values() if not video.charged)
+
+    def spend(self, credits: float, now: float) -> None:
+        """Take `credits` for an instant job (photo generation, training) or answer 402."""
+        if credits > self.available_credits(now):
+            raise ApiError(402, "insufficient_credit", "Not enough credits for this request.", legacy_code=400599)
+        self.credits -= credits
+
+    # --- lookups ---------------------------------------------------------------------------------
+
+    def asset_by_key(self, key: str) -> Asset | None:
+        """An asset by v3 asset_id or legacy image_key."""
+        asset = self.assets.get(key)
+        if asset is not None:
+            return asset
+        return next((asset for asset in self.assets.values() if asset.image_key == key), None)
+
+    def add_asset(self, data: Lazy, mime_type: str, size_bytes: int, now: float,
+                  width: int | None = None, height: int | None = None) -> Asset:
+        asset_id = new_id()
+        asset = Asset(asset_id, f"image/{asset_id}/original", mime_type, size_bytes, now, data, width, height)
+        self.assets[asset_id] = asset
+        return asset
+
+    def add_group(self, name: str, ownership: str, now: float, **fields: object) -> Group:
+        group = Group(new_id(), name, ownership, now, **fields)  # type: ignore[arg-type]
+        self.groups[group.id] = group
+        self.counts["groups_created"] += 1
+        return group
+
+    def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: object) -> Look:
+        ready_at = now if group.ownership == "public" else now + self.config.job_seconds
+        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender,
+                    **fields)  # type: ignore[arg-type]
+        self.looks[look.id] = look
+        group.look_ids.append(look.id)
+        self.counts["avatars_created"] += 1
+        return look
+
+    def delete_group(self, group: Group) -> None:
+        for look_id in group.look_ids:
+            self.looks.pop(look_id, None)
+        del self.groups[group.id]
+
+    def delete_look(self, look: Look) -> None:
+        del self.looks[look.id]
+        group = self.groups.get(look.group_id)
+        if group is not None and look.id in group.look_ids:
+            group.look_ids.remove(look.id)
+
+    def look_image(self, look: Look) -> bytes:
+        return self.assets[look.asset_id].data.get()
+
+    # --- media -----------------------------------------------------------------------------------
+
+    def derive(self, source: Asset | None, seed: str, count: int, now: float) -> list[Asset]:
+        """`count` new image assets derived from `source` (or from nothing), made in a worker thread."""
+        def make() -> list[bytes]:
+            return media.derive_images(source.data.get() if source else None, seed, count)
+
+        job = self.executor.submit(make)
+        return [self.add_asset(Lazy(job, index), "image/png", 0, now, 768, 768) for index in range(count)]
+
+    def render(self, video: Video) -> Future[bytes]:
+        """The MP4 of `video`, rendered once in a worker thread and cached."""
+        with self.lock:
+            job = self._renders.get(video.id)
+            if job is None:
+                job = self.executor.submit(self._render_mp4, video)
+                self._renders[video.id] = job
+            return job
+
+    def _render_mp4(self, video: Video) -> bytes:
+        look = self.looks.get(video.scenes[0].look_id)
+        image = self.look_image(look) if look else media.derive_images(None, video.id, 1)[0]
+        return media.render_mp4(image, video.duration_s, video.width, video.height, self.captions(video))
+
+    def captions(self, video: Video) -> list[media.Caption]:
+        return media.captions_for([scene.script for scene in video.scenes], [scene.speed for scene in video.scenes])
+
+    def thumbnail(self, video: Video) -> bytes:
+        look = self.looks.get(video.scenes[0].look_id)
+        image = self.look_image(look) if look else media.derive_images(None, video.id, 1)[0]
+        return media.thumbnail_jpeg(image, *media.video_size(video.width, video.height))
+
+    # --- idempotency -----------------------------------------------------------------------------
+
+    def idempotent(self, scope: str, key: str | None, body: bytes,
+                   create: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
+        """Run `create` once per Idempotency-Key.
+
+        Like Stripe-style APIs: the same key with the same body answers the first (successful) result
+        again without creating anything; the same key with a different body is a 409 conflict. Only
+        successes are remembered, so a request refused with 429 or 400 can be retried under its key.
+        """
+        with self.lock:
+            if not key:
+                return create()
+            fingerprint = hashlib.sha256(body).hexdigest()
+            remembered = self._idempotent.get((scope, key))
+            if remembered is not None:
+                if remembered[0] != fingerprint:
+                    raise ApiError(409, "conflict", "Idempotency-Key was already used with a different request body.",
+                                   param="Idempotency-Key")
+                self.counts["idempotent_replays"] += 1
+                return remembered[1], remembered[2]
+            status, payload = create()
+            if status < 300:
+                self._idempotent[(scope, key)] = (fingerprint, status, payload)
+            return status, payload
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=False, cancel_futures=True)
+

@@ -1,0 +1,391 @@
+"""The v3 API: assets, avatars and looks, voices, videos and the account, validated by the contract."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import math
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from heygen_studio.sandbox import photos, v3_json
+from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
+from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
+from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
+from heygen_studio.sandbox.state import SandboxState
+from heygen_studio.sandbox.validation import check_body, check_query
+from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, size_for, submit
+
+SCRIPT_LIMIT = 5000
+PROMPT_LIMIT = 1000
+MAX_SCENES = 50
+PROMPT_CREDITS = 1.0
+
+
+def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
+    return JSONResponse({"data": data, **extra}, status_code=status)
+
+
+def page(items: list[Any], query: dict[str, Any], default_limit: int) -> JSONResponse:
+    chunk, has_more, next_token = paginate(items, query.get("limit", default_limit), query.get("token"))
+    return ok(chunk, has_more=has_more, next_token=next_token)
+
+
+async def idempotent_post(request: Request, operation: str, create: Callable[[dict[str, Any]], Any]) -> JSONResponse:
+    """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key."""
+    body, raw = await read_json(request)
+    check_body(operation, body)
+    key = request.headers.get("idempotency-key")
+    status, payload = state_of(request).idempotent(
+        f"{request.method} {request.url.path}", key, raw, lambda: (200, {"data": create(body)}))
+    return JSONResponse(payload, status_code=status)
+
+
+# --- assets ------------------------------------------------------------------------------------
+
+
+async def upload_asset(request: Request) -> JSONResponse:
+    if int(request.headers.get("content-length") or 0) > photos.ASSET_MAX_BYTES + 64 * 1024:
+        raise photos.too_large(photos.ASSET_MAX_BYTES)
+    form = await request.form(max_files=1, max_fields=10)
+    upload = form.get("file")
+    if upload is None or isinstance(upload, str):
+        raise missing("file")
+    data = await upload.read()
+    if len(data) > photos.ASSET_MAX_BYTES:
+        raise photos.too_large(photos.ASSET_MAX_BYTES)
+    mime = photos.sniff(data) or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    if mime is None:
+        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
+    state = state_of(request)
+    asset = photos.store(state, data, mime, state.now())
+    return ok({"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
+               "mime_type": asset.mime_type, "size_bytes": asset.size_bytes})
+
+
+# --- avatars and looks -------------------------------------------------------------------------
+
+
+def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
+    """The asset a {"type": "asset_id"|"url"|"base64"} input names; the sandbox fetches only its own URLs."""
+    kind = spec.get("type")
+    if kind == "asset_id":
+        asset = state.assets.get(spec["asset_id"])
+        if asset is None:
+            raise ApiError(404, "asset_not_available", f"Asset {spec['asset_id']} not found.",
+                           param=f"{param}.asset_id")
+        return asset
+    if kind == "url":
+        own = media_url(request, "assets/")
+        asset = state.assets.get(spec["url"].removeprefix(own)) if spec["url"].startswith(own) else None
+        if asset is None:
+            raise invalid(f"{param}.url", "The sandbox cannot fetch outside URLs; upload the file first.")
+        return asset
+    if kind == "base64":
+        try:
+            data = base64.b64decode(spec["data"], validate=True)
+        except (binascii.Error, ValueError):
+            raise invalid(f"{param}.data", "data is not valid base64.") from None
+        return photos.store(state, data, photos.check_photo(data, f"{param}.data"), state.now())
+    raise invalid(f"{param}.type", "type must be asset_id, url or base64.")
+
+
+def _photo_asset(asset: Asset, param: str) -> Asset:
+    if asset.size_bytes > photos.PHOTO_MAX_BYTES:
+        raise photos.too_large(photos.PHOTO_MAX_BYTES)
+    require(asset.mime_type in ("image/png", "image/jpeg"), invalid(param, "The photo must be a JPEG or PNG image."))
+    return asset
+
+
+def _private_group(state: SandboxState, group_id: str, param: str) -> Group:
+    group = state.groups.get(group_id)
+    if group is None:
+        raise ApiError(404, "avatar_not_found", f"Avatar group {group_id} not found.", param=param)
+    require(group.ownership == "private", ApiError(403, "forbidden", "Public avatars cannot be changed."))
+    return group
+
+
+def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    state = state_of(request)
+    now = state.now()
+    with state.lock:
+        if body["type"] == "photo":
+            group, look = _create_photo_avatar(request, state, body, now)
+        elif body["type"] == "prompt":
+            group, look = _create_prompt_avatar(request, state, body, now)
+        else:
+            raise invalid("type", "The sandbox makes photo and prompt avatars, not digital twins.")
+        return {"avatar_group": v3_json.group_json(request, state, group, now),
+                "avatar_item": v3_json.look_json(request, state, look, now)}
+
+
+def _create_photo_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
+    asset = _photo_asset(_input_asset(request, state, body["file"], "file"), "file")
+    group_id = body.get("avatar_group_id")
+    group = _private_group(state, group_id, "avatar_group_id") if group_id else state.add_group(
+        body["name"], "private", now)
+    look = state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset))
+    return group, look
+
+
+def _create_prompt_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
+    require(len(body["prompt"]) <= PROMPT_LIMIT, invalid("prompt", f"prompt is limited to {PROMPT_LIMIT} characters."))
+    references = body.get("reference_images") or []
+    require(len(references) <= 3, invalid("reference_images", "At most 3 reference images."))
+    sources = [_input_asset(request, state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)]
+    group_id = body.get("avatar_group_id")
+    group = _private_group(state, group_id, "avatar_group_id") if group_id else None
+    if body.get("avatar_id"):
+        reference = state.looks.get(body["avatar_id"])
+        if reference is None:
+            raise ApiError(404, "avatar_not_found", f"Avatar {body['avatar_id']} not found.", param="avatar_id")
+        require(group is None or reference.group_id == group.id,
+                invalid("avatar_id", "avatar_id must belong to avatar_group_id."))
+        sources.insert(0, state.assets[reference.asset_id])
+        group = group or _private_group(state, reference.group_id, "avatar_id")
+    state.spend(PROMPT_CREDITS, now)
+    group = group or state.add_group(body["name"], "private", now)
+    image = state.derive(sources[0] if sources else None, body["prompt"], 1, now)[0]
+    return group, state.add_look(group, body["name"], image, now, source="generated")
+
+
+async def create_avatar(request: Request) -> JSONResponse:
+    return await idempotent_post(request, "AvatarCreate", lambda body: _create_avatar(request, body))
+
+
+async def list_avatars(request: Request) -> JSONResponse:
+    query = check_query("AvatarList", request.query_params)
+    state = state_of(request)
+    now = state.now()
+    with state.lock:
+        groups = sorted(state.groups.values(), key=lambda group: -group.created_at)
+        wanted = [group for group in groups if query.get("ownership") in (None, group.ownership)]
+        return page([v3_json.group_json(request, state, group, now) for group in wanted], query, 50)
+
+
+def _group(state: SandboxState, group_id: str) -> Group:
+    group = state.groups.get(group_id)
+    if group is None:
+        raise not_found("avatar_not_found", f"Avatar group {group_id}")
+    return group
+
+
+async def get_avatar(request: Request) -> JSONResponse:
+    state = state_of(request)
+    with state.lock:
+        return ok(v3_json.group_json(request, state, _group(state, request.path_params["group_id"]), state.now()))
+
+
+async def delete_avatar(request: Request) -> JSONResponse:
+    state = state_of(request)
+    with state.lock:
+        group = _private_group(state, request.path_params["group_id"], "group_id")
+        state.delete_group(group)
+        return ok({"id": group.id})
+
+
+async def consent(request: Request) -> JSONResponse:
+    def record(body: dict[str, Any]) -> dict[str, Any]:
+        state = state_of(request)
+        with state.lock:
+            group = _private_group(state, request.path_params["group_id"], "group_id")
+            group.consent_status = group.consent_status or "pending"
+            url = f"{str(request.base_url).rstrip('/')}/_sandbox/consent/{group.id}"
+            return {"avatar_group": v3_json.group_json(request, state, group, state.now()), "url": url}
+
+    return await idempotent_post(request, "AvatarConsentCreate", record)
+
+
+async def list_looks(request: Request) -> JSONResponse:
+    query = check_query("AvatarLooksList", request.query_params)
+    state = state_of(request)
+    now = state.now()
+    with state.lock:
+        looks = sorted(state.looks.values(), key=lambda look: -look.created_at)
+        if "group_id" in query:
+            _group(state, query["group_id"])
+            looks = [look for look in looks if look.group_id == query["group_id"]]
+        if query.get("avatar_type", "photo_avatar") != "photo_avatar":
+            looks = []
+        looks = [look for look in looks if query.get("ownership") in (None, look.ownership)]
+        return page([v3_json.look_json(request, state, look, now) for look in looks], query, 50)
+
+
+def _look(state: SandboxState, look_id: str) -> Look:
+    look = state.looks.get(look_id)
+    if look is None:
+        raise not_found("avatar_not_found", f"Look {look_id}")
+    return look
+
+
+async def get_look(request: Request) -> JSONResponse:
+    state = state_of(request)
+    with state.lock:
+        return ok(v3_json.look_json(request, state, _look(state, request.path_params["look_id"]), state.now()))
+
+
+async def update_look(request: Request) -> JSONResponse:
+    body, _ = await read_json(request)
+    check_body("AvatarLooksUpdate", body)
+    state = state_of(request)
+    with state.lock:
+        look = _look(state, request.path_params["look_id"])
+        require(look.ownership == "private", ApiError(403, "forbidden", "Public looks cannot be changed."))
+        if body.get("name"):
+            look.name = body["name"]
+        return ok(v3_json.look_json(request, state, look, state.now()))
+
+
+async def delete_look(request: Request) -> JSONResponse:
+    state = state_of(request)
+    with state.lock:
+        look = _look(state, request.path_params["look_id"])
+        require(look.ownership == "private", ApiError(403, "forbidden", "Public looks cannot be deleted."))
+        state.delete_look(look)
+        return ok({"id": look.id})
+
+
+# --- voices and account ------------------------------------------------------------------------
+
+
+async def list_voices(request: Request) -> JSONResponse:
+    query = check_query("VoiceList", request.query_params)
+    state = state_of(request)
+    voices = [] if query.get("type") == "private" else list(state.voices.values())
+    for field in ("language", "gender"):
+        if field in query:
+            voices = [voice for voice in voices if getattr(voice, field).lower() == query[field].lower()]
+    return page([v3_json.voice_json(request, voice) for voice in voices], query, 100)
+
+
+async def me(request: Request) -> JSONResponse:
+    state = state_of(request)
+    state.settle(state.now())
+    return ok({
+        "username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox", "last_name": "User",
+        "billing_type": "usage_based",
+        "usage_based": {"remaining_credits": round(state.credits, 3), "included_credits": state.config.credits,
+                        "spending_cap_usd": None, "spending_current_usd": 0.0},
+    })
+
+
+# --- videos ------------------------------------------------------------------------------------
+
+
+def _scene(state: SandboxState, spec: dict[str, Any], param: str, now: float) -> Scene:
+    look = resolve_look(state, spec["avatar_id"], f"{param}avatar_id", now)
+    script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{param}script")
+    voice_id = spec.get("voice_id") or state.groups[look.group_id].default_voice_id
+    voice = resolve_voice(state, voice_id, f"{param}voice_id")
+    speed = (spec.get("voice_settings") or {}).get("speed") or 1.0
+    require(0.5 <= speed <= 2.0, invalid(f"{param}voice_settings.speed", "speed must be between 0.5 and 2.0."))
+    return Scene(look.id, script, voice.id, float(speed))
+
+
+def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene]:
+    if body["type"] == "avatar":
+        return [_scene(state, body, "", now)]
+    if body["type"] != "studio":
+        raise invalid("type", "The sandbox renders avatar and studio videos.")
+    scenes = body["scenes"]
+    require(1 <= len(scenes) <= MAX_SCENES, invalid("scenes", f"A video has 1 to {MAX_SCENES} scenes."))
+    result = []
+    for index, scene in enumerate(scenes):
+        param = f"scenes[{index}]"
+        require(scene["type"] == "avatar_video" and scene["input"]["type"] == "avatar",
+                invalid(f"{param}.type", "The sandbox renders avatar_video scenes with an avatar input."))
+        result.append(_scene(state, scene["input"], f"{param}.input.", now))
+    return result
+
+
+def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    state = state_of(request)
+    now = state.now()
+    with state.lock:
+        scenes = _scenes(state, body, now)
+        size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
+        try:
+            video = submit(state, scenes, size, now, queue=False, title=body.get("title"),
+                           caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
+        except ApiError as error:
+            if error.status == 429:
+                ends = [state.video_done_at(video) for video in state.in_flight(now)]
+                error.retry_after_s = math.ceil(max(0.1, min(ends) - now) * 10) / 10
+            raise
+        return {"video_id": video.id, "status": "waiting", "output_format": "mp4"}
+
+
+async def create_video(request: Request) -> JSONResponse:
+    return await idempotent_post(request, "VideoCreate", lambda body: _create_video(request, body))
+
+
+async def get_video(request: Request) -> JSONResponse:
+    state = state_of(request)
+    now = state.now()
+    state.settle(now)
+    with state.lock:
+        return ok(v3_json.video_json(request, state, find_video(state, request.path_params["video_id"]), now))
+
+
+async def list_videos(request: Request) -> JSONResponse:
+    query = check_query("VideoList", request.query_params)
+    state = state_of(request)
+    now = state.now()
+    state.settle(now)
+    with state.lock:
+        videos = sorted(state.videos.values(), key=lambda video: -video.created_at)
+        if query.get("title"):
+            videos = [video for video in videos if query["title"].lower() in (video.title or "").lower()]
+        return page([v3_json.video_json(request, state, video, now) for video in videos], query, 50)
+
+
+async def video_statuses(request: Request) -> JSONResponse:
+    query = check_query("VideoStatusesList", request.query_params)
+    ids = [video_id for video_id in (query.get("video_ids") or "").split(",") if video_id]
+    require(len(ids) <= 100, invalid("video_ids", "At most 100 video ids."))
+    state = state_of(request)
+    now = state.now()
+    state.settle(now)
+    entries = []
+    with state.lock:
+        for video_id in ids:
+            video = state.videos.get(video_id)
+            status = v3_json.video_status_v3(state, video, now) if video else "not_found"
+            entries.append({"video_id": video_id, "status": status, "error": None})
+    for batch_id in (query.get("batch_ids") or "").split(","):
+        if batch_id:
+            entries.append({"video_id": None, "batch_id": batch_id, "status": "not_found", "error": None})
+    return ok(entries, has_more=False, next_token=None)
+
+
+async def delete_video(request: Request) -> JSONResponse:
+    state = state_of(request)
+    with state.lock:
+        video = find_video(state, request.path_params["video_id"])
+        del state.videos[video.id]
+        return ok({"id": video.id, "deleted": True})
+
+
+ROUTES = [
+    Route("/v3/assets", upload_asset, methods=["POST"]),
+    Route("/v3/avatars", list_avatars, methods=["GET"]),
+    Route("/v3/avatars", create_avatar, methods=["POST"]),
+    Route("/v3/avatars/looks", list_looks, methods=["GET"]),
+    Route("/v3/avatars/looks/{look_id}", get_look, methods=["GET"]),
+    Route("/v3/avatars/looks/{look_id}", update_look, methods=["PATCH"]),
+    Route("/v3/avatars/looks/{look_id}", delete_look, methods=["DELETE"]),
+    Route("/v3/avatars/{group_id}", get_avatar, methods=["GET"]),
+    Route("/v3/avatars/{group_id}", delete_avatar, methods=["DELETE"]),
+    Route("/v3/avatars/{group_id}/consent", consent, methods=["POST"]),
+    Route("/v3/voices", list_voices, methods=["GET"]),
+    Route("/v3/users/me", me, methods=["GET"]),
+    Route("/v3/videos", create_video, methods=["POST"]),
+    Route("/v3/videos", list_videos, methods=["GET"]),
+    Route("/v3/videos/statuses", video_statuses, methods=["GET"]),
+    Route("/v3/videos/{video_id}", get_video, methods=["GET"]),
+    Route("/v3/videos/{video_id}", delete_video, methods=["DELETE"]),
+]

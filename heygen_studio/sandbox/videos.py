@@ -1,0 +1,84 @@
+"""Submitting a render, shared by both generations: avatars, voices, credits, concurrency, duration."""
+
+from __future__ import annotations
+
+from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.sandbox.entities import Look, Scene, Video, Voice
+from heygen_studio.sandbox.errors import ApiError, invalid, not_found
+from heygen_studio.sandbox.state import SandboxState, new_id
+
+V3_SIZES = {  # (aspect ratio, resolution) -> width, height
+    "16:9": {"720p": (1280, 720), "1080p": (1920, 1080), "4k": (3840, 2160)},
+    "9:16": {"720p": (720, 1280), "1080p": (1080, 1920), "4k": (2160, 3840)},
+    "1:1": {"720p": (720, 720), "1080p": (1080, 1080), "4k": (2160, 2160)},
+    "4:5": {"720p": (720, 900), "1080p": (1080, 1350), "4k": (2160, 2700)},
+    "5:4": {"720p": (900, 720), "1080p": (1350, 1080), "4k": (2700, 2160)},
+}
+
+
+def resolve_look(state: SandboxState, avatar_id: str, param: str, now: float) -> Look:
+    """The completed look a video uses: a look id, or a group id standing for its first look."""
+    look = state.looks.get(avatar_id)
+    if look is None and avatar_id in state.groups and state.groups[avatar_id].look_ids:
+        look = state.looks[state.groups[avatar_id].look_ids[0]]
+    if look is None:
+        raise ApiError(404, "avatar_not_found", f"Avatar {avatar_id} not found.", legacy_code=400175, param=param)
+    if state.look_status(look, now) != "completed":
+        raise invalid(param, f"Avatar {avatar_id} is not ready (status {state.look_status(look, now)}).")
+    return look
+
+
+def resolve_voice(state: SandboxState, voice_id: str | None, param: str) -> Voice:
+    if not voice_id:
+        raise invalid(param, "voice_id is required with a script.")
+    voice = state.voices.get(voice_id)
+    if voice is None:
+        raise ApiError(404, "voice_not_found", f"Voice {voice_id} not found.", legacy_code=400175, param=param)
+    return voice
+
+
+def check_script(script: object, limit: int, param: str) -> str:
+    if not isinstance(script, str) or not script.strip():
+        raise invalid(param, "A script is required (the sandbox speaks text, not audio).", legacy_code=40039)
+    if len(script) > limit:
+        raise invalid(param, f"The script is {len(script)} characters; at most {limit} are allowed.",
+                      legacy_code=40119)
+    return script
+
+
+def size_for(aspect_ratio: str | None, resolution: str | None, look: Look, state: SandboxState) -> tuple[int, int]:
+    """Frame size for v3's aspect_ratio/resolution ("auto" follows the look's own shape)."""
+    aspect = aspect_ratio or "16:9"
+    if aspect == "auto":
+        asset = state.assets[look.asset_id]
+        width, height = asset.width or 1, asset.height or 1
+        aspect = "1:1" if width == height else ("16:9" if width > height else "9:16")
+    return V3_SIZES[aspect][resolution or "1080p"]
+
+
+def submit(state: SandboxState, scenes: list[Scene], size: tuple[int, int], now: float, *, queue: bool,
+           title: str | None = None, caption: bool = False, callback_id: str | None = None) -> Video:
+    """A new render: refused with 402 when credits do not cover it, and with 429 on v3 when the
+    account already has `v3_concurrency` renders in flight; legacy (`queue`) waits for a free slot."""
+    duration = sum(spoken_seconds(scene.script, scene.speed) for scene in scenes)
+    cost = avatar_iv_credits(duration)
+    with state.lock:
+        if cost > state.available_credits(now):
+            raise ApiError(402, "insufficient_credit",
+                           f"This video needs {cost:g} credits; {state.available_credits(now):g} remain.",
+                           legacy_code=400599)
+        if not queue and len(state.in_flight(now)) >= state.config.v3_concurrency:
+            raise ApiError(429, "rate_limit_exceeded", "Too many videos rendering at once.",
+                           retry_after_s=state.config.job_seconds * 3)
+        start_at = state.queue_start(now) if queue else now
+        video = Video(new_id(), title, now, start_at, scenes, size[0], size[1], duration, cost, caption, callback_id)
+        state.videos[video.id] = video
+        state.counts["videos_created"] += 1
+        return video
+
+
+def find_video(state: SandboxState, video_id: str | None) -> Video:
+    video = state.videos.get(video_id or "")
+    if video is None:
+        raise not_found("video_not_found", f"Video {video_id}", legacy_code=40104)
+    return video
