@@ -296,13 +296,18 @@ def _group(data: dict[str, Any]) -> AvatarGroup:
     return AvatarGroup(
         id=data["id"],
         name=data.get("name") or "",
-        status=Status.parse(data.get("train_status")),
+        status=Status.parse(_trained(data.get("train_status"))),
         looks_count=data.get("num_looks"),
         preview_image_url=data.get("preview_image"),
         created_at=_int(data.get("created_at")),
         default_voice_id=data.get("default_voice_id"),
         is_public="public" in group_type.lower(),
     )
+
+
+def _trained(train_status: str | None) -> str | None:
+    """A group's train status; "empty" (never trained) is no status at all."""
+    return None if train_status == "empty" else train_status
 
 
 def _look(data: dict[str, Any]) -> Look:
