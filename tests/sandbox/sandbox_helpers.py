@@ -1,0 +1,86 @@
+"""Helpers for the sandbox tests: contract checks of v3 answers, polling, sample photos."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import httpx
+import jsonschema
+from starlette.applications import Starlette
+
+from heygen_studio.resources import sample_photo
+from heygen_studio.sandbox.state import SandboxState
+from heygen_studio.sandbox.validation import operations, response_errors
+
+KEY = "test-key"
+JOB_SECONDS = 0.2
+
+V3_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {"error": {
+        "type": "object",
+        "required": ["code", "message"],
+        "properties": {"code": {"enum": [
+            "unauthorized", "forbidden", "invalid_parameter", "payload_too_large", "insufficient_credit",
+            "rate_limit_exceeded", "quota_exceeded", "trial_video_limit_exceeded", "not_found",
+            "avatar_not_found", "video_not_found", "voice_not_found", "voice_not_usable", "asset_not_available",
+            "conflict", "internal_error"]},
+            "message": {"type": "string"}, "param": {"type": ["string", "null"]},
+            "doc_url": {"type": "string"}},
+    }},
+}
+
+
+def operation_for(method: str, path: str) -> str | None:
+    """The contract operation a v3 request is, matched by method and path template."""
+    for name, operation in operations().items():
+        pattern = re.sub(r"\{[^}]+\}", "[^/]+", operation["path"]) + "$"
+        if operation["method"] == method and re.match(pattern, path):
+            return name
+    return None
+
+
+class ContractRecorder:
+    """Validates every v3 response against its operation's schema and remembers what was seen."""
+
+    def __init__(self) -> None:
+        self.seen: set[tuple[str, int]] = set()
+
+    async def __call__(self, response: httpx.Response) -> None:
+        path = response.request.url.path
+        if not path.startswith("/v3/"):
+            return
+        await response.aread()
+        body = response.json()
+        operation = operation_for(response.request.method, path)
+        assert "X-Request-Id" in response.headers
+        if response.status_code >= 400:
+            jsonschema.validate(body, V3_ERROR_SCHEMA)
+        if operation is not None:
+            problems = response_errors(operation, body)
+            assert not problems, f"{operation} {response.status_code}: {problems}"
+            self.seen.add((operation, response.status_code))
+
+
+def sandbox_state(app: Starlette) -> SandboxState:
+    return app.state.sandbox
+
+
+async def eventually(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], timeout: float = 10.0) -> Any:
+    """Poll `fetch` until `done(result)`; the last result, or an AssertionError at `timeout`."""
+    deadline = time.monotonic() + timeout
+    while True:
+        result = await fetch()
+        if done(result):
+            return result
+        assert time.monotonic() < deadline, f"still not done: {result}"
+        await asyncio.sleep(JOB_SECONDS / 4)
+
+
+def photo_bytes(name: str = "astronaut.png") -> bytes:
+    return sample_photo(name).read_bytes()
