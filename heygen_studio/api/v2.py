@@ -8,7 +8,7 @@ from urllib.parse import quote
 import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
-from heygen_studio.api.errors import NotFoundError
+from heygen_studio.api.errors import HeyGenError, NotFoundError
 from heygen_studio.api.mapping import v2_dimension, v2_talking_style
 from heygen_studio.api.models import (
     Account,
@@ -117,7 +117,7 @@ class V2Api(HeyGenApi):
             looks_count=1,
             preview_image_url=data.get("image_url"),
         )
-        return CreatedAvatar(group=group, look=_look({**data, "group_id": group_id}))
+        return CreatedAvatar(group=group, look=await self._first_look(group_id, _look({**data, "group_id": group_id})))
 
     async def add_looks(self, group_id: str, asset_refs: list[str], name: str) -> list[Look] | None:
         looks: list[Look] = []
@@ -285,6 +285,17 @@ class V2Api(HeyGenApi):
 
     async def _post(self, path: str, json: dict[str, Any]) -> dict[str, Any]:
         return (await self._transport.request("POST", path, json=json)).get("data") or {}
+
+    async def _first_look(self, group_id: str, fallback: Look) -> Look:
+        """The new group's own look: its id works with every photo_avatar endpoint, unlike the group id.
+
+        The create already happened, so a failure to list is no failure of the create: fall back.
+        """
+        try:
+            looks = await self.list_looks(group_id)
+        except HeyGenError:
+            return fallback
+        return looks.items[0] if looks.items else fallback
 
     async def _groups(self, include_public: bool) -> list[AvatarGroup]:
         data = await self._get("/v2/avatar_group.list", {"include_public": str(include_public).lower()})
