@@ -16,7 +16,7 @@ from heygen_studio.api.models import (
     VideoSpec,
 )
 
-Generation = Literal["v3", "v2"]
+GenerationName = Literal["v3", "v2"]
 
 _EMOTION_EXPRESSIVENESS = {
     Emotion.EXCITED: Expressiveness.HIGH,
@@ -96,7 +96,7 @@ def v2_dimension(spec: VideoSpec) -> Dimension:
     return Dimension(width=short, height=_even(short * h / w))
 
 
-def explain_mapping(spec: VideoSpec, generation: Generation) -> list[FieldNote]:
+def explain_mapping(spec: VideoSpec, generation: GenerationName) -> list[FieldNote]:
     """Every field of `spec` the chosen generation cannot send as asked, and what is sent instead."""
     return _explain_v3(spec) if generation == "v3" else _explain_v2(spec)
 
