@@ -26,9 +26,9 @@ QLabel#panelSummary { font-size: 11pt; color: #5b6272; }
 QFrame#panelCard { background: #f7f7fb; border: 1px dashed #c9cbd6; border-radius: 12px; }
 QLabel#panelNextStep { font-size: 12pt; color: #3b4150; }
 QStatusBar { background: #f3f4f8; border-top: 1px solid #e2e4ea; }
-QStatusBar QLabel { padding: 2px 8px; }
+QStatusBar QLabel { padding: 2px 4px; }
 QLabel#credits { color: #5b6272; }
-QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 2px 0 2px 8px; margin-right: -10px; }
+QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 0; }
 QStatusBar QLabel#connectionDot[connected="true"] { color: #16a34a; }
 QLabel#credits[error="true"] { color: #b42318; }
 """
