@@ -52,7 +52,8 @@ def _one_of(validator: Any, one_of: list, instance: Any, schema: dict[str, Any])
         return
     prop = discriminator["propertyName"]
     if prop not in instance:
-        yield ValidationError(f"'{prop}' is a required property", validator="required", validator_value=[prop], instance=instance)
+        yield ValidationError(f"'{prop}' is a required property", validator="required", validator_value=[prop],
+                              instance=instance)
         return
     value = instance[prop]
     mapping = discriminator["mapping"]
