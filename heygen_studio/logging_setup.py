@@ -26,9 +26,13 @@ _KEY_HEADER = re.compile(
 )
 
 
+MIN_SECRET_LENGTH = 8
+"""Shorter values cannot be a HeyGen key, and redacting them would garble every log line."""
+
+
 def register_secret(value: str) -> None:
     """Never let `value` (an API key) appear in a log line, traceback or crash report again."""
-    if value:
+    if len(value) >= MIN_SECRET_LENGTH:
         with _secrets_lock:
             _secrets.add(value)
 

@@ -64,3 +64,8 @@ def test_setting_up_twice_does_not_double_lines(log_file: Path) -> None:
     setup_logging(log_file, to_stderr=False)
     logging.getLogger("heygen_studio.test").info("only once")
     assert read(log_file).count("only once") == 1
+
+
+def test_a_toy_key_does_not_garble_every_line() -> None:
+    register_secret("k")
+    assert redact("Traceback (most recent call last)") == "Traceback (most recent call last)"
