@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from heygen_studio.config import Generation, Paths, Settings, save_settings
+from heygen_studio.services.accounts import Endpoint
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.main_window import MainWindow
 
@@ -19,8 +20,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-HEYGEN_API_URL = "https://api.heygen.com"
-HEYGEN_UPLOAD_URL = "https://upload.heygen.com"
 SANDBOX_KEY = "sandbox"
 
 
@@ -51,8 +50,8 @@ class StudioApp:
 
     def __init__(self, paths: Paths, settings: Settings, *, sandbox: bool = False,
                  secrets: SecretStore | None = None,
-                 sandbox_config: SandboxConfig | None = None, api_url: str = HEYGEN_API_URL,
-                 upload_url: str = HEYGEN_UPLOAD_URL) -> None:
+                 sandbox_config: SandboxConfig | None = None,
+                 endpoint: Endpoint | None = None) -> None:
         self.paths = paths
         self.settings = settings
         self.tasks = TaskRegistry()
@@ -63,7 +62,7 @@ class StudioApp:
         self._sandbox_config = sandbox_config
         self._sandbox: SandboxServer | None = None
         self._secrets = secrets
-        self._heygen_urls = (api_url, upload_url)
+        self._endpoint = endpoint or Endpoint.heygen()
         self._closed = asyncio.Event()
 
     async def start(self) -> MainWindow:
@@ -101,7 +100,7 @@ class StudioApp:
         if key is None:
             log.info("Profile %r has no API key yet", profile.name)
             return None
-        return Connection(profile.generation, *self._heygen_urls, key)
+        return Connection(profile.generation, self._endpoint.base_url, self._endpoint.upload_url, key)
 
     async def _fetch_credits(self) -> float | None:
         assert self.api is not None

@@ -10,6 +10,7 @@ from pytestqt.qtbot import QtBot
 
 from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Profile, Settings, load_settings
+from heygen_studio.services.accounts import Endpoint
 from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.ui.main_window import NO_KEY_MESSAGE
@@ -78,7 +79,8 @@ def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
     secrets = SecretStore(MemoryKeyring())
     secrets.set("Work", KEY)
     settings = Settings(profiles=[Profile("Work", generation)], active_profile="Work")  # type: ignore[arg-type]
-    studio = StudioApp(paths, settings, secrets=secrets, api_url=pretend_heygen, upload_url=pretend_heygen)
+    studio = StudioApp(paths, settings, secrets=secrets,
+                       endpoint=Endpoint(pretend_heygen, pretend_heygen))
 
     async def scenario() -> None:
         window = await studio.start()
@@ -86,8 +88,7 @@ def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         assert window.connection_label.text() == label
         assert studio.api is not None and studio.api.generation == generation
         assert KEY not in repr(studio.connection)
-        await wait_until(lambda: window.credits_label.text().startswith("Credits: ")
-                         and "checking" not in window.credits_label.text())
+        await wait_until(lambda: window.credits_label.text() == "Credits: 321.5")
         await studio.aclose()
 
     qloop.run_until_complete(scenario())
