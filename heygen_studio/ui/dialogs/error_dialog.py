@@ -36,7 +36,6 @@ class ErrorDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Something went wrong — HeyGen Studio")
         self.setModal(False)
-        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
         self.resize(560, 260)
 
         icon = QLabel()
