@@ -1,0 +1,91 @@
+"""Project files: round trip, refusal of damaged or newer files, and the render request they make."""
+
+import json
+
+import pytest
+
+from heygen_studio.api.models import AspectRatio, Dimension, Emotion, Expressiveness
+from heygen_studio.domain.project import (
+    LookRef,
+    NotReadyToRender,
+    Project,
+    ProjectFileError,
+    Scene,
+    VoiceRef,
+    video_spec,
+)
+
+
+def ready_project() -> Project:
+    return Project(
+        title="Launch",
+        look=LookRef("look_1", "Eileen"),
+        voice=VoiceRef("voice_1", "Anna", "English"),
+        aspect_ratio=AspectRatio.PORTRAIT,
+        custom_size=Dimension(1080, 1350),
+        scenes=(
+            Scene(script="Hello there.", emotion=Emotion.EXCITED, motion_prompt="nods"),
+            Scene(script="Bye.", expressiveness=Expressiveness.LOW, voice_speed=1.2),
+        ),
+    )
+
+
+def test_round_trip_keeps_everything() -> None:
+    project = ready_project()
+    again = Project.loads(project.dumps())
+    assert again == project
+
+
+def test_newer_file_is_refused_with_advice() -> None:
+    data = ready_project().to_json() | {"schema_version": 99}
+    with pytest.raises(ProjectFileError, match="newer HeyGen Studio"):
+        Project.from_json(data)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("{not json", "not valid JSON"),
+        ("[]", "not a HeyGen Studio project"),
+        ('{"title": "x"}', "no schema_version"),
+        ('{"schema_version": 1, "scenes": []}', "1 to 50 scenes"),
+        ('{"schema_version": 1, "scenes": [{"emotion": "Grumpy"}]}', "damaged"),
+    ],
+)
+def test_damaged_files_get_a_plain_reason(text: str, message: str) -> None:
+    with pytest.raises(ProjectFileError, match=message):
+        Project.loads(text)
+
+
+def test_unknown_scene_fields_from_older_files_are_ignored() -> None:
+    data = ready_project().to_json()
+    data["scenes"][0]["legacy_field"] = 1
+    assert Project.from_json(json.loads(json.dumps(data))).scenes[0].script == "Hello there."
+
+
+def test_video_spec_names_everything_missing() -> None:
+    with pytest.raises(NotReadyToRender) as caught:
+        video_spec(Project(), "v3")
+    message = str(caught.value)
+    assert "choose a look" in message and "choose a voice" in message and "scene 1" in message
+
+
+def test_v3_spec_sends_expressiveness_and_no_custom_size() -> None:
+    spec = video_spec(ready_project(), "v3")
+    assert spec.dimension is None
+    assert spec.scenes[1].expressiveness is Expressiveness.LOW
+    assert spec.scenes[0].talking_style is None
+    assert spec.scenes[1].speed == 1.2
+
+
+def test_v2_spec_keeps_custom_size_and_talking_style() -> None:
+    spec = video_spec(ready_project(), "v2")
+    assert spec.dimension == Dimension(1080, 1350)
+    assert spec.scenes[0].expressiveness is None
+    assert spec.scenes[0].emotion is Emotion.EXCITED
+
+
+def test_duplicated_scene_gets_a_new_identity() -> None:
+    scene = Scene(script="a")
+    copy = scene.duplicate()
+    assert copy.script == "a" and copy.id != scene.id
