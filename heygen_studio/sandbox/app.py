@@ -13,6 +13,7 @@ from heygen_studio.sandbox.auth import ApiKeyMiddleware, RequestIdMiddleware
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.errors import ApiError, error_response
 from heygen_studio.sandbox.faults import API_PREFIXES, FaultMiddleware
+from heygen_studio.sandbox.persistence import PersistMiddleware
 from heygen_studio.sandbox.state import SandboxState
 
 
@@ -38,10 +39,12 @@ async def _crash(request: Request, error: Exception) -> Response:
 
 
 def create_app(config: SandboxConfig | None = None) -> Starlette:
-    """A fresh sandbox; its state is `app.state.sandbox`."""
+    """A sandbox, fresh or resumed from `config.state_file`; its state is `app.state.sandbox`."""
     state = SandboxState(config or SandboxConfig())
-    if state.config.demo_content:
-        demo.seed(state)
+    if not state.load():
+        if state.config.demo_content:
+            demo.seed(state)
+        state.save()
     app = Starlette(
         routes=[*v3_routes.ROUTES, *v2_routes.ROUTES, *legacy_video_routes.ROUTES, *media_routes.ROUTES,
                 *control_routes.ROUTES],
@@ -49,6 +52,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
             Middleware(RequestIdMiddleware, state=state),
             Middleware(FaultMiddleware, plan_holder=state),
             Middleware(ApiKeyMiddleware, state=state),
+            *([Middleware(PersistMiddleware, state=state)] if state.store else []),
         ],
         exception_handlers={ApiError: _api_error, HTTPException: _http_error, Exception: _crash},
     )

@@ -1,8 +1,9 @@
-"""Settings of one sandbox HeyGen: accepted keys, job timing, credits and concurrency."""
+"""Settings of one sandbox HeyGen: accepted keys, job timing, credits, concurrency and where it keeps its state."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -13,3 +14,4 @@ class SandboxConfig:
     v3_concurrency: int = 10  # renders in flight before v3 answers 429 + Retry-After
     legacy_concurrency: int = 3  # legacy (Pro plan): extra renders stay `waiting` (queued)
     demo_content: bool = True  # seed a ready avatar group, public presets and voices
+    state_file: Path | None = None  # keep the account here across restarts (blobs/ beside it); None = in memory

@@ -19,6 +19,12 @@ class Lazy:
             return self._value
         return self._value.result()[self._index]
 
+    def pending(self) -> Future[list[bytes]] | None:
+        """The job still making the bytes, or None once they are here."""
+        if isinstance(self._value, bytes) or self._value.done():
+            return None
+        return self._value
+
 
 @dataclass
 class Asset:

@@ -8,6 +8,7 @@ import socket
 import sys
 import threading
 import time
+from pathlib import Path
 
 import uvicorn
 
@@ -82,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--job-seconds", type=float, default=SandboxConfig.job_seconds)
     parser.add_argument("--credits", type=float, default=SandboxConfig.credits)
     parser.add_argument("--no-demo", action="store_true", help="start with an empty account")
+    parser.add_argument("--state-file", type=Path, metavar="PATH",
+                        help="keep the account in this JSON file (and blobs/ beside it) across restarts")
     return parser
 
 
@@ -93,7 +96,7 @@ def main(argv: list[str]) -> int:
               "(use 127.0.0.1 or ::1)", file=sys.stderr)
         return 2
     config = SandboxConfig(keys=frozenset(args.key or ["sandbox"]), job_seconds=args.job_seconds,
-                           credits=args.credits, demo_content=not args.no_demo)
+                           credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file)
     server = SandboxServer(config, args.host, args.port)
     try:
         url = server.start()

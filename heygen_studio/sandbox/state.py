@@ -15,6 +15,7 @@ from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
 from heygen_studio.sandbox.faults import FaultPlan
+from heygen_studio.sandbox.persistence import StateFile
 
 VIDEO_STAGES = ("waiting", "pending", "processing", "completed")
 TRAIN_STAGES = ("pending", "processing", "ready")
@@ -51,7 +52,8 @@ class SandboxState:
         self.voices: dict[str, Voice] = {}
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
         self._renders: dict[str, Future[bytes]] = {}
-        self._idempotent: dict[tuple[str, str], tuple[str, int, dict]] = {}
+        self.store = StateFile(config.state_file) if config.state_file else None
+        self.idempotent_records: dict[tuple[str, str], tuple[str, int, dict]] = {}
 
     # --- time and job status ---------------------------------------------------------------------
 
@@ -203,7 +205,7 @@ class SandboxState:
             if not key:
                 return create()
             fingerprint = hashlib.sha256(body).hexdigest()
-            remembered = self._idempotent.get((scope, key))
+            remembered = self.idempotent_records.get((scope, key))
             if remembered is not None:
                 if remembered[0] != fingerprint:
                     raise ApiError(409, "conflict", "Idempotency-Key was already used with a different request body.",
@@ -212,9 +214,22 @@ class SandboxState:
                 return remembered[1], remembered[2]
             status, payload = create()
             if status < 300:
-                self._idempotent[(scope, key)] = (fingerprint, status, payload)
+                self.idempotent_records[(scope, key)] = (fingerprint, status, payload)
             return status, payload
 
+    # --- persistence -----------------------------------------------------------------------------
+
+    def load(self) -> bool:
+        """Take the account from the state file: True if there was a usable one."""
+        return self.store is not None and self.store.load(self)
+
+    def save(self) -> None:
+        """Write the account to the state file, if there is one. Not while holding `lock`."""
+        if self.store is not None:
+            self.store.save(self)
+
     def close(self) -> None:
+        if self.store is not None:
+            self.store.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
 
