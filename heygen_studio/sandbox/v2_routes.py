@@ -66,7 +66,12 @@ def _group(state: SandboxState, group_id: str) -> Group:
 
 
 def _look(state: SandboxState, look_id: str) -> Look:
+    """A photo avatar by its own id, or by its group's id, which (as HeyGen's create answers) names the
+    group's first look: the talking_photo_id of a group made by avatar_group/create."""
     look = state.looks.get(look_id)
+    group = state.groups.get(look_id)
+    if look is None and group is not None and group.look_ids:
+        look = state.looks[group.look_ids[0]]
     if look is None:
         raise not_found("avatar_not_found", f"Photo avatar {look_id}")
     return look

@@ -128,3 +128,27 @@ async def test_groups_and_videos_are_shared_between_generations(client: httpx.As
     assert (await client.get("/v3/videos", params={"title": "shared"})).json()["data"][0]["id"] == video_id
     talking = (await client.get("/v2/avatars")).json()["data"]["talking_photos"]
     assert look_id in {photo["talking_photo_id"] for photo in talking}
+
+
+async def test_the_id_avatar_group_create_returns_is_a_talking_photo_id(client: httpx.AsyncClient) -> None:
+    talking_photo_id = (await v2(client, "/v2/photo_avatar/avatar_group/create",
+                                 {"name": "Talker", "image_key": await upload_v1(client)}))["id"]
+    photo = await eventually(lambda: client.get(f"/v2/photo_avatar/{talking_photo_id}"),
+                             lambda response: response.json()["data"]["status"] == "completed")
+    first_look = photo.json()["data"]
+    assert first_look["group_id"] == talking_photo_id and first_look["name"] == "Talker"
+
+    await v2(client, "/v2/photo_avatar/add_sound_effect", {"id": talking_photo_id})
+    sounding = (await client.get(f"/v2/photo_avatar/{talking_photo_id}")).json()["data"]
+    assert sounding["background_sound_effect"] == {"status": "completed"}
+    moving_id = (await v2(client, "/v2/photo_avatar/add_motion", {"id": talking_photo_id}))["id"]
+    assert (await client.get(f"/v2/photo_avatar/{moving_id}")).json()["data"]["is_motion"] is True
+
+    video_id = (await v2(client, "/v2/video/av4/generate", {"image_key": talking_photo_id, "voice_id": "demo-en-us-ava",
+                                                            "script": SCRIPT}))["video_id"]
+    assert (await legacy_done(client, video_id))["video_url"]
+
+    deleted = await client.delete(f"/v2/photo_avatar/{talking_photo_id}")
+    assert deleted.status_code == 200 and deleted.json()["data"]["id"] == first_look["id"]
+    remaining = (await client.get(f"/v2/avatar_group/{talking_photo_id}/avatars")).json()["data"]["avatar_list"]
+    assert [look["id"] for look in remaining] == [moving_id]
