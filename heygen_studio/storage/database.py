@@ -36,6 +36,23 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    # 3: Library jobs (training, AI photo and look generation, motion), polled again after a restart.
+    """
+    CREATE TABLE library_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        generation TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT NOT NULL,
+        remote_id TEXT,
+        group_id TEXT,
+        state TEXT NOT NULL,
+        detail TEXT,
+        result TEXT,
+        created_at REAL NOT NULL,
+        updated_at REAL NOT NULL
+    );
+    """,
 )
 
 
