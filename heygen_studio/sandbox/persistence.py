@@ -139,31 +139,34 @@ class StateFile:
                 return
             with state.lock:
                 document, new_blobs = self._document(state)
-            self.blobs.mkdir(parents=True, exist_ok=True)
-            for sha, data in new_blobs.items():
-                if not (self.blobs / sha).exists():
-                    _write_atomically(self.blobs / sha, data)
-            _write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
+            try:
+                self.blobs.mkdir(parents=True, exist_ok=True)
+                for asset_id, (sha, data) in new_blobs.items():
+                    if not (self.blobs / sha).exists():
+                        _write_atomically(self.blobs / sha, data)
+                    self._blob_of[asset_id] = sha
+                _write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
+            except OSError as error:  # the sandbox keeps serving from memory; the next change tries again
+                log.warning("could not save the sandbox state to %s: %s", self.path, error)
 
     def close(self) -> None:
         """No saves after this (a stopped sandbox must not overwrite the file a new one uses)."""
         with self._write_lock:
             self._closed = True
 
-    def _document(self, state: SandboxState) -> tuple[dict[str, Any], dict[str, bytes]]:
-        """The JSON document of `state` and the blobs it needs that are not written yet."""
-        new_blobs: dict[str, bytes] = {}
+    def _document(self, state: SandboxState) -> tuple[dict[str, Any], dict[str, tuple[str, bytes]]]:
+        """The JSON document of `state` and the blobs it needs that are not written yet, by asset id."""
+        new_blobs: dict[str, tuple[str, bytes]] = {}
         assets = []
         for asset in state.assets.values():
             sha = self._blob_of.get(asset.id)
             job = asset.data.pending()
-            if sha is None and job is None:
+            if job is not None:
+                self._save_when_done(job, state)
+            elif sha is None:
                 data = asset.data.get()
                 sha = hashlib.sha256(data).hexdigest()
-                self._blob_of[asset.id] = sha
-                new_blobs[sha] = data
-            elif job is not None:
-                self._save_when_done(job, state)
+                new_blobs[asset.id] = (sha, data)
             assets.append({**_fields(asset, skip="data"), "blob": sha})
         document = {
             "format": FORMAT,
