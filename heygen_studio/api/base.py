@@ -29,6 +29,7 @@ from heygen_studio.api.models import (
     Voice,
 )
 from heygen_studio.api.transport import Transport
+from heygen_studio.api.upload_progress import UploadProgress
 
 OwnershipName = Literal["private", "public"]
 
@@ -64,8 +65,13 @@ class HeyGenApi(ABC):
         """The account the key belongs to and its remaining credits."""
 
     @abstractmethod
-    async def upload_photo(self, data: bytes, mime_type: str, filename: str = "photo") -> Asset:
-        """Upload a PNG or JPEG; the returned Asset.ref names it in later requests."""
+    async def upload_photo(
+        self, data: bytes, mime_type: str, filename: str = "photo", progress: UploadProgress | None = None
+    ) -> Asset:
+        """Upload a PNG or JPEG; the returned Asset.ref names it in later requests.
+
+        `progress(sent, total)` is called as the bytes go out (again from 0 if the upload is retried).
+        """
 
     # --- avatars and looks ---------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ import asyncio
 import logging
 import random
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import IO, Any
 
 import httpx
 
@@ -82,8 +82,8 @@ class Transport:
         *,
         params: dict[str, Any] | None = None,
         json: Any = None,
-        content: bytes | None = None,
-        files: dict[str, tuple[str, bytes, str]] | None = None,
+        content: bytes | AsyncIterable[bytes] | None = None,
+        files: dict[str, tuple[str, bytes | IO[bytes], str]] | None = None,
         headers: dict[str, str] | None = None,
         upload: bool = False,
         timeout: httpx.Timeout | None = None,

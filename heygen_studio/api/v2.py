@@ -31,6 +31,7 @@ from heygen_studio.api.models import (
     VideoSummary,
     Voice,
 )
+from heygen_studio.api.upload_progress import ProgressBody, UploadProgress
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _LOOKS_PER_ADD = 4
@@ -88,11 +89,15 @@ class V2Api(HeyGenApi):
             remaining_credits=None if quota is None else float(quota) / _SECONDS_PER_CREDIT,
         )
 
-    async def upload_photo(self, data: bytes, mime_type: str, filename: str = "photo") -> Asset:
+    async def upload_photo(
+        self, data: bytes, mime_type: str, filename: str = "photo", progress: UploadProgress | None = None
+    ) -> Asset:
         self.check_upload(data, mime_type)
+        content = data if progress is None else ProgressBody(data, progress)
         # Re-sending an upload at worst stores the same photo twice, at no cost: safe to retry.
         body = await self._transport.request(
-            "POST", "/v1/asset", content=data, headers={"Content-Type": mime_type},
+            "POST", "/v1/asset", content=content,
+            headers={"Content-Type": mime_type, "Content-Length": str(len(data))},
             upload=True, timeout=_UPLOAD_TIMEOUT, retry_safe=True,
         )
         asset = body.get("data") or {}

@@ -35,6 +35,7 @@ from heygen_studio.api.models import (
     Voice,
 )
 from heygen_studio.api.transport import IDEMPOTENCY_HEADER
+from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
@@ -111,9 +112,12 @@ class V3Api(HeyGenApi):
             remaining_credits=_credits(data),
         )
 
-    async def upload_photo(self, data: bytes, mime_type: str, filename: str = "photo") -> Asset:
+    async def upload_photo(
+        self, data: bytes, mime_type: str, filename: str = "photo", progress: UploadProgress | None = None
+    ) -> Asset:
         self.check_upload(data, mime_type)
-        body = await self._post("/v3/assets", files={"file": (filename, data, mime_type)}, timeout=_UPLOAD_TIMEOUT)
+        file = data if progress is None else ProgressFile(data, progress)
+        body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, timeout=_UPLOAD_TIMEOUT)
         asset = body["data"]
         return Asset(
             ref=asset["asset_id"],
