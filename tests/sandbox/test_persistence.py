@@ -66,7 +66,8 @@ async def test_a_restarted_sandbox_resumes_renders_avatars_assets_and_idempotenc
         group, look = created["avatar_group"], created["avatar_item"]
         await eventually(lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
                          lambda response: response.json()["data"]["status"] == "completed")
-        await client.post(f"/v3/avatars/{group['id']}/consent", json={})
+        consent = await client.post(f"/v3/avatars/{group['id']}/consent", json={})
+        assert (await client.get(consent.json()["data"]["url"])).status_code == 200
         image_key = await upload_v1(client)
         legacy_group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Legacy", "image_key": image_key})
         await v2(client, "/v2/photo_avatar/train", {"group_id": legacy_group["id"]})
@@ -97,7 +98,7 @@ async def test_a_restarted_sandbox_resumes_renders_avatars_assets_and_idempotenc
                                                        "file": {"type": "asset_id", "asset_id": asset_id}})
         assert again.status_code == 200, again.text
         mine = (await client.get(f"/v3/avatars/{group['id']}")).json()["data"]
-        assert mine["name"] == "Before the crash" and mine["consent_status"] == "pending" and mine["looks_count"] == 2
+        assert mine["name"] == "Before the crash" and mine["consent_status"] == "approved" and mine["looks_count"] == 2
         assert (await client.get(f"/v3/avatars/looks/{look['id']}")).json()["data"]["status"] == "completed"
         assert await public_ids(client) == public_groups
 
