@@ -7,7 +7,10 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
+from heygen_studio.domain.estimates import avatar_iv_credits, count_words, spoken_seconds
+
 from heygen_studio.api.models import (
+    ApiLimits,
     AspectRatio,
     Dimension,
     Emotion,
@@ -76,6 +79,31 @@ class Project:
     captions: bool = False
     background: str = "#FFFFFF"
     scenes: tuple[Scene, ...] = (Scene(),)
+
+    def with_scene(self, index: int, scene: Scene) -> Project:
+        """This project with scene `index` replaced."""
+        scenes = list(self.scenes)
+        scenes[index] = scene
+        return replace(self, scenes=tuple(scenes))
+
+    def with_scene_inserted(self, index: int, scene: Scene) -> Project:
+        """This project with `scene` at `index`; ValueError past MAX_SCENES."""
+        if len(self.scenes) >= MAX_SCENES:
+            raise ValueError(f"A video has at most {MAX_SCENES} scenes.")
+        return replace(self, scenes=self.scenes[:index] + (scene,) + self.scenes[index:])
+
+    def without_scene(self, index: int) -> Project:
+        """This project without scene `index`; ValueError for the last remaining scene."""
+        if len(self.scenes) <= 1:
+            raise ValueError("A video needs at least one scene.")
+        return replace(self, scenes=self.scenes[:index] + self.scenes[index + 1:])
+
+    def with_scene_order(self, scene_ids: list[str]) -> Project:
+        """This project with its scenes in the order of `scene_ids` (the same ids, rearranged)."""
+        by_id = {scene.id: scene for scene in self.scenes}
+        if sorted(scene_ids) != sorted(by_id):
+            raise ValueError("The new order must name every scene once.")
+        return replace(self, scenes=tuple(by_id[i] for i in scene_ids))
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -162,14 +190,19 @@ def video_spec(project: Project, generation: str) -> VideoSpec:
         missing.append("write the script of scene " + ", ".join(map(str, empty)))
     if missing:
         raise NotReadyToRender("Before rendering, " + "; ".join(missing) + ".")
-    assert project.look is not None and project.voice is not None
+    return draft_video_spec(project, generation)
+
+
+def draft_video_spec(project: Project, generation: str) -> VideoSpec:
+    """The render request as far as it is filled in (no look or voice yet: empty ids); for notes and previews."""
     v3 = generation == "v3"
+    voice_id = project.voice.voice_id if project.voice else ""
     return VideoSpec(
-        look_id=project.look.look_id,
+        look_id=project.look.look_id if project.look else "",
         scenes=tuple(
             SceneSpec(
                 script=s.script.strip(),
-                voice_id=project.voice.voice_id,
+                voice_id=voice_id,
                 emotion=s.emotion,
                 talking_style=None if v3 else s.talking_style,
                 expressiveness=s.expressiveness if v3 else None,
@@ -187,3 +220,50 @@ def video_spec(project: Project, generation: str) -> VideoSpec:
         caption=project.captions,
         background_color=project.background,
     )
+
+
+@dataclass(frozen=True)
+class SceneEstimate:
+    """What the editor shows while a scene's script is typed."""
+
+    words: int
+    characters: int
+    max_characters: int
+    seconds: float
+
+    @property
+    def too_long(self) -> bool:
+        return self.characters > self.max_characters
+
+
+@dataclass(frozen=True)
+class ProjectEstimate:
+    """Duration and Avatar IV credits of the whole video (billed in 30-second steps)."""
+
+    scenes: tuple[SceneEstimate, ...]
+    seconds: float
+    credits: float
+
+    def over_budget(self, remaining_credits: float | None) -> bool:
+        """True when the account says how many credits are left and this video needs more."""
+        return remaining_credits is not None and self.credits > remaining_credits
+
+
+def estimate(project: Project, limits: ApiLimits) -> ProjectEstimate:
+    """Words, characters against the generation's limit, and spoken seconds per scene; total credits."""
+    scenes = tuple(
+        SceneEstimate(count_words(s.script), len(s.script), limits.max_script_chars,
+                      spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0))
+        for s in project.scenes
+    )
+    seconds = sum(s.seconds for s in scenes)
+    return ProjectEstimate(scenes, seconds, avatar_iv_credits(seconds))
+
+
+def format_duration(seconds: float) -> str:
+    """“about 45 s” / “about 2 min 5 s”, as the editor shows durations."""
+    whole = round(seconds)
+    if whole < 60:
+        return f"about {whole} s"
+    minutes, rest = divmod(whole, 60)
+    return f"about {minutes} min {rest} s" if rest else f"about {minutes} min"

@@ -89,3 +89,39 @@ def test_duplicated_scene_gets_a_new_identity() -> None:
     scene = Scene(script="a")
     copy = scene.duplicate()
     assert copy.script == "a" and copy.id != scene.id
+
+
+def test_estimate_counts_against_the_generation_limit_and_bills_in_30_second_steps() -> None:
+    from heygen_studio.api.v2 import V2Api
+    from heygen_studio.domain.project import estimate, format_duration
+
+    words = " ".join(["word"] * 150)  # one minute at normal speed
+    project = Project(scenes=(Scene(script=words), Scene(script="x" * 1501, voice_speed=2.0)))
+    result = estimate(project, V2Api.limits)
+    assert result.scenes[0].words == 150 and result.scenes[0].seconds == pytest.approx(60.0)
+    assert not result.scenes[0].too_long and result.scenes[1].too_long
+    assert result.scenes[1].max_characters == 1500
+    assert result.seconds == pytest.approx(61.0)
+    assert result.credits == 30.0  # 90 billed seconds / 3
+    assert result.over_budget(29.0) and not result.over_budget(30.0) and not result.over_budget(None)
+    assert format_duration(61.0) == "about 1 min 1 s" and format_duration(4.4) == "about 4 s"
+
+
+def test_scene_edits_make_new_projects_and_keep_the_old() -> None:
+    project = ready_project()
+    first, second = project.scenes
+    moved = project.with_scene_order([second.id, first.id])
+    assert moved.scenes == (second, first) and project.scenes == (first, second)
+    copy = project.scenes[0].duplicate()
+    grown = project.with_scene_inserted(1, copy)
+    assert len(grown.scenes) == 3 and copy.id != first.id and copy.script == first.script
+    assert grown.without_scene(1) == project
+    with pytest.raises(ValueError, match="at least one"):
+        Project().without_scene(0)
+
+
+def test_draft_spec_explains_fields_even_before_a_look_is_chosen() -> None:
+    from heygen_studio.domain.project import draft_video_spec
+
+    spec = draft_video_spec(Project(), "v3")
+    assert spec.look_id == "" and spec.scenes[0].voice_id == ""
