@@ -1,0 +1,1 @@
+"""Qt item models over HeyGen data (groups and looks of the Library)."""
