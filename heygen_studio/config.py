@@ -88,6 +88,7 @@ class Settings:
     window_geometry: str = ""  # QMainWindow.saveGeometry() as base64
     window_state: str = ""  # QMainWindow.saveState() as base64
     last_panel: int = 0
+    use_sandbox: bool = False  # the user chose "Try the sandbox" last time
 
     @property
     def active(self) -> Profile:
@@ -112,7 +113,7 @@ class Settings:
             log.warning("Settings schema version %r, expected %d; reading what fits", version,
                         SETTINGS_SCHEMA_VERSION)
         known = {"schema_version", "profiles", "active_profile", "window_geometry", "window_state",
-                 "last_panel"}
+                 "last_panel", "use_sandbox"}
         unknown = sorted(set(data) - known)
         if unknown:
             log.warning("Ignoring unknown settings: %s", ", ".join(map(str, unknown)))
@@ -128,6 +129,8 @@ class Settings:
                     setattr(settings, name, data[name])
                 else:
                     log.warning("Setting %s should be text; using the default", name)
+        if isinstance(data.get("use_sandbox"), bool):
+            settings.use_sandbox = data["use_sandbox"]
         if "last_panel" in data:
             value = data["last_panel"]
             if isinstance(value, int) and not isinstance(value, bool) and value >= 0:

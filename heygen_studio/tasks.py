@@ -23,7 +23,8 @@ class TaskRegistry:
         if self._closed:
             coro.close()
             raise RuntimeError("the app is shutting down; no new background work")
-        task = asyncio.get_running_loop().create_task(coro, name=name)
+        # The app's loop (qasync) also runs Qt slots; widgets built before it runs still queue work.
+        task = asyncio.get_event_loop().create_task(coro, name=name)
         self._tasks.add(task)
         task.add_done_callback(self._finished)
         return task

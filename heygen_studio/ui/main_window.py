@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
 
 from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -22,8 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api.errors import AuthError, HeyGenError, NetworkError
-from heygen_studio.config import APP_NAME, Settings
-from heygen_studio.tasks import TaskRegistry
+from heygen_studio.config import APP_NAME
+from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.panels.library import LibraryPanel
 from heygen_studio.ui.panels.photos import PhotosPanel
@@ -31,14 +29,13 @@ from heygen_studio.ui.panels.renders import RendersPanel
 from heygen_studio.ui.panels.scenes import ScenesPanel
 from heygen_studio.ui.panels.settings import SettingsPanel
 from heygen_studio.ui.style import ACCENT
+from heygen_studio.ui.welcome import WelcomePage
 from heygen_studio.ui.widgets.nav_icons import nav_icon
 
 log = logging.getLogger(__name__)
 
-CreditsSource = Callable[[], Awaitable[float | None]]
-"""Fetches the account's remaining credits (None: the account does not report a number)."""
-
 NO_KEY_MESSAGE = "No API key yet — add yours in Settings"
+NOT_CONNECTED_MESSAGE = "Not connected to HeyGen"
 OFFLINE_MESSAGE = "Can't reach HeyGen — check your internet connection"
 BAD_KEY_MESSAGE = "HeyGen didn't accept the API key — check it in Settings"
 DEFAULT_SIZE = QSize(1280, 800)
@@ -69,12 +66,10 @@ class MainWindow(QMainWindow):
 
     closed = Signal()
 
-    def __init__(self, settings: Settings, connection_label: str, tasks: TaskRegistry,
-                 fetch_credits: CreditsSource | None, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.settings = settings
-        self._tasks = tasks
-        self._fetch_credits = fetch_credits
+        self.session = session
+        self.settings = session.settings
         self.setWindowTitle(APP_NAME)
 
         self.navigation = QListWidget()
@@ -85,12 +80,15 @@ class MainWindow(QMainWindow):
         self.panels: list[Panel] = []
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
-            panel = panel_type()
+            panel = panel_type(session)
             self.panels.append(panel)
             self.stack.addWidget(panel)
             QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
                             self.navigation)
-        self.navigation.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.navigation.currentRowChanged.connect(self._row_changed)
+        self.welcome = WelcomePage(session)
+        self.welcome.add_key_requested.connect(self._add_key)
+        self.stack.addWidget(self.welcome)
 
         app_name = QLabel(APP_NAME)
         app_name.setObjectName("appName")
@@ -111,39 +109,49 @@ class MainWindow(QMainWindow):
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
         self.refresh_action.setToolTip("Ask HeyGen again how many credits you have left (F5)")
         self.refresh_action.triggered.connect(self.refresh_credits)
+        self.sandbox_action = QAction("Try the sandbox", self)
+        self.sandbox_action.setToolTip("Switch to the built-in pretend HeyGen: no key, no credits spent")
+        self.sandbox_action.triggered.connect(self._use_sandbox)
         self._build_menus()
 
-        self.connection_label = QLabel(connection_label)
+        self.connection_label = QLabel()
         self.connection_label.setObjectName("connection")
-        connection_dot = QLabel("●")
-        connection_dot.setObjectName("connectionDot")
-        connection_dot.setProperty("connected", fetch_credits is not None)
-        connection_dot.setToolTip("Connected" if fetch_credits is not None
-                                  else "Not connected: add your API key in Settings")
+        self.connection_dot = QLabel("●")
+        self.connection_dot.setObjectName("connectionDot")
         self.credits_label = QLabel()
         self.credits_label.setObjectName("credits")
         refresh_button = QToolButton()
         refresh_button.setDefaultAction(self.refresh_action)
         refresh_button.setAutoRaise(True)
+        self.sandbox_button = QToolButton()
+        self.sandbox_button.setDefaultAction(self.sandbox_action)
+        self.sandbox_button.setAutoRaise(True)
         connection = QWidget()
         connection_row = QHBoxLayout(connection)
         connection_row.setContentsMargins(8, 0, 0, 0)
         connection_row.setSpacing(6)
-        connection_row.addWidget(connection_dot)
+        connection_row.addWidget(self.connection_dot)
         connection_row.addWidget(self.connection_label)
+        connection_row.addWidget(self.sandbox_button)
         self.statusBar().addWidget(connection)
         self.statusBar().addPermanentWidget(self.credits_label)
         self.statusBar().addPermanentWidget(refresh_button)
         self.statusBar().setSizeGripEnabled(False)
 
         self._restore_geometry()
-        self.navigation.setCurrentRow(min(settings.last_panel, len(self.panels) - 1))
+        self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
+        session.connection_changed.connect(self._connection_changed)
+        session.credits_changed.connect(lambda value: self._set_credits(format_credits(value), error=False))
+        session.credits_failed.connect(lambda error: self._set_credits(describe_credits_error(error), error=True))
+        self._connection_changed()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
+        file_menu.insertAction(quit_action, self.sandbox_action)
+        file_menu.insertSeparator(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         for row, panel_type in enumerate(PANELS):
@@ -176,26 +184,49 @@ class MainWindow(QMainWindow):
     def current_panel(self) -> Panel:
         return self.panels[self.stack.currentIndex()]
 
-    def refresh_credits(self) -> asyncio.Task[None] | None:
-        """Fetch the credits in the background; the status bar says what happened."""
-        if self._fetch_credits is None:
-            self._set_credits(NO_KEY_MESSAGE, error=False)
-            self.refresh_action.setEnabled(False)
-            return None
-        self.refresh_action.setEnabled(False)
-        self._set_credits("Credits: checking…", error=False)
-        return self._tasks.spawn(self._load_credits(self._fetch_credits), "refresh credits")
+    def refresh_credits(self) -> None:
+        """Ask for the credits again in the background; the status bar says what happened."""
+        if self.session.refresh_credits() is not None:
+            self._set_credits("Credits: checking…", error=False)
 
-    async def _load_credits(self, fetch: CreditsSource) -> None:
-        try:
-            value = await fetch()
-        except Exception as error:  # every failure is shown in the status bar, none is fatal
-            log.warning("Could not fetch credits: %r", error, exc_info=not isinstance(error, HeyGenError))
-            self._set_credits(describe_credits_error(error), error=True)
+    def show_welcome(self) -> None:
+        """The first-run page: use my key, or try the sandbox."""
+        self.navigation.clearSelection()
+        self.stack.setCurrentWidget(self.welcome)
+
+    def _row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+
+    def _add_key(self) -> None:
+        self.show_panel("Settings")
+        settings_panel = self.current_panel()
+        assert isinstance(settings_panel, SettingsPanel)
+        settings_panel.start_adding_profile()
+
+    def _use_sandbox(self) -> None:
+        self.session.tasks.spawn(self.session.use_sandbox(), "switch to the sandbox")
+
+    def _connection_changed(self) -> None:
+        connection = self.session.connection
+        connected = connection is not None
+        if connection is not None:
+            self.connection_label.setText(connection.label)
         else:
-            self._set_credits(format_credits(value), error=False)
-        finally:
-            self.refresh_action.setEnabled(True)
+            self.connection_label.setText(NOT_CONNECTED_MESSAGE)
+            self._set_credits(NO_KEY_MESSAGE, error=False)
+        self.connection_dot.setProperty("connected", connected)
+        self.connection_dot.setToolTip("Connected" if connected
+                                       else "Not connected: add your API key in Settings")
+        self.connection_dot.style().unpolish(self.connection_dot)
+        self.connection_dot.style().polish(self.connection_dot)
+        self.refresh_action.setEnabled(connected)
+        self.sandbox_action.setVisible(connection is None or not connection.sandbox)
+        if connected:
+            self._set_credits("Credits: checking…", error=False)
+            if self.stack.currentWidget() is self.welcome:
+                self.navigation.setCurrentRow(0)
+                self.stack.setCurrentIndex(0)
 
     def _set_credits(self, text: str, *, error: bool) -> None:
         self.credits_label.setText(text)
@@ -205,7 +236,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
-        self.settings.last_panel = self.stack.currentIndex()
+        self.settings.last_panel = max(0, self.navigation.currentRow())
         super().closeEvent(event)
         if event.isAccepted():
             self.closed.emit()

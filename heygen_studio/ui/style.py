@@ -31,6 +31,19 @@ QLabel#credits { color: #5b6272; }
 QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 0; }
 QStatusBar QLabel#connectionDot[connected="true"] { color: #16a34a; }
 QLabel#credits[error="true"] { color: #b42318; }
+QFrame#welcomeCard { background: #f7f7fb; border: 1px solid #e2e4ea; border-radius: 16px; }
+QLabel#hint { color: #5b6272; font-size: 9pt; }
+QPushButton { padding: 6px 14px; border-radius: 6px; border: 1px solid #c9cbd6; background: #ffffff; }
+QPushButton:hover { background: #f0f1f6; }
+QPushButton:disabled { color: #a0a5b1; }
+QPushButton#primaryButton { background: #4f46e5; color: white; border: none; font-weight: 600; }
+QPushButton#primaryButton:hover { background: #4338ca; }
+QPushButton#primaryButton:disabled { background: #a5a1f0; }
+QLabel[tone="good"] { color: #15803d; }
+QLabel[tone="bad"] { color: #b42318; }
+QLabel[tone="warn"] { color: #a15c07; }
+QGroupBox { font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px; }
+QGroupBox::title { subcontrol-origin: margin; left: 12px; padding: 0 4px; }
 """
 
 

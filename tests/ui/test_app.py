@@ -13,7 +13,7 @@ from heygen_studio.config import Paths, Profile, Settings, load_settings
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
-from heygen_studio.ui.main_window import NO_KEY_MESSAGE
+from heygen_studio.ui.main_window import NO_KEY_MESSAGE, NOT_CONNECTED_MESSAGE
 
 
 def test_sandbox_mode_shows_sandbox_and_its_credits(
@@ -33,7 +33,7 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
         await studio.aclose()
 
     qloop.run_until_complete(scenario())
-    assert studio.api is None and len(studio.tasks) == 0
+    assert studio.session.api is None and len(studio.tasks) == 0
 
 
 def test_without_a_key_the_app_opens_and_says_how_to_connect(
@@ -44,8 +44,9 @@ def test_without_a_key_the_app_opens_and_says_how_to_connect(
     async def scenario() -> None:
         window = await studio.start()
         qtbot.addWidget(window)
-        assert window.connection_label.text() == "HeyGen v3 — not connected"
+        assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
         assert window.credits_label.text() == NO_KEY_MESSAGE
+        assert window.stack.currentWidget() is window.welcome
         assert not window.refresh_action.isEnabled()
         window.show_panel("Scenes")
         window.close()
@@ -72,7 +73,8 @@ def pretend_heygen() -> Iterator[str]:
     server.stop()
 
 
-@pytest.mark.parametrize(("generation", "label"), [("v3", "HeyGen v3"), ("v2", "HeyGen v2 (legacy)")])
+@pytest.mark.parametrize(("generation", "label"), [("v3", "Work · HeyGen v3"),
+                                                  ("v2", "Work · HeyGen v2 (legacy)")])
 def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until,  # type: ignore[no-untyped-def]
         pretend_heygen: str, generation: str, label: str) -> None:
@@ -86,8 +88,9 @@ def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         window = await studio.start()
         qtbot.addWidget(window)
         assert window.connection_label.text() == label
-        assert studio.api is not None and studio.api.generation == generation
-        assert KEY not in repr(studio.connection)
+        api = studio.session.api
+        assert api is not None and api.generation == generation
+        assert KEY not in repr(studio.session.connection)
         await wait_until(lambda: window.credits_label.text() == "Credits: 321.5")
         await studio.aclose()
 

@@ -3,27 +3,53 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.api.errors import AuthError, NetworkError
-from heygen_studio.config import Settings
+from heygen_studio.config import Paths, Settings
+from heygen_studio.session import Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
-from heygen_studio.ui.main_window import OFFLINE_MESSAGE, MainWindow, NO_KEY_MESSAGE
+from heygen_studio.ui.main_window import (
+    NO_KEY_MESSAGE,
+    NOT_CONNECTED_MESSAGE,
+    OFFLINE_MESSAGE,
+    MainWindow,
+)
 
 STEPS = ["Photos", "Library", "Scenes", "Renders", "Settings"]
 
 
-def make_window(qtbot: QtBot, fetch=None, settings: Settings | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
-    window = MainWindow(settings or Settings(), "Sandbox — no credits are spent", TaskRegistry(), fetch)
+@pytest.fixture
+def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]:
+    tasks = TaskRegistry()
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()))
+    yield session
+    qloop.run_until_complete(tasks.aclose())
+    qloop.run_until_complete(session.aclose())
+
+
+@pytest.fixture(autouse=True)
+def inside_the_loop(qloop: asyncio.AbstractEventLoop) -> Iterator[None]:
+    """Run each test while the qasync loop runs, as the app does (Qt events then drive tasks)."""
+    asyncio.events._set_running_loop(qloop)
+    yield
+    asyncio.events._set_running_loop(None)
+
+
+def make_window(qtbot: QtBot, session: Session) -> MainWindow:
+    window = MainWindow(session)
     qtbot.addWidget(window)
     return window
 
 
-def test_five_steps_in_order_and_clicking_switches_panel(qtbot: QtBot) -> None:
-    window = make_window(qtbot)
+def test_five_steps_in_order_and_clicking_switches_panel(qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
     window.show()
     nav = window.navigation
     assert [nav.item(row).text() for row in range(nav.count())] == STEPS
@@ -37,15 +63,14 @@ def test_five_steps_in_order_and_clicking_switches_panel(qtbot: QtBot) -> None:
         assert window.current_panel().isVisible()
 
 
-def test_every_panel_says_what_it_does_and_what_to_do_next(qtbot: QtBot) -> None:
-    window = make_window(qtbot)
+def test_every_panel_says_what_it_does_and_what_to_do_next(qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
     for panel in window.panels:
         assert len(panel.summary) > 40 and len(panel.next_step) > 20
 
 
-def test_window_remembers_its_size_and_step(qtbot: QtBot) -> None:
-    settings = Settings()
-    window = make_window(qtbot, settings=settings)
+def test_window_remembers_its_size_and_step(qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
     window.show()
     available = window.screen().availableGeometry()
     if available.width() >= 1280 and available.height() >= 800:
@@ -55,42 +80,39 @@ def test_window_remembers_its_size_and_step(qtbot: QtBot) -> None:
     window.resize(700, 560)
     window.show_panel("Renders")
     window.close()
-    again = make_window(qtbot, settings=settings)
+    again = make_window(qtbot, session)
     assert (again.width(), again.height()) == (700, 560)
     assert again.current_panel().title == "Renders"
 
 
-def test_without_a_key_the_status_bar_says_where_to_add_one(qtbot: QtBot) -> None:
-    window = make_window(qtbot)
-    assert window.refresh_credits() is None
+def test_not_connected_says_where_to_add_a_key_and_offers_the_sandbox(
+        qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
+    window.show()
+    assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
     assert window.credits_label.text() == NO_KEY_MESSAGE
+    assert not window.refresh_action.isEnabled()
+    assert window.sandbox_button.isVisible()
+
+
+def test_welcome_leads_to_the_add_key_form(qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
+    window.show()
+    window.show_welcome()
+    assert window.stack.currentWidget() is window.welcome
+    qtbot.mouseClick(window.welcome.use_key_button, Qt.MouseButton.LeftButton)
+    settings_panel = window.current_panel()
+    assert settings_panel.title == "Settings"
+    assert settings_panel.form.isVisible()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("error", "shown"), [
     (NetworkError(), OFFLINE_MESSAGE),
     (AuthError(), "HeyGen didn't accept the API key — check it in Settings"),
 ])
-def test_credit_errors_are_plain_and_the_ui_keeps_working(
-        qtbot: QtBot, qloop: asyncio.AbstractEventLoop, error: Exception, shown: str) -> None:
-    release = asyncio.Event()
-
-    async def failing() -> float | None:
-        await release.wait()
-        raise error
-
-    window = make_window(qtbot, failing)
-
-    async def scenario() -> None:
-        task = window.refresh_credits()
-        assert task is not None
-        await asyncio.sleep(0.05)
-        # The fetch is still waiting; the window is responsive meanwhile.
-        assert window.credits_label.text() == "Credits: checking…"
-        window.show_panel("Library")
-        assert window.current_panel().title == "Library"
-        release.set()
-        await task
-        assert window.credits_label.text() == shown
-        assert window.refresh_action.isEnabled()
-
-    qloop.run_until_complete(scenario())
+def test_credit_errors_are_plain(qtbot: QtBot, session: Session, error: Exception, shown: str) -> None:
+    window = make_window(qtbot, session)
+    session.credits_failed.emit(error)
+    assert window.credits_label.text() == shown
+    session.credits_changed.emit(1234.0)
+    assert window.credits_label.text() == "Credits: 1,234"

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from heygen_studio.ui.widgets.nav_icons import nav_icon
+
+if TYPE_CHECKING:
+    from heygen_studio.session import Session
 
 CARD_ICON = QColor("#a5a9c4")
 
@@ -21,8 +24,9 @@ class Panel(QWidget):
     summary: ClassVar[str]
     next_step: ClassVar[str]
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.session = session
         self.setObjectName(f"{type(self).__name__}")
         heading = QLabel(self.title)
         heading.setObjectName("panelTitle")

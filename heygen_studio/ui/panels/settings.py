@@ -1,6 +1,95 @@
-"""Settings: the HeyGen account (API key, API version) and app preferences."""
+"""Settings: HeyGen accounts (profiles with keys in the keychain), API version, and the sandbox."""
 
+from __future__ import annotations
+
+import asyncio
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from heygen_studio.config import Generation
+from heygen_studio.services.accounts import KeyCheck, ProfileError
+from heygen_studio.session import Session
+from heygen_studio.storage.secrets import StorageResult
 from heygen_studio.ui.panels.base import Panel
+
+GENERATION_CHOICES: tuple[tuple[str, Generation], ...] = (
+    ("v3 (recommended)", "v3"),
+    ("v2 (legacy)", "v2"),
+)
+
+
+def set_tone(label: QLabel, text: str, tone: str) -> None:
+    """Show `text` in the colour of `tone` (good, bad, warn or plain "")."""
+    label.setText(text)
+    label.setProperty("tone", tone)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+def generation_combo() -> QComboBox:
+    combo = QComboBox()
+    for text, value in GENERATION_CHOICES:
+        combo.addItem(text, value)
+    return combo
+
+
+class ProfileForm(QGroupBox):
+    """Add a profile: name, key (hidden as typed), API version; tested before it is saved."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__("Add a HeyGen account", parent)
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("For example Work or Personal")
+        self.key = QLineEdit()
+        self.key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.key.setPlaceholderText("Paste the key from HeyGen → Settings → API")
+        self.show_key = QPushButton("Show")
+        self.show_key.setCheckable(True)
+        self.show_key.toggled.connect(self._toggle_key)
+        key_row = QHBoxLayout()
+        key_row.addWidget(self.key, 1)
+        key_row.addWidget(self.show_key)
+        self.generation = generation_combo()
+        self.save = QPushButton("Test and save")
+        self.save.setObjectName("primaryButton")
+        self.cancel = QPushButton("Cancel")
+        self.result = QLabel()
+        self.result.setWordWrap(True)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save)
+        buttons.addWidget(self.cancel)
+        buttons.addStretch(1)
+        form = QFormLayout(self)
+        form.addRow("Profile name", self.name)
+        form.addRow("API key", key_row)
+        form.addRow("API version", self.generation)
+        form.addRow(buttons)
+        form.addRow(self.result)
+
+    def _toggle_key(self, shown: bool) -> None:
+        self.key.setEchoMode(QLineEdit.EchoMode.Normal if shown else QLineEdit.EchoMode.Password)
+        self.show_key.setText("Hide" if shown else "Show")
+
+    def clear(self) -> None:
+        self.name.clear()
+        self.key.clear()
+        self.show_key.setChecked(False)
+        self.generation.setCurrentIndex(0)
+        set_tone(self.result, "", "")
 
 
 class SettingsPanel(Panel):
@@ -8,5 +97,265 @@ class SettingsPanel(Panel):
     icon_name = "settings"
     summary = ("Connect your HeyGen account: paste your API key from heygen.com and choose the "
                "API version. Your key is kept in your computer's secure keychain, never in a file.")
-    next_step = ("Paste your HeyGen API key here to connect your account. You can find it in "
-                 "your account settings on heygen.com.")
+    next_step = ("Click “Add account…” and paste your HeyGen API key, or click “Try the sandbox” "
+                 "to try everything without a key.")
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self._clear_content()
+        self.keychain_label = QLabel("Checking the keychain…")
+        self.keychain_label.setWordWrap(True)
+        self.profiles = QListWidget()
+        self.profiles.setMaximumHeight(180)
+        self.profiles.currentRowChanged.connect(lambda _: self._selection_changed())
+        self.add_button = QPushButton("Add account…")
+        self.add_button.setObjectName("primaryButton")
+        self.use_button = QPushButton("Use this account")
+        self.test_button = QPushButton("Test key")
+        self.replace_button = QPushButton("Replace key…")
+        self.delete_button = QPushButton("Delete")
+        self.generation = generation_combo()
+        self.status = QLabel(self.next_step)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        actions = QVBoxLayout()
+        for button in (self.add_button, self.use_button, self.test_button, self.replace_button,
+                       self.delete_button):
+            actions.addWidget(button)
+        actions.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.profiles, 1)
+        row.addLayout(actions)
+        generation_row = QHBoxLayout()
+        generation_row.addWidget(QLabel("API version:"))
+        generation_row.addWidget(self.generation)
+        generation_row.addStretch(1)
+
+        self.replace_key = QLineEdit()
+        self.replace_key.setEchoMode(QLineEdit.EchoMode.Password)
+        self.replace_key.setPlaceholderText("Paste the new key and press Enter")
+        self.replace_key.returnPressed.connect(self._replace)
+        self.replace_key.hide()
+
+        accounts = QGroupBox("HeyGen accounts")
+        box = QVBoxLayout(accounts)
+        box.addWidget(self.keychain_label)
+        box.addLayout(row)
+        box.addWidget(self.replace_key)
+        box.addLayout(generation_row)
+        box.addWidget(self.status)
+        self.form = ProfileForm()
+        self.form.hide()
+        sandbox = QGroupBox("Sandbox")
+        sandbox_box = QVBoxLayout(sandbox)
+        sandbox_text = QLabel("The sandbox is a pretend HeyGen built into the app: everything works "
+                              "— photos, avatars, renders, real MP4 files — without a key and "
+                              "without spending credits.")
+        sandbox_text.setWordWrap(True)
+        self.sandbox_button = QPushButton("Try the sandbox")
+        sandbox_box.addWidget(sandbox_text)
+        sandbox_box.addWidget(self.sandbox_button, 0, Qt.AlignmentFlag.AlignLeft)
+        for widget in (accounts, self.form, sandbox):
+            self.content.addWidget(widget)
+        self.content.addStretch(1)
+
+        self.add_button.clicked.connect(self.start_adding_profile)
+        self.form.save.clicked.connect(self._save_new)
+        self.form.cancel.clicked.connect(self._cancel_new)
+        self.use_button.clicked.connect(self._use)
+        self.test_button.clicked.connect(self._test)
+        self.replace_button.clicked.connect(self._start_replace)
+        self.delete_button.clicked.connect(self._confirm_delete)
+        self.generation.activated.connect(self._generation_chosen)
+        self.sandbox_button.clicked.connect(
+            lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
+        session.connection_changed.connect(self._reload)
+        self._reload()
+        self._run(self._show_keychain_status(), "keychain status")
+
+    def _clear_content(self) -> None:
+        while self.content.count():
+            item = self.content.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+
+    # ----- what is shown
+
+    def selected(self) -> str | None:
+        item = self.profiles.currentItem()
+        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+
+    def _reload(self) -> None:
+        chosen = self.selected() or self.session.settings.active.name
+        connection = self.session.connection
+        self.profiles.clear()
+        for profile in self.session.accounts.profiles:
+            in_use = connection is not None and connection.profile == profile.name
+            api = "v3" if profile.generation == "v3" else "v2 (legacy)"
+            text = f"{profile.name}  ·  API {api}" + ("  ·  in use" if in_use else "")
+            item = QListWidgetItem(text, self.profiles)
+            item.setData(Qt.ItemDataRole.UserRole, profile.name)
+            if profile.name == chosen:
+                self.profiles.setCurrentItem(item)
+        self.sandbox_button.setEnabled(connection is None or not connection.sandbox)
+        self.sandbox_button.setText("The sandbox is in use" if connection is not None
+                                    and connection.sandbox else "Try the sandbox")
+        self._selection_changed()
+
+    def _selection_changed(self) -> None:
+        name = self.selected()
+        for button in (self.use_button, self.test_button, self.replace_button, self.delete_button):
+            button.setEnabled(name is not None)
+        self.generation.setEnabled(name is not None)
+        profile = self.session.accounts.find(name) if name else None
+        if profile is not None:
+            self.generation.setCurrentIndex(0 if profile.generation == "v3" else 1)
+        self.replace_key.hide()
+
+    async def _show_keychain_status(self) -> None:
+        status = await asyncio.to_thread(self.session.accounts.secrets.status)
+        if status.usable:
+            set_tone(self.keychain_label, f"Keys are stored in your {status.backend_name}.", "good")
+        else:
+            set_tone(self.keychain_label, status.reason, "warn")
+
+    def _say(self, text: str, tone: str = "") -> None:
+        set_tone(self.status, text, tone)
+
+    def _run(self, coro: object, name: str) -> None:
+        self.session.tasks.spawn(coro, name)  # type: ignore[arg-type]
+
+    # ----- adding a profile
+
+    def start_adding_profile(self) -> None:
+        """Open the add-account form with the cursor in the first empty field."""
+        self.form.clear()
+        if self.session.connection is None or self.session.connection.sandbox:
+            default = self.session.settings.active.name
+            if self.session.accounts.find(default) is not None:
+                self.form.name.setText(default)
+        self.form.show()
+        (self.form.key if self.form.name.text() else self.form.name).setFocus()
+
+    def _cancel_new(self) -> None:
+        self.form.clear()
+        self.form.hide()
+
+    def _save_new(self) -> None:
+        self._run(self._add(self.form.name.text(), self.form.key.text(),
+                            self.form.generation.currentData()), "add account")
+
+    async def _add(self, name: str, key: str, generation: Generation) -> None:
+        self.form.save.setEnabled(False)
+        set_tone(self.form.result, "Testing the key with HeyGen…", "")
+        try:
+            check = await self.session.accounts.check_key(key, generation)
+            if not check.ok:
+                set_tone(self.form.result, check.message + " Nothing was saved.", "bad")
+                return
+            result = await self.session.accounts.add(name, key, generation)
+        except ProfileError as error:
+            set_tone(self.form.result, str(error), "bad")
+            return
+        finally:
+            self.form.save.setEnabled(True)
+        self.form.clear()
+        self.form.hide()
+        self._say(f"{check.message} {where_saved(result)}", "good" if result.in_keychain else "warn")
+        await self._show_keychain_status()
+        await self.session.use_profile(" ".join(name.split()))
+
+    # ----- acting on the selected profile
+
+    def _use(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self._run(self._use_profile(name), "use account")
+
+    async def _use_profile(self, name: str) -> None:
+        if not await self.session.use_profile(name):
+            self._say(f"“{name}” has no API key yet. Click “Replace key…” to add one.", "warn")
+            return
+        self._say(f"Now using “{name}”.", "good")
+
+    def _test(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self._run(self._test_profile(name), "test key")
+
+    async def _test_profile(self, name: str) -> None:
+        self._say(f"Testing the key of “{name}”…")
+        check: KeyCheck = await self.session.accounts.check_profile(name)
+        self._say(check.message, "good" if check.ok else "bad")
+
+    def _start_replace(self) -> None:
+        self.replace_key.clear()
+        self.replace_key.show()
+        self.replace_key.setFocus()
+        self._say("Paste the new key and press Enter. It is tested before it replaces the old one.")
+
+    def _replace(self) -> None:
+        name = self.selected()
+        if name is not None:
+            self._run(self._replace_key(name, self.replace_key.text()), "replace key")
+
+    async def _replace_key(self, name: str, key: str) -> None:
+        profile = self.session.accounts.find(name)
+        if profile is None:
+            return
+        self._say("Testing the new key with HeyGen…")
+        check = await self.session.accounts.check_key(key, profile.generation)
+        if not check.ok:
+            self._say(check.message + " The old key was kept.", "bad")
+            return
+        try:
+            result = await self.session.accounts.replace_key(name, key)
+        except ProfileError as error:
+            self._say(str(error), "bad")
+            return
+        self.replace_key.clear()
+        self.replace_key.hide()
+        self._say(f"Key replaced. {check.message} {where_saved(result)}", "good")
+        if self.session.connection is not None and self.session.connection.profile == name:
+            await self.session.use_profile(name)
+
+    def _generation_chosen(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        generation: Generation = self.generation.currentData()
+        self.session.accounts.set_generation(name, generation)
+        if self.session.connection is not None and self.session.connection.profile == name:
+            self._run(self.session.use_profile(name), "switch API version")
+        self._reload()
+
+    def _confirm_delete(self) -> None:
+        name = self.selected()
+        if name is None:
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete account",
+                          f"Delete “{name}” and remove its key from the keychain? Your videos "
+                          "and avatars on HeyGen are not touched.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.finished.connect(lambda answer: self._deleted(name, answer))
+        self.confirm_box = box
+        box.open()
+
+    def _deleted(self, name: str, answer: int) -> None:
+        if answer == QMessageBox.StandardButton.Yes:
+            self._run(self._delete(name), "delete account")
+
+    async def _delete(self, name: str) -> None:
+        in_use = self.session.connection is not None and self.session.connection.profile == name
+        await self.session.accounts.delete(name)
+        if in_use:
+            await self.session.disconnect()
+        self._reload()
+        self._say(f"“{name}” was deleted and its key removed from the keychain.", "good")
+
+
+def where_saved(result: StorageResult) -> str:
+    if result.in_keychain:
+        return "The key is saved in your keychain."
+    return f"The key is kept in memory only: {result.status.reason}"

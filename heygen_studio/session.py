@@ -1,0 +1,192 @@
+"""The running session every panel shares: where requests go, the API client, storage and events."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Signal
+
+from heygen_studio.api import HeyGenApi, HeyGenError, open_client
+from heygen_studio.config import Generation, Paths, Settings, save_settings
+from heygen_studio.services.accounts import Accounts, Endpoint
+from heygen_studio.storage.database import Database
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    from heygen_studio.sandbox.config import SandboxConfig
+    from heygen_studio.sandbox.server import SandboxServer
+
+log = logging.getLogger(__name__)
+
+SANDBOX_KEY = "sandbox"
+
+
+class NotConnected(HeyGenError):
+    """No HeyGen to talk to yet."""
+
+    default_message = ("Not connected to HeyGen yet. Add your API key in Settings, or click "
+                       "“Try the sandbox” to try everything without a key.")
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where API calls go and with which key; the key is left out of repr on purpose."""
+
+    generation: Generation
+    base_url: str
+    upload_url: str
+    api_key: str = field(repr=False)
+    profile: str | None = None  # None for the sandbox
+
+    @property
+    def sandbox(self) -> bool:
+        return self.profile is None
+
+    @property
+    def account_id(self) -> str:
+        """Names the remote account in the database (uploads, jobs): never the key itself."""
+        return "sandbox" if self.profile is None else f"profile:{self.profile}"
+
+    @property
+    def label(self) -> str:
+        """How the status bar names this connection."""
+        return connection_label(self.generation, sandbox=self.sandbox, profile=self.profile)
+
+
+def connection_label(generation: Generation, *, sandbox: bool, profile: str | None = None) -> str:
+    if sandbox:
+        return "Sandbox — no credits are spent"
+    api = "HeyGen v3" if generation == "v3" else "HeyGen v2 (legacy)"
+    return f"{profile} · {api}" if profile else api
+
+
+class Session(QObject):
+    """Owns the current connection and client; panels listen to its signals."""
+
+    connection_changed = Signal()
+    """The connection or client changed (or was lost): reload what depends on the account."""
+    credits_changed = Signal(object)
+    """Remaining credits (float, or None when the account does not say) after a refresh."""
+    credits_failed = Signal(object)
+    """Refreshing the credits failed with this exception."""
+    look_chosen = Signal(object)
+    """The user chose a look (api.Look) to use in the current project."""
+    avatars_changed = Signal()
+    """A group or look was created, renamed or deleted: the Library reloads."""
+    render_requested = Signal(object)
+    """The user asked to render this domain.project.Project: the render queue takes it."""
+    render_finished = Signal()
+    """A render completed or failed: credits are refreshed."""
+
+    def __init__(self, paths: Paths, settings: Settings, tasks: TaskRegistry,
+                 secrets: SecretStore | None = None, endpoint: Endpoint | None = None,
+                 sandbox_config: SandboxConfig | None = None) -> None:
+        super().__init__()
+        self.paths = paths.ensure()
+        self.settings = settings
+        self.tasks = tasks
+        self.db = Database(paths.data_dir / "studio.sqlite3")
+        self.accounts = Accounts(settings, self.save_settings, secrets or SecretStore(), endpoint)
+        self.connection: Connection | None = None
+        self.api: HeyGenApi | None = None
+        self.credits: float | None = None
+        self._sandbox_config = sandbox_config
+        self._sandbox: SandboxServer | None = None
+        self._sandbox_url = ""
+        self.render_finished.connect(self.refresh_credits)
+
+    def save_settings(self) -> None:
+        save_settings(self.settings, self.paths.settings_file)
+
+    def require_api(self) -> HeyGenApi:
+        """The client, or NotConnected with a message that says what to do."""
+        if self.api is None:
+            raise NotConnected()
+        return self.api
+
+    async def use_sandbox(self, *, remember: bool = True) -> None:
+        """Start the embedded sandbox HeyGen (once) and talk to it; `remember` it for next start."""
+        if self._sandbox is None:
+            from heygen_studio.sandbox.server import SandboxServer
+
+            server = SandboxServer(self._sandbox_config or self._default_sandbox_config())
+            self._sandbox_url = await asyncio.to_thread(server.start)
+            self._sandbox = server
+            log.info("Embedded sandbox listening on %s", self._sandbox_url)
+        url = self._sandbox_url
+        if remember:
+            self.settings.use_sandbox = True
+        await self._switch(Connection("v3", url, url, SANDBOX_KEY))
+
+    def _default_sandbox_config(self) -> SandboxConfig:
+        """The embedded sandbox keeps its state in the data folder, so renders survive a restart."""
+        from heygen_studio.sandbox.config import SandboxConfig
+
+        state = self.paths.data_dir / "sandbox" / "state.json"
+        state.parent.mkdir(parents=True, exist_ok=True)
+        return SandboxConfig(state_file=state)
+
+    async def use_profile(self, name: str | None = None) -> bool:
+        """Talk to HeyGen with profile `name` (default: the active one); False if it has no key."""
+        profile = self.accounts.find(name) if name else self.settings.active
+        if profile is None:
+            return False
+        key = await self.accounts.key(profile.name)
+        if key is None:
+            log.info("Profile %r has no API key yet", profile.name)
+            return False
+        endpoint = self.accounts.endpoint
+        self.settings.active_profile = profile.name
+        self.settings.use_sandbox = False
+        await self._switch(Connection(profile.generation, endpoint.base_url, endpoint.upload_url,
+                                      key, profile=profile.name))
+        return True
+
+    async def disconnect(self) -> None:
+        await self._switch(None)
+
+    async def _switch(self, connection: Connection | None) -> None:
+        old = self.api
+        self.connection = connection
+        self.api = None if connection is None else open_client(
+            connection.generation, connection.api_key,
+            base_url=connection.base_url, upload_url=connection.upload_url)
+        self.credits = None
+        if old is not None:
+            await old.aclose()
+        self.save_settings()
+        self.connection_changed.emit()
+        self.refresh_credits()
+
+    def refresh_credits(self) -> asyncio.Task[None] | None:
+        """Ask for the remaining credits in the background; emits credits_changed or credits_failed."""
+        if self.api is None:
+            return None
+        return self.tasks.spawn(self._load_credits(self.api), "refresh credits")
+
+    async def _load_credits(self, api: HeyGenApi) -> None:
+        try:
+            account = await api.account()
+        except Exception as error:  # shown in the status bar; never fatal
+            log.warning("Could not fetch credits: %r", error)
+            if api is self.api:
+                self.credits_failed.emit(error)
+            return
+        if api is self.api:
+            self.credits = account.remaining_credits
+            self.credits_changed.emit(self.credits)
+
+    async def aclose(self) -> None:
+        """Close the client and the embedded sandbox; the task registry is closed by the owner."""
+        if self.api is not None:
+            await self.api.aclose()
+            self.api = None
+        if self._sandbox is not None:
+            await asyncio.to_thread(self._sandbox.stop)
+            self._sandbox = None
+        self.db.close()
+
