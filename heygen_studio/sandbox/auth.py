@@ -7,7 +7,7 @@ import uuid
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from heygen_studio.sandbox.errors import error_response, unauthorized
+from heygen_studio.sandbox.errors import error_response, no_api_access, unauthorized
 from heygen_studio.sandbox.faults import API_PREFIXES
 from heygen_studio.sandbox.state import SandboxState
 
@@ -42,11 +42,16 @@ class ApiKeyMiddleware:
     def __init__(self, app: ASGIApp, state: SandboxState) -> None:
         self.app = app
         self.keys = state.config.keys
+        self.keys_without_api = state.config.keys_without_api_access
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
         if scope["type"] == "http" and path.startswith(API_PREFIXES):
             key = Headers(scope=scope).get("x-api-key")
+            if key in self.keys_without_api:
+                generation = "v3" if path.startswith("/v3/") else "v1"
+                await error_response(no_api_access(), path, generation)(scope, receive, send)
+                return
             if key not in self.keys:
                 # HeyGen's gateway answers a bad key on v1 and v2 alike in the v1 shape: {"code": 400112, ...}
                 generation = "v3" if path.startswith("/v3/") else "v1"

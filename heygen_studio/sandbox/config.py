@@ -9,6 +9,7 @@ from pathlib import Path
 @dataclass(frozen=True)
 class SandboxConfig:
     keys: frozenset[str] = frozenset({"sandbox"})  # any other X-Api-Key is rejected like HeyGen does
+    keys_without_api_access: frozenset[str] = frozenset()  # valid keys whose plan has no API: 403
     job_seconds: float = 3.0  # seconds per asynchronous job stage
     credits: float = 600.0  # remaining credits of the sandbox account
     v3_concurrency: int = 10  # renders in flight before v3 answers 429 + Retry-After

@@ -65,6 +65,12 @@ def unauthorized(path: str, key_given: bool) -> ApiError:
     return ApiError(401, "unauthorized", "Unauthorized", legacy_code=400112)
 
 
+def no_api_access() -> ApiError:
+    """The 403 HeyGen answers for a valid key whose plan does not include API access."""
+    return ApiError(403, "forbidden", "API access is not enabled for this account's plan.",
+                    legacy_code=400599)
+
+
 def invalid(param: str, message: str, legacy_code: int = 400175) -> ApiError:
     """400 invalid_parameter naming `param`."""
     return ApiError(400, "invalid_parameter", message, legacy_code=legacy_code, param=param)

@@ -221,7 +221,9 @@ class MainWindow(QMainWindow):
         self.connection_dot.style().unpolish(self.connection_dot)
         self.connection_dot.style().polish(self.connection_dot)
         self.refresh_action.setEnabled(connected)
-        self.sandbox_action.setVisible(connection is None or not connection.sandbox)
+        offer_sandbox = connection is None or not connection.sandbox
+        self.sandbox_action.setVisible(offer_sandbox)
+        self.sandbox_button.setVisible(offer_sandbox)
         if connected:
             self._set_credits("Credits: checking…", error=False)
             if self.stack.currentWidget() is self.welcome:

@@ -202,6 +202,11 @@ class SettingsPanel(Panel):
                                     and connection.sandbox else "Try the sandbox")
         self._selection_changed()
 
+    def _select(self, name: str) -> None:
+        for row in range(self.profiles.count()):
+            if self.profiles.item(row).data(Qt.ItemDataRole.UserRole) == name:
+                self.profiles.setCurrentRow(row)
+
     def _selection_changed(self) -> None:
         name = self.selected()
         for button in (self.use_button, self.test_button, self.replace_button, self.delete_button):
@@ -261,9 +266,11 @@ class SettingsPanel(Panel):
             self.form.save.setEnabled(True)
         self.form.clear()
         self.form.hide()
+        name = " ".join(name.split())
+        await self.session.use_profile(name)
+        self._select(name)
         self._say(f"{check.message} {where_saved(result)}", "good" if result.in_keychain else "warn")
         await self._show_keychain_status()
-        await self.session.use_profile(" ".join(name.split()))
 
     # ----- acting on the selected profile
 
