@@ -57,6 +57,18 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
     qapp.setQuitOnLastWindowClosed(quit_on_close)
 
 
+@pytest.fixture
+def loop_running(qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
+    """Mark the qasync loop as running for the whole test, as it is while the app runs.
+
+    Widgets then start background work from their constructors and slots exactly as in the app,
+    and Qt events processed by pytest-qt drive those tasks.
+    """
+    asyncio.events._set_running_loop(qloop)
+    yield qloop
+    asyncio.events._set_running_loop(None)
+
+
 WaitUntil = Callable[..., Awaitable[None]]
 
 

@@ -26,20 +26,12 @@ STEPS = ["Photos", "Library", "Scenes", "Renders", "Settings"]
 
 
 @pytest.fixture
-def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]:
+def session(paths: Paths, qloop: asyncio.AbstractEventLoop, loop_running: object) -> Iterator[Session]:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()))
     yield session
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
-
-
-@pytest.fixture(autouse=True)
-def inside_the_loop(qloop: asyncio.AbstractEventLoop) -> Iterator[None]:
-    """Run each test while the qasync loop runs, as the app does (Qt events then drive tasks)."""
-    asyncio.events._set_running_loop(qloop)
-    yield
-    asyncio.events._set_running_loop(None)
 
 
 def make_window(qtbot: QtBot, session: Session) -> MainWindow:

@@ -50,17 +50,16 @@ class World:
 
 
 @pytest.fixture
-def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: str) -> Iterator[World]:
+def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+          heygen: str) -> Iterator[World]:
     ring = MemoryKeyring()
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(ring),
                       endpoint=Endpoint(heygen, heygen))
-    asyncio.events._set_running_loop(qloop)
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
     yield World(session, window, ring)
-    asyncio.events._set_running_loop(None)
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
 
