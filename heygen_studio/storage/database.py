@@ -53,6 +53,37 @@ MIGRATIONS: tuple[str, ...] = (
         updated_at REAL NOT NULL
     );
     """,
+    # 4: the render queue: each job is written before its request leaves, its remote id as it comes back.
+    """
+    CREATE TABLE render_jobs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        account TEXT NOT NULL,
+        generation TEXT NOT NULL,
+        title TEXT NOT NULL,
+        title_token TEXT NOT NULL UNIQUE,
+        idempotency_key TEXT NOT NULL UNIQUE,
+        spec TEXT NOT NULL,
+        look_thumbnail_url TEXT,
+        estimated_seconds REAL NOT NULL,
+        estimated_credits REAL NOT NULL,
+        output_dir TEXT NOT NULL,
+        status TEXT NOT NULL,
+        needs_decision INTEGER NOT NULL DEFAULT 0,
+        remote_id TEXT,
+        error TEXT,
+        request_id TEXT,
+        video_url TEXT,
+        file_path TEXT,
+        created_at REAL NOT NULL,
+        submitted_at REAL,
+        finished_at REAL,
+        updated_at REAL NOT NULL,
+        lease_owner TEXT,
+        lease_until REAL
+    );
+    CREATE INDEX render_jobs_account_status ON render_jobs (account, status);
+    CREATE TABLE render_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """,
 )
 
 

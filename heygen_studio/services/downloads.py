@@ -1,0 +1,120 @@
+"""Resumable downloads (Range requests into a `.part` file, renamed when complete) and safe file names."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import BinaryIO
+
+import httpx
+
+PART_SUFFIX = ".part"
+MAX_NAME_CHARS = 120
+CHUNK_BYTES = 256 * 1024
+_WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
+_UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
+
+Progress = Callable[[int, int | None], None]
+
+
+class LinkExpired(Exception):
+    """The download link was refused (403/404): ask HeyGen for the status again to get a fresh one."""
+
+
+class DownloadError(Exception):
+    """The file could not be downloaded; the message says why in plain words."""
+
+
+def safe_filename(title: str, fallback: str = "video", max_chars: int = MAX_NAME_CHARS) -> str:
+    """A file name (without extension) made from any title, valid on Windows, macOS and Linux.
+
+    Keeps letters of every script; drops path separators, control and reserved characters, and
+    names Windows reserves (CON, NUL, COM1...); trims dots and spaces and the length.
+    """
+    text = unicodedata.normalize("NFC", title)
+    text = "".join(" " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in text)
+    text = _UNSAFE.sub(" ", text)
+    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = text[:max_chars].rstrip(" .")
+    if not text or text.split(".")[0].upper() in _WINDOWS_RESERVED:
+        text = f"{fallback} {text}".strip() if text else fallback
+    return text
+
+
+def unique_path(folder: Path, stem: str, suffix: str) -> Path:
+    """folder/stem.suffix, or 'stem (2).suffix'... when that name (or its .part) is taken."""
+    number = 1
+    while True:
+        name = stem if number == 1 else f"{stem} ({number})"
+        path = folder / f"{name}{suffix}"
+        if not path.exists() and not part_path(path).exists():
+            return path
+        number += 1
+
+
+def part_path(path: Path) -> Path:
+    return path.with_name(path.name + PART_SUFFIX)
+
+
+async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None) -> Path:
+    """Fetch `url` into `dest`, resuming `dest.part` with a Range request; renamed to `dest` when complete."""
+    part = part_path(dest)
+    await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
+    have = await asyncio.to_thread(_size, part)
+    headers = {"Accept-Encoding": "identity", **({"Range": f"bytes={have}-"} if have else {})}
+    try:
+        async with client.stream("GET", url, headers=headers) as response:
+            if response.status_code in (403, 404, 410):
+                raise LinkExpired(f"the link answered {response.status_code}")
+            if response.status_code == 416 and have:
+                await asyncio.to_thread(part.replace, dest)  # the .part was already whole
+                return dest
+            if response.status_code not in (200, 206):
+                raise DownloadError(f"The download failed (HTTP {response.status_code}). It will be tried again.")
+            resumed = response.status_code == 206
+            done = have if resumed else 0
+            total = _total(response, done)
+            handle = await asyncio.to_thread(_open, part, append=resumed)
+            try:
+                if progress:
+                    progress(done, total)
+                async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                    await asyncio.to_thread(handle.write, chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+            finally:
+                await asyncio.to_thread(_close, handle)
+    except httpx.TransportError as error:
+        raise DownloadError("The connection was lost while downloading. It will carry on where it stopped.") from error
+    if total is not None and done < total:
+        raise DownloadError("The download ended early. It will carry on where it stopped.")
+    await asyncio.to_thread(part.replace, dest)
+    return dest
+
+
+def _total(response: httpx.Response, start: int) -> int | None:
+    content_range = response.headers.get("content-range", "")
+    if "/" in content_range and content_range.rsplit("/", 1)[1].isdigit():
+        return int(content_range.rsplit("/", 1)[1])
+    length = response.headers.get("content-length")
+    return start + int(length) if length and length.isdigit() else None
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _open(path: Path, *, append: bool) -> BinaryIO:
+    return open(path, "ab" if append else "wb")  # noqa: SIM115  (closed by the caller via _close)
+
+
+def _close(handle: BinaryIO) -> None:
+    handle.flush()
+    handle.close()

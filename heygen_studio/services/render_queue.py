@@ -1,0 +1,566 @@
+"""The render queue: submits renders, follows them, downloads the results, and never pays twice."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+import statistics
+import time
+import uuid
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import httpx
+from PySide6.QtCore import QObject, Signal
+
+from heygen_studio.api import (
+    ConflictError,
+    HeyGenApi,
+    HeyGenError,
+    NetworkError,
+    NotFoundError,
+    OutcomeUnknownError,
+    RateLimitedError,
+    ServerError,
+)
+from heygen_studio.api.models import Status, VideoStatus
+from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.domain.project import Project, video_spec
+from heygen_studio.services.downloads import DownloadError, LinkExpired, download, safe_filename, unique_path
+from heygen_studio.storage.database import Database
+from heygen_studio.storage.render_jobs import (
+    JobStatus,
+    NewJob,
+    RenderJob,
+    RenderJobs,
+    RenderSettings,
+    process_owner,
+    spec_to_json,
+)
+
+log = logging.getLogger(__name__)
+
+Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
+
+V3_CONCURRENCY = 10
+LEGACY_CONCURRENCY = 3  # HeyGen's Pro plan; Free has 1, Scale 6
+DEFAULT_RENDER_S = 300.0  # HeyGen's renders take 5-15 minutes
+MAX_TITLE_LOOKUP_PAGES = 20
+DECISION_MESSAGE = ("HeyGen may or may not have received this render: the connection was lost before it "
+                    "answered, and its list of videos could not tell. Submit it again only if it is not in "
+                    "your videos on heygen.com, or mark it as failed.")
+
+
+@dataclass(frozen=True)
+class QueueTiming:
+    """How often to ask and how long to wait; tests shrink these."""
+
+    poll_first_s: float = 5.0  # first status check after a submission
+    poll_max_s: float = 60.0  # polling slows down to this
+    poll_factor: float = 1.5
+    error_backoff_max_s: float = 120.0
+    lease_s: float = 30.0  # a job claimed by a process that stops renewing it is free again after this
+    idle_s: float = 5.0  # how often an idle queue looks for work other processes added
+
+
+def concurrency_for(generation: str, legacy_limit: int = LEGACY_CONCURRENCY) -> int:
+    return V3_CONCURRENCY if generation == "v3" else legacy_limit
+
+
+def default_output_dir() -> Path:
+    """A "HeyGen Studio" folder in the user's Videos folder."""
+    from PySide6.QtCore import QStandardPaths
+
+    movies = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    if not movies:
+        import platformdirs
+
+        movies = platformdirs.user_videos_dir()
+    return Path(movies) / "HeyGen Studio"
+
+
+def jitter(seconds: float, rng: random.Random) -> float:
+    """`seconds` give or take 20%, so many clients never ask in lockstep."""
+    return seconds * rng.uniform(0.8, 1.2)
+
+
+def expected_render_s(job: RenderJob, history: list[tuple[float, float]]) -> float:
+    """How long HeyGen will likely take for this job, from this account's recent renders."""
+    ratios = [took / max(seconds, 1.0) for seconds, took in history if took > 0]
+    if ratios:
+        return statistics.median(ratios) * max(job.estimated_seconds, 1.0)
+    return DEFAULT_RENDER_S
+
+
+@dataclass
+class _Follow:
+    """In-memory polling state of one job."""
+
+    next_at: float
+    interval: float
+
+
+class RenderQueue(QObject):
+    """Runs the queue of one account at a time; every job lives in SQLite first."""
+
+    changed = Signal(int)
+    """This job's row changed (status, remote id, error...)."""
+    progress = Signal(int, int, int)
+    """Download of this job: bytes done, bytes in all (0 when unknown)."""
+    finished = Signal(int)
+    """This job is downloaded or failed."""
+    running_changed = Signal(int)
+    """How many of the account's renders are in flight now."""
+
+    def __init__(self, db: Database, spawn: Spawn, *, timing: QueueTiming | None = None,
+                 output_dir: Path | None = None, legacy_concurrency: int = LEGACY_CONCURRENCY,
+                 owner: str | None = None, rng: random.Random | None = None) -> None:
+        super().__init__()
+        self.jobs = RenderJobs(db)
+        self.timing = timing or QueueTiming()
+        self.output_dir = output_dir
+        self.legacy_concurrency = legacy_concurrency
+        self.owner = owner or process_owner()
+        self._spawn = spawn
+        self._rng = rng or random.Random()
+        self._api: HeyGenApi | None = None
+        self._account: str | None = None
+        self._loop_task: asyncio.Task[None] | None = None
+        self._wake = asyncio.Event()
+        self._follow: dict[int, _Follow] = {}
+        self._downloads: dict[int, asyncio.Task[None]] = {}
+        self._not_before = 0.0  # Retry-After / error backoff for every request of this account
+        self._errors_in_row = 0
+        self._http: httpx.AsyncClient | None = None
+        self._running = 0
+
+    # --- public interface ------------------------------------------------------------------------
+
+    @property
+    def account(self) -> str | None:
+        return self._account
+
+    @property
+    def generation(self) -> str | None:
+        return self._api.generation if self._api else None
+
+    def attach(self, api: HeyGenApi | None, account: str | None) -> None:
+        """Work the queue of `account` through `api` (None stops); jobs of other accounts wait for theirs."""
+        self._stop_loop()
+        self._api, self._account = api, account
+        self._follow.clear()
+        self._not_before = 0.0
+        if api is not None and account is not None:
+            self._loop_task = self._spawn(self._run(), f"render queue ({account})")
+
+    async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
+        """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
+        domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
+        api, account = self._require()
+        spec = video_spec(project, api.generation)
+        api.check_video_spec(spec)
+        token = f"hs-{uuid.uuid4().hex[:8]}"
+        title = project.title.strip() or "Untitled video"
+        spec = replace(spec, title=f"{title} [{token}]")
+        seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
+        folder = output_dir or self.output_dir or default_output_dir()
+        job = await asyncio.to_thread(self.jobs.add, NewJob(
+            account=account, generation=api.generation, title=title, title_token=token,
+            idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
+            look_thumbnail_url=project.look.preview_image_url if project.look else None,
+            estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder)))
+        self._changed(job)
+        self._wake.set()
+        return job
+
+    async def list(self, account: str | None = None) -> list[RenderJob]:
+        return await asyncio.to_thread(self.jobs.all, account)
+
+    async def get(self, job_id: int) -> RenderJob | None:
+        return await asyncio.to_thread(self.jobs.get, job_id)
+
+    async def cancel(self, job_id: int) -> bool:
+        """Cancel a job nothing was sent for yet; False once it has left (HeyGen can't stop a render)."""
+        job = await asyncio.to_thread(self.jobs.transition, job_id, JobStatus.QUEUED,
+                                      status=JobStatus.CANCELLED, finished_at=time.time())
+        if job is not None:
+            self._changed(job)
+        return job is not None
+
+    async def retry(self, job_id: int) -> RenderJob:
+        """A failed (or cancelled) job again as a new job with new tokens: the old one stays as it was."""
+        old = await self.get(job_id)
+        if old is None or old.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+            raise ValueError("Only a failed or cancelled render can be tried again.")
+        api, account = self._require()
+        token = f"hs-{uuid.uuid4().hex[:8]}"
+        spec = replace(old.video_spec(), title=f"{old.title} [{token}]")
+        job = await asyncio.to_thread(self.jobs.add, NewJob(
+            account=account, generation=api.generation, title=old.title, title_token=token,
+            idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec), look_thumbnail_url=old.look_thumbnail_url,
+            estimated_seconds=old.estimated_seconds, estimated_credits=old.estimated_credits,
+            output_dir=old.output_dir))
+        self._changed(job)
+        self._wake.set()
+        return job
+
+    async def decide(self, job_id: int, submit_again: bool) -> None:
+        """The user's answer for a job whose fate is unknown: send it again, or mark it failed."""
+        job = await self.get(job_id)
+        if job is None or not job.needs_decision:
+            return
+        if submit_again:
+            job = await asyncio.to_thread(self.jobs.update, job_id, needs_decision=False, error=None,
+                                          status=JobStatus.QUEUED, idempotency_key=str(uuid.uuid4()))
+        else:
+            job = await asyncio.to_thread(
+                self.jobs.update, job_id, needs_decision=False, status=JobStatus.FAILED, finished_at=time.time(),
+                error="Marked as failed by you: HeyGen's answer to this render was lost.")
+            self.finished.emit(job_id)
+        self._changed(job)
+        self._wake.set()
+
+    async def delete_remote(self, job_id: int) -> None:
+        """Delete the video on HeyGen (its downloaded files stay)."""
+        job = await self.get(job_id)
+        if job is None or not job.remote_id:
+            return
+        api, _ = self._require()
+        with contextlib.suppress(NotFoundError):
+            await api.delete_video(job.remote_id)
+        self._changed(await asyncio.to_thread(self.jobs.update, job_id, video_url=None,
+                                              error=job.error if job.status == JobStatus.FAILED else None))
+
+    async def fresh_link(self, job_id: int) -> str | None:
+        """The video's current link (HeyGen's links expire after 7 days; asking again renews them)."""
+        job = await self.get(job_id)
+        if job is None or not job.remote_id:
+            return None
+        api, _ = self._require()
+        status = await api.video_status(job.remote_id)
+        if status.video_url:
+            await asyncio.to_thread(self.jobs.update, job_id, video_url=status.video_url)
+        return status.video_url
+
+    async def render_estimate(self, job: RenderJob) -> float:
+        """Seconds HeyGen likely needs in all for `job`."""
+        history = await asyncio.to_thread(self.jobs.render_history, job.account)
+        return expected_render_s(job, history)
+
+    async def aclose(self) -> None:
+        """Stop working and give up our leases, so another process can carry on at once."""
+        self._stop_loop()
+        tasks = [t for t in (self._loop_task, *self._downloads.values()) if t is not None]
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        self._loop_task = None
+        self._downloads.clear()
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(self.jobs.release, self.owner)
+
+    # --- the loop --------------------------------------------------------------------------------
+
+    def _require(self) -> tuple[HeyGenApi, str]:
+        if self._api is None or self._account is None:
+            from heygen_studio.session import NotConnected
+
+            raise NotConnected()
+        return self._api, self._account
+
+    def _stop_loop(self) -> None:
+        if self._loop_task is not None:
+            self._loop_task.cancel()
+            self._loop_task = None
+        for task in self._downloads.values():
+            task.cancel()
+        self._downloads.clear()
+
+    async def _run(self) -> None:
+        api, account = self._require()
+        while True:
+            try:
+                delay = await self._tick(api, account)
+            except RateLimitedError as error:
+                delay = self._rate_limited(error)
+            except HeyGenError as error:
+                delay = self._backoff(error)
+            self._wake.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
+
+    async def _tick(self, api: HeyGenApi, account: str) -> float:
+        """One round: claim, recover, submit, poll, download. Returns how long to sleep."""
+        jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
+        self._set_running(sum(1 for job in jobs if job.status.rendering))
+        now = time.monotonic()
+        if now < self._not_before:
+            self._start_downloads(api, jobs)
+            return self._not_before - now
+        for job in jobs:
+            if job.status == JobStatus.SUBMITTING and not job.needs_decision:
+                await self._recover(api, job)
+        while (job := await asyncio.to_thread(self.jobs.claim_next_submission, account, self.owner,
+                                              concurrency_for(api.generation, self.legacy_concurrency))):
+            self._changed(job)
+            if not await self._submit(api, job):
+                break
+        jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
+        self._set_running(sum(1 for job in jobs if job.status.rendering))
+        await self._poll(api, [job for job in jobs if job.remote_id and job.status in
+                               (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING)])
+        self._start_downloads(api, jobs)
+        return self._next_delay()
+
+    def _next_delay(self) -> float:
+        due = [follow.next_at for follow in self._follow.values()]
+        wait = min(due) - time.monotonic() if due else self.timing.idle_s
+        return max(0.0, min(wait, self.timing.idle_s, self.timing.lease_s / 3))
+
+    # --- submitting and recovering ---------------------------------------------------------------
+
+    async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
+        """Send one job (already saved as `submitting`); False when the account can take no more now."""
+        try:
+            submitted = await api.submit_video(job.video_spec(), job.idempotency_key)
+        except RateLimitedError as error:
+            await self._save(job.id, status=JobStatus.QUEUED)
+            self._rate_limited(error)
+            return False
+        except (OutcomeUnknownError, NetworkError, ServerError, ConflictError) as error:
+            # Sent or maybe sent: the job stays `submitting`; recovery finds out (never a blind resend).
+            log.warning("Render %d: no clear answer to the submission (%r); will check", job.id, error)
+            self._backoff(error)
+            return False
+        except HeyGenError as error:
+            await self._fail(job, error)
+            return True
+        await self._adopt(job, submitted.video_id, submitted.status)
+        return True
+
+    async def _recover(self, api: HeyGenApi, job: RenderJob) -> None:
+        """A job that was being sent when we lost track (a crash, a lost answer): find out, never guess."""
+        if api.generation == "v3":
+            # The same Idempotency-Key answers the first result again instead of making a second video.
+            log.info("Render %d: re-sending with its Idempotency-Key", job.id)
+            await self._submit(api, job)
+            return
+        try:
+            found = await self._find_by_token(api, job.title_token)
+        except HeyGenError as error:
+            await self._ask(job, f"{DECISION_MESSAGE} ({error})", getattr(error, "request_id", None))
+            return
+        if len(found) == 1:
+            log.info("Render %d: found on HeyGen by its title token; adopting %s", job.id, found[0].video_id)
+            await self._adopt(job, found[0].video_id, found[0].status)
+        elif not found:
+            log.info("Render %d: HeyGen has no video with its title token; sending it", job.id)
+            await self._submit(api, job)
+        else:
+            await self._ask(job, f"HeyGen lists {len(found)} videos named like this render. "
+                                 "Check your videos on heygen.com, then submit again or mark it as failed.", None)
+
+    async def _find_by_token(self, api: HeyGenApi, token: str) -> list[Any]:
+        found: list[Any] = []
+        page_token: str | None = None
+        for _ in range(MAX_TITLE_LOOKUP_PAGES):
+            page = await api.list_videos(title=token, token=page_token)
+            found.extend(video for video in page.items if token in (video.title or ""))
+            if not page.has_more:
+                return found
+            page_token = page.next_token
+        raise HeyGenError("HeyGen's list of videos is too long to search.")
+
+    async def _adopt(self, job: RenderJob, video_id: str, status: Status) -> None:
+        """Write the remote id the moment it is known."""
+        self._errors_in_row = 0
+        saved = await self._save(job.id, remote_id=video_id, status=_job_status(status), submitted_at=time.time(),
+                                 needs_decision=False, error=None)
+        self._follow[saved.id] = _Follow(time.monotonic() + jitter(self.timing.poll_first_s, self._rng),
+                                         self.timing.poll_first_s)
+
+    async def _ask(self, job: RenderJob, message: str, request_id: str | None) -> None:
+        await self._save(job.id, needs_decision=True, error=message, request_id=request_id)
+
+    # --- polling ---------------------------------------------------------------------------------
+
+    async def _poll(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+        now = time.monotonic()
+        for job in jobs:
+            self._follow.setdefault(job.id, _Follow(now, self.timing.poll_first_s))
+        due = [job for job in jobs if self._follow[job.id].next_at <= now]
+        if not due:
+            return
+        statuses = await api.video_statuses([job.remote_id for job in due if job.remote_id])
+        self._errors_in_row = 0
+        for job in due:
+            status = statuses.get(job.remote_id or "")
+            if status is not None:
+                await self._apply(job, status)
+            follow = self._follow.get(job.id)
+            if follow is not None:
+                follow.interval = min(self.timing.poll_max_s, follow.interval * self.timing.poll_factor)
+                follow.next_at = time.monotonic() + jitter(follow.interval, self._rng)
+
+    async def _apply(self, job: RenderJob, status: VideoStatus) -> None:
+        if status.status == Status.COMPLETED:
+            self._follow.pop(job.id, None)
+            await self._save(job.id, status=JobStatus.COMPLETED, finished_at=time.time(),
+                             video_url=status.video_url)
+        elif status.status in (Status.FAILED, Status.NOT_FOUND):
+            self._follow.pop(job.id, None)
+            reason = (status.error_message or "HeyGen could not make this video."
+                      if status.status == Status.FAILED else "HeyGen no longer has this video; it was deleted.")
+            await self._fail(job, HeyGenError(reason, code=status.error_code))
+        elif _job_status(status.status) != job.status:
+            await self._save(job.id, status=_job_status(status.status))
+
+    # --- downloading -----------------------------------------------------------------------------
+
+    def _start_downloads(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+        for job in jobs:
+            if job.status == JobStatus.COMPLETED and job.id not in self._downloads:
+                task = self._spawn(self._download(api, job), f"download render {job.id}")
+                self._downloads[job.id] = task
+                task.add_done_callback(lambda _t, job_id=job.id: self._downloads.pop(job_id, None))
+
+    async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
+        if self._http is None:
+            self._http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0))
+        folder = Path(job.output_dir)
+        if not job.file_path:
+            stem = safe_filename(job.title)
+            path = await asyncio.to_thread(unique_path, folder, stem, ".mp4")
+            job = await self._save(job.id, file_path=str(path))
+        mp4 = Path(job.file_path or "")
+        status: VideoStatus | None = None
+        try:
+            for attempt in range(3):
+                url = job.video_url
+                if url is None or attempt:
+                    status = await api.video_status(job.remote_id or "")
+                    url = status.video_url
+                    job = await self._save(job.id, video_url=url)
+                if url is None:
+                    raise DownloadError("HeyGen gave no link to the finished video.")
+                try:
+                    await download(self._http, url, mp4, lambda done, total: self.progress.emit(
+                        job.id, done, total or 0))
+                    break
+                except LinkExpired:
+                    log.info("Render %d: download link expired; asking HeyGen for a fresh one", job.id)
+            else:
+                raise DownloadError("HeyGen's download link kept being refused.")
+            status = status or await api.video_status(job.remote_id or "")
+            await self._extras(status, mp4)
+        except (DownloadError, HeyGenError) as error:
+            log.warning("Render %d: download failed: %s", job.id, error)
+            await self._save(job.id, error=f"Downloading: {error}")
+            await asyncio.sleep(jitter(min(30.0, self.timing.poll_first_s * 2), self._rng))
+            self._wake.set()
+            return
+        saved = await self._save(job.id, status=JobStatus.DOWNLOADED, error=None)
+        log.info("Render %d downloaded to %s", saved.id, mp4)
+        self.finished.emit(saved.id)
+
+    async def _extras(self, status: VideoStatus, mp4: Path) -> None:
+        """The thumbnail and captions next to the video; nice to have, so failures are only logged."""
+        assert self._http is not None
+        for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, ".srt")):
+            if url:
+                try:
+                    await download(self._http, url, mp4.with_suffix(suffix))
+                except (DownloadError, LinkExpired) as error:
+                    log.warning("Could not download %s: %s", mp4.with_suffix(suffix).name, error)
+
+    # --- bookkeeping -----------------------------------------------------------------------------
+
+    async def _fail(self, job: RenderJob, error: HeyGenError) -> None:
+        self._follow.pop(job.id, None)
+        await self._save(job.id, status=JobStatus.FAILED, error=str(error), request_id=error.request_id,
+                         finished_at=time.time(), needs_decision=False)
+        self.finished.emit(job.id)
+
+    async def _save(self, job_id: int, **values: Any) -> RenderJob:
+        job = await asyncio.to_thread(self.jobs.update, job_id, **values)
+        self._changed(job)
+        return job
+
+    def _changed(self, job: RenderJob) -> None:
+        self.changed.emit(job.id)
+
+    def _set_running(self, count: int) -> None:
+        if count != self._running:
+            self._running = count
+            self.running_changed.emit(count)
+
+    def _rate_limited(self, error: RateLimitedError) -> float:
+        wait = jitter(error.retry_after_s or self.timing.poll_first_s, self._rng)
+        self._not_before = max(self._not_before, time.monotonic() + wait)
+        log.info("HeyGen asked to wait %.1f s before the next request", wait)
+        return wait
+
+    def _backoff(self, error: HeyGenError) -> float:
+        self._errors_in_row += 1
+        wait = jitter(min(self.timing.error_backoff_max_s,
+                          self.timing.poll_first_s * 2 ** (self._errors_in_row - 1)), self._rng)
+        self._not_before = max(self._not_before, time.monotonic() + wait)
+        log.warning("Render queue: %r; trying again in %.1f s", error, wait)
+        return wait
+
+
+def _job_status(status: Status) -> JobStatus:
+    return {
+        Status.WAITING: JobStatus.WAITING,
+        Status.PENDING: JobStatus.PENDING,
+        Status.COMPLETED: JobStatus.COMPLETED,
+        Status.FAILED: JobStatus.FAILED,
+    }.get(status, JobStatus.PROCESSING)
+
+
+class SessionRenders(QObject):
+    """The session's render queue: follows the connection, takes render requests, reports finishes."""
+
+    refused = Signal(str)
+    """A render request could not be queued; the message says what to do."""
+
+    def __init__(self, session: Any, queue: RenderQueue | None = None) -> None:
+        super().__init__()
+        self.session = session
+        self.queue = queue or RenderQueue(session.db, session.tasks.spawn)
+        session.connection_changed.connect(self._follow_connection)
+        session.render_requested.connect(self.request)
+        self.queue.finished.connect(lambda _job_id: session.render_finished.emit())
+        self._follow_connection()
+
+    def request(self, project: Project) -> None:
+        """Queue `project` in the background; a refusal is reported through `refused`."""
+        self.session.tasks.spawn(self._enqueue(project), "queue render")
+
+    async def _enqueue(self, project: Project) -> None:
+        try:
+            await self.queue.enqueue(project, await self.output_dir())
+        except (ValueError, HeyGenError) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
+            self.refused.emit(str(error))
+
+    async def output_dir(self) -> Path:
+        """Where new renders are saved: the folder the user chose, else Videos/HeyGen Studio."""
+        chosen = await asyncio.to_thread(RenderSettings(self.session.db).get, RenderSettings.OUTPUT_DIR)
+        return Path(chosen) if chosen else (self.queue.output_dir or default_output_dir())
+
+    async def set_output_dir(self, folder: Path) -> None:
+        await asyncio.to_thread(RenderSettings(self.session.db).set, RenderSettings.OUTPUT_DIR, str(folder))
+
+    def _follow_connection(self) -> None:
+        connection = self.session.connection
+        self.queue.attach(self.session.api, connection.account_id if connection else None)
+
+    async def aclose(self) -> None:
+        await self.queue.aclose()

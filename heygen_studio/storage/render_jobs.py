@@ -1,0 +1,294 @@
+"""Render jobs in SQLite: written before any request leaves, claimed by one process at a time through a lease."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from dataclasses import asdict, dataclass, fields, replace
+from enum import StrEnum
+from typing import Any
+
+from heygen_studio.api.models import (
+    AspectRatio,
+    Dimension,
+    Emotion,
+    Expressiveness,
+    Resolution,
+    SceneSpec,
+    TalkingStyle,
+    VideoSpec,
+)
+from heygen_studio.storage.database import Database
+
+
+class JobStatus(StrEnum):
+    QUEUED = "queued"  # saved here; nothing sent yet
+    SUBMITTING = "submitting"  # the create request may have left; no remote id yet
+    WAITING = "waiting"  # HeyGen accepted it and queued it
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"  # HeyGen finished; the files are being downloaded
+    DOWNLOADED = "downloaded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_final(self) -> bool:
+        return self in FINAL
+
+    @property
+    def rendering(self) -> bool:
+        """Counts against the account's concurrency: sent (or being sent) and not finished."""
+        return self in IN_FLIGHT
+
+
+IN_FLIGHT = frozenset({JobStatus.SUBMITTING, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
+FINAL = frozenset({JobStatus.DOWNLOADED, JobStatus.FAILED, JobStatus.CANCELLED})
+ACTIVE = tuple(status.value for status in JobStatus if status not in FINAL)
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """One row of the queue."""
+
+    id: int
+    account: str
+    generation: str
+    title: str
+    title_token: str
+    idempotency_key: str
+    spec: str
+    look_thumbnail_url: str | None
+    estimated_seconds: float
+    estimated_credits: float
+    output_dir: str
+    status: JobStatus
+    needs_decision: bool
+    remote_id: str | None
+    error: str | None
+    request_id: str | None
+    video_url: str | None
+    file_path: str | None
+    created_at: float
+    submitted_at: float | None
+    finished_at: float | None
+    updated_at: float
+    lease_owner: str | None
+    lease_until: float | None
+
+    @classmethod
+    def from_row(cls, row: Any) -> RenderJob:
+        values = dict(row)
+        values["status"] = JobStatus(values["status"])
+        values["needs_decision"] = bool(values["needs_decision"])
+        return cls(**values)
+
+    def video_spec(self) -> VideoSpec:
+        return spec_from_json(self.spec)
+
+
+@dataclass(frozen=True)
+class NewJob:
+    """What the queue writes for a new render (the row id and times are added on insert)."""
+
+    account: str
+    generation: str
+    title: str
+    title_token: str
+    idempotency_key: str
+    spec: str
+    look_thumbnail_url: str | None
+    estimated_seconds: float
+    estimated_credits: float
+    output_dir: str
+
+
+def spec_to_json(spec: VideoSpec) -> str:
+    return json.dumps(asdict(spec), ensure_ascii=False, sort_keys=True)
+
+
+def spec_from_json(text: str) -> VideoSpec:
+    data = json.loads(text)
+    scenes = tuple(
+        replace(
+            SceneSpec(**scene),
+            emotion=Emotion(scene["emotion"]) if scene.get("emotion") else None,
+            talking_style=TalkingStyle(scene["talking_style"]) if scene.get("talking_style") else None,
+            expressiveness=Expressiveness(scene["expressiveness"]) if scene.get("expressiveness") else None,
+        )
+        for scene in data.pop("scenes")
+    )
+    dimension = data.pop("dimension")
+    return VideoSpec(
+        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"])},
+        scenes=scenes,
+        dimension=Dimension(**dimension) if dimension else None,
+    )
+
+
+def process_owner() -> str:
+    """Names this process in lease columns: host, pid and a random part (pids are reused)."""
+    return f"{socket.gethostname()}:{os.getpid()}:{os.urandom(4).hex()}"
+
+
+def owner_alive(owner: str) -> bool:
+    """False only when `owner` is a process on this host that no longer exists."""
+    host, _, rest = owner.partition(":")
+    pid_text = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid_text.isdigit():
+        return True
+    try:
+        os.kill(int(pid_text), 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+_COLUMNS = {f.name for f in fields(RenderJob)}
+
+
+class RenderJobs:
+    """The render_jobs table. Blocking calls: run them through asyncio.to_thread on the UI thread."""
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def add(self, job: NewJob, now: float | None = None) -> RenderJob:
+        now = time.time() if now is None else now
+        values = {**asdict(job), "status": JobStatus.QUEUED.value, "created_at": now, "updated_at": now}
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO render_jobs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                tuple(values.values()),
+            )
+            job_id = int(cursor.lastrowid or 0)
+        found = self.get(job_id)
+        assert found is not None
+        return found
+
+    def get(self, job_id: int) -> RenderJob | None:
+        row = self._db.connection().execute("SELECT * FROM render_jobs WHERE id=?", (job_id,)).fetchone()
+        return RenderJob.from_row(row) if row else None
+
+    def all(self, account: str | None = None) -> list[RenderJob]:
+        """Newest first; one account's when `account` is given."""
+        if account is None:
+            rows = self._db.connection().execute("SELECT * FROM render_jobs ORDER BY id DESC")
+        else:
+            rows = self._db.connection().execute(
+                "SELECT * FROM render_jobs WHERE account=? ORDER BY id DESC", (account,))
+        return [RenderJob.from_row(row) for row in rows]
+
+    def update(self, job_id: int, **values: Any) -> RenderJob:
+        """Change some columns of a job and return it as it now is."""
+        unknown = set(values) - _COLUMNS
+        if unknown:
+            raise ValueError(f"unknown render_jobs columns: {sorted(unknown)}")
+        values = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in values.items()}
+        values["updated_at"] = time.time()
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE render_jobs SET {', '.join(f'{k}=?' for k in values)} WHERE id=?",
+                (*values.values(), job_id),
+            )
+        found = self.get(job_id)
+        assert found is not None
+        return found
+
+    def transition(self, job_id: int, expected: JobStatus, **values: Any) -> RenderJob | None:
+        """Update only while the job is still in `expected` status (None if it moved on meanwhile)."""
+        values = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in values.items()}
+        values["updated_at"] = time.time()
+        with self._db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE render_jobs SET {', '.join(f'{k}=?' for k in values)} WHERE id=? AND status=?",
+                (*values.values(), job_id, expected.value),
+            )
+            changed = cursor.rowcount == 1
+        return self.get(job_id) if changed else None
+
+    def claim_active(self, account: str, owner: str, lease_s: float, now: float | None = None) -> list[RenderJob]:
+        """Lease every unfinished job of `account` that no live process holds; renew ours. Oldest first."""
+        now = time.time() if now is None else now
+        marks = ", ".join("?" * len(ACTIVE))
+        with self._db.transaction() as conn:
+            held = conn.execute(
+                f"SELECT DISTINCT lease_owner FROM render_jobs WHERE account=? AND status IN ({marks}) "
+                "AND lease_owner IS NOT NULL AND lease_owner<>? AND lease_until>=?",
+                (account, *ACTIVE, owner, now),
+            ).fetchall()
+            dead = [row[0] for row in held if not owner_alive(row[0])]
+            if dead:
+                conn.execute(
+                    f"UPDATE render_jobs SET lease_owner=NULL, lease_until=NULL "
+                    f"WHERE lease_owner IN ({', '.join('?' * len(dead))})", dead)
+            conn.execute(
+                f"UPDATE render_jobs SET lease_owner=?, lease_until=? WHERE account=? AND status IN ({marks}) "
+                "AND (lease_owner IS NULL OR lease_owner=? OR lease_until<?)",
+                (owner, now + lease_s, account, *ACTIVE, owner, now),
+            )
+            rows = conn.execute(
+                f"SELECT * FROM render_jobs WHERE account=? AND status IN ({marks}) AND lease_owner=? ORDER BY id",
+                (account, *ACTIVE, owner),
+            ).fetchall()
+        return [RenderJob.from_row(row) for row in rows]
+
+    def claim_next_submission(self, account: str, owner: str, limit: int) -> RenderJob | None:
+        """Move the oldest queued job we hold to `submitting` if the account has a free render slot.
+
+        Counted and changed in one immediate transaction, so two processes never both take the last
+        slot. Jobs queued earlier go first even when another process holds them: order is kept.
+        """
+        in_flight = tuple(status.value for status in IN_FLIGHT)
+        with self._db.transaction() as conn:
+            busy = conn.execute(
+                f"SELECT COUNT(*) FROM render_jobs WHERE account=? AND status IN ({', '.join('?' * len(in_flight))})",
+                (account, *in_flight),
+            ).fetchone()[0]
+            if busy >= limit:
+                return None
+            row = conn.execute(
+                "SELECT * FROM render_jobs WHERE account=? AND status=? ORDER BY id LIMIT 1",
+                (account, JobStatus.QUEUED.value),
+            ).fetchone()
+            if row is None or row["lease_owner"] != owner:
+                return None
+            conn.execute("UPDATE render_jobs SET status=?, updated_at=? WHERE id=?",
+                         (JobStatus.SUBMITTING.value, time.time(), row["id"]))
+        return self.get(int(row["id"]))
+
+    def release(self, owner: str) -> None:
+        """Give up every lease `owner` holds (a clean shutdown), so another process may go on at once."""
+        with self._db.transaction() as conn:
+            conn.execute("UPDATE render_jobs SET lease_owner=NULL, lease_until=NULL WHERE lease_owner=?", (owner,))
+
+    def render_history(self, account: str, limit: int = 20) -> list[tuple[float, float]]:
+        """(estimated seconds, seconds HeyGen took) of the account's latest finished renders."""
+        rows = self._db.connection().execute(
+            "SELECT estimated_seconds, finished_at - submitted_at FROM render_jobs WHERE account=? "
+            "AND status IN (?, ?) AND submitted_at IS NOT NULL AND finished_at IS NOT NULL "
+            "ORDER BY id DESC LIMIT ?",
+            (account, JobStatus.COMPLETED.value, JobStatus.DOWNLOADED.value, limit),
+        ).fetchall()
+        return [(float(row[0]), float(row[1])) for row in rows]
+
+
+class RenderSettings:
+    """The few choices the Renders panel remembers (the output folder), in the render_settings table."""
+
+    OUTPUT_DIR = "output_dir"
+
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    def get(self, key: str) -> str | None:
+        row = self._db.connection().execute("SELECT value FROM render_settings WHERE key=?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def set(self, key: str, value: str) -> None:
+        with self._db.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO render_settings VALUES (?, ?)", (key, value))
