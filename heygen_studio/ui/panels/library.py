@@ -1,6 +1,58 @@
 """Library: the avatars and looks made from the user's photos, plus HeyGen's public ones."""
 
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import logging
+from typing import Any
+
+from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QListWidget,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from heygen_studio.api import AvatarGroup, HeyGenError, Look, Status
+from heygen_studio.services.library_jobs import LibraryJobs
+from heygen_studio.services.thumbnails import Thumbnails
+from heygen_studio.session import Session
+from heygen_studio.storage.library_jobs import JobState, LibraryJob
+from heygen_studio.storage.thumbnail_cache import ThumbnailCache
+from heygen_studio.ui.models.filtered_list import ITEM_ROLE, SortKey
+from heygen_studio.ui.models.groups_model import GroupsModel
+from heygen_studio.ui.models.looks_model import LooksModel
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.widgets.generate_looks import GenerateLooksForm
+from heygen_studio.ui.widgets.generate_photos import GeneratePhotosForm
+from heygen_studio.ui.widgets.look_card import CARD, card_grid
+from heygen_studio.ui.widgets.look_details import LookDetails
+
+log = logging.getLogger(__name__)
+OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
+JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
+
+
+def to_json(item: AvatarGroup | Look) -> dict[str, Any]:
+    return dataclasses.asdict(item)
+
+
+def group_from(data: dict[str, Any]) -> AvatarGroup:
+    return AvatarGroup(**{**data, "status": Status.parse(data.get("status"))})
+
+
+def look_from(data: dict[str, Any]) -> Look:
+    return Look(**{**data, "status": Status.parse(data.get("status")),
+                   "supported_engines": tuple(data.get("supported_engines") or ())})
 
 
 class LibraryPanel(Panel):
@@ -9,3 +61,273 @@ class LibraryPanel(Panel):
     summary = ("Your avatars live here: each photo you turned into an avatar, with its different "
                "looks. Pick the one you want to make talk.")
     next_step = "No avatars yet. Add a photo in Photos first, then come back to choose it."
+
+    def __init__(self, session: Session, parent: QWidget | None = None, *, poll_s: float = 2.0) -> None:
+        super().__init__(session, parent)
+        self.cache = ThumbnailCache(session.paths.cache_dir / "thumbnails")
+        self.thumbnails = Thumbnails(self.cache, session.tasks, parent=self)
+        self.jobs = LibraryJobs(session, poll_s=poll_s, parent=self)
+        self.groups_model = GroupsModel(self.thumbnails, self)
+        self.looks_model = LooksModel(self.thumbnails, self)
+        self._epoch = 0
+        self._group_id: str | None = None
+        self.loading: asyncio.Task[None] | None = None
+
+        self.ownership = QComboBox()
+        for label, value in OWNERSHIPS:
+            self.ownership.addItem(label, value)
+        self.ownership.setToolTip("Your own avatars, or the ready-made ones HeyGen offers everyone")
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Search by name")
+        self.search.setClearButtonEnabled(True)
+        self.sort = QComboBox()
+        for key in SortKey:
+            self.sort.addItem(f"Sort: {key.value}", key)
+        self.sort.setCurrentIndex(self.sort.findData(SortKey.NEWEST))
+        self.refresh_button = QPushButton("Refresh")
+        self.refresh_button.setToolTip("Ask HeyGen again for your avatars")
+        bar = QHBoxLayout()
+        for widget in (self.ownership, self.search, self.sort, self.refresh_button):
+            bar.addWidget(widget)
+        bar.setStretch(1, 1)
+
+        self.groups_view = card_grid(self.thumbnails)
+        self.groups_view.setFlow(QListView.Flow.LeftToRight)
+        self.groups_view.setWrapping(False)
+        self.groups_view.setFixedHeight(CARD.height() + 24)
+        self.groups_view.setModel(self.groups_model)
+        self.looks_view = card_grid(self.thumbnails)
+        self.looks_view.setModel(self.looks_model)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("hint")
+        self.state_label.setWordWrap(True)
+        self.looks_heading = QLabel("Looks")
+        self.looks_heading.setStyleSheet("font-weight: 600;")
+
+        self.details = LookDetails(session, self.thumbnails, self.jobs)
+        self.looks_form = GenerateLooksForm(session, self.jobs)
+        self.photos_form = GeneratePhotosForm(session, self.thumbnails, self.jobs)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self.details, "Details")
+        self.tabs.addTab(self.looks_form, "New looks")
+        self.tabs.addTab(self.photos_form, "AI photos")
+        self.job_list = QListWidget()
+        self.job_list.setMaximumHeight(110)
+        self.job_list.setToolTip("Training and generations; they keep going if you close the app")
+        self.job_list.itemDoubleClicked.connect(self._job_clicked)
+
+        browser = QWidget()
+        left = QVBoxLayout(browser)
+        left.setContentsMargins(0, 0, 0, 0)
+        left.addLayout(bar)
+        left.addWidget(self.state_label)
+        left.addWidget(self.groups_view)
+        left.addWidget(self.looks_heading)
+        left.addWidget(self.looks_view, 1)
+        side = QWidget()
+        right = QVBoxLayout(side)
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.tabs, 1)
+        jobs_heading = QLabel("Jobs")
+        jobs_heading.setStyleSheet("font-weight: 600;")
+        right.addWidget(jobs_heading)
+        right.addWidget(self.job_list)
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(browser)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        while self.content.count():
+            item = self.content.takeAt(0)
+            if item.widget():
+                item.widget().hide()
+        self.content.addWidget(splitter, 1)
+
+        self.ownership.currentIndexChanged.connect(lambda _: self.reload())
+        self.search.textChanged.connect(self._search)
+        self.sort.currentIndexChanged.connect(self._sort)
+        self.refresh_button.clicked.connect(lambda: self.reload())
+        self.groups_view.selectionModel().selectionChanged.connect(self._group_selected)
+        self.looks_view.selectionModel().selectionChanged.connect(self._look_selected)
+        self.details.renamed.connect(self.looks_model.replace)
+        self.details.deleted.connect(self.looks_model.remove)
+        self.jobs.changed.connect(lambda _: self._spawn(self._show_jobs(), "library job list"))
+        session.connection_changed.connect(self._connection_changed)
+        session.avatars_changed.connect(lambda: self.reload())
+        if session.api is not None:
+            self._connection_changed()
+
+    # --- loading -------------------------------------------------------------------------------
+
+    @property
+    def ownership_name(self) -> str:
+        return str(self.ownership.currentData())
+
+    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any] | None:
+        try:
+            return self.session.tasks.spawn(coro, name)
+        except RuntimeError:  # no running loop yet, or shutting down
+            coro.close()
+            return None
+
+    def _connection_changed(self) -> None:
+        self.thumbnails.reset()
+        self._group_id = None
+        self._spawn(self.jobs.resume(), "resume library jobs")
+        self.reload()
+        self._spawn(self._show_jobs(), "library job list")
+
+    def reload(self) -> asyncio.Task[None] | None:
+        """Show the cached listing at once, then HeyGen's answer; older loads' answers are dropped."""
+        self._epoch += 1
+        self.loading = self._spawn(self._load_groups(self._epoch), "load avatar groups")
+        return self.loading
+
+    def _listing_key(self, what: str) -> str | None:
+        connection = self.session.connection
+        if connection is None:
+            return None
+        return f"{connection.account_id}|{connection.generation}|{self.ownership_name}|{what}"
+
+    async def _load_groups(self, epoch: int) -> None:
+        api = self.session.api
+        key = self._listing_key("groups")
+        if api is None or key is None:
+            self.groups_model.set_items([])
+            self.looks_model.set_items([])
+            self._say("Not connected to HeyGen yet. Add your API key in Settings, or try the sandbox.")
+            return
+        cached = await asyncio.to_thread(self.cache.load_listing, key)
+        if cached is not None and epoch == self._epoch and not self.groups_model.rowCount():
+            self._show_groups([group_from(item) for item in cached])
+        self._say("Loading avatars…" if cached is None else "")
+        try:
+            groups = await self._all_pages(lambda token: api.list_groups(self.ownership_name, token=token), epoch)
+        except HeyGenError as error:
+            self._say(f"Could not load avatars: {error}" + (" Showing the last ones seen." if cached else ""))
+            return
+        if groups is None or epoch != self._epoch or api is not self.session.api:
+            return
+        await asyncio.to_thread(self.cache.save_listing, key, [to_json(group) for group in groups])
+        self._show_groups(groups)
+
+    async def _all_pages(self, fetch: Any, epoch: int) -> list[Any] | None:
+        items: list[Any] = []
+        token: str | None = None
+        while True:
+            page = await fetch(token)
+            if epoch != self._epoch:
+                return None
+            items.extend(page.items)
+            token = page.next_token
+            if not token:
+                return items
+
+    def _show_groups(self, groups: list[AvatarGroup]) -> None:
+        keep = self._group_id
+        self.groups_model.set_items(groups)
+        if not groups:
+            self.looks_model.set_items([])
+            self.details.show_look(None, None)
+            self.looks_form.set_group(None)
+            self._say("No avatars yet. Add a photo in Photos, or make one with AI photos on the right."
+                      if self.ownership_name == "private" else "HeyGen offers no presets right now.")
+            return
+        self._say("")
+        row = self.groups_model.row_of(lambda group: group.id == keep)
+        self.groups_view.setCurrentIndex(self.groups_model.index(max(row, 0)))
+
+    def _group_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+        group = self.current_group()
+        self.looks_form.set_group(group)
+        if group is None:
+            return
+        changed = group.id != self._group_id
+        self._group_id = group.id
+        self.looks_heading.setText(f"Looks of {group.name}")
+        self._spawn(self._load_looks(group, self._epoch, changed), "load looks")
+
+    def current_group(self) -> AvatarGroup | None:
+        index = self.groups_view.currentIndex()
+        return index.data(ITEM_ROLE) if index.isValid() else None
+
+    def current_look(self) -> Look | None:
+        index = self.looks_view.currentIndex()
+        return index.data(ITEM_ROLE) if index.isValid() else None
+
+    async def _load_looks(self, group: AvatarGroup, epoch: int, changed: bool) -> None:
+        api = self.session.api
+        key = self._listing_key(f"looks:{group.id}")
+        if api is None or key is None:
+            return
+        if changed:
+            cached = await asyncio.to_thread(self.cache.load_listing, key)
+            if epoch != self._epoch or group.id != self._group_id:
+                return
+            self._show_looks([look_from(item) for item in cached or []], first=True)
+        looks: list[Look] = []
+        token: str | None = None
+        try:
+            while True:
+                page = await api.list_looks(group.id, self.ownership_name, token=token)
+                if epoch != self._epoch or group.id != self._group_id or api is not self.session.api:
+                    return
+                looks.extend(page.items)
+                self._show_looks(looks, first=not token)
+                token = page.next_token
+                if not token:
+                    break
+        except HeyGenError as error:
+            self._say(f"Could not load the looks of {group.name}: {error}")
+            return
+        await asyncio.to_thread(self.cache.save_listing, key, [to_json(look) for look in looks])
+
+    def _show_looks(self, looks: list[Look], *, first: bool) -> None:
+        chosen = self.current_look()
+        self.looks_model.set_items(looks)
+        if chosen is not None:
+            row = self.looks_model.row_of(lambda look: look.id == chosen.id)
+            if row >= 0:
+                self.looks_view.setCurrentIndex(self.looks_model.index(row))
+                return
+        if first and looks:
+            self.looks_view.setCurrentIndex(self.looks_model.index(0))
+
+    def _look_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
+        self.details.show_look(self.current_look(), self.current_group())
+
+    def _search(self, text: str) -> None:
+        self.groups_model.set_search(text)
+        self.looks_model.set_search(text)
+
+    def _sort(self, _: int) -> None:
+        key = SortKey(self.sort.currentData())
+        self.groups_model.set_sort(key)
+        self.looks_model.set_sort(key)
+
+    def _say(self, text: str) -> None:
+        self.state_label.setText(text)
+        self.state_label.setVisible(bool(text))
+
+    # --- jobs ----------------------------------------------------------------------------------
+
+    async def _show_jobs(self) -> None:
+        jobs = await self.jobs.recent()
+        self.job_list.clear()
+        for job in jobs:
+            self.job_list.addItem(f"{job.label} — {JOB_WORDS[job.state]}"
+                                  + (f": {job.detail}" if job.detail and job.state is not JobState.DONE else ""))
+            self.job_list.item(self.job_list.count() - 1).setData(Qt.ItemDataRole.UserRole, job)
+        if not jobs:
+            self.job_list.addItem("No jobs yet. Training and generations show here while they run.")
+
+    def _job_clicked(self, item: Any) -> None:
+        job: LibraryJob | None = item.data(Qt.ItemDataRole.UserRole)
+        if job is not None and job.state is JobState.DONE and job.result.get("image_urls"):
+            self.photos_form.show_results(job)
+            self.tabs.setCurrentWidget(self.photos_form)
+
+    async def aclose(self) -> None:
+        await self.thumbnails.aclose()
+        await asyncio.to_thread(self.cache.close)
+
