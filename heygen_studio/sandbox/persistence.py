@@ -7,7 +7,6 @@ import json
 import logging
 import os
 import re
-import tempfile
 import threading
 from collections import Counter
 from concurrent.futures import Future
@@ -20,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heygen_studio.sandbox import media
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Scene, Video, Voice
+from heygen_studio.storage.atomic_files import write_bytes_atomically
 
 if TYPE_CHECKING:
     from heygen_studio.sandbox.state import SandboxState
@@ -143,9 +143,9 @@ class StateFile:
                 self.blobs.mkdir(parents=True, exist_ok=True)
                 for asset_id, (sha, data) in new_blobs.items():
                     if not (self.blobs / sha).exists():
-                        _write_atomically(self.blobs / sha, data)
+                        write_bytes_atomically(self.blobs / sha, data)
                     self._blob_of[asset_id] = sha
-                _write_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
+                write_bytes_atomically(self.path, json.dumps(document, ensure_ascii=False).encode("utf-8"))
             except OSError as error:  # the sandbox keeps serving from memory; the next change tries again
                 log.warning("could not save the sandbox state to %s: %s", self.path, error)
 
@@ -244,17 +244,3 @@ def _may_change(method: str, path: str) -> bool:
 
 def _fields(item: Any, skip: str) -> dict[str, Any]:
     return {entry.name: getattr(item, entry.name) for entry in fields(item) if entry.name != skip}
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """`data` at `path` via a temporary file in the same folder, flushed to disk, then os.replace."""
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
