@@ -1,0 +1,208 @@
+"""Library panel against the real sandbox over loopback: browse, search, presets, details, actions, jobs, cache."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from heygen_studio.config import Paths, Settings
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.services.thumbnails import Thumbnails
+from heygen_studio.session import Connection, Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.library_jobs import JobKind, JobState
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.storage.thumbnail_cache import ThumbnailCache
+from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.models.looks_model import LooksModel
+from heygen_studio.ui.panels.library import LibraryPanel
+
+
+def make_session(paths: Paths) -> Session:
+    return Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
+                   sandbox_config=SandboxConfig(job_seconds=0.2))
+
+
+async def open_panel(session: Session, wait_until: Any, generation: str = "v3") -> LibraryPanel:
+    panel = LibraryPanel(session, poll_s=0.05)
+    panel.resize(1200, 800)
+    await session.use_sandbox()
+    if generation == "v2":
+        url = session.connection.base_url  # type: ignore[union-attr]
+        await session._switch(Connection("v2", url, url, "sandbox"))
+    await wait_until(lambda: panel.groups_model.rowCount() > 0 and panel.looks_model.rowCount() > 0)
+    return panel
+
+
+async def close(panel: LibraryPanel, session: Session) -> None:
+    await session.tasks.aclose()
+    await panel.aclose()
+    await session.aclose()
+
+
+def names(model: Any) -> list[str]:
+    return [model.item(row).name for row in range(model.rowCount())]
+
+
+def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        assert names(panel.groups_model) == ["Eileen (demo)"]
+        assert sorted(names(panel.looks_model)) == ["Eileen — studio", "Eileen — warm light"]
+        assert panel.details.look is not None and panel.details.status_label.text() == "Ready"
+        assert panel.details.size_label.text() == "768 × 768 px"
+        panel.search.setText("studio")
+        assert names(panel.looks_model) == ["Eileen — studio"]
+        panel.search.clear()
+        panel.sort.setCurrentIndex(0)  # by name
+        assert names(panel.looks_model) == ["Eileen — studio", "Eileen — warm light"]
+        panel.ownership.setCurrentIndex(1)
+        await wait_until(lambda: "Aria (preset)" in names(panel.groups_model))
+        assert "Eileen (demo)" not in names(panel.groups_model)
+        await wait_until(lambda: panel.looks_model.rowCount() > 0 and panel.details.look is not None)
+        assert not panel.details.delete_button.isEnabled()
+        assert "presets" in panel.details.delete_button.toolTip()
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        chosen: list[Any] = []
+        session.look_chosen.connect(chosen.append)
+        look = panel.details.look
+        panel.details.use_button.click()
+        assert chosen == [look]
+
+        panel.details.name_edit.setText("Eileen — renamed")
+        panel.details.name_edit.returnPressed.emit()
+        await wait_until(lambda: "Eileen — renamed" in names(panel.looks_model))
+
+        panel.details._ask_delete()
+        box = panel.details.confirm
+        assert box is not None and box.isVisible()  # opened, not exec'd: the loop keeps running
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.2)
+        assert panel.looks_model.rowCount() == 2
+        doomed = panel.details.look
+        panel.details._ask_delete()
+        box = panel.details.confirm
+        next(b for b in box.buttons() if b.text() == "Delete").click()
+        await wait_until(lambda: panel.looks_model.rowCount() == 1)
+        assert doomed is not None and doomed.id not in [look.id for look in panel.looks_model.all_items()]
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until, "v2")
+        form = panel.photos_form
+        form.name.setText("Maya")
+        form.appearance.edit.setPlainText("short curly hair, navy blazer, friendly smile")
+        assert form.appearance.counter.text().startswith("45 / 1000")
+        assert form.generate_button.isEnabled()
+        form.generate_button.click()
+        await wait_until(lambda: len(form.picks) == 4, timeout=15)
+        form.picks[0][0].setChecked(True)
+        form.picks[2][0].setChecked(True)
+        form.keep_button.click()
+        await wait_until(lambda: "Maya" in names(panel.groups_model), timeout=15)
+        api = session.require_api()
+        maya = next(group for group in (await api.list_groups()).items if group.name == "Maya")
+        assert len((await api.list_looks(maya.id)).items) == 2
+        form.appearance.edit.setPlainText("x" * 1001)
+        assert not form.generate_button.isEnabled() and "too many" in form.appearance.counter.text()
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until, "v2")
+        api = session.require_api()
+        from heygen_studio.resources import sample_photo
+        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png")
+        await api.create_photo_avatar("Fresh", asset.ref)
+        panel.reload()
+        await wait_until(lambda: "Fresh" in names(panel.groups_model))
+        panel.groups_view.setCurrentIndex(panel.groups_model.index(panel.groups_model.row_of(lambda g: g.name == "Fresh")))
+        form = panel.looks_form
+        form.prompt.edit.setPlainText("in a red sweater")
+        assert form.needs_training and not form.generate_button.isEnabled()
+        assert not form.train_button.isHidden() and "trained" in form.train_note.text()
+        form.train_button.click()
+        await wait_until(lambda: not form.needs_training and form.generate_button.isEnabled(), timeout=15)
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_job_resumes_after_restart(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        group = panel.current_group()
+        assert group is not None
+        panel.jobs.poll_s = 60.0  # the first check happens, the next is far away: "quit" mid-job
+        panel.jobs.start(JobKind.LOOKS, "beach look", group.id,
+                         lambda api: api.generate_looks(group.id, "at the beach", *_framing()))
+        await wait_until(lambda: any(job.state is JobState.RUNNING for job in panel.jobs.store.recent("sandbox", "v3")))
+        await session.tasks.aclose()
+        session.tasks = TaskRegistry()  # the "restarted" app: same database, same sandbox
+        restarted = LibraryPanel(session, poll_s=0.05)
+        await restarted.jobs.resume()
+        await wait_until(lambda: restarted.jobs.store.recent("sandbox", "v3")[0].state is JobState.DONE, timeout=15)
+        await wait_until(lambda: restarted.job_list.count() > 0 and "done" in restarted.job_list.item(0).text())
+        await restarted.aclose()
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def _framing() -> tuple[Any, Any, Any]:
+    from heygen_studio.api import Orientation, Pose, Style
+    return Orientation.SQUARE, Pose.HALF_BODY, Style.REALISTIC
+
+
+def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                     wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        looks = list(panel.looks_model.all_items())
+        await panel.aclose()
+        fetched: list[str] = []
+
+        def counting_client() -> httpx.AsyncClient:
+            async def hook(request: httpx.Request) -> None:
+                fetched.append(str(request.url))
+            return httpx.AsyncClient(event_hooks={"request": [hook]})
+
+        for _ in range(2):
+            cache = ThumbnailCache(paths.cache_dir / "fresh")
+            thumbnails = Thumbnails(cache, session.tasks, client_factory=counting_client)
+            model = LooksModel(thumbnails)
+            model.set_items(looks)
+            for look in looks:
+                thumbnails.request(look.preview_image_url or "", 1.0)
+            await wait_until(lambda: all(thumbnails.pixmap(look.preview_image_url or "", 1.0) for look in looks))
+            assert len(fetched) == len(looks)  # fetched once on the first pass; the second is served from disk
+            await thumbnails.aclose()
+            cache.close()
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
