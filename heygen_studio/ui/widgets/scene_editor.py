@@ -1,0 +1,225 @@
+"""The editor of one scene: script with live counts, emotion, movement, motion prompt with advice, voice speed and pitch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPlainTextEdit,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from heygen_studio.api.mapping import FieldNote
+from heygen_studio.api.models import Emotion, Expressiveness, TalkingStyle
+from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
+from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
+
+EXPRESSIVENESS_LABELS = {Expressiveness.HIGH: "High — lively", Expressiveness.MEDIUM: "Medium",
+                         Expressiveness.LOW: "Low — calm"}
+STYLE_LABELS = {TalkingStyle.EXPRESSIVE: "Expressive", TalkingStyle.STABLE: "Stable — little movement"}
+NOTE_FIELDS = ("emotion", "talking_style", "expressiveness", "enhance_motion_prompt", "speed", "pitch")
+
+
+def set_tone(label: QLabel, tone: str) -> None:
+    """Colour a label good|bad|warn (or plain with "") through the shared style sheet."""
+    label.setProperty("tone", tone)
+    label.style().unpolish(label)
+    label.style().polish(label)
+
+
+def hint_label(text: str = "", tone: str = "") -> QLabel:
+    """A wrapped small label; with a tone it is coloured (the shared #hint colour would win over tone)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if tone:
+        set_tone(label, tone)
+    else:
+        label.setObjectName("hint")
+    return label
+
+
+class SceneEditor(QWidget):
+    """Emits `changed(scene, field)` on every edit; `set_scene` shows a scene without emitting."""
+
+    changed = Signal(object, str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._scene = Scene()
+        self._loading = False
+        self.heading = QLabel()
+        self.heading.setObjectName("sectionTitle")
+        self.script = QPlainTextEdit()
+        self.script.setPlaceholderText("Type what the avatar says in this scene…")
+        self.script.setMinimumHeight(120)
+        self.counts = QLabel()
+        self.counts.setWordWrap(True)
+        self.emotion = QComboBox()
+        for emotion in Emotion:
+            self.emotion.addItem(emotion.value, emotion)
+        self.movement_label = QLabel()
+        self.movement = QComboBox()
+        self.motion_prompt = QLineEdit()
+        self.motion_prompt.setPlaceholderText("How the avatar moves, e.g. “nods gently and smiles”")
+        examples = QToolButton()
+        examples.setText("Examples")
+        examples.setToolTip("Insert an example motion prompt")
+        examples.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(examples)
+        for example in EXAMPLES:
+            menu.addAction(example, lambda text=example: self.motion_prompt.setText(text))
+        examples.setMenu(menu)
+        self.examples_button = examples
+        self.enhance = QCheckBox("Let HeyGen enhance the motion prompt")
+        self.advice = hint_label(tone="warn")
+        self.speed = QDoubleSpinBox()
+        self.speed.setRange(0.5, 2.0)
+        self.speed.setSingleStep(0.1)
+        self.speed.setSuffix(" ×")
+        self.speed.setToolTip("1.0 × is the voice's normal speed")
+        self.pitch = QDoubleSpinBox()
+        self.pitch.setRange(-50, 50)
+        self.pitch.setDecimals(0)
+        self.pitch.setToolTip("0 is the voice's normal pitch")
+        self.notes = {name: hint_label(tone="warn") for name in NOTE_FIELDS}
+        for note in self.notes.values():
+            note.hide()
+
+        prompt_row = QHBoxLayout()
+        prompt_row.addWidget(self.motion_prompt, 1)
+        prompt_row.addWidget(examples)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(QLabel("Speed"))
+        voice_row.addWidget(self.speed)
+        voice_row.addSpacing(12)
+        voice_row.addWidget(QLabel("Pitch"))
+        voice_row.addWidget(self.pitch)
+        voice_row.addStretch(1)
+
+        form = QFormLayout()
+        form.addRow("Script", _stack(self.script, self.counts))
+        form.addRow("Emotion", _stack(self.emotion, self.notes["emotion"]))
+        form.addRow(self.movement_label, _stack(self.movement, self.notes["talking_style"],
+                                                self.notes["expressiveness"]))
+        form.addRow("Motion prompt", _stack(prompt_row, self.enhance, self.notes["enhance_motion_prompt"],
+                                            self.advice))
+        form.addRow("Voice", _stack(voice_row, self.notes["speed"], self.notes["pitch"]))
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.heading)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.script.textChanged.connect(lambda: self._edit("script", script=self.script.toPlainText()))
+        self.emotion.currentIndexChanged.connect(lambda: self._edit("emotion", emotion=self.emotion.currentData()))
+        self.movement.currentIndexChanged.connect(self._movement_changed)
+        self.motion_prompt.textChanged.connect(lambda text: self._edit("motion_prompt", motion_prompt=text))
+        self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
+        self.speed.valueChanged.connect(lambda value: self._edit("voice_speed", voice_speed=round(value, 2)))
+        self.pitch.valueChanged.connect(lambda value: self._edit("voice_pitch", voice_pitch=float(value)))
+        self.set_generation("v3")
+
+    @property
+    def scene(self) -> Scene:
+        return self._scene
+
+    def set_generation(self, generation: str) -> None:
+        """v3 offers expressiveness, v2 (legacy) a talking style; the other is not shown."""
+        self._generation = generation
+        self._loading = True
+        self.movement.clear()
+        if generation == "v3":
+            self.movement_label.setText("Expressiveness")
+            for value, text in EXPRESSIVENESS_LABELS.items():
+                self.movement.addItem(text, value)
+        else:
+            self.movement_label.setText("Talking style")
+            for value, text in STYLE_LABELS.items():
+                self.movement.addItem(text, value)
+        self._loading = False
+        self.set_scene(self._scene, 0)
+
+    def set_scene(self, scene: Scene, number: int) -> None:
+        """Show `scene` (scene `number`, counted from 1) without emitting `changed`."""
+        self._scene = scene
+        self._loading = True
+        try:
+            if number:
+                self.heading.setText(f"Scene {number}")
+            if self.script.toPlainText() != scene.script:
+                self.script.setPlainText(scene.script)
+            self.emotion.setCurrentIndex(self.emotion.findData(scene.emotion))
+            movement = scene.expressiveness if self._generation == "v3" else scene.talking_style
+            self.movement.setCurrentIndex(self.movement.findData(movement))
+            if self.motion_prompt.text() != scene.motion_prompt:
+                self.motion_prompt.setText(scene.motion_prompt)
+            self.enhance.setChecked(scene.enhance_motion_prompt)
+            self.speed.setValue(scene.voice_speed)
+            self.pitch.setValue(scene.voice_pitch)
+        finally:
+            self._loading = False
+        self._show_advice()
+
+    def show_estimate(self, estimate: SceneEstimate, limit_name: str) -> None:
+        """Words, characters against the limit and duration; over the limit says what to do."""
+        text = (f"{estimate.words} words · {estimate.characters:,} of {estimate.max_characters:,} characters"
+                f" · {format_duration(estimate.seconds)}")
+        if estimate.too_long:
+            text += (f"\nToo long for {limit_name}: it takes at most {estimate.max_characters:,} characters "
+                     f"per scene. Shorten this script or move part of it into a new scene.")
+        self.counts.setText(text)
+        set_tone(self.counts, "bad" if estimate.too_long else "")
+
+    def show_notes(self, notes: list[FieldNote]) -> None:
+        """Under each field the active API generation lacks: what is sent instead."""
+        by_field = {note.field: note for note in notes}
+        for name, label in self.notes.items():
+            note = by_field.get(name)
+            label.setVisible(note is not None)
+            if note is not None:
+                instead = f" Sent instead: {note.sent_as}." if note.sent_as else ""
+                label.setText(note.reason + instead)
+
+    def _movement_changed(self) -> None:
+        value = self.movement.currentData()
+        if isinstance(value, Expressiveness):
+            self._edit("expressiveness", expressiveness=value)
+        elif isinstance(value, TalkingStyle):
+            self._edit("talking_style", talking_style=value)
+
+    def _edit(self, field: str, **values: object) -> None:
+        if self._loading:
+            return
+        self._scene = replace(self._scene, **values)  # type: ignore[arg-type]
+        if field == "motion_prompt":
+            self._show_advice()
+        self.changed.emit(self._scene, field)
+
+    def _show_advice(self) -> None:
+        advice = check_motion_prompt(self._scene.motion_prompt)
+        self.advice.setVisible(bool(advice))
+        self.advice.setText("\n".join(f"• {a.problem} {a.suggestion}" for a in advice))
+
+
+def _stack(*parts: QWidget | QHBoxLayout) -> QWidget:
+    holder = QWidget()
+    layout = QVBoxLayout(holder)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(4)
+    for part in parts:
+        if isinstance(part, QWidget):
+            layout.addWidget(part)
+        else:
+            layout.addLayout(part)
+    return holder

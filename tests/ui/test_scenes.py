@@ -1,0 +1,237 @@
+"""The Scenes panel against the real sandbox over loopback: voices, live counts, undo, the request and render."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pytestqt.qtbot import QtBot
+
+from heygen_studio.config import Paths, Profile, Settings
+from heygen_studio.domain.project import Project, Scene, video_spec
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.services.accounts import Endpoint
+from heygen_studio.session import SANDBOX_KEY, Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.panels.scenes import ScenesPanel
+
+Scenario = Callable[[ScenesPanel, Session], Awaitable[None]]
+
+
+@pytest.fixture(scope="module")
+def sandbox_url() -> Iterator[str]:
+    server = SandboxServer(SandboxConfig(job_seconds=0.2, credits=600.0))
+    url = server.start()
+    yield url
+    server.stop()
+
+
+@pytest.fixture
+def run_panel(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until: Any,
+              sandbox_url: str) -> Callable[..., None]:
+    """Run `scenario(panel, session)` with a Scenes panel connected to the sandbox over `generation`."""
+
+    def run(scenario: Scenario, generation: str = "v3") -> None:
+        secrets = SecretStore(MemoryKeyring())
+        secrets.set("Work", SANDBOX_KEY)
+        settings = Settings(profiles=[Profile("Work", generation)], active_profile="Work")  # type: ignore[arg-type]
+        tasks = TaskRegistry()
+        session = Session(paths, settings, tasks, secrets=secrets, endpoint=Endpoint(sandbox_url, sandbox_url))
+
+        async def body() -> None:
+            try:
+                assert await session.use_profile("Work")
+                panel = ScenesPanel(session)
+                qtbot.addWidget(panel)
+                panel.resize(1200, 800)
+                await wait_until(lambda: session.credits is not None)
+                await wait_until(lambda: bool(panel._voices))
+                await scenario(panel, session)
+            finally:
+                await tasks.aclose()
+                await session.aclose()
+
+        qloop.run_until_complete(body())
+
+    return run
+
+
+async def chosen_look(session: Session) -> Any:
+    api = session.require_api()
+    looks = await api.list_looks()
+    return looks.items[0]
+
+
+def test_voices_load_filter_and_preview_in_the_app(run_panel: Any, wait_until: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        panel.choose_voice()
+        dialog = panel.voice_dialog
+        assert dialog is not None and len(dialog.visible_voices()) == 12
+        dialog.language.setCurrentText("Spanish")
+        assert {v.name for v in dialog.visible_voices()} == {"Lucía", "Mateo"}
+        dialog.gender.setCurrentText("Male")
+        assert [v.name for v in dialog.visible_voices()] == ["Mateo"]
+        dialog.language.setCurrentText("Any")
+        dialog.search.setText("brit")
+        assert {v.name for v in dialog.visible_voices()} == {"George (British)"}
+        dialog.list.setCurrentRow(0)
+        dialog.play_preview()
+        assert dialog.player_source == dialog.current_voice().preview_audio_url
+        dialog.use_button.click()
+        assert panel.project is not None and panel.project.voice is not None
+        assert panel.project.voice.name == "George (British)"
+        assert "George (British)" in panel.voice_label.text()
+
+    run_panel(scenario)
+
+
+def test_typing_updates_counts_duration_and_credits(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))
+        counts = panel.scene_editor.counts.text()
+        assert "150 words" in counts and "749 of 5,000 characters" in counts and "about 1 min" in counts
+        assert "about 1 min" in panel.totals.text() and "about 20 credits" in panel.totals.text()
+        assert "you have 600" in panel.totals.text()
+        panel.scene_editor.speed.setValue(2.0)
+        assert "about 30 s" in panel.scene_editor.counts.text()
+        assert "about 10 credits" in panel.totals.text()
+
+    run_panel(scenario)
+
+
+def test_over_the_credits_a_render_needs_a_second_click(run_panel: Any, qtbot: QtBot) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        session.credits = 5.0
+        panel.scene_editor.script.setPlainText("Hello and welcome to the launch.")
+        assert "needs about 10 credits" in panel.totals.text()
+        requested: list[Project] = []
+        session.render_requested.connect(requested.append)
+        panel.render_button.click()
+        assert requested == [] and "Render anyway" == panel.render_button.text()
+        assert "10 credits" in panel.problem.text()
+        panel.render_button.click()
+        assert requested == [panel.project]
+
+    run_panel(scenario)
+
+
+def test_v2_limit_exceeded_at_1501_characters(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("a" * 1500)
+        assert panel.scene_editor.counts.property("tone") == ""
+        panel.scene_editor.script.setPlainText("a" * 1501)
+        counts = panel.scene_editor.counts.text()
+        assert "1,501 of 1,500 characters" in counts and "Too long for HeyGen's legacy (v2) API" in counts
+        assert panel.scene_editor.counts.property("tone") == "bad"
+        assert panel.scene_editor.movement_label.text() == "Talking style"
+        panel.render_button.click()
+        assert panel.problem.isVisible() is False or "1501 characters" in panel.problem.text()
+        assert "at most 1500" in panel.problem.text()
+
+    run_panel(scenario, "v2")
+
+
+def test_undo_and_redo_edits_reorder_duplicate_and_delete(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        editor = panel.scene_editor
+        for text in ("H", "He", "Hello"):
+            editor.script.setPlainText(text)
+        assert panel.undo_stack.count() == 1  # typing in one field merges
+        panel.add_scene()
+        editor.script.setPlainText("Second")
+        panel.duplicate_scene()
+        assert [s.script for s in panel.project.scenes] == ["Hello", "Second", "Second"]
+        panel.delete_scene()
+        assert [s.script for s in panel.project.scenes] == ["Hello", "Second"]
+        panel.undo_button.click()
+        assert [s.script for s in panel.project.scenes] == ["Hello", "Second", "Second"]
+        panel.redo_button.click()
+        assert len(panel.project.scenes) == 2
+
+        first_id = panel.project.scenes[0].id
+        model = panel.scene_list.model()
+        from PySide6.QtCore import QModelIndex
+        assert model.moveRow(QModelIndex(), 0, QModelIndex(), 2)  # what a drag and drop does
+        await asyncio.sleep(0.05)
+        assert [s.script for s in panel.project.scenes] == ["Second", "Hello"]
+        assert panel.scene_list.item(0).text().startswith("1. Second")
+        panel.undo_button.click()
+        assert panel.project.scenes[0].id == first_id
+        panel.redo_button.click()
+        assert [s.script for s in panel.project.scenes] == ["Second", "Hello"]
+
+        editor.emotion.setCurrentText("Serious")
+        panel.undo_button.click()
+        assert panel.project.scenes[panel._scene_index()].emotion.value == "Friendly"
+        assert editor.emotion.currentText() == "Friendly"
+
+    run_panel(scenario)
+
+
+def test_show_request_is_exactly_what_a_render_sends(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        panel.show_request_button.click()
+        assert "choose a look" in panel.problem.text() and panel.request_dialog is None
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[1])
+        panel.scene_editor.script.setPlainText("Welcome aboard.")
+        panel.scene_editor.motion_prompt.setText("Nods gently and smiles")
+        panel.show_request_button.click()
+        dialog = panel.request_dialog
+        assert dialog is not None and dialog.text.isReadOnly()
+        api = session.require_api()
+        expected = api.build_video_request(video_spec(panel.project, "v3"))
+        assert json.loads(dialog.text.toPlainText()) == expected
+        assert SANDBOX_KEY not in dialog.text.toPlainText().replace('"sandbox', "")
+        dialog.close()
+
+    run_panel(scenario)
+
+
+def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        note = panel.scene_editor.notes["emotion"]
+        assert note.isVisibleTo(panel) and "no emotion" in note.text()
+        assert panel.scene_editor.movement_label.text() == "Expressiveness"
+        panel.scene_editor.motion_prompt.setText("don't be so happy")
+        advice = panel.scene_editor.advice.text()
+        assert "what not to do" in advice and "feeling" in advice
+
+    run_panel(scenario)
+
+
+def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        panel.render_button.click()
+        assert "choose a look" in panel.problem.text() and "choose a voice" in panel.problem.text()
+        look = await chosen_look(session)
+        session.look_chosen.emit(look)
+        assert panel.project.look is not None and panel.project.look.look_id == look.id
+        assert panel.look_badge.name.text() == look.name
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Hello there.")
+        requested: list[Project] = []
+        session.render_requested.connect(requested.append)
+        panel.render_button.click()
+        assert requested == [panel.project]
+        assert panel.queued_row.isVisibleTo(panel) and "Added to the render queue" in panel.queued.text()
+        assert panel.open_renders_button.isVisibleTo(panel)
+
+    run_panel(scenario)
