@@ -235,3 +235,79 @@ def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -
         assert panel.open_renders_button.isVisibleTo(panel)
 
     run_panel(scenario)
+
+
+def test_refused_files_leave_the_file_byte_identical_and_say_why(run_panel: Any, tmp_path: Path,
+                                                                wait_until: Any) -> None:
+    damaged = tmp_path / "damaged.hgproj"
+    damaged.write_bytes(b'{"schema_version": 1, "scenes": [')
+    newer = tmp_path / "newer.hgproj"
+    newer.write_text(json.dumps(Project().to_json() | {"schema_version": 2}))
+    contents = {path: path.read_bytes() for path in (damaged, newer)}
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        for path, message in ((damaged, "damaged"), (newer, "newer HeyGen Studio")):
+            panel.open_file(path)
+            await wait_until(lambda: panel.start_message.isVisibleTo(panel))
+            assert message in panel.start_message.text() and path.name in panel.start_message.text()
+            assert panel.project is None
+            panel.start_message.hide()
+        assert {path: path.read_bytes() for path in contents} == contents
+
+    run_panel(scenario)
+
+
+def test_a_project_whose_look_was_deleted_opens_and_asks_for_another(run_panel: Any, tmp_path: Path,
+                                                                    wait_until: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        panel.use_look(look)
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Still here.")
+        from dataclasses import replace as dc_replace
+
+        from heygen_studio.domain.project import LookRef
+        gone = dc_replace(panel.project, look=LookRef("look_that_was_deleted", "Old look"))
+        path = tmp_path / "old.hgproj"
+        path.write_text(gone.dumps())
+        before = path.read_bytes()
+        panel.open_file(path)
+        await wait_until(lambda: "no longer exists" in panel.look_badge.hint.text())
+        assert panel.project.scenes[0].script == "Still here."
+        panel.render_button.click()
+        assert "choose another look" in panel.problem.text()
+        session.look_chosen.emit(look)  # the user picks a new look: nothing else changes
+        assert panel.project.look.look_id == look.id and panel.project.scenes[0].script == "Still here."
+        assert "no longer exists" not in panel.look_badge.hint.text()
+        assert path.read_bytes() == before
+
+    run_panel(scenario)
+
+
+def test_save_then_recover_unsaved_edits_after_a_crash(run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    path = tmp_path / "launch.hgproj"
+
+    async def first_run(panel: ScenesPanel, session: Session) -> None:
+        panel.autosaver.delay_s = 0.05
+        panel.new_project()
+        panel.title_edit.setText("Launch")
+        panel.title_edit.textEdited.emit("Launch")
+        panel.scene_editor.script.setPlainText("Saved words.")
+        panel.save_to(path)
+        await wait_until(lambda: path.exists() and "Saved as launch.hgproj" in panel.saved_state.text())
+        panel.scene_editor.script.setPlainText("Saved words, then more that never got saved.")
+        assert panel.saved_state.text() == "Changes not saved yet"
+        await wait_until(lambda: panel.store.recovery_file.exists())
+        # the app "crashes" here: nothing else is written
+
+    async def second_run(panel: ScenesPanel, session: Session) -> None:
+        await wait_until(lambda: panel.recovery_banner.isVisibleTo(panel))
+        assert "Launch" in panel.recovery_text.text()
+        assert panel.recent_list.count() == 1 and "Launch" in panel.recent_list.item(0).text()
+        panel.restore_button.click()
+        assert panel.project.scenes[0].script == "Saved words, then more that never got saved."
+        assert panel.saved_path == path and panel.saved_state.text() == "Changes not saved yet"
+        assert Project.loads(path.read_text()).scenes[0].script == "Saved words."
+
+    run_panel(first_run)
+    run_panel(second_run)

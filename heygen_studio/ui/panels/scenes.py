@@ -244,6 +244,7 @@ class ScenesPanel(Panel):
         self.format_notes = hint_label(tone="warn")
         format_box = QGroupBox("Format")
         format_form = QFormLayout(format_box)
+        self.format_form = format_form
         format_form.addRow("Shape", self.aspect)
         format_form.addRow("Size", self.custom_row)
         format_form.addRow("Quality", self.resolution)
@@ -254,7 +255,8 @@ class ScenesPanel(Panel):
         self.scene_list = QListWidget()
         self.scene_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.scene_list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.scene_list.setMinimumHeight(150)
+        self.scene_list.setMinimumHeight(120)
+        self.scene_list.setMaximumHeight(200)
         self.add_scene_button = _button("Add scene", tip="Add an empty scene after the selected one")
         self.duplicate_button = _button("Duplicate", tip="Copy the selected scene")
         self.delete_button = _button("Delete", tip="Delete the selected scene (Undo brings it back)")
@@ -278,7 +280,8 @@ class ScenesPanel(Panel):
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setFixedWidth(380)
+        left_scroll.setFixedWidth(400)
+        left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.scene_editor = SceneEditor()
         right_scroll = QScrollArea()
@@ -385,6 +388,7 @@ class ScenesPanel(Panel):
         self.recovery_banner.hide()
         self._load_project(recovery.project, recovery.saved_path)
         self._saved_project = None  # the restored edits are not in a file yet
+        self._refresh_saved_state()
 
     def _discard_recovery(self) -> None:
         self._recovery = None
@@ -694,7 +698,7 @@ class ScenesPanel(Panel):
             custom_item.setEnabled(v2)
             shown_custom = project.custom_size is not None and v2
             self.aspect.setCurrentIndex(self.aspect.findData(CUSTOM if shown_custom else project.aspect_ratio))
-            self.custom_row.setVisible(shown_custom)
+            self.format_form.setRowVisible(self.custom_row, shown_custom)
             if project.custom_size is not None:
                 self.custom_width.setValue(project.custom_size.width)
                 self.custom_height.setValue(project.custom_size.height)
@@ -740,7 +744,9 @@ class ScenesPanel(Panel):
     def _show_notes(self, project: Project) -> None:
         notes = self._notes(project)
         index = self._scene_index()
-        self.scene_editor.show_notes([n for n in notes if n.scene == index])
+        scene = project.scenes[index]
+        self.scene_editor.show_notes([n for n in notes if n.scene == index and not (
+            n.field == "enhance_motion_prompt" and not scene.motion_prompt.strip())])
         lines = [n.reason + (f" Sent instead: {n.sent_as}." if n.sent_as else "") for n in notes if n.scene is None]
         if project.custom_size is not None and self._generation() == "v3":
             lines.append(f"The custom size {project.custom_size.width}×{project.custom_size.height} needs the "
