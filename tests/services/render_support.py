@@ -37,11 +37,17 @@ class Rig:
     db: Database | None = None
     queue: RenderQueue | None = None
 
-    def start(self, owner: str | None = None) -> RenderQueue:
+    def open(self) -> None:
+        """The process's database, client and tasks, with no queue working yet."""
         self.tasks = TaskRegistry()
         self.db = Database(self.db_path)
         self.api = open_client(self.generation, "sandbox", base_url=self.url, upload_url=self.url,  # type: ignore[arg-type]
                                max_retry_wait_s=0.2)
+
+    def start(self, owner: str | None = None) -> RenderQueue:
+        if self.tasks is None or self.tasks._closed:
+            self.open()
+        assert self.db is not None and self.tasks is not None
         self.queue = RenderQueue(self.db, self.tasks.spawn, timing=self.timing, output_dir=self.out, owner=owner)
         self.queue.attach(self.api, "sandbox")
         return self.queue
