@@ -1,6 +1,66 @@
 """Photos: where the user adds and checks the face photos that become avatars."""
 
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from collections.abc import Awaitable, Coroutine
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QItemSelectionModel, QMimeData, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDropEvent,
+    QImage,
+    QKeySequence,
+    QShortcut,
+    QStandardItem,
+    QStandardItemModel,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.photos import FixError
+from heygen_studio.services import photo_checks
+from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed
+from heygen_studio.services.photo_checks import CheckedPhoto, Fix
+from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
+from heygen_studio.ui.widgets.photo_details import PhotoDetails
+
+if TYPE_CHECKING:
+    from heygen_studio.session import Session
+
+log = logging.getLogger(__name__)
+
+PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1   # CheckedPhoto, or None while checking
+PATH_ROLE = Qt.ItemDataRole.UserRole + 2    # str path
+CHECKS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
+READY = "Your avatar is ready — open the Library to see its looks."
+EMPTY = ("<p style='font-size:13pt'><b>Drag a photo here or click Add photos…</b></p>"
+         "<p>You can also paste a picture or a copied file with Ctrl+V.</p>"
+         "<p style='color:#5b6272'>HeyGen's rules: a JPEG or PNG photo, at least 512×512 pixels, under 10 MB, "
+         "with one person looking straight at the camera. Each photo is checked here before anything is sent, "
+         "and your original files are never changed.</p>")
+PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.gif *.bmp *.tif *.tiff);;All files (*)"
 
 
 class PhotosPanel(Panel):
@@ -9,3 +69,437 @@ class PhotosPanel(Panel):
     summary = ("Start here: add a photo of a face. HeyGen Studio checks that it is clear and "
                "facing the camera, then turns it into an avatar that can talk.")
     next_step = "Add a well-lit, front-facing photo of one person to begin."
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.builder = AvatarBuilder(session.db)
+        self.model = QStandardItemModel(self)
+        self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
+        self._work: asyncio.Task[None] | None = None     # the upload or avatar job running now
+        self._job: AvatarJob | None = None                # the avatar job shown in the status row
+        self._confirmed_warnings = False
+        self._stopping = False                            # Cancel was clicked: the job is abandoned
+        self._build()
+        self.setAcceptDrops(True)
+        paste = QShortcut(QKeySequence.StandardKey.Paste, self)
+        paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        paste.activated.connect(self.paste)
+        session.connection_changed.connect(self._connection_changed)
+        if session.api is not None:
+            QTimer.singleShot(0, self._connection_changed)
+
+    # --- layout ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        while self.content.count():  # the base class's placeholder card
+            item = self.content.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.add_button = QPushButton("Add photos…")
+        self.add_button.setObjectName("primaryButton")
+        self.add_button.clicked.connect(self.choose_files)
+        add_hint = QLabel("or drag photos onto this page, or paste one with Ctrl+V")
+        add_hint.setObjectName("hint")
+        top = QHBoxLayout()
+        top.addWidget(self.add_button)
+        top.addWidget(add_hint)
+        top.addStretch(1)
+
+        self.empty = QLabel(EMPTY)
+        self.empty.setObjectName("panelNextStep")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        empty_card = QFrame()
+        empty_card.setObjectName("panelCard")
+        QVBoxLayout(empty_card).addWidget(self.empty)
+
+        self.list = QListView()
+        self.list.setModel(self.model)
+        self.list.setViewMode(QListView.ViewMode.IconMode)
+        self.list.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
+        self.list.setGridSize(QSize(ICON_SIDE + 28, ICON_SIDE + 40))
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.list.setMovement(QListView.Movement.Static)
+        self.list.setWordWrap(True)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.list.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.list.selectionModel().currentChanged.connect(self._selection_changed)
+        self.list.setToolTip("Click a photo to see its checks; Ctrl+click or Shift+click to pick several.")
+        self.details = PhotoDetails()
+        self.details.fix_requested.connect(self.fix_selected)
+        self.pick_hint = QLabel("Click a photo on the left to see its checks.")
+        self.pick_hint.setObjectName("hint")
+        self.pick_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.side = QStackedWidget()
+        self.side.addWidget(self.pick_hint)
+        self.side.addWidget(self.details)
+        splitter = QSplitter()
+        splitter.addWidget(self.list)
+        splitter.addWidget(self.side)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([460, 540])
+        self.pages = QStackedWidget()
+        self.pages.addWidget(empty_card)
+        self.pages.addWidget(splitter)
+
+        self.name = QLineEdit()
+        self.name.setPlaceholderText("Name your avatar, e.g. Anna at the office")
+        self.name.setMaxLength(100)
+        self.name.textChanged.connect(self._update_actions)
+        self.upload_button = QPushButton("Upload only")
+        self.upload_button.setToolTip("Send the selected photos to HeyGen without making an avatar yet. "
+                                      "A photo already sent is not sent again.")
+        self.upload_button.clicked.connect(self.upload_selected)
+        self.create_button = QPushButton("Create avatar")
+        self.create_button.setObjectName("primaryButton")
+        self.create_button.clicked.connect(self.create_avatar)
+        create_row = QHBoxLayout()
+        create_row.addWidget(QLabel("Avatar name:"))
+        create_row.addWidget(self.name, 1)
+        create_row.addWidget(self.upload_button)
+        create_row.addWidget(self.create_button)
+        self.selection_note = QLabel()
+        self.selection_note.setProperty("tone", "warn")
+        self.selection_note.setWordWrap(True)
+
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(10)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.clicked.connect(self.cancel)
+        self.retry_button = QPushButton("Try again")
+        self.retry_button.clicked.connect(self._retry)
+        self.library_button = QPushButton("Open the Library")
+        self.library_button.setObjectName("primaryButton")
+        self.library_button.clicked.connect(self.open_library)
+        status_row = QHBoxLayout()
+        status_row.addWidget(self.status, 1)
+        status_row.addWidget(self.progress)
+        status_row.addWidget(self.cancel_button)
+        status_row.addWidget(self.retry_button)
+        status_row.addWidget(self.library_button)
+        for widget in (self.progress, self.cancel_button, self.retry_button, self.library_button):
+            widget.hide()
+
+        self.content.addLayout(top)
+        self.content.addWidget(self.pages, 1)
+        self.content.addLayout(create_row)
+        self.content.addWidget(self.selection_note)
+        self.content.addLayout(status_row)
+        self._update_actions()
+
+    # --- adding photos -----------------------------------------------------------------------------
+
+    def choose_files(self) -> None:
+        dialog = QFileDialog(self, "Add photos", str(Path.home()), PHOTO_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFiles)
+        dialog.filesSelected.connect(lambda files: self.add_paths([Path(f) for f in files]))
+        dialog.open()
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        data = event.mimeData()
+        if data.hasImage() or any(url.isLocalFile() for url in data.urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        self._take(event.mimeData())
+        event.acceptProposedAction()
+
+    def paste(self) -> None:
+        self._take(QApplication.clipboard().mimeData())
+
+    def _take(self, data: QMimeData) -> None:
+        files = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
+        if files:
+            self.add_paths(files)
+        elif data.hasImage():
+            image = QImage(data.imageData())
+            self.session.tasks.spawn(self._add_pasted(image), "save pasted photo")
+        else:
+            self._say("There is no picture to paste. Copy a photo or a photo file first.", "warn")
+
+    async def _add_pasted(self, image: QImage) -> None:
+        try:
+            path = await asyncio.to_thread(photo_checks.save_pasted, image, self._photo_folder())
+        except OSError as error:
+            self._say(str(error), "bad")
+            return
+        self.add_paths([path])
+
+    def add_paths(self, paths: list[Path]) -> None:
+        """Add photos to the list and check each in the background; a photo already listed is selected."""
+        newest: QStandardItem | None = None
+        for path in paths:
+            existing = self._item_for(path)
+            if existing is not None:
+                newest = existing
+                continue
+            item = QStandardItem(badge_icon(QImage(), None), path.name)
+            item.setData(str(path), PATH_ROLE)
+            item.setData(None, PHOTO_ROLE)
+            item.setToolTip(f"{path}\nChecking…")
+            self.model.appendRow(item)
+            newest = item
+            self.session.tasks.spawn(self._check(item, path), f"check photo {path.name}")
+        self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
+        if newest is not None:
+            self.list.selectionModel().setCurrentIndex(
+                newest.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+
+    async def _check(self, item: QStandardItem, path: Path) -> None:
+        async with self._checks:
+            photo = await asyncio.to_thread(photo_checks.check, path)
+        if item.model() is not self.model:
+            return
+        item.setData(photo, PHOTO_ROLE)
+        item.setIcon(badge_icon(photo.thumbnail, photo.verdict))
+        item.setToolTip(f"{path}\n{badge_meaning(photo.verdict)}")
+        if self.list.selectionModel().isSelected(item.index()):
+            self._selection_changed()
+
+    def _item_for(self, path: Path) -> QStandardItem | None:
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            if item.data(PATH_ROLE) == str(path):
+                return item
+        return None
+
+    def _photo_folder(self) -> Path:
+        return self.session.paths.data_dir / "photos"
+
+    # --- selection and fixes -----------------------------------------------------------------------
+
+    def selected_photos(self) -> list[CheckedPhoto]:
+        """Checked photos among the selection, in list order."""
+        rows = sorted(index.row() for index in self.list.selectionModel().selectedIndexes())
+        photos = [self.model.item(row).data(PHOTO_ROLE) for row in rows]
+        return [photo for photo in photos if photo is not None]
+
+    def _selection_changed(self, *_: object) -> None:
+        shown = self._shown_index()
+        photo = shown.data(PHOTO_ROLE) if shown.isValid() else None
+        self.details.show_photo(photo)
+        self.side.setCurrentWidget(self.details if photo is not None else self.pick_hint)
+        self.pick_hint.setText("Checking this photo…" if shown.isValid() else
+                               "Click a photo on the left to see its checks.")
+        self._confirmed_warnings = False
+        self._update_actions()
+
+    def _shown_index(self) -> QModelIndex:
+        """The photo the details show: the current one if selected, else the last one selected."""
+        selection = self.list.selectionModel()
+        current = selection.currentIndex()
+        if current.isValid() and selection.isSelected(current):
+            return current
+        selected = selection.selectedIndexes()
+        return selected[-1] if selected else QModelIndex()
+
+    def fix_selected(self, fix: Fix) -> None:
+        photo: CheckedPhoto | None = self._shown_index().data(PHOTO_ROLE)
+        if photo is not None:
+            self.session.tasks.spawn(self._fix(photo, fix), f"fix photo {photo.path.name}")
+
+    async def _fix(self, photo: CheckedPhoto, fix: Fix) -> None:
+        self.details.set_fixing(True)
+        self._say(f"{fix.label}: saving a new copy of {photo.path.name}…", None)
+        try:
+            fixed = await asyncio.to_thread(photo_checks.apply_fix, photo.path, fix, self._photo_folder())
+        except (FixError, OSError) as error:
+            self._say(str(error), "bad")
+            return
+        finally:
+            self.details.set_fixing(False)
+        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.", "good")
+        self.add_paths([fixed])
+
+    # --- upload and create avatar ------------------------------------------------------------------
+
+    def _usable(self) -> tuple[list[CheckedPhoto], list[CheckedPhoto]]:
+        """(photos HeyGen will take, photos with errors) among the selection."""
+        photos = self.selected_photos()
+        return [p for p in photos if p.verdict != "fail"], [p for p in photos if p.verdict == "fail"]
+
+    def _update_actions(self) -> None:
+        usable, refused = self._usable()
+        busy = self._work is not None and not self._work.done()
+        connected = self.session.api is not None
+        self.upload_button.setEnabled(bool(usable) and connected and not busy)
+        self.create_button.setEnabled(bool(usable) and connected and not busy and bool(self.name.text().strip()))
+        count = len(usable)
+        self.create_button.setText("Create avatar anyway" if self._confirmed_warnings else
+                                   "Create avatar" if count <= 1 else f"Create avatar from {count} photos")
+        if busy:
+            return
+        if not connected:
+            tip = "Connect to HeyGen first: add your API key in Settings, or try the sandbox."
+        elif not usable:
+            tip = ("Select photos with a green or amber badge to make an avatar." if self.model.rowCount()
+                   else "Add a photo first.")
+        elif not self.name.text().strip():
+            tip = "Type a name for the avatar."
+        else:
+            tip = "The first selected photo makes the avatar; the others become extra looks."
+        self.create_button.setToolTip(tip)
+        self.selection_note.setText(
+            f"{_names(refused)} can't be used until fixed, so only the other "
+            f"{'photo is' if count == 1 else f'{count} photos are'} used." if refused and usable else "")
+
+    def upload_selected(self) -> None:
+        api = self.session.api
+        usable, _ = self._usable()
+        if api is None or not usable:
+            return
+        self._start(self._upload([p.path for p in usable], api), "upload photos")
+
+    async def _upload(self, paths: list[Path], api: HeyGenApi) -> None:
+        account = self._account()
+        reused = 0
+        for number, path in enumerate(paths, start=1):
+            text = f"Uploading {path.name} ({number} of {len(paths)})…"
+            self._say(text, None)
+
+            def progress(sent: int, total: int, number: int = number) -> None:
+                self._set_progress(((number - 1) + sent / max(total, 1)) / len(paths))
+
+            upload = await self.builder.uploader.upload_file(api, account, path, progress)
+            reused += upload.reused
+        again = f" ({reused} {'was' if reused == 1 else 'were'} already on HeyGen and not sent again)" if reused else ""
+        self._say(f"Uploaded {len(paths)} photo{'s' if len(paths) > 1 else ''}{again}.", "good")
+
+    def create_avatar(self) -> None:
+        api = self.session.api
+        usable, _ = self._usable()
+        name = self.name.text().strip()
+        if api is None or not usable or not name:
+            return
+        warned = [p for p in usable if p.verdict == "warn"]
+        if warned and not self._confirmed_warnings:
+            self._confirmed_warnings = True
+            self._update_actions()
+            self._say(f"{_names(warned)} {'has' if len(warned) == 1 else 'have'} warnings: HeyGen will take "
+                      "them, but the avatar may look less natural. Click “Create avatar anyway” to go ahead, "
+                      "or fix the photos first.", "warn")
+            return
+        self._confirmed_warnings = False
+        self._start(self._build_avatar(api, self.builder.start(api, self._account(), name,
+                                                                [p.path for p in usable], self._report)),
+                    "create avatar")
+
+    async def _build_avatar(self, api: HeyGenApi, run: Awaitable[AvatarJob]) -> None:
+        try:
+            job = await run
+        except JobFailed as failure:
+            self._say(str(failure), "bad")
+            return
+        if job.state.finished and api is self.session.api:
+            self.session.avatars_changed.emit()
+            self._say(READY, "good")
+            self.library_button.show()
+
+    def _report(self, job: AvatarJob, text: str, fraction: float | None) -> None:
+        self._job = job
+        self._say(f"{job.name}: {text}", None)
+        self._set_progress(fraction)
+
+    def _retry(self) -> None:
+        api, job = self.session.api, self._job
+        if api is not None and job is not None and not job.state.finished:
+            self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
+
+    def _start(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        self.library_button.hide()
+        self.retry_button.hide()
+        self._work = self.session.tasks.spawn(self._guard(coro), name)
+        self.cancel_button.show()
+        self._set_progress(0.0)
+        self._update_actions()
+
+    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
+        """Run an upload or avatar job; HeyGen's errors become a message with Try again."""
+        try:
+            await coro
+        except asyncio.CancelledError:
+            job = self._job
+            if self._stopping and job is not None and not job.state.finished:
+                await self.builder.abandon(job)
+                self._job = None
+            raise
+        except HeyGenError as error:
+            self._say(f"{error} Nothing is lost: click Try again when ready.", "bad")
+            self.retry_button.setVisible(self._job is not None and not self._job.state.finished)
+        finally:
+            self.cancel_button.hide()
+            self.progress.hide()
+            self._work = None
+            self._stopping = False
+            self._update_actions()
+
+    def cancel(self) -> None:
+        """Stop the upload or avatar job; an avatar job stopped this way is not resumed."""
+        if self._work is None:
+            return
+        self._stopping = True
+        self._work.cancel()
+        self._say("Stopped. Anything HeyGen already finished stays in your Library.", "warn")
+
+    def open_library(self) -> None:
+        window = self.window()
+        show_panel = getattr(window, "show_panel", None)
+        if show_panel is not None:
+            show_panel("Library")
+
+    # --- connection ------------------------------------------------------------------------------
+
+    def _account(self) -> str:
+        connection = self.session.connection
+        return connection.account_id if connection is not None else ""
+
+    def _connection_changed(self) -> None:
+        """Stop work meant for the old account (its job resumes next time) and resume this account's jobs."""
+        if self._work is not None:
+            self._work.cancel()
+            self._say("", None)
+        self._job = None
+        self._update_actions()
+        api, connection = self.session.api, self.session.connection
+        if api is not None and connection is not None:
+            self.session.tasks.spawn(self._resume(api, connection.account_id), "resume avatar jobs")
+
+    async def _resume(self, api: HeyGenApi, account: str) -> None:
+        await asyncio.sleep(0)  # let a cancelled task finish first
+        if self._work is not None:
+            return
+        jobs = await self.builder.unfinished(account, api.generation)
+        if jobs and api is self.session.api:
+            job = jobs[0]
+            self._job = job
+            self._say(f"Carrying on making “{job.name}” where it stopped…", None)
+            self._start(self._resume_all(api, jobs), "resume avatar jobs")
+
+    async def _resume_all(self, api: HeyGenApi, jobs: list[AvatarJob]) -> None:
+        for job in jobs:
+            await self._build_avatar(api, self.builder.run(api, job, self._report))
+
+    # --- status row ------------------------------------------------------------------------------
+
+    def _say(self, text: str, tone: str | None) -> None:
+        self.status.setText(text)
+        self.status.setProperty("tone", tone or "")
+        self.status.style().polish(self.status)
+
+    def _set_progress(self, fraction: float | None) -> None:
+        self.progress.show()
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(round(fraction * 1000))
+
+
+def _names(photos: list[CheckedPhoto]) -> str:
+    names = [photo.path.name for photo in photos]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,182 @@
+"""A photo checked for the Photos panel: the report, pictures made off the UI thread, check lines and fixes."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageOps
+from PySide6.QtGui import QImage
+
+from heygen_studio.domain import photo_rules as rules
+from heygen_studio.domain.photo_rules import PhotoReport
+from heygen_studio.photos import check_photo, fix_photo
+
+PREVIEW_SIDE = 900
+THUMBNAIL_SIDE = 160
+_EXIF_ORIENTATION = 0x0112
+_NOT_ANALYSED = {rules.UNREADABLE, rules.TOO_MANY_PIXELS}
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A button that writes a fixed copy: its label and the fix_photo options it uses."""
+
+    label: str
+    tooltip: str
+    to_format: str | None = None
+    crop_face: bool = False
+
+
+ROTATE = Fix("Rotate upright", "Save an upright copy; HeyGen may ignore the camera's rotation tag.")
+CONVERT = Fix("Convert to JPEG", "Save a still JPEG copy of this picture.", to_format="JPEG")
+SHRINK = Fix("Make it smaller", "Save a copy under 10 MB, as large as HeyGen allows.")
+CROP = Fix("Crop around the face", "Save a square copy centred on the face, with the shoulders.", crop_face=True)
+
+
+@dataclass(frozen=True)
+class CheckLine:
+    """One line of the checklist: tone good, warn or bad, and what it means for the user."""
+
+    tone: str
+    text: str
+
+
+@dataclass(frozen=True)
+class _Rule:
+    passed: str
+    codes: frozenset[str]
+    needs_analysis: bool
+
+
+_RULES = (
+    _Rule("A JPEG or PNG photo", frozenset({rules.FORMAT, rules.ANIMATED, rules.UNREADABLE}), False),
+    _Rule("At least 512×512 pixels", frozenset({rules.RESOLUTION, rules.TOO_MANY_PIXELS}), False),
+    _Rule("Under 10 MB", frozenset({rules.FILE_SIZE}), False),
+    _Rule("One clear face, large enough", frozenset({rules.NO_FACE, rules.SEVERAL_FACES, rules.FACE_TOO_SMALL}), True),
+    _Rule("Facing the camera, near the middle", frozenset({rules.FACE_TURNED, rules.FACE_OFF_CENTRE}), True),
+    _Rule("Sharp and well lit", frozenset({rules.BLURRY, rules.TOO_DARK, rules.TOO_BRIGHT, rules.LOW_CONTRAST}),
+          True),
+)
+_SIDEWAYS = ("This photo is stored sideways with a note to turn it; HeyGen may show it sideways. "
+             "Click 'Rotate upright'.")
+
+
+@dataclass(frozen=True)
+class CheckedPhoto:
+    """A checked photo; the QImages are made in the worker thread, QPixmaps later on the UI thread."""
+
+    path: Path
+    report: PhotoReport
+    thumbnail: QImage
+    preview: QImage
+    sideways: bool  # EXIF says "turn me": the stored pixels are not upright
+
+    @property
+    def verdict(self) -> str:
+        """"fail" (HeyGen refuses it), "warn" (accepted, may animate badly) or "pass"."""
+        if self.report.errors:
+            return "fail"
+        return "warn" if self.report.warnings or self.sideways else "pass"
+
+    @property
+    def preview_scale(self) -> float:
+        """Preview pixels per photo pixel, for drawing face boxes."""
+        return self.preview.width() / self.report.width if self.report.width and not self.preview.isNull() else 0.0
+
+    def lines(self) -> list[CheckLine]:
+        """Errors first, then warnings, then the rules this photo passes."""
+        report = self.report
+        bad = [CheckLine("bad", _plain(issue.message)) for issue in report.errors]
+        warn = [CheckLine("warn", issue.message) for issue in report.warnings]
+        if self.sideways:
+            warn.append(CheckLine("warn", _SIDEWAYS))
+        analysed = not (report.error_codes() & _NOT_ANALYSED)
+        found = report.error_codes() | report.warning_codes()
+        good = [CheckLine("good", rule.passed) for rule in _RULES
+                if not (rule.codes & found) and (analysed or not rule.needs_analysis)]
+        return bad + warn + good
+
+    def fixes(self) -> list[Fix]:
+        """The fix buttons worth showing for this photo, in the order they help most."""
+        codes = self.report.error_codes() | self.report.warning_codes()
+        if codes & _NOT_ANALYSED or rules.RESOLUTION in codes:
+            return []  # nothing to fix from: unreadable, or too small to enlarge without blurring
+        offered = []
+        if codes & {rules.FORMAT, rules.ANIMATED}:
+            offered.append(CONVERT)
+        if rules.FILE_SIZE in codes:
+            offered.append(SHRINK)
+        if self.sideways and not offered:  # any fix writes an upright copy; one button is enough
+            offered.append(ROTATE)
+        has_face = bool(self.report.faces) or any(box for issue in self.report.warnings for box in issue.boxes)
+        if has_face and codes & {rules.FACE_TOO_SMALL, rules.FACE_OFF_CENTRE, rules.SEVERAL_FACES}:
+            offered.append(CROP)
+        return offered
+
+
+def _plain(message: str) -> str:
+    """Name the button the panel actually shows."""
+    return message.replace("'Shrink to under 10 MB'", f"'{SHRINK.label}'")
+
+
+def _exif_orientation(image: Image.Image) -> int:
+    try:
+        return int(image.getexif().get(_EXIF_ORIENTATION) or 1)
+    except Exception:  # a malformed EXIF block only means we can't tell
+        return 1
+
+
+def _to_qimage(image: Image.Image) -> QImage:
+    rgb = image.convert("RGB")
+    data = rgb.tobytes()
+    return QImage(data, rgb.width, rgb.height, rgb.width * 3, QImage.Format.Format_RGB888).copy()
+
+
+def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
+    """(thumbnail, preview, sideways); null images when the file can't be shown."""
+    try:
+        with Image.open(path) as image:
+            orientation = _exif_orientation(image)
+            if image.format == "JPEG":
+                image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
+            image.seek(0)
+            upright = ImageOps.exif_transpose(image)
+            if upright.mode in ("RGBA", "LA", "PA", "P"):
+                rgba = upright.convert("RGBA")
+                upright = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+            upright.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
+            thumb = upright.copy()
+            thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
+            return _to_qimage(thumb), _to_qimage(upright), orientation != 1
+    except Exception:  # the report already says why the file can't be read
+        return QImage(), QImage(), False
+
+
+def check(path: Path) -> CheckedPhoto:
+    """Check `path` and make its pictures. Blocking: run it with asyncio.to_thread."""
+    report = check_photo(path)
+    if report.error_codes() & _NOT_ANALYSED:
+        return CheckedPhoto(path, report, QImage(), QImage(), False)
+    thumbnail, preview, sideways = _pictures(path)
+    return CheckedPhoto(path, report, thumbnail, preview, sideways)
+
+
+def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:
+    """Write the fixed copy into `folder` and return it; the original is untouched. Raises FixError. Blocking."""
+    folder.mkdir(parents=True, exist_ok=True)
+    return fix_photo(path, to_format=fix.to_format, crop_face=fix.crop_face, folder=folder)
+
+
+def save_pasted(image: QImage, folder: Path) -> Path:
+    """Save a pasted picture as a new PNG in `folder`. Blocking. Raises OSError when it can't be written."""
+    folder.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y-%m-%d %H.%M.%S")
+    for attempt in range(1, 1000):
+        target = folder / (f"Pasted {stamp}.png" if attempt == 1 else f"Pasted {stamp} ({attempt}).png")
+        if not target.exists():
+            if not image.save(str(target), "PNG"):
+                raise OSError(f"Couldn't save the pasted picture in {folder}.")
+            return target
+    raise OSError(f"{folder} holds too many pasted pictures from this second.")

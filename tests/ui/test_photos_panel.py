@@ -1,0 +1,221 @@
+"""The Photos panel with the sample photos and the real sandbox over loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PIL import Image
+from PySide6.QtWidgets import QMainWindow
+
+from heygen_studio.config import Paths, Settings
+from heygen_studio.resources import sample_photo
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.faults import FaultPlan
+from heygen_studio.session import Session
+from heygen_studio.storage.avatar_jobs import AvatarJobs, JobState
+from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
+from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.panels.photos import PHOTO_ROLE, READY, PhotosPanel
+
+SAMPLES = ("astronaut.png", "camera.png", "chelsea.png")
+
+
+class Window(QMainWindow):
+    """Stands for the MainWindow: records the panel it was asked to show."""
+
+    def __init__(self, panel: PhotosPanel) -> None:
+        super().__init__()
+        self.shown: list[str] = []
+        self.setCentralWidget(panel)
+
+    def show_panel(self, title: str) -> None:
+        self.shown.append(title)
+
+
+@pytest.fixture
+def photos(tmp_path: Path) -> Path:
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    for name in SAMPLES:
+        shutil.copy(sample_photo(name), folder / name)
+    return folder
+
+
+@pytest.fixture
+def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]:
+    tasks = TaskRegistry()
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
+                      sandbox_config=SandboxConfig(job_seconds=0.1))
+    yield session
+    qloop.run_until_complete(tasks.aclose())
+    qloop.run_until_complete(session.aclose())
+
+
+@pytest.fixture
+def panel(session: Session, qtbot) -> Iterator[PhotosPanel]:  # type: ignore[no-untyped-def]
+    panel = PhotosPanel(session)
+    panel.builder.poll_s = 0.05
+    window = Window(panel)
+    qtbot.addWidget(window)
+    yield panel
+    window.close()
+
+
+def checked(panel: PhotosPanel) -> bool:
+    return all(panel.model.item(row).data(PHOTO_ROLE) is not None for row in range(panel.model.rowCount()))
+
+
+def select(panel: PhotosPanel, *names: str) -> None:
+    from PySide6.QtCore import QItemSelectionModel
+
+    selection = panel.list.selectionModel()
+    selection.clearSelection()
+    for row in range(panel.model.rowCount()):
+        item = panel.model.item(row)
+        if item.text() in names:
+            selection.select(item.index(), QItemSelectionModel.SelectionFlag.Select)
+            selection.setCurrentIndex(item.index(), QItemSelectionModel.SelectionFlag.NoUpdate)
+
+
+async def add_and_check(panel: PhotosPanel, wait_until, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
+    panel.add_paths(paths)
+    await wait_until(lambda: checked(panel), timeout=20)
+
+
+def test_empty_panel_says_what_to_do(panel: PhotosPanel) -> None:
+    assert panel.pages.currentIndex() == 0
+    assert "Drag a photo here or click Add photos…" in panel.empty.text()
+    assert "512×512" in panel.empty.text()
+    assert not panel.create_button.isEnabled()
+
+
+def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in SAMPLES]))
+    verdicts = {panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
+                for row in range(panel.model.rowCount())}
+    assert verdicts == {"astronaut.png": "pass", "camera.png": "warn", "chelsea.png": "fail"}
+
+    select(panel, "chelsea.png")
+    lines = panel.details.line_texts()
+    assert lines[0][0] == "bad" and "451×300" in lines[0][1] and "512×512" in lines[0][1]
+    assert ("warn", "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
+            "at the camera: use a portrait photo.") in lines
+    assert panel.details.fix_buttons == []  # too small: no fix can help, so no button pretends to
+
+    select(panel, "camera.png")
+    tones = [tone for tone, _ in panel.details.line_texts()]
+    assert tones[0] == "warn" and "turned away" in panel.details.line_texts()[0][1]
+    assert "bad" not in tones
+
+    select(panel, "astronaut.png")
+    assert {tone for tone, _ in panel.details.line_texts()} == {"good"}
+    assert panel.details.verdict.text() == "<b>This photo is ready for HeyGen.</b>"
+
+
+def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
+        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    webp = tmp_path / "portrait.webp"
+    with Image.open(sample_photo("astronaut.png")) as image:
+        image.convert("RGB").save(webp, "WEBP")
+    original = webp.read_bytes()
+    qloop.run_until_complete(add_and_check(panel, wait_until, [webp]))
+    select(panel, "portrait.webp")
+    assert [button.text() for button in panel.details.fix_buttons] == ["Convert to JPEG"]
+    panel.details.fix_buttons[0].click()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    fixed = panel.model.item(1).data(PHOTO_ROLE)
+    assert fixed.path.suffix == ".jpg" and fixed.path.parent == panel.session.paths.data_dir / "photos"
+    assert fixed.verdict == "pass" and fixed.report.format == "JPEG"
+    assert webp.read_bytes() == original
+    assert "Your original is unchanged" in panel.status.text()
+
+
+def test_pasted_picture_is_saved_as_png_in_the_data_folder(panel: PhotosPanel, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtGui import QImage
+    from PySide6.QtWidgets import QApplication
+
+    QApplication.clipboard().setImage(QImage(str(sample_photo("astronaut.png"))))
+    panel.paste()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 1 and checked(panel), timeout=20))
+    photo = panel.model.item(0).data(PHOTO_ROLE)
+    assert photo.path.parent == panel.session.paths.data_dir / "photos"
+    assert photo.report.format == "PNG" and photo.verdict == "pass"
+
+
+def test_upload_twice_sends_the_photo_once(panel: PhotosPanel, session: Session, photos: Path, qloop,  # type: ignore[no-untyped-def]
+                                           wait_until) -> None:
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [photos / "astronaut.png"])
+        for _ in range(2):
+            select(panel, "astronaut.png")
+            panel.upload_button.click()
+            await wait_until(lambda: panel._work is None and "Uploaded" in panel.status.text())
+        assert "already on HeyGen" in panel.status.text()
+
+    qloop.run_until_complete(scenario())
+    assert session._sandbox.state.counts["uploads"] == 1  # type: ignore[union-attr]
+
+
+def test_cancel_an_upload(panel: PhotosPanel, session: Session, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [photos / "astronaut.png"])
+        session._sandbox.state.faults = FaultPlan(stall_next=1, stall_s=5.0, path_prefix="/v3/assets")  # type: ignore[union-attr]
+        select(panel, "astronaut.png")
+        panel.upload_button.click()
+        await wait_until(lambda: not panel.cancel_button.isHidden() and "Uploading" in panel.status.text())
+        await asyncio.sleep(0.2)
+        panel.cancel_button.click()
+        await wait_until(lambda: panel._work is None)
+
+    qloop.run_until_complete(scenario())
+    assert panel.status.text().startswith("Stopped.")
+    assert panel.cancel_button.isHidden() and panel.upload_button.isEnabled()
+    digest = content_hash((photos / "astronaut.png").read_bytes())
+    assert UploadedAssets(session.db).find(digest, "sandbox", "v3") is None
+
+
+def test_create_avatar_from_a_good_and_a_warned_photo(panel: PhotosPanel, session: Session, photos: Path,  # type: ignore[no-untyped-def]
+                                                      qloop, wait_until) -> None:
+    changed: list[bool] = []
+    session.avatars_changed.connect(lambda: changed.append(True))
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [photos / name for name in SAMPLES])
+        select(panel, *SAMPLES)
+        panel.name.setText("Anna")
+        assert panel.create_button.text() == "Create avatar from 2 photos"
+        assert "chelsea.png can't be used" in panel.selection_note.text()
+        panel.create_button.click()
+        assert panel.create_button.text() == "Create avatar anyway" and "camera.png has warnings" in panel.status.text()
+        panel.create_button.click()
+        await wait_until(lambda: panel.status.text() == READY, timeout=20)
+
+    qloop.run_until_complete(scenario())
+    counts = session._sandbox.state.counts  # type: ignore[union-attr]
+    assert changed and counts["uploads"] == 2 and counts["groups_created"] == 1
+    panel.library_button.click()
+    assert panel.window().shown == ["Library"]
+
+
+def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, session: Session, photos: Path,  # type: ignore[no-untyped-def]
+                                                        qloop, wait_until) -> None:
+    paths = [photos / "astronaut.png", photos / "camera.png"]
+    digests = [content_hash(path.read_bytes()) for path in paths]
+    job = AvatarJobs(session.db).create("sandbox", "v3", "Left over", digests, [str(p) for p in paths])
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await wait_until(lambda: panel.status.text() == READY, timeout=20)
+
+    qloop.run_until_complete(scenario())
+    assert AvatarJobs(session.db).get(job.id).state is JobState.DONE  # type: ignore[union-attr]
+    assert session._sandbox.state.counts["groups_created"] == 1  # type: ignore[union-attr]
