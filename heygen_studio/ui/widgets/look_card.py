@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPen
 from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
 from heygen_studio.services.thumbnails import Thumbnails
@@ -40,7 +40,7 @@ class LookCardDelegate(QStyledItemDelegate):
         self._paint_picture(painter, picture, index)
         badge = index.data(BADGE_ROLE)
         if badge:
-            self._paint_badge(painter, picture, badge)
+            self._paint_badge(painter, picture, badge, option.fontMetrics)  # type: ignore[attr-defined]
         text = QRect(card.left() + 6, picture.bottom() + 4, card.width() - 12, 18)
         font = QFont(option.font)  # type: ignore[attr-defined]
         painter.setFont(font)
@@ -75,8 +75,7 @@ class LookCardDelegate(QStyledItemDelegate):
                        rect.top() + (rect.height() - size.height()) // 2, size.width(), size.height())
         painter.drawPixmap(target, pixmap)
 
-    def _paint_badge(self, painter: QPainter, picture: QRect, badge: str) -> None:
-        metrics = painter.fontMetrics()
+    def _paint_badge(self, painter: QPainter, picture: QRect, badge: str, metrics: QFontMetrics) -> None:
         box = QRect(picture.left() + 6, picture.top() + 6, metrics.horizontalAdvance(badge) + 12, metrics.height() + 4)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(31, 36, 48, 190))

@@ -1,0 +1,151 @@
+"""Library grid at scale: 2,000 looks served by the loopback sandbox; paint time, thumbnail memory, UI stalls (JSON)."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ["QT_API"] = "pyside6"
+
+import qasync  # noqa: E402
+from PIL import Image  # noqa: E402
+from PySide6.QtCore import QTimer  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from heygen_studio.config import Settings, app_paths  # noqa: E402
+from heygen_studio.sandbox.config import SandboxConfig  # noqa: E402
+from heygen_studio.sandbox.entities import Lazy  # noqa: E402
+from heygen_studio.sandbox.server import SandboxServer  # noqa: E402
+from heygen_studio.session import Connection, Session  # noqa: E402
+from heygen_studio.storage.keyring_backends import MemoryKeyring  # noqa: E402
+from heygen_studio.storage.secrets import SecretStore  # noqa: E402
+from heygen_studio.tasks import TaskRegistry  # noqa: E402
+from heygen_studio.ui.panels.library import LibraryPanel  # noqa: E402
+
+LOOKS = int(os.environ.get("LOOKS", "2000"))
+
+
+def seed(server: SandboxServer, count: int) -> None:
+    """A private group with `count` ready looks, each a distinct 384×384 PNG."""
+    state = server.state
+    now = time.time() - count - 60
+    with state.lock:
+        group = state.add_group("Benchmark person", "private", now)
+        for index in range(count):
+            out = io.BytesIO()
+            Image.new("RGB", (384, 384), ((index * 37) % 256, (index * 91) % 256, (index * 13) % 256)).save(out, "PNG")
+            data = out.getvalue()
+            asset = state.add_asset(Lazy(data), "image/png", len(data), now + index, 384, 384)
+            look = state.add_look(group, f"Look {index:04d}", asset, now + index)
+            look.ready_at = look.created_at
+
+
+def rss_bytes() -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    return 0
+
+
+def visible_loaded(panel: LibraryPanel) -> bool:
+    view = panel.looks_view
+    first = view.indexAt(view.viewport().rect().topLeft() + view.viewport().rect().topLeft())
+    rows = [index.row() for index in (first,) if index.isValid()]
+    rect = view.viewport().rect()
+    for y in range(10, rect.height(), 100):
+        for x in range(10, rect.width(), 100):
+            index = view.indexAt(rect.topLeft().__class__(x, y))
+            if index.isValid():
+                rows.append(index.row())
+    dpr = view.devicePixelRatioF()
+    urls = {panel.looks_model.item(row).preview_image_url for row in rows}
+    return bool(rows) and all(panel.thumbnails.pixmap(url or "", dpr) is not None for url in urls)
+
+
+async def until(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError("condition not met")
+        await asyncio.sleep(0.005)
+
+
+async def measure(home: Path) -> dict[str, object]:
+    server = SandboxServer(SandboxConfig(demo_content=False))
+    url = server.start()
+    seed(server, LOOKS)
+    os.environ["HEYGEN_STUDIO_HOME"] = str(home)
+    tasks = TaskRegistry()
+    session = Session(app_paths().ensure(), Settings(), tasks, secrets=SecretStore(MemoryKeyring()))
+    panel = LibraryPanel(session)
+    panel.resize(1400, 900)
+    panel.show()
+    started = time.perf_counter()
+    await session._switch(Connection("v3", url, url, "sandbox"))
+    await until(lambda: panel.looks_model.rowCount() >= LOOKS)
+    listed = time.perf_counter()
+    # From data in the model to a painted grid with every visible thumbnail in it.
+    panel.looks_model.set_items(panel.looks_model.all_items())
+    data_at = time.perf_counter()
+    await until(lambda: visible_loaded(panel))
+    panel.looks_view.viewport().repaint()
+    painted = time.perf_counter()
+
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def beat() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    heartbeat = QTimer(interval=10)
+    heartbeat.timeout.connect(beat)
+    heartbeat.start()
+    bar = panel.looks_view.verticalScrollBar()
+    scroll_started = time.perf_counter()
+    step = max(1, panel.looks_view.viewport().height() // 2)
+    position = 0
+    while position < bar.maximum():
+        position = min(bar.maximum(), position + step)
+        bar.setValue(position)
+        await asyncio.sleep(0.03)
+    await until(lambda: visible_loaded(panel) and panel.thumbnails.pending == 0)
+    scrolled = time.perf_counter()
+    heartbeat.stop()
+    result = {
+        "looks": LOOKS,
+        "list_all_pages_s": round(listed - started, 3),
+        "data_to_painted_grid_s": round(painted - data_at, 3),
+        "scroll_through_all_s": round(scrolled - scroll_started, 3),
+        "longest_ui_stall_ms": round(max(gaps, default=0) * 1000, 1),
+        "heartbeats": len(gaps),
+        "thumbnail_lru_bytes": panel.thumbnails.held_bytes,
+        "thumbnail_disk_bytes": panel.cache.total_bytes(),
+        "process_rss_bytes": rss_bytes(),
+    }
+    await tasks.aclose()
+    await panel.aclose()
+    await session.aclose()
+    server.stop()
+    return result
+
+
+def main() -> int:
+    app = QApplication(sys.argv[:1])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    with tempfile.TemporaryDirectory() as home:
+        print(json.dumps(loop.run_until_complete(measure(Path(home))), indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
