@@ -1,0 +1,201 @@
+"""`heygen-studio render PROJECT.hgproj [--wait]`: queue a render from a terminal, through the app's own queue."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from heygen_studio.api import HeyGenApi, HeyGenError, open_client
+from heygen_studio.config import Paths, app_paths, load_settings
+from heygen_studio.domain.project import Project, ProjectFileError
+from heygen_studio.logging_setup import setup_logging
+from heygen_studio.services.accounts import Endpoint
+from heygen_studio.services.render_queue import RenderQueue, default_output_dir
+from heygen_studio.storage.database import Database
+from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
+from heygen_studio.tasks import TaskRegistry
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DECIDE = 0, 1, 2, 3
+SANDBOX_KEY = "sandbox"
+QUEUED_PATIENCE_S = 10.0
+
+
+class CliError(Exception):
+    """A problem the user can fix; printed as is, exit status 2."""
+
+
+def add_connection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sandbox", nargs="?", const="", metavar="URL",
+                        help="use the sandbox (no credits spent): the built-in one, or a running "
+                             "`heygen-studio sandbox` at URL")
+    parser.add_argument("--profile", metavar="NAME", help="the account profile to use (default: the active one)")
+
+
+@dataclass
+class Running:
+    """A connected queue for one account, on the app's database."""
+
+    paths: Paths
+    db: Database
+    api: HeyGenApi
+    account: str
+    queue: RenderQueue
+    tasks: TaskRegistry
+
+
+@contextlib.asynccontextmanager
+async def running_queue(args: argparse.Namespace, output_dir: Path | None = None) -> AsyncIterator[Running]:
+    """Connect as the options say and run the queue; everything is closed on the way out."""
+    paths = app_paths().ensure()
+    setup_logging(paths.log_file, to_stderr=False)
+    db = Database(paths.data_dir / "studio.sqlite3")
+    server = None
+    try:
+        if args.sandbox is not None:
+            if args.sandbox:
+                url = args.sandbox.rstrip("/")
+            else:
+                server = await asyncio.to_thread(_start_sandbox, paths)
+                url = server.url
+            api, account = open_client("v3", SANDBOX_KEY, base_url=url, upload_url=url), "sandbox"
+        else:
+            api, account = await _profile_client(paths, args.profile)
+        tasks = TaskRegistry()
+        folder = output_dir or await _saved_output_dir(db)
+        queue = RenderQueue(db, tasks.spawn, output_dir=folder)
+        queue.attach(api, account)
+        try:
+            yield Running(paths, db, api, account, queue, tasks)
+        finally:
+            await queue.aclose()
+            await tasks.aclose()
+            await api.aclose()
+    finally:
+        if server is not None:
+            await asyncio.to_thread(server.stop)
+        db.close()
+
+
+def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
+    from heygen_studio.sandbox.config import SandboxConfig
+    from heygen_studio.sandbox.server import SandboxServer
+
+    state = paths.data_dir / "sandbox" / "state.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    server = SandboxServer(SandboxConfig(state_file=state))
+    server.start()
+    return server
+
+
+async def _profile_client(paths: Paths, name: str | None) -> tuple[HeyGenApi, str]:
+    from heygen_studio.storage.secrets import SecretStore
+
+    settings = load_settings(paths.settings_file)
+    profile = next((p for p in settings.profiles if p.name == name), None) if name else settings.active
+    if profile is None:
+        raise CliError(f"There is no profile named {name!r}. Add it in the app's Settings.")
+    key = await asyncio.to_thread(SecretStore().get, profile.name)
+    if not key:
+        raise CliError(f"Profile {profile.name!r} has no API key saved. Add it in the app's Settings, "
+                       "or use --sandbox to try without one.")
+    endpoint = Endpoint.heygen()
+    api = open_client(profile.generation, key, base_url=endpoint.base_url, upload_url=endpoint.upload_url)
+    return api, f"profile:{profile.name}"
+
+
+async def _saved_output_dir(db: Database) -> Path:
+    chosen = await asyncio.to_thread(RenderSettings(db).get, RenderSettings.OUTPUT_DIR)
+    return Path(chosen) if chosen else default_output_dir()
+
+
+def describe(job: RenderJob) -> str:
+    if job.needs_decision:
+        return f"needs your decision: {job.error}"
+    if job.status == JobStatus.DOWNLOADED:
+        return f"downloaded: {job.file_path}"
+    if job.status == JobStatus.FAILED:
+        request = f" (request id {job.request_id})" if job.request_id else ""
+        return f"failed: {job.error}{request}"
+    return job.status.value
+
+
+async def follow(queue: RenderQueue, job_id: int, *, until_sent: bool) -> RenderJob:
+    """Watch the job (in the database, so another process may be the one working it) until it ends,
+    or with `until_sent` until HeyGen has it; prints each change to stderr."""
+    shown = ""
+    started = time.monotonic()
+    while True:
+        job = await queue.get(job_id)
+        assert job is not None
+        text = describe(job)
+        if text != shown:
+            print(f"job {job.id}: {text}", file=sys.stderr, flush=True)
+            shown = text
+        if job.status.is_final or job.needs_decision:
+            return job
+        if until_sent and (job.remote_id or (job.status == JobStatus.QUEUED
+                                             and time.monotonic() - started > QUEUED_PATIENCE_S)):
+            return job
+        await asyncio.sleep(0.25)
+
+
+def exit_status(job: RenderJob) -> int:
+    if job.needs_decision:
+        return EXIT_DECIDE
+    return EXIT_OK if job.status == JobStatus.DOWNLOADED or not job.status.is_final else EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="heygen-studio render",
+        description="Render a project with HeyGen through the app's queue (the app shows the same jobs). "
+                    "Prints the job id. Exit status: 0 done, 1 the render failed, 2 usage error, "
+                    "3 HeyGen's answer was lost and you need to decide in the app's Renders panel.")
+    parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
+    add_connection_options(parser)
+    parser.add_argument("--wait", action="store_true", help="follow the render until its file is downloaded")
+    parser.add_argument("--out", type=Path, metavar="DIR", help="save the video in this folder")
+    return parser
+
+
+async def _render(args: argparse.Namespace) -> int:
+    try:
+        project = Project.loads(await asyncio.to_thread(args.project.read_text, encoding="utf-8"))
+    except OSError as error:
+        raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
+    async with running_queue(args, args.out) as run:
+        job = await run.queue.enqueue(project)
+        print(job.id, flush=True)
+        job = await follow(run.queue, job.id, until_sent=not args.wait)
+        if job.status == JobStatus.QUEUED:
+            print(f"job {job.id}: waiting for a free render slot; the app (or `heygen-studio queue --wait`) "
+                  "sends it when one frees up", file=sys.stderr)
+        elif job.status == JobStatus.DOWNLOADED:
+            print(job.file_path, flush=True)
+        return exit_status(job)
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    return run_cli(_render(args))
+
+
+def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
+    """Run a command's coroutine; plain messages for problems the user can fix."""
+    try:
+        return int(asyncio.run(coro))
+    except (CliError, ProjectFileError, ValueError) as error:
+        print(f"heygen-studio: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except HeyGenError as error:
+        print(f"heygen-studio: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("Stopped. The render carries on at HeyGen; the app picks it up again.", file=sys.stderr)
+        return 130
