@@ -65,7 +65,8 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
         panel.ownership.setCurrentIndex(1)
         await wait_until(lambda: "Aria (preset)" in names(panel.groups_model))
         assert "Eileen (demo)" not in names(panel.groups_model)
-        await wait_until(lambda: panel.looks_model.rowCount() > 0 and panel.details.look is not None)
+        await wait_until(lambda: panel.details.look is not None and panel.details.group is not None
+                         and panel.details.group.is_public)
         assert not panel.details.delete_button.isEnabled()
         assert "presets" in panel.details.delete_button.toolTip()
         await close(panel, session)
