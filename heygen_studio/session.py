@@ -97,6 +97,7 @@ class Session(QObject):
         self._sandbox_config = sandbox_config
         self._sandbox: SandboxServer | None = None
         self._sandbox_url = ""
+        self._credits_task: asyncio.Task[None] | None = None
         self.render_finished.connect(self.refresh_credits)
 
     def save_settings(self) -> None:
@@ -156,6 +157,8 @@ class Session(QObject):
             connection.generation, connection.api_key,
             base_url=connection.base_url, upload_url=connection.upload_url)
         self.credits = None
+        if self._credits_task is not None:  # it was asking the old client
+            self._credits_task.cancel()
         if old is not None:
             await old.aclose()
         self.save_settings()
@@ -166,7 +169,8 @@ class Session(QObject):
         """Ask for the remaining credits in the background; emits credits_changed or credits_failed."""
         if self.api is None:
             return None
-        return self.tasks.spawn(self._load_credits(self.api), "refresh credits")
+        self._credits_task = self.tasks.spawn(self._load_credits(self.api), "refresh credits")
+        return self._credits_task
 
     async def _load_credits(self, api: HeyGenApi) -> None:
         try:
