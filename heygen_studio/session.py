@@ -99,6 +99,10 @@ class Session(QObject):
         self._sandbox_url = ""
         self._credits_task: asyncio.Task[None] | None = None
         self.render_finished.connect(self.refresh_credits)
+        from heygen_studio.services.render_queue import SessionRenders
+
+        self.renders = SessionRenders(self)
+        """The render queue: takes render_requested, follows the connection, emits render_finished."""
 
     def save_settings(self) -> None:
         save_settings(self.settings, self.paths.settings_file)
@@ -186,6 +190,7 @@ class Session(QObject):
 
     async def aclose(self) -> None:
         """Close the client and the embedded sandbox; the task registry is closed by the owner."""
+        await self.renders.aclose()
         if self.api is not None:
             await self.api.aclose()
             self.api = None

@@ -1,6 +1,34 @@
 """Renders: the videos being made by HeyGen and the finished ones to watch or save."""
 
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import httpx
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from heygen_studio.services.notifications import notify
+from heygen_studio.services.render_queue import SessionRenders
+from heygen_studio.session import Session
+from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.widgets.render_player import RenderPlayer
+from heygen_studio.ui.widgets.render_row import RenderRow
+
+log = logging.getLogger(__name__)
 
 
 class RendersPanel(Panel):
@@ -9,3 +37,229 @@ class RendersPanel(Panel):
     summary = ("Follow your videos while HeyGen makes them, then watch and save the finished "
                "ones. Rendering carries on even if you switch to another step.")
     next_step = "Nothing rendering yet. When your scenes are ready, click Render in Scenes."
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(session, parent)
+        self.renders: SessionRenders = session.renders
+        self.queue = self.renders.queue
+        self.rows: dict[int, RenderRow] = {}
+        self._player: RenderPlayer | None = None
+        self._http: httpx.AsyncClient | None = None
+        self.empty_card = self.content.itemAt(0).widget()
+
+        self.folder_label = QLabel()
+        self.folder_label.setObjectName("hint")
+        self.folder_label.setWordWrap(True)
+        change = QPushButton("Change folder…")
+        change.setToolTip("Choose where finished videos are saved")
+        change.clicked.connect(self._choose_folder)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setProperty("tone", "bad")
+        self.message.hide()
+        top = QHBoxLayout()
+        top.addWidget(self.folder_label, 1)
+        top.addWidget(change)
+        self.list_widget = QWidget()
+        self.list_layout = QVBoxLayout(self.list_widget)
+        self.list_layout.setContentsMargins(0, 0, 0, 0)
+        self.list_layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.list_widget)
+        self.scroll.hide()
+        self.content.insertLayout(0, top)
+        self.content.insertWidget(1, self.message)
+        self.content.insertWidget(2, self.scroll, 1)
+
+        self.clock = QTimer(self)
+        self.clock.setInterval(1000)
+        self.clock.timeout.connect(self._tick)
+        self.clock.start()
+        self.queue.changed.connect(self._job_changed)
+        self.queue.progress.connect(self._progress)
+        self.queue.finished.connect(self._finished)
+        self.queue.running_changed.connect(self._show_running)
+        self.renders.refused.connect(self._refused)
+        session.connection_changed.connect(self.reload)
+        self.reload()
+
+    # --- loading ---------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._spawn(self._reload(), "load renders")
+
+    def _spawn(self, coro, name: str) -> None:  # type: ignore[no-untyped-def]
+        try:
+            self.session.tasks.spawn(coro, name)
+        except RuntimeError:  # no loop yet, or the app is closing
+            coro.close()
+
+    async def _reload(self) -> None:
+        folder = await self.renders.output_dir()
+        self.folder_label.setText(f"Finished videos are saved in {folder}")
+        account = self.session.connection.account_id if self.session.connection else None
+        jobs = await self.queue.list(account) if account else []
+        for job_id in set(self.rows) - {job.id for job in jobs}:
+            self.rows.pop(job_id).deleteLater()
+        for job in reversed(jobs):
+            self._show(job)
+        self._update_empty()
+
+    def _show(self, job: RenderJob) -> None:
+        row = self.rows.get(job.id)
+        if row is None:
+            row = RenderRow(job)
+            row.action.connect(self._act)
+            self.rows[job.id] = row
+            self.list_layout.insertWidget(0, row)
+            if job.look_thumbnail_url:
+                self._spawn(self._thumbnail(row, job.look_thumbnail_url), "render thumbnail")
+            self._spawn(self._estimate(row), "render estimate")
+        else:
+            row.update_job(job)
+
+    def _update_empty(self) -> None:
+        has_jobs = bool(self.rows)
+        self.scroll.setVisible(has_jobs)
+        if self.empty_card is not None:
+            self.empty_card.setVisible(not has_jobs)
+
+    async def _thumbnail(self, row: RenderRow, url: str) -> None:
+        if self._http is None:
+            self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True)
+        try:
+            response = await self._http.get(url)
+            response.raise_for_status()
+        except httpx.HTTPError as error:
+            log.debug("No thumbnail for render %d: %r", row.job.id, error)
+            return
+        image = await asyncio.to_thread(QImage.fromData, response.content)
+        if not image.isNull():
+            row.set_thumbnail(QPixmap.fromImage(image))
+
+    async def _estimate(self, row: RenderRow) -> None:
+        row.expected_s = await self.queue.render_estimate(row.job)
+        row.tick()
+
+    # --- queue events ----------------------------------------------------------------------------
+
+    def _job_changed(self, job_id: int) -> None:
+        self._spawn(self._refresh(job_id), "refresh render")
+
+    async def _refresh(self, job_id: int) -> None:
+        job = await self.queue.get(job_id)
+        current = self.session.connection.account_id if self.session.connection else None
+        if job is not None and job.account == current:
+            self._show(job)
+            self._update_empty()
+
+    def _progress(self, job_id: int, done: int, total: int) -> None:
+        row = self.rows.get(job_id)
+        if row is not None:
+            row.set_download(done, total)
+
+    def _finished(self, job_id: int) -> None:
+        self._spawn(self._announce(job_id), "announce render")
+
+    async def _announce(self, job_id: int) -> None:
+        job = await self.queue.get(job_id)
+        if job is None:
+            return
+        if job.status == JobStatus.DOWNLOADED:
+            notify("Your video is ready", f"“{job.title}” was saved to {Path(job.file_path or '').parent}.")
+        elif job.status == JobStatus.FAILED:
+            notify("A render failed", f"“{job.title}”: {job.error}", failed=True)
+
+    def _refused(self, message: str) -> None:
+        self.message.setText(message)
+        self.message.show()
+
+    def _show_running(self, count: int) -> None:
+        """The navigation entry says how many renders are running: "Renders (2)"."""
+        window = self.window()
+        navigation = getattr(window, "navigation", None)
+        panels = getattr(window, "panels", None)
+        if navigation is None or not panels or self not in panels:
+            return
+        item = navigation.item(panels.index(self))
+        if item is not None:
+            item.setText(f"{self.title} ({count})" if count else self.title)
+
+    def _tick(self) -> None:
+        if self.isVisible():
+            for row in self.rows.values():
+                if not row.job.status.is_final:
+                    row.tick()
+
+    # --- actions ---------------------------------------------------------------------------------
+
+    def _act(self, name: str, job_id: int) -> None:
+        row = self.rows.get(job_id)
+        if row is None:
+            return
+        job = row.job
+        file = Path(job.file_path) if job.file_path else None
+        if name == "cancel":
+            self._spawn(self.queue.cancel(job_id), "cancel render")
+        elif name == "retry":
+            self._spawn(self._guarded(self.queue.retry(job_id)), "retry render")
+        elif name == "resubmit":
+            self._spawn(self.queue.decide(job_id, submit_again=True), "resubmit render")
+        elif name == "give_up":
+            self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
+        elif name == "open" and file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(file)))
+        elif name == "folder" and file:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(file.parent)))
+        elif name == "play" and file:
+            self._play(file, job.title)
+        elif name == "copy":
+            self._spawn(self._guarded(self._copy_link(job_id)), "copy render link")
+        elif name == "error":
+            box = QMessageBox(QMessageBox.Icon.Warning, "What went wrong", job.error or "", parent=self)
+            if job.request_id:
+                box.setInformativeText(f"HeyGen request id: {job.request_id}")
+                box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            box.open()
+        elif name == "delete":
+            self._confirm_delete(job)
+
+    async def _guarded(self, coro) -> None:  # type: ignore[no-untyped-def]
+        try:
+            await coro
+        except Exception as error:  # shown where the user looks; nothing is lost
+            self._refused(str(error))
+
+    async def _copy_link(self, job_id: int) -> None:
+        link = await self.queue.fresh_link(job_id)
+        if link:
+            QGuiApplication.clipboard().setText(link)
+            self.message.setProperty("tone", "good")
+            self._refused("Link copied. HeyGen's links work for 7 days.")
+
+    def _confirm_delete(self, job: RenderJob) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Delete on HeyGen?",
+                          f"Delete “{job.title}” from your HeyGen account? The file on this computer stays.",
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.buttonClicked.connect(lambda button: self._spawn(
+            self._guarded(self.queue.delete_remote(job.id)), "delete render")
+            if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)
+        box.open()
+
+    def _play(self, file: Path, title: str) -> None:
+        if self._player is None:
+            self._player = RenderPlayer(self)
+        self._player.play(file, title)
+
+    def _choose_folder(self) -> None:
+        dialog = QFileDialog(self, "Save finished videos in")
+        dialog.setFileMode(QFileDialog.FileMode.Directory)
+        dialog.setOption(QFileDialog.Option.ShowDirsOnly)
+        dialog.fileSelected.connect(lambda folder: self._spawn(self._set_folder(Path(folder)), "set render folder"))
+        dialog.open()
+
+    async def _set_folder(self, folder: Path) -> None:
+        await self.renders.set_output_dir(folder)
+        self.folder_label.setText(f"Finished videos are saved in {folder}")

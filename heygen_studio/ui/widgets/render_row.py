@@ -1,0 +1,134 @@
+"""One render in the Renders panel: thumbnail, title, status, times, credits, progress and its actions."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
+
+from heygen_studio.storage.render_jobs import JobStatus, RenderJob
+
+STATUS_WORDS = {
+    JobStatus.QUEUED: "Waiting its turn on this computer",
+    JobStatus.SUBMITTING: "Sending to HeyGen…",
+    JobStatus.WAITING: "Queued at HeyGen",
+    JobStatus.PENDING: "Starting at HeyGen",
+    JobStatus.PROCESSING: "HeyGen is making the video",
+    JobStatus.COMPLETED: "Downloading…",
+    JobStatus.DOWNLOADED: "Ready to watch",
+    JobStatus.FAILED: "Failed",
+    JobStatus.CANCELLED: "Cancelled",
+}
+THUMB = 96
+
+
+def minutes(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    return f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+class RenderRow(QFrame):
+    """Emits `action(name, job_id)` for: cancel, retry, open, folder, play, copy, delete, error, resubmit, give_up."""
+
+    action = Signal(str, int)
+
+    def __init__(self, job: RenderJob, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("renderRow")
+        self.job = job
+        self.expected_s: float | None = None
+        self.thumb = QLabel()
+        self.thumb.setFixedSize(THUMB, THUMB * 9 // 16)
+        self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumb.setText("🎬")
+        self.title = QLabel()
+        self.title.setObjectName("renderTitle")
+        self.status = QLabel()
+        self.details = QLabel()
+        self.details.setObjectName("hint")
+        self.progress = QProgressBar()
+        self.progress.setMaximumHeight(10)
+        self.progress.setTextVisible(False)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(6)
+        self._buttons: dict[str, QPushButton] = {}
+        for name, text, tip in (
+            ("resubmit", "Submit again", "Send this render to HeyGen again (only if it is not in your HeyGen videos)"),
+            ("give_up", "Mark as failed", "Stop waiting for this render"),
+            ("play", "Play", "Watch the video here"),
+            ("open", "Open file", "Open the video in your video player"),
+            ("folder", "Show in folder", "Open the folder the video was saved in"),
+            ("copy", "Copy link", "Copy HeyGen's link to the video"),
+            ("cancel", "Cancel", "Remove this render before it is sent to HeyGen"),
+            ("retry", "Try again", "Render the same project again as a new job"),
+            ("error", "Details", "Show what went wrong, with HeyGen's request id"),
+            ("delete", "Delete on HeyGen", "Delete the video from your HeyGen account"),
+        ):
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, n=name: self.action.emit(n, self.job.id))
+            self._buttons[name] = button
+            self.buttons.addWidget(button)
+        self.buttons.addStretch(1)
+        text = QVBoxLayout()
+        text.setSpacing(2)
+        text.addWidget(self.title)
+        text.addWidget(self.status)
+        text.addWidget(self.details)
+        text.addWidget(self.progress)
+        text.addLayout(self.buttons)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.thumb, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(text, 1)
+        self.update_job(job)
+
+    def set_thumbnail(self, pixmap: QPixmap) -> None:
+        self.thumb.setPixmap(pixmap.scaled(self.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                           Qt.TransformationMode.SmoothTransformation))
+
+    def update_job(self, job: RenderJob) -> None:
+        self.job = job
+        self.title.setText(job.title)
+        status = "Needs your decision" if job.needs_decision else STATUS_WORDS[job.status]
+        self.status.setText(status)
+        tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision else (
+            "good" if job.status == JobStatus.DOWNLOADED else "")
+        self.status.setProperty("tone", tone)
+        self.status.style().polish(self.status)
+        self.progress.setVisible(job.status == JobStatus.COMPLETED)
+        visible = {
+            "resubmit": job.needs_decision,
+            "give_up": job.needs_decision,
+            "play": job.status == JobStatus.DOWNLOADED,
+            "open": job.status == JobStatus.DOWNLOADED,
+            "folder": job.status == JobStatus.DOWNLOADED,
+            "copy": bool(job.remote_id) and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
+            "cancel": job.status == JobStatus.QUEUED,
+            "retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
+            "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
+            "delete": bool(job.remote_id) and job.status.is_final,
+        }
+        for name, button in self._buttons.items():
+            button.setVisible(visible[name])
+        self.tick()
+
+    def set_download(self, done: int, total: int) -> None:
+        self.progress.setRange(0, 1000 if total else 0)
+        if total:
+            self.progress.setValue(int(done * 1000 / total))
+
+    def tick(self) -> None:
+        """Refresh the times (called every second while the panel shows)."""
+        job = self.job
+        parts = [f"About {job.estimated_seconds:.0f} s of video · about {job.estimated_credits:g} credits"]
+        end = job.finished_at if job.status.is_final or job.status == JobStatus.COMPLETED else time.time()
+        if job.submitted_at:
+            parts.append(f"rendering for {minutes((end or time.time()) - job.submitted_at)}")
+            if job.status.rendering and self.expected_s:
+                left = self.expected_s - (time.time() - job.submitted_at)
+                parts.append(f"about {minutes(left)} left" if left > 30 else "almost done")
+        else:
+            parts.append(f"added {minutes(time.time() - job.created_at)} ago")
+        self.details.setText(" · ".join(parts))
