@@ -94,8 +94,10 @@ class CheckedPhoto:
             warn.append(CheckLine("warn", _SIDEWAYS))
         analysed = not (report.error_codes() & _NOT_ANALYSED)
         found = report.error_codes() | report.warning_codes()
+        faceless = rules.NO_FACE in found  # no face: "facing the camera" was never really checked
         good = [CheckLine("good", rule.passed) for rule in _RULES
-                if not (rule.codes & found) and (analysed or not rule.needs_analysis)]
+                if not (rule.codes & found) and (analysed or not rule.needs_analysis)
+                and not (faceless and rules.FACE_TURNED in rule.codes)]
         return bad + warn + good
 
     def fixes(self) -> list[Fix]:

@@ -107,6 +107,7 @@ def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, phot
     assert ("warn", "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
             "at the camera: use a portrait photo.") in lines
     assert panel.details.fix_buttons == []  # too small: no fix can help, so no button pretends to
+    assert not any("Facing the camera" in text for _, text in lines)  # no face: nothing to say it faces us
 
     select(panel, "camera.png")
     tones = [tone for tone, _ in panel.details.line_texts()]

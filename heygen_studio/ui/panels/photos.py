@@ -347,6 +347,7 @@ class PhotosPanel(Panel):
         self.selection_note.setText(
             f"{_names(refused)} can't be used until fixed, so only the other "
             f"{'photo is' if count == 1 else f'{count} photos are'} used." if refused and usable else "")
+        self.selection_note.setVisible(bool(refused and usable))
 
     def upload_selected(self) -> None:
         api = self.session.api
