@@ -118,12 +118,14 @@ class RenderQueue(QObject):
 
     def __init__(self, db: Database, spawn: Spawn, *, timing: QueueTiming | None = None,
                  output_dir: Path | None = None, legacy_concurrency: int = LEGACY_CONCURRENCY,
+                 concurrency: int | None = None,
                  owner: str | None = None, rng: random.Random | None = None) -> None:
         super().__init__()
         self.jobs = RenderJobs(db)
         self.timing = timing or QueueTiming()
         self.output_dir = output_dir
         self.legacy_concurrency = legacy_concurrency
+        self.concurrency = concurrency  # overrides the account's usual limit (benchmarks, bigger plans)
         self.owner = owner or process_owner()
         self._spawn = spawn
         self._rng = rng or random.Random()
@@ -308,7 +310,8 @@ class RenderQueue(QObject):
             if job.status == JobStatus.SUBMITTING and not job.needs_decision:
                 await self._recover(api, job)
         while (job := await asyncio.to_thread(self.jobs.claim_next_submission, account, self.owner,
-                                              concurrency_for(api.generation, self.legacy_concurrency))):
+                                              self.concurrency or concurrency_for(api.generation,
+                                                                                  self.legacy_concurrency))):
             self._changed(job)
             if not await self._submit(api, job):
                 break
