@@ -1,0 +1,57 @@
+"""`heygen-studio render --wait` killed with SIGKILL mid-render resumes on the next start: one video, one job."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+
+from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
+
+CLI = [sys.executable, "-m", "heygen_studio"]
+
+
+def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
+    env = {**os.environ, "HEYGEN_STUDIO_HOME": str(tmp_path / "home")}
+    sandbox = subprocess.Popen([*CLI, "sandbox", "--port", "0", "--job-seconds", "0.5",
+                                "--state-file", str(tmp_path / "state.json")],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = sandbox.stdout.readline() if sandbox.stdout else ""
+        url = line.split("listening on ")[1].split()[0]
+        look = httpx.get(f"{url}/v3/avatars/looks", headers={"X-Api-Key": "sandbox"}).json()["data"][0]
+        project = tmp_path / "clip.hgproj"
+        project.write_text(Project(title="Killed clip", look=LookRef(look["id"]), voice=VoiceRef("demo-en-us-ava"),
+                                   scenes=(Scene(script="Say this once and only once."),)).dumps())
+        render = subprocess.Popen([*CLI, "render", str(project), "--sandbox", url, "--wait",
+                                   "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True, env=env)
+        database = tmp_path / "home" / "data" / "studio.sqlite3"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:  # kill once HeyGen has the render
+            if database.exists():
+                with sqlite3.connect(database) as conn:
+                    row = conn.execute("SELECT remote_id FROM render_jobs").fetchone()
+                if row and row[0]:
+                    break
+            time.sleep(0.05)
+        render.send_signal(signal.SIGKILL)
+        render.wait()
+        resumed = subprocess.run([*CLI, "queue", "--wait", "--sandbox", url], capture_output=True, text=True,
+                                 env=env, timeout=60)
+        assert resumed.returncode == 0, resumed.stderr
+        listed = subprocess.run([*CLI, "queue", "--json"], capture_output=True, text=True, env=env, timeout=30)
+        [job] = json.loads(listed.stdout)
+        assert job["status"] == "downloaded", job
+        assert Path(job["file"]).read_bytes()[4:8] == b"ftyp"
+        assert httpx.get(f"{url}/_sandbox/counts").json()["videos_created"] == 1
+    finally:
+        sandbox.terminate()
+        sandbox.wait()
