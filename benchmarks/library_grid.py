@@ -142,7 +142,7 @@ def main() -> int:
     app = QApplication(sys.argv[:1])
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    with tempfile.TemporaryDirectory() as home:
+    with tempfile.TemporaryDirectory() as home, loop:  # closing the loop stops its worker threads
         print(json.dumps(loop.run_until_complete(measure(Path(home))), indent=2))
     return 0
 
