@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app and its tests need: an X server, Qt's xcb libraries,
-# D-Bus and gnome-keyring (the real Secret Service), fonts, and tools to look at screenshots.
+# D-Bus and gnome-keyring (the real Secret Service), fonts, tools to look at screenshots, and the
+# validators of the desktop entry and AppStream metainfo.
 set -euo pipefail
 packages=(
   xvfb xauth x11-utils imagemagick
@@ -11,6 +12,7 @@ packages=(
   libxcb-xkb1 libxcb-xfixes0 libxcb-shm0 libxcb-sync1 libxcb-render0 libx11-xcb1
   libpulse0 libpulse-mainloop-glib0
   fonts-dejavu-core
+  desktop-file-utils appstream
 )
 missing=()
 for p in "${packages[@]}"; do
