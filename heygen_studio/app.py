@@ -63,6 +63,8 @@ class StudioApp:
         if self.window is not None and self.window.isVisible():
             self.window.close()
         await self.tasks.aclose()
+        for panel in self.window.panels if self.window is not None else ():
+            await panel.aclose()
         await self.session.aclose()
         await asyncio.to_thread(self.session.save_settings)
         log.info("Closed cleanly")

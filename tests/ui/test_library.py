@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Settings
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.services.thumbnails import Thumbnails
@@ -205,5 +207,21 @@ def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asynci
             await thumbnails.aclose()
             cache.close()
         await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_quitting_the_app_closes_the_library_cache(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                    wait_until: Any) -> None:
+    studio = StudioApp(paths, Settings(), sandbox=True, secrets=SecretStore(MemoryKeyring()),
+                       sandbox_config=SandboxConfig(job_seconds=0.2))
+
+    async def scenario() -> None:
+        window = await studio.start()
+        library = next(panel for panel in window.panels if isinstance(panel, LibraryPanel))
+        await wait_until(lambda: library.looks_model.rowCount() > 0)
+        await studio.aclose()
+        with pytest.raises(sqlite3.ProgrammingError):  # the thumbnail index is closed, not left to the OS
+            library.cache.total_bytes()
 
     qloop.run_until_complete(scenario())

@@ -60,3 +60,6 @@ class Panel(QWidget):
         layout.addWidget(summary)
         layout.addSpacing(16)
         layout.addLayout(self.content, 1)
+
+    async def aclose(self) -> None:
+        """Release what the panel holds open (clients, files); the app awaits it on quit, after tasks stop."""
