@@ -119,8 +119,12 @@ class ScenesPanel(Panel):
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
         self.editor_page = self._build_editor_page()
+        editor_scroll = QScrollArea()  # on a small screen the editor scrolls instead of widening the window
+        editor_scroll.setWidget(self.editor_page)
+        editor_scroll.setWidgetResizable(True)
+        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(self.editor_page)
+        self.pages.addWidget(editor_scroll)
         self.content.addWidget(self.pages, 1)
 
         session.look_chosen.connect(self.use_look)
@@ -164,8 +168,10 @@ class ScenesPanel(Panel):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.recovery_banner)
-        layout.addWidget(QLabel("Start a new video, or continue one you saved. Choosing a look in the "
-                                "Library also starts a new video with it."))
+        intro = QLabel("Start a new video, or continue one you saved. Choosing a look in the "
+                       "Library also starts a new video with it.")
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(buttons)
         layout.addWidget(self.start_message)
         layout.addSpacing(12)
@@ -424,7 +430,7 @@ class ScenesPanel(Panel):
         self.queued_row.hide()
         self.problem.hide()
         self.project = project
-        self.pages.setCurrentWidget(self.editor_page)
+        self.pages.setCurrentIndex(1)
         self._refresh()
         if project.look is not None:
             self.session.tasks.spawn(self._check_look(project.look), "check the project's look")
