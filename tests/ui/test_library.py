@@ -23,6 +23,7 @@ from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.models.looks_model import LooksModel
 from heygen_studio.ui.panels.library import LibraryPanel
+from heygen_studio.ui.widgets.look_card import CARD
 
 
 def make_session(paths: Paths) -> Session:
@@ -71,6 +72,7 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
                          and panel.details.group.is_public)
         assert not panel.details.delete_button.isEnabled()
         assert "presets" in panel.details.delete_button.toolTip()
+        assert panel.groups_heading.text() == "HeyGen's presets"
         await close(panel, session)
 
     qloop.run_until_complete(scenario())
@@ -223,5 +225,28 @@ def test_quitting_the_app_closes_the_library_cache(paths: Paths, qloop: asyncio.
         await studio.aclose()
         with pytest.raises(sqlite3.ProgrammingError):  # the thumbnail index is closed, not left to the OS
             library.cache.total_bytes()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                        wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        panel.show()
+        panel.ownership.setCurrentIndex(1)  # three presets
+        await wait_until(lambda: panel.groups_model.rowCount() == 3)
+        strip = panel.groups_view
+        await wait_until(lambda: strip.viewport().height() == CARD.height())  # no empty band below the cards
+        panel.resize(520, 800)  # the cards no longer fit side by side: a scroll bar, and the cards still whole
+        await wait_until(lambda: strip.horizontalScrollBar().isVisible())
+        assert strip.viewport().height() == CARD.height()
+        panel.job_list.clear()
+        panel.job_list.addItem("New looks for Eileen — failed: " + "HeyGen could not use this photo. " * 6)
+        await asyncio.sleep(0.1)
+        assert panel.job_list.horizontalScrollBar().maximum() == 0  # wrapped, not scrolling sideways
+        assert panel.job_list.visualItemRect(panel.job_list.item(0)).height() > panel.fontMetrics().height() * 2
+        await close(panel, session)
 
     qloop.run_until_complete(scenario())

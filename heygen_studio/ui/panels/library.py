@@ -94,8 +94,12 @@ class LibraryPanel(Panel):
         self.groups_view = card_grid(self.thumbnails)
         self.groups_view.setFlow(QListView.Flow.LeftToRight)
         self.groups_view.setWrapping(False)
-        self.groups_view.setFixedHeight(CARD.height() + 24)
+        self.groups_view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.groups_view.horizontalScrollBar().rangeChanged.connect(lambda *_: self._fit_groups_strip())
+        self._fit_groups_strip()
         self.groups_view.setModel(self.groups_model)
+        self.groups_heading = QLabel(self.ownership.currentText())
+        self.groups_heading.setStyleSheet("font-weight: 600;")
         self.looks_view = card_grid(self.thumbnails)
         self.looks_view.setModel(self.looks_model)
         self.state_label = QLabel()
@@ -113,6 +117,10 @@ class LibraryPanel(Panel):
         self.tabs.addTab(self.photos_form, "AI photos")
         self.job_list = QListWidget()
         self.job_list.setMaximumHeight(110)
+        self.job_list.setWordWrap(True)  # long messages wrap instead of scrolling sideways
+        self.job_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.job_list.setResizeMode(QListView.ResizeMode.Adjust)
+        self.job_list.setSpacing(3)
         self.job_list.setToolTip("Training and generations; they keep going if you close the app")
         self.job_list.itemDoubleClicked.connect(self._job_clicked)
 
@@ -121,6 +129,7 @@ class LibraryPanel(Panel):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(bar)
         left.addWidget(self.state_label)
+        left.addWidget(self.groups_heading)
         left.addWidget(self.groups_view)
         left.addWidget(self.looks_heading)
         left.addWidget(self.looks_view, 1)
@@ -144,6 +153,7 @@ class LibraryPanel(Panel):
         self.content.addWidget(splitter, 1)
 
         self.ownership.currentIndexChanged.connect(lambda _: self.reload())
+        self.ownership.currentTextChanged.connect(self.groups_heading.setText)
         self.search.textChanged.connect(self._search)
         self.sort.currentIndexChanged.connect(self._sort)
         self.refresh_button.clicked.connect(lambda: self.reload())
@@ -182,6 +192,12 @@ class LibraryPanel(Panel):
         self._epoch += 1
         self.loading = self._spawn(self._load_groups(self._epoch), "load avatar groups")
         return self.loading
+
+    def _fit_groups_strip(self) -> None:
+        """One row of cards, plus room for the scroll bar only while there are more cards than fit."""
+        view = self.groups_view
+        scroll_bar = view.horizontalScrollBar().sizeHint().height() if view.horizontalScrollBar().maximum() else 0
+        view.setFixedHeight(CARD.height() + 2 * view.frameWidth() + scroll_bar)
 
     def _listing_key(self, what: str) -> str | None:
         connection = self.session.connection
@@ -320,6 +336,7 @@ class LibraryPanel(Panel):
             self.job_list.item(self.job_list.count() - 1).setData(Qt.ItemDataRole.UserRole, job)
         if not jobs:
             self.job_list.addItem("No jobs yet. Training and generations show here while they run.")
+            self.job_list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)  # a hint, not something to click
 
     def _job_clicked(self, item: Any) -> None:
         job: LibraryJob | None = item.data(Qt.ItemDataRole.UserRole)
