@@ -49,7 +49,7 @@ if command -v dbus-run-session >/dev/null && command -v gnome-keyring-daemon >/d
   keychain="$repo/scripts/with-keychain.sh"
 fi
 # shellcheck disable=SC2016  # expanded by the inner shell: the pid is the app's own (exec)
-${keychain:+"$keychain"} sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" --sandbox --debug \
+${keychain:+"$keychain"} sh -c 'echo $$ > "$0"; exec "$@"' "$work/app.pid" "$app" --sandbox \
   >/dev/null 2>"$work/stderr" &
 pid=$!
 
@@ -66,9 +66,6 @@ wait_for() {  # wait_for WHAT PATTERN: until the log has a line matching PATTERN
 }
 wait_for "the embedded sandbox is listening" "Embedded sandbox listening on http://127\.0\.0\.1:[0-9]+"
 wait_for "the credits were fetched" 'HTTP Request: GET http://127\.0\.0\.1:[0-9]+/v3/users/me "HTTP/1\.1 200 OK"'
-if [ -n "$keychain" ]; then
-  wait_for "keyring found its backends (entry points)" "keyring\.backend .* Loading SecretService"
-fi
 
 kill -TERM "$(cat "$work/app.pid")"
 status=0
@@ -83,8 +80,10 @@ pid=""
 grep -q "Closed cleanly" "$log" || fail "the app quit without closing cleanly"
 echo "ok: SIGTERM closes the app cleanly (exit 0)"
 if [ -n "$keychain" ]; then
+  # The app looks for the keychain as it starts and logs only when it finds none; in the frozen app
+  # that happens when keyring's entry points (its dist-info) or its backend modules are missing.
   ! grep -q "No usable keychain" "$log" || fail "the frozen app found no usable keychain in a running Secret Service"
-  echo "ok: the API key would go to the Secret Service"
+  echo "ok: keyring uses the Secret Service"
 else
   echo "note: no dbus-run-session/gnome-keyring-daemon here, so the keychain was not checked"
 fi
