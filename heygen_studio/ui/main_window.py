@@ -8,11 +8,13 @@ from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QScrollArea,
     QStackedWidget,
     QToolButton,
     QVBoxLayout,
@@ -61,6 +63,15 @@ def describe_credits_error(error: Exception) -> str:
     return "Credits unavailable — see the log for details"
 
 
+def scrollable(page: QWidget) -> QScrollArea:
+    """`page` in a frameless scroll area, so no panel forces the window wider than the screen."""
+    area = QScrollArea()
+    area.setWidget(page)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    return area
+
+
 class MainWindow(QMainWindow):
     """Emits `closed` once the user closes it; the app then shuts down its background work."""
 
@@ -82,13 +93,13 @@ class MainWindow(QMainWindow):
         for panel_type in PANELS:
             panel = panel_type(session)
             self.panels.append(panel)
-            self.stack.addWidget(panel)
+            self.stack.addWidget(scrollable(panel))
             QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
                             self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
         self.welcome = WelcomePage(session)
         self.welcome.add_key_requested.connect(self._add_key)
-        self.stack.addWidget(self.welcome)
+        self.stack.addWidget(scrollable(self.welcome))
 
         app_name = QLabel(APP_NAME)
         app_name.setObjectName("appName")
@@ -184,6 +195,9 @@ class MainWindow(QMainWindow):
     def current_panel(self) -> Panel:
         return self.panels[self.stack.currentIndex()]
 
+    def showing_welcome(self) -> bool:
+        return self.stack.currentIndex() == len(self.panels)
+
     def refresh_credits(self) -> None:
         """Ask for the credits again in the background; the status bar says what happened."""
         if self.session.refresh_credits() is not None:
@@ -192,7 +206,7 @@ class MainWindow(QMainWindow):
     def show_welcome(self) -> None:
         """The first-run page: use my key, or try the sandbox."""
         self.navigation.clearSelection()
-        self.stack.setCurrentWidget(self.welcome)
+        self.stack.setCurrentIndex(len(self.panels))
 
     def _row_changed(self, row: int) -> None:
         if row >= 0:
@@ -226,7 +240,7 @@ class MainWindow(QMainWindow):
         self.sandbox_button.setVisible(offer_sandbox)
         if connected:
             self._set_credits("Credits: checking…", error=False)
-            if self.stack.currentWidget() is self.welcome:
+            if self.showing_welcome():
                 self.navigation.setCurrentRow(0)
                 self.stack.setCurrentIndex(0)
 

@@ -46,7 +46,7 @@ def test_without_a_key_the_app_opens_and_says_how_to_connect(
         qtbot.addWidget(window)
         assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
         assert window.credits_label.text() == NO_KEY_MESSAGE
-        assert window.stack.currentWidget() is window.welcome
+        assert window.showing_welcome()
         assert not window.refresh_action.isEnabled()
         window.show_panel("Scenes")
         window.close()

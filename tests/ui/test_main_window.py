@@ -91,7 +91,7 @@ def test_welcome_leads_to_the_add_key_form(qtbot: QtBot, session: Session) -> No
     window = make_window(qtbot, session)
     window.show()
     window.show_welcome()
-    assert window.stack.currentWidget() is window.welcome
+    assert window.showing_welcome()
     qtbot.mouseClick(window.welcome.use_key_button, Qt.MouseButton.LeftButton)
     settings_panel = window.current_panel()
     assert settings_panel.title == "Settings"
