@@ -36,11 +36,13 @@ def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
         database = tmp_path / "home" / "data" / "studio.sqlite3"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # kill once HeyGen has the render
-            if database.exists():
-                with sqlite3.connect(database) as conn:
+            try:  # the render process may still be creating the database
+                with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
                     row = conn.execute("SELECT remote_id FROM render_jobs").fetchone()
-                if row and row[0]:
-                    break
+            except sqlite3.OperationalError:
+                row = None
+            if row and row[0]:
+                break
             time.sleep(0.05)
         render.send_signal(signal.SIGKILL)
         render.wait()
