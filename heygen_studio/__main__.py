@@ -13,7 +13,7 @@ import signal
 import sys
 
 from heygen_studio import __version__
-from heygen_studio.config import APP_NAME, APP_SLUG, ORGANIZATION, app_paths, load_settings
+from heygen_studio.config import APP_NAME, APP_SLUG, DESKTOP_ID, ORGANIZATION, app_paths, load_settings
 from heygen_studio.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -78,7 +78,7 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     qt_app.setApplicationDisplayName(APP_NAME)
     qt_app.setOrganizationName(ORGANIZATION)
     qt_app.setApplicationVersion(__version__)
-    qt_app.setDesktopFileName(APP_SLUG)
+    qt_app.setDesktopFileName(DESKTOP_ID)  # names the window after resources/<id>.desktop (Wayland)
     qt_app.setWindowIcon(app_icon())
     # The app decides when to quit: after the window closed and background work was cancelled.
     qt_app.setQuitOnLastWindowClosed(False)

@@ -41,6 +41,7 @@ class StudioApp:
         self.window = MainWindow(self.session)
         self.window.closed.connect(self._closed.set)
         self.window.show()
+        log.info("Main window shown")
         if self._use_sandbox or self.settings.use_sandbox:
             await self.session.use_sandbox(remember=not self._use_sandbox)
         elif not await self.session.use_profile():

@@ -21,6 +21,7 @@ HOME_ENV = "HEYGEN_STUDIO_HOME"
 
 APP_NAME = "HeyGen Studio"
 APP_SLUG = "heygen-studio"
+DESKTOP_ID = "io.github.heygen_studio.HeyGenStudio"
 ORGANIZATION = "HeyGen Studio"
 SETTINGS_SCHEMA_VERSION = 1
 

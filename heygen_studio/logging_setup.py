@@ -92,5 +92,7 @@ def setup_logging(log_file: Path, level: int = logging.INFO, *, to_stderr: bool 
         handler.addFilter(RedactingFilter())
         root.addHandler(handler)
     root.setLevel(level)
+    # qasync's debug lines carry whole response bodies (thumbnails): they would rotate the log away.
+    logging.getLogger("qasync").setLevel(max(level, logging.INFO))
     logging.captureWarnings(True)
     return log_file

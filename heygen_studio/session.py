@@ -184,6 +184,7 @@ class Session(QObject):
             if api is self.api:
                 self.credits_failed.emit(error)
             return
+        log.info("Remaining credits: %s", account.remaining_credits)
         if api is self.api:
             self.credits = account.remaining_credits
             self.credits_changed.emit(self.credits)

@@ -6,4 +6,4 @@ bash scripts/system-packages.sh
 PY=$(command -v python3.11 || command -v python3)
 [ -x .venv/bin/python ] || "$PY" -m venv .venv
 .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip
-.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test]'
+.venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,packaging]'

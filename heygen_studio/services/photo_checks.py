@@ -31,7 +31,7 @@ class Fix:
 
 ROTATE = Fix("Rotate upright", "Save an upright copy; HeyGen may ignore the camera's rotation tag.")
 CONVERT = Fix("Convert to JPEG", "Save a still JPEG copy of this picture.", to_format="JPEG")
-SHRINK = Fix("Make it smaller", "Save a copy under 10 MB, as large as HeyGen allows.")
+SHRINK = Fix("Shrink to under 10 MB", "Save a copy under 10 MB, as large as HeyGen allows.")
 CROP = Fix("Crop around the face", "Save a square copy centred on the face, with the shoulders.", crop_face=True)
 
 
@@ -88,7 +88,7 @@ class CheckedPhoto:
     def lines(self) -> list[CheckLine]:
         """Errors first, then warnings, then the rules this photo passes."""
         report = self.report
-        bad = [CheckLine("bad", _plain(issue.message)) for issue in report.errors]
+        bad = [CheckLine("bad", issue.message) for issue in report.errors]
         warn = [CheckLine("warn", issue.message) for issue in report.warnings]
         if self.sideways:
             warn.append(CheckLine("warn", _SIDEWAYS))
@@ -116,11 +116,6 @@ class CheckedPhoto:
         if has_face and codes & {rules.FACE_TOO_SMALL, rules.FACE_OFF_CENTRE, rules.SEVERAL_FACES}:
             offered.append(CROP)
         return offered
-
-
-def _plain(message: str) -> str:
-    """Name the button the panel actually shows."""
-    return message.replace("'Shrink to under 10 MB'", f"'{SHRINK.label}'")
 
 
 def _exif_orientation(image: Image.Image) -> int:

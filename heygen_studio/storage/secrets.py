@@ -138,6 +138,7 @@ class SecretStore:
                 log.info("No usable keychain (%s): %s", self._status.backend_name, self._status.reason)
             else:
                 self._ring = keychain
+                log.info("API keys are kept in the %s", self._status.backend_name)
         return self._status
 
     def _attempt(self, action: str, operation: Callable[[KeyringBackend], _T]) -> _T:
