@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import os
-import tempfile
 import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass
@@ -14,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from heygen_studio.domain.project import FILE_SUFFIX, Project, ProjectFileError
+from heygen_studio.storage.atomic_files import write_text_atomically
 
 log = logging.getLogger(__name__)
 
@@ -34,21 +33,6 @@ class Recovery:
     project: Project
     saved_path: Path | None
     autosaved_at: float
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, flush it to disk, then os.replace."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as tmp:
-            tmp.write(text)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.replace(tmp_name, path)
-    except BaseException:
-        Path(tmp_name).unlink(missing_ok=True)
-        raise
 
 
 def with_suffix(path: Path) -> Path:
@@ -87,7 +71,7 @@ class ProjectStore:
     async def save(self, project: Project, path: Path) -> Path:
         """Save atomically; the recovery copy is no longer needed and the file goes to the top of recent."""
         path = with_suffix(path)
-        await asyncio.to_thread(write_atomically, path, project.dumps())
+        await asyncio.to_thread(write_text_atomically, path, project.dumps())
         await self.discard_recovery()
         await self.remember(path, project.title)
         return path
@@ -97,7 +81,7 @@ class ProjectStore:
     async def write_recovery(self, project: Project, saved_path: Path | None) -> None:
         document = {"saved_path": str(saved_path) if saved_path else None,
                     "autosaved_at": time.time(), "project": project.to_json()}
-        await asyncio.to_thread(write_atomically, self.recovery_file, json.dumps(document, ensure_ascii=False))
+        await asyncio.to_thread(write_text_atomically, self.recovery_file, json.dumps(document, ensure_ascii=False))
 
     async def discard_recovery(self) -> None:
         await asyncio.to_thread(self.recovery_file.unlink, missing_ok=True)
@@ -147,7 +131,7 @@ class ProjectStore:
             entries = [e for e in self._recent() if e.path.resolve() != path.resolve()]
             entries.insert(0, RecentProject(path.resolve(), title))
             data = [{"path": str(e.path), "title": e.title} for e in entries[:MAX_RECENT]]
-            write_atomically(self.recent_file, json.dumps(data, ensure_ascii=False, indent=2))
+            write_text_atomically(self.recent_file, json.dumps(data, ensure_ascii=False, indent=2))
 
         await asyncio.to_thread(update)
 

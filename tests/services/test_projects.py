@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from heygen_studio.domain.project import LookRef, Project, ProjectFileError, Scene
-from heygen_studio.services import projects as projects_module
+from heygen_studio.storage import atomic_files
 from heygen_studio.services.projects import Autosaver, ProjectStore
 
 
@@ -32,7 +32,7 @@ def test_save_replaces_the_file_atomically_and_round_trips(tmp_path: Path, monke
     def crash(src: str, dst: str) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(projects_module.os, "replace", crash)
+    monkeypatch.setattr(atomic_files.os, "replace", crash)
     with pytest.raises(OSError):
         run(store.save(project("Changed."), saved))
     assert saved.read_bytes() == before  # the old file is intact
