@@ -1,4 +1,8 @@
-"""/_media: the files the sandbox's URLs point at (photos, MP4s, thumbnails, captions, voice previews)."""
+"""/_media: the files the sandbox's URLs point at (photos, MP4s, thumbnails, captions, voice previews).
+
+Like S3/CloudFront behind HeyGen's links, every file answers a single `Range: bytes=...` request
+with 206 and Content-Range, and an unsatisfiable range with 416 (so downloads can resume).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import asyncio
 import functools
 import io
 import math
+import re
 import struct
 import wave
 
@@ -20,6 +25,7 @@ from heygen_studio.sandbox.entities import Video
 
 PREVIEW_SECONDS = 1.5
 PREVIEW_RATE = 16_000
+_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
 @functools.lru_cache(maxsize=64)
@@ -45,12 +51,50 @@ def _not_found() -> Response:
     return PlainTextResponse("Not found", status_code=404)
 
 
+class RangeNotSatisfiable(Exception):
+    """The Range header starts past the end of the file (HTTP 416)."""
+
+
+def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
+    """The inclusive (first, last) byte a Range header asks of `size` bytes, or None for the whole file
+    (no header, or one a server ignores: another unit, several ranges, bad syntax).
+    Raises RangeNotSatisfiable when the range starts past the end."""
+    match = _RANGE.fullmatch((header or "").replace(" ", ""))
+    if match is None or match.group(1) == match.group(2) == "":
+        return None
+    first_text, last_text = match.groups()
+    if first_text == "":  # bytes=-N: the last N bytes
+        if not int(last_text) or not size:
+            raise RangeNotSatisfiable
+        return max(0, size - int(last_text)), size - 1
+    first = int(first_text)
+    if last_text and int(last_text) < first:
+        return None  # invalid, so ignored (RFC 9110)
+    if first >= size:
+        raise RangeNotSatisfiable
+    return first, min(int(last_text), size - 1) if last_text else size - 1
+
+
+def media_response(request: Request, data: bytes, media_type: str) -> Response:
+    """`data` whole (200), or the part a Range header asks for (206), or 416 for a range past the end."""
+    headers = {"Accept-Ranges": "bytes"}
+    try:
+        wanted = byte_range(request.headers.get("range"), len(data))
+    except RangeNotSatisfiable:
+        return Response(b"", status_code=416, headers={**headers, "Content-Range": f"bytes */{len(data)}"})
+    if wanted is None:
+        return Response(data, media_type=media_type, headers=headers)
+    first, last = wanted
+    headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
+    return Response(data[first:last + 1], status_code=206, media_type=media_type, headers=headers)
+
+
 async def asset(request: Request) -> Response:
     state = state_of(request)
     found = state.assets.get(request.path_params["asset_id"])
     if found is None:
         return _not_found()
-    return Response(await run_in_threadpool(found.data.get), media_type=found.mime_type)
+    return media_response(request, await run_in_threadpool(found.data.get), found.mime_type)
 
 
 def _completed_video(request: Request) -> Video | None:
@@ -69,11 +113,11 @@ async def video_file(request: Request) -> Response:
     state = state_of(request)
     kind = request.path_params["kind"]
     if kind == "mp4":
-        return Response(await asyncio.wrap_future(state.render(video)), media_type="video/mp4")
+        return media_response(request, await asyncio.wrap_future(state.render(video)), "video/mp4")
     if kind == "jpg":
-        return Response(await run_in_threadpool(state.thumbnail, video), media_type="image/jpeg")
+        return media_response(request, await run_in_threadpool(state.thumbnail, video), "image/jpeg")
     if kind == "srt":
-        return Response(media.to_srt(state.captions(video)), media_type="application/x-subrip")
+        return media_response(request, media.to_srt(state.captions(video)).encode(), "application/x-subrip")
     return _not_found()
 
 
@@ -81,7 +125,7 @@ async def voice_preview(request: Request) -> Response:
     voice = state_of(request).voices.get(request.path_params["voice_id"])
     if voice is None:
         return _not_found()
-    return Response(preview_wav(voice.pitch_hz), media_type="audio/wav")
+    return media_response(request, preview_wav(voice.pitch_hz), "audio/wav")
 
 
 ROUTES = [

@@ -1,74 +1,70 @@
-"""Downloads resume with Range into a .part file; any title becomes a safe file name."""
+"""Downloads resume with Range into a .part file (against the sandbox's media links); any title becomes a safe file name."""
 
 from __future__ import annotations
 
-import threading
+import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.downloads import LinkExpired, download, part_path, safe_filename, unique_path
 
-BODY = bytes(range(256)) * 4096  # 1 MiB
+
+@pytest.fixture(scope="module")
+def video_url() -> Iterator[str]:
+    """The link of a finished MP4 on a loopback sandbox."""
+    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05))
+    sandbox.start()
+    with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": "sandbox"}) as api:
+        look_id = api.get("/v3/avatars/looks", params={"ownership": "private"}).json()["data"][0]["id"]
+        video_id = api.post("/v3/videos", json={"type": "avatar", "avatar_id": look_id, "voice_id": "demo-en-us-ava",
+                                                "script": "Fetched in two goes."}).json()["data"]["video_id"]
+        deadline = time.monotonic() + 20
+        while (status := api.get(f"/v3/videos/{video_id}").json()["data"])["status"] != "completed":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.05)
+    yield status["video_url"]
+    sandbox.stop()
 
 
-class RangeServer(ThreadingHTTPServer):
-    ranges: list[str | None]
-
-
-class Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802
-        server: RangeServer = self.server  # type: ignore[assignment]
-        if self.path == "/expired":
-            self.send_error(403)
-            return
-        wanted = self.headers.get("Range")
-        server.ranges.append(wanted)
-        start = int(wanted.removeprefix("bytes=").rstrip("-")) if wanted else 0
-        self.send_response(206 if wanted else 200)
-        self.send_header("Content-Length", str(len(BODY) - start))
-        if wanted:
-            self.send_header("Content-Range", f"bytes {start}-{len(BODY) - 1}/{len(BODY)}")
-        self.end_headers()
-        self.wfile.write(BODY[start:])
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def range_server() -> Iterator[RangeServer]:
-    server = RangeServer(("127.0.0.1", 0), Handler)
-    server.ranges = []
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield server
-    server.shutdown()
-    server.server_close()
-
-
-async def test_a_partial_part_file_is_completed_not_restarted(range_server: RangeServer, tmp_path: Path) -> None:
+async def test_a_partial_part_file_is_completed_not_restarted(video_url: str, tmp_path: Path) -> None:
+    whole = httpx.get(video_url).content
     dest = tmp_path / "video.mp4"
-    part_path(dest).write_bytes(BODY[:300_000])
+    part_path(dest).write_bytes(whole[:3000])
+    asked: list[str | None] = []
     seen: list[tuple[int, int | None]] = []
-    async with httpx.AsyncClient() as client:
-        url = f"http://127.0.0.1:{range_server.server_address[1]}/video.mp4"
-        await download(client, url, dest, lambda done, total: seen.append((done, total)))
-    assert range_server.ranges == ["bytes=300000-"]
-    assert dest.read_bytes() == BODY
+
+    async def remember(request: httpx.Request) -> None:
+        asked.append(request.headers.get("range"))
+
+    async with httpx.AsyncClient(event_hooks={"request": [remember]}) as client:
+        await download(client, video_url, dest, lambda done, total: seen.append((done, total)))
+    assert asked == ["bytes=3000-"]
+    assert dest.read_bytes() == whole
     assert not part_path(dest).exists()
-    assert seen[0] == (300_000, len(BODY)) and seen[-1] == (len(BODY), len(BODY))
+    assert seen[0] == (3000, len(whole)) and seen[-1] == (len(whole), len(whole))
 
 
-async def test_an_expired_link_says_so_and_keeps_the_part(range_server: RangeServer, tmp_path: Path) -> None:
+async def test_a_whole_part_file_is_kept_when_the_server_says_nothing_is_left(video_url: str, tmp_path: Path) -> None:
+    whole = httpx.get(video_url).content
+    dest = tmp_path / "video.mp4"
+    part_path(dest).write_bytes(whole)
+    async with httpx.AsyncClient() as client:
+        await download(client, video_url, dest)  # the sandbox answers 416 to bytes=<size>-
+    assert dest.read_bytes() == whole and not part_path(dest).exists()
+
+
+async def test_an_expired_link_says_so_and_keeps_the_part(video_url: str, tmp_path: Path) -> None:
     dest = tmp_path / "video.mp4"
     part_path(dest).write_bytes(b"abc")
+    gone = video_url.rsplit("/", 1)[0] + "/no-such-video.mp4"
     async with httpx.AsyncClient() as client:
         with pytest.raises(LinkExpired):
-            await download(client, f"http://127.0.0.1:{range_server.server_address[1]}/expired", dest)
+            await download(client, gone, dest)
     assert part_path(dest).read_bytes() == b"abc" and not dest.exists()
 
 
