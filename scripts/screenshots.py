@@ -1,0 +1,297 @@
+"""Make the README's screenshots: the real app on its embedded sandbox, filled with demo content.
+
+    xvfb-run -a -s "-screen 0 1440x900x24" scripts/with-keychain.sh .venv/bin/python scripts/screenshots.py \
+        [--out docs/screenshots]
+
+Everything the app writes goes to a temporary folder (HEYGEN_STUDIO_HOME) that is deleted afterwards;
+with-keychain.sh gives it a private, throwaway keychain. Exits 1 saying which step failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import shutil
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+WORK = Path(tempfile.mkdtemp(prefix="heygen-studio-screenshots-"))
+os.environ["HEYGEN_STUDIO_HOME"] = str(WORK / "home")  # before the app reads it
+os.environ.pop("HEYGEN_STUDIO_API_URL", None)           # the sandbox only, never a real HeyGen
+os.environ["QT_API"] = "pyside6"                          # qasync picks its Qt binding from this at import time
+
+import qasync  # noqa: E402
+from PySide6.QtCore import QSize  # noqa: E402
+from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+
+from heygen_studio.app import StudioApp  # noqa: E402
+from heygen_studio.config import app_paths, load_settings  # noqa: E402
+from heygen_studio.logging_setup import setup_logging  # noqa: E402
+from heygen_studio.resources import sample_photo  # noqa: E402
+from heygen_studio.sandbox.config import SandboxConfig  # noqa: E402
+from heygen_studio.storage.render_jobs import JobStatus  # noqa: E402
+from heygen_studio.ui.main_window import MainWindow  # noqa: E402
+from heygen_studio.ui.panels.library import LibraryPanel  # noqa: E402
+from heygen_studio.ui.panels.photos import PHOTO_ROLE, PhotosPanel  # noqa: E402
+from heygen_studio.ui.panels.renders import RendersPanel  # noqa: E402
+from heygen_studio.ui.panels.scenes import ScenesPanel  # noqa: E402
+from heygen_studio.ui.panels.settings import SettingsPanel  # noqa: E402
+from heygen_studio.ui.style import apply_style  # noqa: E402
+
+SIZE = QSize(1280, 800)
+PHOTOS = ("astronaut.png", "camera.png", "chelsea.png")  # passes, warns, fails
+SHOWN_PHOTO = "camera.png"
+AVATAR = "Eileen (demo)"  # the sandbox's ready-made avatar, with two looks
+VOICE = "Olivia (British)"
+TITLE = "Welcome to the team"
+SECOND_TITLE = "Welcome to the team (short)"
+SCENES = (
+    ("Hi, and welcome to the team! I'm Eileen, and I'll show you around during your first week.",
+     "Friendly", "waves at the camera and smiles warmly"),
+    ("Tomorrow at nine we meet in the big room on the second floor. Bring your laptop and a coffee.",
+     "Excited", "counts on her fingers and nods"),
+    ("If anything is unclear, just ask. We are glad you are here.",
+     "Soothing", "tilts her head and smiles"),
+)
+STEP_TIMEOUT_S = 60.0
+
+
+class StepFailed(Exception):
+    """Something the screenshots need did not show up in time."""
+
+
+class Shooter:
+    """Walks the app from the first run to the render queue, saving a window grab at each stop."""
+
+    def __init__(self, studio: StudioApp, out: Path) -> None:
+        self.studio = studio
+        self.out = out
+        self.step = "start the app"
+        self.saved: list[Path] = []
+
+    @property
+    def window(self) -> MainWindow:
+        assert self.studio.window is not None
+        return self.studio.window
+
+    def begin(self, step: str) -> None:
+        self.step = step
+        print(f"[screenshots] {step}", flush=True)
+
+    def panel(self, kind: type) -> object:
+        return next(panel for panel in self.window.panels if isinstance(panel, kind))
+
+    async def shot(self, name: str, widget: QWidget | None = None) -> None:
+        await settle()
+        pixmap = (widget or self.window).grab()
+        if widget is None and pixmap.size() != SIZE:
+            raise StepFailed(f"the window is {pixmap.width()}x{pixmap.height()}, not {SIZE.width()}x{SIZE.height()} "
+                             "(run under xvfb-run with a screen of at least 1440x900)")
+        path = self.out / f"{name}.png"
+        if not pixmap.save(str(path)):
+            raise StepFailed(f"could not write {path}")
+        self.saved.append(path)
+        print(f"[screenshots] saved {path}", flush=True)
+
+    async def run(self) -> None:
+        window = self.window
+        session = window.session
+        window.resize(SIZE)
+        window.activateWindow()
+
+        self.begin("welcome page (first run)")
+        await wait_until(window.showing_welcome, "the welcome page shows")
+        await self.shot("welcome")
+
+        self.begin("Try the sandbox")
+        window.welcome.sandbox_button.click()
+        await wait_until(lambda: session.connection is not None and session.connection.sandbox,
+                         "the app connects to the sandbox")
+        await wait_until(lambda: window.credits_label.text().startswith("Credits: ")
+                         and "checking" not in window.credits_label.text(), "the status bar shows the credits")
+        await session.renders.set_output_dir(WORK / "Videos" / "HeyGen Studio")
+
+        self.begin("Photos: three sample photos, one selected")
+        window.show_panel("Photos")
+        photos = self.panel(PhotosPanel)
+        assert isinstance(photos, PhotosPanel)
+        photos.add_paths([sample_photo(name) for name in PHOTOS])
+        await wait_until(lambda: photos.model.rowCount() == len(PHOTOS) and all(
+            photos.model.item(row).data(PHOTO_ROLE) is not None for row in range(len(PHOTOS))),
+            "the photos are checked")
+        verdicts = {photos.model.item(row).text(): photos.model.item(row).data(PHOTO_ROLE).verdict
+                    for row in range(len(PHOTOS))}
+        if list(verdicts.values()) != ["pass", "warn", "fail"]:
+            raise StepFailed(f"the sample photos no longer pass, warn and fail: {verdicts}")
+        photos.list.setCurrentIndex(photos.model.index(PHOTOS.index(SHOWN_PHOTO), 0))
+        photos.name.setText("Astronaut")
+        await wait_until(photos.details.isVisible, "the selected photo's checks show")
+        await self.shot("photos")
+
+        self.begin(f"Library: the looks of {AVATAR}")
+        window.show_panel("Library")
+        library = self.panel(LibraryPanel)
+        assert isinstance(library, LibraryPanel)
+
+        def avatar_row() -> int:
+            return library.groups_model.row_of(lambda group: group.name == AVATAR)
+
+        await wait_until(lambda: avatar_row() >= 0, f"“{AVATAR}” is in My avatars")
+        library.groups_view.setCurrentIndex(library.groups_model.index(avatar_row()))
+        await wait_until(lambda: library.looks_model.rowCount() >= 2 and all(
+            look.group_id == library.current_group().id for look in library.looks_model.all_items()),
+            f"the looks of “{AVATAR}” show")
+        library.looks_view.setCurrentIndex(library.looks_model.index(0))
+        await wait_until(lambda: library.details.look is not None and library.details.use_button.isEnabled(),
+                         "the look's details show")
+        await wait_until(lambda: library.thumbnails.pending == 0, "the thumbnails load")
+        await self.shot("library")
+
+        self.begin("Scenes: a three-scene video")
+        library.details.use_button.click()
+        scenes = self.panel(ScenesPanel)
+        assert isinstance(scenes, ScenesPanel)
+        await wait_until(lambda: scenes.project is not None and scenes.project.look is not None,
+                         "Scenes opens with the chosen look")
+        scenes.title_edit.setText(TITLE)
+        editor = scenes.scene_editor
+        for number, (script, emotion, motion) in enumerate(SCENES, start=1):
+            if number > 1:
+                scenes.add_scene()
+                await wait_until(lambda n=number: len(scenes.project.scenes) == n, f"scene {number} is added")
+            editor.script.setPlainText(script)
+            editor.emotion.setCurrentIndex(editor.emotion.findText(emotion))
+            if editor.emotion.currentText() != emotion:
+                raise StepFailed(f"“{emotion}” is not among the emotions")
+            editor.motion_prompt.setText(motion)
+            await settle()
+        await self.choose_voice(scenes)
+        scenes.scene_list.setCurrentRow(1)
+        await wait_until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
+        await self.shot("scenes")
+
+        self.begin("Renders: one video downloaded, one rendering")
+        await self.render(scenes)
+        renders = self.panel(RendersPanel)
+        assert isinstance(renders, RendersPanel)
+        await wait_until(lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
+                         "the first video is downloaded", timeout=120)
+        scenes.title_edit.setText(SECOND_TITLE)
+        scenes.delete_scene()
+        await self.render(scenes)
+        window.show_panel("Renders")
+        await wait_until(lambda: len(renders.rows) == 2 and any(
+            row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values()),
+            "the second video is rendering at HeyGen")
+        await self.shot("renders")
+
+        self.begin("Settings")
+        window.show_panel("Settings")
+        settings = self.panel(SettingsPanel)
+        assert isinstance(settings, SettingsPanel)
+        await wait_until(lambda: "Checking" not in settings.keychain_label.text(), "the keychain status shows")
+        await self.shot("settings")
+
+        self.begin("close the app")
+        window.close()
+        await asyncio.wait_for(self.studio.wait_closed(), 10)
+
+    async def choose_voice(self, scenes: ScenesPanel) -> None:
+        scenes.choose_voice()
+        dialog = scenes.voice_dialog
+        assert dialog is not None
+        await wait_until(lambda: dialog.list.count() > 0, "the voice picker lists voices")
+        rows = [row for row in range(dialog.list.count()) if dialog.list.item(row).text().startswith(VOICE)]
+        if not rows:
+            raise StepFailed(f"the voice picker has no “{VOICE}”")
+        dialog.list.setCurrentRow(rows[0])
+        await wait_until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
+        dialog.use_button.click()
+        await wait_until(lambda: scenes.project.voice is not None and scenes.project.voice.name == VOICE,
+                         f"the video speaks with {VOICE}")
+
+    async def render(self, scenes: ScenesPanel) -> None:
+        renders = self.panel(RendersPanel)
+        assert isinstance(renders, RendersPanel)
+        before = len(renders.rows)
+        scenes.render_button.click()
+        await wait_until(lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(),
+                         "Scenes answers the Render click")
+        if scenes.problem.isVisible():
+            raise StepFailed(f"Scenes refused to render: {scenes.problem.text()}")
+        await wait_until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
+
+
+async def wait_until(condition: Callable[[], object], what: str, timeout: float = STEP_TIMEOUT_S) -> None:
+    """Let the loop (and so the UI) run until `condition()` holds, or fail saying `what` did not happen."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise StepFailed(f"{what}: not within {timeout:.0f} s")
+        await asyncio.sleep(0.05)
+
+
+async def settle() -> None:
+    """A few turns of the loop so layouts, repaints and queued signals happen."""
+    for _ in range(10):
+        await asyncio.sleep(0.03)
+
+
+async def shoot(out: Path) -> str | None:
+    """Take every screenshot; None when all were saved, else what failed and where."""
+    paths = app_paths().ensure()
+    studio = StudioApp(paths, load_settings(paths.settings_file),
+                       sandbox_config=SandboxConfig(job_seconds=3.0, state_file=WORK / "sandbox" / "state.json"))
+    shooter = Shooter(studio, out)
+    error: str | None = None
+    try:
+        await studio.start()
+        await shooter.run()
+    except (StepFailed, TimeoutError, AssertionError) as failure:
+        error = f"{failure}" or type(failure).__name__
+    except Exception as failure:  # reported with its step, never hidden
+        error = "".join(traceback.format_exception(failure))
+    finally:
+        await studio.aclose()
+    return None if error is None else f"step “{shooter.step}” failed: {error}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
+                        help="folder for the PNGs (default: docs/screenshots)")
+    args = parser.parse_args()
+    if not os.environ.get("HEYGEN_STUDIO_PRIVATE_KEYCHAIN"):
+        print("screenshots.py: run it through scripts/with-keychain.sh, so your own keychain is never used",
+              file=sys.stderr)
+        return 2
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
+        print("screenshots.py: no display; run it under xvfb-run -a -s \"-screen 0 1440x900x24\"", file=sys.stderr)
+        return 2
+    args.out.mkdir(parents=True, exist_ok=True)
+    log_file = setup_logging(app_paths().ensure().log_file, logging.INFO)
+    qt_app = QApplication(sys.argv[:1])
+    qt_app.setQuitOnLastWindowClosed(False)  # as in the app: it quits after its own shutdown
+    apply_style(qt_app)
+    try:
+        error = qasync.run(shoot(args.out))
+        if error is not None:
+            lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file.exists() else []
+            print("[screenshots] last 30 log lines:\n" + "\n".join(lines[-30:]), file=sys.stderr)
+            print(f"screenshots.py: {error}", file=sys.stderr)
+            return 1
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+    print(f"[screenshots] done: {len(list(args.out.glob('*.png')))} PNGs in {args.out}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
