@@ -123,12 +123,22 @@ class RenderRow(QFrame):
         """Refresh the times (called every second while the panel shows)."""
         job = self.job
         parts = [f"About {job.estimated_seconds:.0f} s of video · about {job.estimated_credits:g} credits"]
-        end = job.finished_at if job.status.is_final or job.status == JobStatus.COMPLETED else time.time()
         if job.submitted_at:
-            parts.append(f"rendering for {minutes((end or time.time()) - job.submitted_at)}")
+            parts.append(render_time(job))
             if job.status.rendering and self.expected_s:
                 left = self.expected_s - (time.time() - job.submitted_at)
                 parts.append(f"about {minutes(left)} left" if left > 30 else "almost done")
         else:
             parts.append(f"added {minutes(time.time() - job.created_at)} ago")
         self.details.setText(" · ".join(parts))
+
+
+def render_time(job: RenderJob) -> str:
+    """How long HeyGen has been at it: "rendering for 1:20", then "took 2:05" or "stopped after 0:40"."""
+    if job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED):
+        verb = "took"
+    elif job.status.is_final:
+        verb = "stopped after"
+    else:
+        return f"rendering for {minutes(time.time() - job.submitted_at)}"
+    return f"{verb} {minutes((job.finished_at or time.time()) - job.submitted_at)}"

@@ -1,0 +1,55 @@
+"""The whole first-run journey in a real X window with the real keychain: key, photo, avatar, look, scenes, render, video."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import av
+import pytest
+from journey_run import JourneyRun
+
+from heygen_studio.storage.secrets import SERVICE
+
+pytestmark = pytest.mark.e2e
+
+DURATION_SLACK_S = 1.5
+
+
+def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -> None:
+    result = journey.result
+    assert journey.returncode == 0 and result.get("ok"), (
+        f"the journey failed at “{result.get('step')}”: {result.get('error')}\n{journey.output}")
+    assert result["tasks_left"] == 0, "background work was left running after quitting"
+    seen = result["seen"]
+    assert seen["settings_status"].startswith("Works:") and "saved in your keychain" in seen["settings_status"]
+    assert seen["connection"] == f"{journey.profile} · HeyGen v3"
+    assert seen["credits"].startswith("Credits: ") and "unavailable" not in seen["credits"]
+    assert seen["photo_verdict"] == "pass"
+    assert [scene["emotion"] for scene in seen["scenes"]] == ["Excited", "Serious"]
+    assert len({scene["motion_prompt"] for scene in seen["scenes"]}) == 2
+    assert seen["render_statuses"][-1] == "Ready to watch"
+    assert seen["render"]["status"] == "downloaded" and seen["render"]["play_visible"]
+    assert " · took " in seen["render"]["details"], seen["render"]["details"]
+
+
+def test_the_key_is_in_the_real_keychain_under_the_profile(journey: JourneyRun) -> None:
+    assert journey.returncode == 0, journey.output
+    stored = subprocess.run(["secret-tool", "lookup", "service", SERVICE, "username", journey.profile],
+                            capture_output=True, text=True, timeout=30)
+    assert stored.returncode == 0 and stored.stdout == journey.key, "the key is not in the keychain under the profile"
+
+
+def test_the_downloaded_file_is_a_playable_mp4_as_long_as_the_editor_said(journey: JourneyRun) -> None:
+    assert journey.returncode == 0, journey.output
+    video = Path(journey.result["seen"]["render"]["file"])
+    assert video.suffix == ".mp4" and video.stat().st_size > 0
+    estimate_s = journey.result["seen"]["estimate_s"]
+    with av.open(str(video)) as container:
+        assert len(container.streams.video) == 1
+        stream = container.streams.video[0]
+        frames = sum(1 for _ in container.decode(stream))
+        duration_s = float(container.duration) / av.time_base
+    assert frames > 0
+    assert abs(duration_s - estimate_s) <= DURATION_SLACK_S, (
+        f"the video runs {duration_s:.1f} s; the editor showed about {estimate_s} s")
