@@ -15,4 +15,5 @@ class SandboxConfig:
     v3_concurrency: int = 10  # renders in flight before v3 answers 429 + Retry-After
     legacy_concurrency: int = 3  # legacy (Pro plan): extra renders stay `waiting` (queued)
     demo_content: bool = True  # seed a ready avatar group, public presets and voices
+    consent_required: bool = False  # new v3 photo avatars wait in pending_consent until the consent page is opened
     state_file: Path | None = None  # keep the account here across restarts (blobs/ beside it); None = in memory

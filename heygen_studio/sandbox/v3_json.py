@@ -20,14 +20,13 @@ def orientation(width: int | None, height: int | None) -> str | None:
 
 
 def group_status(state: SandboxState, group: Group, now: float) -> str | None:
-    """A private group's status from its looks: completed once any look is; None for public groups."""
+    """A private group's status from its looks: completed once any look is (pending_consent while its consent
+    is pending); None for public groups."""
     if group.ownership != "private":
         return None
     statuses = {state.look_status(state.looks[look_id], now) for look_id in group.look_ids}
-    for status in ("completed", "processing", "failed"):
-        if status in statuses:
-            return status
-    return "completed"
+    status = next((word for word in ("completed", "processing", "failed") if word in statuses), "completed")
+    return "pending_consent" if status == "completed" and group.consent_status == "pending" else status
 
 
 def group_json(request: Request, state: SandboxState, group: Group, now: float) -> dict[str, Any]:

@@ -128,6 +128,8 @@ def _create_photo_avatar(request: Request, state: SandboxState, body: dict[str, 
     group_id = body.get("avatar_group_id")
     group = _private_group(state, group_id, "avatar_group_id") if group_id else state.add_group(
         body["name"], "private", now)
+    if not group_id and state.config.consent_required:
+        group.consent_status = "pending"
     look = state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset))
     return group, look
 

@@ -70,7 +70,7 @@ class AvatarBuilder:
             await self._advance(job, JobState.FAILED)
             say(job, job.message, None)
             raise
-        say(job, "Your avatar is ready.", 1.0)
+        say(job, "HeyGen needs the person's consent." if job.needs_consent else "Your avatar is ready.", 1.0)
         return job
 
     async def abandon(self, job: AvatarJob) -> None:
@@ -157,6 +157,7 @@ class AvatarBuilder:
             if status.status is Status.NOT_FOUND:
                 raise JobFailed("This avatar was deleted on HeyGen before it was ready.")
             if status.status in (Status.COMPLETED, Status.PENDING_CONSENT):
+                job.needs_consent = status.status is Status.PENDING_CONSENT
                 await self._advance(job, JobState.DONE)
                 return
             minutes = int((time.monotonic() - started) // 60)

@@ -43,6 +43,7 @@ class AvatarJob:
     looks_added: int = 0                                 # photos after the first already added as looks
     create_sent: bool = False                            # the create request went out (it may have worked)
     message: str = ""                                    # why it failed, in plain words
+    needs_consent: bool = False                          # done, but HeyGen waits for the person's consent
     created_at: float = 0.0
 
 
@@ -86,7 +87,7 @@ class AvatarJobs:
 
 def _detail(job: AvatarJob) -> str:
     return json.dumps({"paths": job.paths, "refs": job.refs, "looks_added": job.looks_added,
-                       "create_sent": job.create_sent, "message": job.message})
+                       "create_sent": job.create_sent, "message": job.message, "needs_consent": job.needs_consent})
 
 
 def _job(row: sqlite3.Row) -> AvatarJob:
@@ -96,6 +97,6 @@ def _job(row: sqlite3.Row) -> AvatarJob:
         photo_hashes=json.loads(row["photo_hashes"]), paths=detail.get("paths", []),
         state=JobState(row["state"]), group_id=row["group_id"], refs=detail.get("refs", {}),
         looks_added=detail.get("looks_added", 0), create_sent=detail.get("create_sent", False),
-        message=detail.get("message", ""),
+        message=detail.get("message", ""), needs_consent=detail.get("needs_consent", False),
         created_at=row["created_at"],
     )

@@ -7,9 +7,14 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from PIL import Image
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow
+
+from heygen_studio.api import Status
 
 from heygen_studio.config import Paths, Settings
 from heygen_studio.resources import sample_photo
@@ -220,3 +225,60 @@ def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, sessi
     qloop.run_until_complete(scenario())
     assert AvatarJobs(session.db).get(job.id).state is JobState.DONE  # type: ignore[union-attr]
     assert session._sandbox.state.counts["groups_created"] == 1  # type: ignore[union-attr]
+
+
+class Browser(QObject):
+    """Stands for the user's browser: QDesktopServices.openUrl hands it http URLs instead."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+@pytest.fixture
+def browser() -> Iterator[Browser]:
+    browser = Browser()
+    QDesktopServices.setUrlHandler("http", browser, "open")
+    yield browser
+    QDesktopServices.unsetUrlHandler("http")
+
+
+def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: Browser,  # type: ignore[no-untyped-def]
+                                                              qtbot, qloop, wait_until) -> None:
+    tasks = TaskRegistry()
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
+                      sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+    panel = PhotosPanel(session)
+    panel.builder.poll_s = 0.05
+    window = Window(panel)
+    qtbot.addWidget(window)
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [photos / "astronaut.png"])
+        select(panel, "astronaut.png")
+        panel.name.setText("Anna")
+        panel.create_button.click()
+        await wait_until(lambda: panel._work is None and not panel.consent_button.isHidden(), timeout=20)
+        assert "HeyGen needs the consent of the person in the photo before “Anna” can be used" in panel.status.text()
+        assert "shows as ready in the Library" in panel.status.text()
+        assert not panel.library_button.isHidden()
+        panel.consent_button.click()
+        await wait_until(lambda: bool(browser.opened))
+        assert "The consent page opened in your browser" in panel.status.text()
+        async with httpx.AsyncClient() as client:  # the person approves in the browser
+            assert (await client.get(browser.opened[0])).status_code == 200
+        group = await session.require_api().get_group(panel._consent_group or "")
+        assert group.status is Status.COMPLETED and group.name == "Anna"
+
+    try:
+        qloop.run_until_complete(scenario())
+    finally:
+        window.close()
+        qloop.run_until_complete(tasks.aclose())
+        qloop.run_until_complete(session.aclose())
+    assert len(browser.opened) == 1

@@ -42,6 +42,7 @@ from heygen_studio.services import photo_checks
 from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
+from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
 from heygen_studio.ui.widgets.photo_details import PhotoDetails
@@ -55,6 +56,9 @@ PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1   # CheckedPhoto, or None while checki
 PATH_ROLE = Qt.ItemDataRole.UserRole + 2    # str path
 CHECKS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
 READY = "Your avatar is ready — open the Library to see its looks."
+NEEDS_CONSENT = ("HeyGen needs the consent of the person in the photo before “{name}” can be used. Click "
+                 "Open consent page: it opens in your browser, where that person approves it. Once they have, "
+                 "“{name}” shows as ready in the Library.")
 EMPTY = ("<p style='font-size:13pt'><b>Drag a photo here or click Add photos…</b></p>"
          "<p>You can also paste a picture or a copied file with Ctrl+V.</p>"
          "<p style='color:#5b6272'>HeyGen's rules: a JPEG or PNG photo, at least 512×512 pixels, under 10 MB, "
@@ -79,6 +83,7 @@ class PhotosPanel(Panel):
         self._job: AvatarJob | None = None                # the avatar job shown in the status row
         self._confirmed_warnings = False
         self._stopping = False                            # Cancel was clicked: the job is abandoned
+        self._consent_group: str | None = None            # the group waiting for consent, once a job ends so
         self._build()
         self.setAcceptDrops(True)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
@@ -176,13 +181,18 @@ class PhotosPanel(Panel):
         self.library_button = QPushButton("Open the Library")
         self.library_button.setObjectName("primaryButton")
         self.library_button.clicked.connect(self.open_library)
+        self.consent_button = QPushButton("Open consent page")
+        self.consent_button.setObjectName("primaryButton")
+        self.consent_button.setToolTip("Opens HeyGen's consent page in your browser, for the person in the photo")
+        self.consent_button.clicked.connect(self.open_consent)
         status_row = QHBoxLayout()
         status_row.addWidget(self.status, 1)
         status_row.addWidget(self.progress)
         status_row.addWidget(self.cancel_button)
         status_row.addWidget(self.retry_button)
+        status_row.addWidget(self.consent_button)
         status_row.addWidget(self.library_button)
-        for widget in (self.progress, self.cancel_button, self.retry_button, self.library_button):
+        for widget in (self.progress, self.cancel_button, self.retry_button, self.consent_button, self.library_button):
             widget.hide()
 
         self.content.addLayout(top)
@@ -398,7 +408,12 @@ class PhotosPanel(Panel):
             return
         if job.state.finished and api is self.session.api:
             self.session.avatars_changed.emit()
-            self._say(READY, "good")
+            if job.needs_consent:
+                self._consent_group = job.group_id
+                self._say(NEEDS_CONSENT.format(name=job.name), "warn")
+                self.consent_button.show()
+            else:
+                self._say(READY, "good")
             self.library_button.show()
 
     def _report(self, job: AvatarJob, text: str, fraction: float | None) -> None:
@@ -412,6 +427,7 @@ class PhotosPanel(Panel):
             self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
 
     def _start(self, coro: Coroutine[Any, Any, None], name: str) -> None:
+        self._hide_consent()
         self.library_button.hide()
         self.retry_button.hide()
         self._work = self.session.tasks.spawn(self._guard(coro), name)
@@ -447,6 +463,23 @@ class PhotosPanel(Panel):
         self._work.cancel()
         self._say("Stopped. Anything HeyGen already finished stays in your Library.", "warn")
 
+    def open_consent(self) -> None:
+        api, group_id = self.session.api, self._consent_group
+        if api is not None and group_id is not None:
+            self.session.tasks.spawn(self._open_consent(api, group_id), "consent page")
+
+    async def _open_consent(self, api: HeyGenApi, group_id: str) -> None:
+        try:
+            await open_consent_page(api, group_id)
+        except HeyGenError as error:
+            self._say(f"No consent page: {error}", "bad")
+            return
+        self._say(f"{CONSENT_OPENED} The Library then shows the avatar as ready.", "good")
+
+    def _hide_consent(self) -> None:
+        self._consent_group = None
+        self.consent_button.hide()
+
     def open_library(self) -> None:
         window = self.window()
         show_panel = getattr(window, "show_panel", None)
@@ -465,6 +498,7 @@ class PhotosPanel(Panel):
             self._work.cancel()
             self._say("", None)
         self._job = None
+        self._hide_consent()
         self._update_actions()
         api, connection = self.session.api, self.session.connection
         if api is not None and connection is not None:

@@ -6,7 +6,7 @@ import logging
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from heygen_studio.api import AvatarGroup, HeyGenError, Look, Status
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind
+from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
@@ -264,12 +265,11 @@ class LookDetails(QWidget):
 
     async def _do_consent(self, group: AvatarGroup) -> None:
         try:
-            url = await self.session.require_api().consent_url(group.id)
+            await open_consent_page(self.session.require_api(), group.id)
         except HeyGenError as error:
             self._say(f"No consent page: {error}", "bad")
             return
-        QDesktopServices.openUrl(QUrl(url))
-        self._say("The consent page opened in your browser. Come back once the person has approved.", "good")
+        self._say(CONSENT_OPENED, "good")
 
     def _add_motion(self) -> None:
         look = self.look
