@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Starter = Callable[[HeyGenApi], Awaitable[str | None]]
+LOOKS_BEFORE = "looks_before"  # in a v2 looks job's result: the group's looks named like it before adding
 INTERRUPTED = ("The app closed before HeyGen answered, so it was not sent again (that could charge twice). "
                "Check your avatars and start it again if it is missing.")
 
@@ -95,7 +96,7 @@ class LibraryJobs(QObject):
                 return  # the account changed while asking: stale
             if status is Status.COMPLETED:
                 try:
-                    await self._finish(job, api, result or {})
+                    job = await self._finish(job, api, result or {})
                 except HeyGenError as error:
                     await self._set(job, JobState.FAILED, detail=str(error), result=result)
                     return
@@ -124,17 +125,44 @@ class LibraryJobs(QObject):
         result = {"image_urls": list(generation.image_urls), "image_keys": list(generation.image_keys)}
         return generation.status, generation.message or _words(generation.status), result
 
-    async def _finish(self, job: LibraryJob, api: HeyGenApi, result: dict[str, list[str]]) -> None:
-        """Looks generated on v2 are only images: add them to the group (v3 already made the look)."""
-        if job.kind is JobKind.LOOKS and api.generation == "v2" and job.group_id and result.get("image_keys"):
-            await api.add_looks(job.group_id, result["image_keys"], job.label)
+    async def _finish(self, job: LibraryJob, api: HeyGenApi, result: dict[str, list[str]]) -> LibraryJob:
+        """Looks generated on v2 are only images: add them to the group (v3 already made the look), once.
+
+        The group's looks named like the job are counted and saved before adding, so a job resumed after
+        a restart adds only the images that are not in the group yet (batches are added in order)."""
+        keys = result.get("image_keys") or []
+        if job.kind is not JobKind.LOOKS or api.generation != "v2" or not job.group_id or not keys:
+            return job
+        named = await _looks_named(api, job.group_id, job.label)
+        before = job.result.get(LOOKS_BEFORE)
+        if before is None:
+            before = named
+            job = await self._set(job, JobState.RUNNING, detail="Adding the new looks to the avatar…",
+                                  result={**result, LOOKS_BEFORE: before})
+        missing = keys[max(named - before, 0):]
+        if len(missing) < len(keys):
+            log.info("Library job %d: %d of its looks were added before a restart", job.id, len(keys) - len(missing))
+        if missing:
+            await api.add_looks(job.group_id, missing, job.label)
+        return job
 
     async def _set(self, job: LibraryJob, state: JobState, *, remote_id: str | None = None,
-                   detail: str | None = None, result: dict[str, list[str]] | None = None) -> LibraryJob:
+                   detail: str | None = None, result: dict[str, Any] | None = None) -> LibraryJob:
         updated = await asyncio.to_thread(self.store.update, job.id, state=state, remote_id=remote_id,
                                           detail=detail, result=result)
         self.changed.emit(updated)
         return updated
+
+
+async def _looks_named(api: HeyGenApi, group_id: str, name: str) -> int:
+    """How many of the group's looks are called `name`."""
+    count, token = 0, None
+    while True:
+        page = await api.list_looks(group_id, token=token)
+        count += sum(look.name == name for look in page.items)
+        token = page.next_token
+        if not token:
+            return count
 
 
 def _words(status: Status) -> str:
