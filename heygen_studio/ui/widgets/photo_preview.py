@@ -22,8 +22,8 @@ class PhotoPreview(QWidget):
         self.setMinimumSize(240, 200)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
-    def sizeHint(self) -> QSize:
-        return QSize(420, 360)
+    def sizeHint(self) -> QSize:  # short enough that the Photos page fits 1280x800 without scrolling
+        return QSize(420, 280)
 
     def set_photo(self, photo: CheckedPhoto | None) -> None:
         self._photo = photo
