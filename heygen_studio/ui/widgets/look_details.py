@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from heygen_studio.session import Session
 
 log = logging.getLogger(__name__)
-PREVIEW = QSize(300, 300)
+PREVIEW = QSize(240, 240)  # with the job list below, the Library fits 1280x800 without scrolling
 STATUS_WORDS = {Status.COMPLETED: "Ready", Status.PROCESSING: "Being prepared…", Status.PENDING: "Waiting",
                 Status.PENDING_CONSENT: "Waiting for consent", Status.FAILED: "Failed"}
 
