@@ -6,6 +6,7 @@ import json
 import os
 import socket
 import time
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, fields, replace
 from enum import StrEnum
 from typing import Any
@@ -199,14 +200,24 @@ class RenderJobs:
         assert found is not None
         return found
 
+    def update_held(self, job_id: int, owner: str, **values: Any) -> RenderJob | None:
+        """`update` only while `owner` holds the job's lease (None once another process took it)."""
+        return self._update_where(job_id, "lease_owner=?", owner, values)
+
     def transition(self, job_id: int, expected: JobStatus, **values: Any) -> RenderJob | None:
         """Update only while the job is still in `expected` status (None if it moved on meanwhile)."""
+        return self._update_where(job_id, "status=?", expected.value, values)
+
+    def _update_where(self, job_id: int, condition: str, argument: str, values: dict[str, Any]) -> RenderJob | None:
+        unknown = set(values) - _COLUMNS
+        if unknown:
+            raise ValueError(f"unknown render_jobs columns: {sorted(unknown)}")
         values = {k: (v.value if isinstance(v, StrEnum) else v) for k, v in values.items()}
         values["updated_at"] = time.time()
         with self._db.transaction() as conn:
             cursor = conn.execute(
-                f"UPDATE render_jobs SET {', '.join(f'{k}=?' for k in values)} WHERE id=? AND status=?",
-                (*values.values(), job_id, expected.value),
+                f"UPDATE render_jobs SET {', '.join(f'{k}=?' for k in values)} WHERE id=? AND {condition}",
+                (*values.values(), job_id, argument),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None
@@ -260,6 +271,26 @@ class RenderJobs:
             conn.execute("UPDATE render_jobs SET status=?, updated_at=? WHERE id=?",
                          (JobStatus.SUBMITTING.value, time.time(), row["id"]))
         return self.get(int(row["id"]))
+
+    def renew(self, account: str, owner: str, lease_s: float, job_ids: Iterable[int],
+              now: float | None = None) -> set[int]:
+        """Extend every lease `owner` holds on unfinished jobs of `account`; return those of `job_ids`
+        it no longer holds (another process took them after our lease ran out)."""
+        now = time.time() if now is None else now
+        ids = tuple(job_ids)
+        marks = ", ".join("?" * len(ACTIVE))
+        with self._db.transaction() as conn:
+            conn.execute(
+                f"UPDATE render_jobs SET lease_until=? WHERE account=? AND status IN ({marks}) AND lease_owner=?",
+                (now + lease_s, account, *ACTIVE, owner),
+            )
+            if not ids:
+                return set()
+            rows = conn.execute(
+                f"SELECT id FROM render_jobs WHERE id IN ({', '.join('?' * len(ids))}) "
+                "AND (lease_owner IS NULL OR lease_owner<>?)", (*ids, owner),
+            ).fetchall()
+        return {int(row[0]) for row in rows}
 
     def release(self, owner: str) -> None:
         """Give up every lease `owner` holds (a clean shutdown), so another process may go on at once."""
