@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import random
+import sqlite3
 import statistics
 import time
 import uuid
@@ -55,6 +56,14 @@ DECISION_MESSAGE = ("HeyGen may or may not have received this render: the connec
                     "your videos on heygen.com, or mark it as failed.")
 
 
+class LeaseLost(Exception):
+    """Another process took this job over after our lease on it ran out: we must leave it alone."""
+
+    def __init__(self, job_id: int) -> None:
+        super().__init__(f"render {job_id} is now worked by another process")
+        self.job_id = job_id
+
+
 @dataclass(frozen=True)
 class QueueTiming:
     """How often to ask and how long to wait; tests shrink these."""
@@ -63,7 +72,8 @@ class QueueTiming:
     poll_max_s: float = 60.0  # polling slows down to this
     poll_factor: float = 1.5
     error_backoff_max_s: float = 120.0
-    lease_s: float = 30.0  # a job claimed by a process that stops renewing it is free again after this
+    lease_s: float = 30.0  # a job claimed by a process that stops renewing it is free again after this;
+    # a live process renews its leases every lease_s / 3, whatever step it is in
     idle_s: float = 5.0  # how often an idle queue looks for work other processes added
 
 
@@ -118,8 +128,8 @@ class RenderQueue(QObject):
 
     def __init__(self, db: Database, spawn: Spawn, *, timing: QueueTiming | None = None,
                  output_dir: Path | None = None, legacy_concurrency: int = LEGACY_CONCURRENCY,
-                 concurrency: int | None = None,
-                 owner: str | None = None, rng: random.Random | None = None) -> None:
+                 concurrency: int | None = None, owner: str | None = None, rng: random.Random | None = None,
+                 http: httpx.AsyncClient | None = None) -> None:
         super().__init__()
         self.jobs = RenderJobs(db)
         self.timing = timing or QueueTiming()
@@ -132,12 +142,13 @@ class RenderQueue(QObject):
         self._api: HeyGenApi | None = None
         self._account: str | None = None
         self._loop_task: asyncio.Task[None] | None = None
+        self._heartbeat_task: asyncio.Task[None] | None = None
         self._wake = asyncio.Event()
         self._follow: dict[int, _Follow] = {}
         self._downloads: dict[int, asyncio.Task[None]] = {}
         self._not_before = 0.0  # Retry-After / error backoff for every request of this account
         self._errors_in_row = 0
-        self._http: httpx.AsyncClient | None = None
+        self._http = http  # downloads the videos (closed with the queue); made on first use when None
         self._running = 0
 
     # --- public interface ------------------------------------------------------------------------
@@ -158,6 +169,7 @@ class RenderQueue(QObject):
         self._not_before = 0.0
         if api is not None and account is not None:
             self._loop_task = self._spawn(self._run(), f"render queue ({account})")
+            self._heartbeat_task = self._spawn(self._heartbeat(account), f"render leases ({account})")
 
     async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
         """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
@@ -256,11 +268,11 @@ class RenderQueue(QObject):
     async def aclose(self) -> None:
         """Stop working and give up our leases, so another process can carry on at once."""
         self._stop_loop()
-        tasks = [t for t in (self._loop_task, *self._downloads.values()) if t is not None]
+        tasks = [t for t in (self._loop_task, self._heartbeat_task, *self._downloads.values()) if t is not None]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
-        self._loop_task = None
+        self._loop_task = self._heartbeat_task = None
         self._downloads.clear()
         if self._http is not None:
             await self._http.aclose()
@@ -278,9 +290,10 @@ class RenderQueue(QObject):
         return self._api, self._account
 
     def _stop_loop(self) -> None:
-        if self._loop_task is not None:
-            self._loop_task.cancel()
-            self._loop_task = None
+        for task in (self._loop_task, self._heartbeat_task):
+            if task is not None:
+                task.cancel()
+        self._loop_task = self._heartbeat_task = None
         for task in self._downloads.values():
             task.cancel()
         self._downloads.clear()
@@ -294,6 +307,9 @@ class RenderQueue(QObject):
                 delay = self._rate_limited(error)
             except HeyGenError as error:
                 delay = self._backoff(error)
+            except LeaseLost as lost:
+                self._let_go(lost.job_id)
+                delay = 0.0
             self._wake.clear()
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
@@ -321,6 +337,28 @@ class RenderQueue(QObject):
                                (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING)])
         self._start_downloads(api, jobs)
         return self._next_delay()
+
+    async def _heartbeat(self, account: str) -> None:
+        """Renew our leases every lease_s / 3 even while the loop is stuck in one long step (a submission
+        retried for minutes) or a big file downloads; let go of jobs another process took meanwhile."""
+        while True:
+            await asyncio.sleep(self.timing.lease_s / 3)
+            try:
+                lost = await asyncio.to_thread(self.jobs.renew, account, self.owner, self.timing.lease_s,
+                                               {*self._downloads, *self._follow})
+            except sqlite3.Error as error:  # a busy database: the next beat tries again, well within the lease
+                log.warning("Render queue: could not renew leases: %r", error)
+                continue
+            for job_id in lost:
+                self._let_go(job_id)
+
+    def _let_go(self, job_id: int) -> None:
+        """Another process works `job_id` now: stop following and downloading it here."""
+        log.warning("Render %d: our lease ran out and another process took it over; leaving it to that one", job_id)
+        self._follow.pop(job_id, None)
+        task = self._downloads.pop(job_id, None)
+        if task is not None:
+            task.cancel()
 
     def _next_delay(self) -> float:
         due = [follow.next_at for follow in self._follow.values()]
@@ -430,9 +468,15 @@ class RenderQueue(QObject):
     def _start_downloads(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
         for job in jobs:
             if job.status == JobStatus.COMPLETED and job.id not in self._downloads:
-                task = self._spawn(self._download(api, job), f"download render {job.id}")
+                task = self._spawn(self._download_while_held(api, job), f"download render {job.id}")
                 self._downloads[job.id] = task
                 task.add_done_callback(lambda _t, job_id=job.id: self._downloads.pop(job_id, None))
+
+    async def _download_while_held(self, api: HeyGenApi, job: RenderJob) -> None:
+        try:
+            await self._download(api, job)
+        except LeaseLost:
+            log.warning("Render %d: another process took it over; stopped downloading it here", job.id)
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
         if self._http is None:
@@ -492,7 +536,10 @@ class RenderQueue(QObject):
         self.finished.emit(job.id)
 
     async def _save(self, job_id: int, **values: Any) -> RenderJob:
-        job = await asyncio.to_thread(self.jobs.update, job_id, **values)
+        """Write what the worker learnt about a job it holds; LeaseLost if another process holds it now."""
+        job = await asyncio.to_thread(self.jobs.update_held, job_id, self.owner, **values)
+        if job is None:
+            raise LeaseLost(job_id)
         self._changed(job)
         return job
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -10,7 +12,7 @@ import pytest
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.storage.render_jobs import JobStatus
-from render_support import Rig, counts, faults, until
+from render_support import FAST, Rig, SlowVideoLine, counts, faults, until
 
 
 @pytest.fixture
@@ -124,4 +126,55 @@ async def test_under_faults_every_job_ends_with_exactly_one_video(
     titles = rig.remote_titles()
     for job in rig.jobs():
         assert sum(job.title_token in title for title in titles) == 1, job
+    await rig.stop()
+
+
+LEASE = replace(FAST, lease_s=0.6)
+
+
+async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_steps(
+        server: SandboxServer, tmp_path: Path) -> None:
+    """The app and `heygen-studio render` on one database: a download and a submission that each take
+    longer than the lease (the loop stuck in the submission) still keep both jobs with the first queue."""
+    line = SlowVideoLine(delay_s=2.5)
+    first = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
+    queue = first.start(http=line.client())
+    project = await first.project()
+    downloading = await queue.enqueue(replace(project, title="Big file"))
+    await until(lambda: len(line.fetched) == 1)
+    faults(first.url, stall_next=1, stall_s=1.5, path_prefix="/v3/videos", methods=["POST"])
+    submitting = await queue.enqueue(replace(project, title="Slow answer"))
+    await until(lambda: first.jobs()[0].status == JobStatus.SUBMITTING)
+
+    second = Rig(first.db_path, first.out, server.url, "v3", server.state, timing=LEASE)
+    other = second.start(http=line.client())
+    touched: list[int] = []
+    other.changed.connect(touched.append)
+    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in first.jobs()), timeout=30)
+
+    assert touched == []
+    assert len(line.fetched) == len(set(line.fetched)) == 2  # each video downloaded once
+    assert {job.id: job.lease_owner for job in first.jobs()} == {downloading.id: queue.owner,
+                                                                  submitting.id: queue.owner}
+    assert counts(first.url)["videos_created"] == 2
+    await second.stop()
+    await first.stop()
+
+
+async def test_a_queue_whose_job_was_taken_over_stops_touching_it(server: SandboxServer, tmp_path: Path) -> None:
+    """Our lease ran out (a frozen process) and another process took the job: we drop our download."""
+    line = SlowVideoLine(delay_s=30.0)
+    rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
+    queue = rig.start(http=line.client())
+    job = await queue.enqueue(await rig.project("Taken over"))
+    await until(lambda: len(line.fetched) == 1)
+    touched: list[int] = []
+    queue.changed.connect(touched.append)
+    queue.finished.connect(touched.append)
+    taken = queue.jobs.update(job.id, lease_owner="elsewhere:1:other", lease_until=time.time() + 60)
+
+    await until(lambda: line.abandoned == line.fetched)
+    assert touched == []
+    assert queue.jobs.get(job.id) == taken
+    assert not list((tmp_path / "out").glob("*.mp4"))
     await rig.stop()
