@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.navigation.setFixedWidth(220)
         self.stack = QStackedWidget()
         self.panels: list[Panel] = []
+        self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
             panel = panel_type(session)
@@ -250,7 +251,19 @@ class MainWindow(QMainWindow):
         self.credits_label.style().unpolish(self.credits_label)
         self.credits_label.style().polish(self.credits_label)
 
+    def _close_agreed(self, panel: Panel) -> None:
+        self._agreed.add(panel)
+        try:
+            self.close()
+        finally:
+            self._agreed.discard(panel)
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        for panel in self.panels:
+            if panel not in self._agreed and not panel.ask_before_closing(lambda p=panel: self._close_agreed(p)):
+                self.show_panel(panel.title)
+                event.ignore()
+                return
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.settings.last_panel = max(0, self.navigation.currentRow())
         super().closeEvent(event)

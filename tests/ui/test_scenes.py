@@ -311,3 +311,121 @@ def test_save_then_recover_unsaved_edits_after_a_crash(run_panel: Any, tmp_path:
 
     run_panel(first_run)
     run_panel(second_run)
+
+
+def _edit_script(panel: ScenesPanel, text: str) -> None:
+    panel.scene_editor.script.setPlainText(text)
+    assert panel.has_unsaved_edits()
+
+
+def _answer(panel: ScenesPanel, answer: Any) -> None:
+    """Click `answer` in the open "Save your changes?" question."""
+    box = panel.save_prompt
+    assert box is not None and box.isVisible()
+    box.button(answer).click()
+
+
+def test_new_and_close_ask_to_save_cancel_keeps_everything(run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    path = tmp_path / "first.hgproj"
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.autosaver.delay_s = 0.05
+        panel.new_project()
+        assert not panel.has_unsaved_edits()
+        panel.editor_new_button.click()  # nothing to lose: no question
+        assert panel.save_prompt is None and panel.project is not None
+
+        _edit_script(panel, "Words worth keeping.")
+        await wait_until(lambda: panel.store.recovery_file.exists())
+        panel.editor_new_button.click()
+        assert "has changes that are not saved" in panel.save_prompt.text()  # type: ignore[union-attr]
+        _answer(panel, QMessageBox.StandardButton.Cancel)
+        assert panel.project.scenes[0].script == "Words worth keeping." and panel.undo_stack.canUndo()
+        assert panel.store.recovery_file.exists() and panel.saved_state.text() == "Not saved yet"
+
+        panel.close_button.click()  # Save, but never saved: where? Cancel there cancels the whole close
+        _answer(panel, QMessageBox.StandardButton.Save)
+        assert panel.file_dialog is not None and panel.file_dialog.isVisible()
+        panel.file_dialog.reject()
+        await asyncio.sleep(0.1)
+        assert panel.pages.currentIndex() == 1 and panel.project.scenes[0].script == "Words worth keeping."
+        assert not path.exists() and panel.store.recovery_file.exists()
+
+        panel.close_button.click()
+        _answer(panel, QMessageBox.StandardButton.Save)
+        panel.file_dialog.selectFile(str(path))
+        panel.file_dialog.accept()
+        await wait_until(lambda: panel.project is None and panel.pages.currentWidget() is panel.start_page)
+        assert Project.loads(path.read_text()).scenes[0].script == "Words worth keeping."
+        assert not panel.store.recovery_file.exists()
+
+    run_panel(scenario)
+
+
+def test_dont_save_drops_the_edits_and_their_recovery_copy(run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    saved, other = tmp_path / "saved.hgproj", tmp_path / "other.hgproj"
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.autosaver.delay_s = 0.05
+        saved.write_text(Project(scenes=(Scene(script="On disk."),)).dumps())
+        other.write_text(Project(scenes=(Scene(script="The other one."),)).dumps())
+        panel.open_file(saved)
+        await wait_until(lambda: panel.project is not None)
+        _edit_script(panel, "Edits to throw away.")
+        await wait_until(lambda: panel.store.recovery_file.exists())
+
+        panel.editor_new_button.click()
+        _answer(panel, QMessageBox.StandardButton.Discard)
+        await wait_until(lambda: panel.project is not None and panel.saved_path is None)
+        assert panel.project.scenes[0].script == "" and not panel.store.recovery_file.exists()
+        assert Project.loads(saved.read_text()).scenes[0].script == "On disk."
+        await asyncio.sleep(0.2)  # no autosave comes back for the dropped edits
+        assert await panel.store.find_recovery() is None
+
+        panel.open_file(saved)  # Open with edits to a saved file, Save: saved there, then the other one opens
+        await wait_until(lambda: panel.saved_path == saved)
+        _edit_script(panel, "Edits to keep.")
+        panel.editor_open_button.click()
+        panel.file_dialog.selectFile(str(other))  # type: ignore[union-attr]
+        panel.file_dialog.accept()  # type: ignore[union-attr]
+        _answer(panel, QMessageBox.StandardButton.Save)
+        await wait_until(lambda: panel.saved_path == other)
+        assert panel.project.scenes[0].script == "The other one."
+        assert Project.loads(saved.read_text()).scenes[0].script == "Edits to keep."
+
+    run_panel(scenario)
+
+
+def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    from PySide6.QtWidgets import QMessageBox
+
+    from heygen_studio.ui.main_window import MainWindow
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        closed: list[bool] = []
+        window.closed.connect(lambda: closed.append(True))
+        window.show()
+        window.show_panel("Photos")
+        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel.autosaver.delay_s = 0.05
+        panel.new_project()
+        _edit_script(panel, "Not saved anywhere.")
+        await wait_until(lambda: panel.store.recovery_file.exists())
+
+        window.close()
+        assert window.isVisible() and not closed and window.current_panel() is panel
+        _answer(panel, QMessageBox.StandardButton.Cancel)
+        assert window.isVisible() and panel.project.scenes[0].script == "Not saved anywhere."
+
+        window.close()
+        _answer(panel, QMessageBox.StandardButton.Discard)
+        await wait_until(lambda: bool(closed))
+        assert not window.isVisible() and not panel.store.recovery_file.exists()
+
+    run_panel(scenario)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
 from PySide6.QtCore import Qt
@@ -60,6 +61,11 @@ class Panel(QWidget):
         layout.addWidget(summary)
         layout.addSpacing(16)
         layout.addLayout(self.content, 1)
+
+    def ask_before_closing(self, close: Callable[[], None]) -> bool:
+        """True if the app may close now; False if the panel asked the user first (about unsaved work,
+        say): it calls `close()` once they agree, and nothing if they cancel."""
+        return True
 
     async def aclose(self) -> None:
         """Release what the panel holds open (clients, files); the app awaits it on quit, after tasks stop."""

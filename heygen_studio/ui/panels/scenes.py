@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -25,6 +26,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -103,7 +105,7 @@ class ScenesPanel(Panel):
         self.undo_stack = QUndoStack(self)
         self.project: Project | None = None
         self.saved_path: Path | None = None
-        self._saved_project: Project | None = None
+        self._saved_project: Project | None = None  # as last saved or loaded; None: restored edits no file holds
         self._voices: list[Voice] = []
         self._voices_error = ""
         self._scene_id = ""
@@ -113,6 +115,7 @@ class ScenesPanel(Panel):
         self.voice_dialog: VoicePickerDialog | None = None
         self.request_dialog: RequestDialog | None = None
         self.file_dialog: QFileDialog | None = None
+        self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
         self._recovery: Recovery | None = None
 
@@ -197,6 +200,10 @@ class ScenesPanel(Panel):
         self.save_button = _button("Save", tip="Save this video as a project file (Ctrl+S)")
         self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_as_button = _button("Save as…")
+        self.editor_new_button = _button("New", tip="Start another video (Ctrl+N)")
+        self.editor_new_button.setShortcut(QKeySequence.StandardKey.New)
+        self.editor_open_button = _button("Open…", tip=f"Open a saved {FILE_SUFFIX} file (Ctrl+O)")
+        self.editor_open_button.setShortcut(QKeySequence.StandardKey.Open)
         self.close_button = _button("Close", tip="Back to the list of projects")
         self.undo_button = _button("Undo", tip="Undo the last change (Ctrl+Z)")
         self.redo_button = _button("Redo", tip="Redo (Ctrl+Shift+Z)")
@@ -211,6 +218,8 @@ class ScenesPanel(Panel):
         top.addSpacing(12)
         top.addWidget(self.save_button)
         top.addWidget(self.save_as_button)
+        top.addWidget(self.editor_new_button)
+        top.addWidget(self.editor_open_button)
         top.addWidget(self.close_button)
 
         # left column: look, voice, format, scenes
@@ -337,9 +346,11 @@ class ScenesPanel(Panel):
         self.redo_button.clicked.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
-        self.save_button.clicked.connect(self.save)
-        self.save_as_button.clicked.connect(self.choose_file_to_save)
-        self.close_button.clicked.connect(self.close_project)
+        self.save_button.clicked.connect(lambda: self.save())
+        self.save_as_button.clicked.connect(lambda: self._choose_file_to_save(None))
+        self.editor_new_button.clicked.connect(lambda: self.ask_to_save(self.new_project))
+        self.editor_open_button.clicked.connect(self.choose_file_to_open)
+        self.close_button.clicked.connect(lambda: self.ask_to_save(self.close_project))
         self.voice_button.clicked.connect(self.choose_voice)
         self.aspect.currentIndexChanged.connect(self._aspect_changed)
         self.custom_width.valueChanged.connect(self._custom_size_changed)
@@ -410,11 +421,8 @@ class ScenesPanel(Panel):
         self._load_project(Project(look=look if isinstance(look, LookRef) else None), None)
 
     def close_project(self) -> None:
-        """Back to the start page; edits are kept in the recovery copy until discarded or saved."""
+        """Back to the start page (ask_to_save first: this drops unsaved edits)."""
         self.autosaver.cancel()
-        if self.project is not None and self.project != self._saved_project:
-            self.session.tasks.spawn(self.store.write_recovery(self.project, self.saved_path),
-                                     "keep recovery copy")
         self.project = None
         self.undo_stack.clear()
         self.pages.setCurrentWidget(self.start_page)
@@ -423,7 +431,7 @@ class ScenesPanel(Panel):
     def _load_project(self, project: Project, path: Path | None) -> None:
         self.undo_stack.clear()
         self.saved_path = path
-        self._saved_project = project if path is not None else None
+        self._saved_project = project
         self._missing_look_id = None
         self._scene_id = project.scenes[0].id
         self.start_message.hide()
@@ -438,7 +446,7 @@ class ScenesPanel(Panel):
     def choose_file_to_open(self) -> None:
         dialog = QFileDialog(self, "Open a project", str(Path.home()), FILE_FILTER)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: self.open_file(Path(name)))
+        dialog.fileSelected.connect(lambda name: self.ask_to_save(lambda: self.open_file(Path(name))))
         self.file_dialog = dialog
         dialog.open()
 
@@ -473,28 +481,30 @@ class ScenesPanel(Panel):
         except HeyGenError as error:
             log.info("Could not check the project's look: %r", error)
 
-    def save(self) -> None:
+    def save(self, then: Callable[[], None] | None = None) -> None:
+        """Save to the project's file, asking where if it has none; then `then()` once saved."""
         if self.saved_path is None:
-            self.choose_file_to_save()
+            self._choose_file_to_save(then)
         else:
-            self.save_to(self.saved_path)
+            self.save_to(self.saved_path, then)
 
-    def choose_file_to_save(self) -> None:
+    def _choose_file_to_save(self, then: Callable[[], None] | None) -> None:
+        """Ask where to save; cancelling the dialog also cancels `then`."""
         if self.project is None:
             return
         start = self.saved_path or Path.home() / f"{self.project.title or 'Untitled video'}{FILE_SUFFIX}"
         dialog = QFileDialog(self, "Save the video project", str(start), FILE_FILTER)
         dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
         dialog.setDefaultSuffix(FILE_SUFFIX.lstrip("."))
-        dialog.fileSelected.connect(lambda name: self.save_to(Path(name)))
+        dialog.fileSelected.connect(lambda name: self.save_to(Path(name), then))
         self.file_dialog = dialog
         dialog.open()
 
-    def save_to(self, path: Path) -> None:
+    def save_to(self, path: Path, then: Callable[[], None] | None = None) -> None:
         if self.project is not None:
-            self.session.tasks.spawn(self._save(self.project, path), "save project")
+            self.session.tasks.spawn(self._save(self.project, path, then), "save project")
 
-    async def _save(self, project: Project, path: Path) -> None:
+    async def _save(self, project: Project, path: Path, then: Callable[[], None] | None = None) -> None:
         self.autosaver.cancel()
         try:
             saved = await self.store.save(project, path)
@@ -505,6 +515,48 @@ class ScenesPanel(Panel):
         self.saved_path = saved
         self._saved_project = project
         self._refresh_saved_state()
+        if then is not None:
+            then()
+
+    def has_unsaved_edits(self) -> bool:
+        return self.project is not None and self.project != self._saved_project
+
+    def ask_to_save(self, then: Callable[[], None]) -> None:
+        """Run `then` (which leaves this video) once its unsaved edits are saved or let go; Cancel keeps all."""
+        if not self.has_unsaved_edits():
+            then()
+            return
+        assert self.project is not None
+        name = f"“{self.project.title}”" if self.project.title else "This video"
+        box = QMessageBox(QMessageBox.Icon.Question, "Save your changes?",
+                          f"{name} has changes that are not saved. Save them first?",
+                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                          | QMessageBox.StandardButton.Cancel, self)
+        box.setInformativeText("If you don't save, these changes are gone for good.")
+        box.button(QMessageBox.StandardButton.Discard).setText("Don't save")
+        box.setDefaultButton(QMessageBox.StandardButton.Save)
+        box.finished.connect(lambda _: self._save_answered(box.standardButton(box.clickedButton()), then))
+        self.save_prompt = box
+        box.open()
+
+    def _save_answered(self, answer: QMessageBox.StandardButton, then: Callable[[], None]) -> None:
+        if answer == QMessageBox.StandardButton.Save:
+            self.save(then)
+        elif answer == QMessageBox.StandardButton.Discard:
+            self.session.tasks.spawn(self._drop_edits(then), "drop unsaved edits")
+
+    async def _drop_edits(self, then: Callable[[], None]) -> None:
+        """Don't save: the edits go, and so does their recovery copy (else the next start offers them back)."""
+        self.autosaver.cancel()
+        await self.store.discard_recovery()
+        self._saved_project = self.project
+        then()
+
+    def ask_before_closing(self, close: Callable[[], None]) -> bool:
+        if not self.has_unsaved_edits():
+            return True
+        self.ask_to_save(close)
+        return False
 
     # --- editing --------------------------------------------------------------------------------
 
