@@ -28,8 +28,9 @@ os.environ.pop("HEYGEN_STUDIO_API_URL", None)           # the sandbox only, neve
 os.environ["QT_API"] = "pyside6"                          # qasync picks its Qt binding from this at import time
 
 import qasync  # noqa: E402
-from PySide6.QtCore import QSize  # noqa: E402
-from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
+from PySide6.QtCore import QSize, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
 
 from heygen_studio.app import StudioApp  # noqa: E402
 from heygen_studio.config import app_paths, load_settings  # noqa: E402
@@ -117,12 +118,15 @@ class Shooter:
         await wait_until(lambda: window.credits_label.text().startswith("Credits: ")
                          and "checking" not in window.credits_label.text(), "the status bar shows the credits")
         await session.renders.set_output_dir(WORK / "Videos" / "HeyGen Studio")
+        self.panel(RendersPanel).reload()
 
         self.begin("Photos: three sample photos, one selected")
         window.show_panel("Photos")
         photos = self.panel(PhotosPanel)
         assert isinstance(photos, PhotosPanel)
-        photos.add_paths([sample_photo(name) for name in PHOTOS])
+        pictures = WORK / "Pictures"  # as if from the user's own folder, not the app's resources
+        pictures.mkdir()
+        photos.add_paths([Path(shutil.copy(sample_photo(name), pictures)) for name in PHOTOS])
         await wait_until(lambda: photos.model.rowCount() == len(PHOTOS) and all(
             photos.model.item(row).data(PHOTO_ROLE) is not None for row in range(len(PHOTOS))),
             "the photos are checked")
@@ -131,7 +135,7 @@ class Shooter:
         if list(verdicts.values()) != ["pass", "warn", "fail"]:
             raise StepFailed(f"the sample photos no longer pass, warn and fail: {verdicts}")
         photos.list.setCurrentIndex(photos.model.index(PHOTOS.index(SHOWN_PHOTO), 0))
-        photos.name.setText("Astronaut")
+        photos.name.setText("Photographer")
         await wait_until(photos.details.isVisible, "the selected photo's checks show")
         await self.shot("photos")
 
@@ -160,7 +164,8 @@ class Shooter:
         assert isinstance(scenes, ScenesPanel)
         await wait_until(lambda: scenes.project is not None and scenes.project.look is not None,
                          "Scenes opens with the chosen look")
-        scenes.title_edit.setText(TITLE)
+        type_text(scenes.title_edit, TITLE)
+        await wait_until(lambda: scenes.project.title == TITLE, "the video takes its title")
         editor = scenes.scene_editor
         for number, (script, emotion, motion) in enumerate(SCENES, start=1):
             if number > 1:
@@ -174,6 +179,7 @@ class Shooter:
             await settle()
         await self.choose_voice(scenes)
         scenes.scene_list.setCurrentRow(1)
+        scenes.scene_list.setFocus()  # no text cursor blinking in the title
         await wait_until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
         await self.shot("scenes")
 
@@ -183,13 +189,16 @@ class Shooter:
         assert isinstance(renders, RendersPanel)
         await wait_until(lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
                          "the first video is downloaded", timeout=120)
-        scenes.title_edit.setText(SECOND_TITLE)
+        type_text(scenes.title_edit, SECOND_TITLE)
+        await wait_until(lambda: scenes.project.title == SECOND_TITLE, "the shorter video takes its title")
         scenes.delete_scene()
         await self.render(scenes)
         window.show_panel("Renders")
         await wait_until(lambda: len(renders.rows) == 2 and any(
             row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values()),
             "the second video is rendering at HeyGen")
+        await wait_until(lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
+                         "the renders' thumbnails load")
         await self.shot("renders")
 
         self.begin("Settings")
@@ -198,10 +207,6 @@ class Shooter:
         assert isinstance(settings, SettingsPanel)
         await wait_until(lambda: "Checking" not in settings.keychain_label.text(), "the keychain status shows")
         await self.shot("settings")
-
-        self.begin("close the app")
-        window.close()
-        await asyncio.wait_for(self.studio.wait_closed(), 10)
 
     async def choose_voice(self, scenes: ScenesPanel) -> None:
         scenes.choose_voice()
@@ -236,6 +241,13 @@ async def wait_until(condition: Callable[[], object], what: str, timeout: float 
         if time.monotonic() > deadline:
             raise StepFailed(f"{what}: not within {timeout:.0f} s")
         await asyncio.sleep(0.05)
+
+
+def type_text(edit: QLineEdit, text: str) -> None:
+    """Replace what `edit` holds by typing, as a person does (the panels listen to edits, not to setText)."""
+    edit.setFocus()
+    QTest.keyClick(edit, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(edit, text)
 
 
 async def settle() -> None:
