@@ -474,7 +474,7 @@ class PhotosPanel(Panel):
         except HeyGenError as error:
             self._say(f"No consent page: {error}", "bad")
             return
-        self._say(f"{CONSENT_OPENED} The Library then shows the avatar as ready.", "good")
+        self._say(f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", "good")
 
     def _hide_consent(self) -> None:
         self._consent_group = None
