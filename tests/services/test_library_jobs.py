@@ -1,4 +1,4 @@
-"""Library jobs against the in-process sandbox over loopback: a v2 looks job resumed after a kill adds its looks once."""
+"""Library jobs on the in-process sandbox: a v2 looks job resumed after a kill adds its looks once."""
 
 from __future__ import annotations
 
