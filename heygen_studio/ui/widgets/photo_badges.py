@@ -36,7 +36,9 @@ def badge_icon(thumbnail: QImage, verdict: str | None) -> QIcon:
     painter.setFont(font)
     painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, symbol)
     painter.end()
-    return QIcon(canvas)
+    icon = QIcon(canvas)
+    icon.addPixmap(canvas, QIcon.Mode.Selected)  # no blue tint over the photo and its badge's colour
+    return icon
 
 
 def badge_meaning(verdict: str | None) -> str:
