@@ -62,6 +62,7 @@ SCENES = (
      "Soothing", "tilts her head and smiles"),
 )
 STEP_TIMEOUT_S = 60.0
+JOB_SECONDS = 5.0  # per sandbox render stage: the second render is still at HeyGen when the queue first asks
 
 
 class StepFailed(Exception):
@@ -260,7 +261,7 @@ async def shoot(out: Path) -> str | None:
     """Take every screenshot; None when all were saved, else what failed and where."""
     paths = app_paths().ensure()
     studio = StudioApp(paths, load_settings(paths.settings_file),
-                       sandbox_config=SandboxConfig(job_seconds=3.0, state_file=WORK / "sandbox" / "state.json"))
+                       sandbox_config=SandboxConfig(job_seconds=JOB_SECONDS, state_file=WORK / "sandbox" / "state.json"))
     shooter = Shooter(studio, out)
     error: str | None = None
     try:
