@@ -281,6 +281,13 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
                         help="folder for the PNGs (default: docs/screenshots)")
     args = parser.parse_args()
+    try:
+        return take_screenshots(args.out)
+    finally:
+        shutil.rmtree(WORK, ignore_errors=True)
+
+
+def take_screenshots(out: Path) -> int:
     if not os.environ.get("HEYGEN_STUDIO_PRIVATE_KEYCHAIN"):
         print("screenshots.py: run it through scripts/with-keychain.sh, so your own keychain is never used",
               file=sys.stderr)
@@ -288,21 +295,18 @@ def main() -> int:
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
         print("screenshots.py: no display; run it under xvfb-run -a -s \"-screen 0 1440x900x24\"", file=sys.stderr)
         return 2
-    args.out.mkdir(parents=True, exist_ok=True)
+    out.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(app_paths().ensure().log_file, logging.INFO)
     qt_app = QApplication(sys.argv[:1])
     qt_app.setQuitOnLastWindowClosed(False)  # as in the app: it quits after its own shutdown
     apply_style(qt_app)
-    try:
-        error = qasync.run(shoot(args.out))
-        if error is not None:
-            lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file.exists() else []
-            print("[screenshots] last 30 log lines:\n" + "\n".join(lines[-30:]), file=sys.stderr)
-            print(f"screenshots.py: {error}", file=sys.stderr)
-            return 1
-    finally:
-        shutil.rmtree(WORK, ignore_errors=True)
-    print(f"[screenshots] done: {len(list(args.out.glob('*.png')))} PNGs in {args.out}", flush=True)
+    error = qasync.run(shoot(out))
+    if error is not None:
+        lines = log_file.read_text(encoding="utf-8", errors="replace").splitlines() if log_file.exists() else []
+        print("[screenshots] last 30 log lines:\n" + "\n".join(lines[-30:]), file=sys.stderr)
+        print(f"screenshots.py: {error}", file=sys.stderr)
+        return 1
+    print(f"[screenshots] done: {len(list(out.glob('*.png')))} PNGs in {out}", flush=True)
     return 0
 
 
