@@ -136,7 +136,7 @@ class Accounts:
         profile = self._require(name)
         key = await self.key(name)
         if key is None:
-            return KeyCheck(None, f"“{name}” has no API key yet. Click “Replace key…” to add one.")
+            return KeyCheck(None, f"“{name}” has no API key yet. Click “Add key…” in Settings to add one.")
         return await self.check_key(key, profile.generation)
 
     async def check_key(self, key: str, generation: Generation) -> KeyCheck:

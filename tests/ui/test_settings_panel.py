@@ -125,7 +125,7 @@ def test_replace_key_tests_the_new_key_first(
     assert world.ring.get_password(SERVICE, "Work") == GOOD_KEY
     world.panel.replace_key.setText(OTHER_KEY)
     world.panel.replace_key.returnPressed.emit()
-    qloop.run_until_complete(wait_until(lambda: "Key replaced" in world.panel.status.text()))
+    qloop.run_until_complete(wait_until(lambda: "Key saved" in world.panel.status.text()))
     assert world.ring.get_password(SERVICE, "Work") == OTHER_KEY
 
 
@@ -162,3 +162,18 @@ def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoo
     assert world.window.connection_label.text() == "Sandbox — no credits are spent"
     assert not world.window.sandbox_button.isVisible()
     assert not world.panel.sandbox_button.isEnabled()
+
+
+def test_an_account_without_a_key_says_so_and_offers_to_add_one(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel = world.panel
+    qloop.run_until_complete(wait_until(lambda: "no key yet" in panel.profiles.item(0).text()))
+    panel.profiles.setCurrentRow(0)
+    assert panel.replace_button.text() == "Add key…"
+    assert not panel.use_button.isEnabled() and not panel.test_button.isEnabled()
+    panel.replace_button.click()
+    panel.replace_key.setText(GOOD_KEY)
+    panel.replace_key.returnPressed.emit()
+    qloop.run_until_complete(wait_until(lambda: "Key saved" in panel.status.text()))
+    qloop.run_until_complete(wait_until(lambda: "no key yet" not in panel.profiles.item(0).text()))
+    assert panel.replace_button.text() == "Replace key…" and panel.use_button.isEnabled()

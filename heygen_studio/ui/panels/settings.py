@@ -108,6 +108,7 @@ class SettingsPanel(Panel):
         self.profiles = QListWidget()
         self.profiles.setMaximumHeight(180)
         self.profiles.currentRowChanged.connect(lambda _: self._selection_changed())
+        self.keyless: set[str] = set()  # profiles the keychain holds no key for (filled off the UI thread)
         self.add_button = QPushButton("Add account…")
         self.add_button.setObjectName("primaryButton")
         self.use_button = QPushButton("Use this account")
@@ -170,7 +171,9 @@ class SettingsPanel(Panel):
         self.sandbox_button.clicked.connect(
             lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
         session.connection_changed.connect(self._reload)
+        session.connection_changed.connect(self.refresh_keys)
         self._reload()
+        self.refresh_keys()
         self._run(self._show_keychain_status(), "keychain status")
 
     def _clear_content(self) -> None:
@@ -193,6 +196,7 @@ class SettingsPanel(Panel):
             in_use = connection is not None and connection.profile == profile.name
             api = "v3" if profile.generation == "v3" else "v2 (legacy)"
             text = f"{profile.name}  ·  API {api}" + ("  ·  in use" if in_use else "")
+            text += "  ·  no key yet" if profile.name in self.keyless else ""
             item = QListWidgetItem(text, self.profiles)
             item.setData(Qt.ItemDataRole.UserRole, profile.name)
             if profile.name == chosen:
@@ -201,6 +205,17 @@ class SettingsPanel(Panel):
         self.sandbox_button.setText("The sandbox is in use" if connection is not None
                                     and connection.sandbox else "Try the sandbox")
         self._selection_changed()
+
+    def refresh_keys(self) -> None:
+        """Look up which profiles have a key (a keychain call, so off the UI thread), then show it."""
+        self._run(self._check_keys(), "check which accounts have keys")
+
+    async def _check_keys(self) -> None:
+        profiles = [profile.name for profile in self.session.accounts.profiles]
+        keyless = {name for name in profiles if not await self.session.accounts.has_key(name)}
+        if keyless != self.keyless:
+            self.keyless = keyless
+            self._reload()
 
     def _select(self, name: str) -> None:
         for row in range(self.profiles.count()):
@@ -211,6 +226,10 @@ class SettingsPanel(Panel):
         name = self.selected()
         for button in (self.use_button, self.test_button, self.replace_button, self.delete_button):
             button.setEnabled(name is not None)
+        has_no_key = name in self.keyless
+        self.use_button.setEnabled(name is not None and not has_no_key)
+        self.test_button.setEnabled(name is not None and not has_no_key)
+        self.replace_button.setText("Add key…" if has_no_key else "Replace key…")
         self.generation.setEnabled(name is not None)
         profile = self.session.accounts.find(name) if name else None
         if profile is not None:
@@ -281,7 +300,7 @@ class SettingsPanel(Panel):
 
     async def _use_profile(self, name: str) -> None:
         if not await self.session.use_profile(name):
-            self._say(f"“{name}” has no API key yet. Click “Replace key…” to add one.", "warn")
+            self._say(f"“{name}” has no API key yet. Click “Add key…” to add one.", "warn")
             return
         self._say(f"Now using “{name}”.", "good")
 
@@ -322,7 +341,8 @@ class SettingsPanel(Panel):
             return
         self.replace_key.clear()
         self.replace_key.hide()
-        self._say(f"Key replaced. {check.message} {where_saved(result)}", "good")
+        self._say(f"Key saved. {check.message} {where_saved(result)}", "good")
+        await self._check_keys()
         if self.session.connection is not None and self.session.connection.profile == name:
             await self.session.use_profile(name)
 
