@@ -107,7 +107,7 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
         ratio, resolution = v3_shape(spec)
         notes.append(FieldNote(
             "dimension", None, f"aspect_ratio={ratio.value}, resolution={resolution.value}",
-            "The current HeyGen API has no custom size; the nearest aspect ratio and resolution are used.",
+            "HeyGen's current API (v3) has no custom size; the nearest aspect ratio and resolution are used.",
         ))
     for index, scene in enumerate(spec.scenes):
         derived = v3_expressiveness(scene)
@@ -119,14 +119,14 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
             )
             notes.append(FieldNote(
                 name, index, f"expressiveness={derived.value}" if used and derived else None,
-                f"The current HeyGen API has no {name.replace('_', ' ')}; "
+                f"HeyGen's current API (v3) has no {name.replace('_', ' ')} setting; "
                 + ("it is turned into how expressive the avatar is." if used
-                   else "another setting already decides how expressive the avatar is, so it is left out."),
+                   else "Expressiveness decides how lively the avatar is, so this is not sent."),
             ))
         if scene.enhance_motion_prompt:
             notes.append(FieldNote(
                 "enhance_motion_prompt", index, None,
-                "The current HeyGen API has no motion-prompt enhancement; the motion prompt is sent as written.",
+                "HeyGen's current API (v3) does not enhance motion prompts; yours is sent as written.",
             ))
     return notes
 

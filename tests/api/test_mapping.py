@@ -31,7 +31,7 @@ def test_v3_turns_emotion_into_expressiveness_and_says_so():
 def test_v3_explicit_expressiveness_wins_and_emotion_is_left_out():
     spec = VideoSpec("l", (SceneSpec("Hi.", "v", emotion=Emotion.EXCITED, expressiveness=Expressiveness.LOW),))
     note = notes_by_field(spec, "v3")[("emotion", 0)]
-    assert note.sent_as is None and "left out" in note.reason
+    assert note.sent_as is None and "not sent" in note.reason
 
 
 def test_v3_custom_size_becomes_nearest_ratio_and_resolution():

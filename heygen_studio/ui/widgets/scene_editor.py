@@ -92,7 +92,7 @@ class SceneEditor(QWidget):
         self.pitch.setRange(-50, 50)
         self.pitch.setDecimals(0)
         self.pitch.setToolTip("0 is the voice's normal pitch")
-        self.notes = {name: hint_label(tone="warn") for name in NOTE_FIELDS}
+        self.notes = {name: hint_label() for name in NOTE_FIELDS}  # information, not a warning: grey
         for note in self.notes.values():
             note.hide()
 
