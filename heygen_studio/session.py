@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, Signal
 
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
+from heygen_studio.api.tls import prepare_tls
 from heygen_studio.config import Generation, Paths, Settings, save_settings
 from heygen_studio.services.accounts import Accounts, Endpoint
 from heygen_studio.storage.database import Database
@@ -155,6 +156,7 @@ class Session(QObject):
         await self._switch(None)
 
     async def _switch(self, connection: Connection | None) -> None:
+        await prepare_tls()  # the first client would load the CA bundle on the UI thread
         old = self.api
         self.connection = connection
         self.api = None if connection is None else open_client(

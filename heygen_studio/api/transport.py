@@ -15,6 +15,7 @@ import httpx
 from heygen_studio import __version__
 from heygen_studio.api import errors
 from heygen_studio.api.envelopes import error_info, retry_after_seconds, to_exception
+from heygen_studio.api.tls import tls_context
 
 log = logging.getLogger("heygen_studio.api")
 
@@ -66,6 +67,7 @@ class Transport:
             headers={"X-Api-Key": api_key, "User-Agent": USER_AGENT, "Accept": "application/json"},
             timeout=httpx.Timeout(timeout_s, connect=min(10.0, timeout_s)),
             transport=transport,
+            verify=tls_context(),
         )
 
     def __repr__(self) -> str:

@@ -29,6 +29,7 @@ from heygen_studio.api import (
     ServerError,
 )
 from heygen_studio.api.models import Status, VideoStatus
+from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.services.downloads import DownloadError, LinkExpired, download, safe_filename, unique_path
@@ -480,7 +481,8 @@ class RenderQueue(QObject):
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
         if self._http is None:
-            self._http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0))
+            self._http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0),
+                                           verify=tls_context())
         folder = Path(job.output_dir)
         if not job.file_path:
             stem = safe_filename(job.title)

@@ -11,6 +11,7 @@ import httpx
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
+from heygen_studio.api.tls import tls_context
 from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
 
@@ -48,7 +49,8 @@ class Thumbnails(QObject):
         self.size = size
         self.concurrency = concurrency
         self.memory_bytes = memory_bytes
-        self._client_factory = client_factory or (lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True))
+        self._client_factory = client_factory or (
+            lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context()))
         self._client: httpx.AsyncClient | None = None
         self._waiting: OrderedDict[tuple[str, float], None] = OrderedDict()  # newest last (LIFO)
         self._running: set[tuple[str, float]] = set()

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from heygen_studio.api.tls import tls_context
 from heygen_studio.services.notifications import notify
 from heygen_studio.services.render_queue import SessionRenders
 from heygen_studio.session import Session
@@ -127,7 +128,7 @@ class RendersPanel(Panel):
 
     async def _thumbnail(self, row: RenderRow, url: str) -> None:
         if self._http is None:
-            self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True)
+            self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context())
         try:
             response = await self._http.get(url)
             response.raise_for_status()

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.project import LookRef
 from heygen_studio.ui.widgets.scene_editor import set_tone
 
@@ -21,7 +22,7 @@ THUMB = 72
 async def fetch_thumbnail(url: str) -> QImage | None:
     """The image at `url` scaled to a thumbnail, decoded in a thread; None if it can't be had."""
     try:
-        async with httpx.AsyncClient(timeout=20.0, follow_redirects=True) as client:
+        async with httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context()) as client:
             response = await client.get(url)
             response.raise_for_status()
     except httpx.HTTPError as error:
