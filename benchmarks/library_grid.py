@@ -13,10 +13,11 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_API"] = "pyside6"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qasync  # noqa: E402
+from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from PIL import Image  # noqa: E402
-from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from heygen_studio.config import Settings, app_paths  # noqa: E402
@@ -69,12 +70,12 @@ def visible_loaded(panel: LibraryPanel) -> bool:
     return bool(rows) and all(panel.thumbnails.pixmap(url or "", dpr) is not None for url in urls)
 
 
-async def until(condition, timeout: float = 120.0) -> None:  # type: ignore[no-untyped-def]
+async def until(condition, timeout: float = 120.0, every: float = 0.005) -> None:  # type: ignore[no-untyped-def]
     deadline = time.monotonic() + timeout
     while not condition():
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
-        await asyncio.sleep(0.005)
+        await asyncio.sleep(every)
 
 
 async def measure(home: Path) -> dict[str, object]:
@@ -98,16 +99,7 @@ async def measure(home: Path) -> dict[str, object]:
     panel.looks_view.viewport().repaint()
     painted = time.perf_counter()
 
-    gaps: list[float] = []
-    last = [time.perf_counter()]
-
-    def beat() -> None:
-        now = time.perf_counter()
-        gaps.append(now - last[0])
-        last[0] = now
-
-    heartbeat = QTimer(interval=10)
-    heartbeat.timeout.connect(beat)
+    heartbeat = Heartbeat()
     heartbeat.start()
     bar = panel.looks_view.verticalScrollBar()
     scroll_started = time.perf_counter()
@@ -119,14 +111,13 @@ async def measure(home: Path) -> dict[str, object]:
         await asyncio.sleep(0.03)
     await until(lambda: visible_loaded(panel) and panel.thumbnails.pending == 0)
     scrolled = time.perf_counter()
-    heartbeat.stop()
+    stalls = heartbeat.stop()
     result = {
         "looks": LOOKS,
         "list_all_pages_s": round(listed - started, 3),
         "data_to_painted_grid_s": round(painted - data_at, 3),
         "scroll_through_all_s": round(scrolled - scroll_started, 3),
-        "longest_ui_stall_ms": round(max(gaps, default=0) * 1000, 1),
-        "heartbeats": len(gaps),
+        "stalls_while_scrolling": stalls.as_dict(),
         "thumbnail_lru_bytes": panel.thumbnails.held_bytes,
         "thumbnail_disk_bytes": panel.cache.total_bytes(),
         "process_rss_bytes": rss_bytes(),

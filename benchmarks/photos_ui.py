@@ -1,5 +1,5 @@
 """Photos panel timings: the full check (report + thumbnails) at 1/12/24 MP, and the longest UI stall
-while 20 photos are checked at once (a 10 ms QTimer heartbeat measures the gaps). Prints JSON."""
+while 20 photos are checked at once (benchmarks/_stall.py's 10 ms heartbeat). Prints JSON."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import qasync  # noqa: E402
+from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from photo_checks import SIZES, make_jpeg  # noqa: E402  (benchmarks/photo_checks.py)
-from PySide6.QtCore import QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from heygen_studio.config import app_paths, Settings, HOME_ENV  # noqa: E402
@@ -55,33 +55,20 @@ async def longest_stall(folder: Path, source: Path) -> dict[str, object]:
     panel = PhotosPanel(session)
     panel.resize(1200, 800)
     panel.show()
-    gaps: list[float] = []
-    last = time.perf_counter()
-
-    def beat() -> None:
-        nonlocal last
-        now = time.perf_counter()
-        gaps.append(now - last)
-        last = now
-
-    timer = QTimer()
-    timer.timeout.connect(beat)
-    timer.start(HEARTBEAT_MS)
     await asyncio.sleep(0.2)
-    gaps.clear()
+    heartbeat = Heartbeat(HEARTBEAT_MS)
+    heartbeat.start()
     start = time.perf_counter()
-    last = start
     panel.add_paths(paths)
     model = panel.model
     while not all(model.item(row).data(PHOTO_ROLE) is not None for row in range(model.rowCount())):
         await asyncio.sleep(0.01)
     total = time.perf_counter() - start
-    timer.stop()
+    stalls = heartbeat.stop()
     await tasks.aclose()
     await session.aclose()
     return {"photos": PHOTOS_AT_ONCE, "megapixels_each": 12, "all_checked_s": round(total, 2),
-            "heartbeat_ms": HEARTBEAT_MS, "longest_gap_ms": round(max(gaps) * 1000, 1),
-            "p99_gap_ms": round(sorted(gaps)[int(len(gaps) * 0.99)] * 1000, 1)}
+            "heartbeat_ms": HEARTBEAT_MS, "stalls": stalls.as_dict()}
 
 
 def main() -> int:
