@@ -123,6 +123,8 @@ class RendersPanel(Panel):
     def _update_empty(self) -> None:
         has_jobs = bool(self.rows)
         self.scroll.setVisible(has_jobs)
+        # The panel's closing stretch centres the empty card; with jobs, the list takes all the height.
+        self.content.setStretch(self.content.count() - 1, 0 if has_jobs else 1)
         if self.empty_card is not None:
             self.empty_card.setVisible(not has_jobs)
 
