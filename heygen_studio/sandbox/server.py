@@ -83,6 +83,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--job-seconds", type=float, default=SandboxConfig.job_seconds)
     parser.add_argument("--credits", type=float, default=SandboxConfig.credits)
     parser.add_argument("--no-demo", action="store_true", help="start with an empty account")
+    parser.add_argument("--consent-required", action="store_true",
+                        help="new v3 photo avatars wait for the consent of the person in the photo "
+                             "(pending_consent) until their consent page is opened")
     parser.add_argument("--state-file", type=Path, metavar="PATH",
                         help="keep the account in this JSON file (and blobs/ beside it) across restarts")
     return parser
@@ -96,7 +99,8 @@ def main(argv: list[str]) -> int:
               "(use 127.0.0.1 or ::1)", file=sys.stderr)
         return 2
     config = SandboxConfig(keys=frozenset(args.key or ["sandbox"]), job_seconds=args.job_seconds,
-                           credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file)
+                           credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file,
+                           consent_required=args.consent_required)
     server = SandboxServer(config, args.host, args.port)
     try:
         url = server.start()
