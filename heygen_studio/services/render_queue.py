@@ -50,7 +50,6 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
 
 V3_CONCURRENCY = 10
 LEGACY_CONCURRENCY = 3  # HeyGen's Pro plan; Free has 1, Scale 6
-DEFAULT_RENDER_S = 300.0  # HeyGen's renders take 5-15 minutes
 MAX_TITLE_LOOKUP_PAGES = 20
 DECISION_MESSAGE = ("HeyGen may or may not have received this render: the connection was lost before it "
                     "answered, and its list of videos could not tell. Submit it again only if it is not in "
@@ -99,12 +98,12 @@ def jitter(seconds: float, rng: random.Random) -> float:
     return seconds * rng.uniform(0.8, 1.2)
 
 
-def expected_render_s(job: RenderJob, history: list[tuple[float, float]]) -> float:
-    """How long HeyGen will likely take for this job, from this account's recent renders."""
+def expected_render_s(job: RenderJob, history: list[tuple[float, float]]) -> float | None:
+    """How long HeyGen will likely take for this job, from this account's recent renders (None: no history)."""
     ratios = [took / max(seconds, 1.0) for seconds, took in history if took > 0]
-    if ratios:
-        return statistics.median(ratios) * max(job.estimated_seconds, 1.0)
-    return DEFAULT_RENDER_S
+    if not ratios:
+        return None
+    return statistics.median(ratios) * max(job.estimated_seconds, 1.0)
 
 
 @dataclass
@@ -261,8 +260,8 @@ class RenderQueue(QObject):
             await asyncio.to_thread(self.jobs.update, job_id, video_url=status.video_url)
         return status.video_url
 
-    async def render_estimate(self, job: RenderJob) -> float:
-        """Seconds HeyGen likely needs in all for `job`."""
+    async def render_estimate(self, job: RenderJob) -> float | None:
+        """Seconds HeyGen likely needs in all for `job`; None before the account's first finished render."""
         history = await asyncio.to_thread(self.jobs.render_history, job.account)
         return expected_render_s(job, history)
 

@@ -22,11 +22,28 @@ STATUS_WORDS = {
     JobStatus.CANCELLED: "Cancelled",
 }
 THUMB = 96
+BAR_STEPS = 1000
+RENDER_BAR_CAP = 0.95  # the bar waits here until HeyGen says the video is done
+ALMOST_DONE = 0.8  # share of the expected time after which a render is "almost done"
+OVERDUE = 1.5  # past this share of the expected time, the render is taking longer than usual
+USUAL_RENDER = "HeyGen usually takes 5–15 min"
 
 
 def minutes(seconds: float) -> str:
     seconds = max(0, int(seconds))
     return f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600} h {seconds % 3600 // 60} min"
+
+
+def time_left(elapsed: float, expected: float) -> str:
+    """What to say about a render `elapsed` seconds into the `expected`: "about 20 s left", "almost done"..."""
+    if elapsed >= expected * OVERDUE:
+        return "taking longer than usual"
+    if elapsed >= expected * ALMOST_DONE:
+        return "almost done"
+    left = expected - elapsed
+    if left < 60:
+        return f"about {max(5, round(left / 5) * 5)} s left"
+    return f"about {round(left / 60)} min left"
 
 
 class RenderRow(QFrame):
@@ -39,6 +56,7 @@ class RenderRow(QFrame):
         self.setObjectName("renderRow")
         self.job = job
         self.expected_s: float | None = None
+        self._download_reported = False
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB, THUMB * 9 // 16)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -51,6 +69,7 @@ class RenderRow(QFrame):
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(10)
         self.progress.setTextVisible(False)
+        self.progress.setRange(0, BAR_STEPS)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
         self._buttons: dict[str, QPushButton] = {}
@@ -97,7 +116,9 @@ class RenderRow(QFrame):
             "good" if job.status == JobStatus.DOWNLOADED else "")
         self.status.setProperty("tone", tone)
         self.status.style().polish(self.status)
-        self.progress.setVisible(job.status == JobStatus.COMPLETED)
+        if job.status == JobStatus.COMPLETED and not self._download_reported:
+            self.progress.setRange(0, 0)  # busy until the download reports its first bytes
+        self.progress.setVisible(job.status.rendering or job.status == JobStatus.COMPLETED)
         visible = {
             "resubmit": job.needs_decision,
             "give_up": job.needs_decision,
@@ -115,22 +136,34 @@ class RenderRow(QFrame):
         self.tick()
 
     def set_download(self, done: int, total: int) -> None:
-        self.progress.setRange(0, 1000 if total else 0)
+        self._download_reported = True
+        self.progress.setRange(0, BAR_STEPS if total else 0)
         if total:
-            self.progress.setValue(int(done * 1000 / total))
+            self.progress.setValue(int(done * BAR_STEPS / total))
 
     def tick(self) -> None:
-        """Refresh the times (called every second while the panel shows)."""
+        """Refresh the times and the rendering bar (called every second while the panel shows)."""
         job = self.job
         parts = [f"About {job.estimated_seconds:.0f} s of video · about {job.estimated_credits:g} credits"]
         if job.submitted_at:
             parts.append(render_time(job))
-            if job.status.rendering and self.expected_s:
-                left = self.expected_s - (time.time() - job.submitted_at)
-                parts.append(f"about {minutes(left)} left" if left > 30 else "almost done")
+            if job.status.rendering:
+                elapsed = time.time() - job.submitted_at
+                parts.append(time_left(elapsed, self.expected_s) if self.expected_s else USUAL_RENDER)
         else:
             parts.append(f"added {minutes(time.time() - job.created_at)} ago")
         self.details.setText(" · ".join(parts))
+        if job.status.rendering:
+            self._show_rendering()
+
+    def _show_rendering(self) -> None:
+        """The bar while HeyGen renders: the share of the expected time gone, or busy without an expectation."""
+        if not (self.expected_s and self.job.submitted_at):
+            self.progress.setRange(0, 0)
+            return
+        share = (time.time() - self.job.submitted_at) / self.expected_s
+        self.progress.setRange(0, BAR_STEPS)
+        self.progress.setValue(int(min(share, RENDER_BAR_CAP) * BAR_STEPS))
 
 
 def render_time(job: RenderJob) -> str:
