@@ -7,7 +7,6 @@ from pathlib import Path
 
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import PhotoReport
-from heygen_studio.photos.advice import advise
 from heygen_studio.photos.decode import decode
 
 
@@ -23,6 +22,9 @@ def check_photo(path: str | os.PathLike[str]) -> PhotoReport:
     report.errors.extend(decoded.errors)
     if decoded.preview is not None and decoded.width and decoded.height:
         try:
+            # OpenCV and NumPy load here, on the first check (a worker thread), not when the app starts.
+            from heygen_studio.photos.advice import advise
+
             advice = advise(decoded.preview, decoded.scale, decoded.width, decoded.height)
         except Exception:  # advice is optional: a broken OpenCV install must not block the hard checks
             return report
