@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SANDBOX_KEY = "sandbox"
+SANDBOX_CONNECTING = "Connecting to the sandbox…"
 
 
 class NotConnected(HeyGenError):
@@ -65,6 +67,22 @@ def connection_label(generation: Generation, *, sandbox: bool, profile: str | No
     return f"{profile} · {api}" if profile else api
 
 
+def start_sandbox(config: SandboxConfig | None, data_dir: Path) -> SandboxServer:
+    """Import and start the embedded sandbox (uvicorn, Starlette, PyAV: slow, so in a worker thread).
+
+    Without a `config` it keeps its state in the data folder, so renders survive a restart."""
+    from heygen_studio.sandbox.config import SandboxConfig
+    from heygen_studio.sandbox.server import SandboxServer
+
+    if config is None:
+        state = data_dir / "sandbox" / "state.json"
+        state.parent.mkdir(parents=True, exist_ok=True)
+        config = SandboxConfig(state_file=state)
+    server = SandboxServer(config)
+    server.start()
+    return server
+
+
 class Session(QObject):
     """Owns the current connection and client; panels listen to its signals."""
 
@@ -82,6 +100,8 @@ class Session(QObject):
     """The user asked to render this domain.project.Project: the render queue takes it."""
     render_finished = Signal()
     """A render completed or failed: credits are refreshed."""
+    connecting = Signal(str)
+    """Connecting takes a moment (the embedded sandbox starting): what the status bar says meanwhile."""
 
     def __init__(self, paths: Paths, settings: Settings, tasks: TaskRegistry,
                  secrets: SecretStore | None = None, endpoint: Endpoint | None = None,
@@ -98,6 +118,7 @@ class Session(QObject):
         self._sandbox_config = sandbox_config
         self._sandbox: SandboxServer | None = None
         self._sandbox_url = ""
+        self._sandbox_starting = asyncio.Lock()
         self._credits_task: asyncio.Task[None] | None = None
         self.render_finished.connect(self.refresh_credits)
         from heygen_studio.services.render_queue import SessionRenders
@@ -116,25 +137,20 @@ class Session(QObject):
 
     async def use_sandbox(self, *, remember: bool = True) -> None:
         """Start the embedded sandbox HeyGen (once) and talk to it; `remember` it for next start."""
-        if self._sandbox is None:
-            from heygen_studio.sandbox.server import SandboxServer
-
-            server = SandboxServer(self._sandbox_config or self._default_sandbox_config())
-            self._sandbox_url = await asyncio.to_thread(server.start)
-            self._sandbox = server
-            log.info("Embedded sandbox listening on %s", self._sandbox_url)
+        async with self._sandbox_starting:  # one server, however often the user asks
+            if self._sandbox is None:
+                self.connecting.emit(SANDBOX_CONNECTING)
+                try:
+                    self._sandbox = await asyncio.to_thread(start_sandbox, self._sandbox_config, self.paths.data_dir)
+                except BaseException:
+                    self.connection_changed.emit()  # the status bar shows the connection there still is
+                    raise
+                self._sandbox_url = self._sandbox.url
+                log.info("Embedded sandbox listening on %s", self._sandbox_url)
         url = self._sandbox_url
         if remember:
             self.settings.use_sandbox = True
         await self._switch(Connection("v3", url, url, SANDBOX_KEY))
-
-    def _default_sandbox_config(self) -> SandboxConfig:
-        """The embedded sandbox keeps its state in the data folder, so renders survive a restart."""
-        from heygen_studio.sandbox.config import SandboxConfig
-
-        state = self.paths.data_dir / "sandbox" / "state.json"
-        state.parent.mkdir(parents=True, exist_ok=True)
-        return SandboxConfig(state_file=state)
 
     async def use_profile(self, name: str | None = None) -> bool:
         """Talk to HeyGen with profile `name` (default: the active one); False if it has no key."""

@@ -153,6 +153,7 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
         session.connection_changed.connect(self._connection_changed)
+        session.connecting.connect(self._connecting)
         session.credits_changed.connect(lambda value: self._set_credits(format_credits(value), error=False))
         session.credits_failed.connect(lambda error: self._set_credits(describe_credits_error(error), error=True))
         self._connection_changed()
@@ -244,6 +245,14 @@ class MainWindow(QMainWindow):
             if self.showing_welcome():
                 self.navigation.setCurrentRow(0)
                 self.stack.setCurrentIndex(0)
+
+    def _connecting(self, message: str) -> None:
+        """While the connection is being made: say so, and offer nothing that would start another."""
+        self.connection_label.setText(message)
+        self.connection_dot.setToolTip(message)
+        self.sandbox_action.setVisible(False)
+        self.sandbox_button.setVisible(False)
+        self._set_credits("", error=False)
 
     def _set_credits(self, text: str, *, error: bool) -> None:
         self.credits_label.setText(text)

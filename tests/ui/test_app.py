@@ -36,6 +36,30 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
     assert studio.session.api is None and len(studio.tasks) == 0
 
 
+def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
+        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+    from heygen_studio.sandbox.config import SandboxConfig
+
+    studio = StudioApp(paths, Settings(), sandbox=True, sandbox_config=SandboxConfig(demo_content=False))
+
+    async def scenario() -> None:
+        starting = asyncio.ensure_future(studio.start())
+        while studio.window is None:  # until start() hands the sandbox to a worker thread
+            await asyncio.sleep(0)
+        window = studio.window
+        assert window is not None
+        qtbot.addWidget(window)
+        assert window.isVisible() and window.connection_label.text() == "Connecting to the sandbox…"
+        assert not window.sandbox_button.isVisible() and window.credits_label.text() == ""
+        await starting
+        assert window.connection_label.text() == "Sandbox — no credits are spent"
+        window.close()
+        await studio.wait_closed()
+        await studio.aclose()
+
+    qloop.run_until_complete(scenario())
+
+
 def test_without_a_key_the_app_opens_and_says_how_to_connect(
         paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
     settings = Settings()
