@@ -11,8 +11,10 @@ import httpx
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
+from heygen_studio.api import AvatarGroup, Status
 from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Settings
+from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.session import Connection, Session
@@ -21,6 +23,7 @@ from heygen_studio.storage.library_jobs import JobKind, JobState
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.models.filtered_list import BADGE_ROLE
 from heygen_studio.ui.models.looks_model import LooksModel
 from heygen_studio.ui.panels.library import LibraryPanel
 from heygen_studio.ui.widgets.look_card import CARD
@@ -247,6 +250,66 @@ def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asy
         await asyncio.sleep(0.1)
         assert panel.job_list.horizontalScrollBar().maximum() == 0  # wrapped, not scrolling sideways
         assert panel.job_list.visualItemRect(panel.job_list.item(0)).height() > panel.fontMetrics().height() * 2
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                                   wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
+                          sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+        panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
+        await session.use_sandbox(remember=False)
+        api = session.require_api()
+        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
+        group_id = (await api.create_photo_avatar("Anna", asset.ref)).group.id
+        session.avatars_changed.emit()  # as the Photos panel does after making the avatar
+
+        def anna() -> AvatarGroup | None:
+            row = panel.groups_model.row_of(lambda group: group.id == group_id)
+            return panel.groups_model.item(row) if row >= 0 else None
+
+        def badge() -> str:
+            row = panel.groups_model.row_of(lambda group: group.id == group_id)
+            return panel.groups_model.index(row).data(BADGE_ROLE) if row >= 0 else "(not listed)"
+
+        await wait_until(lambda: badge() == "Needs consent", timeout=20)
+        panel.groups_view.setCurrentIndex(panel.groups_model.index(panel.groups_model.row_of(
+            lambda group: group.id == group_id)))
+        await wait_until(lambda: panel.details.look is not None and not panel.details.consent_button.isHidden())
+        listing = panel.loading
+        async with httpx.AsyncClient() as client:  # the person approves in their browser
+            assert (await client.get(await api.consent_url(group_id))).status_code == 200
+
+        await wait_until(lambda: badge() == "", timeout=10)
+        assert panel.loading is listing  # no new listing: nobody pressed Refresh
+        assert anna() is not None and anna().status is Status.COMPLETED  # type: ignore[union-attr]
+        assert panel.current_group() is not None and panel.current_group().id == group_id  # type: ignore[union-attr]
+        await wait_until(lambda: panel.details.consent_button.isHidden() and panel.details.use_button.isEnabled())
+        await wait_until(lambda: panel.rechecking is not None and panel.rechecking.done())  # nothing waits any more
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_rechecking_stops_when_the_account_changes(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                   wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
+                          sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+        panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
+        await session.use_sandbox(remember=False)
+        api = session.require_api()
+        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
+        await api.create_photo_avatar("Anna", asset.ref)
+        panel.reload()
+        await wait_until(lambda: panel.rechecking is not None and not panel.rechecking.done(), timeout=20)
+        checking = panel.rechecking
+        url = session.connection.base_url  # type: ignore[union-attr]
+        await session._switch(Connection("v2", url, url, "sandbox"))
+        await wait_until(checking.done)
         await close(panel, session)
 
     qloop.run_until_complete(scenario())

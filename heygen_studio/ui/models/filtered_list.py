@@ -4,13 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
-from typing import Any, Generic, TypeVar
+from typing import Any, Generic, Protocol, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QObject, Qt, QTimer
 
 from heygen_studio.services.thumbnails import Thumbnails
 
-T = TypeVar("T")
+
+class Identified(Protocol):
+    """An item HeyGen names by id (a group or a look)."""
+
+    @property
+    def id(self) -> str: ...
+
+
+T = TypeVar("T", bound=Identified)
 Index = QModelIndex | QPersistentModelIndex
 
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1
@@ -70,6 +78,20 @@ class FilteredListModel(QAbstractListModel, Generic[T]):
         """Add the next page: kept in arrival order (newest first as HeyGen lists them)."""
         self._all.extend(items)
         self._refilter()
+
+    def replace(self, item: T) -> None:
+        """Show `item` (renamed or refreshed) in place of the item with its id; the selection stays when its
+        place in the list does not change."""
+        old = next((old for old in self._all if old.id == item.id), None)
+        if old is None:
+            return
+        self._all = [item if each is old else each for each in self._all]
+        row = self.row_of(lambda shown: shown is old)
+        if row < 0 or self.name_of(item) != self.name_of(old) or self.created_of(item) != self.created_of(old):
+            self._refilter()
+            return
+        self._shown[row] = item
+        self.dataChanged.emit(self.index(row), self.index(row))
 
     def all_items(self) -> Sequence[T]:
         return tuple(self._all)

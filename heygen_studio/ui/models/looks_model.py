@@ -23,9 +23,5 @@ class LooksModel(FilteredListModel[Look]):
     def badge_of(self, item: Look) -> str:
         return "Motion" if item.is_motion and not status_badge(item.status) else status_badge(item.status)
 
-    def replace(self, look: Look) -> None:
-        """Show `look` (renamed or refreshed) in place of the look with its id."""
-        self.set_items([look if old.id == look.id else old for old in self.all_items()])
-
     def remove(self, look_id: str) -> None:
         self.set_items([old for old in self.all_items() if old.id != look_id])

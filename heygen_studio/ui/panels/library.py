@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from heygen_studio.api import AvatarGroup, HeyGenError, Look, Status
+from heygen_studio.api import AvatarGroup, HeyGenApi, HeyGenError, Look, Status
 from heygen_studio.services.library_jobs import LibraryJobs
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.session import Session
@@ -40,6 +40,8 @@ from heygen_studio.ui.widgets.look_details import LookDetails
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
 JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
+WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
+RECHECK_S = 12.0  # how often groups waiting for consent or still processing are asked about again
 
 
 def to_json(item: AvatarGroup | Look) -> dict[str, Any]:
@@ -62,7 +64,8 @@ class LibraryPanel(Panel):
                "looks. Pick the one you want to make talk.")
     next_step = "No avatars yet. Add a photo in Photos first, then come back to choose it."
 
-    def __init__(self, session: Session, parent: QWidget | None = None, *, poll_s: float = 2.0) -> None:
+    def __init__(self, session: Session, parent: QWidget | None = None, *, poll_s: float = 2.0,
+                 recheck_s: float = RECHECK_S) -> None:
         super().__init__(session, parent)
         self.cache = ThumbnailCache(session.paths.cache_dir / "thumbnails")
         self.thumbnails = Thumbnails(self.cache, session.tasks, parent=self)
@@ -72,6 +75,8 @@ class LibraryPanel(Panel):
         self._epoch = 0
         self._group_id: str | None = None
         self.loading: asyncio.Task[None] | None = None
+        self.recheck_s = recheck_s
+        self.rechecking: asyncio.Task[None] | None = None
 
         self.ownership = QComboBox()
         for label, value in OWNERSHIPS:
@@ -190,6 +195,7 @@ class LibraryPanel(Panel):
     def reload(self) -> asyncio.Task[None] | None:
         """Show the cached listing at once, then HeyGen's answer; older loads' answers are dropped."""
         self._epoch += 1
+        self._stop_rechecking()
         self.loading = self._spawn(self._load_groups(self._epoch), "load avatar groups")
         return self.loading
 
@@ -226,6 +232,8 @@ class LibraryPanel(Panel):
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(group) for group in groups])
         self._show_groups(groups)
+        if any(group.status in WAITING for group in groups):
+            self.rechecking = self._spawn(self._recheck_waiting(epoch, api, key), "re-check waiting avatars")
 
     async def _all_pages(self, fetch: Any, epoch: int) -> list[Any] | None:
         items: list[Any] = []
@@ -325,6 +333,52 @@ class LibraryPanel(Panel):
         self.state_label.setText(text)
         self.state_label.setVisible(bool(text))
 
+    # --- groups waiting for consent or processing ----------------------------------------------
+
+    def _stop_rechecking(self) -> None:
+        if self.rechecking is not None:
+            self.rechecking.cancel()
+            self.rechecking = None
+
+    async def _recheck_waiting(self, epoch: int, api: HeyGenApi, key: str) -> None:
+        """Every `recheck_s`, ask HeyGen again about the listed groups that wait (for the person's consent, or
+        still processing) and show the ones that changed; ends when none wait or another listing replaces this."""
+        def current() -> bool:
+            return epoch == self._epoch and api is self.session.api
+
+        while waiting := [group for group in self.groups_model.all_items() if group.status in WAITING]:
+            await asyncio.sleep(self.recheck_s)
+            if not current():
+                return
+            changed = False
+            for group in waiting:
+                try:
+                    fresh = await api.get_group(group.id)
+                except HeyGenError as error:  # asked again next time
+                    log.info("Could not re-check avatar group %s: %s", group.id, error)
+                    continue
+                if not current():
+                    return
+                if fresh != group:
+                    changed = True
+                    self._group_refreshed(fresh)
+            if changed:
+                await asyncio.to_thread(self.cache.save_listing, key,
+                                        [to_json(group) for group in self.groups_model.all_items()])
+                if not current():
+                    return
+
+    def _group_refreshed(self, group: AvatarGroup) -> None:
+        """Show a group's new status; when it is the chosen one, its looks and details too."""
+        self.groups_model.replace(group)
+        row = self.groups_model.row_of(lambda shown: shown.id == group.id)
+        if group.id != self._group_id or row < 0:
+            return
+        if self.groups_view.currentIndex().row() != row:  # the list was sorted again: choose it again
+            self.groups_view.setCurrentIndex(self.groups_model.index(row))
+        else:
+            self._group_selected(QItemSelection(), QItemSelection())
+
     # --- jobs ----------------------------------------------------------------------------------
 
     async def _show_jobs(self) -> None:
@@ -345,6 +399,7 @@ class LibraryPanel(Panel):
             self.tabs.setCurrentWidget(self.photos_form)
 
     async def aclose(self) -> None:
+        self._stop_rechecking()
         await self.thumbnails.aclose()
         await asyncio.to_thread(self.cache.close)
 
