@@ -27,7 +27,7 @@ import qasync  # noqa: E402
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
-from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QWidget  # noqa: E402
+from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QMessageBox, QWidget  # noqa: E402
 
 from heygen_studio.app import StudioApp  # noqa: E402
 from heygen_studio.config import app_paths, load_settings  # noqa: E402
@@ -334,8 +334,19 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
                               "details": row_widget.details.text()}
     journey.shot("downloaded")
 
-    journey.begin("Quit with the window's close")
+    journey.begin("Quit with the window's close, saving the video when asked")
     window.close()
+    await wait_until(lambda: scenes.save_prompt is not None and scenes.save_prompt.isVisible(),
+                     "the app asks whether to save the unsaved video")
+    journey.shot("save-prompt", scenes.save_prompt)
+    click(scenes.save_prompt.button(QMessageBox.StandardButton.Save), "“Save”")
+    await wait_until(lambda: scenes.file_dialog is not None and scenes.file_dialog.isVisible(),
+                     "the app asks where to save the video")
+    dialog = scenes.file_dialog
+    journey.seen["project_file"] = dialog.selectedFiles()[0]
+    dialog.accept()  # the suggested name in the home folder, as Enter in the dialog would
+    await wait_until(lambda: scenes.saved_path is not None, "the video is saved")
+    journey.seen["project_file"] = str(scenes.saved_path)
 
 
 async def run(args: argparse.Namespace, key: str) -> dict[str, Any]:

@@ -31,6 +31,7 @@ def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -
     assert seen["render_statuses"][-1] == "Ready to watch"
     assert seen["render"]["status"] == "downloaded" and seen["render"]["play_visible"]
     assert " · took " in seen["render"]["details"], seen["render"]["details"]
+    assert Path(seen["project_file"]).suffix == ".hgproj" and Path(seen["project_file"]).is_file()
 
 
 def test_the_key_is_in_the_real_keychain_under_the_profile(journey: JourneyRun) -> None:
