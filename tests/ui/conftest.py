@@ -40,17 +40,37 @@ def log_file(paths: Paths) -> Iterator[Path]:
     root.setLevel(level)
 
 
+class TestLoop(qasync.QEventLoop):
+    """qasync's loop, which can stay marked as running between `run_until_complete` calls.
+
+    qasync clears the running-loop mark when `run_until_complete` returns, so without this a task
+    woken by a Qt event that pytest-qt processes between two calls would find no running loop
+    (httpx's anyio then fails with NoEventLoopError: the settings tests were flaky from it).
+    """
+
+    keep_running_mark = False
+
+    def run_until_complete(self, future):  # type: ignore[no-untyped-def]
+        try:
+            return super().run_until_complete(future)
+        finally:
+            if self.keep_running_mark:
+                asyncio.events._set_running_loop(self)
+
+
 @pytest.fixture
-def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
+def qloop(qapp: QApplication) -> Iterator[TestLoop]:
     """asyncio running on Qt's own event loop, as in the app: `qloop.run_until_complete(coro)`.
 
     Like the app, closing the last window does not quit Qt (that would stop the loop mid-test).
     """
     quit_on_close = qapp.quitOnLastWindowClosed()
     qapp.setQuitOnLastWindowClosed(False)
-    loop = qasync.QEventLoop(qapp)
+    loop = TestLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
+    loop.keep_running_mark = False
+    asyncio.events._set_running_loop(None)
     loop.run_until_complete(loop.shutdown_asyncgens())
     loop.close()
     asyncio.set_event_loop(None)
@@ -58,14 +78,16 @@ def qloop(qapp: QApplication) -> Iterator[asyncio.AbstractEventLoop]:
 
 
 @pytest.fixture
-def loop_running(qloop: asyncio.AbstractEventLoop) -> Iterator[asyncio.AbstractEventLoop]:
+def loop_running(qloop: TestLoop) -> Iterator[TestLoop]:
     """Mark the qasync loop as running for the whole test, as it is while the app runs.
 
     Widgets then start background work from their constructors and slots exactly as in the app,
     and Qt events processed by pytest-qt drive those tasks.
     """
+    qloop.keep_running_mark = True
     asyncio.events._set_running_loop(qloop)
     yield qloop
+    qloop.keep_running_mark = False
     asyncio.events._set_running_loop(None)
 
 
