@@ -63,13 +63,13 @@ def describe_credits_error(error: Exception) -> str:
     return "Credits unavailable — see the log for details"
 
 
-def scrollable(page: QWidget) -> QScrollArea:
-    """`page` in a frameless scroll area, so no panel forces the window wider than the screen."""
+def add_scrollable(stack: QStackedWidget, page: QWidget) -> None:
+    """`page` in a frameless scroll area on `stack`, so no panel forces the window wider than the screen."""
     area = QScrollArea()
-    area.setWidget(page)
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
-    return area
+    stack.addWidget(area)
+    area.setWidget(page)
 
 
 class MainWindow(QMainWindow):
@@ -88,20 +88,8 @@ class MainWindow(QMainWindow):
         self.navigation.setIconSize(QSize(22, 22))
         self.navigation.setFixedWidth(220)
         self.stack = QStackedWidget()
-        self.panels: list[Panel] = []
-        self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
-        normal = self.palette().windowText().color()
-        for panel_type in PANELS:
-            panel = panel_type(session)
-            self.panels.append(panel)
-            self.stack.addWidget(scrollable(panel))
-            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
-                            self.navigation)
-        self.navigation.currentRowChanged.connect(self._row_changed)
-        self.welcome = WelcomePage(session)
-        self.welcome.add_key_requested.connect(self._add_key)
-        self.stack.addWidget(scrollable(self.welcome))
-
+        # The frame goes into the window first and each panel into its place once: under the app's
+        # style sheet every move of a finished widget tree into another restyles the whole tree.
         app_name = QLabel(APP_NAME)
         app_name.setObjectName("appName")
         sidebar = QVBoxLayout()
@@ -116,6 +104,19 @@ class MainWindow(QMainWindow):
         body.addLayout(sidebar)
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
+        self.panels: list[Panel] = []
+        self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
+        normal = self.palette().windowText().color()
+        for panel_type in PANELS:
+            panel = panel_type(session)
+            self.panels.append(panel)
+            add_scrollable(self.stack, panel)
+            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
+                            self.navigation)
+        self.navigation.currentRowChanged.connect(self._row_changed)
+        self.welcome = WelcomePage(session)
+        self.welcome.add_key_requested.connect(self._add_key)
+        add_scrollable(self.stack, self.welcome)
 
         self.refresh_action = QAction("Refresh credits", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
