@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from heygen_studio.config import Paths, Settings
 from heygen_studio.services.accounts import Endpoint
-from heygen_studio.session import Session
+from heygen_studio.session import SANDBOX_CONNECTING, Session
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.main_window import MainWindow
 
@@ -37,12 +37,16 @@ class StudioApp:
         return self.session.settings
 
     async def start(self) -> MainWindow:
-        """Show the window, then connect: the sandbox if asked, else the active profile, else welcome."""
+        """Show the window, let it paint, then connect: the sandbox if asked, else the active profile, else welcome."""
         self.window = MainWindow(self.session)
         self.window.closed.connect(self._closed.set)
+        sandbox = self._use_sandbox or self.settings.use_sandbox
+        if sandbox:
+            self.window.show_connecting(SANDBOX_CONNECTING)
         self.window.show()
         log.info("Main window shown")
-        if self._use_sandbox or self.settings.use_sandbox:
+        await self.window.first_paint()  # connecting keeps Python busy; the window is on screen first
+        if sandbox:
             await self.session.use_sandbox(remember=not self._use_sandbox)
         elif not await self.session.use_profile():
             self.window.show_welcome()

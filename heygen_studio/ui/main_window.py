@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 
 from PySide6.QtCore import QByteArray, QSize, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import (
     QApplication,
     QFrame,
@@ -41,6 +43,7 @@ NOT_CONNECTED_MESSAGE = "Not connected to HeyGen"
 OFFLINE_MESSAGE = "Can't reach HeyGen — check your internet connection"
 BAD_KEY_MESSAGE = "HeyGen didn't accept the API key — check it in Settings"
 DEFAULT_SIZE = QSize(1280, 800)
+FIRST_PAINT_WAIT_S = 1.0  # a window that is never painted (started minimised) waits no longer
 
 PANELS: tuple[type[Panel], ...] = (PhotosPanel, LibraryPanel, ScenesPanel, RendersPanel, SettingsPanel)
 
@@ -106,6 +109,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.panels: list[Panel] = []
         self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
+        self._painted = asyncio.Event()
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
             panel = panel_type(session)
@@ -154,10 +158,19 @@ class MainWindow(QMainWindow):
         self._restore_geometry()
         self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
         session.connection_changed.connect(self._connection_changed)
-        session.connecting.connect(self._connecting)
+        session.connecting.connect(self.show_connecting)
         session.credits_changed.connect(lambda value: self._set_credits(format_credits(value), error=False))
         session.credits_failed.connect(lambda error: self._set_credits(describe_credits_error(error), error=True))
         self._connection_changed()
+
+    async def first_paint(self) -> None:
+        """Until the window has been painted once (or FIRST_PAINT_WAIT_S passed): start slow work after it."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._painted.wait(), FIRST_PAINT_WAIT_S)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        self._painted.set()
 
     def _build_menus(self) -> None:
         file_menu = self.menuBar().addMenu("&File")
@@ -247,7 +260,7 @@ class MainWindow(QMainWindow):
                 self.navigation.setCurrentRow(0)
                 self.stack.setCurrentIndex(0)
 
-    def _connecting(self, message: str) -> None:
+    def show_connecting(self, message: str) -> None:
         """While the connection is being made: say so, and offer nothing that would start another."""
         self.connection_label.setText(message)
         self.connection_dot.setToolTip(message)
