@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -26,8 +27,10 @@ from heygen_studio.services.render_queue import SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.widgets.render_player import RenderPlayer
 from heygen_studio.ui.widgets.render_row import RenderRow
+
+if TYPE_CHECKING:
+    from heygen_studio.ui.widgets.render_player import RenderPlayer
 
 log = logging.getLogger(__name__)
 
@@ -252,7 +255,9 @@ class RendersPanel(Panel):
         box.open()
 
     def _play(self, file: Path, title: str) -> None:
-        if self._player is None:
+        if self._player is None:  # Qt Multimedia loads on the first video played, not when the app starts
+            from heygen_studio.ui.widgets.render_player import RenderPlayer
+
             self._player = RenderPlayer(self)
         self._player.play(file, title)
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -20,6 +21,9 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.models import Voice
+
+if TYPE_CHECKING:
+    from PySide6.QtMultimedia import QMediaPlayer
 
 ANY = "Any"
 
@@ -159,6 +163,8 @@ class VoicePickerDialog(QDialog):
     def _media_player(self) -> QMediaPlayer:
         """Created on first play: the multimedia backend starts only when a sample is heard."""
         if self._player is None:
+            from PySide6.QtMultimedia import QAudioOutput, QMediaPlayer
+
             self._player = QMediaPlayer(self)
             self._audio = QAudioOutput(self)
             self._player.setAudioOutput(self._audio)
