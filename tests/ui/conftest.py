@@ -41,21 +41,26 @@ def log_file(paths: Paths) -> Iterator[Path]:
 
 
 class TestLoop(qasync.QEventLoop):
-    """qasync's loop, which can stay marked as running between `run_until_complete` calls.
+    """qasync's loop, kept marked as running wherever it runs tasks, and (for `loop_running`) between calls.
 
-    qasync clears the running-loop mark when `run_until_complete` returns, so without this a task
-    woken by a Qt event that pytest-qt processes between two calls would find no running loop
-    (httpx's anyio then fails with NoEventLoopError: the settings tests were flaky from it).
+    qasync's `run_until_complete` processes Qt events once more after `run_forever` has cleared the
+    running-loop mark, so a task stepped there finds no running loop (httpx's anyio then fails
+    with NoEventLoopError: the flaky Settings tests). The mark is restored for that last pass and,
+    when `keep_running_mark` is set, kept until the next call, as while the app runs.
     """
 
     keep_running_mark = False
+
+    def _after_run_forever(self) -> None:
+        super()._after_run_forever()
+        asyncio.events._set_running_loop(self)
 
     def run_until_complete(self, future):  # type: ignore[no-untyped-def]
         try:
             return super().run_until_complete(future)
         finally:
-            if self.keep_running_mark:
-                asyncio.events._set_running_loop(self)
+            if not self.keep_running_mark:
+                asyncio.events._set_running_loop(None)
 
 
 @pytest.fixture
