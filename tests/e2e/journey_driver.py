@@ -330,7 +330,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.seen["render_statuses"] = statuses
     journey.seen["render"] = {"status": job.status.value, "remote_id": job.remote_id, "file": job.file_path,
                               "estimated_seconds": job.estimated_seconds, "title": job.title,
-                              "play_visible": row_widget._buttons["play"].isVisible(),
+                              "play_visible": row_widget.button("play").isVisible(),
                               "details": row_widget.details.text()}
     journey.shot("downloaded")
 

@@ -27,6 +27,18 @@ RENDER_BAR_CAP = 0.95  # the bar waits here until HeyGen says the video is done
 ALMOST_DONE = 0.8  # share of the expected time after which a render is "almost done"
 OVERDUE = 1.5  # past this share of the expected time, the render is taking longer than usual
 USUAL_RENDER = "HeyGen usually takes 5–15 min"
+ACTIONS: tuple[tuple[str, str, str], ...] = (  # name, button text, tooltip; in the order shown
+    ("resubmit", "Submit again", "Send this render to HeyGen again (only if it is not in your HeyGen videos)"),
+    ("give_up", "Mark as failed", "Stop waiting for this render"),
+    ("play", "Play", "Watch the video here"),
+    ("open", "Open file", "Open the video in your video player"),
+    ("folder", "Show in folder", "Open the folder the video was saved in"),
+    ("copy", "Copy link", "Copy HeyGen's link to the video"),
+    ("cancel", "Cancel", "Remove this render before it is sent to HeyGen"),
+    ("retry", "Try again", "Render the same project again as a new job"),
+    ("error", "Details", "Show what went wrong, with HeyGen's request id"),
+    ("delete", "Delete on HeyGen", "Delete the video from your HeyGen account"),
+)
 
 
 def minutes(seconds: float) -> str:
@@ -72,24 +84,7 @@ class RenderRow(QFrame):
         self.progress.setRange(0, BAR_STEPS)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
-        self._buttons: dict[str, QPushButton] = {}
-        for name, text, tip in (
-            ("resubmit", "Submit again", "Send this render to HeyGen again (only if it is not in your HeyGen videos)"),
-            ("give_up", "Mark as failed", "Stop waiting for this render"),
-            ("play", "Play", "Watch the video here"),
-            ("open", "Open file", "Open the video in your video player"),
-            ("folder", "Show in folder", "Open the folder the video was saved in"),
-            ("copy", "Copy link", "Copy HeyGen's link to the video"),
-            ("cancel", "Cancel", "Remove this render before it is sent to HeyGen"),
-            ("retry", "Try again", "Render the same project again as a new job"),
-            ("error", "Details", "Show what went wrong, with HeyGen's request id"),
-            ("delete", "Delete on HeyGen", "Delete the video from your HeyGen account"),
-        ):
-            button = QPushButton(text)
-            button.setToolTip(tip)
-            button.clicked.connect(lambda _=False, n=name: self.action.emit(n, self.job.id))
-            self._buttons[name] = button
-            self.buttons.addWidget(button)
+        self._buttons: dict[str, QPushButton] = {}  # made when a status first needs them: rows are many
         self.buttons.addStretch(1)
         text = QVBoxLayout()
         text.setSpacing(2)
@@ -131,9 +126,25 @@ class RenderRow(QFrame):
             "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
             "delete": bool(job.remote_id) and job.status.is_final,
         }
-        for name, button in self._buttons.items():
-            button.setVisible(visible[name])
+        for name, shown in visible.items():
+            if shown:
+                self.button(name).show()
+            elif name in self._buttons:
+                self._buttons[name].hide()
         self.tick()
+
+    def button(self, name: str) -> QPushButton:
+        """The action button `name`, made on first use and placed in ACTIONS order."""
+        if name not in self._buttons:
+            _, text, tip = next(action for action in ACTIONS if action[0] == name)
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False: self.action.emit(name, self.job.id))
+            self._buttons[name] = button
+            order = [action[0] for action in ACTIONS]
+            before = sum(1 for other in self._buttons if order.index(other) < order.index(name))
+            self.buttons.insertWidget(before, button)
+        return self._buttons[name]
 
     def set_download(self, done: int, total: int) -> None:
         self._download_reported = True
