@@ -246,8 +246,9 @@ class RenderQueue(QObject):
         api, _ = self._require()
         with contextlib.suppress(NotFoundError):
             await api.delete_video(job.remote_id)
-        self._changed(await asyncio.to_thread(self.jobs.update, job_id, video_url=None,
-                                              error=job.error if job.status == JobStatus.FAILED else None))
+        self._changed(await asyncio.to_thread(
+            self.jobs.update, job_id, video_url=None, remote_deleted_at=time.time(),
+            error=job.error if job.status == JobStatus.FAILED else None))
 
     async def fresh_link(self, job_id: int) -> str | None:
         """The video's current link (HeyGen's links expire after 7 days; asking again renews them)."""

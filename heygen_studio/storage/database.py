@@ -84,6 +84,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX render_jobs_account_status ON render_jobs (account, status);
     CREATE TABLE render_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
     """,
+    # 5: when the user deleted a render's video from their HeyGen account (the file here stays).
+    """
+    ALTER TABLE render_jobs ADD COLUMN remote_deleted_at REAL
+    """,
 )
 
 

@@ -78,6 +78,7 @@ class RenderJob:
     updated_at: float
     lease_owner: str | None
     lease_until: float | None
+    remote_deleted_at: float | None = None  # the user deleted the video from their HeyGen account
 
     @classmethod
     def from_row(cls, row: Any) -> RenderJob:

@@ -114,17 +114,18 @@ class RenderRow(QFrame):
         if job.status == JobStatus.COMPLETED and not self._download_reported:
             self.progress.setRange(0, 0)  # busy until the download reports its first bytes
         self.progress.setVisible(job.status.rendering or job.status == JobStatus.COMPLETED)
+        on_heygen = bool(job.remote_id) and not job.remote_deleted_at
         visible = {
             "resubmit": job.needs_decision,
             "give_up": job.needs_decision,
             "play": job.status == JobStatus.DOWNLOADED,
             "open": job.status == JobStatus.DOWNLOADED,
             "folder": job.status == JobStatus.DOWNLOADED,
-            "copy": bool(job.remote_id) and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
+            "copy": on_heygen and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
             "cancel": job.status == JobStatus.QUEUED,
             "retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
             "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
-            "delete": bool(job.remote_id) and job.status.is_final,
+            "delete": on_heygen and job.status.is_final,
         }
         for name, shown in visible.items():
             if shown:
@@ -163,6 +164,8 @@ class RenderRow(QFrame):
                 parts.append(time_left(elapsed, self.expected_s) if self.expected_s else USUAL_RENDER)
         else:
             parts.append(f"added {minutes(time.time() - job.created_at)} ago")
+        if job.remote_deleted_at:
+            parts.append("deleted from your HeyGen account")
         self.details.setText(" · ".join(parts))
         if job.status.rendering:
             self._show_rendering()
