@@ -84,7 +84,7 @@ class RendersPanel(Panel):
         self.queue.progress.connect(self._progress)
         self.queue.finished.connect(self._finished)
         self.queue.running_changed.connect(self._show_running)
-        self.renders.refused.connect(self._refused)
+        self.renders.refused.connect(self._say)
         session.connection_changed.connect(self.reload)
         self.reload()
 
@@ -177,8 +177,12 @@ class RendersPanel(Panel):
         elif job.status == JobStatus.FAILED:
             notify("A render failed", f"“{job.title}”: {job.error}", failed=True)
 
-    def _refused(self, message: str) -> None:
+    def _say(self, message: str, tone: str = "bad") -> None:
+        """Say `message` above the list in `tone`: bad (red) for refusals and errors, good (green) for news."""
         self.message.setText(message)
+        self.message.setProperty("tone", tone)
+        self.message.style().unpolish(self.message)
+        self.message.style().polish(self.message)
         self.message.show()
 
     def _show_running(self, count: int) -> None:
@@ -235,14 +239,13 @@ class RendersPanel(Panel):
         try:
             await coro
         except Exception as error:  # shown where the user looks; nothing is lost
-            self._refused(str(error))
+            self._say(str(error))
 
     async def _copy_link(self, job_id: int) -> None:
         link = await self.queue.fresh_link(job_id)
         if link:
             QGuiApplication.clipboard().setText(link)
-            self.message.setProperty("tone", "good")
-            self._refused("Link copied. HeyGen's links work for 7 days.")
+            self._say("Link copied. HeyGen's links work for 7 days.", tone="good")
 
     def _confirm_delete(self, job: RenderJob) -> None:
         box = QMessageBox(QMessageBox.Icon.Question, "Delete on HeyGen?",
