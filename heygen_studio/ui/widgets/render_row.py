@@ -75,9 +75,11 @@ class RenderRow(QFrame):
         self.thumb.setText("🎬")
         self.title = QLabel()
         self.title.setObjectName("renderTitle")
+        self.title.setWordWrap(True)
         self.status = QLabel()
         self.details = QLabel()
         self.details.setObjectName("hint")
+        self.details.setWordWrap(True)  # a narrow window wraps the line instead of scrolling sideways
         self.progress = QProgressBar()
         self.progress.setMaximumHeight(10)
         self.progress.setTextVisible(False)
