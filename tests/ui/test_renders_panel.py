@@ -1,0 +1,284 @@
+"""Renders panel against the real sandbox over loopback: run, cancel, fail and retry, open, play, copy, delete."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PySide6.QtCore import QObject, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QMessageBox, QPushButton
+from pytestqt.qtbot import QtBot
+
+from heygen_studio.api import NotFoundError
+from heygen_studio.config import Paths, Settings
+from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.services.accounts import Endpoint
+from heygen_studio.services.render_queue import QueueTiming
+from heygen_studio.session import Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.main_window import MainWindow
+from heygen_studio.ui.panels.renders import RendersPanel
+from heygen_studio.ui.widgets.render_row import RenderRow
+
+FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1)
+VOICE = VoiceRef("demo-en-us-ava", "Ava")
+
+
+@pytest.fixture(scope="module")
+def heygen() -> Iterator[SandboxServer]:
+    """The sandbox on loopback standing in for api.heygen.com; each render stage takes 0.3 s."""
+    server = SandboxServer(SandboxConfig(job_seconds=0.3, credits=100000))
+    server.start()
+    yield server
+    server.stop()
+
+
+@dataclass
+class World:
+    session: Session
+    window: MainWindow
+    panel: RendersPanel
+    out: Path
+    heygen: SandboxServer
+
+    def navigation(self) -> str:
+        """What the Renders entry of the window's navigation reads."""
+        return self.window.navigation.item(self.window.panels.index(self.panel)).text()
+
+    async def project(self, title: str, look_id: str | None = None) -> Project:
+        """A ready project on the account's first finished look (or on `look_id`)."""
+        looks = await self.session.require_api().list_looks()
+        look = next(look for look in looks.items if look.status is None or look.status.value == "completed")
+        ref = LookRef(look_id, "Nobody") if look_id else LookRef(look.id, look.name, look.group_id,
+                                                                  look.preview_image_url)
+        return Project(title=title, look=ref, voice=VOICE, scenes=(Scene(script="Hello and welcome to the show."),))
+
+    def row(self, title: str) -> RenderRow | None:
+        """The newest row with this title."""
+        rows = [row for job_id, row in sorted(self.panel.rows.items(), reverse=True) if row.job.title == title]
+        return rows[0] if rows else None
+
+    def videos_created(self) -> int:
+        return int(httpx.get(f"{self.heygen.url}/_sandbox/counts").json().get("videos_created", 0))
+
+
+@pytest.fixture
+def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+          heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    tasks = TaskRegistry()
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
+                      endpoint=Endpoint(heygen.url, heygen.url))
+    session.renders.queue.timing = FAST
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.show()
+    window.show_panel("Renders")
+    panel = window.current_panel()
+    assert isinstance(panel, RendersPanel)
+    out = tmp_path / "videos"
+
+    async def connect() -> None:
+        await session.accounts.add("Work", "sandbox")
+        assert await session.use_profile("Work")
+        await session.renders.set_output_dir(out)
+
+    qloop.run_until_complete(connect())
+    yield World(session, window, panel, out, heygen)
+    qloop.run_until_complete(tasks.aclose())
+    qloop.run_until_complete(session.aclose())
+
+
+def button(row: RenderRow, text: str) -> QPushButton:
+    """The row's action button a user sees with this text."""
+    shown = [b for b in row.findChildren(QPushButton) if b.text() == text and not b.isHidden()]
+    assert shown, f"no “{text}” button; the row offers {[b.text() for b in row.findChildren(QPushButton) if not b.isHidden()]}"
+    return shown[0]
+
+
+def shown_box(panel: RendersPanel) -> QMessageBox:
+    boxes = [box for box in panel.findChildren(QMessageBox) if box.isVisible()]
+    assert len(boxes) == 1
+    return boxes[0]
+
+
+async def finished_render(world: World, wait_until: Any, title: str = "Welcome") -> RenderRow:
+    world.session.render_requested.emit(await world.project(title))
+    await wait_until(lambda: world.row(title) is not None)
+    row = world.row(title)
+    assert row is not None
+    await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
+    return row
+
+
+def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        assert world.navigation() == "Renders" and world.panel.empty_card.isVisible()
+        world.session.render_requested.emit(await world.project("Welcome"))
+        await wait_until(lambda: world.navigation() == "Renders (1)")
+        row = world.row("Welcome")
+        assert row is not None and row.isVisible() and not world.panel.empty_card.isVisible()
+        assert re.search(r"about [\d.]+ credits", row.details.text())
+        await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
+        await wait_until(lambda: world.navigation() == "Renders")
+        file = Path(row.job.file_path or "")
+        assert file.parent == world.out and file.name == "Welcome.mp4"
+        assert file.read_bytes()[4:8] == b"ftyp"
+        assert re.search(r"about [\d.]+ credits · took 0:0\d", row.details.text()), row.details.text()
+        assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
+            "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen"}
+        await wait_until(lambda: not row.thumb.pixmap().isNull())  # the look's picture, not the 🎬 placeholder
+        assert world.session.renders.queue.jobs.get(row.job.id).status.value == "downloaded"  # type: ignore[union-attr]
+
+    qloop.run_until_complete(scenario())
+
+
+def test_cancel_while_waiting_its_turn_sends_nothing_to_heygen(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        world.session.renders.queue.concurrency = 1  # the account renders one video at a time
+        world.session.render_requested.emit(await world.project("First"))
+        await wait_until(lambda: (first := world.row("First")) is not None and first.job.remote_id is not None)
+        first_row = world.row("First")
+        assert first_row is not None
+        created = world.videos_created()
+        world.session.render_requested.emit(await world.project("Second"))
+        await wait_until(lambda: world.row("Second") is not None)
+        second = world.row("Second")
+        assert second is not None
+        assert second.status.text() == "Waiting its turn on this computer"
+        await wait_until(lambda: world.navigation() == "Renders (1)")  # only the one at HeyGen is running
+        assert "rendering for 0:0" in first_row.details.text() and "HeyGen usually takes" in first_row.details.text()
+        button(second, "Cancel").click()
+        await wait_until(lambda: second.status.text() == "Cancelled")
+        assert button(second, "Try again").isEnabled()
+        await wait_until(lambda: first_row.status.text() == "Ready to watch", timeout=15)
+        await asyncio.sleep(0.3)  # a free slot now: a cancelled render must still not be sent
+        assert second.status.text() == "Cancelled" and second.job.remote_id is None
+        assert world.videos_created() == created
+        assert second.job.title_token not in " ".join(v.title or "" for v in world.heygen.state.videos.values())
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_refused_render_fails_with_details_and_can_be_tried_again(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        created = world.videos_created()
+        world.session.render_requested.emit(await world.project("Gone", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: world.row("Gone") is not None)
+        failed = world.row("Gone")
+        assert failed is not None
+        await wait_until(lambda: failed.status.text() == "Failed")
+        assert world.navigation() == "Renders"
+        request_id = failed.job.request_id
+        assert request_id
+
+        button(failed, "Details").click()
+        box = shown_box(world.panel)
+        assert "look-that-does-not-exist" in box.text() and "not found" in box.text()
+        assert box.informativeText() == f"HeyGen request id: {request_id}"
+        box.button(QMessageBox.StandardButton.Ok).click()
+        assert not box.isVisible()
+
+        button(failed, "Try again").click()
+        await wait_until(lambda: len(world.panel.rows) == 2)
+        again = world.row("Gone")
+        assert again is not None and again is not failed and again.job.id != failed.job.id
+        await wait_until(lambda: again.status.text() == "Failed")
+        assert again.job.request_id and again.job.request_id != request_id  # sent anew, not a replay
+        assert failed.status.text() == "Failed" and failed.job.request_id == request_id  # the old one stays
+        assert world.videos_created() == created
+
+    qloop.run_until_complete(scenario())
+
+
+class UrlCatcher(QObject):
+    """Stands in for the desktop's file handler: remembers what it was asked to open."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[QUrl] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url)
+
+
+def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    from heygen_studio.ui.widgets.render_player import RenderPlayer
+
+    async def scenario() -> None:
+        row = await finished_render(world, wait_until)
+        file = Path(row.job.file_path or "")
+
+        catcher = UrlCatcher()
+        QDesktopServices.setUrlHandler("file", catcher, "open")
+        try:
+            button(row, "Open file").click()
+            button(row, "Show in folder").click()
+        finally:
+            QDesktopServices.unsetUrlHandler("file")
+        assert [Path(url.toLocalFile()) for url in catcher.opened] == [file, world.out]
+
+        button(row, "Play").click()
+        player = world.panel.findChild(RenderPlayer)
+        assert player is not None and player.isVisible()
+        assert Path(player.player.source().toLocalFile()) == file and player.windowTitle() == "Welcome"
+        player.close()
+
+        QGuiApplication.clipboard().clear()
+        button(row, "Copy link").click()
+        await wait_until(lambda: QGuiApplication.clipboard().text().startswith("http"))
+        assert "Link copied" in world.panel.message.text() and world.panel.message.isVisible()
+        async with httpx.AsyncClient() as http:
+            video = await http.get(QGuiApplication.clipboard().text())
+        assert video.status_code == 200 and video.content == file.read_bytes()
+        assert world.panel.message.property("tone") == "good"
+
+        world.session.render_requested.emit(Project(title="No avatar yet"))  # Scenes lets this through
+        await wait_until(lambda: "Link copied" not in world.panel.message.text())
+        assert world.panel.message.property("tone") == "bad"  # a refusal never shows in the green of good news
+
+    qloop.run_until_complete(scenario())
+
+
+def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        row = await finished_render(world, wait_until)
+        api = world.session.require_api()
+        remote_id = row.job.remote_id or ""
+
+        button(row, "Delete on HeyGen").click()
+        box = shown_box(world.panel)
+        assert "Delete “Welcome” from your HeyGen account?" in box.text()
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.2)
+        assert (await api.video_status(remote_id)).video_url
+
+        button(row, "Delete on HeyGen").click()
+        shown_box(world.panel).button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
+        with pytest.raises(NotFoundError):
+            await api.video_status(remote_id)
+        assert Path(row.job.file_path or "").exists()  # the file on this computer stays
+        assert row.status.text() == "Ready to watch"
+        shown = {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()}
+        assert shown == {"Play", "Open file", "Show in folder"}  # nothing left on HeyGen to link to or delete
+        assert not world.panel.scroll.horizontalScrollBar().isVisible()  # the whole line reads without scrolling
+
+    qloop.run_until_complete(scenario())
