@@ -255,16 +255,23 @@ def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asy
     qloop.run_until_complete(scenario())
 
 
+async def avatar_waiting_for_consent(paths: Paths) -> tuple[Session, LibraryPanel, str]:
+    """A sandbox session whose new photo avatar “Anna” waits for consent, and a Library re-checking fast."""
+    session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
+                      sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+    panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
+    await session.use_sandbox(remember=False)
+    api = session.require_api()
+    asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
+    group_id = (await api.create_photo_avatar("Anna", asset.ref)).group.id
+    return session, panel, group_id
+
+
 def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths, qloop: asyncio.AbstractEventLoop,
                                                                    wait_until: Any) -> None:
     async def scenario() -> None:
-        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                          sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
-        panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
-        await session.use_sandbox(remember=False)
+        session, panel, group_id = await avatar_waiting_for_consent(paths)
         api = session.require_api()
-        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
-        group_id = (await api.create_photo_avatar("Anna", asset.ref)).group.id
         session.avatars_changed.emit()  # as the Photos panel does after making the avatar
 
         def anna() -> AvatarGroup | None:
@@ -297,13 +304,7 @@ def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths,
 def test_rechecking_stops_when_the_account_changes(paths: Paths, qloop: asyncio.AbstractEventLoop,
                                                    wait_until: Any) -> None:
     async def scenario() -> None:
-        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                          sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
-        panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
-        await session.use_sandbox(remember=False)
-        api = session.require_api()
-        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
-        await api.create_photo_avatar("Anna", asset.ref)
+        session, panel, _ = await avatar_waiting_for_consent(paths)
         panel.reload()
         await wait_until(lambda: panel.rechecking is not None and not panel.rechecking.done(), timeout=20)
         checking = panel.rechecking
