@@ -51,10 +51,9 @@ ACTIVE = tuple(status.value for status in JobStatus if status not in FINAL)
 
 
 @dataclass(frozen=True)
-class RenderJob:
-    """One row of the queue."""
+class NewJob:
+    """What the queue writes for a new render (the row id and times are added on insert)."""
 
-    id: int
     account: str
     generation: str
     title: str
@@ -65,6 +64,13 @@ class RenderJob:
     estimated_seconds: float
     estimated_credits: float
     output_dir: str
+
+
+@dataclass(frozen=True)
+class RenderJob(NewJob):
+    """One row of the queue: what was asked for, and how far it got."""
+
+    id: int
     status: JobStatus
     needs_decision: bool
     remote_id: str | None
@@ -89,22 +95,6 @@ class RenderJob:
 
     def video_spec(self) -> VideoSpec:
         return spec_from_json(self.spec)
-
-
-@dataclass(frozen=True)
-class NewJob:
-    """What the queue writes for a new render (the row id and times are added on insert)."""
-
-    account: str
-    generation: str
-    title: str
-    title_token: str
-    idempotency_key: str
-    spec: str
-    look_thumbnail_url: str | None
-    estimated_seconds: float
-    estimated_credits: float
-    output_dir: str
 
 
 def spec_to_json(spec: VideoSpec) -> str:
