@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QIcon, QPalette
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
 from heygen_studio.config import APP_SLUG
 from heygen_studio.resources import resources_dir
@@ -63,6 +63,15 @@ def apply_style(app: QApplication) -> None:
         palette.setColor(QPalette.ColorGroup.Disabled, role, QColor("#a0a5b1"))
     app.setPalette(palette)
     app.setStyleSheet(STYLE_SHEET)
+
+
+def set_tone(label: QLabel, tone: str, text: str | None = None) -> None:
+    """Colour `label` good|bad|warn (or plain with ""), showing `text` if given; repolished so the colour changes."""
+    if text is not None:
+        label.setText(text)
+    label.setProperty("tone", tone)
+    label.style().unpolish(label)
+    label.style().polish(label)
 
 
 def app_icon() -> QIcon:

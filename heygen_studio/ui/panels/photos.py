@@ -44,6 +44,7 @@ from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
 from heygen_studio.ui.widgets.photo_details import PhotoDetails
 
@@ -522,9 +523,7 @@ class PhotosPanel(Panel):
     # --- status row ------------------------------------------------------------------------------
 
     def _say(self, text: str, tone: str | None) -> None:
-        self.status.setText(text)
-        self.status.setProperty("tone", tone or "")
-        self.status.style().polish(self.status)
+        set_tone(self.status, tone or "", text)
 
     def _set_progress(self, fraction: float | None) -> None:
         self.progress.show()

@@ -27,6 +27,7 @@ from heygen_studio.services.render_queue import SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.render_row import RenderRow
 
 if TYPE_CHECKING:
@@ -179,10 +180,7 @@ class RendersPanel(Panel):
 
     def _say(self, message: str, tone: str = "bad") -> None:
         """Say `message` above the list in `tone`: bad (red) for refusals and errors, good (green) for news."""
-        self.message.setText(message)
-        self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_tone(self.message, tone, message)
         self.message.show()
 
     def _show_running(self, count: int) -> None:

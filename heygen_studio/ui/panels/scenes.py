@@ -58,8 +58,9 @@ from heygen_studio.domain.project import (
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
-from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label, set_tone
+from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 

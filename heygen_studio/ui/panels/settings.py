@@ -25,19 +25,12 @@ from heygen_studio.services.accounts import KeyCheck, ProfileError
 from heygen_studio.session import Session
 from heygen_studio.storage.secrets import StorageResult
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import set_tone
 
 GENERATION_CHOICES: tuple[tuple[str, Generation], ...] = (
     ("v3 (recommended)", "v3"),
     ("v2 (legacy)", "v2"),
 )
-
-
-def set_tone(label: QLabel, text: str, tone: str) -> None:
-    """Show `text` in the colour of `tone` (good, bad, warn or plain "")."""
-    label.setText(text)
-    label.setProperty("tone", tone)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def generation_combo() -> QComboBox:
@@ -239,12 +232,12 @@ class SettingsPanel(Panel):
     async def _show_keychain_status(self) -> None:
         status = await asyncio.to_thread(self.session.accounts.secrets.status)
         if status.usable:
-            set_tone(self.keychain_label, f"Keys are stored in your {status.backend_name}.", "good")
+            set_tone(self.keychain_label, "good", f"Keys are stored in your {status.backend_name}.")
         else:
-            set_tone(self.keychain_label, status.reason, "warn")
+            set_tone(self.keychain_label, "warn", status.reason)
 
     def _say(self, text: str, tone: str = "") -> None:
-        set_tone(self.status, text, tone)
+        set_tone(self.status, tone, text)
 
     def _run(self, coro: object, name: str) -> None:
         self.session.tasks.spawn(coro, name)  # type: ignore[arg-type]
@@ -271,15 +264,15 @@ class SettingsPanel(Panel):
 
     async def _add(self, name: str, key: str, generation: Generation) -> None:
         self.form.save.setEnabled(False)
-        set_tone(self.form.result, "Testing the key with HeyGen…", "")
+        set_tone(self.form.result, "", "Testing the key with HeyGen…")
         try:
             check = await self.session.accounts.check_key(key, generation)
             if not check.ok:
-                set_tone(self.form.result, check.message + " Nothing was saved.", "bad")
+                set_tone(self.form.result, "bad", check.message + " Nothing was saved.")
                 return
             result = await self.session.accounts.add(name, key, generation)
         except ProfileError as error:
-            set_tone(self.form.result, str(error), "bad")
+            set_tone(self.form.result, "bad", str(error))
             return
         finally:
             self.form.save.setEnabled(True)

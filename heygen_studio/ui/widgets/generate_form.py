@@ -8,6 +8,8 @@ from typing import TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
+from heygen_studio.ui.style import set_tone
+
 E = TypeVar("E", bound=StrEnum)
 
 
@@ -22,12 +24,6 @@ def enum_combo(values: type[E], default: E) -> QComboBox:
 
 def chosen(combo: QComboBox, values: type[E]) -> E:
     return values(combo.currentData())
-
-
-def set_tone(label: QLabel, tone: str) -> None:
-    label.setProperty("tone", tone)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 class CountedText(QWidget):

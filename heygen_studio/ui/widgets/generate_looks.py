@@ -8,7 +8,8 @@ from PySide6.QtWidgets import QFormLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from heygen_studio.api import AvatarGroup, HeyGenApi, Orientation, Pose, Status, Style
 from heygen_studio.storage.library_jobs import JobKind
-from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo, set_tone
+from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
 
 if TYPE_CHECKING:
     from heygen_studio.services.library_jobs import LibraryJobs

@@ -29,7 +29,8 @@ from heygen_studio.api import (
 )
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
-from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo, set_tone
+from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
 
 if TYPE_CHECKING:
     from heygen_studio.services.library_jobs import LibraryJobs

@@ -22,6 +22,7 @@ from heygen_studio.api import AvatarGroup, HeyGenError, Look, Status
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
+from heygen_studio.ui.style import set_tone
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
@@ -292,10 +293,7 @@ class LookDetails(QWidget):
         self._say("Sound effect added.", "good")
 
     def _say(self, text: str, tone: str) -> None:
-        self.message.setText(text)
-        self.message.setProperty("tone", tone)
-        self.message.style().unpolish(self.message)
-        self.message.style().polish(self.message)
+        set_tone(self.message, tone, text)
 
 
 def _allow(widget: QWidget, allowed: bool, reason: str) -> None:

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
+from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.photo_preview import PhotoPreview
 
 _MARKS = {"good": "✓", "warn": "!", "bad": "✕"}
@@ -53,9 +54,7 @@ class PhotoDetails(QWidget):
             return
         self.name.setText(f"<b>{photo.path.name}</b> <span style='color:#5b6272'>· {photo.path.parent}</span>")
         tone, text = _VERDICTS[photo.verdict]
-        self.verdict.setText(f"<b>{text}</b>")
-        self.verdict.setProperty("tone", tone)
-        self.verdict.style().polish(self.verdict)
+        set_tone(self.verdict, tone, f"<b>{text}</b>")
         for line in photo.lines():
             label = QLabel(f"{_MARKS[line.tone]}  {line.text}")
             label.setWordWrap(True)

@@ -9,6 +9,7 @@ from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
+from heygen_studio.ui.style import set_tone
 
 STATUS_WORDS = {
     JobStatus.QUEUED: "Waiting its turn on this computer",
@@ -111,8 +112,7 @@ class RenderRow(QFrame):
         self.status.setText(status)
         tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision else (
             "good" if job.status == JobStatus.DOWNLOADED else "")
-        self.status.setProperty("tone", tone)
-        self.status.style().polish(self.status)
+        set_tone(self.status, tone)
         if job.status == JobStatus.COMPLETED and not self._download_reported:
             self.progress.setRange(0, 0)  # busy until the download reports its first bytes
         self.progress.setVisible(job.status.rendering or job.status == JobStatus.COMPLETED)

@@ -24,18 +24,12 @@ from heygen_studio.api.mapping import FieldNote
 from heygen_studio.api.models import Emotion, Expressiveness, TalkingStyle
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
 from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
+from heygen_studio.ui.style import set_tone
 
 EXPRESSIVENESS_LABELS = {Expressiveness.HIGH: "High — lively", Expressiveness.MEDIUM: "Medium",
                          Expressiveness.LOW: "Low — calm"}
 STYLE_LABELS = {TalkingStyle.EXPRESSIVE: "Expressive", TalkingStyle.STABLE: "Stable — little movement"}
 NOTE_FIELDS = ("emotion", "talking_style", "expressiveness", "enhance_motion_prompt", "speed", "pitch")
-
-
-def set_tone(label: QLabel, tone: str) -> None:
-    """Colour a label good|bad|warn (or plain with "") through the shared style sheet."""
-    label.setProperty("tone", tone)
-    label.style().unpolish(label)
-    label.style().polish(label)
 
 
 def hint_label(text: str = "", tone: str = "") -> QLabel:

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.project import LookRef
-from heygen_studio.ui.widgets.scene_editor import set_tone
+from heygen_studio.ui.style import set_tone
 
 log = logging.getLogger(__name__)
 
