@@ -1,0 +1,40 @@
+"""The shared tones: a label's colour follows its tone at once, the small grey hints included."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+from PySide6.QtWidgets import QLabel, QWidget
+
+from heygen_studio.ui.style import STYLE_SHEET, set_tone
+
+
+def colour(label: QLabel) -> str:
+    return label.palette().color(label.foregroundRole()).name()
+
+
+def test_a_label_changes_colour_with_its_tone_and_keeps_its_text_unless_given(qtbot: QtBot) -> None:
+    box = QWidget()
+    box.setStyleSheet(STYLE_SHEET)  # on the box, not the app, so other tests keep their look
+    qtbot.addWidget(box)
+    message = QLabel(box)
+    box.show()
+    set_tone(message, "good", "Link copied.")
+    assert colour(message) == "#15803d" and message.text() == "Link copied."
+    set_tone(message, "bad", "Not found.")
+    assert colour(message) == "#b42318" and message.text() == "Not found."
+    set_tone(message, "warn")
+    assert colour(message) == "#a15c07" and message.text() == "Not found."
+
+
+def test_a_grey_hint_such_as_a_character_counter_turns_red_when_over_the_limit(qtbot: QtBot) -> None:
+    box = QWidget()
+    box.setStyleSheet(STYLE_SHEET)
+    qtbot.addWidget(box)
+    counter = QLabel("45 / 1000 characters", box)
+    counter.setObjectName("hint")
+    box.show()
+    grey = colour(counter)
+    set_tone(counter, "bad", "1001 / 1000 characters — 1 too many")
+    assert colour(counter) == "#b42318"
+    set_tone(counter, "", "45 / 1000 characters")
+    assert colour(counter) == grey
