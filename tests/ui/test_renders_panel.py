@@ -96,6 +96,7 @@ def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_run
     qloop.run_until_complete(connect())
     yield World(session, window, panel, out, heygen)
     qloop.run_until_complete(tasks.aclose())
+    qloop.run_until_complete(panel.aclose())
     qloop.run_until_complete(session.aclose())
 
 
@@ -251,6 +252,28 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
         world.session.render_requested.emit(Project(title="No avatar yet"))  # Scenes lets this through
         await wait_until(lambda: "Link copied" not in world.panel.message.text())
         assert world.panel.message.property("tone") == "bad"  # a refusal never shows in the green of good news
+
+    qloop.run_until_complete(scenario())
+
+
+def test_good_news_above_the_list_clears_itself_and_a_refusal_stays_until_the_next_action(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        row = await finished_render(world, wait_until)
+        message = world.panel.message
+        world.panel.message_timer.setInterval(300)  # a few seconds in the app
+
+        world.session.render_requested.emit(Project(title="No avatar yet"))  # Scenes lets this through
+        await wait_until(message.isVisible)
+        refusal = message.text()
+        await asyncio.sleep(0.8)
+        assert message.isVisible() and message.text() == refusal and message.property("tone") == "bad"
+
+        button(row, "Copy link").click()
+        assert not message.isVisible()  # the next action puts the old refusal away
+        await wait_until(lambda: "Link copied" in message.text() and message.isVisible())
+        await wait_until(lambda: not message.isVisible())
+        assert QGuiApplication.clipboard().text().startswith("http")  # only the words went, not the link
 
     qloop.run_until_complete(scenario())
 

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
 
 log = logging.getLogger(__name__)
+NEWS_SHOWN_MS = 6000  # good news above the list clears itself after this; an error stays until the next action
 
 
 class RendersPanel(Panel):
@@ -60,8 +61,11 @@ class RendersPanel(Panel):
         change.clicked.connect(self._choose_folder)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.message.setProperty("tone", "bad")
         self.message.hide()
+        self.message_timer = QTimer(self)
+        self.message_timer.setSingleShot(True)
+        self.message_timer.setInterval(NEWS_SHOWN_MS)
+        self.message_timer.timeout.connect(self._clear_message)
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(change)
@@ -145,6 +149,12 @@ class RendersPanel(Panel):
         if not image.isNull():
             row.set_thumbnail(QPixmap.fromImage(image))
 
+    async def aclose(self) -> None:
+        """Close the client that fetched the looks' thumbnails."""
+        if self._http is not None:
+            await self._http.aclose()
+            self._http = None
+
     async def _estimate(self, row: RenderRow) -> None:
         row.expected_s = await self.queue.render_estimate(row.job)
         row.tick()
@@ -179,9 +189,19 @@ class RendersPanel(Panel):
             notify("A render failed", f"“{job.title}”: {job.error}", failed=True)
 
     def _say(self, message: str, tone: str = "bad") -> None:
-        """Say `message` above the list in `tone`: bad (red) for refusals and errors, good (green) for news."""
+        """Say `message` above the list in `tone`: bad (red) for refusals and errors, kept until the next
+        action; good (green) or plain news clears itself after a few seconds."""
         set_tone(self.message, tone, message)
         self.message.show()
+        if tone == "bad":
+            self.message_timer.stop()
+        else:
+            self.message_timer.start()
+
+    def _clear_message(self) -> None:
+        self.message_timer.stop()
+        self.message.hide()
+        self.message.clear()
 
     def _show_running(self, count: int) -> None:
         """The navigation entry says how many renders are running: "Renders (2)"."""
@@ -206,6 +226,7 @@ class RendersPanel(Panel):
         row = self.rows.get(job_id)
         if row is None:
             return
+        self._clear_message()  # what was said about the last action is done with
         job = row.job
         file = Path(job.file_path) if job.file_path else None
         if name == "cancel":
@@ -263,6 +284,7 @@ class RendersPanel(Panel):
         self._player.play(file, title)
 
     def _choose_folder(self) -> None:
+        self._clear_message()
         dialog = QFileDialog(self, "Save finished videos in")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
