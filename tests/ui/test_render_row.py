@@ -93,3 +93,19 @@ def test_the_bar_then_shows_the_download_and_hides_when_the_video_is_ready(qtbot
 def test_a_render_waiting_its_turn_on_this_computer_has_no_bar(qtbot: QtBot) -> None:
     row = show(qtbot, job(JobStatus.QUEUED), expected_s=None)
     assert not row.progress.isVisible()
+
+
+def test_a_render_that_never_reached_heygen_says_so_instead_of_a_time(qtbot: QtBot) -> None:
+    waiting = show(qtbot, job(JobStatus.QUEUED), expected_s=None)
+    assert "added 1:00 ago" in waiting.details.text()
+    for status in (JobStatus.FAILED, JobStatus.CANCELLED):
+        row = show(qtbot, replace(job(status), finished_at=time.time()), expected_s=None)
+        assert row.details.text().endswith("not started at HeyGen")
+        assert "ago" not in row.details.text() and "0:" not in row.details.text()
+    sent = show(qtbot, replace(job(JobStatus.FAILED, rendering_for=40.0), finished_at=time.time()), expected_s=None)
+    assert "stopped after 0:40" in sent.details.text() and "not started" not in sent.details.text()
+
+
+def test_a_render_without_a_picture_shows_a_drawn_placeholder_not_an_emoji(qtbot: QtBot) -> None:
+    row = show(qtbot, job(JobStatus.QUEUED), expected_s=None)
+    assert row.thumb.text() == "" and not row.thumb.pixmap().isNull()

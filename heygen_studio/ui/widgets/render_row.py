@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.widgets.nav_icons import nav_icon
 
 STATUS_WORDS = {
     JobStatus.QUEUED: "Waiting its turn on this computer",
@@ -23,6 +24,8 @@ STATUS_WORDS = {
     JobStatus.CANCELLED: "Cancelled",
 }
 THUMB = 96
+PLACEHOLDER_FILL = QColor("#eceef4")
+PLACEHOLDER_ICON = QColor("#a5a9c4")
 BAR_STEPS = 1000
 RENDER_BAR_CAP = 0.95  # the bar waits here until HeyGen says the video is done
 ALMOST_DONE = 0.8  # share of the expected time after which a render is "almost done"
@@ -73,7 +76,7 @@ class RenderRow(QFrame):
         self.thumb = QLabel()
         self.thumb.setFixedSize(THUMB, THUMB * 9 // 16)
         self.thumb.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.thumb.setText("🎬")
+        self.thumb.setPixmap(placeholder_thumbnail())
         self.title = QLabel()
         self.title.setObjectName("renderTitle")
         self.title.setWordWrap(True)
@@ -164,6 +167,8 @@ class RenderRow(QFrame):
             if job.status.rendering:
                 elapsed = time.time() - job.submitted_at
                 parts.append(time_left(elapsed, self.expected_s) if self.expected_s else USUAL_RENDER)
+        elif job.status.is_final:
+            parts.append("not started at HeyGen")  # cancelled or failed before HeyGen took it: no time to tell
         else:
             parts.append(f"added {minutes(time.time() - job.created_at)} ago")
         if job.remote_deleted_at:
@@ -180,6 +185,23 @@ class RenderRow(QFrame):
         share = (time.time() - self.job.submitted_at) / self.expected_s
         self.progress.setRange(0, BAR_STEPS)
         self.progress.setValue(int(min(share, RENDER_BAR_CAP) * BAR_STEPS))
+
+
+def placeholder_thumbnail() -> QPixmap:
+    """A grey rounded frame with the app's video icon, for a render whose look has no picture (yet)."""
+    width, height = THUMB, THUMB * 9 // 16
+    pixmap = QPixmap(width, height)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(PLACEHOLDER_FILL)
+    painter.drawRoundedRect(QRectF(0, 0, width, height), 8, 8)
+    side = height // 2
+    icon = nav_icon("renders", PLACEHOLDER_ICON, PLACEHOLDER_ICON).pixmap(side, side)
+    painter.drawPixmap((width - side) // 2, (height - side) // 2, side, side, icon)
+    painter.end()
+    return pixmap
 
 
 def render_time(job: RenderJob) -> str:
