@@ -78,7 +78,7 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
     assert "Works:" in world.panel.status.text() and "77 credits left" in world.panel.status.text()
-    assert world.window.connection_label.text() == "Work · HeyGen v3"
+    qloop.run_until_complete(wait_until(lambda: world.window.connection_label.text() == "Work · HeyGen v3"))
     qloop.run_until_complete(wait_until(lambda: world.window.credits_label.text() == "Credits: 77"))
     assert world.ring.get_password(SERVICE, "Work") == GOOD_KEY
     assert not world.panel.form.isVisible() and world.panel.form.key.text() == ""
@@ -136,7 +136,8 @@ def test_two_profiles_switch_and_delete_asks_first(
     fill_and_save(world, "Personal", OTHER_KEY, v2=True)
     qloop.run_until_complete(wait_until(
         lambda: world.session.connection is not None and world.session.connection.profile == "Personal"))
-    assert world.window.connection_label.text() == "Personal · HeyGen v2 (legacy)"
+    qloop.run_until_complete(wait_until(
+        lambda: world.window.connection_label.text() == "Personal · HeyGen v2 (legacy)"))
     assert world.session.api is not None and world.session.api.generation == "v2"
 
     names = [world.panel.profiles.item(i).text() for i in range(world.panel.profiles.count())]
@@ -159,7 +160,8 @@ def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoo
     world.panel.sandbox_button.click()
     qloop.run_until_complete(wait_until(
         lambda: world.session.connection is not None and world.session.connection.sandbox, timeout=20))
-    assert world.window.connection_label.text() == "Sandbox — no credits are spent"
+    qloop.run_until_complete(wait_until(
+        lambda: world.window.connection_label.text() == "Sandbox — no credits are spent"))
     assert not world.window.sandbox_button.isVisible()
     assert not world.panel.sandbox_button.isEnabled()
 
