@@ -13,6 +13,7 @@ from heygen_studio.sandbox.auth import ApiKeyMiddleware, RequestIdMiddleware
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.errors import ApiError, error_response
 from heygen_studio.sandbox.faults import API_PREFIXES, FaultMiddleware
+from heygen_studio.sandbox.media_faults import MediaFaultMiddleware
 from heygen_studio.sandbox.persistence import PersistMiddleware
 from heygen_studio.sandbox.state import SandboxState
 
@@ -51,6 +52,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         middleware=[
             Middleware(RequestIdMiddleware, state=state),
             Middleware(FaultMiddleware, plan_holder=state),
+            Middleware(MediaFaultMiddleware, state=state),
             Middleware(ApiKeyMiddleware, state=state),
             *([Middleware(PersistMiddleware, state=state)] if state.store else []),
         ],

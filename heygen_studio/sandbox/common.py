@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from heygen_studio.sandbox.errors import ApiError, invalid
+from heygen_studio.sandbox.media_faults import signed
 from heygen_studio.sandbox.state import SandboxState
 
 T = TypeVar("T")
@@ -32,8 +33,10 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
 
 
 def media_url(request: Request, path: str) -> str:
-    """An absolute URL on the sandbox's own origin for a /_media path."""
-    return f"{str(request.base_url).rstrip('/')}/_media/{path}"
+    """An absolute URL on the sandbox's own origin for a /_media path; with the fault plan's
+    media_link_ttl_s set, a link that expires like HeyGen's signed ones."""
+    state = state_of(request)
+    return signed(f"{str(request.base_url).rstrip('/')}/_media/{path}", state.faults.media_link_ttl_s, state.now())
 
 
 def paginate(items: Sequence[T], limit: int, token: str | None) -> tuple[list[T], bool, str | None]:

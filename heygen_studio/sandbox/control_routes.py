@@ -29,6 +29,14 @@ async def counts(request: Request) -> Response:
         return _refused(request) or JSONResponse(dict(state.counts))
 
 
+async def media_requests(request: Request) -> Response:
+    """The latest /_media requests, oldest first: path, Range asked, status, bytes sent, how each ended."""
+    refused = _refused(request)
+    if refused:
+        return refused
+    return JSONResponse([asdict(entry) for entry in list(state_of(request).media_requests)])
+
+
 async def set_faults(request: Request) -> Response:
     refused = _refused(request)
     if refused:
@@ -62,6 +70,7 @@ async def consent_page(request: Request) -> Response:
 
 ROUTES = [
     Route("/_sandbox/counts", counts, methods=["GET"]),
+    Route("/_sandbox/media-requests", media_requests, methods=["GET"]),
     Route("/_sandbox/faults", set_faults, methods=["POST"]),
     Route("/_sandbox/reset-faults", reset_faults, methods=["POST"]),
     Route("/_sandbox/consent/{group_id}", consent_page, methods=["GET"]),

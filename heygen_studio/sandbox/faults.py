@@ -1,4 +1,5 @@
-"""Fault injection for API paths: latency, random 500s, 429 storms, dropped and stalled responses."""
+"""Fault injection: on API paths latency, random 500s, 429 storms, dropped and stalled responses; the plan's
+media fields are applied to /_media links by media_faults."""
 
 from __future__ import annotations
 
@@ -27,6 +28,14 @@ class FaultPlan:
     stall_s: float = 30.0
     path_prefix: str = ""  # only requests whose path starts with this are affected
     methods: frozenset[str] = field(default_factory=frozenset)  # only these methods (empty = all)
+    # /_media links (path_prefix and methods do not apply): the next N answers with a body are cut
+    # (connection dropped) or stall for media_stall_s, after media_fault_at_bytes of their body;
+    # one both cut and stalled stalls, then drops
+    media_cut_next: int = 0
+    media_stall_next: int = 0
+    media_stall_s: float = 30.0
+    media_fault_at_bytes: int = 64 * 1024
+    media_link_ttl_s: float | None = None  # links given out from now on answer 403 once this many seconds old
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> FaultPlan:

@@ -2,6 +2,7 @@
 
 Like S3/CloudFront behind HeyGen's links, every file answers a single `Range: bytes=...` request
 with 206 and Content-Range, and an unsatisfiable range with 416 (so downloads can resume).
+media_faults can cut or stall these answers part-way and make their links expire.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ import hashlib
 import threading
 import time
 import uuid
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
@@ -15,8 +15,10 @@ from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
 from heygen_studio.sandbox.faults import FaultPlan
+from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.persistence import StateFile
 
+MEDIA_LOG_SIZE = 1000
 VIDEO_STAGES = ("waiting", "pending", "processing", "completed")
 TRAIN_STAGES = ("pending", "processing", "ready")
 GENERATION_STAGES = ("pending", "processing", "success")
@@ -43,6 +45,7 @@ class SandboxState:
         self.lock = threading.RLock()
         self.counts: Counter[str] = Counter()
         self.faults = FaultPlan()
+        self.media_requests: deque[MediaRequest] = deque(maxlen=MEDIA_LOG_SIZE)  # the latest, oldest first
         self.credits = config.credits
         self.assets: dict[str, Asset] = {}
         self.groups: dict[str, Group] = {}
