@@ -13,7 +13,6 @@ import httpx
 
 PART_SUFFIX = ".part"
 MAX_NAME_CHARS = 120
-CHUNK_BYTES = 256 * 1024
 _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
@@ -81,7 +80,9 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
             try:
                 if progress:
                     progress(done, total)
-                async for chunk in response.aiter_bytes(CHUNK_BYTES):
+                # as the bytes arrive: a fixed chunk size would hold back up to a chunk that a dropped
+                # connection then loses, so each try must redo it
+                async for chunk in response.aiter_bytes():
                     await asyncio.to_thread(handle.write, chunk)
                     done += len(chunk)
                     if progress:
