@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.storage.render_jobs import JobStatus
 from render_support import FAST, Rig, SlowVideoLine, counts, faults, until
@@ -50,6 +51,48 @@ async def test_a_render_is_submitted_followed_and_downloaded(server: SandboxServ
     assert not list((tmp_path / "out").glob("*.part"))
     assert counts(rig.url)["videos_created"] == 1
     assert rig.remote_titles() == [f"Hello / world: take 1 [{job.title_token}]"]
+    await rig.stop()
+
+
+def mp4_requests(rig: Rig) -> list[MediaRequest]:
+    return [entry for entry in rig.state.media_requests if entry.path.endswith(".mp4")]
+
+
+def sandbox_mp4(rig: Rig) -> bytes:
+    [video] = rig.state.videos.values()
+    return rig.state.render(video).result()
+
+
+async def test_a_download_cut_twice_resumes_where_it_stopped(server: SandboxServer, tmp_path: Path) -> None:
+    rig = rig_for(server, tmp_path)
+    queue = rig.start()
+    faults(rig.url, media_cut_next=2, media_fault_at_bytes=4096)
+    job = await queue.enqueue(await rig.project("Cut twice"))
+    await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED)
+
+    assert [(entry.range_start, entry.status, entry.ended) for entry in mp4_requests(rig)] == [
+        (None, 200, "cut"), (4096, 206, "cut"), (8192, 206, "complete")]
+    assert Path(rig.jobs()[0].file_path or "").read_bytes() == sandbox_mp4(rig)
+    assert not list((tmp_path / "out").glob("*.part"))
+    assert counts(rig.url)["videos_created"] == 1 and job.id == rig.jobs()[0].id
+    await rig.stop()
+
+
+async def test_a_link_that_expires_mid_download_is_renewed_and_the_download_resumes(
+        server: SandboxServer, tmp_path: Path) -> None:
+    """The first connection hangs past the link's lifetime, then drops: the old link is refused (403),
+    the queue asks HeyGen for the status again and goes on from where it stopped with the fresh link."""
+    rig = rig_for(server, tmp_path)
+    queue = rig.start()
+    faults(rig.url, media_link_ttl_s=1.0, media_stall_next=1, media_cut_next=1, media_stall_s=1.5,
+           media_fault_at_bytes=4096)
+    await queue.enqueue(await rig.project("Expiring link"))
+    await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED)
+
+    assert [(entry.range_start, entry.status, entry.stalled, entry.ended) for entry in mp4_requests(rig)] == [
+        (None, 200, True, "cut"), (4096, 403, False, "complete"), (4096, 206, False, "complete")]
+    assert Path(rig.jobs()[0].file_path or "").read_bytes() == sandbox_mp4(rig)
+    assert counts(rig.url)["videos_created"] == 1
     await rig.stop()
 
 
