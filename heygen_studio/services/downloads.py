@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -58,8 +58,11 @@ def part_path(path: Path) -> Path:
     return path.with_name(path.name + PART_SUFFIX)
 
 
-async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None) -> Path:
-    """Fetch `url` into `dest`, resuming `dest.part` with a Range request; renamed to `dest` when complete."""
+async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None,
+                   before_write: Callable[[], Awaitable[None]] | None = None) -> Path:
+    """Fetch `url` into `dest`, resuming `dest.part` with a Range request; renamed to `dest` when complete.
+    `before_write` is awaited before the `.part` is opened, each piece is written and the rename; what it raises stops the
+    download there, leaving the `.part` as it was."""
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
     have = await asyncio.to_thread(_size, part)
@@ -69,6 +72,8 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
             if response.status_code in (403, 404, 410):
                 raise LinkExpired(f"the link answered {response.status_code}")
             if response.status_code == 416 and have:
+                if before_write:
+                    await before_write()
                 await asyncio.to_thread(part.replace, dest)  # the .part was already whole
                 return dest
             if response.status_code not in (200, 206):
@@ -76,6 +81,8 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
             resumed = response.status_code == 206
             done = have if resumed else 0
             total = _total(response, done)
+            if before_write:
+                await before_write()  # opening a 200 answer's .part empties it
             handle = await asyncio.to_thread(_open, part, append=resumed)
             try:
                 if progress:
@@ -83,7 +90,9 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
                 # as the bytes arrive: a fixed chunk size would hold back up to a chunk that a dropped
                 # connection then loses, so each try must redo it
                 async for chunk in response.aiter_bytes():
-                    await asyncio.to_thread(handle.write, chunk)
+                    if before_write:
+                        await before_write()
+                    await asyncio.to_thread(_write, handle, chunk)
                     done += len(chunk)
                     if progress:
                         progress(done, total)
@@ -93,6 +102,8 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
         raise DownloadError("The connection was lost while downloading. It will carry on where it stopped.") from error
     if total is not None and done < total:
         raise DownloadError("The download ended early. It will carry on where it stopped.")
+    if before_write:
+        await before_write()
     await asyncio.to_thread(part.replace, dest)
     return dest
 
@@ -116,6 +127,12 @@ def _open(path: Path, *, append: bool) -> BinaryIO:
     return open(path, "ab" if append else "wb")  # noqa: SIM115  (closed by the caller via _close)
 
 
-def _close(handle: BinaryIO) -> None:
+def _write(handle: BinaryIO, chunk: bytes) -> None:
+    """On disk at once: bytes left in a buffer would reach the .part only at close, maybe after another
+    process took the download over."""
+    handle.write(chunk)
     handle.flush()
+
+
+def _close(handle: BinaryIO) -> None:
     handle.close()

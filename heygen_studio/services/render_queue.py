@@ -501,14 +501,14 @@ class RenderQueue(QObject):
                     raise DownloadError("HeyGen gave no link to the finished video.")
                 try:
                     await download(self._http, url, mp4, lambda done, total: self.progress.emit(
-                        job.id, done, total or 0))
+                        job.id, done, total or 0), before_write=lambda: self._still_held(job.id))
                     break
                 except LinkExpired:
                     log.info("Render %d: download link expired; asking HeyGen for a fresh one", job.id)
             else:
                 raise DownloadError("HeyGen's download link kept being refused.")
             status = status or await api.video_status(job.remote_id or "")
-            await self._extras(status, mp4)
+            await self._extras(job.id, status, mp4)
         except (DownloadError, HeyGenError) as error:
             log.warning("Render %d: download failed: %s", job.id, error)
             await self._save(job.id, error=f"Downloading: {error}")
@@ -519,13 +519,21 @@ class RenderQueue(QObject):
         log.info("Render %d downloaded to %s", saved.id, mp4)
         self.finished.emit(saved.id)
 
-    async def _extras(self, status: VideoStatus, mp4: Path) -> None:
+    async def _still_held(self, job_id: int) -> None:
+        """LeaseLost unless we still hold `job_id`: checked before each write into its files, so a process
+        that was frozen past its lease never writes into the .part the process that took over is filling."""
+        job = await asyncio.to_thread(self.jobs.get, job_id)
+        if job is None or job.lease_owner != self.owner:
+            raise LeaseLost(job_id)
+
+    async def _extras(self, job_id: int, status: VideoStatus, mp4: Path) -> None:
         """The thumbnail and captions next to the video; nice to have, so failures are only logged."""
         assert self._http is not None
         for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, ".srt")):
             if url:
                 try:
-                    await download(self._http, url, mp4.with_suffix(suffix))
+                    await download(self._http, url, mp4.with_suffix(suffix),
+                                   before_write=lambda: self._still_held(job_id))
                 except (DownloadError, LinkExpired) as error:
                     log.warning("Could not download %s: %s", mp4.with_suffix(suffix).name, error)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -12,6 +13,7 @@ import pytest
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.services.downloads import part_path
 from heygen_studio.storage.render_jobs import JobStatus
 from render_support import FAST, Rig, SlowVideoLine, counts, faults, until
 
@@ -202,6 +204,28 @@ async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_ste
     assert counts(first.url)["videos_created"] == 2
     await second.stop()
     await first.stop()
+
+
+async def test_a_frozen_queue_never_writes_into_the_part_file_of_the_process_that_took_over(
+        server: SandboxServer, tmp_path: Path) -> None:
+    """Our process froze mid-download past its lease and another took the job over: the bytes that arrive
+    when we wake are not appended to the shared .part, even before our heartbeat notices."""
+    rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state,
+              timing=replace(FAST, lease_s=60.0))  # no heartbeat during the test
+    queue = rig.start()
+    faults(rig.url, media_stall_next=1, media_stall_s=1.0, media_fault_at_bytes=4096)
+    job = await queue.enqueue(await rig.project("Frozen"))
+    await until(lambda: any(entry.stalled for entry in mp4_requests(rig)))
+    part = part_path(Path(rig.jobs()[0].file_path or ""))
+    await until(lambda: part.exists() and part.stat().st_size == 4096)
+    queue.jobs.update(job.id, lease_owner="elsewhere:1:other", lease_until=time.time() + 60)
+
+    await until(lambda: mp4_requests(rig)[0].ended == "complete")  # the rest of the MP4 reached us
+    await asyncio.sleep(0.3)
+    assert part.stat().st_size == 4096
+    assert not list((tmp_path / "out").glob("*.mp4"))
+    assert rig.jobs()[0].status == JobStatus.COMPLETED
+    await rig.stop()
 
 
 async def test_a_queue_whose_job_was_taken_over_stops_touching_it(server: SandboxServer, tmp_path: Path) -> None:
