@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
@@ -44,12 +44,11 @@ class Rig:
         self.api = open_client(self.generation, "sandbox", base_url=self.url, upload_url=self.url,  # type: ignore[arg-type]
                                max_retry_wait_s=0.2)
 
-    def start(self, owner: str | None = None, http: httpx.AsyncClient | None = None) -> RenderQueue:
+    def start(self, owner: str | None = None) -> RenderQueue:
         if self.tasks is None or self.tasks._closed:
             self.open()
         assert self.db is not None and self.tasks is not None
-        self.queue = RenderQueue(self.db, self.tasks.spawn, timing=self.timing, output_dir=self.out, owner=owner,
-                                 http=http)
+        self.queue = RenderQueue(self.db, self.tasks.spawn, timing=self.timing, output_dir=self.out, owner=owner)
         self.queue.attach(self.api, "sandbox")
         return self.queue
 
@@ -78,38 +77,6 @@ class Rig:
 
     def remote_titles(self) -> list[str]:
         return [video.title or "" for video in self.state.videos.values()]
-
-
-@dataclass
-class SlowVideoLine:
-    """A slow line to the sandbox's MP4s (real HTTP, each MP4 held back `delay_s` first, like a big file),
-    shared by every queue of a test: which MP4s were asked for, and which of those the asker gave up on."""
-
-    delay_s: float
-    fetched: list[str] = field(default_factory=list)
-    abandoned: list[str] = field(default_factory=list)
-
-    def client(self) -> httpx.AsyncClient:
-        return httpx.AsyncClient(transport=_SlowVideos(self), follow_redirects=True)
-
-
-class _SlowVideos(httpx.AsyncBaseTransport):
-    def __init__(self, line: SlowVideoLine) -> None:
-        self._line = line
-        self._http = httpx.AsyncHTTPTransport()
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        if request.url.path.endswith(".mp4"):
-            self._line.fetched.append(request.url.path)
-            try:
-                await asyncio.sleep(self._line.delay_s)
-            except asyncio.CancelledError:
-                self._line.abandoned.append(request.url.path)
-                raise
-        return await self._http.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self._http.aclose()
 
 
 async def until(condition: Callable[[], bool], timeout: float = 20.0, step: float = 0.02) -> None:

@@ -15,7 +15,7 @@ from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.downloads import part_path
 from heygen_studio.storage.render_jobs import JobStatus
-from render_support import FAST, Rig, SlowVideoLine, counts, faults, until
+from render_support import FAST, Rig, counts, faults, until
 
 
 @pytest.fixture
@@ -181,24 +181,27 @@ async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_ste
         server: SandboxServer, tmp_path: Path) -> None:
     """The app and `heygen-studio render` on one database: a download and a submission that each take
     longer than the lease (the loop stuck in the submission) still keep both jobs with the first queue."""
-    line = SlowVideoLine(delay_s=2.5)
     first = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
-    queue = first.start(http=line.client())
+    queue = first.start()
+    big_file = {"media_stall_next": 1, "media_stall_s": 2.5, "media_fault_at_bytes": 0}  # each MP4 takes long
+    faults(first.url, **big_file)
     project = await first.project()
     downloading = await queue.enqueue(replace(project, title="Big file"))
-    await until(lambda: len(line.fetched) == 1)
-    faults(first.url, stall_next=1, stall_s=1.5, path_prefix="/v3/videos", methods=["POST"])
+    await until(lambda: [entry.stalled for entry in mp4_requests(first)] == [True])
+    faults(first.url, stall_next=1, stall_s=1.5, path_prefix="/v3/videos", methods=["POST"], **big_file)
     submitting = await queue.enqueue(replace(project, title="Slow answer"))
     await until(lambda: first.jobs()[0].status == JobStatus.SUBMITTING)
 
     second = Rig(first.db_path, first.out, server.url, "v3", server.state, timing=LEASE)
-    other = second.start(http=line.client())
+    other = second.start()
     touched: list[int] = []
     other.changed.connect(touched.append)
     await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in first.jobs()), timeout=30)
 
     assert touched == []
-    assert len(line.fetched) == len(set(line.fetched)) == 2  # each video downloaded once
+    fetched = [entry.path for entry in mp4_requests(first)]
+    assert len(fetched) == len(set(fetched)) == 2  # each video downloaded once
+    assert all(entry.stalled for entry in mp4_requests(first))
     assert {job.id: job.lease_owner for job in first.jobs()} == {downloading.id: queue.owner,
                                                                   submitting.id: queue.owner}
     assert counts(first.url)["videos_created"] == 2
@@ -230,17 +233,17 @@ async def test_a_frozen_queue_never_writes_into_the_part_file_of_the_process_tha
 
 async def test_a_queue_whose_job_was_taken_over_stops_touching_it(server: SandboxServer, tmp_path: Path) -> None:
     """Our lease ran out (a frozen process) and another process took the job: we drop our download."""
-    line = SlowVideoLine(delay_s=30.0)
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
-    queue = rig.start(http=line.client())
+    queue = rig.start()
+    faults(rig.url, media_stall_next=1, media_stall_s=30.0, media_fault_at_bytes=0)
     job = await queue.enqueue(await rig.project("Taken over"))
-    await until(lambda: len(line.fetched) == 1)
+    await until(lambda: [entry.stalled for entry in mp4_requests(rig)] == [True])
     touched: list[int] = []
     queue.changed.connect(touched.append)
     queue.finished.connect(touched.append)
     taken = queue.jobs.update(job.id, lease_owner="elsewhere:1:other", lease_until=time.time() + 60)
 
-    await until(lambda: line.abandoned == line.fetched)
+    await until(lambda: [entry.ended for entry in mp4_requests(rig)] == ["abandoned"])  # we hung up
     assert touched == []
     assert queue.jobs.get(job.id) == taken
     assert not list((tmp_path / "out").glob("*.mp4"))
