@@ -74,6 +74,9 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
             if response.status_code == 416 and have:
                 if before_write:
                     await before_write()
+                if _total(response, 0) != have:  # longer than the file (or it changed): not this file
+                    await asyncio.to_thread(part.unlink, missing_ok=True)
+                    raise DownloadError("The partly downloaded file did not match the video. It will start over.")
                 await asyncio.to_thread(part.replace, dest)  # the .part was already whole
                 return dest
             if response.status_code not in (200, 206):

@@ -11,7 +11,7 @@ import pytest
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
-from heygen_studio.services.downloads import LinkExpired, download, part_path, safe_filename, unique_path
+from heygen_studio.services.downloads import DownloadError, LinkExpired, download, part_path, safe_filename, unique_path
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +56,18 @@ async def test_a_whole_part_file_is_kept_when_the_server_says_nothing_is_left(vi
     async with httpx.AsyncClient() as client:
         await download(client, video_url, dest)  # the sandbox answers 416 to bytes=<size>-
     assert dest.read_bytes() == whole and not part_path(dest).exists()
+
+
+async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(video_url: str, tmp_path: Path) -> None:
+    whole = httpx.get(video_url).content
+    dest = tmp_path / "video.mp4"
+    part_path(dest).write_bytes(whole + b"written by a second process")
+    async with httpx.AsyncClient() as client:
+        with pytest.raises(DownloadError):
+            await download(client, video_url, dest)  # 416 with bytes */<size>: the .part is not the video
+        assert not part_path(dest).exists() and not dest.exists()
+        await download(client, video_url, dest)
+    assert dest.read_bytes() == whole
 
 
 async def test_an_expired_link_says_so_and_keeps_the_part(video_url: str, tmp_path: Path) -> None:
