@@ -429,3 +429,33 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
         assert not window.isVisible() and not panel.store.recovery_file.exists()
 
     run_panel(scenario)
+
+
+def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_panel: Any, qtbot: QtBot,
+                                                                          wait_until: Any) -> None:
+    from PySide6.QtCore import QPoint
+    from PySide6.QtWidgets import QScrollArea
+
+    from heygen_studio.ui.main_window import MainWindow
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.resize(1280, 800)
+        window.show()
+        await asyncio.sleep(0.05)  # the panels start their background work before the test ends
+        window.show_panel("Scenes")
+        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel.new_project()
+        panel.add_scene()
+        panel.add_scene()
+        await wait_until(lambda: panel.scene_list.count() == 3 and panel.background_button.isVisible())
+        for area in panel.findChildren(QScrollArea):
+            assert not area.verticalScrollBar().isVisible()
+        for control in (panel.look_badge, panel.voice_button, panel.scene_list, panel.delete_button,
+                        panel.aspect, panel.resolution, panel.captions, panel.background_button):
+            bottom = control.mapTo(window, QPoint(0, control.height())).y()
+            assert 0 < bottom <= panel.render_button.mapTo(window, QPoint(0, 0)).y()
+        assert panel.scene_list.height() >= 84  # three scenes show whole
+
+    run_panel(scenario)

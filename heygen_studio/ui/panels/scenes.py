@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer
 from PySide6.QtGui import QColor, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -223,20 +223,23 @@ class ScenesPanel(Panel):
         top.addWidget(self.editor_open_button)
         top.addWidget(self.close_button)
 
-        # left column: look, voice, format, scenes
+        # left column: avatar and voice, scenes, format; compact enough to need no scroll bar at 1280×800
         self.look_badge = LookBadge()
-        look_box = QGroupBox("Avatar look")
-        QVBoxLayout(look_box).addWidget(self.look_badge)
-
         self.voice_label = QLabel()
         self.voice_label.setWordWrap(True)
         self.voice_button = _button("Choose voice…", tip="Pick the voice that speaks every scene")
-        voice_box = QGroupBox("Voice")
-        voice_layout = QHBoxLayout(voice_box)
-        voice_layout.addWidget(self.voice_label, 1)
-        voice_layout.addWidget(self.voice_button)
+        voice_row = QHBoxLayout()
+        voice_row.addWidget(QLabel("Voice:"))
+        voice_row.addWidget(self.voice_label, 1)
+        voice_row.addWidget(self.voice_button)
+        avatar_box = QGroupBox("Avatar and voice")
+        avatar_layout = QVBoxLayout(avatar_box)
+        avatar_layout.addWidget(self.look_badge)
+        avatar_layout.addLayout(voice_row)
 
         self.aspect = QComboBox()
+        self.aspect.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.aspect.setMinimumContentsLength(16)  # a narrow column shortens the chosen shape; the list shows it whole
         for value, text in ASPECTS:
             self.aspect.addItem(text, value)
         self.aspect.addItem("Custom size (legacy API only)", CUSTOM)
@@ -268,11 +271,10 @@ class ScenesPanel(Panel):
         format_form.addRow("Background", self.background_button)
         format_form.addRow(self.format_notes)
 
-        self.scene_list = QListWidget()
+        self.scene_list = SceneList()
         self.scene_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.scene_list.setDefaultDropAction(Qt.DropAction.MoveAction)
-        self.scene_list.setMinimumHeight(120)
-        self.scene_list.setMaximumHeight(200)
+        self.scene_list.setMinimumHeight(88)  # three scenes; the list takes whatever height is left
         self.add_scene_button = _button("Add scene", tip="Add an empty scene after the selected one")
         self.duplicate_button = _button("Duplicate", tip="Copy the selected scene")
         self.delete_button = _button("Delete", tip="Delete the selected scene (Undo brings it back)")
@@ -289,14 +291,15 @@ class ScenesPanel(Panel):
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 8, 0)
-        for box in (look_box, voice_box, scenes_box, format_box):
-            left_layout.addWidget(box)
-        left_layout.addStretch(1)
+        for box in (avatar_box, scenes_box, format_box):
+            box.layout().setContentsMargins(0, 4, 0, 0)  # the group box's own padding is enough
+            left_layout.addWidget(box, 1 if box is scenes_box else 0)
         left_scroll = QScrollArea()
         left_scroll.setWidget(left)
         left_scroll.setWidgetResizable(True)
         left_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        left_scroll.setFixedWidth(400)
+        left_scroll.setMinimumWidth(340)  # narrower only when the window is, so the script editor keeps room
+        left_scroll.setMaximumWidth(400)
         left_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.scene_editor = SceneEditor()
@@ -305,9 +308,9 @@ class ScenesPanel(Panel):
         right_scroll.setWidgetResizable(True)
         right_scroll.setFrameShape(QFrame.Shape.NoFrame)
         middle = QHBoxLayout()
-        middle.addWidget(left_scroll)
+        middle.addWidget(left_scroll, 2)  # two fifths of the width, between 340 and 400 px
         middle.addSpacing(12)
-        middle.addWidget(right_scroll, 1)
+        middle.addWidget(right_scroll, 3)
 
         # bottom: totals, problems, request, render, confirmation
         self.totals = QLabel()
@@ -901,6 +904,14 @@ class ScenesPanel(Panel):
         show_panel = getattr(window, "show_panel", None)
         if show_panel is not None:
             show_panel("Renders")
+
+
+class SceneList(QListWidget):
+    """The list of scenes asks only for its minimum height, so the column fits a small window; the
+    column's stretch gives it any height left over."""
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumHeight())
 
 
 class RequestDialog(QDialog):

@@ -16,7 +16,7 @@ from heygen_studio.ui.style import set_tone
 
 log = logging.getLogger(__name__)
 
-THUMB = 72
+THUMB = 56
 
 
 async def fetch_thumbnail(url: str) -> QImage | None:
