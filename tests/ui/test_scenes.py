@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.config import Paths, Profile, Settings
@@ -457,5 +458,25 @@ def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_pa
             bottom = control.mapTo(window, QPoint(0, control.height())).y()
             assert 0 < bottom <= panel.render_button.mapTo(window, QPoint(0, 0)).y()
         assert panel.scene_list.height() >= 84  # three scenes show whole
+
+    run_panel(scenario)
+
+
+def test_the_background_colour_is_shown_as_a_swatch_and_sent(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Welcome aboard.")
+        panel.choose_background()
+        dialog = panel.color_dialog
+        assert dialog is not None
+        dialog.setCurrentColor(QColor("#1e90ff"))
+        dialog.accept()
+        assert panel.project is not None and panel.project.background == "#1E90FF"
+        assert panel.background_button.text() == "#1E90FF — change…"
+        swatch = panel.background_button.icon().pixmap(16, 16).toImage()
+        assert swatch.pixelColor(8, 8) == QColor("#1e90ff")
+        assert video_spec(panel.project, "v3").background_color == "#1E90FF"
 
     run_panel(scenario)

@@ -9,7 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer
-from PySide6.QtGui import QColor, QKeySequence, QUndoStack
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -767,9 +767,8 @@ class ScenesPanel(Panel):
             self.resolution.setCurrentIndex(self.resolution.findData(project.resolution))
             self.resolution.setEnabled(not shown_custom)
             self.captions.setChecked(project.captions)
-            self.background_button.setText(f"  {project.background}")
-            self.background_button.setStyleSheet(
-                f"QPushButton {{ border-left: 22px solid {project.background}; }}")
+            self.background_button.setIcon(colour_swatch(project.background))
+            self.background_button.setText(f"{project.background} — change…")
             self._fill_scene_list(project)
             index = self._scene_index()
             self.scene_editor.set_scene(project.scenes[index], index + 1)
@@ -939,3 +938,14 @@ class RequestDialog(QDialog):
     def _copy(self) -> None:
         self.text.selectAll()
         self.text.copy()
+
+
+def colour_swatch(colour: str, size: int = 16) -> QIcon:
+    """A square of `colour` with a grey edge, so white on a white button still shows."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(colour))
+    painter = QPainter(pixmap)
+    painter.setPen(QColor("#8a8f98"))
+    painter.drawRect(0, 0, size - 1, size - 1)
+    painter.end()
+    return QIcon(pixmap)
