@@ -24,7 +24,7 @@ from typing import Any
 
 os.environ["QT_API"] = "pyside6"  # qasync picks its Qt binding from this at import time
 import qasync  # noqa: E402
-from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl  # noqa: E402
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QMessageBox, QWidget  # noqa: E402

@@ -11,11 +11,21 @@ from starlette.applications import Starlette
 
 from heygen_studio.sandbox.app import create_app
 from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.server import SandboxServer
 
 
 @pytest.fixture
 def config() -> SandboxConfig:
     return SandboxConfig(keys=frozenset({KEY}), job_seconds=JOB_SECONDS)
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    """The sandbox as a real server on a loopback port (fast jobs), for what needs real sockets."""
+    server = SandboxServer(SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2))
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

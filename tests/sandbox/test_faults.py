@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
 from sandbox_helpers import KEY, sandbox_state
 from starlette.applications import Starlette
 
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.faults import FaultPlan
 from heygen_studio.sandbox.server import SandboxServer, main
 
@@ -56,14 +54,6 @@ async def test_errors_latency_and_stalls(client: httpx.AsyncClient, app: Starlet
     started = time.monotonic()
     assert (await client.get("/_media/voices/demo-en-us-ava.wav")).status_code == 200  # media is never faulted
     assert time.monotonic() - started < 2.0
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    server = SandboxServer(SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2))
-    server.start()
-    yield server
-    server.stop()
 
 
 def test_real_loopback_controls_and_dropped_connection(server: SandboxServer) -> None:

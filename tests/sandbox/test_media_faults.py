@@ -4,26 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 
 import httpx
 import pytest
-from sandbox_helpers import KEY, sandbox_state
+from sandbox_helpers import sandbox_state
 from starlette.applications import Starlette
 
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.faults import FaultPlan
 from heygen_studio.sandbox.server import SandboxServer
 
 WAV = "/_media/voices/demo-en-us-ava.wav"  # 48 KB, no render needed
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    server = SandboxServer(SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2))
-    server.start()
-    yield server
-    server.stop()
 
 
 def read_until_dropped(client: httpx.Client, url: str, headers: dict[str, str] | None = None) -> tuple[int, bytes]:

@@ -10,12 +10,10 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QMainWindow
+from desktop_urls import UrlCatcher, catching_urls
 
 from heygen_studio.api import Status
-
 from heygen_studio.config import Paths, Settings
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
@@ -227,27 +225,13 @@ def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, sessi
     assert session._sandbox.state.counts["groups_created"] == 1  # type: ignore[union-attr]
 
 
-class Browser(QObject):
-    """Stands for the user's browser: QDesktopServices.openUrl hands it http URLs instead."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[str] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url.toString())
-
-
 @pytest.fixture
-def browser() -> Iterator[Browser]:
-    browser = Browser()
-    QDesktopServices.setUrlHandler("http", browser, "open")
-    yield browser
-    QDesktopServices.unsetUrlHandler("http")
+def browser() -> Iterator[UrlCatcher]:
+    with catching_urls("http") as catcher:
+        yield catcher
 
 
-def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: Browser,  # type: ignore[no-untyped-def]
+def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: UrlCatcher,  # type: ignore[no-untyped-def]
                                                               qtbot, qloop, wait_until) -> None:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
@@ -271,7 +255,7 @@ def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, pho
         await wait_until(lambda: bool(browser.opened))
         assert "The consent page opened in your browser" in panel.status.text()
         async with httpx.AsyncClient() as client:  # the person approves in the browser
-            assert (await client.get(browser.opened[0])).status_code == 200
+            assert (await client.get(browser.opened[0].toString())).status_code == 200
         group = await session.require_api().get_group(panel._consent_group or "")
         assert group.status is Status.COMPLETED and group.name == "Anna"
 

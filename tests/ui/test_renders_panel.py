@@ -11,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtCore import QObject, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
+from desktop_urls import catching_urls
 
 from heygen_studio.api import NotFoundError
 from heygen_studio.config import Paths, Settings
@@ -205,18 +205,6 @@ def test_a_refused_render_fails_with_details_and_can_be_tried_again(
     qloop.run_until_complete(scenario())
 
 
-class UrlCatcher(QObject):
-    """Stands in for the desktop's file handler: remembers what it was asked to open."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.opened: list[QUrl] = []
-
-    @Slot(QUrl)
-    def open(self, url: QUrl) -> None:
-        self.opened.append(url)
-
-
 def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
@@ -225,13 +213,9 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
         row = await finished_render(world, wait_until)
         file = Path(row.job.file_path or "")
 
-        catcher = UrlCatcher()
-        QDesktopServices.setUrlHandler("file", catcher, "open")
-        try:
+        with catching_urls("file") as catcher:
             button(row, "Open file").click()
             button(row, "Show in folder").click()
-        finally:
-            QDesktopServices.unsetUrlHandler("file")
         assert [Path(url.toLocalFile()) for url in catcher.opened] == [file, world.out]
 
         button(row, "Play").click()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from heygen_studio.services.photo_checks import CheckedPhoto, Fix
+from heygen_studio.services.photo_checks import CheckedPhoto
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.photo_preview import PhotoPreview
 
