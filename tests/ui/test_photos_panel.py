@@ -61,12 +61,15 @@ def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]
 
 
 @pytest.fixture
-def panel(session: Session, qtbot) -> Iterator[PhotosPanel]:  # type: ignore[no-untyped-def]
+def panel(session: Session, qtbot, qloop: asyncio.AbstractEventLoop) -> Iterator[PhotosPanel]:  # type: ignore[no-untyped-def]
     panel = PhotosPanel(session)
     panel.builder.poll_s = 0.05
     window = Window(panel)
     qtbot.addWidget(window)
     yield panel
+    # As in the app: background work stops before the window goes, so no task touches a deleted widget
+    # (without this, a photo check finishing in the session's teardown crashed the test run).
+    qloop.run_until_complete(session.tasks.aclose())
     window.close()
 
 
