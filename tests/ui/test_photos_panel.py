@@ -67,10 +67,10 @@ def panel(session: Session, qtbot, qloop: asyncio.AbstractEventLoop) -> Iterator
     window = Window(panel)
     qtbot.addWidget(window)
     yield panel
-    # As in the app: background work stops before the window goes, so no task touches a deleted widget
-    # (without this, a photo check finishing in the session's teardown crashed the test run).
-    qloop.run_until_complete(session.tasks.aclose())
     window.close()
+    # As in the app: background work stops before the window is deleted, so no task touches a deleted
+    # widget (without this, a photo check finishing in the session's teardown crashed the test run).
+    qloop.run_until_complete(session.tasks.aclose())
 
 
 def checked(panel: PhotosPanel) -> bool:
