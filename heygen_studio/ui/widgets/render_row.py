@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 
 from PySide6.QtCore import QRectF, Qt, Signal
@@ -187,8 +188,10 @@ class RenderRow(QFrame):
         self.progress.setValue(int(min(share, RENDER_BAR_CAP) * BAR_STEPS))
 
 
+@functools.cache
 def placeholder_thumbnail() -> QPixmap:
-    """A grey rounded frame with the app's video icon, for a render whose look has no picture (yet)."""
+    """A grey rounded frame with the app's video icon, for a render whose look has no picture (yet);
+    painted once and shared by every row (QPixmap is implicitly shared)."""
     width, height = THUMB, THUMB * 9 // 16
     pixmap = QPixmap(width, height)
     pixmap.fill(Qt.GlobalColor.transparent)
