@@ -23,6 +23,7 @@ from heygen_studio.api.models import (
     VideoSpec,
 )
 from heygen_studio.domain.money import Currency, Money
+from heygen_studio.domain.pricing import Engine
 from heygen_studio.storage.database import Database
 
 
@@ -133,7 +134,8 @@ def spec_from_json(text: str) -> VideoSpec:
     )
     dimension = data.pop("dimension")
     return VideoSpec(
-        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"])},
+        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
+           "engine": Engine(data.get("engine", Engine.AVATAR_IV))},
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )
