@@ -7,7 +7,7 @@ import asyncio
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,10 @@ from pytestqt.qtbot import QtBot
 from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
+from heygen_studio.api.models import Resolution
 from heygen_studio.config import Paths, Settings
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import Engine
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -154,13 +157,13 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
         await wait_until(lambda: world.navigation() == "Renders (1)")
         row = world.row("Welcome")
         assert row is not None and row.isVisible() and not world.panel.empty_card.isVisible()
-        assert re.search(r"about [\d.]+ credits", row.details.text())
+        assert "about 2 s of video · $0.12" in row.details.text()  # 2.4 s at $0.05 a second
         await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
         await wait_until(lambda: world.navigation() == "Renders")
         file = Path(row.job.file_path or "")
         assert file.parent == world.out and file.name == "Welcome.mp4"
         assert file.read_bytes()[4:8] == b"ftyp"
-        assert re.search(r"about [\d.]+ credits · took 0:0\d", row.details.text()), row.details.text()
+        assert re.search(r"\$0\.12 · took 0:0\d", row.details.text()), row.details.text()
         assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
             "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen", "Remove from list"}
         await wait_until(lambda: not row.thumb.pixmap().isNull())  # the look's picture, not the 🎬 placeholder
@@ -506,5 +509,27 @@ def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_th
         box = shown_box(world.panel)
         assert "is no longer in its folder: it was moved, renamed or deleted" in box.text()
         box.button(QMessageBox.StandardButton.Close).click()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_one_minute_avatar_iv_1080p_render_of_a_photo_avatar_shows_its_price_of_three_dollars(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        minute = " ".join(["word"] * 150)  # 150 words: 60 s at the usual speaking rate
+        project = replace(await world.project("One minute"), scenes=(Scene(script=minute),),
+                          resolution=Resolution.FHD_1080P, engine=Engine.AVATAR_IV)
+        world.session.render_requested.emit(project)
+        await wait_until(lambda: world.row("One minute") is not None)
+        row = world.row("One minute")
+        assert row is not None
+        assert "about 60 s of video · $3.00" in row.details.text()
+        stored = world.session.renders.queue.jobs.get(row.job.id)
+        assert stored is not None and stored.cost == Money.usd("3.00")  # kept with the job, exactly
+
+        again = RendersPanel(world.session)  # the price is read back from the database, as after a restart
+        await wait_until(lambda: row.job.id in again.rows)
+        assert "$3.00" in again.rows[row.job.id].details.text()
+        again.deleteLater()
 
     qloop.run_until_complete(scenario())
