@@ -21,7 +21,7 @@ from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
 from heygen_studio.api.models import Resolution
-from heygen_studio.config import Paths, Settings
+from heygen_studio.config import Generation, Paths, Settings
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import Engine
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
@@ -100,8 +100,23 @@ def slow_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loo
     yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path)
 
 
+@pytest.fixture(scope="module")
+def poor_heygen() -> Iterator[SandboxServer]:
+    """A sandbox whose legacy account has 1 credit left."""
+    server = SandboxServer(SandboxConfig(job_seconds=0.3, credits=1))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poor_v2_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+                  poor_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, poor_heygen, tmp_path, generation="v2")
+
+
 def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
-               tmp_path: Path) -> Iterator[World]:
+               tmp_path: Path, generation: Generation = "v3") -> Iterator[World]:
     """The app's window on the Renders panel, connected to `heygen`, saving videos in tmp_path/videos."""
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
@@ -116,7 +131,7 @@ def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, hey
     out = tmp_path / "videos"
 
     async def connect() -> None:
-        await session.accounts.add("Work", "sandbox")
+        await session.accounts.add("Work", "sandbox", generation)
         assert await session.use_profile("Work")
         await session.renders.set_output_dir(out)
 
@@ -531,5 +546,33 @@ def test_a_one_minute_avatar_iv_1080p_render_of_a_photo_avatar_shows_its_price_o
         await wait_until(lambda: row.job.id in again.rows)
         assert "$3.00" in again.rows[row.job.id].details.text()
         again.deleteLater()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the_render(
+        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v2_world
+
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Costly", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Costly")) is not None and row.status.text() == "Failed")
+        failed = world.row("Costly")
+        assert failed is not None
+        assert "3 credits" in failed.details.text()  # 2.4 s billed as one 30-second step of 6 credits a minute
+
+        button(failed, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert box.text() == "Trying “Costly” again costs 3 credits: 2 credits more than your account has (1 credit left)."
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert len(world.panel.rows) == 1  # nothing was queued
+
+        button(failed, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        next(b for b in shown_box(world.panel).buttons() if b.text() == "Try again anyway").click()
+        await wait_until(lambda: len(world.panel.rows) == 2)  # the user's choice: sent anyway
 
     qloop.run_until_complete(scenario())
