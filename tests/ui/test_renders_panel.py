@@ -96,8 +96,9 @@ def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_run
 
 @pytest.fixture
 def slow_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-               slow_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
-    yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path)
+               slow_heygen: SandboxServer, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    """On v3, or on the generation given by indirect parametrization."""
+    yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path, getattr(request, "param", "v3"))
 
 
 @pytest.fixture(scope="module")
@@ -349,6 +350,7 @@ async def rendering_at_heygen(world: World, wait_until: Any, title: str) -> Rend
     return row
 
 
+@pytest.mark.parametrize("slow_world", ["v3", "v2"], indirect=True)  # DELETE /v3/videos/{id}, v1 video.delete
 def test_stop_and_delete_at_heygen_ends_a_render_being_made_and_it_is_never_downloaded(
         slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     world = slow_world
