@@ -618,11 +618,6 @@ class RenderQueue(QObject):
             self.changed.emit(job_id)
         return removed
 
-    async def clear_finished(self, account: str) -> list[int]:
-        """Remove every finished, failed and cancelled render of `account` from the list."""
-        jobs = await self.listed(account)
-        return await self.remove_from_list([job.id for job in jobs if job.status.is_final])
-
     def price(self, spec: VideoSpec, generation: str) -> Money | None:
         """What a render of `spec` costs at today's rates in the account's unit; None where HeyGen publishes none."""
         quote = quote_spec(spec, generation, self.billing_type)
