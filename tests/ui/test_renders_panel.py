@@ -258,6 +258,7 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
 
         with catching_urls("file") as catcher:
             button(row, "Open file").click()
+            await wait_until(lambda: len(catcher.opened) == 1)
             button(row, "Show in folder").click()
             await wait_until(lambda: len(catcher.opened) == 2)
         assert [Path(url.toLocalFile()) for url in catcher.opened] == [file, world.out]
