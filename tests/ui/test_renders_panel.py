@@ -28,9 +28,10 @@ from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.accounts import Endpoint
-from heygen_studio.services.render_queue import QueueTiming
+from heygen_studio.services.render_queue import DECISION_MESSAGE, QueueTiming
 from heygen_studio.session import Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.main_window import MainWindow
@@ -577,5 +578,30 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
         await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
         next(b for b in shown_box(world.panel).buttons() if b.text() == "Try again anyway").click()
         await wait_until(lambda: len(world.panel.rows) == 2)  # the user's choice: sent anyway
+
+    qloop.run_until_complete(scenario())
+
+
+def test_submit_again_after_a_lost_answer_also_asks_first_when_the_balance_no_longer_covers_it(
+        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v2_world
+
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Lost", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Lost")) is not None and row.status.text() == "Failed")
+        row = world.row("Lost")
+        assert row is not None
+        jobs = world.session.renders.queue.jobs  # as when the connection broke while HeyGen was answering
+        jobs.update(row.job.id, status=JobStatus.SUBMITTING, needs_decision=True, error=DECISION_MESSAGE)
+        world.session.renders.queue.changed.emit(row.job.id)
+        await wait_until(lambda: row.status.text() == "Needs your decision")
+
+        button(row, "Submit again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert "costs 3 credits: 2 credits more than your account has" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert row.status.text() == "Needs your decision" and row.job.needs_decision  # nothing was sent
 
     qloop.run_until_complete(scenario())
