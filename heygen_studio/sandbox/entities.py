@@ -71,6 +71,7 @@ class Look:
     is_motion: bool = False
     sound_effect: bool = False
     source: str = "user_upload"  # "user_upload" | "generated"
+    avatar_type: str = "photo_avatar"  # "photo_avatar" | "studio_avatar" | "digital_twin"
 
 
 @dataclass
