@@ -8,6 +8,8 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
+PHOTO_AVATAR = "photo_avatar"
+AVATAR_V = "avatar_v"
 
 log = logging.getLogger("heygen_studio.api")
 
@@ -295,6 +297,13 @@ class VideoSpec:
     caption: bool = False
     background_color: str | None = None
     callback_id: str | None = None
+    avatar_type: str | None = None  # the look's v3 avatar_type ("photo_avatar", "studio_avatar", "digital_twin")
+    engine: str | None = None  # v3 engine.type ("avatar_iv", "avatar_iii", "avatar_v"); None: HeyGen's default
+
+    @property
+    def is_photo_avatar(self) -> bool:
+        """True unless the look is known to be a video avatar (studio avatar or digital twin)."""
+        return self.avatar_type in (None, PHOTO_AVATAR)
 
 
 @dataclass(frozen=True)

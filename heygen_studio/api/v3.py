@@ -9,8 +9,8 @@ from urllib.parse import quote
 import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
-from heygen_studio.api.errors import HeyGenError
-from heygen_studio.api.mapping import v3_expressiveness, v3_shape
+from heygen_studio.api.errors import HeyGenError, InvalidRequestError
+from heygen_studio.api.mapping import v3_expressiveness, v3_shape, v3_takes_expressiveness, v3_takes_motion_prompt
 from heygen_studio.api.models import (
     Account,
     Age,
@@ -34,7 +34,7 @@ from heygen_studio.api.models import (
     VideoSummary,
     Voice,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
@@ -58,13 +58,13 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
         "callback_id": spec.callback_id,
     })
     if len(spec.scenes) == 1:
-        body = {"type": "avatar", **_avatar_input(spec.look_id, spec.scenes[0])}
+        body = {"type": "avatar", **_avatar_input(spec, spec.scenes[0])}
         if spec.background_color:
             body["background"] = {"type": "color", "value": spec.background_color}
         return {**body, **common}
     scenes = []
     for scene in spec.scenes:
-        scene_input = {"type": "avatar", **_avatar_input(spec.look_id, scene)}
+        scene_input = {"type": "avatar", **_avatar_input(spec, scene)}
         if spec.background_color:
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
@@ -149,19 +149,42 @@ class V3Api(HeyGenApi):
         return TrainingStatus(group_id=group.id, status=group.status or Status.COMPLETED, error=group.error)
 
     async def generate_photos(self, prompt: PhotoPrompt) -> str:
-        data = await self._create_avatar({"type": "prompt", "name": prompt.name, "prompt": photo_prompt_text(prompt)})
+        text = photo_prompt_text(prompt)
+        self.check_prompt(text, prompt.appearance, "appearance")
+        data = await self._create_avatar({"type": "prompt", "name": prompt.name, "prompt": text})
         return _poll_id(_created(data, prompt.name, None))
 
     async def generate_looks(
         self, group_id: str, prompt: str, orientation: Orientation, pose: Pose, style: Style
     ) -> str:
+        """New looks of the group's person: HeyGen keeps the person only when `avatar_id` names one of their
+        looks (a group id alone makes a new random person), so a finished look of the group is the reference."""
+        text = look_prompt_text(prompt, orientation, pose, style)
+        self.check_prompt(text, prompt, "prompt")
         request = {
             "type": "prompt",
             "name": prompt.strip()[:60] or "New look",
-            "prompt": look_prompt_text(prompt, orientation, pose, style),
+            "prompt": text,
+            "avatar_id": await self._reference_look(group_id),
             "avatar_group_id": group_id,
         }
         return _poll_id(_created(await self._create_avatar(request), request["name"], group_id))
+
+    async def _reference_look(self, group_id: str) -> str:
+        """A completed look of the group, to keep the person in new looks."""
+        token: str | None = None
+        while True:
+            page = await self.list_looks(group_id, token=token)
+            ready = next((look for look in page.items if look.status is Status.COMPLETED), None)
+            if ready is not None:
+                return ready.id
+            if not page.has_more:
+                raise InvalidRequestError(
+                    "This avatar has no finished look yet, so HeyGen has no picture of the person to keep. "
+                    "Wait until its photo is processed, then make new looks.",
+                    field="group_id",
+                )
+            token = page.next_token
 
     async def generation_status(self, generation_id: str) -> Generation:
         look = await self.get_look(generation_id)
@@ -278,22 +301,30 @@ class V3Api(HeyGenApi):
 
     async def _post(self, path: str, *, key: str | None = None, **kwargs: Any) -> dict[str, Any]:
         """POST with an Idempotency-Key: the caller's, or one made per logical call and reused on retries."""
-        headers = {IDEMPOTENCY_HEADER: key or uuid.uuid4().hex}
-        return await self._transport.request("POST", path, headers=headers, **kwargs)
+        key = key or uuid.uuid4().hex
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            raise InvalidRequestError(
+                "This request's key has characters HeyGen does not take (it allows 1 to 255 letters, digits, "
+                "'_', ':', '.' and '-'), so it was not sent. Render the project again to get a new key.",
+                field=IDEMPOTENCY_HEADER,
+            )
+        return await self._transport.request("POST", path, headers={IDEMPOTENCY_HEADER: key}, **kwargs)
 
     async def _create_avatar(self, request: dict[str, Any]) -> dict[str, Any]:
         return (await self._post("/v3/avatars", json=request)).get("data") or {}
 
 
-def _avatar_input(look_id: str, scene: SceneSpec) -> dict[str, Any]:
-    expressiveness = v3_expressiveness(scene)
+def _avatar_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
+    """One avatar input; motion_prompt and expressiveness only where HeyGen takes them for the look and engine."""
+    expressiveness = v3_expressiveness(scene) if v3_takes_expressiveness(spec) else None
     return _drop_none({
-        "avatar_id": look_id,
+        "avatar_id": spec.look_id,
         "script": scene.script,
         "voice_id": scene.voice_id,
-        "motion_prompt": scene.motion_prompt or None,
+        "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
         "expressiveness": expressiveness.value if expressiveness else None,
         "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
+        "engine": {"type": spec.engine} if spec.engine else None,
     })
 
 
