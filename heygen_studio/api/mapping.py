@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Literal
 
 from heygen_studio.api.models import (
-    AVATAR_V,
     AspectRatio,
     Dimension,
     Emotion,
@@ -16,6 +15,8 @@ from heygen_studio.api.models import (
     TalkingStyle,
     VideoSpec,
 )
+
+from heygen_studio.domain.pricing import Engine
 
 GenerationName = Literal["v3", "v2"]
 
@@ -65,12 +66,12 @@ def v3_expressiveness(scene: SceneSpec) -> Expressiveness | None:
 
 def v3_takes_motion_prompt(spec: VideoSpec) -> bool:
     """HeyGen takes a motion prompt for photo avatars on any engine, and for video avatars only on Avatar V."""
-    return spec.is_photo_avatar or spec.engine == AVATAR_V
+    return spec.is_photo_avatar or spec.engine == Engine.AVATAR_V
 
 
 def v3_takes_expressiveness(spec: VideoSpec) -> bool:
     """HeyGen takes expressiveness for photo avatars only, and never on Avatar V."""
-    return spec.is_photo_avatar and spec.engine != AVATAR_V
+    return spec.is_photo_avatar and spec.engine != Engine.AVATAR_V
 
 
 def v2_flat_form(spec: VideoSpec) -> bool:
@@ -166,13 +167,13 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
 def _why_no_expressiveness(spec: VideoSpec) -> str | None:
     if not spec.is_photo_avatar:
         return f"HeyGen takes expressiveness for photo avatars only; this look is a {_kind(spec)}, so it is not sent."
-    if spec.engine == AVATAR_V:
+    if spec.engine == Engine.AVATAR_V:
         return "The Avatar V engine does not take expressiveness, so it is not sent."
     return None
 
 
 def _kind(spec: VideoSpec) -> str:
-    return (spec.avatar_type or "video avatar").replace("_", " ")
+    return str(spec.avatar_type or "video avatar").replace("_", " ")
 
 
 def _explain_v2(spec: VideoSpec) -> list[FieldNote]:

@@ -7,7 +7,8 @@ import uuid
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-from heygen_studio.domain.estimates import avatar_iv_credits, count_words, spoken_seconds
+from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.domain.pricing import Engine
 
 from heygen_studio.api.models import (
     ApiLimits,
@@ -79,6 +80,8 @@ class Project:
     captions: bool = False
     background: str = "#FFFFFF"
     scenes: tuple[Scene, ...] = (Scene(),)
+    engine: Engine = Engine.AVATAR_IV
+    """The v3 rendering engine; the legacy API always renders on Avatar IV."""
 
     def with_scene(self, index: int, scene: Scene) -> Project:
         """This project with scene `index` replaced."""
@@ -138,6 +141,7 @@ class Project:
                 captions=bool(data.get("captions", False)),
                 background=str(data.get("background", "#FFFFFF")),
                 scenes=scenes,
+                engine=Engine(data.get("engine", Engine.AVATAR_IV)),
             )
         except (TypeError, ValueError, KeyError) as error:
             raise ProjectFileError(f"This project file is damaged ({error}).") from error
@@ -219,6 +223,7 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
         dimension=None if v3 else project.custom_size,
         caption=project.captions,
         background_color=project.background,
+        engine=project.engine if v3 else Engine.AVATAR_IV,
     )
 
 
@@ -238,26 +243,21 @@ class SceneEstimate:
 
 @dataclass(frozen=True)
 class ProjectEstimate:
-    """Duration and Avatar IV credits of the whole video (billed in 30-second steps)."""
+    """Words and spoken seconds of each scene and of the whole video (domain.quotes prices them)."""
 
     scenes: tuple[SceneEstimate, ...]
     seconds: float
-    credits: float
-
-    def over_budget(self, remaining_credits: float | None) -> bool:
-        """True when the account says how many credits are left and this video needs more."""
-        return remaining_credits is not None and self.credits > remaining_credits
 
 
 def estimate(project: Project, limits: ApiLimits) -> ProjectEstimate:
-    """Words, characters against the generation's limit, and spoken seconds per scene; total credits."""
+    """Words, characters against the generation's limit, and spoken seconds per scene and in all."""
     scenes = tuple(
         SceneEstimate(count_words(s.script), len(s.script), limits.max_script_chars,
                       spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0))
         for s in project.scenes
     )
     seconds = sum(s.seconds for s in scenes)
-    return ProjectEstimate(scenes, seconds, avatar_iv_credits(seconds))
+    return ProjectEstimate(scenes, seconds)
 
 
 def format_duration(seconds: float) -> str:

@@ -21,6 +21,7 @@ from heygen_studio.api.models import (
     TalkingStyle,
     VideoSpec,
 )
+from heygen_studio.domain.pricing import Engine
 from heygen_studio.storage.database import Database
 
 
@@ -114,7 +115,8 @@ def spec_from_json(text: str) -> VideoSpec:
     )
     dimension = data.pop("dimension")
     return VideoSpec(
-        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"])},
+        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
+           "engine": Engine(data.get("engine", Engine.AVATAR_IV))},
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )
