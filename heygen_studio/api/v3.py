@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -249,6 +250,21 @@ class V3Api(HeyGenApi):
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
+
+    def check_video_spec(self, spec: VideoSpec) -> None:
+        """Also each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
+        super().check_video_spec(spec)
+        for number, scene in enumerate(spec.scenes, start=1):
+            for what, value, (low, high), unit in (
+                ("voice speed", scene.speed, self.limits.speed_range, "×"),
+                ("voice pitch", scene.pitch, self.limits.pitch_range, " semitones"),
+            ):
+                if not (math.isfinite(value) and low <= value <= high):
+                    raise InvalidRequestError(
+                        f"Scene {number}'s {what} is {value:g}{unit}; in videos HeyGen takes {low:g} to {high:g}"
+                        f"{unit}. Set it within that range and render again.",
+                        field="speed" if what == "voice speed" else "pitch",
+                    )
 
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         self.check_video_spec(spec)
