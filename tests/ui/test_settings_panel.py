@@ -179,3 +179,10 @@ def test_an_account_without_a_key_says_so_and_offers_to_add_one(
     qloop.run_until_complete(wait_until(lambda: "Key saved" in panel.status.text()))
     qloop.run_until_complete(wait_until(lambda: "no key yet" not in panel.profiles.item(0).text()))
     assert panel.replace_button.text() == "Replace key…" and panel.use_button.isEnabled()
+
+
+def test_the_legacy_api_says_heygen_retired_it(world: World) -> None:
+    for combo in (world.panel.form.generation, world.panel.generation):
+        legacy = combo.itemText(combo.findData("v2"))
+        assert "legacy" in legacy and "retired v1/v2 for most accounts on 2026-10-31" in legacy
+        assert combo.itemText(combo.findData("v3")) == "v3 (recommended)"

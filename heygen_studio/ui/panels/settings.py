@@ -29,7 +29,7 @@ from heygen_studio.ui.style import set_tone
 
 GENERATION_CHOICES: tuple[tuple[str, Generation], ...] = (
     ("v3 (recommended)", "v3"),
-    ("v2 (legacy)", "v2"),
+    ("v2 (legacy — HeyGen retired v1/v2 for most accounts on 2026-10-31)", "v2"),
 )
 
 
