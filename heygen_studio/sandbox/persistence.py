@@ -115,7 +115,8 @@ class StateFile:
             video = Video(**{**item, "scenes": [Scene(**scene) for scene in item["scenes"]]})
             snapshot.videos[video.id] = video
         for scope, key, answered_at, status, payload in document["idempotency"]:
-            snapshot.idempotent[(scope, key)] = (float(answered_at), int(status), payload)
+            if isinstance(answered_at, (int, float)):  # older files kept a body fingerprint: those keys are forgotten
+                snapshot.idempotent[(scope, key)] = (float(answered_at), int(status), payload)
         _check_references(snapshot)
         return snapshot
 
