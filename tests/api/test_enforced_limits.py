@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator, Callable
 
 import httpx
 import pytest
-from test_sandbox_clients import FAST_RETRY, ContractChecking, until
+from test_sandbox_clients import FAST_RETRY, ContractChecking, finished, until
 
 from heygen_studio.api import (
     Age,
+    Emotion,
     Ethnicity,
     Expressiveness,
     Gender,
@@ -226,8 +227,9 @@ async def test_new_looks_name_a_finished_look_so_the_person_is_kept(v3, wire, sa
 
 
 async def test_new_looks_wait_for_a_finished_look(v3, wire):
-    asset = await v3.upload_photo(derive_images(None, "someone", 1, (640, 640))[0], "image/png")
-    created = await v3.create_photo_avatar("Fresh", asset.ref)  # still processing
+    asset = await v3.upload_photo(derive_images(None, "someone", 1, (300, 300))[0], "image/png")
+    created = await v3.create_photo_avatar("Too small", asset.ref)  # processing, then failed: never finished
+    await until(lambda: v3.get_group(created.group.id), finished)
     with pytest.raises(InvalidRequestError) as caught:
         await v3.generate_looks(created.group.id, "at the beach", Orientation.SQUARE, Pose.HALF_BODY, Style.NOIR)
     assert "no finished look yet" in str(caught.value) and wire.posts("/v3/avatars")[-1]["type"] == "photo"
@@ -287,6 +289,10 @@ async def test_one_scene_goes_in_avatar_ivs_documented_flat_form(v2, wire):
                     "video_orientation": "landscape", "fit": "cover", "custom_motion_prompt": "nods",
                     "enhance_custom_motion_prompt": True}
     assert len(scenes["scenes"]) == 2 and "script" not in scenes
+    lively = VideoSpec(look_id, (SceneSpec(SCRIPT, VOICE, emotion=Emotion.EXCITED),))
+    notes = {note.field: note for note in explain_mapping(lively, "v2")}
+    assert notes["aspect_ratio"].sent_as == "video_orientation=landscape" and "emotion" in notes
+    assert "emotion" not in v2.build_video_request(lively)
     for video in (one, two):
         done = await until(lambda: v2.video_status(video.video_id), lambda s: s.status.is_final)
         assert done.status is Status.COMPLETED and done.caption_url.split("?")[0].endswith(".ass")
