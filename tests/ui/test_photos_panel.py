@@ -112,7 +112,8 @@ def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, phot
     assert lines[0][0] == "bad" and "451×300" in lines[0][1] and "512×512" in lines[0][1]
     assert ("warn", "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
             "at the camera: use a portrait photo.") in lines
-    assert panel.details.fix_buttons == []  # too small: no fix can help, so no button pretends to
+    assert [button.text() for button in panel.details.fix_buttons] == ["Enlarge to 512 pixels"]
+    assert "soft or blurry" in panel.details.fix_buttons[0].toolTip()  # the price of enlarging is said first
     assert not any("Facing the camera" in text for _, text in lines)  # no face: nothing to say it faces us
 
     select(panel, "camera.png")
@@ -141,6 +142,46 @@ def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
     assert fixed.verdict == "pass" and fixed.report.format == "JPEG"
     assert webp.read_bytes() == original
     assert "Your original is unchanged" in panel.status.text()
+
+
+def test_a_small_photo_enlarged_is_accepted_with_a_warning_about_quality(
+        panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / "chelsea.png"]))
+    select(panel, "chelsea.png")
+    panel.details.fix_buttons[0].click()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    enlarged = panel.model.item(1).data(PHOTO_ROLE)
+    assert (enlarged.report.width, enlarged.report.height) == (770, 512) and not enlarged.report.errors
+    assert "may look soft or blurry" in panel.status.text() and panel.status.property("tone") == "warn"
+
+
+def test_a_transparent_png_is_called_transparent_and_can_be_put_on_white(
+        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    from PIL import ImageDraw
+
+    picture = Image.open(sample_photo("astronaut.png")).convert("RGBA")
+    mask = Image.new("L", picture.size, 0)
+    ImageDraw.Draw(mask).ellipse((60, 0, 460, 512), fill=255)
+    picture.putalpha(mask)
+    picture.save(tmp_path / "cut-out.png")
+    qloop.run_until_complete(add_and_check(panel, wait_until, [tmp_path / "cut-out.png"]))
+    select(panel, "cut-out.png")
+    texts = " ".join(text for _, text in panel.details.line_texts())
+    assert "transparent parts" in texts and "overexposed" not in texts
+    assert [button.text() for button in panel.details.fix_buttons] == ["Put on a white background"]
+    panel.details.fix_buttons[0].click()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    assert panel.model.item(1).data(PHOTO_ROLE).verdict == "pass"
+
+
+def test_a_file_that_is_not_an_image_shows_no_check_it_never_ran(
+        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "notes.jpg").write_text("This is not a photo.\n")
+    qloop.run_until_complete(add_and_check(panel, wait_until, [tmp_path / "notes.jpg"]))
+    select(panel, "notes.jpg")
+    lines = panel.details.line_texts()
+    assert [tone for tone, _ in lines] == ["bad"] and "not an image" in lines[0][1]
+    assert panel.details.fix_buttons == []
 
 
 def test_pasted_picture_is_saved_as_png_in_the_data_folder(panel: PhotosPanel, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]

@@ -324,7 +324,9 @@ class PhotosPanel(Panel):
             return
         finally:
             self.details.set_fixing(False)
-        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.", "good")
+        caution = f" {fix.caution}" if fix.caution else ""
+        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
+                  "warn" if caution else "good")
         self.add_paths([fixed])
 
     # --- upload and create avatar ------------------------------------------------------------------
