@@ -14,6 +14,7 @@ from heygen_studio.domain.photo_rules import PhotoReport
 from heygen_studio.photos import check_photo, fix_photo
 from heygen_studio.photos.decode import has_alpha
 from heygen_studio.photos.fixes import BACKGROUND
+from heygen_studio.photos.kept import Stamp, stamp_of
 
 PREVIEW_SIDE = 900
 THUMBNAIL_SIDE = 160
@@ -81,6 +82,7 @@ class CheckedPhoto:
     thumbnail: QImage
     preview: QImage
     sideways: bool  # EXIF says "turn me": the stored pixels are not upright
+    stamp: Stamp | None = None  # the file's size and time when it was checked
 
     @property
     def verdict(self) -> str:
@@ -165,13 +167,16 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
         return QImage(), QImage(), False
 
 
-def check(path: Path) -> CheckedPhoto:
-    """Check `path` and make its pictures. Blocking: run it with asyncio.to_thread."""
-    report = check_photo(path)
-    if report.error_codes() & _NOT_ANALYSED:
-        return CheckedPhoto(path, report, QImage(), QImage(), False)
+def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = None) -> CheckedPhoto:
+    """Check `path` and make its pictures; `known` is its report from before a restart, with the `stamp` the
+    file had then (the checks are not run again). Blocking: run it with asyncio.to_thread."""
+    if known is None or stamp is None:
+        stamp = stamp_of(path)
+        known = check_photo(path)
+    if known.error_codes() & _NOT_ANALYSED:
+        return CheckedPhoto(path, known, QImage(), QImage(), False, stamp)
     thumbnail, preview, sideways = _pictures(path)
-    return CheckedPhoto(path, report, thumbnail, preview, sideways)
+    return CheckedPhoto(path, known, thumbnail, preview, sideways, stamp)
 
 
 def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:

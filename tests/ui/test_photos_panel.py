@@ -51,7 +51,8 @@ def photos(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]:
+def session(paths: Paths, qloop: asyncio.AbstractEventLoop, loop_running: object) -> Iterator[Session]:
+    """A session on the app's loop, marked running throughout as in the app (the panel starts work when built)."""
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
                       sandbox_config=SandboxConfig(job_seconds=0.1))
@@ -276,7 +277,7 @@ def browser() -> Iterator[UrlCatcher]:
 
 
 def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: UrlCatcher,  # type: ignore[no-untyped-def]
-                                                              qtbot, qloop, wait_until) -> None:
+                                                              qtbot, qloop, loop_running, wait_until) -> None:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
                       sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
@@ -310,3 +311,67 @@ def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, pho
         qloop.run_until_complete(tasks.aclose())
         qloop.run_until_complete(session.aclose())
     assert len(browser.opened) == 1
+
+
+def kept_reports(session: Session) -> dict[str, bool]:
+    """Name → whether a report is kept, from the photo list on disk."""
+    import json
+
+    file = session.paths.data_dir / "photos.json"
+    if not file.exists():
+        return {}
+    return {Path(entry["path"]).name: entry["report"] is not None
+            for entry in json.loads(file.read_text(encoding="utf-8"))["photos"]}
+
+
+def restart(panel: PhotosPanel, session: Session, qtbot) -> Window:  # type: ignore[no-untyped-def]
+    """A window with a new Photos page on the same data folder, as after quitting and starting the app again."""
+    panel.window().close()
+    window = Window(PhotosPanel(session))
+    qtbot.addWidget(window)
+    return window
+
+
+def verdicts(panel: PhotosPanel) -> dict[str, str]:
+    return {panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
+            for row in range(panel.model.rowCount())}
+
+
+def test_photos_and_verdicts_are_kept_across_a_restart_and_a_missing_one_is_dropped_with_a_note(
+        panel: PhotosPanel, session: Session, photos: Path, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(photos / "astronaut.png", photos / "gone.png")
+    names = [*SAMPLES, "gone.png"]
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in names]))
+    qloop.run_until_complete(wait_until(lambda: kept_reports(session) == {name: True for name in names}))
+    (photos / "gone.png").unlink()
+    shutil.copy(photos / "astronaut.png", photos / "camera.png")  # changed since: checked again
+
+    window = restart(panel, session, qtbot)
+    again = window.centralWidget()
+    qloop.run_until_complete(wait_until(lambda: again.model.rowCount() == 3 and checked(again), timeout=20))
+    assert verdicts(again) == {"astronaut.png": "pass", "camera.png": "pass", "chelsea.png": "fail"}
+    assert again.pages.currentIndex() == 1
+    assert "1 photo you added before is no longer there" in again.status.text() and "gone.png" in again.status.text()
+    qloop.run_until_complete(wait_until(lambda: set(kept_reports(session)) == set(SAMPLES)))
+
+    select(again, "chelsea.png")
+    assert any("451×300" in text for _, text in again.details.line_texts())  # the kept verdict's reasons
+    again.remove_button.click()
+    qloop.run_until_complete(wait_until(lambda: set(kept_reports(session)) == {"astronaut.png", "camera.png"}))
+    assert (photos / "chelsea.png").exists()  # taken off the page, not deleted
+    assert [again.model.item(row).text() for row in range(again.model.rowCount())] == ["astronaut.png", "camera.png"]
+
+
+def test_a_damaged_photo_list_is_moved_aside_and_the_page_starts_empty(
+        session: Session, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    damaged = session.paths.data_dir / "photos.json"
+    damaged.write_bytes(b"{\xff not json")
+    panel = PhotosPanel(session)
+    window = Window(panel)
+    qtbot.addWidget(window)
+    qloop.run_until_complete(wait_until(lambda: "could not be read" in panel.status.text()))
+    aside = [path for path in session.paths.data_dir.iterdir() if path.name.startswith("photos.damaged-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == b"{\xff not json"
+    assert panel.model.rowCount() == 0 and panel.pages.currentIndex() == 0
+    window.close()
+    qloop.run_until_complete(session.tasks.aclose())
