@@ -138,6 +138,9 @@ def test_v2_limit_exceeded_at_1501_characters(run_panel: Any) -> None:
         assert "1,501 of 1,500 characters" in counts and "Too long for HeyGen's legacy (v2) API" in counts
         assert panel.scene_editor.counts.property("tone") == "bad"
         assert panel.scene_editor.movement_label.text() == "Talking style"
+        editor = panel.scene_editor  # the legacy API sends emotion and enhancement, not speed or pitch
+        assert editor.emotion.isVisibleTo(panel) and editor.enhance.isVisibleTo(panel)
+        assert not editor.speed.isVisibleTo(panel) and "own speed and pitch" in editor.instead.text()
         panel.render_button.click()
         assert panel.problem.isVisible() is False or "1501 characters" in panel.problem.text()
         assert "at most 1500" in panel.problem.text()
@@ -207,8 +210,11 @@ def test_show_request_is_exactly_what_a_render_sends(run_panel: Any) -> None:
 def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.new_project()
-        note = panel.scene_editor.notes["emotion"]
-        assert note.isVisibleTo(panel) and "no emotion" in note.text()
+        editor = panel.scene_editor
+        assert not editor.emotion.isVisibleTo(panel) and not editor.enhance.isVisibleTo(panel)
+        assert editor.instead.isVisibleTo(panel) and "no emotion setting" in editor.instead.text()
+        assert not any(note.isVisibleTo(panel) for note in editor.notes.values())
+        assert editor.speed.isVisibleTo(panel) and editor.pitch.isVisibleTo(panel)
         assert panel.scene_editor.movement_label.text() == "Expressiveness"
         panel.scene_editor.motion_prompt.setText("don't be so happy")
         advice = panel.scene_editor.advice.text()

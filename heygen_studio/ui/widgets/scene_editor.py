@@ -30,6 +30,17 @@ EXPRESSIVENESS_LABELS = {Expressiveness.HIGH: "High — lively", Expressiveness.
                          Expressiveness.LOW: "Low — calm"}
 STYLE_LABELS = {TalkingStyle.EXPRESSIVE: "Expressive", TalkingStyle.STABLE: "Stable — little movement"}
 NOTE_FIELDS = ("emotion", "talking_style", "expressiveness", "enhance_motion_prompt", "speed", "pitch")
+NOT_SENT: dict[str, frozenset[str]] = {
+    "v3": frozenset({"emotion", "enhance_motion_prompt"}),
+    "v2": frozenset({"speed", "pitch"}),
+}
+"""The settings a generation does not send, so the editor does not offer them."""
+INSTEAD = {
+    "v3": ("HeyGen's current API has no emotion setting and does not rewrite motion prompts: "
+           "Expressiveness sets how lively the avatar is, and your motion prompt is sent as you wrote it."),
+    "v2": "Avatar IV videos on the legacy API speak at the voice's own speed and pitch, so those are not offered.",
+}
+"""Said once, under the fields: what the generation does instead of the settings it does not send."""
 
 
 def hint_label(text: str = "", tone: str = "") -> QLabel:
@@ -89,6 +100,7 @@ class SceneEditor(QWidget):
         self.notes = {name: hint_label() for name in NOTE_FIELDS}  # information, not a warning: grey
         for note in self.notes.values():
             note.hide()
+        self.instead = hint_label()
 
         prompt_row = QHBoxLayout()
         prompt_row.addWidget(self.motion_prompt, 1)
@@ -102,13 +114,16 @@ class SceneEditor(QWidget):
         voice_row.addStretch(1)
 
         form = QFormLayout()
+        self.form = form
+        self.voice_settings = _stack(voice_row, self.notes["speed"], self.notes["pitch"])
         form.addRow("Script", _stack(self.script, self.counts))
         form.addRow("Emotion", _stack(self.emotion, self.notes["emotion"]))
         form.addRow(self.movement_label, _stack(self.movement, self.notes["talking_style"],
                                                 self.notes["expressiveness"]))
         form.addRow("Motion prompt", _stack(prompt_row, self.enhance, self.notes["enhance_motion_prompt"],
                                             self.advice))
-        form.addRow("Voice", _stack(voice_row, self.notes["speed"], self.notes["pitch"]))
+        form.addRow("Voice", self.voice_settings)
+        form.addRow(self.instead)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
@@ -129,8 +144,14 @@ class SceneEditor(QWidget):
         return self._scene
 
     def set_generation(self, generation: str) -> None:
-        """v3 offers expressiveness, v2 (legacy) a talking style; the other is not shown."""
+        """v3 offers expressiveness, v2 (legacy) a talking style; what a generation does not send is not shown."""
         self._generation = generation
+        hidden = NOT_SENT.get(generation, frozenset())
+        self.form.setRowVisible(self.emotion.parentWidget(), "emotion" not in hidden)
+        self.enhance.setVisible("enhance_motion_prompt" not in hidden)
+        self.form.setRowVisible(self.voice_settings, "speed" not in hidden)
+        self.instead.setText(INSTEAD.get(generation, ""))
+        self.instead.setVisible(generation in INSTEAD)
         self._loading = True
         self.movement.clear()
         if generation == "v3":
@@ -177,7 +198,8 @@ class SceneEditor(QWidget):
 
     def show_notes(self, notes: list[FieldNote]) -> None:
         """Under each field the active API generation lacks: what is sent instead."""
-        by_field = {note.field: note for note in notes}
+        hidden = NOT_SENT.get(self._generation, frozenset())
+        by_field = {note.field: note for note in notes if note.field not in hidden}
         for name, label in self.notes.items():
             note = by_field.get(name)
             label.setVisible(note is not None)
