@@ -5,15 +5,17 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.config import Paths, Profile, Settings
-from heygen_studio.domain.project import Project, Scene, video_spec
+from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.accounts import Endpoint
@@ -109,7 +111,7 @@ def test_typing_updates_counts_duration_and_credits(run_panel: Any) -> None:
     run_panel(scenario)
 
 
-def test_over_the_credits_a_render_needs_a_second_click(run_panel: Any, qtbot: QtBot) -> None:
+def test_over_the_credits_a_render_asks_first(run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.use_look(await chosen_look(session))
         panel._set_voice(panel._voices[0])
@@ -119,10 +121,64 @@ def test_over_the_credits_a_render_needs_a_second_click(run_panel: Any, qtbot: Q
         requested: list[Project] = []
         session.render_requested.connect(requested.append)
         panel.render_button.click()
-        assert requested == [] and "Render anyway" == panel.render_button.text()
-        assert "10 credits" in panel.problem.text()
+        await wait_until(lambda: panel.render_prompt is not None and panel.render_prompt.isVisible())
+        assert requested == [] and "10 credits" in panel.render_prompt.informativeText()
+        panel.render_prompt.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.05)
+        assert requested == []
         panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt.isVisible())
+        go = next(b for b in panel.render_prompt.buttons() if b.text() == "Render anyway")
+        go.click()
         assert requested == [panel.project]
+
+    run_panel(scenario)
+
+
+def test_render_clicked_again_asks_before_a_second_copy_and_the_button_stays_put(
+        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    from PySide6.QtCore import QPoint
+
+    from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.show()
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Hello there, just once please.")
+        requested: list[Project] = []
+        session.render_requested.connect(requested.append)
+        where = panel.render_button.mapTo(panel, QPoint(0, 0))
+        panel.render_button.click()
+        panel.render_button.click()  # a double click: still one render
+        await wait_until(lambda: len(requested) == 1 and panel.queued_row.isVisible())
+        await asyncio.sleep(0.05)
+        assert panel.render_button.mapTo(panel, QPoint(0, 0)) == where
+        for _ in range(100):  # the queue saves the job in the background
+            jobs = await session.renders.queue.list()
+            if jobs:
+                break
+            await asyncio.sleep(0.02)
+        assert len(jobs) == 1
+
+        panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt is not None and panel.render_prompt.isVisible())
+        assert panel.render_prompt.text() == ALREADY_RENDERING and requested == [panel.project]
+        assert panel.render_button.mapTo(panel, QPoint(0, 0)) == where
+        panel.render_prompt.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.05)
+        assert len(requested) == 1
+
+        panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt.isVisible())
+        next(b for b in panel.render_prompt.buttons() if b.text() == "Render another copy").click()
+        assert len(requested) == 2
+
+        panel.scene_editor.script.setPlainText("Something else entirely.")  # a changed video: no question
+        panel.render_prompt = None
+        panel.render_button.click()
+        await wait_until(lambda: len(requested) == 3)
+        assert panel.render_prompt is None
 
     run_panel(scenario)
 
@@ -141,6 +197,8 @@ def test_v2_limit_exceeded_at_1501_characters(run_panel: Any) -> None:
         editor = panel.scene_editor  # the legacy API sends emotion and enhancement, not speed or pitch
         assert editor.emotion.isVisibleTo(panel) and editor.enhance.isVisibleTo(panel)
         assert not editor.speed.isVisibleTo(panel) and "own speed and pitch" in editor.instead.text()
+        editor.movement.setCurrentText("Stable — little movement")
+        assert panel.project.scenes[0].talking_style.value == "stable"
         panel.render_button.click()
         assert panel.problem.isVisible() is False or "1501 characters" in panel.problem.text()
         assert "at most 1500" in panel.problem.text()
@@ -216,6 +274,10 @@ def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any)
         assert not any(note.isVisibleTo(panel) for note in editor.notes.values())
         assert editor.speed.isVisibleTo(panel) and editor.pitch.isVisibleTo(panel)
         assert panel.scene_editor.movement_label.text() == "Expressiveness"
+        editor.movement.setCurrentText("High — lively")  # the choice is kept and sent
+        assert panel.project.scenes[0].expressiveness.value == "high"
+        assert video_spec(replace(panel.project, look=LookRef("l"), voice=VoiceRef("v"), scenes=(replace(
+            panel.project.scenes[0], script="Hi."),)), "v3").scenes[0].expressiveness.value == "high"
         panel.scene_editor.motion_prompt.setText("don't be so happy")
         advice = panel.scene_editor.advice.text()
         assert "what not to do" in advice and "feeling" in advice
@@ -223,7 +285,7 @@ def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any)
     run_panel(scenario)
 
 
-def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -> None:
+def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any, wait_until: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.new_project()
         panel.render_button.click()
@@ -237,7 +299,7 @@ def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -
         requested: list[Project] = []
         session.render_requested.connect(requested.append)
         panel.render_button.click()
-        assert requested == [panel.project]
+        await wait_until(lambda: requested == [panel.project])
         assert panel.queued_row.isVisibleTo(panel) and "Added to the render queue" in panel.queued.text()
         assert panel.open_renders_button.isVisibleTo(panel)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
@@ -61,6 +62,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
 from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
+from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 
@@ -111,7 +113,9 @@ class ScenesPanel(Panel):
         self._voices_error = ""
         self._scene_id = ""
         self._missing_look_id: str | None = None
-        self._render_anyway = False
+        self._sent: Project | None = None  # the last project sent to the render queue from here
+        self._render_check: asyncio.Task[None] | None = None
+        self.render_prompt: QMessageBox | None = None
         self._loading = False
         self.voice_dialog: VoicePickerDialog | None = None
         self.request_dialog: RequestDialog | None = None
@@ -134,6 +138,7 @@ class ScenesPanel(Panel):
         session.look_chosen.connect(self.use_look)
         session.connection_changed.connect(self._connection_changed)
         session.credits_changed.connect(lambda _credits: self._refresh_totals())
+        session.renders.refused.connect(self._render_refused)
         self.undo_stack.cleanChanged.connect(lambda _clean: self._refresh_saved_state())
         QTimer.singleShot(0, self._start)
 
@@ -340,9 +345,9 @@ class ScenesPanel(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(middle, 1)
-        layout.addWidget(self.problem)
-        layout.addLayout(bottom)
+        layout.addWidget(self.problem)  # messages appear above the Render button, which never moves
         layout.addWidget(self.queued_row)
+        layout.addLayout(bottom)
 
         self.title_edit.textEdited.connect(
             lambda text: self._edit_project("Edit title", "title", title=text))
@@ -578,7 +583,6 @@ class ScenesPanel(Panel):
         self.project = project
         if all(scene.id != self._scene_id for scene in project.scenes):
             self._scene_id = project.scenes[0].id
-        self._render_anyway = False
         self.queued_row.hide()
         self.problem.hide()
         self._refresh()
@@ -878,25 +882,57 @@ class ScenesPanel(Panel):
         self.request_dialog.open()
 
     def render(self) -> None:
+        """Check the video, ask when it is already rendering or costs more than is left, then queue it."""
+        if self._render_check is not None and not self._render_check.done():
+            return  # a click while the last one is still being checked
         ready = self._ready_spec()
         if ready is None or self.project is None:
             return
-        totals = estimate(self.project, self._limits())
-        credits = self.session.credits
-        if totals.over_budget(credits) and not self._render_anyway:
-            self._show_problem(
-                f"This render needs about {totals.credits:,.0f} credits and your account has {credits:,.0f}. "
-                "HeyGen will probably refuse it. Shorten the scripts or add credits — or click "
-                "“Render anyway”.")
-            self.render_button.setText("Render anyway")
-            self._render_anyway = True
+        self._render_check = self.session.tasks.spawn(self._check_then_render(self.project, ready[1]),
+                                                      "check before rendering")
+
+    async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
+        if await self._already_rendering(project, spec):
+            self.render_prompt = ask(
+                self, "Render another copy?", ALREADY_RENDERING,
+                f"“{project.title}” is in the render queue, unchanged. Another copy is rendered and paid "
+                "for again; its progress is in Renders.", "Render another copy",
+                lambda: self._check_money_then_send(project))
             return
-        self._render_anyway = False
-        self.render_button.setText("Render")
-        self.session.render_requested.emit(self.project)
-        self.queued.setText(f"Added to the render queue: “{self.project.title}”, "
+        self._check_money_then_send(project)
+
+    async def _already_rendering(self, project: Project, spec: VideoSpec) -> bool:
+        """True when a render of this very video is queued or rendering (or just sent and not yet queued)."""
+        connection = self.session.connection
+        jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+        same = [job for job in jobs if same_video(job, project, spec)]
+        return any(not job.status.is_final for job in same) or (project == self._sent and not same)
+
+    def _check_money_then_send(self, project: Project) -> None:
+        totals = estimate(project, self._limits())
+        credits = self.session.credits
+        if totals.over_budget(credits):
+            self.render_prompt = ask(
+                self, "Not enough credits", "This video costs more than your account has left.",
+                f"It needs about {totals.credits:,.0f} credits and your account has {credits:,.0f}. "
+                "HeyGen will probably refuse it. Shorten the scripts or add credits in HeyGen first.",
+                "Render anyway", lambda: self._send(project))
+            return
+        self._send(project)
+
+    def _send(self, project: Project) -> None:
+        totals = estimate(project, self._limits())
+        self._sent = project
+        self.session.render_requested.emit(project)
+        self.queued.setText(f"Added to the render queue: “{project.title}”, "
                             f"{format_duration(totals.seconds)}, about {totals.credits:,.0f} credits.")
         self.queued_row.show()
+
+    def _render_refused(self, message: str) -> None:
+        """The queue could not take the render: say why, here where Render was clicked."""
+        self._sent = None
+        self.queued_row.hide()
+        self._show_problem(message)
 
     def _open_renders(self) -> None:
         window = self.window()

@@ -131,7 +131,8 @@ class SceneEditor(QWidget):
         layout.addStretch(1)
 
         self.script.textChanged.connect(lambda: self._edit("script", script=self.script.toPlainText()))
-        self.emotion.currentIndexChanged.connect(lambda: self._edit("emotion", emotion=self.emotion.currentData()))
+        self.emotion.currentIndexChanged.connect(
+            lambda: self._edit("emotion", emotion=Emotion(self.emotion.currentData())))
         self.movement.currentIndexChanged.connect(self._movement_changed)
         self.motion_prompt.textChanged.connect(lambda text: self._edit("motion_prompt", motion_prompt=text))
         self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
@@ -208,11 +209,13 @@ class SceneEditor(QWidget):
                 label.setText(note.reason + instead)
 
     def _movement_changed(self) -> None:
-        value = self.movement.currentData()
-        if isinstance(value, Expressiveness):
-            self._edit("expressiveness", expressiveness=value)
-        elif isinstance(value, TalkingStyle):
-            self._edit("talking_style", talking_style=value)
+        value = self.movement.currentData()  # Qt hands an enum back as its plain string value
+        if value is None:
+            return
+        if self._generation == "v3":
+            self._edit("expressiveness", expressiveness=Expressiveness(value))
+        else:
+            self._edit("talking_style", talking_style=TalkingStyle(value))
 
     def _edit(self, field: str, **values: object) -> None:
         if self._loading:
