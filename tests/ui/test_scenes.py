@@ -548,3 +548,83 @@ def test_the_background_colour_is_shown_as_a_swatch_and_sent(run_panel: Any) -> 
         assert video_spec(panel.project, "v3").background_color == "#1E90FF"
 
     run_panel(scenario)
+
+
+def test_the_file_menu_starts_opens_saves_and_lists_recent_videos(run_panel: Any, qtbot: QtBot, tmp_path: Path,
+                                                                  wait_until: Any) -> None:
+    from heygen_studio.ui.main_window import MainWindow
+
+    path = tmp_path / "menu.hgproj"
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        window.show_panel("Photos")
+        file_menu = window.menuBar().actions()[0].menu()
+        texts = [a.text().replace("&", "") for a in file_menu.actions() if not a.isSeparator()]
+        assert texts[:5] == ["New video", "Open…", "Open recent", "Save", "Save as…"] and texts[-1] == "Quit"
+        panel = window.scenes_panel()
+        assert not window.file_actions["save"].isEnabled()  # nothing to save yet
+        window.file_actions["new"].trigger()
+        assert window.current_panel() is panel and panel.project is not None
+        _edit_script(panel, "Made from the menu.")
+        window.file_actions["save_as"].trigger()
+        assert panel.file_dialog is not None and panel.file_dialog.isVisible()
+        panel.file_dialog.selectFile(str(path))
+        panel.file_dialog.accept()
+        await wait_until(lambda: path.exists() and not panel.has_unsaved_edits())
+        _edit_script(panel, "Made from the menu, then changed.")
+        window.file_actions["save"].trigger()  # Ctrl+S: into the same file, no question
+        await wait_until(lambda: not panel.has_unsaved_edits())
+        assert Project.loads(path.read_text()).scenes[0].script == "Made from the menu, then changed."
+        window.file_actions["new"].trigger()
+        assert panel.project is not None and panel.project.scenes[0].script == ""
+        await wait_until(lambda: bool(panel.recent_projects))
+        window.recent_menu.aboutToShow.emit()
+        recent = window.recent_menu.actions()
+        assert [a.text() for a in recent] == ["Untitled video — menu.hgproj"]
+        recent[0].trigger()
+        await wait_until(lambda: panel.saved_path == path)
+        assert panel.project.scenes[0].script == "Made from the menu, then changed."
+
+    run_panel(scenario)
+
+
+def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wait(
+        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    from heygen_studio.ui.main_window import MainWindow
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        closed: list[bool] = []
+        window.closed.connect(lambda: closed.append(True))
+        window.show()
+        panel = window.scenes_panel()
+        await wait_until(lambda: bool(panel._voices))
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Still rendering when you quit.")
+        panel._saved_project = panel.project  # nothing unsaved: only the render question
+        panel.render_button.click()
+        await wait_until(lambda: window._unfinished == 1)
+
+        window.close()
+        prompt = window.quit_prompt
+        assert prompt is not None and prompt.isVisible() and window.isVisible() and not closed
+        assert "1 render is not finished" in prompt.text()
+        assert "carry on at HeyGen" in prompt.informativeText() and "next time you start" in prompt.informativeText()
+        next(b for b in prompt.buttons() if b.text() == "Keep working").click()
+        await asyncio.sleep(0.05)
+        assert window.isVisible() and not closed
+
+        window.close()
+        next(b for b in window.quit_prompt.buttons() if b.text() == "Quit when they are done").click()
+        await asyncio.sleep(0.05)
+        assert window.isVisible() and window.current_panel().title == "Renders"
+        await wait_until(lambda: bool(closed), timeout=30)  # the render is downloaded, then the window closes
+        jobs = await session.renders.queue.list()
+        assert [job.status.value for job in jobs] == ["downloaded"]
+
+    run_panel(scenario)

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -97,6 +97,9 @@ class ScenesPanel(Panel):
                "you see how long the video runs and what it costs before you render.")
     next_step = "Choose an avatar in Library, then type the script for your first scene here."
 
+    editing_changed = Signal(bool)
+    """A video was opened (True) or closed (False): Save and Save as apply only to an open one."""
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         while self.content.count():  # the placeholder card
@@ -123,6 +126,7 @@ class ScenesPanel(Panel):
         self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
         self._recovery: Recovery | None = None
+        self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
 
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
@@ -203,13 +207,11 @@ class ScenesPanel(Panel):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Video title")
         self.title_edit.setToolTip("The title your video gets in HeyGen")
+        # Ctrl+S, Ctrl+N and Ctrl+O belong to the File menu's actions, which do the same as these buttons
         self.save_button = _button("Save", tip="Save this video as a project file (Ctrl+S)")
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_as_button = _button("Save as…")
         self.editor_new_button = _button("New", tip="Start another video (Ctrl+N)")
-        self.editor_new_button.setShortcut(QKeySequence.StandardKey.New)
         self.editor_open_button = _button("Open…", tip=f"Open a saved {FILE_SUFFIX} file (Ctrl+O)")
-        self.editor_open_button.setShortcut(QKeySequence.StandardKey.Open)
         self.close_button = _button("Close", tip="Back to the list of projects")
         self.undo_button = _button("Undo", tip="Undo the last change (Ctrl+Z)")
         self.redo_button = _button("Redo", tip="Redo (Ctrl+Shift+Z)")
@@ -356,8 +358,8 @@ class ScenesPanel(Panel):
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.save_button.clicked.connect(lambda: self.save())
-        self.save_as_button.clicked.connect(lambda: self._choose_file_to_save(None))
-        self.editor_new_button.clicked.connect(lambda: self.ask_to_save(self.new_project))
+        self.save_as_button.clicked.connect(self.save_as)
+        self.editor_new_button.clicked.connect(self.ask_then_new)
         self.editor_open_button.clicked.connect(self.choose_file_to_open)
         self.close_button.clicked.connect(lambda: self.ask_to_save(self.close_project))
         self.voice_button.clicked.connect(self.choose_voice)
@@ -389,6 +391,7 @@ class ScenesPanel(Panel):
 
     async def _load_start_state(self) -> None:
         recent = await self.store.recent()
+        self.recent_projects = [(entry.title or entry.path.stem, entry.path) for entry in recent]
         self.recent_list.clear()
         for entry in recent:
             item = QListWidgetItem(f"{entry.title or entry.path.stem}   —   {entry.path}", self.recent_list)
@@ -424,6 +427,16 @@ class ScenesPanel(Panel):
     def _open_recent(self, item: QListWidgetItem) -> None:
         self.open_file(Path(item.data(Qt.ItemDataRole.UserRole)))
 
+    def ask_then_new(self) -> None:
+        """New video: unsaved edits to the open one are saved or let go first."""
+        self.ask_to_save(self.new_project)
+
+    def ask_then_open(self, path: Path) -> None:
+        self.ask_to_save(lambda: self.open_file(path))
+
+    def save_as(self) -> None:
+        self._choose_file_to_save(None)
+
     # --- projects -------------------------------------------------------------------------------
 
     def new_project(self, look: LookRef | None = None) -> None:
@@ -435,6 +448,7 @@ class ScenesPanel(Panel):
         self.project = None
         self.undo_stack.clear()
         self.pages.setCurrentWidget(self.start_page)
+        self.editing_changed.emit(False)
         self.session.tasks.spawn(self._load_start_state(), "scenes: recent projects")
 
     def _load_project(self, project: Project, path: Path | None) -> None:
@@ -448,6 +462,7 @@ class ScenesPanel(Panel):
         self.problem.hide()
         self.project = project
         self.pages.setCurrentIndex(1)
+        self.editing_changed.emit(True)
         self._refresh()
         if project.look is not None:
             self.session.tasks.spawn(self._check_look(project.look), "check the project's look")
@@ -455,7 +470,7 @@ class ScenesPanel(Panel):
     def choose_file_to_open(self) -> None:
         dialog = QFileDialog(self, "Open a project", str(Path.home()), FILE_FILTER)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: self.ask_to_save(lambda: self.open_file(Path(name))))
+        dialog.fileSelected.connect(lambda name: self.ask_then_open(Path(name)))
         self.file_dialog = dialog
         dialog.open()
 
@@ -526,6 +541,7 @@ class ScenesPanel(Panel):
         self._refresh_saved_state()
         if then is not None:
             then()
+        await self._load_start_state()  # the file is now among the recent ones
 
     def has_unsaved_edits(self) -> bool:
         return self.project is not None and self.project != self._saved_project
