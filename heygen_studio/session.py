@@ -62,7 +62,7 @@ class Connection:
 
 def connection_label(generation: Generation, *, sandbox: bool, profile: str | None = None) -> str:
     if sandbox:
-        return "Sandbox — no credits are spent"
+        return "Sandbox — pretend money, nothing real is charged"
     api = "HeyGen v3" if generation == "v3" else "HeyGen v2 (legacy)"
     return f"{profile} · {api}" if profile else api
 

@@ -26,7 +26,7 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
     async def scenario() -> None:
         window = await studio.start()
         qtbot.addWidget(window)
-        assert window.connection_label.text() == "Sandbox — no credits are spent"
+        assert window.connection_label.text() == "Sandbox — pretend money, nothing real is charged"
         await wait_until(lambda: window.credits_label.text() == "Credits: 1,234")
         window.close()
         await studio.wait_closed()
@@ -52,7 +52,7 @@ def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
         assert window.isVisible() and window.connection_label.text() == "Connecting to the sandbox…"
         assert not window.sandbox_button.isVisible() and window.credits_label.text() == ""
         await starting
-        assert window.connection_label.text() == "Sandbox — no credits are spent"
+        assert window.connection_label.text() == "Sandbox — pretend money, nothing real is charged"
         window.close()
         await studio.wait_closed()
         await studio.aclose()
