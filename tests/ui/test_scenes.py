@@ -633,3 +633,20 @@ def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wai
         assert [job.status.value for job in jobs] == ["downloaded"]
 
     run_panel(scenario)
+
+
+def test_after_a_restart_the_avatar_picture_shows_although_its_saved_address_expired(
+        run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    path = tmp_path / "yesterday.hgproj"
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        stale = LookRef(look.id, look.name, look.group_id, "http://127.0.0.1:9/expired-signed-link.png")
+        path.write_text(Project(look=stale, scenes=(Scene(script="Hello again."),)).dumps())
+        panel.open_file(path)
+        await wait_until(lambda: panel.project is not None)
+        await wait_until(lambda: not panel.look_badge.picture.pixmap().isNull())
+        assert panel.look_badge.picture.text() == "" and panel.look_badge.name.text() == look.name
+        assert not panel.has_unsaved_edits()  # showing the picture changes nothing in the file
+
+    run_panel(scenario)

@@ -127,6 +127,7 @@ class ScenesPanel(Panel):
         self.color_dialog: QColorDialog | None = None
         self._recovery: Recovery | None = None
         self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
+        self._previews: dict[str, str] = {}  # look id → its picture's current address (saved ones expire)
 
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
@@ -497,13 +498,18 @@ class ScenesPanel(Panel):
         if api is None:
             return
         try:
-            await api.get_look(look.look_id)
+            found = await api.get_look(look.look_id)
         except NotFoundError:
             if self.project is not None and self.project.look == look:
                 self._missing_look_id = look.look_id
                 self._refresh()
         except HeyGenError as error:
             log.info("Could not check the project's look: %r", error)
+            return
+        if found.preview_image_url and found.preview_image_url != look.preview_image_url:
+            self._previews[look.look_id] = found.preview_image_url
+            if self.project is not None and self.project.look == look:
+                self._show_look(look)
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Save to the project's file, asking where if it has none; then `then()` once saved."""
@@ -748,6 +754,8 @@ class ScenesPanel(Panel):
         self.scene_editor.set_generation(self._generation())
         if self.project is not None:
             self._refresh()
+            if api is not None and self.project.look is not None:
+                self.session.tasks.spawn(self._check_look(self.project.look), "check the project's look")
 
     # --- what the panel shows -------------------------------------------------------------------
 
@@ -800,6 +808,8 @@ class ScenesPanel(Panel):
         self._refresh_saved_state()
 
     def _show_look(self, look: LookRef | None) -> None:
+        if look is not None and look.look_id in self._previews:  # the address saved with the project expired
+            look = replace(look, preview_image_url=self._previews[look.look_id])
         problem = ""
         if look is not None and look.look_id == self._missing_look_id:
             problem = ("This look no longer exists in your HeyGen account. Choose another look in the "
