@@ -24,7 +24,7 @@ def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -
     seen = result["seen"]
     assert seen["settings_status"].startswith("Works:") and "saved in your keychain" in seen["settings_status"]
     assert seen["connection"] == f"{journey.profile} · HeyGen v3"
-    assert seen["credits"].startswith("Credits: ") and "unavailable" not in seen["credits"]
+    assert seen["credits"].startswith("Balance: ") and "unavailable" not in seen["credits"]
     assert seen["photo_verdict"] == "pass"
     assert [scene["expressiveness"] for scene in seen["scenes"]] == ["High — lively", "Low — calm"]
     assert not seen["emotion_offered"], "v3 sends no emotion, so the editor does not offer it"

@@ -56,6 +56,9 @@ from heygen_studio.domain.project import (
     format_duration,
     video_spec,
 )
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import VideoQuote
+from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
@@ -142,7 +145,7 @@ class ScenesPanel(Panel):
 
         session.look_chosen.connect(self.use_look)
         session.connection_changed.connect(self._connection_changed)
-        session.credits_changed.connect(lambda _credits: self._refresh_totals())
+        session.balance_changed.connect(lambda _balance: self._refresh_totals())
         session.renders.refused.connect(self._render_refused)
         self.undo_stack.cleanChanged.connect(lambda _clean: self._refresh_saved_state())
         QTimer.singleShot(0, self._start)
@@ -852,16 +855,29 @@ class ScenesPanel(Panel):
         totals = estimate(project, self._limits())
         index = self._scene_index()
         self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()])
-        credits = self.session.credits
-        have = "" if credits is None else f" · you have {credits:,.0f}"
+        quote, missing = self._quote()
+        balance = self.session.balance
+        have = "" if balance is None else f" · you have {balance.describe()}"
+        price = "price not published for this engine" if quote is None else f"about {quote.total}"
         scenes = len(project.scenes)
         text = (f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
-                f" · about {totals.credits:,.0f} credits{have}")
-        if totals.over_budget(credits):
-            text += (f"\nThis video needs about {totals.credits:,.0f} credits but your account has "
-                     f"{credits:,.0f} left. Shorten the scripts or add credits in HeyGen before rendering.")
+                f" · {price}{have}")
+        if quote is not None and missing is not None:
+            text += (f"\nThis video costs about {quote.total}: {missing} more than your account has. "
+                     "Shorten the scripts or add money in HeyGen before rendering.")
         self.totals.setText(text)
-        set_tone(self.totals, "bad" if totals.over_budget(credits) else "")
+        set_tone(self.totals, "bad" if missing is not None else "")
+
+    def _quote(self, project: Project | None = None) -> tuple[VideoQuote | None, Money | None]:
+        """The price of `project` (the open one by default), and what the balance lacks to pay it (None when
+        it fits or can't tell)."""
+        project = project or self.project
+        assert project is not None
+        balance = self.session.balance
+        quote = quote_project(project, self._generation(), self._limits(),
+                              balance.billing_type if balance else None)
+        missing = None if quote is None or balance is None else balance.shortfall(quote.total)
+        return quote, missing
 
     def _refresh_saved_state(self) -> None:
         if self.project is None:
@@ -935,23 +951,24 @@ class ScenesPanel(Panel):
         return any(not job.status.is_final for job in same) or (project == self._sent and not same)
 
     def _check_money_then_send(self, project: Project) -> None:
-        totals = estimate(project, self._limits())
-        credits = self.session.credits
-        if totals.over_budget(credits):
+        """More than the balance: say how much is missing and ask first (HeyGen would refuse it)."""
+        quote, missing = self._quote(project)
+        if quote is not None and missing is not None:
             self.render_prompt = ask(
-                self, "Not enough credits", "This video costs more than your account has left.",
-                f"It needs about {totals.credits:,.0f} credits and your account has {credits:,.0f}. "
-                "HeyGen will probably refuse it. Shorten the scripts or add credits in HeyGen first.",
-                "Render anyway", lambda: self._send(project))
+                self, "Not enough money left", f"This video costs about {quote.total}: {missing} more than "
+                "your account has.",
+                "HeyGen will probably refuse it. Shorten the scripts, choose a cheaper engine, or add money "
+                "in HeyGen first.", "Render anyway", lambda: self._send(project))
             return
         self._send(project)
 
     def _send(self, project: Project) -> None:
         totals = estimate(project, self._limits())
+        quote, _missing = self._quote(project)
         self._sent = project
         self.session.render_requested.emit(project)
-        self.queued.setText(f"Added to the render queue: “{project.title}”, "
-                            f"{format_duration(totals.seconds)}, about {totals.credits:,.0f} credits.")
+        self.queued.setText(f"Added to the render queue: “{project.title}”, {format_duration(totals.seconds)}"
+                            + ("." if quote is None else f", about {quote.total}."))
         self.queued_row.show()
 
     def _render_refused(self, message: str) -> None:
