@@ -508,8 +508,9 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
     run_panel(scenario)
 
 
-def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_panel: Any, qtbot: QtBot,
-                                                                          wait_until: Any) -> None:
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 700)])
+def test_every_video_setting_shows_without_scrolling_in_a_small_window(run_panel: Any, qtbot: QtBot,
+                                                                       wait_until: Any, size: tuple[int, int]) -> None:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QScrollArea
 
@@ -518,7 +519,7 @@ def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_pa
     async def scenario(_: ScenesPanel, session: Session) -> None:
         window = MainWindow(session)
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        window.resize(*size)
         window.show()
         await asyncio.sleep(0.05)  # the panels start their background work before the test ends
         window.show_panel("Scenes")
@@ -527,8 +528,17 @@ def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_pa
         panel.add_scene()
         panel.add_scene()
         await wait_until(lambda: panel.scene_list.count() == 3 and panel.background_button.isVisible())
+        await asyncio.sleep(0.05)
+        outer = window.stack.currentWidget()
+        assert isinstance(outer, QScrollArea) and not outer.verticalScrollBar().isVisible()
+        assert not outer.horizontalScrollBar().isVisible()
         for area in panel.findChildren(QScrollArea):
             assert not area.verticalScrollBar().isVisible()
+            assert not any(isinstance(inner, QScrollArea) for inner in area.widget().findChildren(QScrollArea))
+        shape = panel.aspect
+        assert shape.fontMetrics().horizontalAdvance(shape.currentText()) < shape.width() - 30  # shown whole
+        prompt = panel.scene_editor.motion_prompt
+        assert prompt.width() >= 250
         for control in (panel.look_badge, panel.voice_button, panel.scene_list, panel.delete_button,
                         panel.aspect, panel.resolution, panel.captions, panel.background_button):
             bottom = control.mapTo(window, QPoint(0, control.height())).y()
@@ -550,7 +560,7 @@ def test_the_background_colour_is_shown_as_a_swatch_and_sent(run_panel: Any) -> 
         dialog.setCurrentColor(QColor("#1e90ff"))
         dialog.accept()
         assert panel.project is not None and panel.project.background == "#1E90FF"
-        assert panel.background_button.text() == "#1E90FF — change…"
+        assert panel.background_button.text() == "Background #1E90FF"
         swatch = panel.background_button.icon().pixmap(16, 16).toImage()
         assert swatch.pixelColor(8, 8) == QColor("#1e90ff")
         assert video_spec(panel.project, "v3").background_color == "#1E90FF"
@@ -651,5 +661,71 @@ def test_after_a_restart_the_avatar_picture_shows_although_its_saved_address_exp
         await wait_until(lambda: not panel.look_badge.picture.pixmap().isNull())
         assert panel.look_badge.picture.text() == "" and panel.look_badge.name.text() == look.name
         assert not panel.has_unsaved_edits()  # showing the picture changes nothing in the file
+
+    run_panel(scenario)
+
+
+def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_avatar_iii(
+        run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        assert look.avatar_type == "photo_avatar" and "avatar_iii" in look.supported_engines
+        panel.use_look(look)
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))  # 60 s at the normal speed
+        assert panel.project.resolution.value == "1080p"
+        choice = panel.engine_choice
+        assert choice.isVisibleTo(panel)
+        shown = [(button.text(), button.isChecked(), button.isVisibleTo(panel)) for button in choice.buttons.values()]
+        assert shown == [("Avatar IV · $3.00", True, True), ("Avatar III · $1.00", False, True)]  # side by side
+        assert "about $3.00" in panel.totals.text() and "about $3.00" in panel.scene_editor.counts.text()
+        assert "about $3.00" in panel.scene_list.item(0).text()
+        list(choice.buttons.values())[1].click()
+        assert panel.project.engine.value == "avatar_iii"
+        assert "about $1.00" in panel.totals.text() and "about $1.00" in panel.scene_list.item(0).text()
+        panel.undo_button.click()
+        assert panel.project.engine.value == "avatar_iv" and list(choice.buttons.values())[0].isChecked()
+
+    run_panel(scenario)
+
+
+def test_legacy_v2_has_no_engine_choice(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        assert not panel.engine_choice.isVisibleTo(panel)
+
+    run_panel(scenario, "v2")
+
+
+def test_speed_and_pitch_stay_within_what_heygen_accepts_and_the_prompt_is_counted(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        editor = panel.scene_editor
+        editor.speed.setValue(2.0)
+        assert editor.speed.value() == 1.5 and panel.project.scenes[0].voice_speed == 1.5
+        editor.speed.setValue(0.2)
+        assert editor.speed.value() == 0.5
+        editor.pitch.setValue(80)
+        assert editor.pitch.value() == 50 and panel.project.scenes[0].voice_pitch == 50
+        editor.motion_prompt.setText("Nods gently")
+        assert editor.prompt_count.text() == "11 of 1,000 characters"
+        editor.motion_prompt.setText("n" * 1001)
+        assert "1 too many" in editor.prompt_count.text() and editor.prompt_count.property("tone") == "bad"
+
+    run_panel(scenario)
+
+
+def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_reason(run_panel: Any) -> None:
+    from dataclasses import replace as dc_replace
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        panel.use_look(dc_replace(look, avatar_type="studio_avatar"))
+        editor = panel.scene_editor
+        assert not editor.motion_prompt.isEnabled() and not editor.movement.isEnabled()
+        assert editor.photo_only.isVisibleTo(panel) and "studio avatar" in editor.photo_only.text()
+        assert "only with photo avatars" in editor.photo_only.text()
+        panel.use_look(look)
+        assert editor.motion_prompt.isEnabled() and not editor.photo_only.isVisibleTo(panel)
 
     run_panel(scenario)

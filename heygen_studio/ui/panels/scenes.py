@@ -57,7 +57,7 @@ from heygen_studio.domain.project import (
     video_spec,
 )
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import VideoQuote
+from heygen_studio.domain.pricing import Engine, VideoQuote
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
@@ -65,18 +65,19 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
 from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
+from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 
 log = logging.getLogger(__name__)
 
-ASPECTS = (
-    (AspectRatio.LANDSCAPE, "16:9 — landscape (YouTube, slides)"),
-    (AspectRatio.PORTRAIT, "9:16 — portrait (Reels, TikTok)"),
-    (AspectRatio.SQUARE, "1:1 — square"),
-    (AspectRatio.PORTRAIT_4_5, "4:5 — tall (Instagram feed)"),
-    (AspectRatio.LANDSCAPE_5_4, "5:4 — nearly square"),
+ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
+    (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
+    (AspectRatio.PORTRAIT, "9:16 portrait", "Reels, TikTok, Shorts"),
+    (AspectRatio.SQUARE, "1:1 square", "Feeds that crop to a square"),
+    (AspectRatio.PORTRAIT_4_5, "4:5 tall", "Instagram feed"),
+    (AspectRatio.LANDSCAPE_5_4, "5:4 nearly square", "Presentations on older screens"),
 )
 CUSTOM = "custom"
 RESOLUTIONS = ((Resolution.HD_720P, "720p"), (Resolution.FHD_1080P, "1080p (Full HD)"), (Resolution.UHD_4K, "4K"))
@@ -130,17 +131,15 @@ class ScenesPanel(Panel):
         self.color_dialog: QColorDialog | None = None
         self._recovery: Recovery | None = None
         self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
+        self._look: Look | None = None  # what HeyGen says of the project's look (avatar type, engines)
         self._previews: dict[str, str] = {}  # look id → its picture's current address (saved ones expire)
 
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
-        self.editor_page = self._build_editor_page()
-        editor_scroll = QScrollArea()  # on a small screen the editor scrolls instead of widening the window
-        editor_scroll.setWidget(self.editor_page)
-        editor_scroll.setWidgetResizable(True)
-        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_page = self._build_editor_page()  # its two columns scroll on their own on a small screen
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(editor_scroll)
+        self.pages.addWidget(self.editor_page)
+        self.pages.currentChanged.connect(self._page_changed)
         self.content.addWidget(self.pages, 1)
 
         session.look_chosen.connect(self.use_look)
@@ -250,9 +249,10 @@ class ScenesPanel(Panel):
 
         self.aspect = QComboBox()
         self.aspect.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.aspect.setMinimumContentsLength(16)  # a narrow column shortens the chosen shape; the list shows it whole
-        for value, text in ASPECTS:
+        self.aspect.setMinimumContentsLength(16)
+        for value, text, use in ASPECTS:
             self.aspect.addItem(text, value)
+            self.aspect.setItemData(self.aspect.count() - 1, use, Qt.ItemDataRole.ToolTipRole)
         self.aspect.addItem("Custom size (legacy API only)", CUSTOM)
         self.custom_width = QSpinBox()
         self.custom_height = QSpinBox()
@@ -269,7 +269,8 @@ class ScenesPanel(Panel):
         self.resolution = QComboBox()
         for value, text in RESOLUTIONS:
             self.resolution.addItem(text, value)
-        self.captions = QCheckBox("Add captions (subtitles file)")
+        self.captions = QCheckBox("Captions")
+        self.captions.setToolTip("Also make a subtitles file beside the video")
         self.background_button = _button("Background colour…", tip="The colour behind the avatar")
         self.format_notes = hint_label(tone="warn")
         format_box = QGroupBox("Format")
@@ -278,14 +279,19 @@ class ScenesPanel(Panel):
         format_form.addRow("Shape", self.aspect)
         format_form.addRow("Size", self.custom_row)
         format_form.addRow("Quality", self.resolution)
-        format_form.addRow("", self.captions)
-        format_form.addRow("Background", self.background_button)
+        self.engine_choice = EngineChoice()
+        format_form.addRow("Engine", self.engine_choice)
+        extras = QHBoxLayout()
+        extras.addWidget(self.captions)
+        extras.addWidget(self.background_button, 1)
+        format_form.addRow("Options", extras)
         format_form.addRow(self.format_notes)
 
         self.scene_list = SceneList()
         self.scene_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.scene_list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.scene_list.setMinimumHeight(88)  # three scenes; the list takes whatever height is left
+        self.scene_list.setToolTip("Drag a scene up or down to change the order")
         self.add_scene_button = _button("Add scene", tip="Add an empty scene after the selected one")
         self.duplicate_button = _button("Duplicate", tip="Copy the selected scene")
         self.delete_button = _button("Delete", tip="Delete the selected scene (Undo brings it back)")
@@ -296,7 +302,6 @@ class ScenesPanel(Panel):
         scenes_box = QGroupBox("Scenes")
         scenes_layout = QVBoxLayout(scenes_box)
         scenes_layout.addWidget(self.scene_list)
-        scenes_layout.addWidget(hint_label("Drag a scene up or down to change the order."))
         scenes_layout.addLayout(scene_buttons)
 
         left = QWidget()
@@ -380,12 +385,19 @@ class ScenesPanel(Panel):
         self.duplicate_button.clicked.connect(self.duplicate_scene)
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
+        self.engine_choice.chosen.connect(lambda engine: self._edit_project("Change engine", None, engine=engine))
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render)
         self.open_renders_button.clicked.connect(self._open_renders)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         return page
+
+    def _page_changed(self) -> None:
+        """While a video is open the panel's summary makes way for the editor (the start page keeps it)."""
+        summary = self.findChild(QLabel, "panelSummary")
+        if summary is not None:
+            summary.setVisible(self.pages.currentWidget() is not self.editor_page)
 
     # --- start state: recent projects and recovery -------------------------------------------------
 
@@ -460,6 +472,8 @@ class ScenesPanel(Panel):
         self.saved_path = path
         self._saved_project = project
         self._missing_look_id = None
+        if self._look is None or project.look is None or self._look.id != project.look.look_id:
+            self._look = None  # asked of HeyGen by _check_look
         self._scene_id = project.scenes[0].id
         self.start_message.hide()
         self.queued_row.hide()
@@ -509,6 +523,9 @@ class ScenesPanel(Panel):
         except HeyGenError as error:
             log.info("Could not check the project's look: %r", error)
             return
+        if self.project is not None and self.project.look == look:
+            self._look = found
+            self._refresh()
         if found.preview_image_url and found.preview_image_url != look.preview_image_url:
             self._previews[look.look_id] = found.preview_image_url
             if self.project is not None and self.project.look == look:
@@ -704,11 +721,13 @@ class ScenesPanel(Panel):
     def use_look(self, look: Look) -> None:
         """session.look_chosen: the look goes into the open video (or starts a new one)."""
         ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url)
+        self._look = look
         if self.project is None:
             self.new_project(ref)
         else:
             self._missing_look_id = None
             self._edit_project("Choose look", None, look=ref)
+            self._refresh()  # the same look may come with more of what HeyGen says of it
         if self.project is not None and self.project.voice is None and look.default_voice_id:
             voice = next((v for v in self._voices if v.id == look.default_voice_id), None)
             if voice is not None:
@@ -755,6 +774,7 @@ class ScenesPanel(Panel):
         if api is not None:
             self.session.tasks.spawn(self._load_voices(api), "load voices")
         self.scene_editor.set_generation(self._generation())
+        self.scene_editor.set_limits(self._limits())
         if self.project is not None:
             self._refresh()
             if api is not None and self.project.look is not None:
@@ -797,9 +817,12 @@ class ScenesPanel(Panel):
                 self.custom_height.setValue(project.custom_size.height)
             self.resolution.setCurrentIndex(self.resolution.findData(project.resolution))
             self.resolution.setEnabled(not shown_custom)
+            self.format_form.setRowVisible(self.engine_choice, not v2)  # the legacy API renders on Avatar IV
+            self.engine_choice.show_choices(engines_for(self._look), self._engine_prices(project), project.engine)
+            self.scene_editor.set_avatar_type(avatar_type_of(self._look))
             self.captions.setChecked(project.captions)
             self.background_button.setIcon(colour_swatch(project.background))
-            self.background_button.setText(f"{project.background} — change…")
+            self.background_button.setText(f"Background {project.background}")
             self._fill_scene_list(project)
             index = self._scene_index()
             self.scene_editor.set_scene(project.scenes[index], index + 1)
@@ -825,12 +848,15 @@ class ScenesPanel(Panel):
 
     def _fill_scene_list(self, project: Project) -> None:
         totals = estimate(project, self._limits())
+        quote, _missing = self._quote(project)
+        costs = quote.scene_costs if quote is not None else (None,) * len(project.scenes)
         self.scene_list.clear()
-        for number, (scene, est) in enumerate(zip(project.scenes, totals.scenes, strict=True), start=1):
+        for number, (scene, est, cost) in enumerate(zip(project.scenes, totals.scenes, costs, strict=True), 1):
             first = " ".join(scene.script.split())
             first = (first[:38] + "…") if len(first) > 40 else (first or "(no script yet)")
             warn = "  ⚠ too long" if est.too_long else ""
-            item = QListWidgetItem(f"{number}. {first}\n     {format_duration(est.seconds)}{warn}",
+            price = f" · about {cost}" if cost is not None and est.seconds else ""
+            item = QListWidgetItem(f"{number}. {first}\n     {format_duration(est.seconds)}{price}{warn}",
                                    self.scene_list)
             item.setData(Qt.ItemDataRole.UserRole, scene.id)
         self.scene_list.setCurrentRow(self._scene_index())
@@ -854,8 +880,9 @@ class ScenesPanel(Panel):
             return
         totals = estimate(project, self._limits())
         index = self._scene_index()
-        self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()])
         quote, missing = self._quote()
+        self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()],
+                                        None if quote is None else quote.scene_costs[index])
         balance = self.session.balance
         have = "" if balance is None else f" · you have {balance.describe()}"
         price = "price not published for this engine" if quote is None else f"about {quote.total}"
@@ -868,6 +895,14 @@ class ScenesPanel(Panel):
         self.totals.setText(text)
         set_tone(self.totals, "bad" if missing is not None else "")
 
+    def _engine_prices(self, project: Project) -> dict[Engine, Money | None]:
+        """What `project` costs on each engine its look can use."""
+        prices: dict[Engine, Money | None] = {}
+        for engine in engines_for(self._look):
+            quote, _missing = self._quote(replace(project, engine=engine))
+            prices[engine] = None if quote is None else quote.total
+        return prices
+
     def _quote(self, project: Project | None = None) -> tuple[VideoQuote | None, Money | None]:
         """The price of `project` (the open one by default), and what the balance lacks to pay it (None when
         it fits or can't tell)."""
@@ -875,7 +910,7 @@ class ScenesPanel(Panel):
         assert project is not None
         balance = self.session.balance
         quote = quote_project(project, self._generation(), self._limits(),
-                              balance.billing_type if balance else None)
+                              balance.billing_type if balance else None, avatar_type_of(self._look))
         missing = None if quote is None or balance is None else balance.shortfall(quote.total)
         return quote, missing
 

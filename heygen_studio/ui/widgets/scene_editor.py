@@ -21,8 +21,11 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api.mapping import FieldNote
-from heygen_studio.api.models import Emotion, Expressiveness, TalkingStyle
+from heygen_studio.api.models import ApiLimits, Emotion, Expressiveness, TalkingStyle
+from heygen_studio.api.v3 import V3Api
+from heygen_studio.domain.money import Money
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
+from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
 from heygen_studio.ui.style import set_tone
 
@@ -88,22 +91,24 @@ class SceneEditor(QWidget):
         self.examples_button = examples
         self.enhance = QCheckBox("Let HeyGen enhance the motion prompt")
         self.advice = hint_label(tone="warn")
-        self.speed = QDoubleSpinBox()
-        self.speed.setRange(0.5, 2.0)
+        self.speed = QDoubleSpinBox()  # ranges: set_limits
         self.speed.setSingleStep(0.1)
         self.speed.setSuffix(" ×")
         self.speed.setToolTip("1.0 × is the voice's normal speed")
         self.pitch = QDoubleSpinBox()
-        self.pitch.setRange(-50, 50)
         self.pitch.setDecimals(0)
         self.pitch.setToolTip("0 is the voice's normal pitch")
         self.notes = {name: hint_label() for name in NOTE_FIELDS}  # information, not a warning: grey
         for note in self.notes.values():
             note.hide()
         self.instead = hint_label()
+        self.photo_only = hint_label()  # why motion and expressiveness are off for this look
+        self.photo_only.hide()
+        self.prompt_count = hint_label()
+        self._max_prompt = 1000
 
-        prompt_row = QHBoxLayout()
-        prompt_row.addWidget(self.motion_prompt, 1)
+        prompt_row = QHBoxLayout()  # the field keeps the column's whole width; the examples go below it
+        prompt_row.addWidget(self.prompt_count, 1)
         prompt_row.addWidget(examples)
         voice_row = QHBoxLayout()
         voice_row.addWidget(QLabel("Speed"))
@@ -120,8 +125,8 @@ class SceneEditor(QWidget):
         form.addRow("Emotion", _stack(self.emotion, self.notes["emotion"]))
         form.addRow(self.movement_label, _stack(self.movement, self.notes["talking_style"],
                                                 self.notes["expressiveness"]))
-        form.addRow("Motion prompt", _stack(prompt_row, self.enhance, self.notes["enhance_motion_prompt"],
-                                            self.advice))
+        form.addRow("Motion prompt", _stack(self.motion_prompt, prompt_row, self.enhance,
+                                            self.notes["enhance_motion_prompt"], self.advice, self.photo_only))
         form.addRow("Voice", self.voice_settings)
         form.addRow(self.instead)
         layout = QVBoxLayout(self)
@@ -138,6 +143,7 @@ class SceneEditor(QWidget):
         self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
         self.speed.valueChanged.connect(lambda value: self._edit("voice_speed", voice_speed=round(value, 2)))
         self.pitch.valueChanged.connect(lambda value: self._edit("voice_pitch", voice_pitch=float(value)))
+        self.set_limits(V3Api.limits)
         self.set_generation("v3")
 
     @property
@@ -166,6 +172,30 @@ class SceneEditor(QWidget):
         self._loading = False
         self.set_scene(self._scene, 0)
 
+    def set_limits(self, limits: ApiLimits) -> None:
+        """Speed and pitch within what HeyGen accepts; the motion prompt counted against its limit."""
+        self._loading = True
+        try:
+            self.speed.setRange(*limits.speed_range)
+            self.pitch.setRange(*limits.pitch_range)
+            self.speed.setToolTip(f"1.0 × is the voice's normal speed; HeyGen takes {limits.speed_range[0]:g} × "
+                                  f"to {limits.speed_range[1]:g} ×")
+        finally:
+            self._loading = False
+        self._max_prompt = limits.max_prompt_chars
+        self._show_prompt_count()
+
+    def set_avatar_type(self, avatar_type: AvatarType | None) -> None:
+        """Motion prompts and expressiveness move photo avatars only: for another kind of look they are off."""
+        photo = avatar_type in (None, AvatarType.PHOTO)
+        for widget in (self.motion_prompt, self.examples_button, self.enhance, self.movement):
+            widget.setEnabled(photo or (widget is self.movement and self._generation == "v2"))
+        kind = "a studio avatar" if avatar_type is AvatarType.STUDIO else "a digital twin"
+        self.photo_only.setText("" if photo else (
+            f"Off for this look: it is {kind}, which moves as it was filmed. Motion prompts and "
+            "expressiveness work only with photo avatars."))
+        self.photo_only.setVisible(not photo)
+
     def set_scene(self, scene: Scene, number: int) -> None:
         """Show `scene` (scene `number`, counted from 1) without emitting `changed`."""
         self._scene = scene
@@ -186,11 +216,14 @@ class SceneEditor(QWidget):
         finally:
             self._loading = False
         self._show_advice()
+        self._show_prompt_count()
 
-    def show_estimate(self, estimate: SceneEstimate, limit_name: str) -> None:
-        """Words, characters against the limit and duration; over the limit says what to do."""
+    def show_estimate(self, estimate: SceneEstimate, limit_name: str, price: Money | None = None) -> None:
+        """Words, characters against the limit, duration and price; over the limit says what to do."""
         text = (f"{estimate.words} words · {estimate.characters:,} of {estimate.max_characters:,} characters"
                 f" · {format_duration(estimate.seconds)}")
+        if price is not None and estimate.seconds:
+            text += f" · about {price}"
         if estimate.too_long:
             text += (f"\nToo long for {limit_name}: it takes at most {estimate.max_characters:,} characters "
                      f"per scene. Shorten this script or move part of it into a new scene.")
@@ -223,7 +256,17 @@ class SceneEditor(QWidget):
         self._scene = replace(self._scene, **values)  # type: ignore[arg-type]
         if field == "motion_prompt":
             self._show_advice()
+            self._show_prompt_count()
         self.changed.emit(self._scene, field)
+
+    def _show_prompt_count(self) -> None:
+        """Characters of the motion prompt as sent (the app adds nothing to it) against HeyGen's limit."""
+        length = len(self._scene.motion_prompt.strip())
+        over = length > self._max_prompt
+        text = f"{length:,} of {self._max_prompt:,} characters"
+        if over:
+            text += f" — {length - self._max_prompt:,} too many: HeyGen refuses longer prompts"
+        set_tone(self.prompt_count, "bad" if over else "", text if length else "")
 
     def _show_advice(self) -> None:
         advice = check_motion_prompt(self._scene.motion_prompt)
