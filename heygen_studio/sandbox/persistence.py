@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heygen_studio.sandbox import media
+from heygen_studio.sandbox.billing import Account
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Scene, Video, Voice
 from heygen_studio.storage.atomic_files import write_bytes_atomically
 
@@ -40,7 +41,7 @@ class BadStateFile(ValueError):
 class _Snapshot:
     """Everything a state file holds, read into fresh containers before it replaces anything."""
 
-    credits: float
+    account: Account
     counts: Counter[str]
     assets: dict[str, Asset] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
@@ -84,7 +85,7 @@ class StateFile:
             os.replace(self.path, aside)
             return False
         with state.lock:
-            state.credits = snapshot.credits
+            state.account = snapshot.account
             state.counts = snapshot.counts
             state.assets, state.groups, state.looks = snapshot.assets, snapshot.groups, snapshot.looks
             state.generations, state.videos, state.voices = snapshot.generations, snapshot.videos, snapshot.voices
@@ -99,7 +100,7 @@ class StateFile:
         if document.get("version") != VERSION:
             raise BadStateFile(f"state version {document.get('version')!r}, this sandbox reads {VERSION}")
         counts = Counter({str(name): int(count) for name, count in document["counts"].items()})
-        snapshot = _Snapshot(float(document["credits"]), counts)
+        snapshot = _Snapshot(state.account.restored(document.get("account"), document["credits"]), counts)
         for item in document["assets"]:
             sha = item.pop("blob")
             asset = Asset(**item, data=self._asset_data(state, sha, item["id"]))
@@ -172,7 +173,8 @@ class StateFile:
         document = {
             "format": FORMAT,
             "version": VERSION,
-            "credits": state.credits,
+            "credits": str(state.account.legacy.amount.amount),  # the v2 pool
+            "account": state.account.to_json(),
             "counts": dict(state.counts),
             "assets": assets,
             "groups": [asdict(group) for group in state.groups.values()],

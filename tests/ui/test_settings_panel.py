@@ -78,9 +78,9 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
-    assert "Works:" in world.panel.status.text() and "$0.00 spent (no cap)" in world.panel.status.text()
+    assert "Works:" in world.panel.status.text() and "$25.00 left" in world.panel.status.text()
     qloop.run_until_complete(wait_until(lambda: world.window.connection_label.text() == "Work · HeyGen v3"))
-    qloop.run_until_complete(wait_until(lambda: world.window.balance_label.text() == "Balance: $0.00 spent (no cap)"))
+    qloop.run_until_complete(wait_until(lambda: world.window.balance_label.text() == "Balance: $25.00 left"))
     assert world.ring.get_password(SERVICE, "Work") == GOOD_KEY
     assert not world.panel.form.isVisible() and world.panel.form.key.text() == ""
     saved = load_settings(paths.settings_file)
