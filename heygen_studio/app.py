@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from heygen_studio.config import APP_NAME, Paths, Settings, read_settings
+from heygen_studio.sandbox.state_lock import SandboxInUse
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.session import SANDBOX_CONNECTING, Session
 from heygen_studio.tasks import TaskRegistry
@@ -55,18 +56,22 @@ class StudioApp:
         log.info("Main window shown")
         await self.window.first_paint()  # connecting keeps Python busy; the window is on screen first
         if self.moved_aside:
-            self._tell_moved_aside(self.window)
+            self._tell(self.window, "\n\n".join(moved.message for moved in self.moved_aside), "moved-aside")
         if sandbox:
-            await self.session.use_sandbox(remember=not self._use_sandbox)
+            try:
+                await self.session.use_sandbox(remember=not self._use_sandbox)
+            except SandboxInUse as error:  # another copy of the app holds this home's sandbox and is stuck
+                log.warning("%s", error)
+                self._tell(self.window, str(error), "sandbox-in-use")
+                self.window.show_welcome()
         elif not await self.session.use_profile():
             self.window.show_welcome()
         return self.window
 
-    def _tell_moved_aside(self, window: MainWindow) -> None:
-        """A message (not waited for) saying which damaged files were moved where."""
-        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME,
-                          "\n\n".join(moved.message for moved in self.moved_aside), parent=window)
-        box.setObjectName("moved-aside")
+    def _tell(self, window: MainWindow, text: str, name: str) -> None:
+        """A warning over the window that nothing waits for (the damaged files moved aside, a busy sandbox)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, parent=window)
+        box.setObjectName(name)
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 

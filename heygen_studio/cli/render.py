@@ -96,14 +96,12 @@ def tell_moved_aside(moved: MovedAside | None) -> None:
 
 
 def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
+    """The home's built-in sandbox: served here, or by the app (or another command) already serving it."""
     from heygen_studio.sandbox.config import SandboxConfig
-    from heygen_studio.sandbox.server import SandboxServer
+    from heygen_studio.sandbox.shared import start_shared
+    from heygen_studio.sandbox.state_lock import home_state_file
 
-    state = paths.data_dir / "sandbox" / "state.json"
-    state.parent.mkdir(parents=True, exist_ok=True)
-    server = SandboxServer(SandboxConfig(state_file=state))
-    server.start()
-    return server
+    return start_shared(SandboxConfig(state_file=home_state_file(paths.data_dir)))
 
 
 async def _profile_client(paths: Paths, name: str | None) -> tuple[HeyGenApi, str]:
