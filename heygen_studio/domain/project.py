@@ -9,7 +9,8 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from heygen_studio.domain.estimates import avatar_iv_credits, count_words, spoken_seconds
+from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.domain.pricing import Engine
 
 from heygen_studio.api.models import (
     ApiLimits,
@@ -83,6 +84,8 @@ class Project:
     captions: bool = False
     background: str = "#FFFFFF"
     scenes: tuple[Scene, ...] = (Scene(),)
+    engine: Engine = Engine.AVATAR_IV
+    """The v3 rendering engine; the legacy API always renders on Avatar IV."""
 
     def with_scene(self, index: int, scene: Scene) -> Project:
         """This project with scene `index` replaced."""
@@ -148,6 +151,7 @@ class Project:
             captions=_flag(data, "captions", False),
             background=_text(data, "background", "#FFFFFF"),
             scenes=tuple(_scene(raw, number) for number, raw in enumerate(raw_scenes, start=1)),
+            engine=_choice(data, "engine", Engine, Engine.AVATAR_IV),
         )
 
     @classmethod
@@ -341,6 +345,7 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
         dimension=None if v3 else project.custom_size,
         caption=project.captions,
         background_color=project.background,
+        engine=project.engine if v3 else Engine.AVATAR_IV,
     )
 
 
@@ -360,26 +365,21 @@ class SceneEstimate:
 
 @dataclass(frozen=True)
 class ProjectEstimate:
-    """Duration and Avatar IV credits of the whole video (billed in 30-second steps)."""
+    """Words and spoken seconds of each scene and of the whole video (domain.quotes prices them)."""
 
     scenes: tuple[SceneEstimate, ...]
     seconds: float
-    credits: float
-
-    def over_budget(self, remaining_credits: float | None) -> bool:
-        """True when the account says how many credits are left and this video needs more."""
-        return remaining_credits is not None and self.credits > remaining_credits
 
 
 def estimate(project: Project, limits: ApiLimits) -> ProjectEstimate:
-    """Words, characters against the generation's limit, and spoken seconds per scene; total credits."""
+    """Words, characters against the generation's limit, and spoken seconds per scene and in all."""
     scenes = tuple(
         SceneEstimate(count_words(s.script), len(s.script), limits.max_script_chars,
                       spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0))
         for s in project.scenes
     )
     seconds = sum(s.seconds for s in scenes)
-    return ProjectEstimate(scenes, seconds, avatar_iv_credits(seconds))
+    return ProjectEstimate(scenes, seconds)
 
 
 def format_duration(seconds: float) -> str:
