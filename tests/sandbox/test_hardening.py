@@ -109,3 +109,10 @@ def test_a_range_with_a_huge_number_is_416_or_clamped_never_500(server: SandboxS
         assert to_the_end.status_code == 206 and to_the_end.headers["content-range"] == f"bytes 10-{size - 1}/{size}"
         whole_suffix = client.get(url, headers={"Range": f"bytes=-{huge}"})
         assert whole_suffix.status_code == 206 and len(whole_suffix.content) == size
+
+
+def test_a_json_body_nested_too_deeply_gets_400_not_500(server: SandboxServer) -> None:
+    with httpx.Client(base_url=server.url, headers={"X-Api-Key": KEY}, timeout=10) as client:
+        answer = client.post("/v3/videos", content=b"[" * 500_000 + b"]" * 500_000,
+                             headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400 and answer.json()["error"]["message"] == "Request body is not valid JSON."
