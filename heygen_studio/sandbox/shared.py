@@ -37,15 +37,15 @@ class SharedSandbox:
 
 
 def start_shared(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0, *,
-                 join: bool = True, wait_s: float = JOIN_WAIT_S) -> SharedSandbox:
+                 join: bool = True, wait_s: float | None = None) -> SharedSandbox:
     """Serve `config`'s state file, or (with `join`) use the server of the process already holding it.
 
-    Raises SandboxInUse when the holder does not answer within `wait_s` or `join` is False."""
+    Raises SandboxInUse when the holder does not answer within `wait_s` (JOIN_WAIT_S) or `join` is False."""
     if config.state_file is None:
         server = SandboxServer(config, host, port)
         return SharedSandbox(server.start(), server)
     lock = StateLock(config.state_file)
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + (JOIN_WAIT_S if wait_s is None else wait_s)
     while True:
         if lock.acquire():
             try:
