@@ -75,6 +75,9 @@ def test_controls_refuse_other_web_pages_and_bodies_that_are_not_json(server: Sa
                                  headers={"Origin": "http://evil.example"})
         assert other_site.status_code == 403 and "other web pages" in other_site.json()["error"]
         assert client.post("/_sandbox/reset-faults", headers={"Origin": "null"}).status_code == 403
+        rebound = f"http://evil.example:{server.port}"  # a page whose name now resolves to 127.0.0.1
+        assert client.post("/_sandbox/faults", json={"error_rate": 1},
+                           headers={"Origin": rebound, "Host": f"evil.example:{server.port}"}).status_code == 403
         assert client.get("/_sandbox/counts", headers={"Origin": "http://evil.example"}).status_code == 403
         assert client.get("/v3/voices").status_code == 200  # none of those plans took effect
         own = client.post("/_sandbox/faults", json={"rate_limit_next": 1}, headers={"Origin": server.url})
