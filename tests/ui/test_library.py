@@ -80,6 +80,27 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
     qloop.run_until_complete(scenario())
 
 
+def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
+        paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        assert panel.current_group().name == "Eileen (demo)"  # type: ignore[union-attr]
+        api = session.require_api()
+        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
+        await api.create_photo_avatar("Anna", asset.ref)
+        session.avatars_changed.emit()  # as the Photos page does once the avatar is made
+        await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Anna")
+        await wait_until(lambda: panel.looks_heading.text() == "Looks of Anna")
+        eileen = panel.groups_model.row_of(lambda group: group.name == "Eileen (demo)")
+        panel.groups_view.setCurrentIndex(panel.groups_model.index(eileen))
+        await panel.reload()  # nothing new: the avatar the user chose stays chosen
+        assert panel.current_group().name == "Eileen (demo)"  # type: ignore[union-attr]
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
 def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     async def scenario() -> None:
         session = make_session(paths)
@@ -128,7 +149,9 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
         await wait_until(lambda: "Maya" in names(panel.groups_model), timeout=15)
         api = session.require_api()
         maya = next(group for group in (await api.list_groups()).items if group.name == "Maya")
-        assert len((await api.list_looks(maya.id)).items) == 2
+        looks = (await api.list_looks(maya.id)).items
+        assert len(looks) == 2 and "Maya — look 2" in [look.name for look in looks]  # not two looks called Maya
+        assert panel.current_group() is not None and panel.current_group().name == "Maya"  # opens on the new one
         form.appearance.edit.setPlainText("x" * 1001)
         assert not form.generate_button.isEnabled() and "too many" in form.appearance.counter.text()
         await close(panel, session)

@@ -74,6 +74,7 @@ class LibraryPanel(Panel):
         self.looks_model = LooksModel(self.thumbnails, self)
         self._epoch = 0
         self._group_id: str | None = None
+        self._listed: tuple[str, frozenset[str]] | None = None  # the last listing shown: its key and group ids
         self.loading: asyncio.Task[None] | None = None
         self.recheck_s = recheck_s
         self.rechecking: asyncio.Task[None] | None = None
@@ -221,7 +222,7 @@ class LibraryPanel(Panel):
             return
         cached = await asyncio.to_thread(self.cache.load_listing, key)
         if cached is not None and epoch == self._epoch and not self.groups_model.rowCount():
-            self._show_groups([group_from(item) for item in cached])
+            self._show_groups([group_from(item) for item in cached], key)
         self._say("Loading avatars…" if cached is None else "")
         try:
             groups = await self._all_pages(lambda token: api.list_groups(self.ownership_name, token=token), epoch)
@@ -231,7 +232,7 @@ class LibraryPanel(Panel):
         if groups is None or epoch != self._epoch or api is not self.session.api:
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(group) for group in groups])
-        self._show_groups(groups)
+        self._show_groups(groups, key)
         if any(group.status in WAITING for group in groups):
             self.rechecking = self._spawn(self._recheck_waiting(epoch, api, key), "re-check waiting avatars")
 
@@ -247,8 +248,9 @@ class LibraryPanel(Panel):
             if not token:
                 return items
 
-    def _show_groups(self, groups: list[AvatarGroup]) -> None:
-        keep = self._group_id
+    def _show_groups(self, groups: list[AvatarGroup], key: str) -> None:
+        """Show a listing; the chosen avatar stays chosen, unless the listing brings a new one: then that one."""
+        keep = self._new_group(groups, key) or self._group_id
         self.groups_model.set_items(groups)
         if not groups:
             self.looks_model.set_items([])
@@ -260,6 +262,14 @@ class LibraryPanel(Panel):
         self._say("")
         row = self.groups_model.row_of(lambda group: group.id == keep)
         self.groups_view.setCurrentIndex(self.groups_model.index(max(row, 0)))
+
+    def _new_group(self, groups: list[AvatarGroup], key: str) -> str | None:
+        """The newest of the groups that were not in the last listing of the same kind (just made), if any."""
+        listed, self._listed = self._listed, (key, frozenset(group.id for group in groups))
+        if listed is None or listed[0] != key:
+            return None
+        new = [group for group in groups if group.id not in listed[1]]
+        return max(new, key=lambda group: group.created_at or 0).id if new else None
 
     def _group_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
         group = self.current_group()

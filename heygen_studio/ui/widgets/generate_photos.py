@@ -27,6 +27,7 @@ from heygen_studio.api import (
     Pose,
     Style,
 )
+from heygen_studio.services.avatar_builder import add_named_look
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
 from heygen_studio.ui.style import set_tone
@@ -191,8 +192,8 @@ class GeneratePhotosForm(QWidget):
                 mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
                 refs.append((await api.upload_photo(data, mime, "ai-photo")).ref)
             created = await api.create_photo_avatar(name, refs[0])
-            if refs[1:]:
-                await api.add_looks(created.group.id, refs[1:], name)
+            for number, ref in enumerate(refs[1:], start=2):
+                await add_named_look(api, created.group.id, ref, name, number)
         except (HeyGenError, OSError) as error:
             self.status.setText(f"The avatar was not made: {error}")
             set_tone(self.status, "bad")
