@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from heygen_studio.api import AvatarGroup, Status
 from heygen_studio.app import StudioApp
@@ -24,6 +24,7 @@ from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.models.filtered_list import BADGE_ROLE
 from heygen_studio.ui.models.looks_model import LooksModel
+from heygen_studio.ui.main_window import add_scrollable
 from heygen_studio.ui.panels.library import LibraryPanel
 from heygen_studio.ui.widgets.look_card import CARD
 
@@ -141,8 +142,18 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
         form.appearance.edit.setPlainText("short curly hair, navy blazer, friendly smile")
         assert form.appearance.counter.text().startswith("45 / 1000")
         assert form.generate_button.isEnabled()
+        stack = QStackedWidget()  # as in the main window: the page scrolls when its content can't fit
+        add_scrollable(stack, panel)
+        stack.resize(804, 656)  # what a panel gets in a 1024x700 window
+        stack.show()
+        panel.tabs.setCurrentWidget(panel.photos_page)
         form.generate_button.click()
         await wait_until(lambda: len(form.picks) == 4, timeout=15)
+        await asyncio.sleep(0.1)
+        page = stack.currentWidget()
+        assert page.verticalScrollBar().maximum() == 0 and page.horizontalScrollBar().maximum() == 0  # no stray bar
+        assert panel.job_list.visibleRegion().boundingRect().height() == panel.job_list.height()  # Jobs not cut off
+        await wait_until(lambda: not form.keep_button.visibleRegion().isEmpty())  # scrolled to the results
         form.picks[0][0].setChecked(True)
         form.picks[2][0].setChecked(True)
         form.keep_button.click()

@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,11 +36,13 @@ from heygen_studio.ui.widgets.generate_looks import GenerateLooksForm
 from heygen_studio.ui.widgets.generate_photos import GeneratePhotosForm
 from heygen_studio.ui.widgets.look_card import CARD, card_grid
 from heygen_studio.ui.widgets.look_details import LookDetails
+from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
 JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
+SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
 RECHECK_S = 12.0  # how often groups waiting for consent or still processing are asked about again
 
 
@@ -86,6 +88,7 @@ class LibraryPanel(Panel):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
         self.sort = QComboBox()
         for key in SortKey:
             self.sort.addItem(f"Sort: {key.value}", key)
@@ -93,9 +96,9 @@ class LibraryPanel(Panel):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Ask HeyGen again for your avatars")
         bar = QHBoxLayout()
-        for widget in (self.ownership, self.search, self.sort, self.refresh_button):
+        for widget in (self.ownership, self.sort, self.refresh_button):
             bar.addWidget(widget)
-        bar.setStretch(1, 1)
+        bar.addStretch(1)
 
         self.groups_view = card_grid(self.thumbnails)
         self.groups_view.setFlow(QListView.Flow.LeftToRight)
@@ -117,10 +120,13 @@ class LibraryPanel(Panel):
         self.details = LookDetails(session, self.thumbnails, self.jobs)
         self.looks_form = GenerateLooksForm(session, self.jobs)
         self.photos_form = GeneratePhotosForm(session, self.thumbnails, self.jobs)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.details, "Details")
-        self.tabs.addTab(self.looks_form, "New looks")
-        self.tabs.addTab(self.photos_form, "AI photos")
+        self.tabs = QTabWidget()  # each page scrolls by itself: AI photos' results never make the page scroll
+        self.tabs.addTab(vertical_scroll(self.details), "Details")
+        self.tabs.addTab(vertical_scroll(self.looks_form), "New looks")
+        self.photos_page = vertical_scroll(self.photos_form)
+        self.photos_form.results_shown.connect(  # once laid out: the photos are below the form
+            lambda widget: QTimer.singleShot(0, lambda: self.photos_page.ensureWidgetVisible(widget)))
+        self.tabs.addTab(self.photos_page, "AI photos")
         self.job_list = QListWidget()
         self.job_list.setMaximumHeight(110)
         self.job_list.setWordWrap(True)  # long messages wrap instead of scrolling sideways
@@ -135,7 +141,11 @@ class LibraryPanel(Panel):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(bar)
         left.addWidget(self.state_label)
-        left.addWidget(self.groups_heading)
+        heading_row = QHBoxLayout()  # the search beside the heading, so a 1024-pixel window fits the bar
+        heading_row.addWidget(self.groups_heading)
+        heading_row.addStretch(1)
+        heading_row.addWidget(self.search, 1)
+        left.addLayout(heading_row)
         left.addWidget(self.groups_view)
         left.addWidget(self.looks_heading)
         left.addWidget(self.looks_view, 1)
@@ -406,7 +416,7 @@ class LibraryPanel(Panel):
         job: LibraryJob | None = item.data(Qt.ItemDataRole.UserRole)
         if job is not None and job.state is JobState.DONE and job.result.get("image_urls"):
             self.photos_form.show_results(job)
-            self.tabs.setCurrentWidget(self.photos_form)
+            self.tabs.setCurrentWidget(self.photos_page)
 
     async def aclose(self) -> None:
         self._stop_rechecking()
