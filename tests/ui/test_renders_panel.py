@@ -117,6 +117,21 @@ def poor_v2_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, 
     yield from make_world(paths, qtbot, qloop, poor_heygen, tmp_path, generation="v2")
 
 
+@pytest.fixture(scope="module")
+def poor_v3_heygen() -> Iterator[SandboxServer]:
+    """A sandbox whose USD wallet has $1.00 left."""
+    server = SandboxServer(SandboxConfig(job_seconds=0.3, balance=1.0))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poor_v3_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+                  poor_v3_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, poor_v3_heygen, tmp_path)
+
+
 def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
                tmp_path: Path, generation: Generation = "v3") -> Iterator[World]:
     """The app's window on the Renders panel, connected to `heygen`, saving videos in tmp_path/videos."""
@@ -603,5 +618,28 @@ def test_submit_again_after_a_lost_answer_also_asks_first_when_the_balance_no_lo
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.3)
         assert row.status.text() == "Needs your decision" and row.job.needs_decision  # nothing was sent
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_render_refused_for_lack_of_money_asks_with_the_amount_missing_when_tried_again(
+        poor_v3_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v3_world
+
+    async def scenario() -> None:
+        minute = " ".join(["word"] * 150)  # 60 s: $3.00 on Avatar IV at 1080p, and the wallet has $1.00
+        world.session.render_requested.emit(replace(await world.project("Too dear"), scenes=(Scene(script=minute),)))
+        await wait_until(lambda: (row := world.row("Too dear")) is not None and row.status.text() == "Failed")
+        refused = world.row("Too dear")
+        assert refused is not None and "$3.00" in refused.details.text()
+        created = world.videos_created()
+
+        button(refused, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert box.text() == "Trying “Too dear” again costs $3.00: $2.00 more than your account has ($1.00 left)."
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert len(world.panel.rows) == 1 and world.videos_created() == created  # nothing sent, nothing paid
 
     qloop.run_until_complete(scenario())
