@@ -643,3 +643,27 @@ def test_a_render_refused_for_lack_of_money_asks_with_the_amount_missing_when_tr
         assert len(world.panel.rows) == 1 and world.videos_created() == created  # nothing sent, nothing paid
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
+        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = slow_world
+
+    async def scenario() -> None:
+        row = await rendering_at_heygen(world, wait_until, "Hard to delete")
+        faults = f"{world.heygen.url}/_sandbox"
+        httpx.post(f"{faults}/faults", json={"error_rate": 1.0, "methods": ["DELETE"]}).raise_for_status()
+        try:
+            button(row, "Stop…").click()
+            next(b for b in shown_box(world.panel).buttons() if b.text() == "Stop and delete at HeyGen").click()
+            await wait_until(lambda: "but HeyGen did not delete it" in world.panel.message.text(), timeout=30)
+        finally:
+            httpx.post(f"{faults}/reset-faults").raise_for_status()
+        assert world.panel.message.property("tone") == "bad"
+        assert "You can delete it later with Delete on HeyGen" in world.panel.message.text()
+        assert row.status.text() == "Stopped by you" and "deleted" not in row.details.text()
+        button(row, "Delete on HeyGen").click()  # it can be deleted once HeyGen answers again
+        shown_box(world.panel).button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
+
+    qloop.run_until_complete(scenario())
