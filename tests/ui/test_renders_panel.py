@@ -667,3 +667,22 @@ def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
         await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
 
     qloop.run_until_complete(scenario())
+
+
+def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        world.session.renders.queue.concurrency = 1  # the account renders one video at a time
+        world.session.render_requested.emit(await world.project("Busy"))
+        await wait_until(lambda: (busy := world.row("Busy")) is not None and busy.job.remote_id is not None)
+        world.session.render_requested.emit(await world.project("Late"))
+        await wait_until(lambda: world.row("Late") is not None)
+        late = world.row("Late")
+        assert late is not None and late.status.text() == "Waiting its turn on this computer"
+        # the queue (here or in another copy of the app) takes it at the moment the user clicks
+        world.session.renders.queue.jobs.update(late.job.id, status=JobStatus.SUBMITTING)
+        button(late, "Cancel").click()
+        await wait_until(lambda: "had just been sent to HeyGen" in world.panel.message.text())
+        await wait_until(lambda: late.status.text() == "Ready to watch", timeout=15)  # and it was made
+
+    qloop.run_until_complete(scenario())

@@ -269,7 +269,7 @@ class RendersPanel(Panel):
         job = row.job
         file = Path(job.file_path) if job.file_path else None
         if name == "cancel":
-            self._spawn(self.queue.cancel(job_id), "cancel render")
+            self._spawn(self._guarded(self._cancel(job)), "cancel render")
         elif name == "stop":
             self._confirm_stop(job)
         elif name == "remove":
@@ -358,6 +358,11 @@ class RendersPanel(Panel):
             self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
             if button in (delete, only) else None)
         box.open()
+
+    async def _cancel(self, job: RenderJob) -> None:
+        if not await self.queue.cancel(job.id):
+            self._say(f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
+                      "Use Stop… once HeyGen has it.", tone="")
 
     async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
         try:
