@@ -130,7 +130,8 @@ class Transport:
                     continue
                 raise _transport_error(exc, method, path, sent=not not_sent, idempotent=idempotent) from exc
             request_id = response.headers.get("x-request-id")
-            log.debug(
+            log.log(  # a refusal (402 no money, 4xx, 5xx) is worth a line in the log at the default level
+                logging.DEBUG if response.is_success else logging.WARNING,
                 "HeyGen %s %s -> %d request_id=%s %.0f ms (attempt %d)",
                 method, path, response.status_code, request_id or "-", _ms(started), attempt,
             )

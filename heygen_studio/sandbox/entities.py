@@ -107,10 +107,11 @@ class Video:
     width: int
     height: int
     duration_s: float
-    cost: float
+    cost: str  # the exact amount, in the unit of the pool it is billed to (text keeps it exact in the state file)
     caption: bool = False
     callback_id: str | None = None
     charged: bool = False
+    legacy: bool = False  # billed to the v2 credit pool, not the v3 account
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from heygen_studio.sandbox import photos
+from heygen_studio.sandbox.billing import V2_AV4_RATE, V2_CLASSIC_RATE, legacy_video_price
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing
@@ -80,7 +81,8 @@ async def generate_av4(request: Request) -> JSONResponse:
             script = check_script(spec.get("script"), LEGACY_SCRIPT_LIMIT, f"{prefix}script")
             scenes.append(Scene(look.id, script, voice.id))
         size = _dimension(body, ORIENTATION_SIZES[body.get("video_orientation") or "landscape"])
-        video = submit(state, scenes, size, now, queue=True, title=body.get("video_title"),
+        video = submit(state, scenes, size, now, queue=True, price=legacy_video_price(V2_AV4_RATE),
+                       title=body.get("video_title"),
                        caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
         return v2_ok({"video_id": video.id})
 
@@ -116,7 +118,8 @@ async def generate_classic(request: Request) -> JSONResponse:
     now = state.now()
     with state.lock:
         scenes = [_classic_scene(state, spec, index, now) for index, spec in enumerate(inputs)]
-        video = submit(state, scenes, _dimension(body, (1280, 720)), now, queue=True, title=body.get("title"),
+        video = submit(state, scenes, _dimension(body, (1280, 720)), now, queue=True,
+                       price=legacy_video_price(V2_CLASSIC_RATE), title=body.get("title"),
                        caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
         return v2_ok({"video_id": video.id})
 

@@ -1,4 +1,4 @@
-"""The one account both API generations share: entities, job clocks, credits, renders, idempotency."""
+"""The one account both API generations share: entities, job clocks, money, renders, idempotency."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from heygen_studio.domain.money import Money, to_decimal
 from heygen_studio.sandbox import media
+from heygen_studio.sandbox.billing import Account, exact
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
@@ -46,7 +48,7 @@ class SandboxState:
         self.counts: Counter[str] = Counter()
         self.faults = FaultPlan()
         self.media_requests: deque[MediaRequest] = deque(maxlen=MEDIA_LOG_SIZE)  # the latest, oldest first
-        self.credits = config.credits
+        self.account = Account.fresh(config.billing, config.balance, config.credits)
         self.assets: dict[str, Asset] = {}
         self.groups: dict[str, Group] = {}
         self.looks: dict[str, Look] = {}
@@ -95,7 +97,11 @@ class SandboxState:
         slots = self.config.legacy_concurrency
         return now if len(ends) < slots else max(now, ends[len(ends) - slots])
 
-    # --- credits ---------------------------------------------------------------------------------
+    # --- money -----------------------------------------------------------------------------------
+
+    def video_cost(self, video: Video) -> Money:
+        """What `video` costs, in the unit of the pool it is billed to."""
+        return Money(to_decimal(video.cost), self.account.pool(video.legacy).amount.currency)
 
     def settle(self, now: float) -> None:
         """Charge every video that completed by `now` and start rendering its MP4."""
@@ -103,20 +109,32 @@ class SandboxState:
             for video in self.videos.values():
                 if not video.charged and self.video_done_at(video) <= now:
                     video.charged = True
-                    self.credits -= video.cost
+                    self.account.pool(video.legacy).take(self.video_cost(video))
                     self.counts["videos_completed"] += 1
                     self.render(video)
 
-    def available_credits(self, now: float) -> float:
-        """Credits left once every render still in flight is paid for."""
+    def available(self, legacy: bool, now: float) -> Money:
+        """What the v3 account (or the v2 pool) may still spend once every render still in flight is paid."""
         self.settle(now)
-        return self.credits - sum(video.cost for video in self.videos.values() if not video.charged)
+        purse = self.account.pool(legacy)
+        reserved = sum((self.video_cost(video) for video in self.videos.values()
+                        if video.legacy == legacy and not video.charged), Money.zero(purse.amount.currency))
+        return purse.available(reserved)
 
-    def spend(self, credits: float, now: float) -> None:
-        """Take `credits` for an instant job (photo generation, training) or answer 402."""
-        if credits > self.available_credits(now):
-            raise ApiError(402, "insufficient_credit", "Not enough credits for this request.", legacy_code=400599)
-        self.credits -= credits
+    def afford(self, cost: Money, legacy: bool, now: float) -> Money:
+        """`cost` as it is booked, or 402 insufficient_credit when the account cannot pay it."""
+        cost = exact(cost)
+        available = self.available(legacy, now)
+        if cost > available:
+            left = max(available, Money.zero(cost.currency))
+            raise ApiError(402, "insufficient_credit", f"This request costs {cost}; the account has {left} left.",
+                           legacy_code=400599)
+        return cost
+
+    def spend(self, cost: Money, legacy: bool, now: float) -> None:
+        """Take `cost` for an instant job (an avatar, a photo generation, training) or answer 402."""
+        with self.lock:
+            self.account.pool(legacy).take(self.afford(cost, legacy, now))
 
     # --- lookups ---------------------------------------------------------------------------------
 

@@ -12,6 +12,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
 from heygen_studio.sandbox import photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
@@ -26,7 +28,6 @@ MAX_SCENES = 50
 SPEED_RANGE = (0.5, 1.5)  # voice_settings.speed of POST /v3/videos (speech takes up to 2.0)
 PITCH_RANGE = (-50.0, 50.0)  # semitones
 DEFAULT_ENGINE = "avatar_iv"
-PROMPT_CREDITS = 1.0
 
 
 def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
@@ -123,16 +124,26 @@ def _private_group(state: SandboxState, group_id: str, param: str) -> Group:
     return group
 
 
+def _avatar_action(body: dict[str, Any]) -> PaidAction:
+    """Which paid call a `POST /v3/avatars` is (each costs the same on v3, but not on a credit account)."""
+    if body["type"] == "photo":
+        return PaidAction.ADD_PHOTO if body.get("avatar_group_id") else PaidAction.CREATE_AVATAR
+    return PaidAction.NEW_LOOK if body.get("avatar_group_id") or body.get("avatar_id") else PaidAction.AI_PHOTOS
+
+
 def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """A photo or prompt avatar, paid for per call: 402 before anything is made when the account cannot pay."""
     state = state_of(request)
     now = state.now()
     with state.lock:
+        price = state.afford(state.account.action_price(_avatar_action(body)), False, now)
         if body["type"] == "photo":
             group, look = _create_photo_avatar(request, state, body, now)
         elif body["type"] == "prompt":
             group, look = _create_prompt_avatar(request, state, body, now)
         else:
             raise invalid("type", "The sandbox makes photo and prompt avatars, not digital twins.")
+        state.spend(price, False, now)
         return {"avatar_group": v3_json.group_json(request, state, group, now),
                 "avatar_item": v3_json.look_json(request, state, look, now)}
 
@@ -163,7 +174,6 @@ def _create_prompt_avatar(request: Request, state: SandboxState, body: dict[str,
                 invalid("avatar_id", "avatar_id must belong to avatar_group_id."))
         sources.insert(0, state.assets[reference.asset_id])
         group = group or _private_group(state, reference.group_id, "avatar_id")
-    state.spend(PROMPT_CREDITS, now)
     group = group or state.add_group(body["name"], "private", now)
     image = state.derive(sources[0] if sources else None, body["prompt"], 1, now)[0]
     return group, state.add_look(group, body["name"], image, now, source="generated")
@@ -281,12 +291,9 @@ async def list_voices(request: Request) -> JSONResponse:
 async def me(request: Request) -> JSONResponse:
     state = state_of(request)
     state.settle(state.now())
-    return ok({
-        "username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox", "last_name": "User",
-        "billing_type": "usage_based",
-        "usage_based": {"remaining_credits": round(state.credits, 3), "included_credits": state.config.credits,
-                        "spending_cap_usd": None, "spending_current_usd": 0.0},
-    })
+    with state.lock:
+        return ok({"username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox",
+                   "last_name": "User", **state.account.me_json()})
 
 
 # --- videos ------------------------------------------------------------------------------------
@@ -346,6 +353,25 @@ def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene
     return result
 
 
+def _engines(body: dict[str, Any]) -> list[Engine]:
+    """Each scene's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
+    inputs = [body] if body["type"] == "avatar" else [scene["input"] for scene in body["scenes"]]
+    return [Engine((spec.get("engine") or {}).get("type") or Engine.AVATAR_IV) for spec in inputs]
+
+
+def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Scene], list[float]], Money]:
+    """How a render of `body` is priced: each scene's rendered seconds at the rate of its engine, its look's
+    avatar type and the video's resolution."""
+    engines, uhd = _engines(body), body.get("resolution") == "4k"
+
+    def price(scenes: list[Scene], seconds: list[float]) -> Money:
+        rates = [state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
+                 for engine, scene in zip(engines, scenes)]
+        return state.account.video_cost(zip(rates, seconds))
+
+    return price
+
+
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
     state = state_of(request)
     now = state.now()
@@ -353,8 +379,9 @@ def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         scenes = _scenes(state, body, now)
         size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
         try:
-            video = submit(state, scenes, size, now, queue=False, title=body.get("title"),
-                           caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
+            video = submit(state, scenes, size, now, queue=False, price=_video_price(state, body),
+                           title=body.get("title"), caption=bool(body.get("caption")),
+                           callback_id=body.get("callback_id"))
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -80,6 +81,13 @@ async def eventually(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], 
             return result
         assert time.monotonic() < deadline, f"still not done: {result}"
         await asyncio.sleep(JOB_SECONDS / 4)
+
+
+async def wallet_balance(client: httpx.AsyncClient) -> Decimal:
+    """What the sandbox's (default, USD wallet) account has left, exactly as `GET /v3/users/me` says."""
+    data = (await client.get("/v3/users/me")).json()["data"]
+    assert data["billing_type"] == "wallet" and data["wallet"]["currency"] == "usd"
+    return Decimal(repr(data["wallet"]["remaining_balance"]))
 
 
 def photo_bytes(name: str = "astronaut.png") -> bytes:
