@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "sandbox": ("heygen_studio.sandbox.server", "run a local pretend HeyGen for trying the app"),
     "check-photo": ("heygen_studio.cli.check_photo", "check whether a photo will make a good avatar"),
     "render": ("heygen_studio.cli.render", "render a project file with HeyGen (the app's queue)"),
+    "quote": ("heygen_studio.cli.quote", "what a project file will cost, and whether the balance covers it"),
     "queue": ("heygen_studio.cli.queue", "list the render jobs, or --wait to carry on with them"),
 }
 

@@ -56,6 +56,25 @@ async def running_queue(args: argparse.Namespace, output_dir: Path | None = None
     paths = app_paths().ensure()
     setup_logging(paths.log_file, to_stderr=False)
     db = open_database(paths)
+    try:
+        async with connected(args, paths) as (api, account):
+            tasks = TaskRegistry()
+            folder = output_dir or await _saved_output_dir(db)
+            queue = RenderQueue(db, tasks.spawn, output_dir=folder)
+            queue.attach(api, account)
+            try:
+                yield Running(paths, db, api, account, queue, tasks)
+            finally:
+                await queue.aclose()
+                await tasks.aclose()
+    finally:
+        db.close()
+
+
+@contextlib.asynccontextmanager
+async def connected(args: argparse.Namespace, paths: Paths) -> AsyncIterator[tuple[HeyGenApi, str]]:
+    """The client the --sandbox / --profile options name, and the account it is; closed (and a built-in
+    sandbox stopped) on the way out."""
     server = None
     try:
         if args.sandbox is not None:
@@ -67,20 +86,13 @@ async def running_queue(args: argparse.Namespace, output_dir: Path | None = None
             api, account = open_client("v3", SANDBOX_KEY, base_url=url, upload_url=url), "sandbox"
         else:
             api, account = await _profile_client(paths, args.profile)
-        tasks = TaskRegistry()
-        folder = output_dir or await _saved_output_dir(db)
-        queue = RenderQueue(db, tasks.spawn, output_dir=folder)
-        queue.attach(api, account)
         try:
-            yield Running(paths, db, api, account, queue, tasks)
+            yield api, account
         finally:
-            await queue.aclose()
-            await tasks.aclose()
             await api.aclose()
     finally:
         if server is not None:
             await asyncio.to_thread(server.stop)
-        db.close()
 
 
 def open_database(paths: Paths) -> Database:
