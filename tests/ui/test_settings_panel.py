@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QLabel, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.config import Paths, Profile, Settings, load_settings
@@ -177,6 +177,10 @@ def test_a_fresh_install_lists_no_account_it_never_made(
     assert panel.profiles.count() == 0 and "Add account" in panel.status.text()
     qloop.run_until_complete(wait_until(lambda: "keychain" in panel.keychain_label.text()))
     assert panel.keychain_label.text() == "Keys are stored in your system keychain, never in a file."
+    choices = [panel.generation.itemText(i) for i in range(panel.generation.count())]
+    assert choices == ["v3 (recommended)", "v2 (legacy, retired for most accounts)"]
+    assert any("retired the legacy v2 API" in label.text() and label.isVisibleTo(panel)
+               for label in panel.findChildren(QLabel))
 
 
 def test_an_account_without_a_key_says_so_and_offers_to_add_one(

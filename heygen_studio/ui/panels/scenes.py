@@ -62,9 +62,9 @@ from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import hint_label, set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
-from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
+from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
