@@ -109,7 +109,7 @@ def test_typing_updates_counts_duration_and_price(run_panel: Any) -> None:
         counts = panel.scene_editor.counts.text()
         assert "150 words" in counts and "749 of 5,000 characters" in counts and "about 1 min" in counts
         assert "about 1 min" in panel.totals.text() and "about $3.00" in panel.totals.text()
-        assert "you have " in panel.totals.text()
+        assert "your account: " in panel.totals.text()
         panel.scene_editor.speed.setValue(1.5)
         assert "about 40 s" in panel.scene_editor.counts.text()
         assert "about $2.00" in panel.totals.text()

@@ -884,7 +884,7 @@ class ScenesPanel(Panel):
         self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()],
                                         None if quote is None else quote.scene_costs[index])
         balance = self.session.balance
-        have = "" if balance is None else f" · you have {balance.describe()}"
+        have = "" if balance is None else f" · your account: {balance.describe()}"
         price = "price not published for this engine" if quote is None else f"about {quote.total}"
         scenes = len(project.scenes)
         text = (f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
