@@ -720,7 +720,7 @@ class ScenesPanel(Panel):
 
     def use_look(self, look: Look) -> None:
         """session.look_chosen: the look goes into the open video (or starts a new one)."""
-        ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url)
+        ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type)
         self._look = look
         if self.project is None:
             self.new_project(ref)

@@ -26,7 +26,7 @@ from heygen_studio.services.accounts import KeyCheck, ProfileError
 from heygen_studio.session import Session
 from heygen_studio.storage.secrets import StorageResult
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import hint_label, set_tone
+from heygen_studio.ui.style import set_tone
 
 log = logging.getLogger(__name__)
 
@@ -35,10 +35,8 @@ PLACEHOLDERS: tuple[Profile, ...] = tuple(Settings().profiles)
 
 GENERATION_CHOICES: tuple[tuple[str, Generation], ...] = (
     ("v3 (recommended)", "v3"),
-    ("v2 (legacy, retired for most accounts)", "v2"),
+    ("v2 (legacy — HeyGen retired v1/v2 for most accounts on 2026-10-31)", "v2"),
 )
-V2_RETIRED = ("HeyGen retired the legacy v2 API for most accounts at the end of October 2026; choose it only "
-              "if your account still has it. v3 does everything this app needs.")
 
 
 def generation_combo() -> QComboBox:
@@ -78,7 +76,6 @@ class ProfileForm(QGroupBox):
         form.addRow("Profile name", self.name)
         form.addRow("API key", key_row)
         form.addRow("API version", self.generation)
-        form.addRow("", hint_label(V2_RETIRED))
         form.addRow(buttons)
         form.addRow(self.result)
 
@@ -133,7 +130,7 @@ class SettingsPanel(Panel):
         generation_row = QHBoxLayout()
         generation_row.addWidget(QLabel("API version:"))
         generation_row.addWidget(self.generation)
-        generation_row.addWidget(hint_label(V2_RETIRED), 1)
+        generation_row.addStretch(1)
 
         self.replace_key = QLineEdit()
         self.replace_key.setEchoMode(QLineEdit.EchoMode.Password)
