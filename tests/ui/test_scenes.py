@@ -727,5 +727,11 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         assert "only with photo avatars" in editor.photo_only.text()
         panel.use_look(look)
         assert editor.motion_prompt.isEnabled() and not editor.photo_only.isVisibleTo(panel)
+        twin = Project(look=LookRef("look_of_a_twin", "Theo", avatar_type="digital_twin"),  # as saved in a file
+                       scenes=(Scene(script=" ".join(["word"] * 150)),))
+        panel._load_project(twin, None)
+        assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
+        prices = [button.text() for button in panel.engine_choice.buttons.values()]
+        assert prices == ["Avatar IV · $4.00", "Avatar III · $1.00"]  # a video avatar costs more on Avatar IV
 
     run_panel(scenario)
