@@ -674,6 +674,9 @@ def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_av
         panel._set_voice(panel._voices[0])
         panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))  # 60 s at the normal speed
         assert panel.project.resolution.value == "1080p"
+        balance = session.balance  # the sandbox's default account: a USD wallet, as an API key is billed
+        assert balance is not None and balance.billing_type is BillingType.WALLET and balance.currency is Currency.USD
+        assert f"your account: {balance.describe()}" in panel.totals.text()
         choice = panel.engine_choice
         assert choice.isVisibleTo(panel)
         shown = [(button.text(), button.isChecked(), button.isVisibleTo(panel)) for button in choice.buttons.values()]
