@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import re
 
 from heygen_studio.domain.money import BillingType
-from heygen_studio.domain.pricing import Engine, video_rate
+from heygen_studio.domain.pricing import V2_STEP_SECONDS, Engine, video_rate
 
 WORDS_PER_MINUTE = 150.0
 MIN_SPOKEN_SECONDS = 1.0
@@ -26,6 +27,13 @@ def spoken_seconds(script: str, speed: float = 1.0) -> float:
     if words == 0:
         return 0.0
     return max(MIN_SPOKEN_SECONDS, words / (WORDS_PER_MINUTE * speed) * 60.0)
+
+
+def billed_seconds(seconds: float) -> float:
+    """Seconds HeyGen bills for a video of `seconds` in 30-second steps (pricing.py's step)."""
+    if seconds <= 0:
+        return 0.0
+    return float(math.ceil(seconds / V2_STEP_SECONDS) * V2_STEP_SECONDS)
 
 
 def avatar_iv_credits(seconds: float) -> float:
