@@ -1,4 +1,4 @@
-"""`heygen-studio quote PROJECT.hgproj [--json]`: what a project will cost, scene by scene, and whether the balance covers it."""
+"""`heygen-studio quote PROJECT.hgproj`: a project's cost, scene by scene, and whether the balance covers it."""
 
 from __future__ import annotations
 

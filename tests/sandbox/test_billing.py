@@ -192,7 +192,8 @@ async def test_v2_renders_take_their_own_credits_in_30_second_steps(client: http
 
 
 async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> None:
-    group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": await upload_v1(client)})
+    image_key = await upload_v1(client)
+    group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": image_key})
     assert await quota(client) == 600 * 60  # making the group is free
     await v2(client, "/v2/photo_avatar/photo/generate", {
         "name": "Ana", "age": "Young Adult", "gender": "Woman", "ethnicity": "Hispanic", "orientation": "vertical",
@@ -203,7 +204,8 @@ async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> No
     await eventually(lambda: client.get(f"/v2/photo_avatar/train/status/{group['id']}"),
                      lambda response: response.json()["data"]["status"] == "ready")
     await v2(client, "/v2/photo_avatar/look/generate", {"group_id": group["id"], "prompt": "at the beach",
-                                                        "orientation": "square", "pose": "close_up", "style": "Realistic"})
+                                                        "orientation": "square", "pose": "close_up",
+                                                        "style": "Realistic"})
     await v2(client, "/v2/photo_avatar/add_motion", {"id": group["id"]})
     await v2(client, "/v2/photo_avatar/add_sound_effect", {"id": group["id"]})
     assert await quota(client) == 593 * 60  # a look 1, motion 1, a sound effect nothing

@@ -17,11 +17,14 @@ import pytest
 from heygen_studio.api import open_client
 from heygen_studio.api.models import Status
 from heygen_studio.cli import quote
+from heygen_studio.config import Profile, Settings, app_paths, save_settings
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import Engine
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.services.accounts import API_URL_ENV
+from heygen_studio.storage.secrets import SecretStore
 
 MINUTE = " ".join(["word"] * 150)  # 60 seconds at the normal 150 words a minute
 
@@ -137,3 +140,23 @@ def test_the_command_is_listed_and_explains_its_exit_status() -> None:
     shown = subprocess.run([sys.executable, "-m", "heygen_studio", "quote", "--help"], capture_output=True, text=True,
                            check=True).stdout
     assert "0 it fits, 1 it does not fit" in " ".join(shown.split())
+
+
+def test_a_v2_profile_is_quoted_in_credits_from_its_own_quota(
+        sandbox: str, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(API_URL_ENV, sandbox)
+    settings = Settings(profiles=[Profile("Legacy", "v2")], active_profile="Legacy")
+    save_settings(settings, app_paths().ensure().settings_file)
+    secrets = SecretStore()
+    secrets.set("Legacy", "sandbox")
+    try:
+        status, out, _ = run_quote(capsys, str(project_file(tmp_path, sandbox)), "--profile", "Legacy", "--json")
+    finally:
+        secrets.delete("Legacy")
+    quoted = json.loads(out)
+    assert status == 0 and (quoted["generation"], quoted["currency"]) == ("v2", "credits")
+    assert quoted["total"]["text"] == "6 credits"  # Avatar IV on v2: 6 credits a minute
+    assert quoted["balance"]["describe"] == "600 credits left"
+    status, _, err = run_quote(capsys, str(project_file(tmp_path, sandbox)), "--profile", "Nobody")
+    assert status == 2 and "There is no profile named 'Nobody'" in err
