@@ -49,7 +49,7 @@ class _Snapshot:
     generations: dict[str, Generation] = field(default_factory=dict)
     videos: dict[str, Video] = field(default_factory=dict)
     voices: dict[str, Voice] = field(default_factory=dict)
-    idempotent: dict[tuple[str, str], tuple[str, int, dict]] = field(default_factory=dict)
+    idempotent: dict[tuple[str, str], tuple[float, int, dict]] = field(default_factory=dict)
     blob_of: dict[str, str] = field(default_factory=dict)  # asset id -> sha256 of its stored bytes
 
 
@@ -115,8 +115,9 @@ class StateFile:
         for item in document["videos"]:
             video = Video(**{**item, "scenes": [Scene(**scene) for scene in item["scenes"]]})
             snapshot.videos[video.id] = video
-        for scope, key, fingerprint, status, payload in document["idempotency"]:
-            snapshot.idempotent[(scope, key)] = (fingerprint, int(status), payload)
+        for scope, key, answered_at, status, payload in document["idempotency"]:
+            if isinstance(answered_at, (int, float)):  # older files kept a body fingerprint: those keys are forgotten
+                snapshot.idempotent[(scope, key)] = (float(answered_at), int(status), payload)
         _check_references(snapshot)
         return snapshot
 
@@ -181,8 +182,8 @@ class StateFile:
             "generations": [asdict(generation) for generation in state.generations.values()],
             "videos": [asdict(video) for video in state.videos.values()],
             "voices": [asdict(voice) for voice in state.voices.values()],
-            "idempotency": [[scope, key, fingerprint, status, payload]
-                            for (scope, key), (fingerprint, status, payload) in state.idempotent_records.items()],
+            "idempotency": [[scope, key, answered_at, status, payload]
+                            for (scope, key), (answered_at, status, payload) in state.idempotent_records.items()],
         }
         return document, new_blobs
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
 from heygen_studio.domain.money import Money, to_decimal
@@ -24,6 +23,7 @@ MEDIA_LOG_SIZE = 1000
 VIDEO_STAGES = ("waiting", "pending", "processing", "completed")
 TRAIN_STAGES = ("pending", "processing", "ready")
 GENERATION_STAGES = ("pending", "processing", "success")
+IDEMPOTENCY_SECONDS = 24 * 3600  # how long HeyGen replays an Idempotency-Key's first answer
 
 
 def new_id() -> str:
@@ -58,7 +58,8 @@ class SandboxState:
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
         self._renders: dict[str, Future[bytes]] = {}
         self.store = StateFile(config.state_file) if config.state_file else None
-        self.idempotent_records: dict[tuple[str, str], tuple[str, int, dict]] = {}
+        self.idempotent_records: dict[tuple[str, str], tuple[float, int, dict]] = {}  # (scope, key) -> when, answer
+        self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
 
     # --- time and job status ---------------------------------------------------------------------
 
@@ -214,29 +215,39 @@ class SandboxState:
 
     # --- idempotency -----------------------------------------------------------------------------
 
-    def idempotent(self, scope: str, key: str | None, body: bytes,
-                   create: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-        """Run `create` once per Idempotency-Key.
+    async def idempotent(self, scope: str, key: str | None,
+                         create: Callable[[], Awaitable[tuple[int, dict]]]) -> tuple[int, dict]:
+        """Run `create` once per Idempotency-Key, as HeyGen does.
 
-        Like Stripe-style APIs: the same key with the same body answers the first (successful) result
-        again without creating anything; the same key with a different body is a 409 conflict. Only
-        successes are remembered, so a request refused with 429 or 400 can be retried under its key.
+        A repeat within 24 hours (sandbox clock) answers the first success again, whatever its body; a repeat
+        while the first is still being processed is 409 request_in_progress; after 24 hours the key is
+        forgotten and a repeat creates (and bills) again. Only successes are remembered, so a request refused
+        with 429 or 400 can be retried under its key.
         """
+        if not key:
+            return await create()
         with self.lock:
-            if not key:
-                return create()
-            fingerprint = hashlib.sha256(body).hexdigest()
+            now = self.now()
+            for expired in [k for k, (at, _, _) in self.idempotent_records.items() if now - at >= IDEMPOTENCY_SECONDS]:
+                del self.idempotent_records[expired]
             remembered = self.idempotent_records.get((scope, key))
             if remembered is not None:
-                if remembered[0] != fingerprint:
-                    raise ApiError(409, "conflict", "Idempotency-Key was already used with a different request body.",
-                                   param="Idempotency-Key")
                 self.counts["idempotent_replays"] += 1
                 return remembered[1], remembered[2]
-            status, payload = create()
-            if status < 300:
-                self.idempotent_records[(scope, key)] = (fingerprint, status, payload)
-            return status, payload
+            if (scope, key) in self.idempotent_pending:
+                raise ApiError(409, "request_in_progress",
+                               "A request with this Idempotency-Key is still being processed; retry in a moment.",
+                               param="Idempotency-Key")
+            self.idempotent_pending.add((scope, key))
+        try:
+            status, payload = await create()
+        finally:
+            with self.lock:
+                self.idempotent_pending.discard((scope, key))
+        if status < 300:
+            with self.lock:
+                self.idempotent_records[(scope, key)] = (self.now(), status, payload)
+        return status, payload
 
     # --- persistence -----------------------------------------------------------------------------
 

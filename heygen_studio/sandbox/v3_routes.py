@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
@@ -19,12 +19,15 @@ from heygen_studio.sandbox.common import media_url, paginate, read_json, require
 from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
 from heygen_studio.sandbox.state import SandboxState
-from heygen_studio.sandbox.validation import check_body, check_query
+from heygen_studio.sandbox.validation import check_body, check_query, idempotency_key
 from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, size_for, submit
 
 SCRIPT_LIMIT = 5000
 PROMPT_LIMIT = 1000
 MAX_SCENES = 50
+SPEED_RANGE = (0.5, 1.5)  # voice_settings.speed of POST /v3/videos (speech takes up to 2.0)
+PITCH_RANGE = (-50.0, 50.0)  # semitones
+DEFAULT_ENGINE = "avatar_iv"
 
 
 def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
@@ -38,11 +41,18 @@ def page(items: list[Any], query: dict[str, Any], default_limit: int) -> JSONRes
 
 async def idempotent_post(request: Request, operation: str, create: Callable[[dict[str, Any]], Any]) -> JSONResponse:
     """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key."""
-    body, raw = await read_json(request)
-    check_body(operation, body)
-    key = request.headers.get("idempotency-key")
-    status, payload = state_of(request).idempotent(
-        f"{request.method} {request.url.path}", key, raw, lambda: (200, {"data": create(body)}))
+    async def answer() -> tuple[int, dict[str, Any]]:
+        body, _ = await read_json(request)
+        check_body(operation, body)
+        return 200, {"data": create(body)}
+
+    return await _once_per_key(request, answer)
+
+
+async def _once_per_key(request: Request, answer: Callable[[], Awaitable[tuple[int, dict[str, Any]]]]) -> JSONResponse:
+    """`answer` run once per Idempotency-Key; the key is checked (and claimed) before the body is read."""
+    key = idempotency_key(request.headers)
+    status, payload = await state_of(request).idempotent(f"{request.method} {request.url.path}", key, answer)
     return JSONResponse(payload, status_code=status)
 
 
@@ -52,6 +62,10 @@ async def idempotent_post(request: Request, operation: str, create: Callable[[di
 async def upload_asset(request: Request) -> JSONResponse:
     if int(request.headers.get("content-length") or 0) > photos.ASSET_MAX_BYTES + 64 * 1024:
         raise photos.too_large(photos.ASSET_MAX_BYTES)
+    return await _once_per_key(request, lambda: _store_upload(request))
+
+
+async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -64,8 +78,8 @@ async def upload_asset(request: Request) -> JSONResponse:
         raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
-    return ok({"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
-               "mime_type": asset.mime_type, "size_bytes": asset.size_bytes})
+    return 200, {"data": {"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
+                          "mime_type": asset.mime_type, "size_bytes": asset.size_bytes}}
 
 
 # --- avatars and looks -------------------------------------------------------------------------
@@ -221,8 +235,8 @@ async def list_looks(request: Request) -> JSONResponse:
         if "group_id" in query:
             _group(state, query["group_id"])
             looks = [look for look in looks if look.group_id == query["group_id"]]
-        if query.get("avatar_type", "photo_avatar") != "photo_avatar":
-            looks = []
+        if "avatar_type" in query:
+            looks = [look for look in looks if look.avatar_type == query["avatar_type"]]
         looks = [look for look in looks if query.get("ownership") in (None, look.ownership)]
         return page([v3_json.look_json(request, state, look, now) for look in looks], query, 50)
 
@@ -290,9 +304,37 @@ def _scene(state: SandboxState, spec: dict[str, Any], param: str, now: float) ->
     script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{param}script")
     voice_id = spec.get("voice_id") or state.groups[look.group_id].default_voice_id
     voice = resolve_voice(state, voice_id, f"{param}voice_id")
-    speed = (spec.get("voice_settings") or {}).get("speed") or 1.0
-    require(0.5 <= speed <= 2.0, invalid(f"{param}voice_settings.speed", "speed must be between 0.5 and 2.0."))
-    return Scene(look.id, script, voice.id, float(speed))
+    settings = spec.get("voice_settings") or {}
+    speed = _number_within(settings, "speed", 1.0, SPEED_RANGE, f"{param}voice_settings.")
+    _number_within(settings, "pitch", 0.0, PITCH_RANGE, f"{param}voice_settings.")
+    _check_motion_fields(look, spec, param)
+    return Scene(look.id, script, voice.id, speed)
+
+
+def _number_within(settings: dict[str, Any], name: str, default: float, bounds: tuple[float, float],
+                   prefix: str) -> float:
+    """`settings[name]` (or `default` when absent), 400 naming the field when it is outside `bounds`."""
+    value = settings.get(name)
+    value = default if value is None else float(value)
+    low, high = bounds
+    require(low <= value <= high, invalid(f"{prefix}{name}", f"{name} must be between {low:g} and {high:g}."))
+    return value
+
+
+def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> None:
+    """HeyGen's rules for one avatar input: the engine must be one the look supports; `motion_prompt` is for photo
+    avatars (video avatars only on Avatar V); `expressiveness` is for photo avatars and not on Avatar V."""
+    engine = (spec.get("engine") or {}).get("type") or DEFAULT_ENGINE
+    supported = v3_json.ENGINES[look.avatar_type]
+    require(engine in supported, invalid(f"{param}engine.type",
+                                         f"This avatar renders on {', '.join(supported)}, not {engine}."))
+    photo = look.avatar_type == "photo_avatar"
+    if spec.get("motion_prompt") and not photo and engine != "avatar_v":
+        raise invalid(f"{param}motion_prompt",
+                      f"motion_prompt is for photo avatars; this {look.avatar_type} takes it only on avatar_v.")
+    if spec.get("expressiveness") and (not photo or engine == "avatar_v"):
+        raise invalid(f"{param}expressiveness", "expressiveness is for photo avatars on avatar_iv or avatar_iii."
+                      if not photo else "expressiveness is not available on avatar_v.")
 
 
 def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene]:
@@ -314,7 +356,7 @@ def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene
 def _engines(body: dict[str, Any]) -> list[Engine]:
     """Each scene's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
     inputs = [body] if body["type"] == "avatar" else [scene["input"] for scene in body["scenes"]]
-    return [Engine((spec.get("engine") or {}).get("type") or Engine.AVATAR_IV) for spec in inputs]
+    return [Engine((spec.get("engine") or {}).get("type") or DEFAULT_ENGINE) for spec in inputs]
 
 
 def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Scene], list[float]], Money]:

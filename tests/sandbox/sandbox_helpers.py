@@ -30,7 +30,7 @@ V3_ERROR_SCHEMA = {
             "unauthorized", "forbidden", "invalid_parameter", "payload_too_large", "insufficient_credit",
             "rate_limit_exceeded", "quota_exceeded", "trial_video_limit_exceeded", "not_found",
             "avatar_not_found", "video_not_found", "voice_not_found", "voice_not_usable", "asset_not_available",
-            "conflict", "internal_error"]},
+            "conflict", "request_in_progress", "internal_error"]},
             "message": {"type": "string"}, "param": {"type": ["string", "null"]},
             "doc_url": {"type": "string"}},
     }},

@@ -100,6 +100,15 @@ async def test_the_engine_and_the_resolution_set_the_rate(client: httpx.AsyncCli
     assert Decimal(25) - await wallet_balance(client) == Decimal(per_minute)
 
 
+async def test_a_studio_avatar_costs_more_a_second_than_a_photo_avatar(client: httpx.AsyncClient) -> None:
+    looks = await client.get("/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"})
+    response = await client.post("/v3/videos", json={"type": "avatar", "avatar_id": looks.json()["data"][0]["id"],
+                                                     "script": MINUTE, "voice_id": "demo-en-us-ava"})
+    assert response.status_code == 200, response.text
+    await video_done(client, response.json()["data"]["video_id"])
+    assert Decimal(25) - await wallet_balance(client) == Decimal("4.002")  # $0.0667 a second on Avatar IV
+
+
 async def test_a_render_costing_more_than_the_balance_is_refused_and_nothing_is_made(sandbox: Sandbox) -> None:
     async with sandbox(balance=2.5) as client:
         refused = await render(client)

@@ -124,6 +124,17 @@ def test_a_bad_project_or_no_connection_is_exit_2_with_a_plain_message(
     assert status == 2 and out == "" and "Cannot get the account's balance" in err
 
 
+def test_a_studio_avatar_look_is_priced_at_its_own_rate(
+        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    looks = httpx.get(f"{sandbox}/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"},
+                      headers={"X-Api-Key": "sandbox"}).json()["data"]
+    path = tmp_path / "studio.hgproj"
+    path.write_text(Project(look=LookRef(looks[0]["id"]), scenes=(Scene(script=MINUTE),)).dumps())
+    status, out, _ = run_quote(capsys, str(path), "--sandbox", sandbox)
+    assert status == 0
+    assert "Total: about 1 min, $4.00 (Avatar IV, studio avatar, 1080p; $0.0667 a second)" in out
+
+
 def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
         sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "gone.hgproj"
