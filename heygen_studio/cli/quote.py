@@ -53,20 +53,26 @@ class Quoted:
         return self.shortfall is None
 
 
-async def avatar_type_of(api: HeyGenApi, project: Project) -> tuple[AvatarType, str | None]:
-    """The avatar type of the project's look (photo avatar when it has none or HeyGen does not say), and a note
-    when the look could not be found."""
-    if project.look is None or not project.look.look_id:
-        return AvatarType.PHOTO, None
+def _avatar_type(value: str | None) -> AvatarType:
+    """HeyGen's avatar_type of a look; a photo avatar when it does not say (or says something new)."""
     try:
-        look = await api.get_look(project.look.look_id)
-    except NotFoundError:
-        return AvatarType.PHOTO, (f"The look {project.look.name or project.look.look_id!r} is not in this account; "
-                                  "priced as a photo avatar.")
-    try:
-        return AvatarType(look.avatar_type or AvatarType.PHOTO), None
+        return AvatarType(value or AvatarType.PHOTO)
     except ValueError:
+        return AvatarType.PHOTO
+
+
+async def avatar_type_of(api: HeyGenApi, project: Project) -> tuple[AvatarType, str | None]:
+    """The avatar type of the project's look as HeyGen says (photo avatar when it has none), and a note when the
+    look could not be found (then the type the project saved, if any)."""
+    look = project.look
+    if look is None or not look.look_id:
         return AvatarType.PHOTO, None
+    try:
+        return _avatar_type((await api.get_look(look.look_id)).avatar_type), None
+    except NotFoundError:
+        saved = _avatar_type(look.avatar_type)
+        return saved, (f"The look {look.name or look.look_id!r} is not in this account; "
+                       f"priced as a {AVATAR_TYPE_NAMES[saved]}.")
 
 
 async def quoted(api: HeyGenApi, project: Project) -> tuple[Quoted, str | None]:
