@@ -13,12 +13,13 @@ from typing import Any
 from heygen_studio.api import HeyGenApi, HeyGenError, NotFoundError
 from heygen_studio.cli.render import EXIT_FAILED, EXIT_OK, CliError, add_connection_options, connected, run_cli
 from heygen_studio.config import app_paths
-from heygen_studio.domain.money import Balance, Money
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import Project, format_duration
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.logging_setup import setup_logging
 
+CURRENCY_NAMES = {Currency.USD: "US dollars", Currency.CREDITS: "credits"}
 ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
 AVATAR_TYPE_NAMES = {AvatarType.PHOTO: "photo avatar", AvatarType.DIGITAL_TWIN: "digital twin",
                      AvatarType.STUDIO: "studio avatar"}
@@ -46,7 +47,9 @@ class Quoted:
     @property
     def fits(self) -> bool | None:
         """True when the balance covers the total, False when it does not, None when the balance cannot tell."""
-        if self.quote.total.is_zero:
+        balance = self.balance
+        uncapped = balance is not None and balance.billing_type is BillingType.USAGE_BASED and not balance.spending_cap
+        if self.quote.total.is_zero or uncapped:
             return True
         if self.balance is None or not self.balance.can_tell(self.quote.total):
             return None
@@ -125,12 +128,17 @@ def as_text(result: Quoted) -> str:
              for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)]
     what = f"{ENGINE_NAMES[result.engine]}, {AVATAR_TYPE_NAMES[result.avatar_type]}, {result.project.resolution.value}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
-    balance = "unknown" if result.balance is None else result.balance.describe()
-    if result.fits is None:
+    balance = result.balance
+    known = balance is not None and (balance.billing_type is BillingType.USAGE_BASED or balance.remaining is not None)
+    head = f"Balance: {balance.describe()}" if balance is not None and known else "Balance unknown"
+    if result.fits is None and balance is not None and known and balance.currency is not quote.total.currency:
+        verdict = (f"cannot tell whether it fits: the account counts {CURRENCY_NAMES[balance.currency]} and "
+                   f"HeyGen prices this video in {CURRENCY_NAMES[quote.total.currency]}.")
+    elif result.fits is None:
         verdict = "cannot tell whether it fits."
     else:
         verdict = "it fits." if result.fits else f"{result.shortfall} more is needed."
-    lines.append(f"Balance: {balance}: {verdict}")
+    lines.append(f"{head}: {verdict}")
     return "\n".join(lines)
 
 

@@ -18,8 +18,8 @@ from heygen_studio.api import open_client
 from heygen_studio.api.models import Status
 from heygen_studio.cli import quote
 from heygen_studio.config import Profile, Settings, app_paths, save_settings
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
+from heygen_studio.domain.pricing import AvatarType, Engine, quote_video, video_rate
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -142,6 +142,21 @@ def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
     status, out, err = run_quote(capsys, str(path), "--sandbox", sandbox, "--json")
     assert status == 0 and json.loads(out)["total"]["text"] == "$3.00"
     assert "'Old look' is not in this account; priced as a photo avatar" in err
+
+
+def test_usage_based_without_a_cap_always_fits_and_an_unknown_balance_cannot_tell() -> None:
+    rate = video_rate("v3", BillingType.USAGE_BASED)
+    assert rate is not None
+    quote_ = quote_video([60.0], rate)
+    uncapped = Balance(BillingType.USAGE_BASED, Currency.USD, spent=Money.usd(900))
+    assert quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, uncapped).fits is True
+    unknown = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, Balance(BillingType.WALLET, Currency.USD))
+    assert unknown.fits is None and quote.as_text(unknown).endswith("\nBalance unknown: cannot tell whether it fits.")
+    credits = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_,
+                           Balance(BillingType.WALLET, Currency.CREDITS, Money.credits(600)))
+    assert credits.fits is None and quote.as_text(credits).endswith(
+        "Balance: 600 credits left: cannot tell whether it fits: the account counts credits and HeyGen prices "
+        "this video in US dollars.")
 
 
 def test_the_command_is_listed_and_explains_its_exit_status() -> None:
