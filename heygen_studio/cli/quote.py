@@ -51,7 +51,7 @@ class Quoted:
         uncapped = balance is not None and balance.billing_type is BillingType.USAGE_BASED and not balance.spending_cap
         if self.quote.total.is_zero or uncapped:
             return True
-        if self.balance is None or not self.balance.can_tell(self.quote.total):
+        if balance is None or not balance.can_tell(self.quote.total):
             return None
         return self.shortfall is None
 
