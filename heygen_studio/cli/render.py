@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
-from heygen_studio.config import Paths, app_paths, load_settings
+from heygen_studio.config import Paths, app_paths, read_settings
 from heygen_studio.domain.project import Project, ProjectFileError
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.services.render_queue import RenderQueue, default_output_dir
-from heygen_studio.storage.database import Database
+from heygen_studio.storage.damaged_files import MovedAside
+from heygen_studio.storage.database import Database, NewerDatabaseError
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
 from heygen_studio.tasks import TaskRegistry
 
@@ -54,7 +55,7 @@ async def running_queue(args: argparse.Namespace, output_dir: Path | None = None
     """Connect as the options say and run the queue; everything is closed on the way out."""
     paths = app_paths().ensure()
     setup_logging(paths.log_file, to_stderr=False)
-    db = Database(paths.data_dir / "studio.sqlite3")
+    db = open_database(paths)
     try:
         async with connected(args, paths) as (api, account):
             tasks = TaskRegistry()
@@ -94,21 +95,32 @@ async def connected(args: argparse.Namespace, paths: Paths) -> AsyncIterator[tup
             await asyncio.to_thread(server.stop)
 
 
-def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
-    from heygen_studio.sandbox.config import SandboxConfig
-    from heygen_studio.sandbox.server import SandboxServer
+def open_database(paths: Paths) -> Database:
+    """The app's database; a damaged one is moved aside, and this says so in one line."""
+    db = Database(paths.data_dir / "studio.sqlite3")
+    tell_moved_aside(db.moved_aside)
+    return db
 
-    state = paths.data_dir / "sandbox" / "state.json"
-    state.parent.mkdir(parents=True, exist_ok=True)
-    server = SandboxServer(SandboxConfig(state_file=state))
-    server.start()
-    return server
+
+def tell_moved_aside(moved: MovedAside | None) -> None:
+    if moved is not None:
+        print(f"heygen-studio: {moved.message}", file=sys.stderr, flush=True)
+
+
+def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
+    """The home's built-in sandbox: served here, or by the app (or another command) already serving it."""
+    from heygen_studio.sandbox.config import SandboxConfig
+    from heygen_studio.sandbox.shared import start_shared
+    from heygen_studio.sandbox.state_lock import home_state_file
+
+    return start_shared(SandboxConfig(state_file=home_state_file(paths.data_dir)))
 
 
 async def _profile_client(paths: Paths, name: str | None) -> tuple[HeyGenApi, str]:
     from heygen_studio.storage.secrets import SecretStore
 
-    settings = load_settings(paths.settings_file)
+    settings, moved = read_settings(paths.settings_file)
+    tell_moved_aside(moved)
     profile = next((p for p in settings.profiles if p.name == name), None) if name else settings.active
     if profile is None:
         raise CliError(f"There is no profile named {name!r}. Add it in the app's Settings.")
@@ -202,7 +214,7 @@ def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
     """Run a command's coroutine; plain messages for problems the user can fix."""
     try:
         return int(asyncio.run(coro))
-    except (CliError, ProjectFileError, ValueError) as error:
+    except (CliError, ProjectFileError, ValueError, NewerDatabaseError) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_USAGE
     except HeyGenError as error:

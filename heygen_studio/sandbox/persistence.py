@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 from collections import Counter
@@ -21,6 +20,7 @@ from heygen_studio.sandbox import media
 from heygen_studio.sandbox.billing import Account
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Scene, Video, Voice
 from heygen_studio.storage.atomic_files import write_bytes_atomically
+from heygen_studio.storage.damaged_files import move_aside
 
 if TYPE_CHECKING:
     from heygen_studio.sandbox.state import SandboxState
@@ -73,16 +73,13 @@ class StateFile:
 
     def load(self, state: SandboxState) -> bool:
         """Fill `state` from the file: True if it held a state, False (state untouched) if there was none
-        or it could not be used; an unusable file is moved aside to `<name>.corrupt` with a warning."""
+        or it could not be used; an unusable file is moved aside to `<name>.damaged-<date>` with a warning."""
         if not self.path.exists():
             return False
         try:
             snapshot = self._read(state)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            aside = self.path.with_name(self.path.name + ".corrupt")
-            log.warning("sandbox state file %s cannot be used (%s); moved it to %s and starting fresh",
-                        self.path, error, aside.name)
-            os.replace(self.path, aside)
+            move_aside(self.path, f"sandbox state: {error}")  # logs where it went
             return False
         with state.lock:
             state.account = snapshot.account

@@ -122,18 +122,24 @@ def main(argv: list[str]) -> int:
                            billing=Billing(args.billing), balance=args.balance,
                            credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file,
                            consent_required=args.consent_required)
-    server = SandboxServer(config, args.host, args.port)
+    from heygen_studio.sandbox.shared import start_shared  # it builds on this module
+    from heygen_studio.sandbox.state_lock import SandboxInUse
+
     try:
-        url = server.start()
+        sandbox = start_shared(config, args.host, args.port, join=False)
     except OSError as error:
         print(f"heygen-studio sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
-    print(f"Sandbox HeyGen listening on {url} (API and upload base URL). Press Ctrl+C to stop.", flush=True)
+    except SandboxInUse as error:
+        print(f"heygen-studio sandbox: {error}; stop it first, or use another --state-file.", file=sys.stderr)
+        return 1
+    print(f"Sandbox HeyGen listening on {sandbox.url} (API and upload base URL). Press Ctrl+C to stop.",
+          flush=True)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("Stopping the sandbox.")
     finally:
-        server.stop()
+        sandbox.stop()
     return 0

@@ -147,8 +147,9 @@ async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
         async with sandbox() as client:
             assert (await client.get(f"/_media/assets/{asset_id}")).status_code == 404
             assert await public_ids(client), "demo content"
-    assert state_file.with_name("state.json.corrupt").read_bytes() == damaged
-    assert "cannot be used" in caplog.text and str(state_file) in caplog.text
+    [aside] = state_file.parent.glob("state.json.damaged-*")
+    assert aside.read_bytes() == damaged
+    assert "could not be used" in caplog.text and str(aside) in caplog.text
     assert json.loads(state_file.read_text())["version"] == 1
 
 
