@@ -135,6 +135,16 @@ def test_a_studio_avatar_look_is_priced_at_its_own_rate(
     assert "Total: about 1 min, $4.00 (Avatar IV, studio avatar, 1080p; $0.0667 a second)" in out
 
 
+def test_the_built_in_sandbox_quotes_from_its_own_wallet(tmp_path: Path, home: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "no-look.hgproj"
+    path.write_text(Project(scenes=(Scene(script=MINUTE),), engine=Engine.AVATAR_III).dumps())
+    status, out, _ = run_quote(capsys, str(path), "--sandbox")
+    assert status == 0 and out.splitlines()[-1] == "Balance: $25.00 left: it fits."
+    assert "$1.00 (Avatar III, photo avatar, 1080p" in out
+    assert (home / "data" / "sandbox" / "state.json").exists()  # the app's own pretend account
+
+
 def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
         sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "gone.hgproj"
