@@ -22,9 +22,12 @@ StepReport = Callable[[AvatarJob, str, "float | None"], None]
 _CLOCK_SLACK_S = 300  # a group HeyGen dates this much before the job is not the job's group
 
 
+LOOK_NUMBER = " — look "
+
+
 def look_name(avatar: str, number: int) -> str:
     """The name of an avatar's `number`th look made from a photo: "Alex — look 2" (the first is the avatar's own)."""
-    return f"{avatar} — look {number}"
+    return f"{avatar}{LOOK_NUMBER}{number}"
 
 
 async def add_named_look(api: HeyGenApi, group_id: str, ref: str, avatar: str, number: int) -> None:
