@@ -28,10 +28,12 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoStatus
+from heygen_studio.api.models import Status, VideoSpec, VideoStatus
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
+from heygen_studio.domain.quotes import quote_spec
 from heygen_studio.services.downloads import DownloadError, LinkExpired, download, safe_filename, unique_path
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
@@ -40,6 +42,7 @@ from heygen_studio.storage.render_jobs import (
     RenderJob,
     RenderJobs,
     RenderSettings,
+    cost_columns,
     process_owner,
     spec_to_json,
 )
@@ -150,6 +153,7 @@ class RenderQueue(QObject):
         self._errors_in_row = 0
         self._http = http  # downloads the videos (closed with the queue); made on first use when None
         self._running = 0
+        self.billing_type: BillingType | None = None  # the account's, kept current by SessionRenders: prices renders
 
     # --- public interface ------------------------------------------------------------------------
 
@@ -186,7 +190,8 @@ class RenderQueue(QObject):
             account=account, generation=api.generation, title=title, title_token=token,
             idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
             look_thumbnail_url=project.look.preview_image_url if project.look else None,
-            estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder)))
+            estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder),
+            **cost_columns(self.price(spec, api.generation))))
         self._changed(job)
         self._wake.set()
         return job
@@ -217,7 +222,7 @@ class RenderQueue(QObject):
             account=account, generation=api.generation, title=old.title, title_token=token,
             idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec), look_thumbnail_url=old.look_thumbnail_url,
             estimated_seconds=old.estimated_seconds, estimated_credits=old.estimated_credits,
-            output_dir=old.output_dir))
+            output_dir=old.output_dir, **cost_columns(self.price(spec, api.generation))))
         self._changed(job)
         self._wake.set()
         return job
@@ -575,6 +580,59 @@ class RenderQueue(QObject):
         log.warning("Render queue: %r; trying again in %.1f s", error, wait)
         return wait
 
+    # --- ways out of a render (the Renders panel) ------------------------------------------------
+
+    async def listed(self, account: str) -> list[RenderJob]:
+        """The account's renders the Renders list shows, newest first (those the user removed are left out)."""
+        return await asyncio.to_thread(self.jobs.listed, account)
+
+    async def stop_following(self, job_id: int, delete_at_heygen: bool) -> RenderJob | None:
+        """Stop a render: one not sent yet is cancelled; one HeyGen is making is marked cancelled here, so no
+        process polls or downloads it again, and is deleted at HeyGen when asked. None when it had already
+        finished (or is being sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the
+        deletion; the render stays stopped."""
+        for _ in range(3):  # its status may move on (pending → processing) between reading and writing
+            job = await self.get(job_id)
+            if job is None or job.status not in STOPPABLE:
+                return None
+            if job.status == JobStatus.QUEUED:
+                await self.cancel(job_id)
+                return await self.get(job_id)
+            self._follow.pop(job_id, None)
+            # Taking the lease away makes any worker still holding it (here or in another process) let go.
+            stopped = await asyncio.to_thread(self.jobs.transition, job_id, job.status, status=JobStatus.CANCELLED,
+                                              finished_at=time.time(), lease_owner=None, lease_until=None)
+            if stopped is not None:
+                log.info("Render %d: the user stopped following it%s", job_id,
+                         " and deleted it at HeyGen" if delete_at_heygen else "")
+                self._changed(stopped)
+                if delete_at_heygen:
+                    await self.delete_remote(job_id)
+                return await self.get(job_id)
+        return None
+
+    async def remove_from_list(self, job_ids: list[int]) -> list[int]:
+        """Take finished, failed and cancelled renders off the Renders list; their files stay on disk."""
+        removed = await asyncio.to_thread(self.jobs.remove, job_ids)
+        for job_id in removed:
+            self.changed.emit(job_id)
+        return removed
+
+    def price(self, spec: VideoSpec, generation: str) -> Money | None:
+        """What a render of `spec` costs at today's rates in the account's unit; None where HeyGen publishes none."""
+        quote = quote_spec(spec, generation, self.billing_type)
+        return None if quote is None else quote.total
+
+    async def retry_price(self, job_id: int) -> Money | None:
+        """What trying `job_id` again would cost today (rates or the account's billing may have changed)."""
+        job = await self.get(job_id)
+        api, _ = self._require()
+        return None if job is None else self.price(job.video_spec(), api.generation)
+
+
+STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
+"""A render can be stopped before it is sent, or while HeyGen makes it; not while it is being sent."""
+
 
 def _job_status(status: Status) -> JobStatus:
     return {
@@ -597,6 +655,7 @@ class SessionRenders(QObject):
         self.queue = queue or RenderQueue(session.db, session.tasks.spawn)
         session.connection_changed.connect(self._follow_connection)
         session.render_requested.connect(self.request)
+        session.balance_changed.connect(self._follow_balance)
         self.queue.finished.connect(lambda _job_id: session.render_finished.emit())
         self._follow_connection()
 
@@ -618,8 +677,12 @@ class SessionRenders(QObject):
     async def set_output_dir(self, folder: Path) -> None:
         await asyncio.to_thread(RenderSettings(self.session.db).set, RenderSettings.OUTPUT_DIR, str(folder))
 
+    def _follow_balance(self, balance: Balance | None) -> None:
+        self.queue.billing_type = balance.billing_type if balance else None
+
     def _follow_connection(self) -> None:
         connection = self.session.connection
+        self.queue.billing_type = self.session.balance.billing_type if self.session.balance else None
         self.queue.attach(self.session.api, connection.account_id if connection else None)
 
     async def aclose(self) -> None:

@@ -1,10 +1,11 @@
-"""The main window: navigation on the left, one panel per step, connection and credits below."""
+"""The main window: navigation on the left, one panel per step, connection and balance below."""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QToolButton,
@@ -25,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api.errors import AuthError, HeyGenError, NetworkError
 from heygen_studio.config import APP_NAME
+from heygen_studio.domain.money import Balance
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.panels.library import LibraryPanel
@@ -48,22 +52,25 @@ FIRST_PAINT_WAIT_S = 1.0  # a window that is never painted (started minimised) w
 PANELS: tuple[type[Panel], ...] = (PhotosPanel, LibraryPanel, ScenesPanel, RendersPanel, SettingsPanel)
 
 
-def format_credits(value: float | None) -> str:
-    if value is None:
-        return "Credits: not reported by this account"
-    shown = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-    return f"Credits: {shown}"
+CHECKING_MESSAGE = "Balance: checking…"
 
 
-def describe_credits_error(error: Exception) -> str:
-    """What the status bar says when the credits could not be fetched."""
+def format_balance(balance: Balance | None, *, sandbox: bool = False) -> str:
+    """“Balance: $12.40 left”, “Balance: 540 credits left”, “Balance: $4.10 of $50.00 spent”; sandbox money is pretend."""
+    if balance is None:
+        return "Balance: not reported by this account"
+    return f"Balance: {balance.describe()}" + (" (pretend money)" if sandbox else "")
+
+
+def describe_balance_error(error: Exception) -> str:
+    """What the status bar says when the balance could not be fetched."""
     if isinstance(error, NetworkError):
         return OFFLINE_MESSAGE
     if isinstance(error, AuthError):
         return BAD_KEY_MESSAGE
     if isinstance(error, HeyGenError):
-        return f"Credits unavailable: {error}"
-    return "Credits unavailable — see the log for details"
+        return f"Balance unavailable: {error}"
+    return "Balance unavailable — see the log for details"
 
 
 def add_scrollable(stack: QStackedWidget, page: QWidget) -> None:
@@ -109,6 +116,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.panels: list[Panel] = []
         self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
+        self._unfinished = 0  # renders of this account not yet downloaded (counted off the UI thread)
+        self._counting: asyncio.Task[None] | None = None
+        self._recount = False
+        self._quit_anyway = False  # the user chose to quit with renders still going
+        self.quit_when_done = False  # the user chose to wait for them: the window closes once they finish
+        self.quit_prompt: QMessageBox | None = None
         self._painted = asyncio.Event()
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
@@ -122,12 +135,12 @@ class MainWindow(QMainWindow):
         self.welcome.add_key_requested.connect(self._add_key)
         add_scrollable(self.stack, self.welcome)
 
-        self.refresh_action = QAction("Refresh credits", self)
+        self.refresh_action = QAction("Refresh balance", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.setToolTip("Ask HeyGen again how many credits you have left (F5)")
-        self.refresh_action.triggered.connect(self.refresh_credits)
+        self.refresh_action.setToolTip("Ask HeyGen again how much you have left to spend (F5)")
+        self.refresh_action.triggered.connect(self.refresh_balance)
         self.sandbox_action = QAction("Try the sandbox", self)
-        self.sandbox_action.setToolTip("Switch to the built-in pretend HeyGen: no key, no credits spent")
+        self.sandbox_action.setToolTip("Switch to the built-in pretend HeyGen: no key, pretend money")
         self.sandbox_action.triggered.connect(self._use_sandbox)
         self._build_menus()
 
@@ -135,8 +148,8 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("connection")
         self.connection_dot = QLabel("●")
         self.connection_dot.setObjectName("connectionDot")
-        self.credits_label = QLabel()
-        self.credits_label.setObjectName("credits")
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("balance")
         refresh_button = QToolButton()
         refresh_button.setDefaultAction(self.refresh_action)
         refresh_button.setAutoRaise(True)
@@ -151,7 +164,7 @@ class MainWindow(QMainWindow):
         connection_row.addWidget(self.connection_label)
         connection_row.addWidget(self.sandbox_button)
         self.statusBar().addWidget(connection)
-        self.statusBar().addPermanentWidget(self.credits_label)
+        self.statusBar().addPermanentWidget(self.balance_label)
         self.statusBar().addPermanentWidget(refresh_button)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -159,8 +172,11 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
         session.connection_changed.connect(self._connection_changed)
         session.connecting.connect(self.show_connecting)
-        session.credits_changed.connect(lambda value: self._set_credits(format_credits(value), error=False))
-        session.credits_failed.connect(lambda error: self._set_credits(describe_credits_error(error), error=True))
+        session.balance_changed.connect(self._show_balance)
+        session.balance_failed.connect(lambda error: self._set_balance(describe_balance_error(error), error=True))
+        queue = session.renders.queue
+        queue.changed.connect(lambda _job_id: self._count_unfinished())
+        queue.finished.connect(lambda _job_id: self._count_unfinished())
         self._connection_changed()
 
     async def first_paint(self) -> None:
@@ -173,18 +189,58 @@ class MainWindow(QMainWindow):
         self._painted.set()
 
     def _build_menus(self) -> None:
+        scenes = self.scenes_panel()
         file_menu = self.menuBar().addMenu("&File")
+        self.file_actions: dict[str, QAction] = {}
+        for name, text, key, run in (
+                ("new", "&New video", QKeySequence.StandardKey.New, scenes.ask_then_new),
+                ("open", "&Open…", QKeySequence.StandardKey.Open, scenes.choose_file_to_open),
+                ("save", "&Save", QKeySequence.StandardKey.Save, scenes.save),
+                ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, scenes.save_as)):
+            action = file_menu.addAction(text)
+            action.setShortcut(key)
+            action.triggered.connect(lambda _=False, run=run: self._in_scenes(run))
+            self.file_actions[name] = action
+            if name == "open":
+                self.recent_menu = QMenu("Open &recent", self)
+                file_menu.addMenu(self.recent_menu)
+                self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        scenes.editing_changed.connect(self._enable_file_actions)
+        self._enable_file_actions(False)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sandbox_action)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.insertAction(quit_action, self.sandbox_action)
-        file_menu.insertSeparator(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         for row, panel_type in enumerate(PANELS):
             action = view_menu.addAction(panel_type.title)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
+
+    def scenes_panel(self) -> ScenesPanel:
+        return next(panel for panel in self.panels if isinstance(panel, ScenesPanel))
+
+    def _in_scenes(self, run: Callable[[], object]) -> None:
+        """A File menu action: the Scenes panel comes to the front and does it."""
+        self.show_panel(ScenesPanel.title)
+        run()
+
+    def _enable_file_actions(self, editing: bool) -> None:
+        self.file_actions["save"].setEnabled(editing)
+        self.file_actions["save_as"].setEnabled(editing)
+
+    def _fill_recent_menu(self) -> None:
+        scenes = self.scenes_panel()
+        self.recent_menu.clear()
+        for title, path in scenes.recent_projects:
+            action = self.recent_menu.addAction(f"{title} — {path.name}")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self._in_scenes(lambda: scenes.ask_then_open(p)))
+        if not scenes.recent_projects:
+            self.recent_menu.addAction("No saved videos yet").setEnabled(False)
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry and self.restoreGeometry(
@@ -214,10 +270,10 @@ class MainWindow(QMainWindow):
     def showing_welcome(self) -> bool:
         return self.stack.currentIndex() == len(self.panels)
 
-    def refresh_credits(self) -> None:
-        """Ask for the credits again in the background; the status bar says what happened."""
-        if self.session.refresh_credits() is not None:
-            self._set_credits("Credits: checking…", error=False)
+    def refresh_balance(self) -> None:
+        """Ask for the balance again in the background; the status bar says what happened."""
+        if self.session.refresh_balance() is not None:
+            self._set_balance(CHECKING_MESSAGE, error=False)
 
     def show_welcome(self) -> None:
         """The first-run page: use my key, or try the sandbox."""
@@ -244,18 +300,19 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(connection.label)
         else:
             self.connection_label.setText(NOT_CONNECTED_MESSAGE)
-            self._set_credits(NO_KEY_MESSAGE, error=False)
+            self._set_balance(NO_KEY_MESSAGE, error=False)
         self.connection_dot.setProperty("connected", connected)
         self.connection_dot.setToolTip("Connected" if connected
                                        else "Not connected: add your API key in Settings")
         self.connection_dot.style().unpolish(self.connection_dot)
         self.connection_dot.style().polish(self.connection_dot)
+        self._count_unfinished()
         self.refresh_action.setEnabled(connected)
         offer_sandbox = connection is None or not connection.sandbox
         self.sandbox_action.setVisible(offer_sandbox)
         self.sandbox_button.setVisible(offer_sandbox)
         if connected:
-            self._set_credits("Credits: checking…", error=False)
+            self._set_balance(CHECKING_MESSAGE, error=False)
             if self.showing_welcome():
                 self.navigation.setCurrentRow(0)
                 self.stack.setCurrentIndex(0)
@@ -266,13 +323,17 @@ class MainWindow(QMainWindow):
         self.connection_dot.setToolTip(message)
         self.sandbox_action.setVisible(False)
         self.sandbox_button.setVisible(False)
-        self._set_credits("", error=False)
+        self._set_balance("", error=False)
 
-    def _set_credits(self, text: str, *, error: bool) -> None:
-        self.credits_label.setText(text)
-        self.credits_label.setProperty("error", error)
-        self.credits_label.style().unpolish(self.credits_label)
-        self.credits_label.style().polish(self.credits_label)
+    def _show_balance(self, balance: Balance | None) -> None:
+        connection = self.session.connection
+        self._set_balance(format_balance(balance, sandbox=connection is not None and connection.sandbox), error=False)
+
+    def _set_balance(self, text: str, *, error: bool) -> None:
+        self.balance_label.setText(text)
+        self.balance_label.setProperty("error", error)
+        self.balance_label.style().unpolish(self.balance_label)
+        self.balance_label.style().polish(self.balance_label)
 
     def _close_agreed(self, panel: Panel) -> None:
         self._agreed.add(panel)
@@ -281,12 +342,60 @@ class MainWindow(QMainWindow):
         finally:
             self._agreed.discard(panel)
 
+    def _count_unfinished(self) -> None:
+        """Count the renders not yet downloaded, in the background (one count at a time, then once more)."""
+        if self._counting is not None and not self._counting.done():
+            self._recount = True
+            return
+        with contextlib.suppress(RuntimeError):  # the app is shutting down: nothing to count for
+            self._counting = self.session.tasks.spawn(self._count(), "count unfinished renders")
+
+    async def _count(self) -> None:
+        while True:
+            self._recount = False
+            connection = self.session.connection
+            jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+            self._unfinished = sum(1 for job in jobs if not job.status.is_final)
+            if not self._recount:
+                break
+        if self.quit_when_done and self._unfinished == 0:
+            self.close()
+
+    def _ask_about_renders(self) -> None:
+        """Quitting with renders going: they carry on at HeyGen and come down on the next start, or wait."""
+        count = self._unfinished
+        box = QMessageBox(QMessageBox.Icon.Question, "Renders still in progress",
+                          f"{count} render{'s are' if count != 1 else ' is'} not finished yet.", parent=self)
+        box.setInformativeText(
+            "If you quit now, nothing is lost or paid twice: renders carry on at HeyGen, and HeyGen Studio "
+            "downloads them the next time you start it. Or keep the app open until they are done.")
+        quit_now = box.addButton("Quit now", QMessageBox.ButtonRole.DestructiveRole)
+        wait = box.addButton("Quit when they are done", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(wait)
+        box.finished.connect(lambda _result: self._renders_answered(box.clickedButton(), quit_now, wait))
+        self.quit_prompt = box
+        box.open()
+
+    def _renders_answered(self, clicked: object, quit_now: object, wait: object) -> None:
+        if clicked is quit_now:
+            self._quit_anyway = True
+            self.close()
+        elif clicked is wait:
+            self.quit_when_done = True
+            self.show_panel(RendersPanel.title)
+            self.statusBar().showMessage("HeyGen Studio closes by itself once the renders are downloaded.")
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for panel in self.panels:
             if panel not in self._agreed and not panel.ask_before_closing(lambda p=panel: self._close_agreed(p)):
                 self.show_panel(panel.title)
                 event.ignore()
                 return
+        if self._unfinished and not self._quit_anyway and not self.quit_when_done:
+            self._ask_about_renders()
+            event.ignore()
+            return
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.settings.last_panel = max(0, self.navigation.currentRow())
         super().closeEvent(event)

@@ -9,6 +9,7 @@ import random
 import httpx
 import pytest
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio import __version__
 from heygen_studio.api import (
     AspectRatio,
@@ -56,10 +57,10 @@ def ok(body: dict, **headers: str) -> httpx.Response:
 
 async def test_sends_key_user_agent_and_parses_v3_data(make_client):
     api, seen = make_client("v3", answers(ok({"data": {"username": "ann", "email": "a@x", "first_name": "Ann",
-                                                       "last_name": "Lee", "billing_type": "usage_based",
-                                                       "usage_based": {"remaining_credits": 42.5}}})))
+                                                       "last_name": "Lee", "billing_type": "wallet",
+                                                       "wallet": {"currency": "usd", "remaining_balance": 42.5}}})))
     account = await api.account()
-    assert (account.name, account.remaining_credits) == ("Ann Lee", 42.5)
+    assert (account.name, account.balance) == ("Ann Lee", Balance(BillingType.WALLET, Currency.USD, Money.usd("42.5")))
     request = seen.requests[0]
     assert request.headers["x-api-key"] == SECRET
     assert request.headers["user-agent"] == f"heygen-studio/{__version__}"
@@ -210,6 +211,17 @@ async def test_each_request_is_logged_at_debug_without_headers(make_client, capl
     lines = [r.getMessage() for r in caplog.records if r.name == "heygen_studio.api"]
     assert any("GET /v3/videos/vid1 -> 200 request_id=req-77" in line and " ms" in line for line in lines)
     assert not any("X-Api-Key" in line or SECRET in line for line in lines)
+
+
+async def test_a_refusal_such_as_402_is_logged_at_warning(make_client, caplog):
+    api, _ = make_client("v3", answers(httpx.Response(402, json={"error": {"code": "insufficient_credit",
+                                                                          "message": "Not enough credit"}},
+                                                      headers={"X-Request-Id": "req-402"})))
+    with caplog.at_level(logging.WARNING, logger="heygen_studio.api"), pytest.raises(NoCreditsError):
+        await api.submit_video(SPEC, "key-402")
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("POST /v3/videos -> 402 request_id=req-402" in line for line in lines)
+    assert not any(SECRET in line for line in lines)
 
 
 def test_backoff_grows_and_stays_within_bounds():

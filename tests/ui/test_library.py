@@ -271,8 +271,8 @@ def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asy
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
         panel.show()
-        panel.ownership.setCurrentIndex(1)  # three presets
-        await wait_until(lambda: panel.groups_model.rowCount() == 3)
+        panel.ownership.setCurrentIndex(1)  # five presets: three photo avatars, a studio avatar, a digital twin
+        await wait_until(lambda: panel.groups_model.rowCount() == 5)
         strip = panel.groups_view
         await wait_until(lambda: strip.viewport().height() == CARD.height())  # no empty band below the cards
         panel.resize(520, 800)  # the cards no longer fit side by side: a scroll bar, and the cards still whole
