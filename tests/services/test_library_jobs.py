@@ -45,7 +45,7 @@ async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_do
     await session._switch(Connection("v2", url, url, "sandbox"))
     api = session.require_api()
     group = (await api.list_groups("private")).items[0]
-    sandbox = session._sandbox.state  # type: ignore[union-attr]
+    sandbox = session._sandbox.server.state  # type: ignore[union-attr]
     looks_before = len(sandbox.groups[group.id].look_ids)
 
     jobs = LibraryJobs(session, poll_s=0.05)
