@@ -1,4 +1,4 @@
-"""The sandbox account's money: a v3 balance billed like HeyGen's (wallet, credits, subscription, usage-based) and the v2 credit pool."""
+"""The sandbox account's money: a v3 balance billed as HeyGen bills (four billing types) and the v2 credit pool."""
 
 from __future__ import annotations
 

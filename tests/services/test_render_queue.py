@@ -20,7 +20,7 @@ from render_support import FAST, Rig, counts, faults, until
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, credits=100000))
+    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000, credits=100000))
     sandbox.start()
     yield sandbox
     sandbox.stop()
