@@ -718,3 +718,20 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
         assert {"Try again", "Delete on HeyGen", "Remove from list"} <= shown_texts(row)
 
     qloop.run_until_complete(scenario())
+
+
+def test_a_double_click_on_try_again_sends_one_render(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Twice", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Twice")) is not None and row.status.text() == "Failed")
+        failed = world.row("Twice")
+        assert failed is not None
+        again = button(failed, "Try again")
+        again.click()
+        again.click()  # a double click: the second comes before anything was sent
+        await wait_until(lambda: len(world.panel.rows) >= 2)
+        await asyncio.sleep(0.5)
+        assert len(world.panel.rows) == 2 and again.isEnabled()  # one new render, and the button is back
+
+    qloop.run_until_complete(scenario())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -275,10 +276,9 @@ class RendersPanel(Panel):
         elif name == "remove":
             self._spawn(self._guarded(self._remove([job])), "remove render from list")
         elif name == "retry":
-            self._spawn(self._guarded(self._retry(job, lambda: self.queue.retry(job_id))), "retry render")
+            self._retry(row, name, lambda: self.queue.retry(job_id))
         elif name == "resubmit":
-            self._spawn(self._guarded(self._retry(job, lambda: self.queue.decide(job_id, submit_again=True))),
-                        "resubmit render")
+            self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
         elif name == "give_up":
             self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
         elif name == "open" and file:
@@ -304,9 +304,22 @@ class RendersPanel(Panel):
         except Exception as error:  # shown where the user looks; nothing is lost
             self._say(str(error))
 
-    async def _retry(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
-        covers it."""
+        covers it. Its button is off until then, so a double click sends one render, not two."""
+        button = row.button(name)
+        button.setEnabled(False)
+
+        async def check_then_send() -> None:
+            try:
+                await self._guarded(self._send_if_it_fits(row.job, send))
+            finally:
+                with contextlib.suppress(RuntimeError):  # the row was removed meanwhile
+                    button.setEnabled(True)
+
+        self._spawn(check_then_send(), f"{name} render")
+
+    async def _send_if_it_fits(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         refresh = self.session.refresh_balance()
         if refresh is not None:
             await refresh
