@@ -16,7 +16,7 @@ from heygen_studio.config import Paths, app_paths, load_settings
 from heygen_studio.domain.project import Project, ProjectFileError
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.accounts import Endpoint
-from heygen_studio.services.render_queue import RenderQueue, default_output_dir
+from heygen_studio.services.render_queue import NotSaved, RenderQueue, default_output_dir
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
 from heygen_studio.tasks import TaskRegistry
@@ -241,7 +241,7 @@ def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
     except (CliError, ProjectFileError, ValueError) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except HeyGenError as error:
+    except (HeyGenError, NotSaved) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_FAILED
     except Unreachable as error:

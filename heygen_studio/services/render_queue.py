@@ -69,6 +69,10 @@ class LeaseLost(Exception):
         self.job_id = job_id
 
 
+class NotSaved(Exception):
+    """A render could not be written to the queue, so nothing was sent; the message says why and what to do."""
+
+
 @dataclass(frozen=True)
 class QueueTiming:
     """How often to ask and how long to wait; tests shrink these."""
@@ -226,11 +230,14 @@ class RenderQueue(QObject):
         spec = replace(spec, title=f"{title} [{token}]")
         seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
         folder = output_dir or self.output_dir or default_output_dir()
-        job = await asyncio.to_thread(self.jobs.add, NewJob(
-            account=account, generation=api.generation, title=title, title_token=token,
-            idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
-            look_thumbnail_url=project.look.preview_image_url if project.look else None,
-            estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder)))
+        try:
+            job = await asyncio.to_thread(self.jobs.add, NewJob(
+                account=account, generation=api.generation, title=title, title_token=token,
+                idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
+                look_thumbnail_url=project.look.preview_image_url if project.look else None,
+                estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder)))
+        except sqlite3.Error as error:
+            raise NotSaved(_database_problem(error, queued=False)) from error
         self._changed(job)
         self._wake.set()
         return job
@@ -699,11 +706,14 @@ class RenderQueue(QObject):
             self._set_problem("", "")
 
 
-def _database_problem(error: sqlite3.Error) -> str:
-    if "full" in str(error):
-        return ("Renders are paused: the disk holding the app's database is full. Free some disk space; "
-                "they carry on by themselves.")
-    return f"Renders are paused: the app's database could not be used ({error}). They are tried again shortly."
+def _database_problem(error: sqlite3.Error, *, queued: bool = True) -> str:
+    """What a database error means for the renders, in plain words."""
+    full = "full" in str(error)
+    why = "the disk holding the app's database is full" if full else f"the app's database could not be used ({error})"
+    fix = "Free some disk space" if full else "Try again shortly"
+    if queued:
+        return f"Renders are paused: {why}. {fix}; they carry on by themselves."
+    return f"The render was not queued (nothing was sent): {why}. {fix}, then render again."
 
 
 def _job_status(status: Status) -> JobStatus:
@@ -737,7 +747,7 @@ class SessionRenders(QObject):
     async def _enqueue(self, project: Project) -> None:
         try:
             await self.queue.enqueue(project, await self.output_dir())
-        except (ValueError, HeyGenError) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
+        except (ValueError, HeyGenError, NotSaved) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
             self.refused.emit(str(error))
 
     async def output_dir(self) -> Path:

@@ -11,12 +11,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_support import FAST, Rig, until
+from render_support import FAST, Rig, faults, until
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.downloads import part_path
-from heygen_studio.services.render_queue import RenderQueue
+from heygen_studio.services.render_queue import NotSaved, RenderQueue
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 
 
@@ -165,4 +165,31 @@ async def test_an_output_folder_that_is_a_file_pauses_that_download_with_a_messa
     assert blocker.read_text() == "a file where the folder should be"
     blocker.unlink()
     await until(lambda: queue.jobs.get(stuck.id).status == JobStatus.DOWNLOADED)  # type: ignore[union-attr]
+    await rig.stop()
+
+
+async def test_a_full_disk_under_the_database_pauses_the_queue_with_a_message_and_loses_nothing(
+        server: SandboxServer, tmp_path: Path, tiny_disk: Path) -> None:
+    remount(tiny_disk, "size=1m")
+    rig = Rig(tiny_disk / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
+    queue = rig.start()
+    problems: list[str] = []
+    queue.problem_changed.connect(problems.append)
+    project = await rig.project("Full database")
+    faults(rig.url, stall_next=1, stall_s=1.0, path_prefix="/v3/videos", methods=["POST"])
+    job = await queue.enqueue(project)
+    await until(lambda: queue.jobs.get(job.id).status == JobStatus.SUBMITTING)  # type: ignore[union-attr]
+    filler = tiny_disk / "filler"
+    with open(filler, "wb", buffering=0) as handle, pytest.raises(OSError):  # every byte the disk has left
+        while True:
+            handle.write(b"\0" * 4096)
+    await until(lambda: any("database is full" in problem for problem in problems), timeout=20)
+
+    with pytest.raises(NotSaved) as refused:
+        await queue.enqueue(project)
+    assert "was not queued" in str(refused.value) and "Free some disk space" in str(refused.value)
+    filler.unlink()
+    await until(lambda: queue.jobs.get(job.id).status == JobStatus.DOWNLOADED, timeout=30)  # type: ignore[union-attr]
+    assert queue.problem == "" and len(rig.jobs()) == 1
+    assert server.state.counts["videos_created"] == 1
     await rig.stop()
