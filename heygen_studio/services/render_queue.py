@@ -389,7 +389,9 @@ class RenderQueue(QObject):
                                               self.concurrency or concurrency_for(api.generation,
                                                                                   self.legacy_concurrency))):
             self._changed(job)
-            if not await self._submit(api, job):
+            if api.generation == "v3" and (job.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after a
+                await self._recover(api, job)  # 429 that followed a lost answer a day ago: look it up first
+            elif not await self._submit(api, job):
                 break
         jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
         self._set_running(sum(1 for job in jobs if job.status.rendering))

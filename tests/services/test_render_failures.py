@@ -117,15 +117,16 @@ async def test_an_enqueue_during_a_busy_round_is_sent_at_once_not_after_the_idle
     await rig.stop()
 
 
-async def unknown_fate_job(rig: Rig, remote_copies: int, key_age_s: float = 0.0) -> RenderJob:
-    """A job left `submitting` with no remote id, as after a crash; `remote_copies` videos carry its token
-    and its Idempotency-Key, first sent `key_age_s` ago."""
+async def unknown_fate_job(rig: Rig, remote_copies: int, key_age_s: float = 0.0,
+                           status: JobStatus = JobStatus.SUBMITTING) -> RenderJob:
+    """A job left `submitting` (or queued again after a 429) with no remote id, as after a crash;
+    `remote_copies` videos carry its token and its Idempotency-Key, first sent `key_age_s` ago."""
     idle = await idle_queue(rig)
     assert rig.api is not None
     job = await idle.enqueue(await rig.project("Lost answer"))
     for _ in range(remote_copies):
         await rig.api.submit_video(job.video_spec(), job.idempotency_key)
-    return idle.jobs.update(job.id, status=JobStatus.SUBMITTING, key_sent_at=time.time() - key_age_s)
+    return idle.jobs.update(job.id, status=status, key_sent_at=time.time() - key_age_s)
 
 
 async def test_v2_keeps_looking_up_the_title_through_seconds_of_server_errors_instead_of_asking(
@@ -149,10 +150,11 @@ async def test_v2_keeps_looking_up_the_title_through_seconds_of_server_errors_in
 DAY = 24 * 3600.0
 
 
+@pytest.mark.parametrize("status", [JobStatus.SUBMITTING, JobStatus.QUEUED])
 async def test_a_v3_key_older_than_a_day_is_never_resent_the_video_is_looked_up(
-        server: SandboxServer, tmp_path: Path) -> None:
+        server: SandboxServer, tmp_path: Path, status: JobStatus) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v3", server.state)
-    job = await unknown_fate_job(rig, remote_copies=1, key_age_s=DAY + 60)
+    job = await unknown_fate_job(rig, remote_copies=1, key_age_s=DAY + 60, status=status)
     [remote_id] = server.state.videos
     rig.start()
     await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED)
