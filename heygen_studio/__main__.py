@@ -37,7 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"{APP_SLUG} {__version__}")
     parser.add_argument("--sandbox", action="store_true",
-                        help="use a local pretend HeyGen: nothing is uploaded, no credits are spent")
+                        help="use a local pretend HeyGen: nothing is uploaded, the money is pretend")
     parser.add_argument("--debug", action="store_true", help="write detailed messages to the log")
     return parser
 

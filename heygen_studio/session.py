@@ -13,6 +13,7 @@ from PySide6.QtCore import QObject, Signal
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
 from heygen_studio.api.tls import prepare_tls
 from heygen_studio.config import Generation, Paths, Settings, save_settings
+from heygen_studio.domain.money import Balance
 from heygen_studio.services.accounts import Accounts, Endpoint
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.secrets import SecretStore
@@ -62,7 +63,7 @@ class Connection:
 
 def connection_label(generation: Generation, *, sandbox: bool, profile: str | None = None) -> str:
     if sandbox:
-        return "Sandbox — no credits are spent"
+        return "Sandbox — pretend money, nothing is charged"
     api = "HeyGen v3" if generation == "v3" else "HeyGen v2 (legacy)"
     return f"{profile} · {api}" if profile else api
 
@@ -88,10 +89,10 @@ class Session(QObject):
 
     connection_changed = Signal()
     """The connection or client changed (or was lost): reload what depends on the account."""
-    credits_changed = Signal(object)
-    """Remaining credits (float, or None when the account does not say) after a refresh."""
-    credits_failed = Signal(object)
-    """Refreshing the credits failed with this exception."""
+    balance_changed = Signal(object)
+    """What is left to spend (a domain.money.Balance, or None when the account does not say) after a refresh."""
+    balance_failed = Signal(object)
+    """Refreshing the balance failed with this exception."""
     look_chosen = Signal(object)
     """The user chose a look (api.Look) to use in the current project."""
     avatars_changed = Signal()
@@ -99,7 +100,7 @@ class Session(QObject):
     render_requested = Signal(object)
     """The user asked to render this domain.project.Project: the render queue takes it."""
     render_finished = Signal()
-    """A render completed or failed: credits are refreshed."""
+    """A render completed or failed: the balance is refreshed."""
     connecting = Signal(str)
     """Connecting takes a moment (the embedded sandbox starting): what the status bar says meanwhile."""
 
@@ -114,13 +115,13 @@ class Session(QObject):
         self.accounts = Accounts(settings, self.save_settings, secrets or SecretStore(), endpoint)
         self.connection: Connection | None = None
         self.api: HeyGenApi | None = None
-        self.credits: float | None = None
+        self.balance: Balance | None = None
         self._sandbox_config = sandbox_config
         self._sandbox: SandboxServer | None = None
         self._sandbox_url = ""
         self._sandbox_starting = asyncio.Lock()
-        self._credits_task: asyncio.Task[None] | None = None
-        self.render_finished.connect(self.refresh_credits)
+        self._balance_task: asyncio.Task[None] | None = None
+        self.render_finished.connect(self.refresh_balance)
         from heygen_studio.services.render_queue import SessionRenders
 
         self.renders = SessionRenders(self)
@@ -178,34 +179,34 @@ class Session(QObject):
         self.api = None if connection is None else open_client(
             connection.generation, connection.api_key,
             base_url=connection.base_url, upload_url=connection.upload_url)
-        self.credits = None
-        if self._credits_task is not None:  # it was asking the old client
-            self._credits_task.cancel()
+        self.balance = None
+        if self._balance_task is not None:  # it was asking the old client
+            self._balance_task.cancel()
         if old is not None:
             await old.aclose()
         self.save_settings()
         self.connection_changed.emit()
-        self.refresh_credits()
+        self.refresh_balance()
 
-    def refresh_credits(self) -> asyncio.Task[None] | None:
-        """Ask for the remaining credits in the background; emits credits_changed or credits_failed."""
+    def refresh_balance(self) -> asyncio.Task[None] | None:
+        """Ask what is left to spend in the background; emits balance_changed or balance_failed."""
         if self.api is None:
             return None
-        self._credits_task = self.tasks.spawn(self._load_credits(self.api), "refresh credits")
-        return self._credits_task
+        self._balance_task = self.tasks.spawn(self._load_balance(self.api), "refresh balance")
+        return self._balance_task
 
-    async def _load_credits(self, api: HeyGenApi) -> None:
+    async def _load_balance(self, api: HeyGenApi) -> None:
         try:
             account = await api.account()
         except Exception as error:  # shown in the status bar; never fatal
-            log.warning("Could not fetch credits: %r", error)
+            log.warning("Could not fetch the balance: %r", error)
             if api is self.api:
-                self.credits_failed.emit(error)
+                self.balance_failed.emit(error)
             return
-        log.info("Remaining credits: %s", account.remaining_credits)
+        log.info("Balance: %s", "unknown" if account.balance is None else account.balance.describe())
         if api is self.api:
-            self.credits = account.remaining_credits
-            self.credits_changed.emit(self.credits)
+            self.balance = account.balance
+            self.balance_changed.emit(self.balance)
 
     async def aclose(self) -> None:
         """Close the client and the embedded sandbox; the task registry is closed by the owner."""

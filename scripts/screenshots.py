@@ -116,8 +116,8 @@ class Shooter:
         window.welcome.sandbox_button.click()
         await wait_until(lambda: session.connection is not None and session.connection.sandbox,
                          "the app connects to the sandbox")
-        await wait_until(lambda: window.credits_label.text().startswith("Credits: ")
-                         and "checking" not in window.credits_label.text(), "the status bar shows the credits")
+        await wait_until(lambda: window.balance_label.text().startswith("Balance: ")
+                         and "checking" not in window.balance_label.text(), "the status bar shows the balance")
         await session.renders.set_output_dir(WORK / "Videos" / "HeyGen Studio")
         self.panel(RendersPanel).reload()
 

@@ -7,6 +7,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from heygen_studio.domain.money import Balance
+from heygen_studio.domain.pricing import Engine
+
 T = TypeVar("T")
 
 log = logging.getLogger("heygen_studio.api")
@@ -150,12 +153,11 @@ class Ownership(StrEnum):
 
 @dataclass(frozen=True)
 class Account:
-    """Who the key belongs to and what is left to spend (credits; None when HeyGen does not say)."""
+    """Who the key belongs to and what is left to spend, in the account's own unit (None when HeyGen does not say)."""
 
     name: str
     email: str | None
-    billing_type: str | None
-    remaining_credits: float | None
+    balance: Balance | None
 
 
 @dataclass(frozen=True)
@@ -295,6 +297,8 @@ class VideoSpec:
     caption: bool = False
     background_color: str | None = None
     callback_id: str | None = None
+    engine: Engine = Engine.AVATAR_IV
+    """The v3 rendering engine (v2 renders on Avatar IV's legacy endpoint)."""
 
 
 @dataclass(frozen=True)
@@ -353,4 +357,8 @@ class ApiLimits:
     max_reference_images: int = 0
     max_upload_bytes: int = 10 * 1024 * 1024
     page_size: int = 50
+    speed_range: tuple[float, float] = (0.5, 1.5)
+    """Voice speed a video accepts (the speech endpoint allows more)."""
+    pitch_range: tuple[float, float] = (-50.0, 50.0)
+    """Voice pitch in semitones."""
     upload_mime_types: tuple[str, ...] = field(default=("image/png", "image/jpeg"))

@@ -32,6 +32,7 @@ from heygen_studio.api.models import (
     Voice,
 )
 from heygen_studio.api.upload_progress import ProgressBody, UploadProgress
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _LOOKS_PER_ADD = 4
@@ -85,8 +86,8 @@ class V2Api(HeyGenApi):
         return Account(
             name="",
             email=None,
-            billing_type=None,
-            remaining_credits=None if quota is None else float(quota) / _SECONDS_PER_CREDIT,
+            balance=Balance(BillingType.LEGACY_QUOTA, Currency.CREDITS,
+                            None if quota is None else Money.credits(to_decimal(quota) / _SECONDS_PER_CREDIT)),
         )
 
     async def upload_photo(

@@ -36,6 +36,8 @@ from heygen_studio.api.models import (
 )
 from heygen_studio.api.transport import IDEMPOTENCY_HEADER
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
+from heygen_studio.domain.pricing import Engine
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
@@ -58,13 +60,13 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
         "callback_id": spec.callback_id,
     })
     if len(spec.scenes) == 1:
-        body = {"type": "avatar", **_avatar_input(spec.look_id, spec.scenes[0])}
+        body = {"type": "avatar", **_avatar_input(spec.look_id, spec.scenes[0], spec.engine)}
         if spec.background_color:
             body["background"] = {"type": "color", "value": spec.background_color}
         return {**body, **common}
     scenes = []
     for scene in spec.scenes:
-        scene_input = {"type": "avatar", **_avatar_input(spec.look_id, scene)}
+        scene_input = {"type": "avatar", **_avatar_input(spec.look_id, scene, spec.engine)}
         if spec.background_color:
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
@@ -108,8 +110,7 @@ class V3Api(HeyGenApi):
         return Account(
             name=names or data.get("username") or "",
             email=data.get("email"),
-            billing_type=data.get("billing_type"),
-            remaining_credits=_credits(data),
+            balance=account_balance(data),
         )
 
     async def upload_photo(
@@ -285,10 +286,11 @@ class V3Api(HeyGenApi):
         return (await self._post("/v3/avatars", json=request)).get("data") or {}
 
 
-def _avatar_input(look_id: str, scene: SceneSpec) -> dict[str, Any]:
+def _avatar_input(look_id: str, scene: SceneSpec, engine: Engine) -> dict[str, Any]:
     expressiveness = v3_expressiveness(scene)
     return _drop_none({
         "avatar_id": look_id,
+        "engine": None if engine is Engine.AVATAR_IV else {"type": engine.value},
         "script": scene.script,
         "voice_id": scene.voice_id,
         "motion_prompt": scene.motion_prompt or None,
@@ -372,17 +374,27 @@ def _page(body: dict[str, Any], parse: Any) -> Page[Any]:
     return Page(items=items, next_token=token or None)
 
 
-def _credits(data: dict[str, Any]) -> float | None:
-    usage = data.get("usage_based") or {}
-    if usage.get("remaining_credits") is not None:
-        return float(usage["remaining_credits"])
-    wallet = data.get("wallet") or {}
-    if wallet.get("currency") == "credits" and wallet.get("remaining_balance") is not None:
-        return float(wallet["remaining_balance"])
-    credits = ((data.get("subscription") or {}).get("credits")) or {}
-    pools = [pool.get("remaining") for pool in credits.values() if isinstance(pool, dict)]
-    known = [value for value in pools if value is not None]
-    return float(sum(known)) if known else None
+def account_balance(data: dict[str, Any]) -> Balance | None:
+    """What `GET /v3/users/me` says is left to spend, in the account's unit (None for an unknown billing type)."""
+    billing = data.get("billing_type")
+    if billing == "wallet":
+        wallet = data.get("wallet") or {}
+        currency = Currency.CREDITS if wallet.get("currency") == "credits" else Currency.USD
+        remaining = wallet.get("remaining_balance")
+        return Balance(BillingType.WALLET, currency,
+                       None if remaining is None else Money(to_decimal(remaining), currency))
+    if billing == "subscription":
+        pools = ((data.get("subscription") or {}).get("credits")) or {}
+        known = [pool["remaining"] for pool in pools.values()
+                 if isinstance(pool, dict) and pool.get("remaining") is not None]
+        return Balance(BillingType.SUBSCRIPTION, Currency.CREDITS, Money.credits(sum(known)) if known else None)
+    if billing == "usage_based":
+        usage = data.get("usage_based") or {}
+        cap, spent = usage.get("spending_cap_usd"), usage.get("spending_current_usd")
+        return Balance(BillingType.USAGE_BASED, Currency.USD,
+                       spending_cap=None if cap is None else Money.usd(cap),
+                       spent=Money.usd(spent or 0))
+    return None
 
 
 def _error_text(error: Any) -> str | None:

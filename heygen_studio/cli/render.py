@@ -214,7 +214,7 @@ def _parser() -> argparse.ArgumentParser:
 
 async def _render(args: argparse.Namespace) -> int:
     try:
-        project = Project.loads(await asyncio.to_thread(args.project.read_text, encoding="utf-8"))
+        project = Project.loads(await asyncio.to_thread(args.project.read_bytes))
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
     async with running_queue(args, args.out) as run:

@@ -28,6 +28,12 @@ BLURRY = "blurry"
 TOO_DARK = "too_dark"
 TOO_BRIGHT = "too_bright"
 LOW_CONTRAST = "low_contrast"
+TRANSPARENT = "transparent"
+
+TRANSPARENT_MESSAGE = ("This photo has transparent parts, so the avatar would have no background there. "
+                       "Click 'Put on a white background' to fill them in.")
+UPSCALE_WARNING = ("Enlarging cannot add detail: the face may look soft or blurry in the video. "
+                   "A larger original photo gives a better avatar.")
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,7 @@ class PhotoReport:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     faces: list[Box] = field(default_factory=list)  # frontal faces found, largest first
+    analysed: bool = False           # the pixels were decoded and looked at (faces, sharpness, light)
 
     @property
     def ok(self) -> bool:
@@ -93,7 +100,8 @@ def format_issue(found: str) -> Issue:
 def resolution_issue(width: int, height: int) -> Issue:
     return Issue(
         RESOLUTION,
-        f"This photo is {width}×{height} pixels; HeyGen needs at least {MIN_SIDE}×{MIN_SIDE}. Use a larger photo.",
+        f"This photo is {width}×{height} pixels; HeyGen needs at least {MIN_SIDE}×{MIN_SIDE}. Use a larger "
+        f"photo, or click 'Enlarge to {MIN_SIDE} pixels' (the face may look soft).",
     )
 
 

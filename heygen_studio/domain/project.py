@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import math
 import uuid
-from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Any
+from dataclasses import asdict, dataclass, field, replace
+from enum import StrEnum
+from typing import Any, TypeVar
 
-from heygen_studio.domain.estimates import avatar_iv_credits, count_words, spoken_seconds
+from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.domain.pricing import Engine
 
 from heygen_studio.api.models import (
     ApiLimits,
@@ -25,6 +28,8 @@ SCHEMA_VERSION = 1
 FILE_SUFFIX = ".hgproj"
 MAX_SCENES = 50
 MAX_TITLE = 200
+
+_Choice = TypeVar("_Choice", bound=StrEnum)
 
 
 class ProjectFileError(ValueError):
@@ -79,6 +84,8 @@ class Project:
     captions: bool = False
     background: str = "#FFFFFF"
     scenes: tuple[Scene, ...] = (Scene(),)
+    engine: Engine = Engine.AVATAR_IV
+    """The v3 rendering engine; the legacy API always renders on Avatar IV."""
 
     def with_scene(self, index: int, scene: Scene) -> Project:
         """This project with scene `index` replaced."""
@@ -115,63 +122,182 @@ class Project:
 
     @classmethod
     def from_json(cls, data: object) -> Project:
-        """A project from parsed JSON; anything that doesn't fit raises ProjectFileError."""
+        """A project from parsed JSON; anything that doesn't fit raises ProjectFileError saying what."""
         if not isinstance(data, dict):
             raise ProjectFileError("This file is not a HeyGen Studio project.")
         version = data.get("schema_version")
-        if not isinstance(version, int):
+        if not isinstance(version, int) or isinstance(version, bool):
             raise ProjectFileError("This file is not a HeyGen Studio project (no schema_version).")
         if version > SCHEMA_VERSION:
             raise ProjectFileError(
                 "This project was saved by a newer HeyGen Studio. Update the app to open it; "
                 "the file was left as it is."
             )
-        try:
-            scenes = tuple(_scene(s) for s in data.get("scenes") or ())
-            project = cls(
-                title=str(data.get("title") or "Untitled video"),
-                look=LookRef(**data["look"]) if data.get("look") else None,
-                voice=VoiceRef(**data["voice"]) if data.get("voice") else None,
-                aspect_ratio=AspectRatio(data.get("aspect_ratio", AspectRatio.LANDSCAPE)),
-                custom_size=Dimension(**data["custom_size"]) if data.get("custom_size") else None,
-                resolution=Resolution(data.get("resolution", Resolution.FHD_1080P)),
-                captions=bool(data.get("captions", False)),
-                background=str(data.get("background", "#FFFFFF")),
-                scenes=scenes,
-            )
-        except (TypeError, ValueError, KeyError) as error:
-            raise ProjectFileError(f"This project file is damaged ({error}).") from error
-        if not 1 <= len(project.scenes) <= MAX_SCENES:
+        raw_scenes = data.get("scenes")
+        if raw_scenes is None:
+            raw_scenes = []
+        if not isinstance(raw_scenes, list):
+            raise _damaged("“scenes” should be a list of scenes")
+        if not 1 <= len(raw_scenes) <= MAX_SCENES:
             raise ProjectFileError(f"A project needs 1 to {MAX_SCENES} scenes; this file has "
-                                   f"{len(project.scenes)}.")
-        return project
+                                   f"{len(raw_scenes)}.")
+        return cls(
+            title=_text(data, "title", "Untitled video") or "Untitled video",
+            look=_look(data.get("look")),
+            voice=_voice(data.get("voice")),
+            aspect_ratio=_choice(data, "aspect_ratio", AspectRatio, AspectRatio.LANDSCAPE),
+            custom_size=_size(data.get("custom_size")),
+            resolution=_choice(data, "resolution", Resolution, Resolution.FHD_1080P),
+            captions=_flag(data, "captions", False),
+            background=_text(data, "background", "#FFFFFF"),
+            scenes=tuple(_scene(raw, number) for number, raw in enumerate(raw_scenes, start=1)),
+            engine=_choice(data, "engine", Engine, Engine.AVATAR_IV),
+        )
 
     @classmethod
-    def loads(cls, text: str) -> Project:
+    def loads(cls, text: str | bytes) -> Project:
+        """A project from the text (or the bytes, UTF-8) of a project file; ProjectFileError if it is not one."""
+        if isinstance(text, bytes):
+            try:
+                text = text.decode("utf-8-sig")
+            except UnicodeDecodeError as error:
+                raise ProjectFileError("This file is not a HeyGen Studio project: it is not UTF-8 text "
+                                       f"(byte {error.start + 1} is not). Choose the .hgproj file the app "
+                                       "saved.") from error
         try:
             data = json.loads(text)
+        except RecursionError as error:
+            raise ProjectFileError("This project file is damaged: it is nested far deeper than a project "
+                                   "ever is.") from error
         except ValueError as error:
             raise ProjectFileError("This project file is damaged: it is not valid JSON.") from error
         return cls.from_json(data)
 
 
-def _scene(raw: object) -> Scene:
+def _damaged(what: str) -> ProjectFileError:
+    return ProjectFileError(f"This project file is damaged: {what}. Fix it in a text editor, or open "
+                            "another project.")
+
+
+def _text(data: dict[str, Any], key: str, default: str, where: str = "") -> str:
+    """`data[key]` as text (missing: `default`); other types and text that is not Unicode are refused."""
+    value = data.get(key, default)
+    if not isinstance(value, str):
+        raise _damaged(f"{where}“{key}” should be text, not {_kind(value)}")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        broken = f"\\u{ord(value[error.start]):04x}"
+        raise _damaged(f"{where}“{key}” holds a broken character ({broken} on its own)") from error
+    return value
+
+
+def _optional_text(data: dict[str, Any], key: str, where: str) -> str | None:
+    return None if data.get(key) is None else _text(data, key, "", where)
+
+
+def _flag(data: dict[str, Any], key: str, default: bool, where: str = "") -> bool:
+    value = data.get(key, default)
+    if not isinstance(value, bool):
+        raise _damaged(f"{where}“{key}” should be true or false, not {_kind(value)}")
+    return value
+
+
+def _number(data: dict[str, Any], key: str, default: float, where: str) -> float:
+    """`data[key]` as a finite number (JSON's Infinity and NaN are refused)."""
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise _damaged(f"{where}“{key}” should be a number, not {_kind(value)}")
+    if not math.isfinite(value):
+        raise _damaged(f"{where}“{key}” is {json.dumps(value)}; it should be an ordinary number")
+    return float(value)
+
+
+def _choice(data: dict[str, Any], key: str, kind: type[_Choice], default: _Choice, where: str = "") -> _Choice:
+    value = data.get(key, default)
+    try:
+        return kind(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in kind)  # type: ignore[attr-defined]
+        raise _damaged(f"{where}“{key}” is {json.dumps(value, ensure_ascii=False)[:40]}; it should be one "
+                       f"of {allowed}") from None
+
+
+def _object(raw: object, key: str) -> dict[str, Any] | None:
+    if raw is None:
+        return None
     if not isinstance(raw, dict):
-        raise ValueError("a scene is not an object")
-    known = {f.name for f in fields(Scene)}
-    values = {k: v for k, v in raw.items() if k in known}
-    scene = Scene(**values)
-    return replace(
-        scene,
-        script=str(scene.script),
-        emotion=Emotion(scene.emotion),
-        talking_style=TalkingStyle(scene.talking_style),
-        expressiveness=Expressiveness(scene.expressiveness),
-        motion_prompt=str(scene.motion_prompt),
-        enhance_motion_prompt=bool(scene.enhance_motion_prompt),
-        voice_speed=float(scene.voice_speed),
-        voice_pitch=float(scene.voice_pitch),
+        raise _damaged(f"“{key}” should be an object, not {_kind(raw)}")
+    return raw
+
+
+def _look(raw: object) -> LookRef | None:
+    data = _object(raw, "look")
+    if data is None:
+        return None
+    where = "the look's "
+    return LookRef(look_id=_required_text(data, "look_id", where), name=_text(data, "name", "", where),
+                   group_id=_optional_text(data, "group_id", where),
+                   preview_image_url=_optional_text(data, "preview_image_url", where))
+
+
+def _voice(raw: object) -> VoiceRef | None:
+    data = _object(raw, "voice")
+    if data is None:
+        return None
+    where = "the voice's "
+    return VoiceRef(voice_id=_required_text(data, "voice_id", where), name=_text(data, "name", "", where),
+                    language=_optional_text(data, "language", where))
+
+
+def _required_text(data: dict[str, Any], key: str, where: str) -> str:
+    if key not in data:
+        raise _damaged(f"{where}“{key}” is missing")
+    return _text(data, key, "", where)
+
+
+def _size(raw: object) -> Dimension | None:
+    data = _object(raw, "custom_size")
+    if data is None:
+        return None
+    sides = []
+    for key in ("width", "height"):
+        value = data.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+            raise _damaged(f"the custom size's “{key}” should be a whole number of pixels, not {_kind(value)}")
+        sides.append(value)
+    return Dimension(*sides)
+
+
+def _kind(value: object) -> str:
+    """How a message names a JSON value of the wrong kind."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, (int, float)):
+        return "a number"
+    if isinstance(value, str):
+        return "text"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _scene(raw: object, number: int) -> Scene:
+    """Scene `number` (from 1) of a file; fields it does not know (older files) are ignored."""
+    if not isinstance(raw, dict):
+        raise _damaged(f"scene {number} should be an object, not {_kind(raw)}")
+    where = f"scene {number}: "
+    scene = Scene(
+        script=_text(raw, "script", "", where),
+        emotion=_choice(raw, "emotion", Emotion, Emotion.FRIENDLY, where),
+        talking_style=_choice(raw, "talking_style", TalkingStyle, TalkingStyle.EXPRESSIVE, where),
+        expressiveness=_choice(raw, "expressiveness", Expressiveness, Expressiveness.MEDIUM, where),
+        motion_prompt=_text(raw, "motion_prompt", "", where),
+        enhance_motion_prompt=_flag(raw, "enhance_motion_prompt", True, where),
+        voice_speed=_number(raw, "voice_speed", 1.0, where),
+        voice_pitch=_number(raw, "voice_pitch", 0.0, where),
     )
+    return replace(scene, id=_text(raw, "id", "", where)) if raw.get("id") else scene
 
 
 class NotReadyToRender(ValueError):
@@ -219,6 +345,7 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
         dimension=None if v3 else project.custom_size,
         caption=project.captions,
         background_color=project.background,
+        engine=project.engine if v3 else Engine.AVATAR_IV,
     )
 
 
@@ -238,26 +365,21 @@ class SceneEstimate:
 
 @dataclass(frozen=True)
 class ProjectEstimate:
-    """Duration and Avatar IV credits of the whole video (billed in 30-second steps)."""
+    """Words and spoken seconds of each scene and of the whole video (domain.quotes prices them)."""
 
     scenes: tuple[SceneEstimate, ...]
     seconds: float
-    credits: float
-
-    def over_budget(self, remaining_credits: float | None) -> bool:
-        """True when the account says how many credits are left and this video needs more."""
-        return remaining_credits is not None and self.credits > remaining_credits
 
 
 def estimate(project: Project, limits: ApiLimits) -> ProjectEstimate:
-    """Words, characters against the generation's limit, and spoken seconds per scene; total credits."""
+    """Words, characters against the generation's limit, and spoken seconds per scene and in all."""
     scenes = tuple(
         SceneEstimate(count_words(s.script), len(s.script), limits.max_script_chars,
                       spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0))
         for s in project.scenes
     )
     seconds = sum(s.seconds for s in scenes)
-    return ProjectEstimate(scenes, seconds, avatar_iv_credits(seconds))
+    return ProjectEstimate(scenes, seconds)
 
 
 def format_duration(seconds: float) -> str:

@@ -23,8 +23,9 @@ BLUR_SIDE = 512              # sharpness is measured with the long side resized 
 BLUR_MIN_VARIANCE = 40.0     # Laplacian variance below this is blurry (samples: 195-1133; sigma-2 blur: 4-11)
 DARK_MEAN = 60.0             # mean luminance below this is too dark (samples: 115-129)
 BRIGHT_MEAN = 195.0          # mean luminance above this is too bright
-CLIPPED_WHITE_SHARE = 0.30   # or when this share of pixels is blown out (>= 250)
+CLIPPED_WHITE_SHARE = 0.30   # or when this share of the face (or photo) is blown out (>= 250)
 FLAT_STD = 25.0              # luminance standard deviation below this is low contrast (samples: 32-75)
+MIN_OPAQUE_SHARE = 0.05      # light is judged only when at least this share of the photo is opaque
 
 
 @dataclass
@@ -116,23 +117,38 @@ def sharpness(gray: np.ndarray) -> float:
     return float(cv2.Laplacian(resized, cv2.CV_64F).var())
 
 
-def _image_advice(gray: np.ndarray) -> list[Issue]:
+def _glare_area(gray: np.ndarray, lit: np.ndarray, face: Box | None, scale: float) -> np.ndarray:
+    """Where blown-out white counts: on the face when there is one (a white wall behind is not glare)."""
+    if face is None:
+        return lit
+    x, y = round(face.x * scale), round(face.y * scale)
+    return gray[y:y + max(1, round(face.height * scale)), x:x + max(1, round(face.width * scale))]
+
+
+def _image_advice(gray: np.ndarray, opaque: np.ndarray | None, face: Box | None, scale: float) -> list[Issue]:
+    """Sharpness of the whole picture; light and contrast of its opaque pixels only (a transparent
+    background is not a bright one), glare on the face."""
     warnings: list[Issue] = []
     if sharpness(gray) < BLUR_MIN_VARIANCE:
         warnings.append(Issue(rules.BLURRY, "This photo looks blurry. Use a sharper photo with the face in focus."))
-    mean, std = float(gray.mean()), float(gray.std())
+    lit = gray[opaque] if opaque is not None else gray
+    if lit.size < MIN_OPAQUE_SHARE * gray.size:
+        return warnings  # almost nothing to judge the light by
+    mean, std = float(lit.mean()), float(lit.std())
     if mean < DARK_MEAN:
         warnings.append(Issue(rules.TOO_DARK, "This photo is dark. Use a photo taken in better light."))
-    elif mean > BRIGHT_MEAN or float((gray >= 250).mean()) > CLIPPED_WHITE_SHARE:
+    elif mean > BRIGHT_MEAN or float((_glare_area(gray, lit, face, scale) >= 250).mean()) > CLIPPED_WHITE_SHARE:
         warnings.append(Issue(rules.TOO_BRIGHT, "This photo is overexposed. Use a photo with less glare or flash."))
     elif std < FLAT_STD:
         warnings.append(Issue(rules.LOW_CONTRAST, "This photo looks flat and washed out. Use a photo with clearer light and shadow."))
     return warnings
 
 
-def advise(preview: Image.Image, scale: float, width: int, height: int) -> Advice:
-    """Warnings for an upright luminance `preview` of a `width`×`height` photo, `scale` preview pixels per pixel."""
+def advise(preview: Image.Image, scale: float, width: int, height: int, opaque: Image.Image | None = None) -> Advice:
+    """Warnings for an upright luminance `preview` of a `width`×`height` photo, `scale` preview pixels per pixel;
+    `opaque` (mode "1", the preview's size) marks the pixels that are not see-through."""
     gray = np.asarray(preview, dtype=np.uint8)
     advice = _face_advice(gray, scale, width, height)
-    advice.warnings.extend(_image_advice(gray))
+    mask = np.asarray(opaque, dtype=bool) if opaque is not None else None
+    advice.warnings.extend(_image_advice(gray, mask, advice.faces[0] if advice.faces else None, scale))
     return advice

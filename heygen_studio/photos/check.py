@@ -20,14 +20,16 @@ def check_photo(path: str | os.PathLike[str]) -> PhotoReport:
         return report
     report.format, report.width, report.height, report.bytes = decoded.format, decoded.width, decoded.height, decoded.bytes
     report.errors.extend(decoded.errors)
+    report.warnings.extend(decoded.warnings)
     if decoded.preview is not None and decoded.width and decoded.height:
         try:
             # OpenCV and NumPy load here, on the first check (a worker thread), not when the app starts.
             from heygen_studio.photos.advice import advise
 
-            advice = advise(decoded.preview, decoded.scale, decoded.width, decoded.height)
+            advice = advise(decoded.preview, decoded.scale, decoded.width, decoded.height, decoded.opaque)
         except Exception:  # advice is optional: a broken OpenCV install must not block the hard checks
             return report
         report.warnings.extend(advice.warnings)
         report.faces.extend(advice.faces)
+        report.analysed = True
     return report

@@ -15,6 +15,8 @@ from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import Issue
 
 ANALYSIS_SIDE = 1024                 # long side of the copy the advice looks at
+TRANSPARENT_SHARE = 0.01             # a photo with at least this share of see-through pixels is "transparent"
+OPAQUE_ALPHA = 128                   # pixels at least this opaque are the picture; the rest is background
 _SWAPPED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that turn the photo a quarter
 _EXIF_ORIENTATION = 0x0112
 _TRANSPOSE = {
@@ -37,7 +39,9 @@ class Decoded:
     height: int | None = None
     bytes: int | None = None
     errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
     preview: Image.Image | None = None  # upright, long side at most ANALYSIS_SIDE, mode "L"
+    opaque: Image.Image | None = None   # for a transparent photo: mode "1", the preview's opaque pixels
     scale: float = 1.0                  # preview pixels per upright original pixel
 
 
@@ -86,25 +90,43 @@ def _orientation(image: Image.Image) -> int:
         return 1
 
 
-def _to_luminance(image: Image.Image) -> Image.Image:
+def has_alpha(image: Image.Image) -> bool:
+    """Whether the image carries transparency (an alpha channel or a transparent palette entry)."""
+    return image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info)
+
+
+def _to_luminance(image: Image.Image) -> tuple[Image.Image, Image.Image | None]:
+    """The luminance on a white backdrop, and the alpha channel when the photo has one."""
     if image.mode in ("I;16", "I;16B", "I;16L", "I"):
-        return image.point(lambda value: value / 257).convert("L")
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        return image.point(lambda value: value / 257).convert("L"), None
+    if has_alpha(image):
         rgba = image.convert("RGBA")
         backdrop = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        return Image.alpha_composite(backdrop, rgba).convert("L")
-    return image.convert("L")
+        return Image.alpha_composite(backdrop, rgba).convert("L"), rgba.getchannel("A")
+    return image.convert("L"), None
 
 
-def _preview(image: Image.Image, orientation: int) -> Image.Image:
-    """Fully decode `image` (JPEGs at a reduced DCT scale) into a small upright luminance copy."""
+def _small_upright(image: Image.Image, orientation: int) -> Image.Image:
+    image.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
+    method = _TRANSPOSE.get(orientation)
+    return image.transpose(method) if method is not None else image
+
+
+def _preview(image: Image.Image, orientation: int) -> tuple[Image.Image, Image.Image | None]:
+    """Fully decode `image` (JPEGs at a reduced DCT scale) into a small upright luminance copy, and the
+    mask of its opaque pixels when enough of the photo is see-through to matter."""
     if image.format in ("JPEG", "MPO"):
         image.draft("RGB", (ANALYSIS_SIDE, ANALYSIS_SIDE))
     image.load()
-    luminance = _to_luminance(image)
-    luminance.thumbnail((ANALYSIS_SIDE, ANALYSIS_SIDE), Image.Resampling.BOX, reducing_gap=2.0)
-    method = _TRANSPOSE.get(orientation)
-    return luminance.transpose(method) if method is not None else luminance
+    luminance, alpha = _to_luminance(image)
+    preview = _small_upright(luminance, orientation)
+    if alpha is None:
+        return preview, None
+    alpha = _small_upright(alpha, orientation)
+    see_through = alpha.point(lambda value: 255 if value < 255 else 0).histogram()[255]
+    if see_through < TRANSPARENT_SHARE * alpha.width * alpha.height:
+        return preview, None
+    return preview, alpha.point(lambda value: 255 if value >= OPAQUE_ALPHA else 0).convert("1")
 
 
 def _decode_into(path: Path, result: Decoded) -> None:
@@ -129,8 +151,10 @@ def _decode_into(path: Path, result: Decoded) -> None:
         with Image.open(path) as chunks:
             chunks.verify()  # chunk CRCs: catches corruption a decode can miss
     with Image.open(path) as image:
-        preview = _preview(image, orientation)
-    result.preview = preview
+        preview, opaque = _preview(image, orientation)
+    result.preview, result.opaque = preview, opaque
+    if opaque is not None:
+        result.warnings.append(Issue(rules.TRANSPARENT, rules.TRANSPARENT_MESSAGE))
     result.scale = preview.width / width
 
 

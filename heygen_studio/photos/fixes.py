@@ -1,4 +1,4 @@
-"""Fixes for photos HeyGen refuses: upright, JPEG/PNG, under 10 MB, cropped to the face; always a new file."""
+"""Fixes for photos HeyGen refuses: upright, JPEG/PNG, opaque, under 10 MB, cropped, enlarged; always a new file."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from PIL import Image, ImageOps
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import Box, PhotoReport
 from heygen_studio.photos.check import check_photo
+from heygen_studio.photos.decode import has_alpha
 
 _EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png"}
 _JPEG_QUALITIES = (92, 85, 78, 70)
 _SHRINK_MARGIN = 0.95            # aim a little under the limit when downscaling
 _FIXED = ".fixed"
 _EARLIER_FIX = re.compile(r"\.fixed(-\d+)?$")
+BACKGROUND = (255, 255, 255, 255)  # what transparent parts are filled with
 
 
 class FixError(Exception):
@@ -46,16 +48,16 @@ def _write_new(source: Path, folder: Path, extension: str, data: bytes) -> Path:
     raise FixError(f"{folder} already holds too many fixed copies of {source.name}. Tidy it up and try again.")
 
 
-def _refuse_unfixable(report: PhotoReport) -> None:
+def _refuse_unfixable(report: PhotoReport, upscale: bool) -> None:
     for issue in report.errors:
         if issue.code in (rules.UNREADABLE, rules.TOO_MANY_PIXELS):
             raise FixError(issue.message)
     if report.width is None or report.height is None:
         raise FixError("This photo could not be read. Pick another JPEG or PNG photo.")
-    if min(report.width, report.height) < rules.MIN_SIDE:
+    if min(report.width, report.height) < rules.MIN_SIDE and not upscale:
         raise FixError(
             f"This photo is {report.width}×{report.height} pixels; HeyGen needs at least "
-            f"{rules.MIN_SIDE}×{rules.MIN_SIDE}, and enlarging it would blur the face. Use a larger photo."
+            f"{rules.MIN_SIDE}×{rules.MIN_SIDE}. Use a larger photo, or enlarge it (the face may look soft)."
         )
 
 
@@ -75,9 +77,9 @@ def _upright_first_frame(path: Path) -> Image.Image:
             image.seek(0)
             image.load()
             upright = ImageOps.exif_transpose(image)
-    if upright.mode in ("RGBA", "LA", "PA") or (upright.mode == "P" and "transparency" in upright.info):
+    if has_alpha(upright):
         rgba = upright.convert("RGBA")
-        backdrop = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        backdrop = Image.new("RGBA", rgba.size, BACKGROUND)
         return Image.alpha_composite(backdrop, rgba).convert("RGB")
     return upright.convert("L" if upright.mode in ("1", "L", "I;16", "I") else "RGB")
 
@@ -109,24 +111,38 @@ def _encode_under(image: Image.Image, fmt: str, max_bytes: int) -> bytes:
         image.info["icc_profile"] = icc_profile
 
 
+def _enlarged(image: Image.Image) -> Image.Image:
+    """`image` scaled up so that its short side is MIN_SIDE (unchanged when it already is at least that)."""
+    short = min(image.width, image.height)
+    if short >= rules.MIN_SIDE:
+        return image
+    factor = rules.MIN_SIDE / short
+    size = (max(rules.MIN_SIDE, math.ceil(image.width * factor)), max(rules.MIN_SIDE, math.ceil(image.height * factor)))
+    enlarged = image.resize(size, Image.Resampling.LANCZOS)
+    enlarged.info = dict(image.info)
+    return enlarged
+
+
 def fix_photo(
     path: str | os.PathLike[str],
     *,
     to_format: str | None = None,
     crop_face: bool = False,
+    upscale: bool = False,
     folder: str | os.PathLike[str] | None = None,
     max_bytes: int = rules.MAX_BYTES,
 ) -> Path:
     """Write a fixed copy of the photo and return its path; the original is never touched.
 
-    The copy is upright (EXIF rotation applied), a still JPEG or PNG (`to_format`; by default PNG stays PNG
-    and everything else becomes JPEG), cropped square around the face when `crop_face`, and under `max_bytes`.
+    The copy is upright (EXIF rotation applied), opaque (transparent parts on white), a still JPEG or PNG
+    (`to_format`; by default PNG stays PNG and everything else becomes JPEG), cropped square around the face
+    when `crop_face`, enlarged to MIN_SIDE when `upscale` (softer, but accepted), and under `max_bytes`.
     It lands next to the original unless `folder` is given. Raises FixError with a plain message when no fix
-    helps (unreadable, too small: enlarging would only blur the face, or no face to crop around).
+    helps (unreadable, too small without `upscale`, or no face to crop around).
     """
     source = Path(path)
     report = check_photo(source)
-    _refuse_unfixable(report)
+    _refuse_unfixable(report, upscale)
     fmt = to_format or ("PNG" if report.format == "PNG" else "JPEG")
     if fmt not in _EXTENSIONS:
         raise ValueError(f"to_format must be one of {sorted(_EXTENSIONS)}")
@@ -137,5 +153,7 @@ def fix_photo(
     if crop_face:
         box = rules.crop_box_around(_face_to_crop_around(report), image.width, image.height)
         image = image.crop((box.x, box.y, box.x + box.width, box.y + box.height))
+    if upscale:
+        image = _enlarged(image)
     data = _encode_under(image, fmt, max_bytes)
     return _write_new(source, Path(folder) if folder is not None else source.parent, _EXTENSIONS[fmt], data)

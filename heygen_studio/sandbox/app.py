@@ -10,6 +10,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from heygen_studio.sandbox import control_routes, demo, legacy_video_routes, media_routes, v2_routes, v3_routes
 from heygen_studio.sandbox.auth import ApiKeyMiddleware, RequestIdMiddleware
+from heygen_studio.sandbox.body_limits import BodyLimitMiddleware
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.errors import ApiError, error_response
 from heygen_studio.sandbox.faults import API_PREFIXES, FaultMiddleware
@@ -51,6 +52,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
                 *control_routes.ROUTES],
         middleware=[
             Middleware(RequestIdMiddleware, state=state),
+            Middleware(BodyLimitMiddleware),
             Middleware(FaultMiddleware, plan_holder=state),
             Middleware(MediaFaultMiddleware, state=state),
             Middleware(ApiKeyMiddleware, state=state),

@@ -17,9 +17,21 @@ LOOPBACK = ("127.0.0.1", "::1", "localhost", "testclient")
 
 
 def _refused(request: Request) -> Response | None:
+    """403 for clients off this machine and for other web pages (an Origin that is not the sandbox's own);
+    415 for a body that is not JSON (a page may POST text/plain, or an untyped body, without asking)."""
     client = request.client.host if request.client else None
     if client is not None and client not in LOOPBACK:
         return JSONResponse({"error": "the sandbox's controls answer loopback clients only"}, status_code=403)
+    origin = request.headers.get("origin")
+    own = f"{request.url.scheme}://{request.headers.get('host', '')}"
+    if origin is not None and origin.rstrip("/") != own:
+        return JSONResponse({"error": f"the sandbox's controls refuse requests from other web pages "
+                                      f"(Origin {origin[:100]})"}, status_code=403)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
+    if request.method == "POST" and (content_type or has_body) and content_type != "application/json":
+        return JSONResponse({"error": "send the sandbox's controls JSON (Content-Type: application/json)"},
+                            status_code=415)
     return None
 
 
@@ -43,8 +55,8 @@ async def set_faults(request: Request) -> Response:
         return refused
     try:
         plan = FaultPlan.from_json(json.loads(await request.body() or b"{}"))
-    except (ValueError, TypeError) as error:
-        return JSONResponse({"error": str(error)}, status_code=400)
+    except (ValueError, RecursionError) as error:
+        return JSONResponse({"error": f"not a fault plan: {error}"}, status_code=400)
     state_of(request).faults = plan
     return JSONResponse({**asdict(plan), "methods": sorted(plan.methods)})
 

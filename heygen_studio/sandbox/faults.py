@@ -4,6 +4,8 @@ media fields are applied to /_media links by media_faults."""
 from __future__ import annotations
 
 import asyncio
+import json
+import math
 import random
 import threading
 from dataclasses import dataclass, field, fields
@@ -15,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from heygen_studio.sandbox.errors import ApiError, error_response
 
 API_PREFIXES = ("/v1/", "/v2/", "/v3/")
+HTTP_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 @dataclass
@@ -39,19 +42,50 @@ class FaultPlan:
     media_link_ttl_s: float | None = None  # links given out from now on answer 403 once this many seconds old
 
     @classmethod
-    def from_json(cls, data: dict[str, Any]) -> FaultPlan:
-        """A plan from the JSON of POST /_sandbox/faults; unknown fields are a ValueError."""
-        known = {item.name for item in fields(cls)}
-        unknown = set(data) - known
+    def from_json(cls, data: object) -> FaultPlan:
+        """A plan from the JSON of POST /_sandbox/faults; a ValueError names every field that is wrong."""
+        if not isinstance(data, dict):
+            raise ValueError("the fault plan must be a JSON object")
+        kinds = {item.name: item.type for item in fields(cls)}
+        unknown = set(data) - set(kinds)
         if unknown:
             raise ValueError(f"unknown fault fields: {', '.join(sorted(unknown))}")
-        values = dict(data)
-        if "methods" in values:
-            values["methods"] = frozenset(str(method).upper() for method in values["methods"])
+        values: dict[str, Any] = {}
+        problems = []
+        for name, value in data.items():
+            try:
+                values[name] = _field_value(name, str(kinds[name]), value)
+            except ValueError as error:
+                problems.append(f"{name} {error}, not {json.dumps(value)[:40]}")
+        if problems:
+            raise ValueError("; ".join(problems))
         return cls(**values)
 
     def applies_to(self, method: str, path: str) -> bool:
         return path.startswith(self.path_prefix) and (not self.methods or method in self.methods)
+
+
+def _field_value(name: str, kind: str, value: object) -> Any:
+    """`value` checked against the field's declared type; ValueError says what it should be."""
+    if kind == "frozenset[str]":
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            raise ValueError("should be a list of HTTP methods such as [\"POST\"]")
+        methods = frozenset(item.upper() for item in value)
+        if not methods <= HTTP_METHODS:
+            raise ValueError(f"should name HTTP methods ({', '.join(sorted(HTTP_METHODS))})")
+        return methods
+    if kind == "str":
+        if not isinstance(value, str):
+            raise ValueError("should be text")
+        return value
+    if value is None and kind == "float | None":
+        return None
+    whole = kind == "int"
+    if isinstance(value, bool) or not isinstance(value, int if whole else (int, float)):
+        raise ValueError("should be a whole number" if whole else "should be a number")
+    if not math.isfinite(value) or value < 0 or (name == "error_rate" and value > 1):
+        raise ValueError("should be between 0 and 1" if name == "error_rate" else "should be 0 or more")
+    return value if whole else float(value)
 
 
 class ConnectionDropped(httpx.RemoteProtocolError):

@@ -27,6 +27,7 @@ from heygen_studio.sandbox.entities import Video
 PREVIEW_SECONDS = 1.5
 PREVIEW_RATE = 16_000
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+MAX_OFFSET_DIGITS = 20  # 10**20 bytes is more than any file
 
 
 @functools.lru_cache(maxsize=64)
@@ -59,21 +60,28 @@ class RangeNotSatisfiable(Exception):
 def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
     """The inclusive (first, last) byte a Range header asks of `size` bytes, or None for the whole file
     (no header, or one a server ignores: another unit, several ranges, bad syntax).
-    Raises RangeNotSatisfiable when the range starts past the end."""
+    Raises RangeNotSatisfiable when the range starts past the end (however many digits it has)."""
     match = _RANGE.fullmatch((header or "").replace(" ", ""))
     if match is None or match.group(1) == match.group(2) == "":
         return None
     first_text, last_text = match.groups()
     if first_text == "":  # bytes=-N: the last N bytes
-        if not int(last_text) or not size:
+        suffix = _offset(last_text)
+        if not suffix or not size:
             raise RangeNotSatisfiable
-        return max(0, size - int(last_text)), size - 1
-    first = int(first_text)
-    if last_text and int(last_text) < first:
+        return max(0, size - suffix), size - 1
+    first = _offset(first_text)
+    if last_text and _offset(last_text) < first:
         return None  # invalid, so ignored (RFC 9110)
     if first >= size:
         raise RangeNotSatisfiable
-    return first, min(int(last_text), size - 1) if last_text else size - 1
+    return first, min(_offset(last_text), size - 1) if last_text else size - 1
+
+
+def _offset(digits: str) -> int:
+    """A byte offset; one of more digits than any file has bytes is clamped (int() refuses 4300+ digits)."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= MAX_OFFSET_DIGITS else 10 ** MAX_OFFSET_DIGITS
 
 
 def media_response(request: Request, data: bytes, media_type: str) -> Response:

@@ -194,10 +194,9 @@ class Accounts:
 
 
 def describe_account(account: Account) -> str:
-    """“Works: Jane Doe (jane@example.com), 120 credits left.”"""
+    """“Works: Jane Doe (jane@example.com), $12.40 left.”"""
     who = account.name or account.email or "your account"
     if account.email and account.email != who:
         who = f"{who} ({account.email})"
-    credits = ("credits unknown" if account.remaining_credits is None
-               else f"{account.remaining_credits:g} credits left")
-    return f"Works: {who}, {credits}."
+    left = "balance unknown" if account.balance is None else account.balance.describe()
+    return f"Works: {who}, {left}."

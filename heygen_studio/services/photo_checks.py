@@ -12,6 +12,9 @@ from PySide6.QtGui import QImage
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import PhotoReport
 from heygen_studio.photos import check_photo, fix_photo
+from heygen_studio.photos.decode import has_alpha
+from heygen_studio.photos.fixes import BACKGROUND
+from heygen_studio.photos.kept import Stamp, stamp_of
 
 PREVIEW_SIDE = 900
 THUMBNAIL_SIDE = 160
@@ -27,12 +30,18 @@ class Fix:
     tooltip: str
     to_format: str | None = None
     crop_face: bool = False
+    upscale: bool = False
+    caution: str = ""  # said again once the copy is saved
 
 
 ROTATE = Fix("Rotate upright", "Save an upright copy; HeyGen may ignore the camera's rotation tag.")
 CONVERT = Fix("Convert to JPEG", "Save a still JPEG copy of this picture.", to_format="JPEG")
 SHRINK = Fix("Shrink to under 10 MB", "Save a copy under 10 MB, as large as HeyGen allows.")
 CROP = Fix("Crop around the face", "Save a square copy centred on the face, with the shoulders.", crop_face=True)
+FLATTEN = Fix("Put on a white background", "Save a copy with the transparent parts filled in white.")
+UPSCALE = Fix(f"Enlarge to {rules.MIN_SIDE} pixels",
+              f"Save a copy enlarged to {rules.MIN_SIDE} pixels on its short side. {rules.UPSCALE_WARNING}",
+              upscale=True, caution=rules.UPSCALE_WARNING)
 
 
 @dataclass(frozen=True)
@@ -47,7 +56,7 @@ class CheckLine:
 class _Rule:
     passed: str
     codes: frozenset[str]
-    needs_analysis: bool
+    needs_analysis: bool  # only the pixels tell: the rule ran only when the photo was analysed
 
 
 _RULES = (
@@ -59,6 +68,7 @@ _RULES = (
     _Rule("Sharp and well lit", frozenset({rules.BLURRY, rules.TOO_DARK, rules.TOO_BRIGHT, rules.LOW_CONTRAST}),
           True),
 )
+_CROPPABLE = frozenset({rules.FACE_TOO_SMALL, rules.FACE_OFF_CENTRE, rules.SEVERAL_FACES})
 _SIDEWAYS = ("This photo is stored sideways with a note to turn it; HeyGen may show it sideways. "
              "Click 'Rotate upright'.")
 
@@ -72,6 +82,7 @@ class CheckedPhoto:
     thumbnail: QImage
     preview: QImage
     sideways: bool  # EXIF says "turn me": the stored pixels are not upright
+    stamp: Stamp | None = None  # the file's size and time when it was checked
 
     @property
     def verdict(self) -> str:
@@ -86,34 +97,39 @@ class CheckedPhoto:
         return self.preview.width() / self.report.width if self.report.width and not self.preview.isNull() else 0.0
 
     def lines(self) -> list[CheckLine]:
-        """Errors first, then warnings, then the rules this photo passes."""
+        """Errors first, then warnings, then the rules this photo passes: only checks that really ran."""
         report = self.report
         bad = [CheckLine("bad", issue.message) for issue in report.errors]
         warn = [CheckLine("warn", issue.message) for issue in report.warnings]
         if self.sideways:
             warn.append(CheckLine("warn", _SIDEWAYS))
-        analysed = not (report.error_codes() & _NOT_ANALYSED)
         found = report.error_codes() | report.warning_codes()
+        if rules.UNREADABLE in found or report.format is None or not (report.width and report.height):
+            return bad + warn  # not an image we could read: nothing about it was really checked
         faceless = rules.NO_FACE in found  # no face: "facing the camera" was never really checked
         good = [CheckLine("good", rule.passed) for rule in _RULES
-                if not (rule.codes & found) and (analysed or not rule.needs_analysis)
+                if not (rule.codes & found) and (report.analysed or not rule.needs_analysis)
                 and not (faceless and rules.FACE_TURNED in rule.codes)]
         return bad + warn + good
 
     def fixes(self) -> list[Fix]:
         """The fix buttons worth showing for this photo, in the order they help most."""
         codes = self.report.error_codes() | self.report.warning_codes()
-        if codes & _NOT_ANALYSED or rules.RESOLUTION in codes:
-            return []  # nothing to fix from: unreadable, or too small to enlarge without blurring
+        if codes & _NOT_ANALYSED:
+            return []  # nothing to fix from
+        if rules.RESOLUTION in codes:
+            return [UPSCALE]  # the enlarged copy is also upright, opaque and a JPEG or PNG
         offered = []
         if codes & {rules.FORMAT, rules.ANIMATED}:
             offered.append(CONVERT)
         if rules.FILE_SIZE in codes:
             offered.append(SHRINK)
+        if rules.TRANSPARENT in codes and not offered:  # any fix fills the transparent parts in
+            offered.append(FLATTEN)
         if self.sideways and not offered:  # any fix writes an upright copy; one button is enough
             offered.append(ROTATE)
         has_face = bool(self.report.faces) or any(box for issue in self.report.warnings for box in issue.boxes)
-        if has_face and codes & {rules.FACE_TOO_SMALL, rules.FACE_OFF_CENTRE, rules.SEVERAL_FACES}:
+        if has_face and codes & _CROPPABLE:
             offered.append(CROP)
         return offered
 
@@ -140,9 +156,9 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
                 image.draft("RGB", (PREVIEW_SIDE, PREVIEW_SIDE))
             image.seek(0)
             upright = ImageOps.exif_transpose(image)
-            if upright.mode in ("RGBA", "LA", "PA", "P"):
+            if has_alpha(upright):
                 rgba = upright.convert("RGBA")
-                upright = Image.alpha_composite(Image.new("RGBA", rgba.size, (255, 255, 255, 255)), rgba)
+                upright = Image.alpha_composite(Image.new("RGBA", rgba.size, BACKGROUND), rgba)
             upright.thumbnail((PREVIEW_SIDE, PREVIEW_SIDE), Image.Resampling.LANCZOS)
             thumb = upright.copy()
             thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
@@ -151,19 +167,22 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
         return QImage(), QImage(), False
 
 
-def check(path: Path) -> CheckedPhoto:
-    """Check `path` and make its pictures. Blocking: run it with asyncio.to_thread."""
-    report = check_photo(path)
-    if report.error_codes() & _NOT_ANALYSED:
-        return CheckedPhoto(path, report, QImage(), QImage(), False)
+def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = None) -> CheckedPhoto:
+    """Check `path` and make its pictures; `known` is its report from before a restart, with the `stamp` the
+    file had then (the checks are not run again). Blocking: run it with asyncio.to_thread."""
+    if known is None or stamp is None:
+        stamp = stamp_of(path)
+        known = check_photo(path)
+    if known.error_codes() & _NOT_ANALYSED:
+        return CheckedPhoto(path, known, QImage(), QImage(), False, stamp)
     thumbnail, preview, sideways = _pictures(path)
-    return CheckedPhoto(path, report, thumbnail, preview, sideways)
+    return CheckedPhoto(path, known, thumbnail, preview, sideways, stamp)
 
 
 def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:
     """Write the fixed copy into `folder` and return it; the original is untouched. Raises FixError. Blocking."""
     folder.mkdir(parents=True, exist_ok=True)
-    return fix_photo(path, to_format=fix.to_format, crop_face=fix.crop_face, folder=folder)
+    return fix_photo(path, to_format=fix.to_format, crop_face=fix.crop_face, upscale=fix.upscale, folder=folder)
 
 
 def save_pasted(image: QImage, folder: Path) -> Path:

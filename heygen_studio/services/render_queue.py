@@ -708,6 +708,54 @@ class RenderQueue(QObject):
             self._set_problem("", "")
 
 
+    # --- ways out of a render (the Renders panel) ------------------------------------------------
+
+    async def listed(self, account: str) -> list[RenderJob]:
+        """The account's renders the Renders list shows, newest first (those the user removed are left out)."""
+        return await asyncio.to_thread(self.jobs.listed, account)
+
+    async def stop_following(self, job_id: int, delete_at_heygen: bool) -> RenderJob | None:
+        """Stop a render: one not sent yet is cancelled; one HeyGen is making is marked cancelled here, so no
+        process polls or downloads it again, and is deleted at HeyGen when asked. None when it had already
+        finished (or is being sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the
+        deletion; the render stays stopped."""
+        for _ in range(3):  # its status may move on (pending → processing) between reading and writing
+            job = await self.get(job_id)
+            if job is None or job.status not in STOPPABLE:
+                return None
+            if job.status == JobStatus.QUEUED:
+                await self.cancel(job_id)
+                return await self.get(job_id)
+            self._follow.pop(job_id, None)
+            # Taking the lease away makes any worker still holding it (here or in another process) let go.
+            stopped = await asyncio.to_thread(self.jobs.transition, job_id, job.status, status=JobStatus.CANCELLED,
+                                              finished_at=time.time(), lease_owner=None, lease_until=None)
+            if stopped is not None:
+                log.info("Render %d: the user stopped following it%s", job_id,
+                         " and deleted it at HeyGen" if delete_at_heygen else "")
+                self._changed(stopped)
+                if delete_at_heygen:
+                    await self.delete_remote(job_id)
+                return await self.get(job_id)
+        return None
+
+    async def remove_from_list(self, job_ids: list[int]) -> list[int]:
+        """Take finished, failed and cancelled renders off the Renders list; their files stay on disk."""
+        removed = await asyncio.to_thread(self.jobs.remove, job_ids)
+        for job_id in removed:
+            self.changed.emit(job_id)
+        return removed
+
+    async def clear_finished(self, account: str) -> list[int]:
+        """Remove every finished, failed and cancelled render of `account` from the list."""
+        jobs = await self.listed(account)
+        return await self.remove_from_list([job.id for job in jobs if job.status.is_final])
+
+
+STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
+"""A render can be stopped before it is sent, or while HeyGen makes it; not while it is being sent."""
+
+
 def _database_problem(error: sqlite3.Error, *, queued: bool = True) -> str:
     """What a database error means for the renders, in plain words."""
     full = "full" in str(error)

@@ -88,7 +88,14 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE render_jobs ADD COLUMN remote_deleted_at REAL
     """,
-    # 6: when a render's Idempotency-Key first left (HeyGen forgets keys after 24 hours), and one file name
+    # 6: a render's quoted price in the account's unit (older rows keep estimated_credits), and when the user
+    # removed it from the Renders list (the row stays: it remembers what was paid for and sent).
+    """
+    ALTER TABLE render_jobs ADD COLUMN cost_amount TEXT;
+    ALTER TABLE render_jobs ADD COLUMN cost_currency TEXT;
+    ALTER TABLE render_jobs ADD COLUMN removed_at REAL
+    """,
+    # 7: when a render's Idempotency-Key first left (HeyGen forgets keys after 24 hours), and one file name
     # per unfinished render: two renders of one title can never download into one file.
     """
     ALTER TABLE render_jobs ADD COLUMN key_sent_at REAL;

@@ -7,7 +7,8 @@ import os
 import socket
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
+from decimal import Decimal
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,8 @@ from heygen_studio.api.models import (
     TalkingStyle,
     VideoSpec,
 )
+from heygen_studio.domain.money import Currency, Money
+from heygen_studio.domain.pricing import Engine
 from heygen_studio.storage.database import Database
 
 
@@ -65,6 +68,9 @@ class NewJob:
     estimated_seconds: float
     estimated_credits: float
     output_dir: str
+    cost_amount: str | None = field(default=None, kw_only=True)
+    """The quoted price (a decimal number as text) in `cost_currency`; None for rows from before prices."""
+    cost_currency: str | None = field(default=None, kw_only=True)
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,7 @@ class RenderJob(NewJob):
     lease_owner: str | None
     lease_until: float | None
     remote_deleted_at: float | None = None  # the user deleted the video from their HeyGen account
+    removed_at: float | None = None  # the user removed it from the Renders list (its files stay)
     key_sent_at: float | None = None  # when a request with `idempotency_key` first left (None: not yet)
 
     @property
@@ -105,6 +112,19 @@ class RenderJob(NewJob):
     def video_spec(self) -> VideoSpec:
         return spec_from_json(self.spec)
 
+    @property
+    def cost(self) -> Money | None:
+        """What this render was quoted at, in the account's unit (None for rows from before prices)."""
+        if self.cost_amount is None or self.cost_currency is None:
+            return None
+        return Money(Decimal(self.cost_amount), Currency(self.cost_currency))
+
+
+def cost_columns(cost: Money | None) -> dict[str, str | None]:
+    """The NewJob fields that store `cost`."""
+    return {"cost_amount": None if cost is None else str(cost.amount),
+            "cost_currency": None if cost is None else cost.currency.value}
+
 
 def spec_to_json(spec: VideoSpec) -> str:
     return json.dumps(asdict(spec), ensure_ascii=False, sort_keys=True)
@@ -123,7 +143,8 @@ def spec_from_json(text: str) -> VideoSpec:
     )
     dimension = data.pop("dimension")
     return VideoSpec(
-        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"])},
+        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
+           "engine": Engine(data.get("engine", Engine.AVATAR_IV))},
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )
@@ -183,6 +204,26 @@ class RenderJobs:
             rows = self._db.connection().execute(
                 "SELECT * FROM render_jobs WHERE account=? ORDER BY id DESC", (account,))
         return [RenderJob.from_row(row) for row in rows]
+
+    def listed(self, account: str) -> list[RenderJob]:
+        """The account's jobs the Renders list shows (all but those the user removed), newest first."""
+        rows = self._db.connection().execute(
+            "SELECT * FROM render_jobs WHERE account=? AND removed_at IS NULL ORDER BY id DESC", (account,))
+        return [RenderJob.from_row(row) for row in rows]
+
+    def remove(self, job_ids: Iterable[int], now: float | None = None) -> list[int]:
+        """Take finished, failed and cancelled jobs off the list (rows and files stay); the ids it removed."""
+        ids = tuple(job_ids)
+        if not ids:
+            return []
+        now = time.time() if now is None else now
+        final = tuple(status.value for status in FINAL)
+        with self._db.transaction() as conn:
+            rows = conn.execute(
+                f"UPDATE render_jobs SET removed_at=?, updated_at=? WHERE id IN ({', '.join('?' * len(ids))}) "
+                f"AND status IN ({', '.join('?' * len(final))}) AND removed_at IS NULL RETURNING id",
+                (now, now, *ids, *final)).fetchall()
+        return sorted(int(row[0]) for row in rows)
 
     def update(self, job_id: int, **values: Any) -> RenderJob:
         """Change some columns of a job and return it as it now is."""

@@ -1,4 +1,4 @@
-"""The main window: navigation on the left, one panel per step, connection and credits below."""
+"""The main window: navigation on the left, one panel per step, connection and balance below."""
 
 from __future__ import annotations
 
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api.errors import AuthError, HeyGenError, NetworkError
 from heygen_studio.config import APP_NAME
+from heygen_studio.domain.money import Balance
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.panels.library import LibraryPanel
@@ -48,22 +49,25 @@ FIRST_PAINT_WAIT_S = 1.0  # a window that is never painted (started minimised) w
 PANELS: tuple[type[Panel], ...] = (PhotosPanel, LibraryPanel, ScenesPanel, RendersPanel, SettingsPanel)
 
 
-def format_credits(value: float | None) -> str:
-    if value is None:
-        return "Credits: not reported by this account"
-    shown = f"{value:,.0f}" if value == int(value) else f"{value:,.1f}"
-    return f"Credits: {shown}"
+CHECKING_MESSAGE = "Balance: checking…"
 
 
-def describe_credits_error(error: Exception) -> str:
-    """What the status bar says when the credits could not be fetched."""
+def format_balance(balance: Balance | None, *, sandbox: bool = False) -> str:
+    """“Balance: $12.40 left”, “Balance: 540 credits left”, “Balance: $4.10 of $50.00 spent”; sandbox money is pretend."""
+    if balance is None:
+        return "Balance: not reported by this account"
+    return f"Balance: {balance.describe()}" + (" (pretend money)" if sandbox else "")
+
+
+def describe_balance_error(error: Exception) -> str:
+    """What the status bar says when the balance could not be fetched."""
     if isinstance(error, NetworkError):
         return OFFLINE_MESSAGE
     if isinstance(error, AuthError):
         return BAD_KEY_MESSAGE
     if isinstance(error, HeyGenError):
-        return f"Credits unavailable: {error}"
-    return "Credits unavailable — see the log for details"
+        return f"Balance unavailable: {error}"
+    return "Balance unavailable — see the log for details"
 
 
 def add_scrollable(stack: QStackedWidget, page: QWidget) -> None:
@@ -122,12 +126,12 @@ class MainWindow(QMainWindow):
         self.welcome.add_key_requested.connect(self._add_key)
         add_scrollable(self.stack, self.welcome)
 
-        self.refresh_action = QAction("Refresh credits", self)
+        self.refresh_action = QAction("Refresh balance", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
-        self.refresh_action.setToolTip("Ask HeyGen again how many credits you have left (F5)")
-        self.refresh_action.triggered.connect(self.refresh_credits)
+        self.refresh_action.setToolTip("Ask HeyGen again how much you have left to spend (F5)")
+        self.refresh_action.triggered.connect(self.refresh_balance)
         self.sandbox_action = QAction("Try the sandbox", self)
-        self.sandbox_action.setToolTip("Switch to the built-in pretend HeyGen: no key, no credits spent")
+        self.sandbox_action.setToolTip("Switch to the built-in pretend HeyGen: no key, pretend money")
         self.sandbox_action.triggered.connect(self._use_sandbox)
         self._build_menus()
 
@@ -135,8 +139,8 @@ class MainWindow(QMainWindow):
         self.connection_label.setObjectName("connection")
         self.connection_dot = QLabel("●")
         self.connection_dot.setObjectName("connectionDot")
-        self.credits_label = QLabel()
-        self.credits_label.setObjectName("credits")
+        self.balance_label = QLabel()
+        self.balance_label.setObjectName("balance")
         refresh_button = QToolButton()
         refresh_button.setDefaultAction(self.refresh_action)
         refresh_button.setAutoRaise(True)
@@ -151,7 +155,7 @@ class MainWindow(QMainWindow):
         connection_row.addWidget(self.connection_label)
         connection_row.addWidget(self.sandbox_button)
         self.statusBar().addWidget(connection)
-        self.statusBar().addPermanentWidget(self.credits_label)
+        self.statusBar().addPermanentWidget(self.balance_label)
         self.statusBar().addPermanentWidget(refresh_button)
         self.statusBar().setSizeGripEnabled(False)
 
@@ -159,8 +163,8 @@ class MainWindow(QMainWindow):
         self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
         session.connection_changed.connect(self._connection_changed)
         session.connecting.connect(self.show_connecting)
-        session.credits_changed.connect(lambda value: self._set_credits(format_credits(value), error=False))
-        session.credits_failed.connect(lambda error: self._set_credits(describe_credits_error(error), error=True))
+        session.balance_changed.connect(self._show_balance)
+        session.balance_failed.connect(lambda error: self._set_balance(describe_balance_error(error), error=True))
         self._connection_changed()
 
     async def first_paint(self) -> None:
@@ -214,10 +218,10 @@ class MainWindow(QMainWindow):
     def showing_welcome(self) -> bool:
         return self.stack.currentIndex() == len(self.panels)
 
-    def refresh_credits(self) -> None:
-        """Ask for the credits again in the background; the status bar says what happened."""
-        if self.session.refresh_credits() is not None:
-            self._set_credits("Credits: checking…", error=False)
+    def refresh_balance(self) -> None:
+        """Ask for the balance again in the background; the status bar says what happened."""
+        if self.session.refresh_balance() is not None:
+            self._set_balance(CHECKING_MESSAGE, error=False)
 
     def show_welcome(self) -> None:
         """The first-run page: use my key, or try the sandbox."""
@@ -244,7 +248,7 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(connection.label)
         else:
             self.connection_label.setText(NOT_CONNECTED_MESSAGE)
-            self._set_credits(NO_KEY_MESSAGE, error=False)
+            self._set_balance(NO_KEY_MESSAGE, error=False)
         self.connection_dot.setProperty("connected", connected)
         self.connection_dot.setToolTip("Connected" if connected
                                        else "Not connected: add your API key in Settings")
@@ -255,7 +259,7 @@ class MainWindow(QMainWindow):
         self.sandbox_action.setVisible(offer_sandbox)
         self.sandbox_button.setVisible(offer_sandbox)
         if connected:
-            self._set_credits("Credits: checking…", error=False)
+            self._set_balance(CHECKING_MESSAGE, error=False)
             if self.showing_welcome():
                 self.navigation.setCurrentRow(0)
                 self.stack.setCurrentIndex(0)
@@ -266,13 +270,17 @@ class MainWindow(QMainWindow):
         self.connection_dot.setToolTip(message)
         self.sandbox_action.setVisible(False)
         self.sandbox_button.setVisible(False)
-        self._set_credits("", error=False)
+        self._set_balance("", error=False)
 
-    def _set_credits(self, text: str, *, error: bool) -> None:
-        self.credits_label.setText(text)
-        self.credits_label.setProperty("error", error)
-        self.credits_label.style().unpolish(self.credits_label)
-        self.credits_label.style().polish(self.credits_label)
+    def _show_balance(self, balance: Balance | None) -> None:
+        connection = self.session.connection
+        self._set_balance(format_balance(balance, sandbox=connection is not None and connection.sandbox), error=False)
+
+    def _set_balance(self, text: str, *, error: bool) -> None:
+        self.balance_label.setText(text)
+        self.balance_label.setProperty("error", error)
+        self.balance_label.style().unpolish(self.balance_label)
+        self.balance_label.style().polish(self.balance_label)
 
     def _close_agreed(self, panel: Panel) -> None:
         self._agreed.add(panel)

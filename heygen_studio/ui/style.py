@@ -27,10 +27,10 @@ QFrame#panelCard { background: #f7f7fb; border: 1px dashed #c9cbd6; border-radiu
 QLabel#panelNextStep { font-size: 12pt; color: #3b4150; }
 QStatusBar { background: #f3f4f8; border-top: 1px solid #e2e4ea; }
 QStatusBar QLabel { padding: 2px 4px; }
-QLabel#credits { color: #5b6272; }
+QLabel#balance { color: #5b6272; }
 QStatusBar QLabel#connectionDot { color: #9aa0ad; padding: 0; }
 QStatusBar QLabel#connectionDot[connected="true"] { color: #16a34a; }
-QLabel#credits[error="true"] { color: #b42318; }
+QLabel#balance[error="true"] { color: #b42318; }
 QFrame#welcomeCard { background: #f7f7fb; border: 1px solid #e2e4ea; border-radius: 16px; }
 QLabel#hint { color: #5b6272; font-size: 9pt; }
 QPushButton { padding: 6px 14px; border-radius: 6px; border: 1px solid #c9cbd6; background: #ffffff; }

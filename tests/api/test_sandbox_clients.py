@@ -11,6 +11,7 @@ import httpx
 import pytest
 from client_support import validate_v3_request, validate_v3_response
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     Age,
     AuthError,
@@ -107,7 +108,7 @@ def finished(item: Any) -> bool:
 
 async def test_v3_photo_to_video(v3, sandbox):
     account = await v3.account()
-    assert account.remaining_credits and account.remaining_credits > 0
+    assert account.balance is not None and account.balance.describe() != "balance unknown"
     asset = await v3.upload_photo(PHOTO, "image/png", "astronaut.png")
     created = await v3.create_photo_avatar("Astro", asset.ref)
     assert created.look is not None and created.group.id == created.look.group_id
@@ -177,7 +178,7 @@ async def test_v3_prompt_avatars_consent_and_lists(v3):
 
 async def test_v2_photo_to_video(v2, sandbox):
     account = await v2.account()
-    assert account.remaining_credits == pytest.approx(600.0)
+    assert account.balance is not None and account.balance.remaining == Money.credits(600)
     photos = [await v2.upload_photo(PHOTO, "image/png") for _ in range(6)]
     assert photos[0].ref.startswith("image/")
     created = await v2.create_photo_avatar("Astro", photos[0].ref)

@@ -9,6 +9,7 @@ import random
 import httpx
 import pytest
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio import __version__
 from heygen_studio.api import (
     AspectRatio,
@@ -56,10 +57,10 @@ def ok(body: dict, **headers: str) -> httpx.Response:
 
 async def test_sends_key_user_agent_and_parses_v3_data(make_client):
     api, seen = make_client("v3", answers(ok({"data": {"username": "ann", "email": "a@x", "first_name": "Ann",
-                                                       "last_name": "Lee", "billing_type": "usage_based",
-                                                       "usage_based": {"remaining_credits": 42.5}}})))
+                                                       "last_name": "Lee", "billing_type": "wallet",
+                                                       "wallet": {"currency": "usd", "remaining_balance": 42.5}}})))
     account = await api.account()
-    assert (account.name, account.remaining_credits) == ("Ann Lee", 42.5)
+    assert (account.name, account.balance) == ("Ann Lee", Balance(BillingType.WALLET, Currency.USD, Money.usd("42.5")))
     request = seen.requests[0]
     assert request.headers["x-api-key"] == SECRET
     assert request.headers["user-agent"] == f"heygen-studio/{__version__}"

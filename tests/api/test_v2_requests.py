@@ -7,6 +7,7 @@ import json
 import httpx
 import pytest
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     AspectRatio,
     Emotion,
@@ -58,7 +59,7 @@ async def test_add_looks_goes_in_batches_of_four(make_client):
 
 async def test_credits_are_remaining_quota_over_sixty(make_client):
     api, _ = make_client("v2", v2_fake)
-    assert (await api.account()).remaining_credits == 30.0
+    assert (await api.account()).balance == Balance(BillingType.LEGACY_QUOTA, Currency.CREDITS, Money.credits(30))
 
 
 async def test_statuses_loop_and_report_missing_videos_as_not_found(make_client):

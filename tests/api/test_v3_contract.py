@@ -8,6 +8,7 @@ import httpx
 import pytest
 from client_support import validate_v3_request, validate_v3_response
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     Age,
     AspectRatio,
@@ -120,7 +121,7 @@ def test_studio_body_carries_every_scene_with_its_voice_and_motion():
 async def test_every_v3_method_sends_contract_valid_requests(make_client):
     api, seen = make_client("v3", fake_v3)
     account = await api.account()
-    assert account.remaining_credits == 120.0
+    assert account.balance == Balance(BillingType.WALLET, Currency.CREDITS, Money.credits(120))
     asset = await api.upload_photo(b"\x89PNG", "image/png", "me.png")
     assert asset.ref == "a1"
     created = await api.create_photo_avatar("Ann", asset.ref)

@@ -24,7 +24,7 @@ def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -
     seen = result["seen"]
     assert seen["settings_status"].startswith("Works:") and "saved in your keychain" in seen["settings_status"]
     assert seen["connection"] == f"{journey.profile} · HeyGen v3"
-    assert seen["credits"].startswith("Credits: ") and "unavailable" not in seen["credits"]
+    assert seen["credits"].startswith("Balance: ") and "unavailable" not in seen["credits"]
     assert seen["photo_verdict"] == "pass"
     assert [scene["emotion"] for scene in seen["scenes"]] == ["Excited", "Serious"]
     assert len({scene["motion_prompt"] for scene in seen["scenes"]}) == 2

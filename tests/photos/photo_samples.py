@@ -5,7 +5,7 @@ from __future__ import annotations
 import struct
 import zlib
 
-from PIL import Image, ImageEnhance, ImageFilter
+from PIL import Image, ImageDraw, ImageEnhance, ImageFilter
 
 from heygen_studio.resources import sample_photo
 
@@ -13,6 +13,15 @@ from heygen_studio.resources import sample_photo
 def astronaut() -> Image.Image:
     with Image.open(sample_photo("astronaut.png")) as image:
         return image.convert("RGB")
+
+
+def cut_out() -> Image.Image:
+    """The astronaut with everything outside an oval around her made fully transparent (a cut-out portrait)."""
+    picture = astronaut().convert("RGBA")
+    mask = Image.new("L", picture.size, 0)
+    ImageDraw.Draw(mask).ellipse((60, 0, 460, 512), fill=255)
+    picture.putalpha(mask)
+    return picture
 
 
 def png_claiming(width: int, height: int) -> bytes:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
-from photo_samples import astronaut, blurred, brightened, darkened, flattened
+from photo_samples import astronaut, blurred, brightened, cut_out, darkened, flattened
 
 from heygen_studio.photos import check_photo
 from heygen_studio.resources import sample_photo
@@ -83,3 +83,15 @@ def test_poor_photos_get_the_matching_warning_and_only_it(make: Callable[[Image.
 def test_a_photo_downscaled_from_a_large_original_is_not_called_blurry(save: Callable[..., Path]) -> None:
     report = check_photo(save(astronaut().resize((3000, 3000), Image.Resampling.LANCZOS), "large.jpg", quality=90))
     assert "blurry" not in report.warning_codes()
+
+
+def test_a_transparent_png_is_called_transparent_not_overexposed(save: Callable[..., Path]) -> None:
+    report = check_photo(save(cut_out(), "cut-out.png"))
+    assert report.ok and report.analysed and len(report.faces) == 1
+    assert report.warning_codes() == {"transparent"}
+    assert "transparent parts" in report.warnings[0].message and "white background" in report.warnings[0].message
+
+
+def test_an_alpha_channel_that_is_opaque_everywhere_is_not_transparent(save: Callable[..., Path]) -> None:
+    report = check_photo(save(astronaut().convert("RGBA"), "opaque.png"))
+    assert report.warning_codes() == set()

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PIL import Image
-from photo_samples import astronaut
+from photo_samples import astronaut, cut_out
 
 from heygen_studio.photos import FixError, check_photo, fix_photo
 from heygen_studio.resources import sample_photo
@@ -77,9 +77,22 @@ def test_crop_to_face_gives_a_square_of_at_least_512_around_the_face(save: Calla
     assert 0.25 < (face.x + face.width / 2) / report.width < 0.75
 
 
-def test_a_small_photo_cannot_be_fixed_by_enlarging_it() -> None:
-    with pytest.raises(FixError, match="451×300.*enlarging it would blur"):
-        fix_photo(sample_photo("chelsea.png"))
+def test_a_small_photo_is_enlarged_to_512_only_when_asked(tmp_path: Path) -> None:
+    with pytest.raises(FixError, match="451×300.*or enlarge it"):
+        fix_photo(sample_photo("chelsea.png"), folder=tmp_path)
+    enlarged = fix_photo(sample_photo("chelsea.png"), upscale=True, folder=tmp_path)
+    report = check_photo(enlarged)
+    assert report.ok and (report.width, report.height) == (770, 512)  # the short side is 512, the shape kept
+
+
+def test_a_transparent_png_is_put_on_white(save: Callable[..., Path]) -> None:
+    original = save(cut_out(), "cut-out.png")
+    flattened = fix_photo(original)
+    with Image.open(flattened) as image:
+        assert image.mode == "RGB" and image.getpixel((0, 0)) == (255, 255, 255)
+    report = check_photo(flattened)
+    assert report.ok and report.faces
+    assert report.warning_codes() == set()  # neither transparent nor, for its white background, "overexposed"
 
 
 def test_unreadable_files_and_photos_without_faces_say_why(nasty_files: dict[str, Path], save: Callable[..., Path]) -> None:

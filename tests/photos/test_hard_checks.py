@@ -28,7 +28,8 @@ def test_chelsea_is_refused_for_resolution_with_a_message_saying_what_to_do() ->
     assert not report.ok
     assert [issue.code for issue in report.errors] == ["resolution"]
     assert report.errors[0].message == (
-        "This photo is 451×300 pixels; HeyGen needs at least 512×512. Use a larger photo."
+        "This photo is 451×300 pixels; HeyGen needs at least 512×512. Use a larger photo, "
+        "or click 'Enlarge to 512 pixels' (the face may look soft)."
     )
 
 

@@ -30,3 +30,15 @@ def catching_urls(scheme: str) -> Iterator[UrlCatcher]:
         yield catcher
     finally:
         QDesktopServices.unsetUrlHandler(scheme)
+
+
+@contextlib.contextmanager
+def no_program_for(scheme: str) -> Iterator[None]:
+    """While inside, the desktop has no program for `scheme` URLs: QDesktopServices.openUrl answers False
+    (its handler here cannot be called, as when xdg-open finds nothing to open a file with)."""
+    nobody = QObject()
+    QDesktopServices.setUrlHandler(scheme, nobody, "no_such_program")
+    try:
+        yield
+    finally:
+        QDesktopServices.unsetUrlHandler(scheme)

@@ -26,8 +26,8 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
     async def scenario() -> None:
         window = await studio.start()
         qtbot.addWidget(window)
-        assert window.connection_label.text() == "Sandbox — no credits are spent"
-        await wait_until(lambda: window.credits_label.text() == "Credits: 1,234")
+        assert window.connection_label.text() == "Sandbox — pretend money, nothing is charged"
+        await wait_until(lambda: window.balance_label.text() == "Balance: $0.00 spent (no cap) (pretend money)")
         window.close()
         await studio.wait_closed()
         await studio.aclose()
@@ -50,9 +50,9 @@ def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
         assert window is not None
         qtbot.addWidget(window)
         assert window.isVisible() and window.connection_label.text() == "Connecting to the sandbox…"
-        assert not window.sandbox_button.isVisible() and window.credits_label.text() == ""
+        assert not window.sandbox_button.isVisible() and window.balance_label.text() == ""
         await starting
-        assert window.connection_label.text() == "Sandbox — no credits are spent"
+        assert window.connection_label.text() == "Sandbox — pretend money, nothing is charged"
         window.close()
         await studio.wait_closed()
         await studio.aclose()
@@ -69,7 +69,7 @@ def test_without_a_key_the_app_opens_and_says_how_to_connect(
         window = await studio.start()
         qtbot.addWidget(window)
         assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
-        assert window.credits_label.text() == NO_KEY_MESSAGE
+        assert window.balance_label.text() == NO_KEY_MESSAGE
         assert window.showing_welcome()
         assert not window.refresh_action.isEnabled()
         window.show_panel("Scenes")
@@ -97,11 +97,12 @@ def pretend_heygen() -> Iterator[str]:
     server.stop()
 
 
-@pytest.mark.parametrize(("generation", "label"), [("v3", "Work · HeyGen v3"),
-                                                  ("v2", "Work · HeyGen v2 (legacy)")])
+@pytest.mark.parametrize(("generation", "label", "balance"), [
+    ("v3", "Work · HeyGen v3", "Balance: $0.00 spent (no cap)"),
+    ("v2", "Work · HeyGen v2 (legacy)", "Balance: 321.5 credits left")])
 def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until,  # type: ignore[no-untyped-def]
-        pretend_heygen: str, generation: str, label: str) -> None:
+        pretend_heygen: str, generation: str, label: str, balance: str) -> None:
     secrets = SecretStore(MemoryKeyring())
     secrets.set("Work", KEY)
     settings = Settings(profiles=[Profile("Work", generation)], active_profile="Work")  # type: ignore[arg-type]
@@ -115,7 +116,7 @@ def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         api = studio.session.api
         assert api is not None and api.generation == generation
         assert KEY not in repr(studio.session.connection)
-        await wait_until(lambda: window.credits_label.text() == "Credits: 321.5")
+        await wait_until(lambda: window.balance_label.text() == balance)
         await studio.aclose()
 
     qloop.run_until_complete(scenario())

@@ -11,6 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from heygen_studio.api.errors import AuthError, NetworkError
 from heygen_studio.config import Paths, Settings
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.session import Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
@@ -82,7 +83,7 @@ def test_not_connected_says_where_to_add_a_key_and_offers_the_sandbox(
     window = make_window(qtbot, session)
     window.show()
     assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
-    assert window.credits_label.text() == NO_KEY_MESSAGE
+    assert window.balance_label.text() == NO_KEY_MESSAGE
     assert not window.refresh_action.isEnabled()
     assert window.sandbox_button.isVisible()
 
@@ -102,9 +103,9 @@ def test_welcome_leads_to_the_add_key_form(qtbot: QtBot, session: Session) -> No
     (NetworkError(), OFFLINE_MESSAGE),
     (AuthError(), "HeyGen didn't accept the API key — check it in Settings"),
 ])
-def test_credit_errors_are_plain(qtbot: QtBot, session: Session, error: Exception, shown: str) -> None:
+def test_balance_errors_are_plain(qtbot: QtBot, session: Session, error: Exception, shown: str) -> None:
     window = make_window(qtbot, session)
-    session.credits_failed.emit(error)
-    assert window.credits_label.text() == shown
-    session.credits_changed.emit(1234.0)
-    assert window.credits_label.text() == "Credits: 1,234"
+    session.balance_failed.emit(error)
+    assert window.balance_label.text() == shown
+    session.balance_changed.emit(Balance(BillingType.WALLET, Currency.USD, Money.usd("1234.5")))
+    assert window.balance_label.text() == "Balance: $1,234.50 left"

@@ -51,7 +51,8 @@ def photos(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def session(paths: Paths, qloop: asyncio.AbstractEventLoop) -> Iterator[Session]:
+def session(paths: Paths, qloop: asyncio.AbstractEventLoop, loop_running: object) -> Iterator[Session]:
+    """A session on the app's loop, marked running throughout as in the app (the panel starts work when built)."""
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
                       sandbox_config=SandboxConfig(job_seconds=0.1))
@@ -112,7 +113,8 @@ def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, phot
     assert lines[0][0] == "bad" and "451×300" in lines[0][1] and "512×512" in lines[0][1]
     assert ("warn", "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
             "at the camera: use a portrait photo.") in lines
-    assert panel.details.fix_buttons == []  # too small: no fix can help, so no button pretends to
+    assert [button.text() for button in panel.details.fix_buttons] == ["Enlarge to 512 pixels"]
+    assert "soft or blurry" in panel.details.fix_buttons[0].toolTip()  # the price of enlarging is said first
     assert not any("Facing the camera" in text for _, text in lines)  # no face: nothing to say it faces us
 
     select(panel, "camera.png")
@@ -141,6 +143,46 @@ def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
     assert fixed.verdict == "pass" and fixed.report.format == "JPEG"
     assert webp.read_bytes() == original
     assert "Your original is unchanged" in panel.status.text()
+
+
+def test_a_small_photo_enlarged_is_accepted_with_a_warning_about_quality(
+        panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / "chelsea.png"]))
+    select(panel, "chelsea.png")
+    panel.details.fix_buttons[0].click()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    enlarged = panel.model.item(1).data(PHOTO_ROLE)
+    assert (enlarged.report.width, enlarged.report.height) == (770, 512) and not enlarged.report.errors
+    assert "may look soft or blurry" in panel.status.text() and panel.status.property("tone") == "warn"
+
+
+def test_a_transparent_png_is_called_transparent_and_can_be_put_on_white(
+        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    from PIL import ImageDraw
+
+    picture = Image.open(sample_photo("astronaut.png")).convert("RGBA")
+    mask = Image.new("L", picture.size, 0)
+    ImageDraw.Draw(mask).ellipse((60, 0, 460, 512), fill=255)
+    picture.putalpha(mask)
+    picture.save(tmp_path / "cut-out.png")
+    qloop.run_until_complete(add_and_check(panel, wait_until, [tmp_path / "cut-out.png"]))
+    select(panel, "cut-out.png")
+    texts = " ".join(text for _, text in panel.details.line_texts())
+    assert "transparent parts" in texts and "overexposed" not in texts
+    assert [button.text() for button in panel.details.fix_buttons] == ["Put on a white background"]
+    panel.details.fix_buttons[0].click()
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    assert panel.model.item(1).data(PHOTO_ROLE).verdict == "pass"
+
+
+def test_a_file_that_is_not_an_image_shows_no_check_it_never_ran(
+        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "notes.jpg").write_text("This is not a photo.\n")
+    qloop.run_until_complete(add_and_check(panel, wait_until, [tmp_path / "notes.jpg"]))
+    select(panel, "notes.jpg")
+    lines = panel.details.line_texts()
+    assert [tone for tone, _ in lines] == ["bad"] and "not an image" in lines[0][1]
+    assert panel.details.fix_buttons == []
 
 
 def test_pasted_picture_is_saved_as_png_in_the_data_folder(panel: PhotosPanel, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
@@ -235,7 +277,7 @@ def browser() -> Iterator[UrlCatcher]:
 
 
 def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: UrlCatcher,  # type: ignore[no-untyped-def]
-                                                              qtbot, qloop, wait_until) -> None:
+                                                              qtbot, qloop, loop_running, wait_until) -> None:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
                       sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
@@ -269,3 +311,67 @@ def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, pho
         qloop.run_until_complete(tasks.aclose())
         qloop.run_until_complete(session.aclose())
     assert len(browser.opened) == 1
+
+
+def kept_reports(session: Session) -> dict[str, bool]:
+    """Name → whether a report is kept, from the photo list on disk."""
+    import json
+
+    file = session.paths.data_dir / "photos.json"
+    if not file.exists():
+        return {}
+    return {Path(entry["path"]).name: entry["report"] is not None
+            for entry in json.loads(file.read_text(encoding="utf-8"))["photos"]}
+
+
+def restart(panel: PhotosPanel, session: Session, qtbot) -> Window:  # type: ignore[no-untyped-def]
+    """A window with a new Photos page on the same data folder, as after quitting and starting the app again."""
+    panel.window().close()
+    window = Window(PhotosPanel(session))
+    qtbot.addWidget(window)
+    return window
+
+
+def verdicts(panel: PhotosPanel) -> dict[str, str]:
+    return {panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
+            for row in range(panel.model.rowCount())}
+
+
+def test_photos_and_verdicts_are_kept_across_a_restart_and_a_missing_one_is_dropped_with_a_note(
+        panel: PhotosPanel, session: Session, photos: Path, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    shutil.copy(photos / "astronaut.png", photos / "gone.png")
+    names = [*SAMPLES, "gone.png"]
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in names]))
+    qloop.run_until_complete(wait_until(lambda: kept_reports(session) == {name: True for name in names}))
+    (photos / "gone.png").unlink()
+    shutil.copy(photos / "astronaut.png", photos / "camera.png")  # changed since: checked again
+
+    window = restart(panel, session, qtbot)
+    again = window.centralWidget()
+    qloop.run_until_complete(wait_until(lambda: again.model.rowCount() == 3 and checked(again), timeout=20))
+    assert verdicts(again) == {"astronaut.png": "pass", "camera.png": "pass", "chelsea.png": "fail"}
+    assert again.pages.currentIndex() == 1
+    assert "1 photo you added before is no longer there" in again.status.text() and "gone.png" in again.status.text()
+    qloop.run_until_complete(wait_until(lambda: set(kept_reports(session)) == set(SAMPLES)))
+
+    select(again, "chelsea.png")
+    assert any("451×300" in text for _, text in again.details.line_texts())  # the kept verdict's reasons
+    again.remove_button.click()
+    qloop.run_until_complete(wait_until(lambda: set(kept_reports(session)) == {"astronaut.png", "camera.png"}))
+    assert (photos / "chelsea.png").exists()  # taken off the page, not deleted
+    assert [again.model.item(row).text() for row in range(again.model.rowCount())] == ["astronaut.png", "camera.png"]
+
+
+def test_a_damaged_photo_list_is_moved_aside_and_the_page_starts_empty(
+        session: Session, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    damaged = session.paths.data_dir / "photos.json"
+    damaged.write_bytes(b"{\xff not json")
+    panel = PhotosPanel(session)
+    window = Window(panel)
+    qtbot.addWidget(window)
+    qloop.run_until_complete(wait_until(lambda: "could not be read" in panel.status.text()))
+    aside = [path for path in session.paths.data_dir.iterdir() if path.name.startswith("photos.damaged-")]
+    assert len(aside) == 1 and aside[0].read_bytes() == b"{\xff not json"
+    assert panel.model.rowCount() == 0 and panel.pages.currentIndex() == 0
+    window.close()
+    qloop.run_until_complete(session.tasks.aclose())

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import time
 from dataclasses import replace
+from datetime import datetime
 
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.services.render_queue import expected_render_s
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
-from heygen_studio.ui.widgets.render_row import RenderRow
+from heygen_studio.ui.widgets.render_row import RenderRow, added_on
 
 
 def job(status: JobStatus, rendering_for: float | None = None, video_s: float = 12.0) -> RenderJob:
@@ -109,3 +110,14 @@ def test_a_render_that_never_reached_heygen_says_so_instead_of_a_time(qtbot: QtB
 def test_a_render_without_a_picture_shows_a_drawn_placeholder_not_an_emoji(qtbot: QtBot) -> None:
     row = show(qtbot, job(JobStatus.QUEUED), expected_s=None)
     assert row.thumb.text() == "" and not row.thumb.pixmap().isNull()
+
+
+def test_rows_say_when_they_were_added_so_renders_of_one_title_can_be_told_apart(qtbot: QtBot) -> None:
+    noon = datetime(2026, 12, 1, 12, 30).timestamp()
+    assert added_on(noon - 3 * 3600, now=noon) == "Today 09:30"
+    assert added_on(noon - 24 * 3600, now=noon) == "Yesterday 12:30"
+    assert added_on(datetime(2026, 11, 28, 14, 2).timestamp(), now=noon) == "28 Nov 2026, 14:02"
+    older = show(qtbot, replace(job(JobStatus.DOWNLOADED), created_at=datetime(2026, 11, 28, 14, 2).timestamp()), None)
+    newer = show(qtbot, job(JobStatus.DOWNLOADED), None)
+    assert older.title.text() == newer.title.text()
+    assert older.details.text().startswith("28 Nov 2026, 14:02 · ") and newer.details.text().startswith("Today ")

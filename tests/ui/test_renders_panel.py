@@ -1,9 +1,11 @@
-"""Renders panel against the real sandbox over loopback: run, cancel, fail and retry, open, play, copy, delete."""
+"""Renders panel against the real sandbox over loopback: run, cancel, stop, fail and retry, open, play, copy, delete,
+remove from the list, thumbnails and dates after a restart, Tab order."""
 
 from __future__ import annotations
 
 import asyncio
 import re
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QMessageBox, QPushButton
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication, QImage, QPixmap
+from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from desktop_urls import catching_urls
+from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
 from heygen_studio.config import Paths, Settings
@@ -29,7 +32,7 @@ from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.main_window import MainWindow
 from heygen_studio.ui.panels.renders import RendersPanel
-from heygen_studio.ui.widgets.render_row import RenderRow
+from heygen_studio.ui.widgets.render_row import RenderRow, placeholder_thumbnail
 
 FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1)
 VOICE = VoiceRef("demo-en-us-ava", "Ava")
@@ -73,9 +76,30 @@ class World:
         return int(httpx.get(f"{self.heygen.url}/_sandbox/counts").json().get("videos_created", 0))
 
 
+@pytest.fixture(scope="module")
+def slow_heygen() -> Iterator[SandboxServer]:
+    """A sandbox whose renders take minutes, as HeyGen's do: time to stop one while it is being made."""
+    server = SandboxServer(SandboxConfig(job_seconds=120, credits=100000))
+    server.start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
           heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, heygen, tmp_path)
+
+
+@pytest.fixture
+def slow_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+               slow_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path)
+
+
+def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
+               tmp_path: Path) -> Iterator[World]:
+    """The app's window on the Renders panel, connected to `heygen`, saving videos in tmp_path/videos."""
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
                       endpoint=Endpoint(heygen.url, heygen.url))
@@ -138,7 +162,7 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
         assert file.read_bytes()[4:8] == b"ftyp"
         assert re.search(r"about [\d.]+ credits · took 0:0\d", row.details.text()), row.details.text()
         assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
-            "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen"}
+            "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen", "Remove from list"}
         await wait_until(lambda: not row.thumb.pixmap().isNull())  # the look's picture, not the 🎬 placeholder
         assert world.session.renders.queue.jobs.get(row.job.id).status.value == "downloaded"  # type: ignore[union-attr]
 
@@ -216,6 +240,7 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
         with catching_urls("file") as catcher:
             button(row, "Open file").click()
             button(row, "Show in folder").click()
+            await wait_until(lambda: len(catcher.opened) == 2)
         assert [Path(url.toLocalFile()) for url in catcher.opened] == [file, world.out]
 
         button(row, "Play").click()
@@ -285,7 +310,201 @@ def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
         assert Path(row.job.file_path or "").exists()  # the file on this computer stays
         assert row.status.text() == "Ready to watch"
         shown = {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()}
-        assert shown == {"Play", "Open file", "Show in folder"}  # nothing left on HeyGen to link to or delete
+        # nothing left on HeyGen to link to or delete
+        assert shown == {"Play", "Open file", "Show in folder", "Remove from list"}
         assert not world.panel.scroll.horizontalScrollBar().isVisible()  # the whole line reads without scrolling
+
+    qloop.run_until_complete(scenario())
+
+
+def shown_texts(row: RenderRow) -> set[str]:
+    return {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()}
+
+
+async def rendering_at_heygen(world: World, wait_until: Any, title: str) -> RenderRow:
+    """A render HeyGen has taken and is making (it takes minutes on the slow sandbox)."""
+    world.session.render_requested.emit(await world.project(title))
+    await wait_until(lambda: (row := world.row(title)) is not None and row.job.remote_id is not None)
+    row = world.row(title)
+    assert row is not None
+    await wait_until(lambda: "Stop…" in shown_texts(row))
+    return row
+
+
+def test_stop_and_delete_at_heygen_ends_a_render_being_made_and_it_is_never_downloaded(
+        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = slow_world
+
+    async def scenario() -> None:
+        other = await rendering_at_heygen(world, wait_until, "Carries on")
+        row = await rendering_at_heygen(world, wait_until, "Too long")
+        remote_id = row.job.remote_id or ""
+        await wait_until(lambda: world.navigation() == "Renders (2)")
+
+        button(row, "Stop…").click()
+        box = shown_box(world.panel)
+        assert "Stop following “Too long”?" in box.text()
+        assert box.defaultButton().text() == "Keep following" and box.escapeButton().text() == "Keep following"
+        box.defaultButton().click()  # keep following: nothing changes
+        await asyncio.sleep(0.2)
+        assert row.status.text() in ("Queued at HeyGen", "Starting at HeyGen") and "Stop…" in shown_texts(row)
+
+        button(row, "Stop…").click()
+        next(b for b in shown_box(world.panel).buttons() if b.text() == "Stop and delete at HeyGen").click()
+        await wait_until(lambda: row.status.text() == "Stopped by you")
+        await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
+        assert "deleted it from your HeyGen account" in world.panel.message.text()
+        with pytest.raises(NotFoundError):
+            await world.session.require_api().video_status(remote_id)
+        assert {"Try again", "Remove from list"} <= shown_texts(row) and "Stop…" not in shown_texts(row)
+        await wait_until(lambda: world.navigation() == "Renders (1)")  # only the other one is running now
+        await asyncio.sleep(0.5)  # the queue keeps working: the stopped render stays stopped, nothing downloads
+        job = world.session.renders.queue.jobs.get(row.job.id)
+        assert job is not None and job.status.value == "cancelled" and job.lease_owner is None
+        assert not world.out.exists() or not any(world.out.iterdir())
+        assert other.status.text() in ("Queued at HeyGen", "Starting at HeyGen")  # the other render carries on
+
+        world.panel.clear_button.click()  # the stopped render goes; the one HeyGen is making stays
+        await wait_until(lambda: world.row("Too long") is None)
+        assert world.row("Carries on") is other and not world.panel.clear_button.isEnabled()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_stop_following_only_leaves_the_video_at_heygen_and_stops_asking_about_it(
+        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = slow_world
+
+    async def scenario() -> None:
+        row = await rendering_at_heygen(world, wait_until, "Keep it there")
+        remote_id = row.job.remote_id or ""
+        button(row, "Stop…").click()
+        next(b for b in shown_box(world.panel).buttons() if b.text() == "Stop following only").click()
+        await wait_until(lambda: row.status.text() == "Stopped by you")
+        assert "It stays in your HeyGen account" in world.panel.message.text()
+        assert "deleted" not in row.details.text()
+        status = await world.session.require_api().video_status(remote_id)
+        assert status.status.value in ("waiting", "pending", "processing")  # HeyGen still has it
+        assert "Delete on HeyGen" in shown_texts(row)  # it can still be deleted there later
+
+    qloop.run_until_complete(scenario())
+
+
+def test_finished_failed_and_cancelled_renders_leave_the_list_and_their_files_stay(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        assert not world.panel.clear_button.isEnabled()  # nothing finished yet
+        done = await finished_render(world, wait_until, "Kept file")
+        file = Path(done.job.file_path or "")
+        world.session.render_requested.emit(await world.project("Refused", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Refused")) is not None and row.status.text() == "Failed")
+        await wait_until(world.panel.clear_button.isEnabled)
+
+        button(done, "Remove from list").click()
+        await wait_until(lambda: world.row("Kept file") is None)
+        assert file.exists() and f"Its video stays at {file}" in world.panel.message.text()
+        assert world.row("Refused") is not None
+
+        again = RendersPanel(world.session)  # as after a restart: what was removed stays removed
+        await wait_until(lambda: len(again.rows) == 1)
+        assert [row.job.title for row in again.rows.values()] == ["Refused"]
+        again.deleteLater()
+
+        world.panel.clear_button.click()
+        await wait_until(lambda: not world.panel.rows)
+        assert world.panel.empty_card.isVisible() and not world.panel.clear_button.isEnabled()
+        assert file.exists()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_after_a_restart_a_render_shows_its_downloaded_thumbnail_and_when_it_was_made(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        row = await finished_render(world, wait_until, "Same title")
+        jpg = Path(row.job.file_path or "").with_suffix(".jpg")
+        assert jpg.exists()
+        world.session.render_requested.emit(await world.project("Same title"))
+        await wait_until(lambda: len(world.panel.rows) == 2)
+        second = world.row("Same title")
+        assert second is not None and second is not row
+        await wait_until(lambda: second.status.text() == "Ready to watch", timeout=15)
+
+        again = RendersPanel(world.session)  # a new panel loads everything from the database, as after a restart
+        again.resize(900, 600)
+        again.show()
+        await wait_until(lambda: len(again.rows) == 2)
+        restored = again.rows[row.job.id]
+        expected = QPixmap.fromImage(QImage(str(jpg))).scaled(
+            restored.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+        await wait_until(lambda: restored.thumb.pixmap().toImage() == expected.toImage())
+        assert restored.thumb.pixmap().toImage() != placeholder_thumbnail().toImage()
+        for job in (row.job, second.job):  # two rows of one title tell when each was made
+            made = time.strftime("%H:%M", time.localtime(job.created_at))
+            assert again.rows[job.id].details.text().startswith(f"Today {made} · ")
+        again.deleteLater()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_tab_goes_through_the_rows_from_the_top(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any, qtbot: QtBot) -> None:
+    async def scenario() -> None:
+        for title in ("Oldest", "Middle", "Newest"):
+            world.session.render_requested.emit(await world.project(title, look_id="look-that-does-not-exist"))
+            await wait_until(lambda title=title: (row := world.row(title)) is not None and row.status.text() == "Failed")
+        again = RendersPanel(world.session)  # rows made oldest first, as when the app starts
+        again.resize(900, 700)
+        again.show()
+        again.activateWindow()
+        await wait_until(lambda: len(again.rows) == 3 and again.isActiveWindow())
+        await asyncio.sleep(0.05)  # the Tab order is set once the rows are in
+        again.clear_button.setFocus()
+        visited: list[str] = []
+        for _ in range(9):  # three buttons a row: Try again, Details, Remove from list
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            focused = QApplication.focusWidget()
+            owner = focused.parent()
+            while owner is not None and not isinstance(owner, RenderRow):
+                owner = owner.parent()
+            assert isinstance(owner, RenderRow), focused
+            visited.append(f"{owner.job.title}: {focused.text()}")  # type: ignore[attr-defined]
+        assert visited == [f"{title}: {text}" for title in ("Newest", "Middle", "Oldest")
+                           for text in ("Try again", "Details", "Remove from list")]
+        again.deleteLater()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_them(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        row = await finished_render(world, wait_until, "Nowhere to play")
+        file = Path(row.job.file_path or "")
+        with no_program_for("file"):
+            button(row, "Open file").click()
+            await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+            box = shown_box(world.panel)
+            assert "No program on this computer is set up to open .mp4 files" in box.text()
+            assert box.informativeText() == str(file)
+            QGuiApplication.clipboard().clear()
+            next(b for b in box.buttons() if b.text() == "Copy path").click()
+            assert QGuiApplication.clipboard().text() == str(file)
+            await wait_until(lambda: not box.isVisible())
+
+            button(row, "Show in folder").click()
+            await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+            box = shown_box(world.panel)
+            assert "No file manager" in box.text() and box.informativeText() == str(file.parent)
+            box.button(QMessageBox.StandardButton.Close).click()
+
+        file.rename(file.with_name("moved.mp4"))
+        with catching_urls("file") as catcher:
+            button(row, "Open file").click()
+            await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        assert catcher.opened == []
+        box = shown_box(world.panel)
+        assert "is no longer in its folder: it was moved, renamed or deleted" in box.text()
+        box.button(QMessageBox.StandardButton.Close).click()
 
     qloop.run_until_complete(scenario())

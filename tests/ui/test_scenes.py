@@ -12,6 +12,7 @@ import pytest
 from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.config import Paths, Profile, Settings
 from heygen_studio.domain.project import Project, Scene, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
@@ -52,7 +53,7 @@ def run_panel(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait
                 panel = ScenesPanel(session)
                 qtbot.addWidget(panel)
                 panel.resize(1200, 800)
-                await wait_until(lambda: session.credits is not None)
+                await wait_until(lambda: session.balance is not None)
                 await wait_until(lambda: bool(panel._voices))
                 await scenario(panel, session)
             finally:
@@ -94,33 +95,33 @@ def test_voices_load_filter_and_preview_in_the_app(run_panel: Any, wait_until: A
     run_panel(scenario)
 
 
-def test_typing_updates_counts_duration_and_credits(run_panel: Any) -> None:
+def test_typing_updates_counts_duration_and_price(run_panel: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.new_project()
         panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))
         counts = panel.scene_editor.counts.text()
         assert "150 words" in counts and "749 of 5,000 characters" in counts and "about 1 min" in counts
-        assert "about 1 min" in panel.totals.text() and "about 20 credits" in panel.totals.text()
-        assert "you have 600" in panel.totals.text()
-        panel.scene_editor.speed.setValue(2.0)
-        assert "about 30 s" in panel.scene_editor.counts.text()
-        assert "about 10 credits" in panel.totals.text()
+        assert "about 1 min" in panel.totals.text() and "about $3.00" in panel.totals.text()
+        assert "you have " in panel.totals.text()
+        panel.scene_editor.speed.setValue(1.5)
+        assert "about 40 s" in panel.scene_editor.counts.text()
+        assert "about $2.00" in panel.totals.text()
 
     run_panel(scenario)
 
 
-def test_over_the_credits_a_render_needs_a_second_click(run_panel: Any, qtbot: QtBot) -> None:
+def test_over_the_balance_a_render_needs_a_second_click(run_panel: Any, qtbot: QtBot) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.use_look(await chosen_look(session))
         panel._set_voice(panel._voices[0])
-        session.credits = 5.0
+        session.balance = Balance(BillingType.WALLET, Currency.USD, Money.usd("0.05"))
         panel.scene_editor.script.setPlainText("Hello and welcome to the launch.")
-        assert "needs about 10 credits" in panel.totals.text()
+        assert "costs about $0.12: $0.07 more than your account has" in panel.totals.text()
         requested: list[Project] = []
         session.render_requested.connect(requested.append)
         panel.render_button.click()
         assert requested == [] and "Render anyway" == panel.render_button.text()
-        assert "10 credits" in panel.problem.text()
+        assert "$0.07 more" in panel.problem.text()
         panel.render_button.click()
         assert requested == [panel.project]
 

@@ -77,9 +77,9 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
-    assert "Works:" in world.panel.status.text() and "77 credits left" in world.panel.status.text()
+    assert "Works:" in world.panel.status.text() and "$0.00 spent (no cap)" in world.panel.status.text()
     qloop.run_until_complete(wait_until(lambda: world.window.connection_label.text() == "Work · HeyGen v3"))
-    qloop.run_until_complete(wait_until(lambda: world.window.credits_label.text() == "Credits: 77"))
+    qloop.run_until_complete(wait_until(lambda: world.window.balance_label.text() == "Balance: $0.00 spent (no cap)"))
     assert world.ring.get_password(SERVICE, "Work") == GOOD_KEY
     assert not world.panel.form.isVisible() and world.panel.form.key.text() == ""
     saved = load_settings(paths.settings_file)
@@ -161,7 +161,7 @@ def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoo
     qloop.run_until_complete(wait_until(
         lambda: world.session.connection is not None and world.session.connection.sandbox, timeout=20))
     qloop.run_until_complete(wait_until(
-        lambda: world.window.connection_label.text() == "Sandbox — no credits are spent"))
+        lambda: world.window.connection_label.text() == "Sandbox — pretend money, nothing is charged"))
     assert not world.window.sandbox_button.isVisible()
     assert not world.panel.sandbox_button.isEnabled()
 

@@ -64,3 +64,21 @@ def test_balances_say_what_is_left_and_what_is_missing() -> None:
     assert metered.shortfall(Money.usd(46)) == Money.usd("0.10")
     unknown = Balance(BillingType.WALLET, Currency.USD)
     assert unknown.describe() == "balance unknown" and not unknown.can_tell(Money.usd(1))
+
+
+def test_a_project_is_quoted_from_its_scenes_engine_and_resolution() -> None:
+    from dataclasses import replace
+
+    from heygen_studio.api.models import Resolution
+    from heygen_studio.api.v2 import V2Api
+    from heygen_studio.api.v3 import V3Api
+    from heygen_studio.domain.project import Project, Scene
+    from heygen_studio.domain.quotes import quote_project
+
+    minute = Project(scenes=(Scene(script=" ".join(["word"] * 150)),))  # 150 words: 60 s at normal speed
+    assert quote_project(minute, "v3", V3Api.limits).total == Money.usd(3)
+    assert quote_project(replace(minute, engine=Engine.AVATAR_III), "v3", V3Api.limits).total == Money.usd("1.002")
+    assert quote_project(replace(minute, resolution=Resolution.UHD_4K), "v3", V3Api.limits).total == Money.usd("4.002")
+    assert quote_project(minute, "v3", V3Api.limits, avatar_type=AvatarType.STUDIO).total == Money.usd("4.002")
+    assert quote_project(minute, "v2", V2Api.limits).total == Money.credits(6)
+    assert quote_project(replace(minute, engine=Engine.AVATAR_V), "v3", V3Api.limits) is None

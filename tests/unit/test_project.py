@@ -102,8 +102,6 @@ def test_estimate_counts_against_the_generation_limit_and_bills_in_30_second_ste
     assert not result.scenes[0].too_long and result.scenes[1].too_long
     assert result.scenes[1].max_characters == 1500
     assert result.seconds == pytest.approx(61.0)
-    assert result.credits == 30.0  # 90 billed seconds / 3
-    assert result.over_budget(29.0) and not result.over_budget(30.0) and not result.over_budget(None)
     assert format_duration(61.0) == "about 1 min 1 s" and format_duration(4.4) == "about 4 s"
 
 
@@ -125,3 +123,53 @@ def test_draft_spec_explains_fields_even_before_a_look_is_chosen() -> None:
 
     spec = draft_video_spec(Project(), "v3")
     assert spec.look_id == "" and spec.scenes[0].voice_id == ""
+
+
+def _file(**scene: object) -> dict[str, object]:
+    return {"schema_version": 1, "title": "Clip", "scenes": [{"script": "Hello.", **scene}]}
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (_file(script=None), "scene 1: “script” should be text, not null"),
+        (_file() | {"title": {"a": 1}}, "“title” should be text, not an object"),
+        (_file(voice_speed=float("inf")), "“voice_speed” is Infinity"),
+        (_file(voice_pitch=float("nan")), "“voice_pitch” is NaN"),
+        (_file(voice_speed="1.0"), "“voice_speed” should be a number, not text"),
+        (_file(enhance_motion_prompt="no"), "should be true or false"),
+        (_file() | {"captions": "false"}, "“captions” should be true or false"),
+        (_file() | {"scenes": {"script": "x"}}, "“scenes” should be a list"),
+        (_file() | {"look": {"name": "Eileen"}}, "the look's “look_id” is missing"),
+        (_file() | {"voice": "voice_1"}, "“voice” should be an object"),
+        (_file() | {"custom_size": {"width": 1080, "height": "1350"}}, "“height” should be a whole number"),
+        (_file() | {"resolution": "8k"}, "“resolution” is \"8k\"; it should be one of 4k, 1080p, 720p"),
+    ],
+)
+def test_wrong_kinds_of_value_are_refused_by_name(data: dict[str, object], message: str) -> None:
+    text = json.dumps(data)  # Infinity and NaN as Python's json writes them, the way a hand edit would
+    with pytest.raises(ProjectFileError, match=message):
+        Project.loads(text)
+
+
+def test_a_lone_surrogate_is_refused_before_it_could_break_a_request() -> None:
+    text = json.dumps(_file(script="Hi \ud83d there"))  # half of an emoji, written as \ud83d
+    with pytest.raises(ProjectFileError, match=r"“script” holds a broken character \(\\ud83d on its own\)"):
+        Project.loads(text)
+
+
+def test_deeply_nested_file_gets_a_plain_message_not_recursion_error() -> None:
+    with pytest.raises(ProjectFileError, match="nested far deeper"):
+        Project.loads('{"schema_version": 1, "scenes": ' + "[" * 200_000 + "]" * 200_000 + "}")
+
+
+def test_bytes_that_are_not_utf8_are_named_plainly() -> None:
+    with pytest.raises(ProjectFileError, match="not UTF-8 text") as caught:
+        Project.loads(b'{"schema_version": 1, "title": "Caf\xe9", "scenes": [{}]}')
+    assert "codec" not in str(caught.value)
+
+
+def test_utf8_bytes_with_or_without_a_byte_order_mark_load() -> None:
+    project = ready_project()
+    text = project.dumps()
+    assert Project.loads(text.encode()) == Project.loads(b"\xef\xbb\xbf" + text.encode()) == project

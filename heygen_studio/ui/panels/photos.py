@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.photos import FixError
+from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
 from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
@@ -85,14 +86,21 @@ class PhotosPanel(Panel):
         self._confirmed_warnings = False
         self._stopping = False                            # Cancel was clicked: the job is abandoned
         self._consent_group: str | None = None            # the group waiting for consent, once a job ends so
+        self.kept = PhotoList(session.paths.data_dir / "photos.json")
+        self._restoring = True                            # the list is saved only once the kept one is back
+        self._saving = asyncio.Lock()
         self._build()
         self.setAcceptDrops(True)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         paste.activated.connect(self.paste)
+        remove = QShortcut(QKeySequence.StandardKey.Delete, self.list)
+        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
+        remove.activated.connect(self.remove_selected)
         session.connection_changed.connect(self._connection_changed)
         if session.api is not None:
             QTimer.singleShot(0, self._connection_changed)
+        session.tasks.spawn(self._restore(), "restore the photo list")
 
     # --- layout ------------------------------------------------------------------------------------
 
@@ -106,10 +114,14 @@ class PhotosPanel(Panel):
         self.add_button.clicked.connect(self.choose_files)
         add_hint = QLabel("or drag photos onto this page, or paste one with Ctrl+V")
         add_hint.setObjectName("hint")
+        self.remove_button = QPushButton("Remove from list")
+        self.remove_button.setToolTip("Take the selected photos off this page (Delete). The files stay where they are.")
+        self.remove_button.clicked.connect(self.remove_selected)
         top = QHBoxLayout()
         top.addWidget(self.add_button)
         top.addWidget(add_hint)
         top.addStretch(1)
+        top.addWidget(self.remove_button)
 
         self.empty = QLabel(EMPTY)
         self.empty.setObjectName("panelNextStep")
@@ -131,7 +143,8 @@ class PhotosPanel(Panel):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.list.selectionModel().currentChanged.connect(self._selection_changed)
-        self.list.setToolTip("Click a photo to see its checks; Ctrl+click or Shift+click to pick several.")
+        self.list.setToolTip("Click a photo to see its checks; Ctrl+click or Shift+click to pick several. "
+                             "Delete takes the selected photos off this page.")
         self.details = PhotoDetails()
         self.details.fix_requested.connect(self.fix_selected)
         self.pick_hint = QLabel("Click a photo on the left to see its checks.")
@@ -201,6 +214,7 @@ class PhotosPanel(Panel):
         self.content.addLayout(create_row)
         self.content.addWidget(self.selection_note)
         self.content.addLayout(status_row)
+        self._show_list()
         self._update_actions()
 
     # --- adding photos -----------------------------------------------------------------------------
@@ -246,31 +260,93 @@ class PhotosPanel(Panel):
         newest: QStandardItem | None = None
         for path in paths:
             existing = self._item_for(path)
-            if existing is not None:
-                newest = existing
-                continue
-            item = QStandardItem(badge_icon(QImage(), None), path.name)
-            item.setData(str(path), PATH_ROLE)
-            item.setData(None, PHOTO_ROLE)
-            item.setToolTip(f"{path}\nChecking…")
-            self.model.appendRow(item)
-            newest = item
-            self.session.tasks.spawn(self._check(item, path), f"check photo {path.name}")
-        self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
+            newest = existing if existing is not None else self._add(KeptPhoto(path))
+        self._show_list()
         if newest is not None:
             self.list.selectionModel().setCurrentIndex(
                 newest.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
-    async def _check(self, item: QStandardItem, path: Path) -> None:
+    def _add(self, kept: KeptPhoto) -> QStandardItem:
+        item = QStandardItem(badge_icon(QImage(), None), kept.path.name)
+        item.setData(str(kept.path), PATH_ROLE)
+        item.setData(None, PHOTO_ROLE)
+        item.setToolTip(f"{kept.path}\nChecking…")
+        self.model.appendRow(item)
+        self.session.tasks.spawn(self._check(item, kept), f"check photo {kept.path.name}")
+        return item
+
+    def _show_list(self) -> None:
+        self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
+        self.remove_button.setVisible(bool(self.model.rowCount()))
+
+    async def _check(self, item: QStandardItem, kept: KeptPhoto) -> None:
         async with self._checks:
-            photo = await asyncio.to_thread(photo_checks.check, path)
+            photo = await asyncio.to_thread(photo_checks.check, kept.path, kept.report, kept.stamp)
         if item.model() is not self.model:
             return
         item.setData(photo, PHOTO_ROLE)
         item.setIcon(badge_icon(photo.thumbnail, photo.verdict))
-        item.setToolTip(f"{path}\n{badge_meaning(photo.verdict)}")
+        item.setToolTip(f"{kept.path}\n{badge_meaning(photo.verdict)}")
         if self.list.selectionModel().isSelected(item.index()):
             self._selection_changed()
+        await self._save()
+
+    def remove_selected(self) -> None:
+        """Take the selected photos off the page (the files are not touched)."""
+        rows = sorted({index.row() for index in self.list.selectionModel().selectedIndexes()}, reverse=True)
+        if not rows:
+            return
+        for row in rows:
+            self.model.removeRow(row)
+        self._show_list()
+        self._selection_changed()
+        self.session.tasks.spawn(self._save(), "save the photo list")
+
+    # --- kept across restarts ----------------------------------------------------------------------
+
+    async def _restore(self) -> None:
+        """Bring back the photos added before the app last closed, with their verdicts."""
+        try:
+            restored = await asyncio.to_thread(self.kept.load)
+        finally:
+            self._restoring = False
+        added = [photo for photo in restored.photos if self._item_for(photo.path) is None]
+        for photo in added:
+            self._add(photo)
+        self._show_list()
+        notes = [restored.note] if restored.note else []
+        if restored.missing:
+            names = ", ".join(path.name for path in restored.missing)
+            gone = len(restored.missing)
+            notes.append(f"{gone} photo{'s' if gone > 1 else ''} you added before "
+                         f"{'are' if gone > 1 else 'is'} no longer there and {'were' if gone > 1 else 'was'} "
+                         f"taken off the list: {names}.")
+        if notes:
+            self._say(" ".join(notes), "warn")
+        if restored.missing or restored.note:
+            await self._save()
+
+    def _kept_photos(self) -> list[KeptPhoto]:
+        photos = []
+        for row in range(self.model.rowCount()):
+            item = self.model.item(row)
+            photo: CheckedPhoto | None = item.data(PHOTO_ROLE)
+            photos.append(KeptPhoto(Path(item.data(PATH_ROLE)), photo.report, photo.stamp) if photo is not None
+                          else KeptPhoto(Path(item.data(PATH_ROLE))))
+        return photos
+
+    async def _save(self) -> None:
+        """Write the list as it is now; saves run one at a time, so the last one written is the newest."""
+        if self._restoring:
+            return
+        async with self._saving:
+            photos = self._kept_photos()
+            try:
+                await asyncio.to_thread(self.kept.save, photos)
+            except OSError as error:
+                log.warning("Could not save the photo list: %r", error)
+                self._say(f"The list of photos could not be saved ({error.strerror or error}), so it will be "
+                          "empty after a restart. Check that the data folder can be written.", "warn")
 
     def _item_for(self, path: Path) -> QStandardItem | None:
         for row in range(self.model.rowCount()):
@@ -324,7 +400,9 @@ class PhotosPanel(Panel):
             return
         finally:
             self.details.set_fixing(False)
-        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.", "good")
+        caution = f" {fix.caution}" if fix.caution else ""
+        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
+                  "warn" if caution else "good")
         self.add_paths([fixed])
 
     # --- upload and create avatar ------------------------------------------------------------------
@@ -338,6 +416,7 @@ class PhotosPanel(Panel):
         usable, refused = self._usable()
         busy = self._work is not None and not self._work.done()
         connected = self.session.api is not None
+        self.remove_button.setEnabled(self.list.selectionModel().hasSelection())
         self.upload_button.setEnabled(bool(usable) and connected and not busy)
         self.create_button.setEnabled(bool(usable) and connected and not busy and bool(self.name.text().strip()))
         count = len(usable)

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from heygen_studio.api import HeyGenError
 from heygen_studio.api.tls import tls_context
 from heygen_studio.services.notifications import notify
 from heygen_studio.services.render_queue import SessionRenders
@@ -59,6 +60,15 @@ class RendersPanel(Panel):
         change = QPushButton("Change folder…")
         change.setToolTip("Choose where finished videos are saved")
         change.clicked.connect(self._choose_folder)
+        self.clear_button = QPushButton("Clear finished")
+        self.clear_button.setToolTip("Take every finished, failed and cancelled render off the list; "
+                                     "the video files stay on disk")
+        self.clear_button.clicked.connect(self._clear_finished)
+        self._top_buttons = (change, self.clear_button)
+        self._tab_timer = QTimer(self)  # one Tab-order pass after a burst of new rows or buttons
+        self._tab_timer.setSingleShot(True)
+        self._tab_timer.setInterval(0)
+        self._tab_timer.timeout.connect(self._order_tabs)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
@@ -69,6 +79,7 @@ class RendersPanel(Panel):
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(change)
+        top.addWidget(self.clear_button)
         self.list_widget = QWidget()
         self.list_layout = QVBoxLayout(self.list_widget)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
@@ -108,9 +119,9 @@ class RendersPanel(Panel):
         folder = await self.renders.output_dir()
         self.folder_label.setText(f"Finished videos are saved in {folder}")
         account = self.session.connection.account_id if self.session.connection else None
-        jobs = await self.queue.list(account) if account else []
+        jobs = await self.queue.listed(account) if account else []
         for job_id in set(self.rows) - {job.id for job in jobs}:
-            self.rows.pop(job_id).deleteLater()
+            self._drop(job_id)
         for job in reversed(jobs):
             self._show(job)
         self._update_empty()
@@ -120,23 +131,47 @@ class RendersPanel(Panel):
         if row is None:
             row = RenderRow(job)
             row.action.connect(self._act)
+            row.buttons_added.connect(self._tab_timer.start)
             self.rows[job.id] = row
-            self.list_layout.insertWidget(0, row)
-            if job.look_thumbnail_url:
-                self._spawn(self._thumbnail(row, job.look_thumbnail_url), "render thumbnail")
+            # Newest on top: a row goes above every row of an older job.
+            self.list_layout.insertWidget(sum(1 for other in self.rows if other > job.id), row)
+            self._tab_timer.start()
+            self._spawn(self._thumbnail(row), "render thumbnail")
             self._spawn(self._estimate(row), "render estimate")
         else:
+            downloaded = job.status == JobStatus.DOWNLOADED and row.job.status != JobStatus.DOWNLOADED
             row.update_job(job)
+            if downloaded:  # the video's own thumbnail is on disk now
+                self._spawn(self._thumbnail(row), "render thumbnail")
+
+    def _drop(self, job_id: int) -> None:
+        row = self.rows.pop(job_id, None)
+        if row is not None:
+            self.list_layout.removeWidget(row)
+            row.hide()
+            row.deleteLater()
 
     def _update_empty(self) -> None:
         has_jobs = bool(self.rows)
+        self.clear_button.setEnabled(any(row.job.status.is_final for row in self.rows.values()))
         self.scroll.setVisible(has_jobs)
         # The panel's closing stretch centres the empty card; with jobs, the list takes all the height.
         self.content.setStretch(self.content.count() - 1, 0 if has_jobs else 1)
         if self.empty_card is not None:
             self.empty_card.setVisible(not has_jobs)
 
-    async def _thumbnail(self, row: RenderRow, url: str) -> None:
+    async def _thumbnail(self, row: RenderRow) -> None:
+        """The video's own thumbnail when it was downloaded beside the video, else the look's picture."""
+        job = row.job
+        if job.file_path:
+            image = await asyncio.to_thread(QImage, str(Path(job.file_path).with_suffix(".jpg")))
+            if not image.isNull():
+                row.set_thumbnail(QPixmap.fromImage(image))
+                return
+        if job.look_thumbnail_url:
+            await self._look_thumbnail(row, job.look_thumbnail_url)
+
+    async def _look_thumbnail(self, row: RenderRow, url: str) -> None:
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context())
         try:
@@ -167,7 +202,10 @@ class RendersPanel(Panel):
     async def _refresh(self, job_id: int) -> None:
         job = await self.queue.get(job_id)
         current = self.session.connection.account_id if self.session.connection else None
-        if job is not None and job.account == current:
+        if job is not None and job.removed_at is not None:
+            self._drop(job_id)
+            self._update_empty()
+        elif job is not None and job.account == current:
             self._show(job)
             self._update_empty()
 
@@ -231,6 +269,10 @@ class RendersPanel(Panel):
         file = Path(job.file_path) if job.file_path else None
         if name == "cancel":
             self._spawn(self.queue.cancel(job_id), "cancel render")
+        elif name == "stop":
+            self._confirm_stop(job)
+        elif name == "remove":
+            self._spawn(self._guarded(self._remove([job])), "remove render from list")
         elif name == "retry":
             self._spawn(self._guarded(self.queue.retry(job_id)), "retry render")
         elif name == "resubmit":
@@ -238,9 +280,9 @@ class RendersPanel(Panel):
         elif name == "give_up":
             self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
         elif name == "open" and file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(file)))
+            self._spawn(self._open(file, file), "open render file")
         elif name == "folder" and file:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(file.parent)))
+            self._spawn(self._open(file.parent, file), "show render folder")
         elif name == "play" and file:
             self._play(file, job.title)
         elif name == "copy":
@@ -275,6 +317,84 @@ class RendersPanel(Panel):
             self._guarded(self.queue.delete_remote(job.id)), "delete render")
             if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)
         box.open()
+
+    def _confirm_stop(self, job: RenderJob) -> None:
+        box = QMessageBox(QMessageBox.Icon.Question, "Stop this render?",
+                          f"Stop following “{job.title}”? It will not be downloaded.", parent=self)
+        box.setInformativeText("HeyGen is already making it. Delete it from your HeyGen account too, or leave "
+                               "it there to find later in your videos on heygen.com.")
+        delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
+        only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setEscapeButton(keep)
+        box.buttonClicked.connect(lambda button: self._spawn(
+            self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
+            if button in (delete, only) else None)
+        box.open()
+
+    async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
+        try:
+            stopped = await self.queue.stop_following(job.id, delete_at_heygen)
+        except HeyGenError as error:
+            self._say(f"Stopped following “{job.title}”, but HeyGen did not delete it: {error} "
+                      "You can delete it later with Delete on HeyGen.")
+            return
+        if stopped is None:
+            self._say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone="")
+        elif stopped.remote_deleted_at:
+            self._say(f"Stopped “{job.title}” and deleted it from your HeyGen account.", tone="good")
+        else:
+            self._say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone="good")
+
+    async def _remove(self, jobs: list[RenderJob]) -> None:
+        removed = set(await self.queue.remove_from_list([job.id for job in jobs]))
+        gone = [job for job in jobs if job.id in removed]
+        files = [job.file_path for job in gone if job.file_path]
+        if len(gone) == 1:
+            kept = f" Its video stays at {files[0]}." if files else ""
+            self._say(f"Removed “{gone[0].title}” from the list.{kept}", tone="good")
+        elif gone:
+            kept = " Their videos stay on disk." if files else ""
+            self._say(f"Removed {len(gone)} renders from the list.{kept}", tone="good")
+
+    def _clear_finished(self) -> None:
+        self._clear_message()
+        finished = [row.job for row in self.rows.values() if row.job.status.is_final]
+        self._spawn(self._guarded(self._remove(finished)), "clear finished renders")
+
+    async def _open(self, target: Path, video: Path) -> None:
+        """Hand the video (or its folder) to the desktop; say so, with the path to copy, when that cannot be done."""
+        if not await asyncio.to_thread(video.exists):
+            self._cannot_open(video, f"“{video.name}” is no longer in its folder: it was moved, renamed or "
+                                     "deleted since it was downloaded.")
+        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
+            what = (f"No program on this computer is set up to open {video.suffix or 'these'} files."
+                    if target == video else "No file manager on this computer could show the folder.")
+            self._cannot_open(target, f"{what} Copy the path to open it yourself.")
+
+    def _cannot_open(self, path: Path, message: str) -> None:
+        log.warning("Could not open %s: %s", path, message)
+        box = QMessageBox(QMessageBox.Icon.Warning, "Could not open", message, parent=self)
+        box.setInformativeText(str(path))
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        copy = box.addButton("Copy path", QMessageBox.ButtonRole.ActionRole)
+        box.addButton(QMessageBox.StandardButton.Close)
+        box.buttonClicked.connect(lambda button: self._copy_path(path) if button is copy else None)
+        box.open()
+
+    def _copy_path(self, path: Path) -> None:
+        QGuiApplication.clipboard().setText(str(path))
+        self._say(f"Copied {path}", tone="good")
+
+    def _order_tabs(self) -> None:
+        """Tab goes through the top buttons, then the rows as shown, top to bottom, each left to right."""
+        rows = [self.list_layout.itemAt(i).widget() for i in range(self.list_layout.count())]
+        chain: list[QWidget] = [*self._top_buttons]
+        chain += [button for row in rows if isinstance(row, RenderRow) and row.job.id in self.rows
+                  for button in row.focus_chain()]
+        for first, second in zip(chain, chain[1:]):
+            QWidget.setTabOrder(first, second)
 
     def _play(self, file: Path, title: str) -> None:
         if self._player is None:  # Qt Multimedia loads on the first video played, not when the app starts

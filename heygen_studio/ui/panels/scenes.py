@@ -55,6 +55,9 @@ from heygen_studio.domain.project import (
     format_duration,
     video_spec,
 )
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import VideoQuote
+from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
@@ -133,7 +136,7 @@ class ScenesPanel(Panel):
 
         session.look_chosen.connect(self.use_look)
         session.connection_changed.connect(self._connection_changed)
-        session.credits_changed.connect(lambda _credits: self._refresh_totals())
+        session.balance_changed.connect(lambda _balance: self._refresh_totals())
         self.undo_stack.cleanChanged.connect(lambda _clean: self._refresh_saved_state())
         QTimer.singleShot(0, self._start)
 
@@ -822,16 +825,27 @@ class ScenesPanel(Panel):
         totals = estimate(project, self._limits())
         index = self._scene_index()
         self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()])
-        credits = self.session.credits
-        have = "" if credits is None else f" · you have {credits:,.0f}"
+        quote, missing = self._quote()
+        balance = self.session.balance
+        have = "" if balance is None else f" · you have {balance.describe()}"
+        price = "price not published for this engine" if quote is None else f"about {quote.total}"
         scenes = len(project.scenes)
         text = (f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
-                f" · about {totals.credits:,.0f} credits{have}")
-        if totals.over_budget(credits):
-            text += (f"\nThis video needs about {totals.credits:,.0f} credits but your account has "
-                     f"{credits:,.0f} left. Shorten the scripts or add credits in HeyGen before rendering.")
+                f" · {price}{have}")
+        if quote is not None and missing is not None:
+            text += (f"\nThis video costs about {quote.total}: {missing} more than your account has. "
+                     "Shorten the scripts or add money in HeyGen before rendering.")
         self.totals.setText(text)
-        set_tone(self.totals, "bad" if totals.over_budget(credits) else "")
+        set_tone(self.totals, "bad" if missing is not None else "")
+
+    def _quote(self) -> tuple[VideoQuote | None, Money | None]:
+        """The open video's price, and what the balance lacks to pay it (None when it fits or can't tell)."""
+        assert self.project is not None
+        balance = self.session.balance
+        quote = quote_project(self.project, self._generation(), self._limits(),
+                              balance.billing_type if balance else None)
+        missing = None if quote is None or balance is None else balance.shortfall(quote.total)
+        return quote, missing
 
     def _refresh_saved_state(self) -> None:
         if self.project is None:
@@ -882,11 +896,11 @@ class ScenesPanel(Panel):
         if ready is None or self.project is None:
             return
         totals = estimate(self.project, self._limits())
-        credits = self.session.credits
-        if totals.over_budget(credits) and not self._render_anyway:
+        quote, missing = self._quote()
+        if quote is not None and missing is not None and not self._render_anyway:
             self._show_problem(
-                f"This render needs about {totals.credits:,.0f} credits and your account has {credits:,.0f}. "
-                "HeyGen will probably refuse it. Shorten the scripts or add credits — or click "
+                f"This render costs about {quote.total}, {missing} more than your account has. "
+                "HeyGen will probably refuse it. Shorten the scripts or add money — or click "
                 "“Render anyway”.")
             self.render_button.setText("Render anyway")
             self._render_anyway = True
@@ -895,7 +909,8 @@ class ScenesPanel(Panel):
         self.render_button.setText("Render")
         self.session.render_requested.emit(self.project)
         self.queued.setText(f"Added to the render queue: “{self.project.title}”, "
-                            f"{format_duration(totals.seconds)}, about {totals.credits:,.0f} credits.")
+                            f"{format_duration(totals.seconds)}"
+                            + ("." if quote is None else f", about {quote.total}."))
         self.queued_row.show()
 
     def _open_renders(self) -> None:

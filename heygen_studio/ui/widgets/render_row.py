@@ -1,9 +1,10 @@
-"""One render in the Renders panel: thumbnail, title, status, times, credits, progress and its actions."""
+"""One render in the Renders panel: thumbnail, title, status, date, times, price, progress and its actions."""
 
 from __future__ import annotations
 
 import functools
 import time
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
@@ -40,10 +41,14 @@ ACTIONS: tuple[tuple[str, str, str], ...] = (  # name, button text, tooltip; in 
     ("folder", "Show in folder", "Open the folder the video was saved in"),
     ("copy", "Copy link", "Copy HeyGen's link to the video"),
     ("cancel", "Cancel", "Remove this render before it is sent to HeyGen"),
-    ("retry", "Try again", "Render the same project again as a new job"),
+    ("stop", "Stop…", "Stop following this render, and delete it at HeyGen if you like"),
+    ("retry", "Try again", "Render the same project again as a new job, at today's price"),
     ("error", "Details", "Show what went wrong, with HeyGen's request id"),
     ("delete", "Delete on HeyGen", "Delete the video from your HeyGen account"),
+    ("remove", "Remove from list", "Take this render off the list; the video file stays on disk"),
 )
+TITLE_LINE = frozenset({"remove"})  # shown at the end of the title line, so the buttons below keep their width
+STOPPED = "Stopped by you"  # a render cancelled after HeyGen had it
 
 
 def minutes(seconds: float) -> str:
@@ -64,9 +69,12 @@ def time_left(elapsed: float, expected: float) -> str:
 
 
 class RenderRow(QFrame):
-    """Emits `action(name, job_id)` for: cancel, retry, open, folder, play, copy, delete, error, resubmit, give_up."""
+    """Emits `action(name, job_id)` for: cancel, stop, retry, open, folder, play, copy, delete, remove, error,
+    resubmit, give_up."""
 
     action = Signal(str, int)
+    buttons_added = Signal()
+    """A status needed a button this row had not made yet: the panel puts it in the Tab order."""
 
     def __init__(self, job: RenderJob, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -93,9 +101,11 @@ class RenderRow(QFrame):
         self.buttons.setSpacing(6)
         self._buttons: dict[str, QPushButton] = {}  # made when a status first needs them: rows are many
         self.buttons.addStretch(1)
+        self.title_line = QHBoxLayout()
+        self.title_line.addWidget(self.title, 1)
         text = QVBoxLayout()
         text.setSpacing(2)
-        text.addWidget(self.title)
+        text.addLayout(self.title_line)
         text.addWidget(self.status)
         text.addWidget(self.details)
         text.addWidget(self.progress)
@@ -112,7 +122,8 @@ class RenderRow(QFrame):
     def update_job(self, job: RenderJob) -> None:
         self.job = job
         self.title.setText(job.title)
-        status = "Needs your decision" if job.needs_decision else STATUS_WORDS[job.status]
+        status = "Needs your decision" if job.needs_decision else (
+            STOPPED if job.status == JobStatus.CANCELLED and job.submitted_at else STATUS_WORDS[job.status])
         self.status.setText(status)
         tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision else (
             "good" if job.status == JobStatus.DOWNLOADED else "")
@@ -129,16 +140,26 @@ class RenderRow(QFrame):
             "folder": job.status == JobStatus.DOWNLOADED,
             "copy": on_heygen and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
             "cancel": job.status == JobStatus.QUEUED,
+            "stop": bool(job.remote_id) and job.status in (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING),
             "retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
             "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
             "delete": on_heygen and job.status.is_final,
+            "remove": job.status.is_final,
         }
+        made = len(self._buttons)
         for name, shown in visible.items():
             if shown:
                 self.button(name).show()
             elif name in self._buttons:
                 self._buttons[name].hide()
+        if len(self._buttons) != made:
+            self.buttons_added.emit()
         self.tick()
+
+    def focus_chain(self) -> list[QPushButton]:
+        """The row's buttons left to right, the one on the title line last (hidden ones are skipped by Tab)."""
+        names = sorted((name for name, _, _ in ACTIONS if name in self._buttons), key=lambda name: name in TITLE_LINE)
+        return [self._buttons[name] for name in names]
 
     def button(self, name: str) -> QPushButton:
         """The action button `name`, made on first use and placed in ACTIONS order."""
@@ -148,8 +169,12 @@ class RenderRow(QFrame):
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False: self.action.emit(name, self.job.id))
             self._buttons[name] = button
+            if name in TITLE_LINE:
+                self.title_line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+                return button
             order = [action[0] for action in ACTIONS]
-            before = sum(1 for other in self._buttons if order.index(other) < order.index(name))
+            before = sum(1 for other in self._buttons
+                         if other not in TITLE_LINE and order.index(other) < order.index(name))
             self.buttons.insertWidget(before, button)
         return self._buttons[name]
 
@@ -162,7 +187,9 @@ class RenderRow(QFrame):
     def tick(self) -> None:
         """Refresh the times and the rendering bar (called every second while the panel shows)."""
         job = self.job
-        parts = [f"About {job.estimated_seconds:.0f} s of video · about {job.estimated_credits:g} credits"]
+        cost = job.cost
+        price = cost.format() if cost is not None else f"about {job.estimated_credits:g} credits"
+        parts = [added_on(job.created_at), f"about {job.estimated_seconds:.0f} s of video", price]
         if job.submitted_at:
             parts.append(render_time(job))
             if job.status.rendering:
@@ -205,6 +232,19 @@ def placeholder_thumbnail() -> QPixmap:
     painter.drawPixmap((width - side) // 2, (height - side) // 2, side, side, icon)
     painter.end()
     return pixmap
+
+
+def added_on(created_at: float, now: float | None = None) -> str:
+    """When a render was added, so rows of one title can be told apart: "Today 21:05", "Yesterday 09:30",
+    "28 Nov 2026, 14:02" (in this computer's time zone)."""
+    when = datetime.fromtimestamp(created_at)
+    today = datetime.fromtimestamp(time.time() if now is None else now).date()
+    clock = f"{when:%H:%M}"
+    if when.date() == today:
+        return f"Today {clock}"
+    if when.date() == today - timedelta(days=1):
+        return f"Yesterday {clock}"
+    return f"{when.day} {when:%b %Y}, {clock}"
 
 
 def render_time(job: RenderJob) -> str:
