@@ -13,7 +13,7 @@ import signal
 import sys
 
 from heygen_studio import __version__
-from heygen_studio.config import APP_NAME, APP_SLUG, DESKTOP_ID, ORGANIZATION, app_paths, load_settings
+from heygen_studio.config import APP_NAME, APP_SLUG, DESKTOP_ID, ORGANIZATION, app_paths
 from heygen_studio.logging_setup import setup_logging
 
 log = logging.getLogger(__name__)
@@ -23,6 +23,7 @@ SUBCOMMANDS = {
     "sandbox": ("heygen_studio.sandbox.server", "run a local pretend HeyGen for trying the app"),
     "check-photo": ("heygen_studio.cli.check_photo", "check whether a photo will make a good avatar"),
     "render": ("heygen_studio.cli.render", "render a project file with HeyGen (the app's queue)"),
+    "quote": ("heygen_studio.cli.quote", "what a project file will cost, and whether the balance covers it"),
     "queue": ("heygen_studio.cli.queue", "list the render jobs, or --wait to carry on with them"),
 }
 
@@ -70,7 +71,8 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     import qasync
     from PySide6.QtWidgets import QApplication
 
-    from heygen_studio.app import StudioApp
+    from heygen_studio.app import open_studio
+    from heygen_studio.storage.database import NewerDatabaseError
     from heygen_studio.ui.style import apply_style, app_icon
 
     qt_app = QApplication(sys.argv[:1])
@@ -84,7 +86,14 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     qt_app.setQuitOnLastWindowClosed(False)
     apply_style(qt_app)
 
-    studio = StudioApp(paths, load_settings(paths.settings_file), sandbox=sandbox)
+    try:
+        studio = open_studio(paths, sandbox=sandbox)
+    except NewerDatabaseError as error:  # the loop has not started: a modal message is fine
+        from PySide6.QtWidgets import QMessageBox
+
+        log.error("Not starting: %s", error)
+        QMessageBox(QMessageBox.Icon.Critical, APP_NAME, str(error)).exec()
+        return 1
 
     async def amain() -> None:
         loop = asyncio.get_running_loop()

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from heygen_studio.config import Paths, Settings
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from heygen_studio.config import APP_NAME, Paths, Settings, read_settings
+from heygen_studio.sandbox.state_lock import SandboxInUse
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.session import SANDBOX_CONNECTING, Session
 from heygen_studio.tasks import TaskRegistry
@@ -14,6 +19,7 @@ from heygen_studio.ui.main_window import MainWindow
 
 if TYPE_CHECKING:
     from heygen_studio.sandbox.config import SandboxConfig
+    from heygen_studio.storage.damaged_files import MovedAside
     from heygen_studio.storage.secrets import SecretStore
 
 log = logging.getLogger(__name__)
@@ -25,9 +31,12 @@ class StudioApp:
     def __init__(self, paths: Paths, settings: Settings, *, sandbox: bool = False,
                  secrets: SecretStore | None = None,
                  sandbox_config: SandboxConfig | None = None,
-                 endpoint: Endpoint | None = None) -> None:
+                 endpoint: Endpoint | None = None, moved_aside: Sequence[MovedAside] = ()) -> None:
+        """Raises NewerDatabaseError (nothing opened or moved) when a newer app wrote the database."""
         self.tasks = TaskRegistry()
         self.session = Session(paths, settings, self.tasks, secrets, endpoint, sandbox_config)
+        self.moved_aside = [*moved_aside, *filter(None, [self.session.db.moved_aside])]
+        """Damaged files moved out of the way while starting: the window says so once."""
         self.window: MainWindow | None = None
         self._use_sandbox = sandbox
         self._closed = asyncio.Event()
@@ -46,11 +55,25 @@ class StudioApp:
         self.window.show()
         log.info("Main window shown")
         await self.window.first_paint()  # connecting keeps Python busy; the window is on screen first
+        if self.moved_aside:
+            self._tell(self.window, "\n\n".join(moved.message for moved in self.moved_aside), "moved-aside")
         if sandbox:
-            await self.session.use_sandbox(remember=not self._use_sandbox)
+            try:
+                await self.session.use_sandbox(remember=not self._use_sandbox)
+            except SandboxInUse as error:  # another copy of the app holds this home's sandbox and is stuck
+                log.warning("%s", error)
+                self._tell(self.window, str(error), "sandbox-in-use")
+                self.window.show_welcome()
         elif not await self.session.use_profile():
             self.window.show_welcome()
         return self.window
+
+    def _tell(self, window: MainWindow, text: str, name: str) -> None:
+        """A warning over the window that nothing waits for (the damaged files moved aside, a busy sandbox)."""
+        box = QMessageBox(QMessageBox.Icon.Warning, APP_NAME, text, parent=window)
+        box.setObjectName(name)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
 
     def quit(self) -> None:
         """Close the window as if the user did (Ctrl+C in a terminal, the session ending)."""
@@ -80,3 +103,10 @@ class StudioApp:
             await self.wait_closed()
         finally:
             await self.aclose()
+
+
+def open_studio(paths: Paths, *, sandbox: bool = False) -> StudioApp:
+    """The app on the files in `paths`: damaged settings or database are moved aside (the window tells);
+    raises NewerDatabaseError when the database comes from a newer app."""
+    settings, moved = read_settings(paths.settings_file)
+    return StudioApp(paths, settings, sandbox=sandbox, moved_aside=[moved] if moved else [])

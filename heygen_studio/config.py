@@ -13,6 +13,7 @@ from typing import Any, Literal, get_args
 import platformdirs
 
 from heygen_studio.storage.atomic_files import write_text_atomically
+from heygen_studio.storage.damaged_files import MovedAside, move_aside
 
 log = logging.getLogger(__name__)
 
@@ -156,26 +157,37 @@ def _profiles_from_json(raw: object) -> list[Profile]:
 
 
 def load_settings(path: Path) -> Settings:
-    """Read settings; a missing file gives defaults, a corrupt one is set aside and defaults used."""
+    """Read settings; a missing file gives defaults, a damaged one is moved aside (logged) and defaults used."""
+    return read_settings(path)[0]
+
+
+def read_settings(path: Path) -> tuple[Settings, MovedAside | None]:
+    """The settings in `path`, and where the file went if it was damaged (bytes that are not UTF-8, not JSON,
+    not a JSON object) and so moved aside: the caller tells the user once. A missing file gives defaults."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
     except FileNotFoundError:
-        return Settings()
+        return Settings(), None
     except OSError as error:
         log.warning("Could not read settings %s (%s); using defaults", path, error)
-        return Settings()
+        return Settings(), None
     try:
-        data = json.loads(text)
-    except ValueError as error:
-        backup = path.with_suffix(".corrupt.json")
-        log.warning("Settings %s are not valid JSON (%s); kept a copy at %s and using defaults",
-                    path, error, backup)
-        try:
-            os.replace(path, backup)
-        except OSError:
-            log.warning("Could not keep a copy of the corrupt settings", exc_info=True)
-        return Settings()
-    return Settings.from_json(data)
+        data = json.loads(raw.decode("utf-8-sig"))
+        json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates could never be saved again
+    except UnicodeError:
+        reason = "it is not UTF-8 text"
+    except (ValueError, RecursionError):
+        reason = "it is not valid JSON"
+    else:
+        if isinstance(data, dict):
+            return Settings.from_json(data), None
+        reason = "it does not hold a JSON object"
+    try:
+        moved = move_aside(path, reason)
+    except OSError:
+        log.warning("Could not move the damaged settings %s aside; using defaults", path, exc_info=True)
+        return Settings(), None
+    return Settings(), moved
 
 
 def save_settings(settings: Settings, path: Path) -> None:

@@ -74,7 +74,8 @@ class _StderrHandler(logging.StreamHandler, _OwnHandler):  # type: ignore[type-a
 
 
 def setup_logging(log_file: Path, level: int = logging.INFO, *, to_stderr: bool = True) -> Path:
-    """Log to `log_file` (1 MB x 5 rotated) and stderr, both redacted; returns the log file path."""
+    """Log to `log_file` (1 MB x 5 rotated) and, warnings only unless debugging, stderr; both redacted.
+    Returns the log file path."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
     for handler in [h for h in root.handlers if isinstance(h, _OwnHandler)]:
@@ -86,7 +87,9 @@ def setup_logging(log_file: Path, level: int = logging.INFO, *, to_stderr: bool 
     ]
     # A windowed app on Windows has no stderr at all.
     if to_stderr and sys.stderr is not None:
-        handlers.append(_StderrHandler(sys.stderr))
+        terminal = _StderrHandler(sys.stderr)
+        terminal.setLevel(level if level <= logging.DEBUG else logging.WARNING)  # the rest is in the file
+        handlers.append(terminal)
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(RedactingFilter())

@@ -21,7 +21,7 @@ from heygen_studio.tasks import TaskRegistry
 
 if TYPE_CHECKING:
     from heygen_studio.sandbox.config import SandboxConfig
-    from heygen_studio.sandbox.server import SandboxServer
+    from heygen_studio.sandbox.shared import SharedSandbox
 
 log = logging.getLogger(__name__)
 
@@ -68,20 +68,16 @@ def connection_label(generation: Generation, *, sandbox: bool, profile: str | No
     return f"{profile} · {api}" if profile else api
 
 
-def start_sandbox(config: SandboxConfig | None, data_dir: Path) -> SandboxServer:
+def start_sandbox(config: SandboxConfig | None, data_dir: Path) -> SharedSandbox:
     """Import and start the embedded sandbox (uvicorn, Starlette, PyAV: slow, so in a worker thread).
 
-    Without a `config` it keeps its state in the data folder, so renders survive a restart."""
+    Without a `config` it keeps its state in the data folder, so renders survive a restart; when another
+    copy of the app already serves that state, this one talks to it (SandboxInUse if it does not answer)."""
     from heygen_studio.sandbox.config import SandboxConfig
-    from heygen_studio.sandbox.server import SandboxServer
+    from heygen_studio.sandbox.shared import start_shared
+    from heygen_studio.sandbox.state_lock import home_state_file
 
-    if config is None:
-        state = data_dir / "sandbox" / "state.json"
-        state.parent.mkdir(parents=True, exist_ok=True)
-        config = SandboxConfig(state_file=state)
-    server = SandboxServer(config)
-    server.start()
-    return server
+    return start_shared(config or SandboxConfig(state_file=home_state_file(data_dir)))
 
 
 class Session(QObject):
@@ -117,7 +113,7 @@ class Session(QObject):
         self.api: HeyGenApi | None = None
         self.balance: Balance | None = None
         self._sandbox_config = sandbox_config
-        self._sandbox: SandboxServer | None = None
+        self._sandbox: SharedSandbox | None = None
         self._sandbox_url = ""
         self._sandbox_starting = asyncio.Lock()
         self._balance_task: asyncio.Task[None] | None = None
@@ -147,7 +143,8 @@ class Session(QObject):
                     self.connection_changed.emit()  # the status bar shows the connection there still is
                     raise
                 self._sandbox_url = self._sandbox.url
-                log.info("Embedded sandbox listening on %s", self._sandbox_url)
+                log.info("Embedded sandbox listening on %s" if self._sandbox.own else
+                         "Using the sandbox another HeyGen Studio serves on %s", self._sandbox_url)
         url = self._sandbox_url
         if remember:
             self.settings.use_sandbox = True

@@ -55,12 +55,12 @@ TITLE = "Welcome to the team"
 SECOND_TITLE = "Welcome to the team (short)"
 SCENES = (
     ("Hi, and welcome to the team! I'm Eileen, and I'll show you around during your first week.",
-     "Friendly", "waves at the camera and smiles warmly"),
+     "Medium", "waves at the camera and smiles warmly"),
     ("Tomorrow at nine we meet in the big room on the second floor. Bring your laptop and a coffee.",
-     "Excited", "counts on her fingers and nods"),
+     "High — lively", "counts on her fingers and nods"),
     ("If anything is unclear, just ask. We are glad you are here.",
-     "Soothing", "tilts her head and smiles"),
-)
+     "Low — calm", "tilts her head and smiles"),
+)  # script, expressiveness (v3 has no emotion setting), motion prompt
 STEP_TIMEOUT_S = 60.0
 JOB_SECONDS = 5.0  # per sandbox render stage: the second render is still at HeyGen when the queue first asks
 
@@ -168,14 +168,14 @@ class Shooter:
         type_text(scenes.title_edit, TITLE)
         await wait_until(lambda: scenes.project.title == TITLE, "the video takes its title")
         editor = scenes.scene_editor
-        for number, (script, emotion, motion) in enumerate(SCENES, start=1):
+        for number, (script, movement, motion) in enumerate(SCENES, start=1):
             if number > 1:
                 scenes.add_scene()
                 await wait_until(lambda n=number: len(scenes.project.scenes) == n, f"scene {number} is added")
             editor.script.setPlainText(script)
-            editor.emotion.setCurrentIndex(editor.emotion.findText(emotion))
-            if editor.emotion.currentText() != emotion:
-                raise StepFailed(f"“{emotion}” is not among the emotions")
+            editor.movement.setCurrentIndex(editor.movement.findText(movement))
+            if editor.movement.currentText() != movement:
+                raise StepFailed(f"“{movement}” is not among the expressiveness choices")
             editor.motion_prompt.setText(motion)
             await settle()
         await self.choose_voice(scenes)
@@ -280,7 +280,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
                         help="folder for the PNGs (default: docs/screenshots)")
+    parser.add_argument("--size", default="1280x800", metavar="WxH",
+                        help="window size (default 1280x800; 1024x700 checks that nothing is cut off)")
     args = parser.parse_args()
+    width, _, height = args.size.partition("x")
+    SIZE.setWidth(int(width))
+    SIZE.setHeight(int(height))
     try:
         return take_screenshots(args.out)
     finally:

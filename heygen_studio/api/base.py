@@ -208,6 +208,20 @@ class HeyGenApi(ABC):
                     field="script",
                 )
 
+    def check_prompt(self, text: str, typed: str, field: str) -> None:
+        """Raise InvalidRequestError when `text`, the prompt as sent (what the user typed, `typed`, plus whatever the
+        app adds to it), is longer than HeyGen takes."""
+        limit = self.limits.max_prompt_chars
+        if len(text) <= limit:
+            return
+        added = len(text) - len(typed.strip())
+        extra = f", {added} of them the framing and style the app adds to what you typed" if added > 0 else ""
+        raise InvalidRequestError(
+            f"The description is {len(text)} characters{extra}; HeyGen takes at most {limit}. "
+            f"Shorten it by {len(text) - limit} characters and try again.",
+            field=field,
+        )
+
     def check_upload(self, data: bytes, mime_type: str) -> None:
         """Raise InvalidRequestError for a file HeyGen would refuse as a photo."""
         if mime_type not in self.limits.upload_mime_types:

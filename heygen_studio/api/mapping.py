@@ -16,6 +16,8 @@ from heygen_studio.api.models import (
     VideoSpec,
 )
 
+from heygen_studio.domain.pricing import Engine
+
 GenerationName = Literal["v3", "v2"]
 
 _EMOTION_EXPRESSIVENESS = {
@@ -60,6 +62,27 @@ def v3_expressiveness(scene: SceneSpec) -> Expressiveness | None:
     if scene.emotion is not None:
         return _EMOTION_EXPRESSIVENESS[scene.emotion]
     return None
+
+
+def v3_takes_motion_prompt(spec: VideoSpec) -> bool:
+    """HeyGen takes a motion prompt for photo avatars on any engine, and for video avatars only on Avatar V."""
+    return spec.is_photo_avatar or spec.engine == Engine.AVATAR_V
+
+
+def v3_takes_expressiveness(spec: VideoSpec) -> bool:
+    """HeyGen takes expressiveness for photo avatars only, and never on Avatar V."""
+    return spec.is_photo_avatar and spec.engine != Engine.AVATAR_V
+
+
+def v2_flat_form(spec: VideoSpec) -> bool:
+    """One scene goes in Avatar IV's documented flat body (script, video_orientation, fit), not in `scenes`."""
+    return len(spec.scenes) == 1
+
+
+def v2_orientation(spec: VideoSpec) -> str:
+    """Avatar IV's video_orientation for the spec's size: portrait, landscape or square."""
+    size = v2_dimension(spec)
+    return "square" if size.width == size.height else ("landscape" if size.width > size.height else "portrait")
 
 
 def v2_talking_style(scene: SceneSpec) -> TalkingStyle | None:
@@ -109,8 +132,10 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
             "dimension", None, f"aspect_ratio={ratio.value}, resolution={resolution.value}",
             "HeyGen's current API (v3) has no custom size; the nearest aspect ratio and resolution are used.",
         ))
+    takes_expressiveness = v3_takes_expressiveness(spec)
+    why_not = _why_no_expressiveness(spec)
     for index, scene in enumerate(spec.scenes):
-        derived = v3_expressiveness(scene)
+        derived = v3_expressiveness(scene) if takes_expressiveness else None
         for name, value in (("talking_style", scene.talking_style), ("emotion", scene.emotion)):
             if value is None:
                 continue
@@ -121,7 +146,15 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
                 name, index, f"expressiveness={derived.value}" if used and derived else None,
                 f"HeyGen's current API (v3) has no {name.replace('_', ' ')} setting; "
                 + ("it is turned into how expressive the avatar is." if used
-                   else "Expressiveness decides how lively the avatar is, so this is not sent."),
+                   else why_not or "Expressiveness decides how lively the avatar is, so this is not sent."),
+            ))
+        if scene.expressiveness is not None and not takes_expressiveness:
+            notes.append(FieldNote("expressiveness", index, None, why_not or ""))
+        if scene.motion_prompt and not v3_takes_motion_prompt(spec):
+            notes.append(FieldNote(
+                "motion_prompt", index, None,
+                f"HeyGen takes motion prompts for photo avatars; this look is a {_kind(spec)}, which takes one "
+                "only on the Avatar V engine, so the prompt is not sent.",
             ))
         if scene.enhance_motion_prompt:
             notes.append(FieldNote(
@@ -131,9 +164,21 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
     return notes
 
 
+def _why_no_expressiveness(spec: VideoSpec) -> str | None:
+    if not spec.is_photo_avatar:
+        return f"HeyGen takes expressiveness for photo avatars only; this look is a {_kind(spec)}, so it is not sent."
+    if spec.engine == Engine.AVATAR_V:
+        return "The Avatar V engine does not take expressiveness, so it is not sent."
+    return None
+
+
+def _kind(spec: VideoSpec) -> str:
+    return str(spec.avatar_type or "video avatar").replace("_", " ")
+
+
 def _explain_v2(spec: VideoSpec) -> list[FieldNote]:
     notes: list[FieldNote] = []
-    if spec.dimension is None:
+    if spec.dimension is None and not v2_flat_form(spec):
         size = v2_dimension(spec)
         notes.append(FieldNote(
             "aspect_ratio", None, f"dimension={size.width}x{size.height}",
@@ -144,6 +189,8 @@ def _explain_v2(spec: VideoSpec) -> list[FieldNote]:
         notes.append(FieldNote("background_color", None, None, "Avatar IV videos on the legacy API keep the photo's own background."))
     if spec.callback_id is not None:
         notes.append(FieldNote("callback_id", None, None, "Avatar IV videos on the legacy API take no callback id."))
+    if v2_flat_form(spec):
+        notes.extend(_explain_v2_flat(spec))
     first_voice = spec.scenes[0].voice_id if spec.scenes else None
     for index, scene in enumerate(spec.scenes):
         if scene.voice_id != first_voice:
@@ -164,6 +211,23 @@ def _explain_v2(spec: VideoSpec) -> list[FieldNote]:
                 notes.append(FieldNote(
                     name, index, None, f"Avatar IV videos on the legacy API cannot change the voice {name}; the voice's own is used.",
                 ))
+    return notes
+
+
+def _explain_v2_flat(spec: VideoSpec) -> list[FieldNote]:
+    """A one-scene Avatar IV video goes in HeyGen's documented flat form, which has no size, emotion or style."""
+    scene = spec.scenes[0]
+    notes = [FieldNote(
+        "aspect_ratio" if spec.dimension is None else "dimension", None, f"video_orientation={v2_orientation(spec)}",
+        "A one-scene Avatar IV video on the legacy API is sent in HeyGen's documented form, which takes an "
+        "orientation, not a size: HeyGen picks the resolution.",
+    )]
+    for name, value in (("emotion", scene.emotion), ("talking_style", v2_talking_style(scene))):
+        if value is not None:
+            notes.append(FieldNote(
+                name, 0, None, f"HeyGen's documented one-scene Avatar IV form has no {name.replace('_', ' ')}; "
+                "describe it in the motion prompt, or add a second scene to use the scenes form.",
+            ))
     return notes
 
 

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Generic, TypeVar
 
 from heygen_studio.domain.money import Balance
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.domain.pricing import AvatarType, Engine
 
 T = TypeVar("T")
 
@@ -299,6 +299,13 @@ class VideoSpec:
     callback_id: str | None = None
     engine: Engine = Engine.AVATAR_IV
     """The v3 rendering engine (v2 renders on Avatar IV's legacy endpoint)."""
+    avatar_type: AvatarType | None = None
+    """The look's kind (v3 `avatar_type`); None when not known, treated as a photo avatar."""
+
+    @property
+    def is_photo_avatar(self) -> bool:
+        """True unless the look is known to be a video avatar (studio avatar or digital twin)."""
+        return self.avatar_type in (None, AvatarType.PHOTO)
 
 
 @dataclass(frozen=True)

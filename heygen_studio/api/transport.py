@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import re
 import time
 from collections.abc import AsyncIterable, Awaitable, Callable
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from heygen_studio.api.tls import tls_context
 log = logging.getLogger("heygen_studio.api")
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_:.-]{1,255}")  # the characters HeyGen takes in a key
 USER_AGENT = f"heygen-studio/{__version__}"
 _IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "DELETE", "PATCH", "PUT"})
 # Failures that happen before a request leaves this machine: safe to re-send for any method.
@@ -128,7 +130,8 @@ class Transport:
                     continue
                 raise _transport_error(exc, method, path, sent=not not_sent, idempotent=idempotent) from exc
             request_id = response.headers.get("x-request-id")
-            log.debug(
+            log.log(  # a refusal (402 no money, 4xx, 5xx) is worth a line in the log at the default level
+                logging.DEBUG if response.is_success else logging.WARNING,
                 "HeyGen %s %s -> %d request_id=%s %.0f ms (attempt %d)",
                 method, path, response.status_code, request_id or "-", _ms(started), attempt,
             )
@@ -138,6 +141,12 @@ class Transport:
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
             status = response.status_code
             if status == 429 and not last_try and not is_quota_used_up(status, body):
+                wait = retry_after if retry_after is not None else self.retry.backoff(attempt, self._rng)
+                await self._sleep(min(wait, self.retry.max_retry_wait_s))
+                continue
+            if status == 409 and _in_progress(body) and not last_try:
+                # The same Idempotency-Key is still being processed at HeyGen: wait a moment and ask again,
+                # which then replays the first answer.
                 wait = retry_after if retry_after is not None else self.retry.backoff(attempt, self._rng)
                 await self._sleep(min(wait, self.retry.max_retry_wait_s))
                 continue
@@ -165,6 +174,12 @@ def _transport_error(
     if isinstance(exc, httpx.TimeoutException):
         return errors.RequestTimeout()
     return errors.NetworkError()
+
+
+def _in_progress(body: Any) -> bool:
+    """True for HeyGen's 409 request_in_progress: a repeat of a request it is still processing."""
+    info = error_info(body)
+    return info is not None and info.code == "request_in_progress"
 
 
 def _json(response: httpx.Response) -> Any:

@@ -9,7 +9,7 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
 from heygen_studio.api.errors import HeyGenError, NotFoundError
-from heygen_studio.api.mapping import v2_dimension, v2_talking_style
+from heygen_studio.api.mapping import v2_dimension, v2_flat_form, v2_orientation, v2_talking_style
 from heygen_studio.api.models import (
     Account,
     ApiLimits,
@@ -22,6 +22,7 @@ from heygen_studio.api.models import (
     Page,
     PhotoPrompt,
     Pose,
+    SceneSpec,
     Status,
     Style,
     SubmittedVideo,
@@ -37,10 +38,14 @@ from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _LOOKS_PER_ADD = 4
 _SECONDS_PER_CREDIT = 60
+_UNTITLED = "Untitled video"
 
 
 def build_video_request(spec: VideoSpec) -> dict[str, Any]:
-    """The POST /v2/video/av4/generate body for `spec` (one voice, per-scene emotion and motion)."""
+    """The POST /v2/video/av4/generate body for `spec`: HeyGen's documented flat form for one scene
+    (script, video_orientation, fit), the `scenes` form (one voice, per-scene emotion and motion) for several."""
+    if v2_flat_form(spec):
+        return _flat_request(spec)
     size = v2_dimension(spec)
     scenes = []
     for scene in spec.scenes:
@@ -50,9 +55,7 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
             entry["emotion"] = scene.emotion.value
         if style is not None:
             entry["talking_style"] = style.value
-        if scene.motion_prompt:
-            entry["custom_motion_prompt"] = scene.motion_prompt
-            entry["enhance_custom_motion_prompt"] = scene.enhance_motion_prompt
+        entry.update(_motion(scene))
         scenes.append(entry)
     body: dict[str, Any] = {
         "image_key": spec.look_id,
@@ -64,6 +67,30 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
     if spec.title:
         body["video_title"] = spec.title
     return body
+
+
+def _flat_request(spec: VideoSpec) -> dict[str, Any]:
+    """docs.heygen.com/docs/create-avatar-iv-videos: image_key, video_title, script and voice_id are required
+    (`caption` is not in that form; it is sent only when asked for, so the choice is not lost)."""
+    scene = spec.scenes[0]
+    body = {
+        "image_key": spec.look_id,
+        "video_title": spec.title or _UNTITLED,
+        "script": scene.script,
+        "voice_id": scene.voice_id,
+        "video_orientation": v2_orientation(spec),
+        "fit": "cover",
+        **_motion(scene),
+    }
+    if spec.caption:
+        body["caption"] = True
+    return body
+
+
+def _motion(scene: SceneSpec) -> dict[str, Any]:
+    if not scene.motion_prompt:
+        return {}
+    return {"custom_motion_prompt": scene.motion_prompt, "enhance_custom_motion_prompt": scene.enhance_motion_prompt}
 
 
 class V2Api(HeyGenApi):
@@ -150,6 +177,7 @@ class V2Api(HeyGenApi):
         )
 
     async def generate_photos(self, prompt: PhotoPrompt) -> str:
+        self.check_prompt(prompt.appearance, prompt.appearance, "appearance")
         data = await self._post("/v2/photo_avatar/photo/generate", {
             "name": prompt.name,
             "age": prompt.age.value,
@@ -165,6 +193,7 @@ class V2Api(HeyGenApi):
     async def generate_looks(
         self, group_id: str, prompt: str, orientation: Orientation, pose: Pose, style: Style
     ) -> str:
+        self.check_prompt(prompt, prompt, "prompt")
         data = await self._post("/v2/photo_avatar/look/generate", {
             "group_id": group_id,
             "prompt": prompt,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import uuid
 from typing import Any
 from urllib.parse import quote
@@ -9,8 +10,8 @@ from urllib.parse import quote
 import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
-from heygen_studio.api.errors import HeyGenError
-from heygen_studio.api.mapping import v3_expressiveness, v3_shape
+from heygen_studio.api.errors import HeyGenError, InvalidRequestError
+from heygen_studio.api.mapping import v3_expressiveness, v3_shape, v3_takes_expressiveness, v3_takes_motion_prompt
 from heygen_studio.api.models import (
     Account,
     Age,
@@ -34,7 +35,7 @@ from heygen_studio.api.models import (
     VideoSummary,
     Voice,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 from heygen_studio.domain.pricing import Engine
@@ -60,13 +61,13 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
         "callback_id": spec.callback_id,
     })
     if len(spec.scenes) == 1:
-        body = {"type": "avatar", **_avatar_input(spec.look_id, spec.scenes[0], spec.engine)}
+        body = {"type": "avatar", **_avatar_input(spec, spec.scenes[0])}
         if spec.background_color:
             body["background"] = {"type": "color", "value": spec.background_color}
         return {**body, **common}
     scenes = []
     for scene in spec.scenes:
-        scene_input = {"type": "avatar", **_avatar_input(spec.look_id, scene, spec.engine)}
+        scene_input = {"type": "avatar", **_avatar_input(spec, scene)}
         if spec.background_color:
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
@@ -150,19 +151,42 @@ class V3Api(HeyGenApi):
         return TrainingStatus(group_id=group.id, status=group.status or Status.COMPLETED, error=group.error)
 
     async def generate_photos(self, prompt: PhotoPrompt) -> str:
-        data = await self._create_avatar({"type": "prompt", "name": prompt.name, "prompt": photo_prompt_text(prompt)})
+        text = photo_prompt_text(prompt)
+        self.check_prompt(text, prompt.appearance, "appearance")
+        data = await self._create_avatar({"type": "prompt", "name": prompt.name, "prompt": text})
         return _poll_id(_created(data, prompt.name, None))
 
     async def generate_looks(
         self, group_id: str, prompt: str, orientation: Orientation, pose: Pose, style: Style
     ) -> str:
+        """New looks of the group's person: HeyGen keeps the person only when `avatar_id` names one of their
+        looks (a group id alone makes a new random person), so a finished look of the group is the reference."""
+        text = look_prompt_text(prompt, orientation, pose, style)
+        self.check_prompt(text, prompt, "prompt")
         request = {
             "type": "prompt",
             "name": prompt.strip()[:60] or "New look",
-            "prompt": look_prompt_text(prompt, orientation, pose, style),
+            "prompt": text,
+            "avatar_id": await self._reference_look(group_id),
             "avatar_group_id": group_id,
         }
         return _poll_id(_created(await self._create_avatar(request), request["name"], group_id))
+
+    async def _reference_look(self, group_id: str) -> str:
+        """A completed look of the group, to keep the person in new looks."""
+        token: str | None = None
+        while True:
+            page = await self.list_looks(group_id, token=token)
+            ready = next((look for look in page.items if look.status is Status.COMPLETED), None)
+            if ready is not None:
+                return ready.id
+            if not page.has_more:
+                raise InvalidRequestError(
+                    "This avatar has no finished look yet, so HeyGen has no picture of the person to keep. "
+                    "Wait until its photo is processed, then make new looks.",
+                    field="group_id",
+                )
+            token = page.next_token
 
     async def generation_status(self, generation_id: str) -> Generation:
         look = await self.get_look(generation_id)
@@ -227,6 +251,21 @@ class V3Api(HeyGenApi):
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
 
+    def check_video_spec(self, spec: VideoSpec) -> None:
+        """Also each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
+        super().check_video_spec(spec)
+        for number, scene in enumerate(spec.scenes, start=1):
+            for what, value, (low, high), unit in (
+                ("voice speed", scene.speed, self.limits.speed_range, "×"),
+                ("voice pitch", scene.pitch, self.limits.pitch_range, " semitones"),
+            ):
+                if not (math.isfinite(value) and low <= value <= high):
+                    raise InvalidRequestError(
+                        f"Scene {number}'s {what} is {value:g}{unit}; in videos HeyGen takes {low:g} to {high:g}"
+                        f"{unit}. Set it within that range and render again.",
+                        field="speed" if what == "voice speed" else "pitch",
+                    )
+
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         self.check_video_spec(spec)
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
@@ -279,21 +318,28 @@ class V3Api(HeyGenApi):
 
     async def _post(self, path: str, *, key: str | None = None, **kwargs: Any) -> dict[str, Any]:
         """POST with an Idempotency-Key: the caller's, or one made per logical call and reused on retries."""
-        headers = {IDEMPOTENCY_HEADER: key or uuid.uuid4().hex}
-        return await self._transport.request("POST", path, headers=headers, **kwargs)
+        key = key or uuid.uuid4().hex
+        if not IDEMPOTENCY_KEY.fullmatch(key):
+            raise InvalidRequestError(
+                "This request's key has characters HeyGen does not take (it allows 1 to 255 letters, digits, "
+                "'_', ':', '.' and '-'), so it was not sent. Render the project again to get a new key.",
+                field=IDEMPOTENCY_HEADER,
+            )
+        return await self._transport.request("POST", path, headers={IDEMPOTENCY_HEADER: key}, **kwargs)
 
     async def _create_avatar(self, request: dict[str, Any]) -> dict[str, Any]:
         return (await self._post("/v3/avatars", json=request)).get("data") or {}
 
 
-def _avatar_input(look_id: str, scene: SceneSpec, engine: Engine) -> dict[str, Any]:
-    expressiveness = v3_expressiveness(scene)
+def _avatar_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
+    """One avatar input; motion_prompt and expressiveness only where HeyGen takes them for the look and engine."""
+    expressiveness = v3_expressiveness(scene) if v3_takes_expressiveness(spec) else None
     return _drop_none({
-        "avatar_id": look_id,
-        "engine": None if engine is Engine.AVATAR_IV else {"type": engine.value},
+        "avatar_id": spec.look_id,
+        "engine": None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value},
         "script": scene.script,
         "voice_id": scene.voice_id,
-        "motion_prompt": scene.motion_prompt or None,
+        "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
         "expressiveness": expressiveness.value if expressiveness else None,
         "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
     })

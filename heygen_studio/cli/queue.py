@@ -7,9 +7,9 @@ import asyncio
 import json
 from typing import Any
 
-from heygen_studio.cli.render import Watcher, add_connection_options, describe, run_cli, running_queue
+from heygen_studio.cli.render import Watcher, add_connection_options, describe, open_database, run_cli, running_queue
 from heygen_studio.config import app_paths
-from heygen_studio.storage.database import Database
+from heygen_studio.logging_setup import setup_logging
 from heygen_studio.storage.render_jobs import RenderJob, RenderJobs
 
 
@@ -37,7 +37,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 async def _list(args: argparse.Namespace) -> int:
-    db = Database(app_paths().ensure().data_dir / "studio.sqlite3")
+    paths = app_paths().ensure()
+    setup_logging(paths.log_file, to_stderr=False)  # warnings go to the log; the user gets one line
+    db = open_database(paths)
     try:
         jobs = await asyncio.to_thread(RenderJobs(db).all)
     finally:

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
-from heygen_studio.config import Paths, app_paths, load_settings
+from heygen_studio.config import Paths, app_paths, read_settings
 from heygen_studio.domain.project import Project, ProjectFileError
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.services.render_queue import NotSaved, RenderQueue, default_output_dir
-from heygen_studio.storage.database import Database
+from heygen_studio.storage.damaged_files import MovedAside
+from heygen_studio.storage.database import Database, NewerDatabaseError
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
 from heygen_studio.tasks import TaskRegistry
 
@@ -29,6 +30,10 @@ UNREACHABLE_PATIENCE_S = 120.0  # --wait gives up after HeyGen has not answered 
 
 class CliError(Exception):
     """A problem the user can fix; printed as is, exit status 2."""
+
+
+class NotAffordable(Exception):
+    """The render costs more than the account's balance; nothing was sent. Exit status 1."""
 
 
 class Unreachable(Exception):
@@ -68,7 +73,26 @@ async def running_queue(args: argparse.Namespace, output_dir: Path | None = None
     """Connect as the options say and run the queue; everything is closed on the way out."""
     paths = app_paths().ensure()
     setup_logging(paths.log_file, to_stderr=False)
-    db = Database(paths.data_dir / "studio.sqlite3")
+    db = open_database(paths)
+    try:
+        async with connected(args, paths) as (api, account):
+            tasks = TaskRegistry()
+            folder = output_dir or await _saved_output_dir(db)
+            queue = RenderQueue(db, tasks.spawn, output_dir=folder)
+            queue.attach(api, account)
+            try:
+                yield Running(paths, db, api, account, queue, tasks)
+            finally:
+                await queue.aclose()
+                await tasks.aclose()
+    finally:
+        db.close()
+
+
+@contextlib.asynccontextmanager
+async def connected(args: argparse.Namespace, paths: Paths) -> AsyncIterator[tuple[HeyGenApi, str]]:
+    """The client the --sandbox / --profile options name, and the account it is; closed (and a built-in
+    sandbox stopped) on the way out."""
     server = None
     try:
         if args.sandbox is not None:
@@ -80,37 +104,41 @@ async def running_queue(args: argparse.Namespace, output_dir: Path | None = None
             api, account = open_client("v3", SANDBOX_KEY, base_url=url, upload_url=url), "sandbox"
         else:
             api, account = await _profile_client(paths, args.profile)
-        tasks = TaskRegistry()
-        folder = output_dir or await _saved_output_dir(db)
-        queue = RenderQueue(db, tasks.spawn, output_dir=folder)
-        queue.attach(api, account)
         try:
-            yield Running(paths, db, api, account, queue, tasks)
+            yield api, account
         finally:
-            await queue.aclose()
-            await tasks.aclose()
             await api.aclose()
     finally:
         if server is not None:
             await asyncio.to_thread(server.stop)
-        db.close()
+
+
+def open_database(paths: Paths) -> Database:
+    """The app's database; a damaged one is moved aside, and this says so in one line."""
+    db = Database(paths.data_dir / "studio.sqlite3")
+    tell_moved_aside(db.moved_aside)
+    return db
+
+
+def tell_moved_aside(moved: MovedAside | None) -> None:
+    if moved is not None:
+        print(f"heygen-studio: {moved.message}", file=sys.stderr, flush=True)
 
 
 def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
+    """The home's built-in sandbox: served here, or by the app (or another command) already serving it."""
     from heygen_studio.sandbox.config import SandboxConfig
-    from heygen_studio.sandbox.server import SandboxServer
+    from heygen_studio.sandbox.shared import start_shared
+    from heygen_studio.sandbox.state_lock import home_state_file
 
-    state = paths.data_dir / "sandbox" / "state.json"
-    state.parent.mkdir(parents=True, exist_ok=True)
-    server = SandboxServer(SandboxConfig(state_file=state))
-    server.start()
-    return server
+    return start_shared(SandboxConfig(state_file=home_state_file(paths.data_dir)))
 
 
 async def _profile_client(paths: Paths, name: str | None) -> tuple[HeyGenApi, str]:
     from heygen_studio.storage.secrets import SecretStore
 
-    settings = load_settings(paths.settings_file)
+    settings, moved = read_settings(paths.settings_file)
+    tell_moved_aside(moved)
     profile = next((p for p in settings.profiles if p.name == name), None) if name else settings.active
     if profile is None:
         raise CliError(f"There is no profile named {name!r}. Add it in the app's Settings.")
@@ -202,7 +230,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio render",
         description="Render a project with HeyGen through the app's queue (the app shows the same jobs). "
-                    "Prints the job id. Exit status: 0 done, 1 the render failed, 2 usage error, "
+                    "Prints the job id. A render that costs more than the account's balance is not sent. "
+                    "Exit status: 0 done, 1 the render failed or costs more than the balance, 2 usage error, "
                     "3 HeyGen's answer was lost and you need to decide in the app's Renders panel, "
                     "4 --wait gave up because HeyGen could not be reached (the render stays queued).")
     parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
@@ -218,6 +247,7 @@ async def _render(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
     async with running_queue(args, args.out) as run:
+        await check_balance(run.api, project)
         job = await run.queue.enqueue(project)
         print(job.id, flush=True)
         job = await follow(run.queue, job.id, until_sent=not args.wait)
@@ -229,6 +259,24 @@ async def _render(args: argparse.Namespace) -> int:
         return exit_status(job)
 
 
+async def check_balance(api: HeyGenApi, project: Project) -> None:
+    """NotAffordable, before anything is sent, when the render costs more than the account has left; a note
+    (and on with the render) when the price or the balance cannot be known."""
+    from heygen_studio.cli.quote import quoted  # the quote command builds on this module
+
+    try:
+        result, note = await quoted(api, project)
+    except CliError as error:
+        print(f"heygen-studio: {error} Rendering without a price check.", file=sys.stderr)
+        return
+    if note:
+        print(f"heygen-studio: {note}", file=sys.stderr)
+    if result.fits is False and result.balance is not None:
+        raise NotAffordable(
+            f"Not sent: this render costs {result.quote.total} and {result.shortfall} of that is missing "
+            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, then render again.")
+
+
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     return run_cli(_render(args))
@@ -238,10 +286,10 @@ def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
     """Run a command's coroutine; plain messages for problems the user can fix."""
     try:
         return int(asyncio.run(coro))
-    except (CliError, ProjectFileError, ValueError) as error:
+    except (CliError, ProjectFileError, ValueError, NewerDatabaseError) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except (HeyGenError, NotSaved) as error:
+    except (HeyGenError, NotSaved, NotAffordable) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_FAILED
     except Unreachable as error:

@@ -30,8 +30,10 @@ _ACTIONS = re.compile(
     re.IGNORECASE,
 )
 _IGNORED: tuple[tuple[str, re.Pattern[str], str], ...] = (
-    ("camera", re.compile(r"\b(camera|zoom\w*|pan(s|ning)?|dolly|close-?up|tracking shot|wide shot)\b",
-                          re.IGNORECASE),
+    ("camera", re.compile(r"\b(camera (moves?|moving|pans?|panning|zooms?|zooming|follows?|orbits?|circles?|"
+                          r"tilts?|rotates?|pulls? (back|away|in)|pushes? in|tracks?|shakes?|cuts?)|"
+                          r"(moves?|moving|pans?|tilts?|shakes?) the camera|"
+                          r"zoom\w*|pan(s|ning)?|dolly|close-?up|tracking shot|wide shot)\b", re.IGNORECASE),
      "HeyGen keeps the camera still, so camera moves are ignored. Describe the face and hands instead."),
     ("props", re.compile(r"\b(picks? up|holding an?|holds an?|cup|coffee|phone|book|pen|glass|microphone|"
                          r"sign|laptop)\b", re.IGNORECASE),

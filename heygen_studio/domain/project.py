@@ -10,7 +10,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from heygen_studio.domain.estimates import count_words, spoken_seconds
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.domain.pricing import AvatarType, Engine
 
 from heygen_studio.api.models import (
     ApiLimits,
@@ -44,6 +44,7 @@ class LookRef:
     name: str = ""
     group_id: str | None = None
     preview_image_url: str | None = None
+    avatar_type: str | None = None  # HeyGen's avatar_type of the look: what the render may ask of it
 
 
 @dataclass(frozen=True)
@@ -346,7 +347,16 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
         caption=project.captions,
         background_color=project.background,
         engine=project.engine if v3 else Engine.AVATAR_IV,
+        avatar_type=_avatar_type(project.look.avatar_type if project.look else None),
     )
+
+
+def _avatar_type(raw: str | None) -> AvatarType | None:
+    """The look's avatar type, or None when it is not known (or is a kind this app does not know)."""
+    try:
+        return AvatarType(raw) if raw else None
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:
     raw = await request.body()
     try:
         body = json.loads(raw or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than Python's parser goes
         raise invalid("body", "Request body is not valid JSON.") from None
     if not isinstance(body, dict):
         raise invalid("body", "Request body must be a JSON object.")

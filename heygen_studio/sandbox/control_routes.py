@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import json
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -24,7 +25,8 @@ def _refused(request: Request) -> Response | None:
         return JSONResponse({"error": "the sandbox's controls answer loopback clients only"}, status_code=403)
     origin = request.headers.get("origin")
     own = f"{request.url.scheme}://{request.headers.get('host', '')}"
-    if origin is not None and origin.rstrip("/") != own:
+    # A loopback name too: a page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) is "same origin".
+    if origin is not None and (origin.rstrip("/") != own or urlsplit(origin).hostname not in LOOPBACK):
         return JSONResponse({"error": f"the sandbox's controls refuse requests from other web pages "
                                       f"(Origin {origin[:100]})"}, status_code=403)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()

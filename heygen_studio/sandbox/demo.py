@@ -1,4 +1,4 @@
-"""Demo content: a ready private avatar, public presets made from the sample photos, and voices."""
+"""Demo content: a ready private avatar, public presets (photo avatars and video avatars) from the sample photos, voices."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ VOICES = (
     Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0),
     Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0),
 )
-PRESETS = (  # public groups: name, sample photo, gender, looks
-    ("Aria (preset)", "astronaut.png", "female", 2),
-    ("Marcus (preset)", "camera.png", "male", 2),
-    ("Whiskers (preset)", "chelsea.png", None, 1),
+PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars)
+    ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar"),
+    ("Marcus (preset)", "camera.png", "male", 2, "photo_avatar"),
+    ("Whiskers (preset)", "chelsea.png", None, 1, "photo_avatar"),
+    ("Nora (studio avatar)", "astronaut.png", "female", 1, "studio_avatar"),
+    ("Theo (digital twin)", "camera.png", "male", 1, "digital_twin"),
 )
 
 
@@ -42,10 +44,11 @@ def seed(state: SandboxState) -> None:
                                     now - 3000, source="generated"))
         for look in looks:
             look.ready_at = look.created_at
-        for name, photo, gender, count in PRESETS:
+        for name, photo, gender, count, avatar_type in PRESETS:
             group = state.add_group(name, "public", now - 86400, gender=gender, default_voice_id=VOICES[0].id)
             for index, image in enumerate(state.derive(_sample(state, photo, now), name, count, now)):
-                state.add_look(group, f"{name.removesuffix(' (preset)')} {index + 1}", image, now - 86400)
+                state.add_look(group, f"{name.partition(' (')[0]} {index + 1}", image, now - 86400,
+                               avatar_type=avatar_type)
         state.counts.clear()
 
 

@@ -71,6 +71,7 @@ class Look:
     is_motion: bool = False
     sound_effect: bool = False
     source: str = "user_upload"  # "user_upload" | "generated"
+    avatar_type: str = "photo_avatar"  # "photo_avatar" | "studio_avatar" | "digital_twin"
 
 
 @dataclass
@@ -106,10 +107,11 @@ class Video:
     width: int
     height: int
     duration_s: float
-    cost: float
+    cost: str  # the exact amount, in the unit of the pool it is billed to (text keeps it exact in the state file)
     caption: bool = False
     callback_id: str | None = None
     charged: bool = False
+    legacy: bool = False  # billed to the v2 credit pool, not the v3 account
 
 
 @dataclass(frozen=True)

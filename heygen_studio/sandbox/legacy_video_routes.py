@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from starlette.requests import Request
@@ -9,6 +10,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from heygen_studio.sandbox import photos
+from heygen_studio.sandbox.billing import V2_AV4_RATE, V2_CLASSIC_RATE, legacy_video_price
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing
@@ -22,14 +24,29 @@ ORIENTATION_SIZES = {"landscape": (1280, 720), "portrait": (720, 1280), "square"
 MAX_SCENES = 50
 
 
+def _number(value: object, param: str, default: float) -> float:
+    """A legacy number: v2 bodies are lenient, so "1" and "1920" count like 1 and 1920; None is `default`."""
+    if value is None:
+        return default
+    if isinstance(value, str):
+        try:
+            value = float(value.strip())
+        except ValueError:
+            raise invalid(param, f"{param} must be a number.") from None
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise invalid(param, f"{param} must be a number.")
+    return float(value)
+
+
 def _dimension(body: dict[str, Any], default: tuple[int, int]) -> tuple[int, int]:
     dimension = body.get("dimension")
     if dimension is None:
         return default
-    width, height = (dimension or {}).get("width"), (dimension or {}).get("height")
-    require(isinstance(width, int) and isinstance(height, int) and 64 <= width <= 4096 and 64 <= height <= 4096,
+    sides = dimension if isinstance(dimension, dict) else {}
+    width, height = (_number(sides.get(side), f"dimension.{side}", 0) for side in ("width", "height"))
+    require(width.is_integer() and height.is_integer() and 64 <= width <= 4096 and 64 <= height <= 4096,
             invalid("dimension", "dimension needs width and height between 64 and 4096."))
-    return width, height
+    return int(width), int(height)
 
 
 def _av4_look(state: SandboxState, image_key: str, now: float) -> Look:
@@ -64,7 +81,8 @@ async def generate_av4(request: Request) -> JSONResponse:
             script = check_script(spec.get("script"), LEGACY_SCRIPT_LIMIT, f"{prefix}script")
             scenes.append(Scene(look.id, script, voice.id))
         size = _dimension(body, ORIENTATION_SIZES[body.get("video_orientation") or "landscape"])
-        video = submit(state, scenes, size, now, queue=True, title=body.get("video_title"),
+        video = submit(state, scenes, size, now, queue=True, price=legacy_video_price(V2_AV4_RATE),
+                       title=body.get("video_title"),
                        caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
         return v2_ok({"video_id": video.id})
 
@@ -82,10 +100,12 @@ def _classic_scene(state: SandboxState, spec: dict[str, Any], index: int, now: f
     required(voice_spec, ("input_text", "voice_id"), f"{prefix}voice.")
     script = check_script(voice_spec["input_text"], LEGACY_SCRIPT_LIMIT, f"{prefix}voice.input_text")
     voice = resolve_voice(state, voice_spec["voice_id"], f"{prefix}voice.voice_id")
-    speed = voice_spec.get("speed") or 1.0
-    require(isinstance(speed, (int, float)) and 0.5 <= speed <= 1.5,
-            invalid(f"{prefix}voice.speed", "speed must be between 0.5 and 1.5."))
-    return Scene(look.id, script, voice.id, float(speed))
+    speed = _number(voice_spec.get("speed"), f"{prefix}voice.speed", 1.0)
+    require(0.5 <= speed <= 1.5, invalid(f"{prefix}voice.speed", "speed must be between 0.5 and 1.5."))
+    pitch = _number(voice_spec.get("pitch"), f"{prefix}voice.pitch", 0.0)
+    require(-50 <= pitch <= 50, invalid(f"{prefix}voice.pitch", "pitch must be between -50 and 50."))
+    _number(character.get("scale"), f"{prefix}character.scale", 1.0)
+    return Scene(look.id, script, voice.id, speed)
 
 
 async def generate_classic(request: Request) -> JSONResponse:
@@ -98,7 +118,8 @@ async def generate_classic(request: Request) -> JSONResponse:
     now = state.now()
     with state.lock:
         scenes = [_classic_scene(state, spec, index, now) for index, spec in enumerate(inputs)]
-        video = submit(state, scenes, _dimension(body, (1280, 720)), now, queue=True, title=body.get("title"),
+        video = submit(state, scenes, _dimension(body, (1280, 720)), now, queue=True,
+                       price=legacy_video_price(V2_CLASSIC_RATE), title=body.get("title"),
                        caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
         return v2_ok({"video_id": video.id})
 
@@ -120,7 +141,7 @@ async def video_status(request: Request) -> JSONResponse:
             "duration": round(video.duration_s, 3) if done else None,
             "video_url": media_url(request, f"videos/{video.id}.mp4") if done else None,
             "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
-            "caption_url": media_url(request, f"videos/{video.id}.srt") if done else None,
+            "caption_url": media_url(request, f"videos/{video.id}.ass") if done else None,
             "gif_url": None, "video_url_caption": None, "error": None,
         })
 

@@ -21,6 +21,7 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, UnidentifiedImageError
 
 from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.resources import resources_dir, sample_photo
 
 FPS = 12
 SAMPLE_RATE = 24_000
@@ -57,21 +58,19 @@ def video_size(width: int, height: int) -> tuple[int, int]:
 def derive_images(
     source: bytes | None, seed: str, count: int = 4, size: tuple[int, int] = (768, 768)
 ) -> list[bytes]:
-    """`count` distinct PNGs: graded crops of `source`, or seed-coloured portraits when there is none."""
+    """`count` distinct PNGs: graded crops of `source`, or of a stranger picked by `seed` when there is none
+    (HeyGen makes a new random person from a prompt that names no look)."""
     if count < 1:
         raise ValueError("count must be at least 1")
     _require_size(*size)
     if max(size) > MAX_IMAGE_SIDE:
         raise ValueError(f"image sides must be at most {MAX_IMAGE_SIDE} pixels")
     rng = random.Random(f"{seed}|{count}|{size}")
-    photo = _open_rgb(source) if source is not None else None
+    photo = _open_rgb(source) if source is not None else _stranger(seed)
     first_style = rng.randrange(len(_STYLES))
     images = []
     for index in range(count):
-        if photo is None:
-            image = _portrait(seed, index, size, rng)
-        else:
-            image = _STYLES[(first_style + index) % len(_STYLES)](_crop(photo, size, rng), rng)
+        image = _STYLES[(first_style + index) % len(_STYLES)](_crop(photo, size, rng), rng)
         images.append(_encode(image, "PNG", compress_level=3))
     return images
 
@@ -123,6 +122,27 @@ def to_srt(captions: list[Caption]) -> str:
     )
 
 
+def to_ass(captions: list[Caption], width: int, height: int) -> str:
+    """Advanced SubStation Alpha text, as the legacy API's `caption_url` serves: a style and a Dialogue per caption."""
+    size = max(10, round(min(width, height) * 0.05))
+    header = (
+        "[Script Info]\nScriptType: v4.00+\n"
+        f"PlayResX: {width}\nPlayResY: {height}\n\n"
+        "[V4+ Styles]\n"
+        "Format: Name, Fontname, Fontsize, PrimaryColour, SecondaryColour, OutlineColour, BackColour, Bold, Italic, "
+        "Underline, StrikeOut, ScaleX, ScaleY, Spacing, Angle, BorderStyle, Outline, Shadow, Alignment, "
+        "MarginL, MarginR, MarginV, Encoding\n"
+        f"Style: Default,Arial,{size},&H00FFFFFF,&H000000FF,&H00000000,&H96000000,0,0,0,0,100,100,0,0,3,1,0,2,"
+        f"20,20,{size},1\n\n"
+        "[Events]\nFormat: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text\n"
+    )
+    return header + "".join(
+        f"Dialogue: 0,{_ass_time(caption.start_s)},{_ass_time(caption.end_s)},Default,,0,0,0,,"
+        f"{' '.join(caption.text.split()).replace('{', '(').replace('}', ')')}\n"
+        for caption in captions
+    )
+
+
 # --- captions -----------------------------------------------------------------------------------
 
 
@@ -145,6 +165,13 @@ def _phrases(script: str) -> list[str]:
         if tokens:  # only wordless tokens (a trailing dash, say) are left: they belong to the last phrase
             phrases[-1] = " ".join([phrases[-1], *tokens])
     return phrases
+
+
+def _ass_time(seconds: float) -> str:
+    hours, rest = divmod(round(seconds * 100), 360_000)
+    minutes, rest = divmod(rest, 6000)
+    whole, centis = divmod(rest, 100)
+    return f"{hours}:{minutes:02d}:{whole:02d}.{centis:02d}"
 
 
 def _srt_time(seconds: float) -> str:
@@ -227,28 +254,10 @@ _STYLES: tuple[Callable[[Image.Image, random.Random], Image.Image], ...] = (
 )
 
 
-def _portrait(seed: str, index: int, size: tuple[int, int], rng: random.Random) -> Image.Image:
-    """A soft head-and-shoulders silhouette on a seed-coloured gradient, the seed written below."""
-    width, height = size
-    top, bottom = _tint(rng, 0.7, 0.55), _tint(rng, 0.3, 0.45)
-    ramp = np.linspace(0.0, 1.0, height, dtype=np.float32)[:, np.newaxis, np.newaxis]
-    gradient = np.asarray(top, np.float32) * (1 - ramp) + np.asarray(bottom, np.float32) * ramp
-    image = Image.fromarray(np.broadcast_to(gradient, (height, width, 3)).astype(np.uint8))
-    figure = Image.new("L", size, 0)
-    draw = ImageDraw.Draw(figure)
-    cx = width * rng.uniform(0.4, 0.6)
-    head = min(width, height) * rng.uniform(0.15, 0.2)
-    head_y = height * FACE_HEIGHT
-    draw.ellipse((cx - head * 0.8, head_y - head, cx + head * 0.8, head_y + head), fill=255)
-    draw.ellipse((cx - head * 2.4, head_y + head * 1.5, cx + head * 2.4, head_y + head * 5.5), fill=255)
-    figure = figure.filter(ImageFilter.GaussianBlur(max(1, min(size) // 150)))
-    image.paste(_tint(rng, 0.2 + 0.05 * (index % 4), 0.3), mask=figure)
-    font = _font(max(10, min(size) // 16))
-    label = _wrap(f"{seed} · {index + 1}", font, width * 0.9, max_lines=2)
-    ImageDraw.Draw(image).multiline_text(
-        (width / 2, height * 0.95), label, font=font, fill=(255, 255, 255), anchor="md", align="center"
-    )
-    return image
+def _stranger(seed: str) -> Image.Image:
+    """A "new random person" for a prompt with no photo of anyone: one of the sample photos, picked by `seed`."""
+    names = sorted(path.name for path in (resources_dir() / "sample_photos").glob("*.png"))
+    return _open_rgb(sample_photo(random.Random(seed).choice(names)).read_bytes())
 
 
 @functools.lru_cache(maxsize=16)

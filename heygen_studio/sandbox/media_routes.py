@@ -127,6 +127,9 @@ async def video_file(request: Request) -> Response:
         return media_response(request, await run_in_threadpool(state.thumbnail, video), "image/jpeg")
     if kind == "srt":
         return media_response(request, media.to_srt(state.captions(video)).encode(), "application/x-subrip")
+    if kind == "ass":
+        ass = media.to_ass(state.captions(video), video.width, video.height)
+        return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
     return _not_found()
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import re
 import threading
 from collections import Counter
@@ -18,8 +17,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heygen_studio.sandbox import media
+from heygen_studio.sandbox.billing import Account
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Scene, Video, Voice
 from heygen_studio.storage.atomic_files import write_bytes_atomically
+from heygen_studio.storage.damaged_files import move_aside
 
 if TYPE_CHECKING:
     from heygen_studio.sandbox.state import SandboxState
@@ -40,7 +41,7 @@ class BadStateFile(ValueError):
 class _Snapshot:
     """Everything a state file holds, read into fresh containers before it replaces anything."""
 
-    credits: float
+    account: Account
     counts: Counter[str]
     assets: dict[str, Asset] = field(default_factory=dict)
     groups: dict[str, Group] = field(default_factory=dict)
@@ -48,7 +49,7 @@ class _Snapshot:
     generations: dict[str, Generation] = field(default_factory=dict)
     videos: dict[str, Video] = field(default_factory=dict)
     voices: dict[str, Voice] = field(default_factory=dict)
-    idempotent: dict[tuple[str, str], tuple[str, int, dict]] = field(default_factory=dict)
+    idempotent: dict[tuple[str, str], tuple[float, int, dict]] = field(default_factory=dict)
     blob_of: dict[str, str] = field(default_factory=dict)  # asset id -> sha256 of its stored bytes
 
 
@@ -72,19 +73,16 @@ class StateFile:
 
     def load(self, state: SandboxState) -> bool:
         """Fill `state` from the file: True if it held a state, False (state untouched) if there was none
-        or it could not be used; an unusable file is moved aside to `<name>.corrupt` with a warning."""
+        or it could not be used; an unusable file is moved aside to `<name>.damaged-<date>` with a warning."""
         if not self.path.exists():
             return False
         try:
             snapshot = self._read(state)
         except (OSError, ValueError, KeyError, TypeError, AttributeError) as error:
-            aside = self.path.with_name(self.path.name + ".corrupt")
-            log.warning("sandbox state file %s cannot be used (%s); moved it to %s and starting fresh",
-                        self.path, error, aside.name)
-            os.replace(self.path, aside)
+            move_aside(self.path, f"sandbox state: {error}")  # logs where it went
             return False
         with state.lock:
-            state.credits = snapshot.credits
+            state.account = snapshot.account
             state.counts = snapshot.counts
             state.assets, state.groups, state.looks = snapshot.assets, snapshot.groups, snapshot.looks
             state.generations, state.videos, state.voices = snapshot.generations, snapshot.videos, snapshot.voices
@@ -99,7 +97,7 @@ class StateFile:
         if document.get("version") != VERSION:
             raise BadStateFile(f"state version {document.get('version')!r}, this sandbox reads {VERSION}")
         counts = Counter({str(name): int(count) for name, count in document["counts"].items()})
-        snapshot = _Snapshot(float(document["credits"]), counts)
+        snapshot = _Snapshot(state.account.restored(document.get("account"), document["credits"]), counts)
         for item in document["assets"]:
             sha = item.pop("blob")
             asset = Asset(**item, data=self._asset_data(state, sha, item["id"]))
@@ -114,8 +112,9 @@ class StateFile:
         for item in document["videos"]:
             video = Video(**{**item, "scenes": [Scene(**scene) for scene in item["scenes"]]})
             snapshot.videos[video.id] = video
-        for scope, key, fingerprint, status, payload in document["idempotency"]:
-            snapshot.idempotent[(scope, key)] = (fingerprint, int(status), payload)
+        for scope, key, answered_at, status, payload in document["idempotency"]:
+            if isinstance(answered_at, (int, float)):  # older files kept a body fingerprint: those keys are forgotten
+                snapshot.idempotent[(scope, key)] = (float(answered_at), int(status), payload)
         _check_references(snapshot)
         return snapshot
 
@@ -171,7 +170,8 @@ class StateFile:
         document = {
             "format": FORMAT,
             "version": VERSION,
-            "credits": state.credits,
+            "credits": str(state.account.legacy.amount.amount),  # the v2 pool
+            "account": state.account.to_json(),
             "counts": dict(state.counts),
             "assets": assets,
             "groups": [asdict(group) for group in state.groups.values()],
@@ -179,8 +179,8 @@ class StateFile:
             "generations": [asdict(generation) for generation in state.generations.values()],
             "videos": [asdict(video) for video in state.videos.values()],
             "voices": [asdict(voice) for voice in state.voices.values()],
-            "idempotency": [[scope, key, fingerprint, status, payload]
-                            for (scope, key), (fingerprint, status, payload) in state.idempotent_records.items()],
+            "idempotency": [[scope, key, answered_at, status, payload]
+                            for (scope, key), (answered_at, status, payload) in state.idempotent_records.items()],
         }
         return document, new_blobs
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import math
 import socket
 import sys
 import threading
@@ -13,6 +14,7 @@ from pathlib import Path
 import uvicorn
 
 from heygen_studio.sandbox.app import create_app
+from heygen_studio.sandbox.billing import Billing
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.state import SandboxState
 
@@ -75,13 +77,31 @@ class SandboxServer:
         self.state.close()
 
 
+def _amount(text: str) -> float:
+    """A --balance or --credits value: a number, 0 or more."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount: give a number, 0 or more (like 25 or 12.50)")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="heygen-studio sandbox", description="Run the sandbox HeyGen API locally.")
     parser.add_argument("--host", default="127.0.0.1", help="loopback address to bind (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--key", action="append", help="an API key the sandbox accepts (repeatable)")
     parser.add_argument("--job-seconds", type=float, default=SandboxConfig.job_seconds)
-    parser.add_argument("--credits", type=float, default=SandboxConfig.credits)
+    parser.add_argument("--billing", choices=[billing.value for billing in Billing], default=SandboxConfig.billing,
+                        help="how the account is billed: a USD wallet (default, as for an API key), an Enterprise "
+                             "wallet of credits, a subscription's premium credits, or usage-based against a cap")
+    parser.add_argument("--balance", type=_amount, metavar="N",
+                        help="what the account has to spend: dollars for wallet and usage-based (its spending cap), "
+                             "credits otherwise (default $25.00 or 600 credits)")
+    parser.add_argument("--credits", type=_amount, default=SandboxConfig.credits,
+                        help="the legacy v2 endpoints' own credit quota (default 600)")
     parser.add_argument("--no-demo", action="store_true", help="start with an empty account")
     parser.add_argument("--consent-required", action="store_true",
                         help="new v3 photo avatars wait for the consent of the person in the photo "
@@ -99,20 +119,27 @@ def main(argv: list[str]) -> int:
               "(use 127.0.0.1 or ::1)", file=sys.stderr)
         return 2
     config = SandboxConfig(keys=frozenset(args.key or ["sandbox"]), job_seconds=args.job_seconds,
+                           billing=Billing(args.billing), balance=args.balance,
                            credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file,
                            consent_required=args.consent_required)
-    server = SandboxServer(config, args.host, args.port)
+    from heygen_studio.sandbox.shared import start_shared  # it builds on this module
+    from heygen_studio.sandbox.state_lock import SandboxInUse
+
     try:
-        url = server.start()
+        sandbox = start_shared(config, args.host, args.port, join=False)
     except OSError as error:
         print(f"heygen-studio sandbox: cannot listen on {args.host}:{args.port}: {error.strerror}", file=sys.stderr)
         return 1
-    print(f"Sandbox HeyGen listening on {url} (API and upload base URL). Press Ctrl+C to stop.", flush=True)
+    except SandboxInUse as error:
+        print(f"heygen-studio sandbox: {error}; stop it first, or use another --state-file.", file=sys.stderr)
+        return 1
+    print(f"Sandbox HeyGen listening on {sandbox.url} (API and upload base URL). Press Ctrl+C to stop.",
+          flush=True)
     try:
         while True:
             time.sleep(3600)
     except KeyboardInterrupt:
         print("Stopping the sandbox.")
     finally:
-        server.stop()
+        sandbox.stop()
     return 0

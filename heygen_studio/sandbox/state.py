@@ -1,16 +1,17 @@
-"""The one account both API generations share: entities, job clocks, credits, renders, idempotency."""
+"""The one account both API generations share: entities, job clocks, money, renders, idempotency."""
 
 from __future__ import annotations
 
-import hashlib
 import threading
 import time
 import uuid
 from collections import Counter, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 
+from heygen_studio.domain.money import Money, to_decimal
 from heygen_studio.sandbox import media
+from heygen_studio.sandbox.billing import Account, exact
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
@@ -22,6 +23,7 @@ MEDIA_LOG_SIZE = 1000
 VIDEO_STAGES = ("waiting", "pending", "processing", "completed")
 TRAIN_STAGES = ("pending", "processing", "ready")
 GENERATION_STAGES = ("pending", "processing", "success")
+IDEMPOTENCY_SECONDS = 24 * 3600  # how long HeyGen replays an Idempotency-Key's first answer
 
 
 def new_id() -> str:
@@ -46,7 +48,7 @@ class SandboxState:
         self.counts: Counter[str] = Counter()
         self.faults = FaultPlan()
         self.media_requests: deque[MediaRequest] = deque(maxlen=MEDIA_LOG_SIZE)  # the latest, oldest first
-        self.credits = config.credits
+        self.account = Account.fresh(config.billing, config.balance, config.credits)
         self.assets: dict[str, Asset] = {}
         self.groups: dict[str, Group] = {}
         self.looks: dict[str, Look] = {}
@@ -56,7 +58,8 @@ class SandboxState:
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
         self._renders: dict[str, Future[bytes]] = {}
         self.store = StateFile(config.state_file) if config.state_file else None
-        self.idempotent_records: dict[tuple[str, str], tuple[str, int, dict]] = {}
+        self.idempotent_records: dict[tuple[str, str], tuple[float, int, dict]] = {}  # (scope, key) -> when, answer
+        self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
 
     # --- time and job status ---------------------------------------------------------------------
 
@@ -94,7 +97,11 @@ class SandboxState:
         slots = self.config.legacy_concurrency
         return now if len(ends) < slots else max(now, ends[len(ends) - slots])
 
-    # --- credits ---------------------------------------------------------------------------------
+    # --- money -----------------------------------------------------------------------------------
+
+    def video_cost(self, video: Video) -> Money:
+        """What `video` costs, in the unit of the pool it is billed to."""
+        return Money(to_decimal(video.cost), self.account.pool(video.legacy).amount.currency)
 
     def settle(self, now: float) -> None:
         """Charge every video that completed by `now` and start rendering its MP4."""
@@ -102,20 +109,32 @@ class SandboxState:
             for video in self.videos.values():
                 if not video.charged and self.video_done_at(video) <= now:
                     video.charged = True
-                    self.credits -= video.cost
+                    self.account.pool(video.legacy).take(self.video_cost(video))
                     self.counts["videos_completed"] += 1
                     self.render(video)
 
-    def available_credits(self, now: float) -> float:
-        """Credits left once every render still in flight is paid for."""
+    def available(self, legacy: bool, now: float) -> Money:
+        """What the v3 account (or the v2 pool) may still spend once every render still in flight is paid."""
         self.settle(now)
-        return self.credits - sum(video.cost for video in self.videos.values() if not video.charged)
+        purse = self.account.pool(legacy)
+        reserved = sum((self.video_cost(video) for video in self.videos.values()
+                        if video.legacy == legacy and not video.charged), Money.zero(purse.amount.currency))
+        return purse.available(reserved)
 
-    def spend(self, credits: float, now: float) -> None:
-        """Take `credits` for an instant job (photo generation, training) or answer 402."""
-        if credits > self.available_credits(now):
-            raise ApiError(402, "insufficient_credit", "Not enough credits for this request.", legacy_code=400599)
-        self.credits -= credits
+    def afford(self, cost: Money, legacy: bool, now: float) -> Money:
+        """`cost` as it is booked, or 402 insufficient_credit when the account cannot pay it."""
+        cost = exact(cost)
+        available = self.available(legacy, now)
+        if cost > available:
+            left = max(available, Money.zero(cost.currency))
+            raise ApiError(402, "insufficient_credit", f"This request costs {cost}; the account has {left} left.",
+                           legacy_code=400599)
+        return cost
+
+    def spend(self, cost: Money, legacy: bool, now: float) -> None:
+        """Take `cost` for an instant job (an avatar, a photo generation, training) or answer 402."""
+        with self.lock:
+            self.account.pool(legacy).take(self.afford(cost, legacy, now))
 
     # --- lookups ---------------------------------------------------------------------------------
 
@@ -196,29 +215,39 @@ class SandboxState:
 
     # --- idempotency -----------------------------------------------------------------------------
 
-    def idempotent(self, scope: str, key: str | None, body: bytes,
-                   create: Callable[[], tuple[int, dict]]) -> tuple[int, dict]:
-        """Run `create` once per Idempotency-Key.
+    async def idempotent(self, scope: str, key: str | None,
+                         create: Callable[[], Awaitable[tuple[int, dict]]]) -> tuple[int, dict]:
+        """Run `create` once per Idempotency-Key, as HeyGen does.
 
-        Like Stripe-style APIs: the same key with the same body answers the first (successful) result
-        again without creating anything; the same key with a different body is a 409 conflict. Only
-        successes are remembered, so a request refused with 429 or 400 can be retried under its key.
+        A repeat within 24 hours (sandbox clock) answers the first success again, whatever its body; a repeat
+        while the first is still being processed is 409 request_in_progress; after 24 hours the key is
+        forgotten and a repeat creates (and bills) again. Only successes are remembered, so a request refused
+        with 429 or 400 can be retried under its key.
         """
+        if not key:
+            return await create()
         with self.lock:
-            if not key:
-                return create()
-            fingerprint = hashlib.sha256(body).hexdigest()
+            now = self.now()
+            for expired in [k for k, (at, _, _) in self.idempotent_records.items() if now - at >= IDEMPOTENCY_SECONDS]:
+                del self.idempotent_records[expired]
             remembered = self.idempotent_records.get((scope, key))
             if remembered is not None:
-                if remembered[0] != fingerprint:
-                    raise ApiError(409, "conflict", "Idempotency-Key was already used with a different request body.",
-                                   param="Idempotency-Key")
                 self.counts["idempotent_replays"] += 1
                 return remembered[1], remembered[2]
-            status, payload = create()
-            if status < 300:
-                self.idempotent_records[(scope, key)] = (fingerprint, status, payload)
-            return status, payload
+            if (scope, key) in self.idempotent_pending:
+                raise ApiError(409, "request_in_progress",
+                               "A request with this Idempotency-Key is still being processed; retry in a moment.",
+                               param="Idempotency-Key")
+            self.idempotent_pending.add((scope, key))
+        try:
+            status, payload = await create()
+        finally:
+            with self.lock:
+                self.idempotent_pending.discard((scope, key))
+        if status < 300:
+            with self.lock:
+                self.idempotent_records[(scope, key)] = (self.now(), status, payload)
+        return status, payload
 
     # --- persistence -----------------------------------------------------------------------------
 

@@ -8,7 +8,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.sandbox import photos
+from heygen_studio.sandbox.billing import legacy_price
 from heygen_studio.sandbox.common import media_url, read_json, require, state_of
 from heygen_studio.sandbox.entities import Asset, Generation, Group, Look
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
@@ -22,7 +24,7 @@ ETHNICITIES = ("White", "Black", "Asian American", "East Asian", "South East Asi
 ORIENTATIONS = ("square", "horizontal", "vertical")
 POSES = ("half_body", "close_up", "full_body")
 STYLES = ("Realistic", "Pixar", "Cinematic", "Vintage", "Noir", "Cyberpunk", "Unspecified")
-CREDITS = {"photo": 1.0, "look": 1.0, "train": 4.0, "motion": 1.0}
+ACTIONS = {"photo": PaidAction.AI_PHOTOS, "look": PaidAction.NEW_LOOK}
 MAX_LOOKS_PER_ADD = 4
 
 
@@ -130,7 +132,7 @@ async def train(request: Request) -> JSONResponse:
     with state.lock:
         group = _group(state, body["group_id"])
         if state.train_status(group, now) in (None, "failed"):
-            state.spend(CREDITS["train"], now)
+            state.spend(legacy_price(PaidAction.TRAINING), True, now)
             group.trained_at = now
             state.counts["trainings"] += 1
         return v2_ok({"flow_id": group.id})
@@ -152,7 +154,7 @@ async def _generate(request: Request, kind: str, seed: str, source: Asset | None
     state = state_of(request)
     now = state.now()
     with state.lock:
-        state.spend(CREDITS[kind], now)
+        state.spend(legacy_price(ACTIONS[kind]), True, now)
         assets = state.derive(source, seed, 4, now)
         generation = Generation(new_id(), kind, now, [asset.id for asset in assets], group.id if group else None)
         state.generations[generation.id] = generation
@@ -209,7 +211,7 @@ async def add_motion(request: Request) -> JSONResponse:
     with state.lock:
         look = _look(state, body["id"])
         group = _group(state, look.group_id)
-        state.spend(CREDITS["motion"], now)
+        state.spend(legacy_price(PaidAction.MOTION), True, now)
         moving = state.add_look(group, look.name, state.assets[look.asset_id], now, is_motion=True)
         return v2_ok({"id": moving.id})
 
@@ -294,7 +296,8 @@ async def voices(request: Request) -> JSONResponse:
 async def remaining_quota(request: Request) -> JSONResponse:
     state = state_of(request)
     state.settle(state.now())
-    return v2_ok({"remaining_quota": round(state.credits * 60), "details": {"api": round(state.credits * 60)}})
+    quota = round(state.account.legacy.amount.amount * 60)
+    return v2_ok({"remaining_quota": quota, "details": {"api": quota}})
 
 
 ROUTES = [

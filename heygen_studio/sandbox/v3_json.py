@@ -10,7 +10,11 @@ from heygen_studio.sandbox.common import media_url
 from heygen_studio.sandbox.entities import Group, Look, Video, Voice
 from heygen_studio.sandbox.state import SandboxState
 
-ENGINES = ["avatar_iv", "avatar_iii"]
+ENGINES = {  # the engines a look of each avatar type renders on (`supported_api_engines`)
+    "photo_avatar": ["avatar_iv", "avatar_iii"],
+    "studio_avatar": ["avatar_iv", "avatar_iii"],
+    "digital_twin": ["avatar_iv", "avatar_iii", "avatar_v"],
+}
 
 
 def orientation(width: int | None, height: int | None) -> str | None:
@@ -57,14 +61,14 @@ def look_json(request: Request, state: SandboxState, look: Look, now: float) -> 
     return {
         "id": look.id,
         "name": look.name,
-        "avatar_type": "photo_avatar",
+        "avatar_type": look.avatar_type,
         "group_id": look.group_id,
         "preview_image_url": media_url(request, f"assets/{asset.id}"),
         "preview_video_url": None,
         "image_width": asset.width,
         "image_height": asset.height,
         "preferred_orientation": orientation(asset.width, asset.height),
-        "supported_api_engines": ENGINES,
+        "supported_api_engines": ENGINES[look.avatar_type],
         "status": status,
         "default_voice_id": group.default_voice_id if group else None,
         "gender": look.gender,

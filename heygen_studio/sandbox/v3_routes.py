@@ -5,25 +5,29 @@ from __future__ import annotations
 import base64
 import binascii
 import math
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
 from heygen_studio.sandbox import photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
 from heygen_studio.sandbox.state import SandboxState
-from heygen_studio.sandbox.validation import check_body, check_query
+from heygen_studio.sandbox.validation import check_body, check_query, idempotency_key
 from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, size_for, submit
 
 SCRIPT_LIMIT = 5000
 PROMPT_LIMIT = 1000
 MAX_SCENES = 50
-PROMPT_CREDITS = 1.0
+SPEED_RANGE = (0.5, 1.5)  # voice_settings.speed of POST /v3/videos (speech takes up to 2.0)
+PITCH_RANGE = (-50.0, 50.0)  # semitones
+DEFAULT_ENGINE = "avatar_iv"
 
 
 def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
@@ -37,11 +41,18 @@ def page(items: list[Any], query: dict[str, Any], default_limit: int) -> JSONRes
 
 async def idempotent_post(request: Request, operation: str, create: Callable[[dict[str, Any]], Any]) -> JSONResponse:
     """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key."""
-    body, raw = await read_json(request)
-    check_body(operation, body)
-    key = request.headers.get("idempotency-key")
-    status, payload = state_of(request).idempotent(
-        f"{request.method} {request.url.path}", key, raw, lambda: (200, {"data": create(body)}))
+    async def answer() -> tuple[int, dict[str, Any]]:
+        body, _ = await read_json(request)
+        check_body(operation, body)
+        return 200, {"data": create(body)}
+
+    return await _once_per_key(request, answer)
+
+
+async def _once_per_key(request: Request, answer: Callable[[], Awaitable[tuple[int, dict[str, Any]]]]) -> JSONResponse:
+    """`answer` run once per Idempotency-Key; the key is checked (and claimed) before the body is read."""
+    key = idempotency_key(request.headers)
+    status, payload = await state_of(request).idempotent(f"{request.method} {request.url.path}", key, answer)
     return JSONResponse(payload, status_code=status)
 
 
@@ -51,6 +62,10 @@ async def idempotent_post(request: Request, operation: str, create: Callable[[di
 async def upload_asset(request: Request) -> JSONResponse:
     if int(request.headers.get("content-length") or 0) > photos.ASSET_MAX_BYTES + 64 * 1024:
         raise photos.too_large(photos.ASSET_MAX_BYTES)
+    return await _once_per_key(request, lambda: _store_upload(request))
+
+
+async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
     form = await request.form(max_files=1, max_fields=10)
     upload = form.get("file")
     if upload is None or isinstance(upload, str):
@@ -63,8 +78,8 @@ async def upload_asset(request: Request) -> JSONResponse:
         raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
-    return ok({"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
-               "mime_type": asset.mime_type, "size_bytes": asset.size_bytes})
+    return 200, {"data": {"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
+                          "mime_type": asset.mime_type, "size_bytes": asset.size_bytes}}
 
 
 # --- avatars and looks -------------------------------------------------------------------------
@@ -109,16 +124,26 @@ def _private_group(state: SandboxState, group_id: str, param: str) -> Group:
     return group
 
 
+def _avatar_action(body: dict[str, Any]) -> PaidAction:
+    """Which paid call a `POST /v3/avatars` is (each costs the same on v3, but not on a credit account)."""
+    if body["type"] == "photo":
+        return PaidAction.ADD_PHOTO if body.get("avatar_group_id") else PaidAction.CREATE_AVATAR
+    return PaidAction.NEW_LOOK if body.get("avatar_group_id") or body.get("avatar_id") else PaidAction.AI_PHOTOS
+
+
 def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """A photo or prompt avatar, paid for per call: 402 before anything is made when the account cannot pay."""
     state = state_of(request)
     now = state.now()
     with state.lock:
+        price = state.afford(state.account.action_price(_avatar_action(body)), False, now)
         if body["type"] == "photo":
             group, look = _create_photo_avatar(request, state, body, now)
         elif body["type"] == "prompt":
             group, look = _create_prompt_avatar(request, state, body, now)
         else:
             raise invalid("type", "The sandbox makes photo and prompt avatars, not digital twins.")
+        state.spend(price, False, now)
         return {"avatar_group": v3_json.group_json(request, state, group, now),
                 "avatar_item": v3_json.look_json(request, state, look, now)}
 
@@ -149,7 +174,6 @@ def _create_prompt_avatar(request: Request, state: SandboxState, body: dict[str,
                 invalid("avatar_id", "avatar_id must belong to avatar_group_id."))
         sources.insert(0, state.assets[reference.asset_id])
         group = group or _private_group(state, reference.group_id, "avatar_id")
-    state.spend(PROMPT_CREDITS, now)
     group = group or state.add_group(body["name"], "private", now)
     image = state.derive(sources[0] if sources else None, body["prompt"], 1, now)[0]
     return group, state.add_look(group, body["name"], image, now, source="generated")
@@ -211,8 +235,8 @@ async def list_looks(request: Request) -> JSONResponse:
         if "group_id" in query:
             _group(state, query["group_id"])
             looks = [look for look in looks if look.group_id == query["group_id"]]
-        if query.get("avatar_type", "photo_avatar") != "photo_avatar":
-            looks = []
+        if "avatar_type" in query:
+            looks = [look for look in looks if look.avatar_type == query["avatar_type"]]
         looks = [look for look in looks if query.get("ownership") in (None, look.ownership)]
         return page([v3_json.look_json(request, state, look, now) for look in looks], query, 50)
 
@@ -267,12 +291,9 @@ async def list_voices(request: Request) -> JSONResponse:
 async def me(request: Request) -> JSONResponse:
     state = state_of(request)
     state.settle(state.now())
-    return ok({
-        "username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox", "last_name": "User",
-        "billing_type": "usage_based",
-        "usage_based": {"remaining_credits": round(state.credits, 3), "included_credits": state.config.credits,
-                        "spending_cap_usd": None, "spending_current_usd": 0.0},
-    })
+    with state.lock:
+        return ok({"username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox",
+                   "last_name": "User", **state.account.me_json()})
 
 
 # --- videos ------------------------------------------------------------------------------------
@@ -283,9 +304,37 @@ def _scene(state: SandboxState, spec: dict[str, Any], param: str, now: float) ->
     script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{param}script")
     voice_id = spec.get("voice_id") or state.groups[look.group_id].default_voice_id
     voice = resolve_voice(state, voice_id, f"{param}voice_id")
-    speed = (spec.get("voice_settings") or {}).get("speed") or 1.0
-    require(0.5 <= speed <= 2.0, invalid(f"{param}voice_settings.speed", "speed must be between 0.5 and 2.0."))
-    return Scene(look.id, script, voice.id, float(speed))
+    settings = spec.get("voice_settings") or {}
+    speed = _number_within(settings, "speed", 1.0, SPEED_RANGE, f"{param}voice_settings.")
+    _number_within(settings, "pitch", 0.0, PITCH_RANGE, f"{param}voice_settings.")
+    _check_motion_fields(look, spec, param)
+    return Scene(look.id, script, voice.id, speed)
+
+
+def _number_within(settings: dict[str, Any], name: str, default: float, bounds: tuple[float, float],
+                   prefix: str) -> float:
+    """`settings[name]` (or `default` when absent), 400 naming the field when it is outside `bounds`."""
+    value = settings.get(name)
+    value = default if value is None else float(value)
+    low, high = bounds
+    require(low <= value <= high, invalid(f"{prefix}{name}", f"{name} must be between {low:g} and {high:g}."))
+    return value
+
+
+def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> None:
+    """HeyGen's rules for one avatar input: the engine must be one the look supports; `motion_prompt` is for photo
+    avatars (video avatars only on Avatar V); `expressiveness` is for photo avatars and not on Avatar V."""
+    engine = (spec.get("engine") or {}).get("type") or DEFAULT_ENGINE
+    supported = v3_json.ENGINES[look.avatar_type]
+    require(engine in supported, invalid(f"{param}engine.type",
+                                         f"This avatar renders on {', '.join(supported)}, not {engine}."))
+    photo = look.avatar_type == "photo_avatar"
+    if spec.get("motion_prompt") and not photo and engine != "avatar_v":
+        raise invalid(f"{param}motion_prompt",
+                      f"motion_prompt is for photo avatars; this {look.avatar_type} takes it only on avatar_v.")
+    if spec.get("expressiveness") and (not photo or engine == "avatar_v"):
+        raise invalid(f"{param}expressiveness", "expressiveness is for photo avatars on avatar_iv or avatar_iii."
+                      if not photo else "expressiveness is not available on avatar_v.")
 
 
 def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene]:
@@ -304,6 +353,25 @@ def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene
     return result
 
 
+def _engines(body: dict[str, Any]) -> list[Engine]:
+    """Each scene's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
+    inputs = [body] if body["type"] == "avatar" else [scene["input"] for scene in body["scenes"]]
+    return [Engine((spec.get("engine") or {}).get("type") or Engine.AVATAR_IV) for spec in inputs]
+
+
+def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Scene], list[float]], Money]:
+    """How a render of `body` is priced: each scene's rendered seconds at the rate of its engine, its look's
+    avatar type and the video's resolution."""
+    engines, uhd = _engines(body), body.get("resolution") == "4k"
+
+    def price(scenes: list[Scene], seconds: list[float]) -> Money:
+        rates = [state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
+                 for engine, scene in zip(engines, scenes)]
+        return state.account.video_cost(zip(rates, seconds))
+
+    return price
+
+
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
     state = state_of(request)
     now = state.now()
@@ -311,8 +379,9 @@ def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         scenes = _scenes(state, body, now)
         size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
         try:
-            video = submit(state, scenes, size, now, queue=False, title=body.get("title"),
-                           caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
+            video = submit(state, scenes, size, now, queue=False, price=_video_price(state, body),
+                           title=body.get("title"), caption=bool(body.get("caption")),
+                           callback_id=body.get("callback_id"))
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

@@ -15,6 +15,8 @@ from heygen_studio.sandbox.errors import invalid, missing
 
 _MUST_BE = re.compile(r"Must be '([^']+)'")
 _RANGE = re.compile(r"\((\d+)-(\d+)\)")
+_IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_:.-]{1,255}")
+IDEMPOTENCY_HEADER = "Idempotency-Key"
 
 
 @functools.cache
@@ -105,6 +107,15 @@ def check_body(operation: str, body: Any) -> None:
     if error.validator == "required":
         raise missing(param)
     raise invalid(param, f"Invalid value for {param}: {error.message}")
+
+
+def idempotency_key(headers: Mapping[str, str]) -> str | None:
+    """The request's Idempotency-Key, if it sent one; 400 unless it is 1-255 characters of [A-Za-z0-9_:.-]."""
+    key = headers.get(IDEMPOTENCY_HEADER)
+    if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
+        raise invalid(IDEMPOTENCY_HEADER,
+                      "Idempotency-Key must be 1 to 255 characters of letters, digits, '_', ':', '.' and '-'.")
+    return key
 
 
 def check_query(operation: str, query: Mapping[str, str]) -> dict[str, Any]:

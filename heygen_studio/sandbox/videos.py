@@ -1,8 +1,11 @@
-"""Submitting a render, shared by both generations: avatars, voices, credits, concurrency, duration."""
+"""Submitting a render, shared by both generations: avatars, voices, price, concurrency, duration."""
 
 from __future__ import annotations
 
-from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from collections.abc import Callable
+
+from heygen_studio.domain.estimates import spoken_seconds
+from heygen_studio.domain.money import Money
 from heygen_studio.sandbox.entities import Look, Scene, Video, Voice
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
 from heygen_studio.sandbox.state import SandboxState, new_id
@@ -57,21 +60,21 @@ def size_for(aspect_ratio: str | None, resolution: str | None, look: Look, state
 
 
 def submit(state: SandboxState, scenes: list[Scene], size: tuple[int, int], now: float, *, queue: bool,
+           price: Callable[[list[Scene], list[float]], Money],
            title: str | None = None, caption: bool = False, callback_id: str | None = None) -> Video:
-    """A new render: refused with 402 when credits do not cover it, and with 429 on v3 when the
-    account already has `v3_concurrency` renders in flight; legacy (`queue`) waits for a free slot."""
-    duration = sum(spoken_seconds(scene.script, scene.speed) for scene in scenes)
-    cost = avatar_iv_credits(duration)
+    """A new render, priced by `price` from its scenes and their rendered seconds and billed to the v2 pool
+    when `queue` (legacy): refused with 402 when the account cannot pay it, and with 429 on v3 when it
+    already has `v3_concurrency` renders in flight; legacy waits for a free slot."""
+    seconds = [spoken_seconds(scene.script, scene.speed) for scene in scenes]
+    duration = sum(seconds)
     with state.lock:
-        if cost > state.available_credits(now):
-            raise ApiError(402, "insufficient_credit",
-                           f"This video needs {cost:g} credits; {state.available_credits(now):g} remain.",
-                           legacy_code=400599)
+        cost = state.afford(price(scenes, seconds), queue, now)
         if not queue and len(state.in_flight(now)) >= state.config.v3_concurrency:
             raise ApiError(429, "rate_limit_exceeded", "Too many videos rendering at once.",
                            retry_after_s=state.config.job_seconds * 3)
         start_at = state.queue_start(now) if queue else now
-        video = Video(new_id(), title, now, start_at, scenes, size[0], size[1], duration, cost, caption, callback_id)
+        video = Video(new_id(), title, now, start_at, scenes, size[0], size[1], duration, str(cost.amount), caption,
+                      callback_id, legacy=queue)
         state.videos[video.id] = video
         state.counts["videos_created"] += 1
         return video

@@ -22,6 +22,17 @@ StepReport = Callable[[AvatarJob, str, "float | None"], None]
 _CLOCK_SLACK_S = 300  # a group HeyGen dates this much before the job is not the job's group
 
 
+def look_name(avatar: str, number: int) -> str:
+    """The name of an avatar's `number`th look made from a photo: "Alex — look 2" (the first is the avatar's own)."""
+    return f"{avatar} — look {number}"
+
+
+async def add_named_look(api: HeyGenApi, group_id: str, ref: str, avatar: str, number: int) -> None:
+    """Add one photo to the group as its `number`th look, under its own name (one call per look, so
+    each gets a name of its own: the legacy API names a whole batch alike and can't rename looks)."""
+    await api.add_looks(group_id, [ref], look_name(avatar, number))
+
+
 class JobFailed(Exception):
     """HeyGen refused or failed the avatar; str() is the plain reason, also saved on the job."""
 
@@ -138,12 +149,10 @@ class AvatarBuilder:
 
     async def _add_looks(self, api: HeyGenApi, job: AvatarJob, say: StepReport) -> None:
         refs = [job.refs[digest] for digest in job.photo_hashes[1:]]
-        batch_size = api.limits.max_looks_per_request
         while job.looks_added < len(refs):
             say(job, f"Adding look {job.looks_added + 1} of {len(refs)}…", 0.5 + 0.2 * job.looks_added / len(refs))
-            batch = refs[job.looks_added:job.looks_added + batch_size]
-            await api.add_looks(job.group_id or "", batch, job.name)
-            job.looks_added += len(batch)
+            await add_named_look(api, job.group_id or "", refs[job.looks_added], job.name, job.looks_added + 2)
+            job.looks_added += 1
             await asyncio.to_thread(self.jobs.save, job)
         await self._advance(job, JobState.TRAINING if api.generation == "v2" else JobState.POLLING)
 

@@ -34,7 +34,9 @@ from heygen_studio.api import (
 from heygen_studio.api.models import Status, VideoSpec, VideoStatus
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
+from heygen_studio.domain.quotes import quote_spec
 from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, safe_filename
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
@@ -43,6 +45,7 @@ from heygen_studio.storage.render_jobs import (
     RenderJob,
     RenderJobs,
     RenderSettings,
+    cost_columns,
     process_owner,
     spec_to_json,
 )
@@ -195,6 +198,7 @@ class RenderQueue(QObject):
         self.problem = ""
         self._problem_kind = ""
         self.unreachable_since: float | None = None  # monotonic time HeyGen stopped answering (None: it answers)
+        self.billing_type: BillingType | None = None  # the account's, kept current by SessionRenders: prices renders
 
     # --- public interface ------------------------------------------------------------------------
 
@@ -235,7 +239,8 @@ class RenderQueue(QObject):
                 account=account, generation=api.generation, title=title, title_token=token,
                 idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
                 look_thumbnail_url=project.look.preview_image_url if project.look else None,
-                estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder)))
+                estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder),
+                **cost_columns(self.price(spec, api.generation))))
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
         self._changed(job)
@@ -268,7 +273,7 @@ class RenderQueue(QObject):
             account=account, generation=api.generation, title=old.title, title_token=token,
             idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec), look_thumbnail_url=old.look_thumbnail_url,
             estimated_seconds=old.estimated_seconds, estimated_credits=old.estimated_credits,
-            output_dir=old.output_dir))
+            output_dir=old.output_dir, **cost_columns(self.price(spec, api.generation))))
         self._changed(job)
         self._wake.set()
         return job
@@ -746,10 +751,16 @@ class RenderQueue(QObject):
             self.changed.emit(job_id)
         return removed
 
-    async def clear_finished(self, account: str) -> list[int]:
-        """Remove every finished, failed and cancelled render of `account` from the list."""
-        jobs = await self.listed(account)
-        return await self.remove_from_list([job.id for job in jobs if job.status.is_final])
+    def price(self, spec: VideoSpec, generation: str) -> Money | None:
+        """What a render of `spec` costs at today's rates in the account's unit; None where HeyGen publishes none."""
+        quote = quote_spec(spec, generation, self.billing_type)
+        return None if quote is None else quote.total
+
+    async def retry_price(self, job_id: int) -> Money | None:
+        """What trying `job_id` again would cost today (rates or the account's billing may have changed)."""
+        job = await self.get(job_id)
+        api, _ = self._require()
+        return None if job is None else self.price(job.video_spec(), api.generation)
 
 
 STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
@@ -787,6 +798,7 @@ class SessionRenders(QObject):
         self.queue = queue or RenderQueue(session.db, session.tasks.spawn)
         session.connection_changed.connect(self._follow_connection)
         session.render_requested.connect(self.request)
+        session.balance_changed.connect(self._follow_balance)
         self.queue.finished.connect(lambda _job_id: session.render_finished.emit())
         self._follow_connection()
 
@@ -808,8 +820,12 @@ class SessionRenders(QObject):
     async def set_output_dir(self, folder: Path) -> None:
         await asyncio.to_thread(RenderSettings(self.session.db).set, RenderSettings.OUTPUT_DIR, str(folder))
 
+    def _follow_balance(self, balance: Balance | None) -> None:
+        self.queue.billing_type = balance.billing_type if balance else None
+
     def _follow_connection(self) -> None:
         connection = self.session.connection
+        self.queue.billing_type = self.session.balance.billing_type if self.session.balance else None
         self.queue.attach(self.session.api, connection.account_id if connection else None)
 
     async def aclose(self) -> None:

@@ -1,12 +1,16 @@
-"""The app's SQLite database: WAL journal, ordered migrations, one connection per thread."""
+"""The app's SQLite database: WAL journal, ordered migrations, one connection per thread; a damaged file is
+moved aside and a fresh one started, a file from a newer app is refused and left as it is."""
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+from heygen_studio.storage.damaged_files import MovedAside, move_aside
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: uploaded photos, so the same bytes are never uploaded twice to one account.
@@ -109,14 +113,41 @@ MIGRATIONS: tuple[str, ...] = (
 )
 
 
+SQLITE_COMPANIONS = ("-wal", "-shm")  # the journal files that belong to a database file
+
+
+class NewerDatabaseError(RuntimeError):
+    """The database was written by a newer HeyGen Studio: nothing is opened and the file is left alone."""
+
+
+class DamagedDatabase(sqlite3.DatabaseError):
+    """SQLite's integrity check found damage in the file."""
+
+
 class Database:
-    """A SQLite file in WAL mode; each thread gets its own connection."""
+    """A SQLite file in WAL mode; each thread gets its own connection.
+
+    A file that is not a database or fails SQLite's quick check is moved aside (with its journal) and a
+    fresh database started; `moved_aside` then says where it went, for the user to be told once."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self._local = threading.local()
-        self._migrate()
+        self.moved_aside: MovedAside | None = None
+        try:
+            self._check()
+            self._migrate()
+        except NewerDatabaseError:
+            self.close()
+            raise
+        except sqlite3.DatabaseError as error:
+            reason = _damage(error)
+            if reason is None:
+                raise
+            self.close()
+            self.moved_aside = move_aside(path, reason, SQLITE_COMPANIONS)
+            self._migrate()
 
     def connection(self) -> sqlite3.Connection:
         """This thread's connection, opened on first use."""
@@ -152,15 +183,43 @@ class Database:
     def schema_version(self) -> int:
         return int(self.connection().execute("PRAGMA user_version").fetchone()[0])
 
+    def _check(self) -> None:
+        """Damage (SQLite's quick check) or a newer schema, seen on a read-only connection: it never
+        checkpoints into, converts or deletes anything."""
+        if not self.path.exists():
+            return
+        with contextlib.closing(sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            verdict = conn.execute("PRAGMA quick_check").fetchone()[0]
+            found = int(conn.execute("PRAGMA user_version").fetchone()[0])
+        if verdict != "ok":
+            raise DamagedDatabase(verdict)
+        self._refuse_newer(found)
+
+    def _refuse_newer(self, found: int) -> None:
+        if found > len(MIGRATIONS):
+            raise NewerDatabaseError(
+                f"{self.path.name} was written by a newer HeyGen Studio (database version {found}; "
+                f"this one reads up to {len(MIGRATIONS)}). Update HeyGen Studio to open it; nothing was "
+                f"changed in {self.path}."
+            )
+
     def _migrate(self) -> None:
         with self.transaction() as conn:
             current = int(conn.execute("PRAGMA user_version").fetchone()[0])
-            if current > len(MIGRATIONS):
-                raise RuntimeError(
-                    f"{self.path} was written by a newer HeyGen Studio (schema {current}); "
-                    "update the app to open it."
-                )
+            self._refuse_newer(current)  # another process may have upgraded it meanwhile
             for version, script in enumerate(MIGRATIONS[current:], start=current + 1):
                 for statement in filter(str.strip, script.split(";")):
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version = {version}")
+
+
+def _damage(error: sqlite3.DatabaseError) -> str | None:
+    """Why `error` means the file itself is damaged, or None for other trouble (locked, no permission, full)."""
+    if isinstance(error, DamagedDatabase):
+        return "SQLite's integrity check found damage"
+    name = getattr(error, "sqlite_errorname", "")
+    if name == "SQLITE_NOTADB":
+        return "it is not a database"
+    if name.startswith("SQLITE_CORRUPT"):
+        return "it is damaged"
+    return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -16,6 +17,8 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
+    QMessageBox,
     QScrollArea,
     QStackedWidget,
     QToolButton,
@@ -113,6 +116,12 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self.panels: list[Panel] = []
         self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
+        self._unfinished = 0  # renders of this account not yet downloaded (counted off the UI thread)
+        self._counting: asyncio.Task[None] | None = None
+        self._recount = False
+        self._quit_anyway = False  # the user chose to quit with renders still going
+        self.quit_when_done = False  # the user chose to wait for them: the window closes once they finish
+        self.quit_prompt: QMessageBox | None = None
         self._painted = asyncio.Event()
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
@@ -165,6 +174,9 @@ class MainWindow(QMainWindow):
         session.connecting.connect(self.show_connecting)
         session.balance_changed.connect(self._show_balance)
         session.balance_failed.connect(lambda error: self._set_balance(describe_balance_error(error), error=True))
+        queue = session.renders.queue
+        queue.changed.connect(lambda _job_id: self._count_unfinished())
+        queue.finished.connect(lambda _job_id: self._count_unfinished())
         self._connection_changed()
 
     async def first_paint(self) -> None:
@@ -177,18 +189,58 @@ class MainWindow(QMainWindow):
         self._painted.set()
 
     def _build_menus(self) -> None:
+        scenes = self.scenes_panel()
         file_menu = self.menuBar().addMenu("&File")
+        self.file_actions: dict[str, QAction] = {}
+        for name, text, key, run in (
+                ("new", "&New video", QKeySequence.StandardKey.New, scenes.ask_then_new),
+                ("open", "&Open…", QKeySequence.StandardKey.Open, scenes.choose_file_to_open),
+                ("save", "&Save", QKeySequence.StandardKey.Save, scenes.save),
+                ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, scenes.save_as)):
+            action = file_menu.addAction(text)
+            action.setShortcut(key)
+            action.triggered.connect(lambda _=False, run=run: self._in_scenes(run))
+            self.file_actions[name] = action
+            if name == "open":
+                self.recent_menu = QMenu("Open &recent", self)
+                file_menu.addMenu(self.recent_menu)
+                self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        scenes.editing_changed.connect(self._enable_file_actions)
+        self._enable_file_actions(False)
+        file_menu.addSeparator()
+        file_menu.addAction(self.sandbox_action)
+        file_menu.addSeparator()
         quit_action = file_menu.addAction("Quit")
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
         quit_action.triggered.connect(self.close)
-        file_menu.insertAction(quit_action, self.sandbox_action)
-        file_menu.insertSeparator(quit_action)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
         for row, panel_type in enumerate(PANELS):
             action = view_menu.addAction(panel_type.title)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
+
+    def scenes_panel(self) -> ScenesPanel:
+        return next(panel for panel in self.panels if isinstance(panel, ScenesPanel))
+
+    def _in_scenes(self, run: Callable[[], object]) -> None:
+        """A File menu action: the Scenes panel comes to the front and does it."""
+        self.show_panel(ScenesPanel.title)
+        run()
+
+    def _enable_file_actions(self, editing: bool) -> None:
+        self.file_actions["save"].setEnabled(editing)
+        self.file_actions["save_as"].setEnabled(editing)
+
+    def _fill_recent_menu(self) -> None:
+        scenes = self.scenes_panel()
+        self.recent_menu.clear()
+        for title, path in scenes.recent_projects:
+            action = self.recent_menu.addAction(f"{title} — {path.name}")
+            action.setToolTip(str(path))
+            action.triggered.connect(lambda _=False, p=path: self._in_scenes(lambda: scenes.ask_then_open(p)))
+        if not scenes.recent_projects:
+            self.recent_menu.addAction("No saved videos yet").setEnabled(False)
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry and self.restoreGeometry(
@@ -254,6 +306,7 @@ class MainWindow(QMainWindow):
                                        else "Not connected: add your API key in Settings")
         self.connection_dot.style().unpolish(self.connection_dot)
         self.connection_dot.style().polish(self.connection_dot)
+        self._count_unfinished()
         self.refresh_action.setEnabled(connected)
         offer_sandbox = connection is None or not connection.sandbox
         self.sandbox_action.setVisible(offer_sandbox)
@@ -289,12 +342,60 @@ class MainWindow(QMainWindow):
         finally:
             self._agreed.discard(panel)
 
+    def _count_unfinished(self) -> None:
+        """Count the renders not yet downloaded, in the background (one count at a time, then once more)."""
+        if self._counting is not None and not self._counting.done():
+            self._recount = True
+            return
+        with contextlib.suppress(RuntimeError):  # the app is shutting down: nothing to count for
+            self._counting = self.session.tasks.spawn(self._count(), "count unfinished renders")
+
+    async def _count(self) -> None:
+        while True:
+            self._recount = False
+            connection = self.session.connection
+            jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+            self._unfinished = sum(1 for job in jobs if not job.status.is_final)
+            if not self._recount:
+                break
+        if self.quit_when_done and self._unfinished == 0:
+            self.close()
+
+    def _ask_about_renders(self) -> None:
+        """Quitting with renders going: they carry on at HeyGen and come down on the next start, or wait."""
+        count = self._unfinished
+        box = QMessageBox(QMessageBox.Icon.Question, "Renders still in progress",
+                          f"{count} render{'s are' if count != 1 else ' is'} not finished yet.", parent=self)
+        box.setInformativeText(
+            "If you quit now, nothing is lost or paid twice: renders carry on at HeyGen, and HeyGen Studio "
+            "downloads them the next time you start it. Or keep the app open until they are done.")
+        quit_now = box.addButton("Quit now", QMessageBox.ButtonRole.DestructiveRole)
+        wait = box.addButton("Quit when they are done", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(wait)
+        box.finished.connect(lambda _result: self._renders_answered(box.clickedButton(), quit_now, wait))
+        self.quit_prompt = box
+        box.open()
+
+    def _renders_answered(self, clicked: object, quit_now: object, wait: object) -> None:
+        if clicked is quit_now:
+            self._quit_anyway = True
+            self.close()
+        elif clicked is wait:
+            self.quit_when_done = True
+            self.show_panel(RendersPanel.title)
+            self.statusBar().showMessage("HeyGen Studio closes by itself once the renders are downloaded.")
+
     def closeEvent(self, event: QCloseEvent) -> None:
         for panel in self.panels:
             if panel not in self._agreed and not panel.ask_before_closing(lambda p=panel: self._close_agreed(p)):
                 self.show_panel(panel.title)
                 event.ignore()
                 return
+        if self._unfinished and not self._quit_anyway and not self.quit_when_done:
+            self._ask_about_renders()
+            event.ignore()
+            return
         self.settings.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode("ascii")
         self.settings.last_panel = max(0, self.navigation.currentRow())
         super().closeEvent(event)

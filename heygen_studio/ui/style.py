@@ -20,6 +20,7 @@ QListWidget#navigation {
 QListWidget#navigation::item { padding: 10px 12px; margin: 2px 0; border-radius: 8px; color: #1f2430; }
 QListWidget#navigation::item:hover { background: #e6e8f0; }
 QListWidget#navigation::item:selected { background: #4f46e5; color: white; }
+QListWidget#navigation::item:focus { border: 2px solid #1f2430; padding: 8px 10px; }
 QLabel#appName { font-size: 13pt; font-weight: 600; color: #1f2430; padding: 16px 20px 4px 20px; background: #f3f4f8; }
 QLabel#panelTitle { font-size: 20pt; font-weight: 600; color: #1f2430; }
 QLabel#panelSummary { font-size: 11pt; color: #5b6272; }
@@ -35,6 +36,9 @@ QFrame#welcomeCard { background: #f7f7fb; border: 1px solid #e2e4ea; border-radi
 QLabel#hint { color: #5b6272; font-size: 9pt; }
 QPushButton { padding: 6px 14px; border-radius: 6px; border: 1px solid #c9cbd6; background: #ffffff; }
 QPushButton:hover { background: #f0f1f6; }
+QPushButton:focus { border: 2px solid #4f46e5; padding: 5px 13px; }
+QPushButton#primaryButton:focus { border: 2px solid #1f2430; padding: 4px 12px; }
+QToolButton:focus { border: 2px solid #4f46e5; border-radius: 4px; }
 QPushButton:disabled { color: #a0a5b1; }
 QPushButton#primaryButton { background: #4f46e5; color: white; border: none; font-weight: 600; }
 QPushButton#primaryButton:hover { background: #4338ca; }

@@ -44,7 +44,7 @@ class WelcomePage(QWidget):
         self.use_key_button.setObjectName("primaryButton")
         self.use_key_button.setMinimumHeight(44)
         self.use_key_button.clicked.connect(self.add_key_requested)
-        self.sandbox_button = QPushButton("Try the sandbox (no key, no credits)")
+        self.sandbox_button = QPushButton("Try the sandbox (no key, pretend money)")
         self.sandbox_button.setMinimumHeight(44)
         self.sandbox_button.clicked.connect(self._try_sandbox)
         hint = QLabel("Your key is kept in your computer's keychain, never in a file. "
@@ -77,4 +77,4 @@ class WelcomePage(QWidget):
 
     def _reset_sandbox_button(self) -> None:
         self.sandbox_button.setEnabled(True)
-        self.sandbox_button.setText("Try the sandbox (no key, no credits)")
+        self.sandbox_button.setText("Try the sandbox (no key, pretend money)")

@@ -213,6 +213,17 @@ async def test_each_request_is_logged_at_debug_without_headers(make_client, capl
     assert not any("X-Api-Key" in line or SECRET in line for line in lines)
 
 
+async def test_a_refusal_such_as_402_is_logged_at_warning(make_client, caplog):
+    api, _ = make_client("v3", answers(httpx.Response(402, json={"error": {"code": "insufficient_credit",
+                                                                          "message": "Not enough credit"}},
+                                                      headers={"X-Request-Id": "req-402"})))
+    with caplog.at_level(logging.WARNING, logger="heygen_studio.api"), pytest.raises(NoCreditsError):
+        await api.submit_video(SPEC, "key-402")
+    lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("POST /v3/videos -> 402 request_id=req-402" in line for line in lines)
+    assert not any(SECRET in line for line in lines)
+
+
 def test_backoff_grows_and_stays_within_bounds():
     policy = RetryPolicy(base_delay_s=1.0, max_delay_s=4.0)
     rng = random.Random(1)

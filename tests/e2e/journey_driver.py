@@ -40,16 +40,17 @@ from heygen_studio.ui.panels.renders import RendersPanel  # noqa: E402
 from heygen_studio.ui.panels.scenes import ScenesPanel  # noqa: E402
 from heygen_studio.ui.panels.settings import SettingsPanel  # noqa: E402
 from heygen_studio.ui.style import apply_style  # noqa: E402
+from heygen_studio.ui.widgets.scene_editor import EXPRESSIVENESS_LABELS  # noqa: E402
 
 log = logging.getLogger("e2e.journey")
 
 JOURNEY_TIMEOUT_S = 170.0
 AVATAR_NAME = "E2E Astronaut"
 VIDEO_TITLE = "E2E journey video"
-SCENES = (
-    ("Hello! I am an astronaut, and today I show you around the space station.", "Excited",
+SCENES = (  # script, expressiveness (v3 has no emotion setting), motion prompt
+    ("Hello! I am an astronaut, and today I show you around the space station.", "High — lively",
      "waves at the camera and smiles"),
-    ("Space is quiet and very big. Thank you for watching, and see you soon.", "Serious",
+    ("Space is quiet and very big. Thank you for watching, and see you soon.", "Low — calm",
      "nods slowly and looks thoughtful"),
 )
 WHOLE_VIDEO = re.compile(r"Whole video: (\d+) scenes?, about (?:(\d+) min ?)?(?:(\d+) s)?")
@@ -250,21 +251,25 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Scenes: write two scenes")
     type_into(scenes.title_edit, VIDEO_TITLE)
     editor = scenes.scene_editor
-    for number, (script, emotion, motion) in enumerate(SCENES, start=1):
+    advice: list[str] = []
+    for number, (script, movement, motion) in enumerate(SCENES, start=1):
         if number > 1:
             click(scenes.add_scene_button, "“Add scene”")
             await wait_until(lambda n=number: scenes.project is not None and len(scenes.project.scenes) == n
                              and editor.heading.text() == f"Scene {n}", f"scene {number} opens in the editor")
         type_into(editor.script, script, replace=False)
-        choose_in_combo(editor.emotion, emotion)
+        choose_in_combo(editor.movement, movement)
         type_into(editor.motion_prompt, motion)
         await settle()
+        advice.append(editor.advice.text() if editor.advice.isVisible() else "")
     project = scenes.project
     assert project is not None
-    journey.seen["scenes"] = [{"script": s.script, "emotion": str(s.emotion), "motion_prompt": s.motion_prompt}
-                              for s in project.scenes]
-    wanted = [(script, emotion, motion) for script, emotion, motion in SCENES]
-    got = [(s.script, str(s.emotion), s.motion_prompt) for s in project.scenes]
+    journey.seen["scenes"] = [{"script": s.script, "expressiveness": EXPRESSIVENESS_LABELS[s.expressiveness],
+                               "motion_prompt": s.motion_prompt, "advice": shown}
+                              for s, shown in zip(project.scenes, advice, strict=True)]
+    journey.seen["emotion_offered"] = editor.emotion.isVisible()
+    wanted = list(SCENES)
+    got = [(s.script, EXPRESSIVENESS_LABELS[s.expressiveness], s.motion_prompt) for s in project.scenes]
     if got != wanted:
         raise StepFailed(f"the project holds other scenes than typed: {got}")
     journey.shot("scenes-written")
@@ -302,6 +307,20 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.seen["queued"] = scenes.queued.text()
     journey.shot("queued")
 
+    journey.begin("Render again: the app asks before paying for a second copy")
+    render_at = scenes.render_button.mapToGlobal(scenes.render_button.rect().center())
+    click(scenes.render_button, "“Render” again")
+    await wait_until(lambda: scenes.render_prompt is not None and scenes.render_prompt.isVisible(),
+                     "the app asks whether to render another copy")
+    prompt = scenes.render_prompt
+    assert prompt is not None
+    journey.seen["second_render"] = {
+        "question": prompt.text(),
+        "button_stayed": scenes.render_button.mapToGlobal(scenes.render_button.rect().center()) == render_at}
+    journey.shot("render-again-question", prompt)
+    click(prompt.button(QMessageBox.StandardButton.Cancel), "“Cancel”")
+    await wait_until(lambda: not prompt.isVisible(), "the question closes")
+
     journey.begin("Renders: watch the job complete and download")
     click(scenes.open_renders_button, "“Open Renders”")
     renders: RendersPanel = journey.panel(RendersPanel)
@@ -328,6 +347,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     job = await renders.queue.get(row_widget.job.id)
     assert job is not None
     journey.seen["render_statuses"] = statuses
+    journey.seen["renders_listed"] = len(await renders.queue.list())
     journey.seen["render"] = {"status": job.status.value, "remote_id": job.remote_id, "file": job.file_path,
                               "estimated_seconds": job.estimated_seconds, "title": job.title,
                               "play_visible": row_widget.button("play").isVisible(),

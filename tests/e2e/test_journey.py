@@ -26,10 +26,15 @@ def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -
     assert seen["connection"] == f"{journey.profile} · HeyGen v3"
     assert seen["credits"].startswith("Balance: ") and "unavailable" not in seen["credits"]
     assert seen["photo_verdict"] == "pass"
-    assert [scene["emotion"] for scene in seen["scenes"]] == ["Excited", "Serious"]
+    assert [scene["expressiveness"] for scene in seen["scenes"]] == ["High — lively", "Low — calm"]
+    assert not seen["emotion_offered"], "v3 sends no emotion, so the editor does not offer it"
     assert len({scene["motion_prompt"] for scene in seen["scenes"]}) == 2
+    assert "camera" not in seen["scenes"][0]["advice"], "“waves at the camera” is not a camera move"
+    assert seen["second_render"]["question"] == "This video is already rendering — render another copy?"
+    assert seen["second_render"]["button_stayed"], "the Render button moved under the pointer"
     assert seen["render_statuses"][-1] == "Ready to watch"
     assert seen["render"]["status"] == "downloaded" and seen["render"]["play_visible"]
+    assert seen["renders_listed"] == 1, "Render clicked twice (the second answered Cancel) made one render"
     assert " · took " in seen["render"]["details"], seen["render"]["details"]
     assert Path(seen["project_file"]).suffix == ".hgproj" and Path(seen["project_file"]).is_file()
 

@@ -6,6 +6,7 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -29,7 +30,7 @@ V3_ERROR_SCHEMA = {
             "unauthorized", "forbidden", "invalid_parameter", "payload_too_large", "insufficient_credit",
             "rate_limit_exceeded", "quota_exceeded", "trial_video_limit_exceeded", "not_found",
             "avatar_not_found", "video_not_found", "voice_not_found", "voice_not_usable", "asset_not_available",
-            "conflict", "internal_error"]},
+            "conflict", "request_in_progress", "internal_error"]},
             "message": {"type": "string"}, "param": {"type": ["string", "null"]},
             "doc_url": {"type": "string"}},
     }},
@@ -80,6 +81,13 @@ async def eventually(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], 
             return result
         assert time.monotonic() < deadline, f"still not done: {result}"
         await asyncio.sleep(JOB_SECONDS / 4)
+
+
+async def wallet_balance(client: httpx.AsyncClient) -> Decimal:
+    """What the sandbox's (default, USD wallet) account has left, exactly as `GET /v3/users/me` says."""
+    data = (await client.get("/v3/users/me")).json()["data"]
+    assert data["billing_type"] == "wallet" and data["wallet"]["currency"] == "usd"
+    return Decimal(repr(data["wallet"]["remaining_balance"]))
 
 
 def photo_bytes(name: str = "astronaut.png") -> bytes:

@@ -75,6 +75,9 @@ def test_controls_refuse_other_web_pages_and_bodies_that_are_not_json(server: Sa
                                  headers={"Origin": "http://evil.example"})
         assert other_site.status_code == 403 and "other web pages" in other_site.json()["error"]
         assert client.post("/_sandbox/reset-faults", headers={"Origin": "null"}).status_code == 403
+        rebound = f"http://evil.example:{server.port}"  # a page whose name now resolves to 127.0.0.1
+        assert client.post("/_sandbox/faults", json={"error_rate": 1},
+                           headers={"Origin": rebound, "Host": f"evil.example:{server.port}"}).status_code == 403
         assert client.get("/_sandbox/counts", headers={"Origin": "http://evil.example"}).status_code == 403
         assert client.get("/v3/voices").status_code == 200  # none of those plans took effect
         own = client.post("/_sandbox/faults", json={"rate_limit_next": 1}, headers={"Origin": server.url})
@@ -109,3 +112,10 @@ def test_a_range_with_a_huge_number_is_416_or_clamped_never_500(server: SandboxS
         assert to_the_end.status_code == 206 and to_the_end.headers["content-range"] == f"bytes 10-{size - 1}/{size}"
         whole_suffix = client.get(url, headers={"Range": f"bytes=-{huge}"})
         assert whole_suffix.status_code == 206 and len(whole_suffix.content) == size
+
+
+def test_a_json_body_nested_too_deeply_gets_400_not_500(server: SandboxServer) -> None:
+    with httpx.Client(base_url=server.url, headers={"X-Api-Key": KEY}, timeout=10) as client:
+        answer = client.post("/v3/videos", content=b"[" * 500_000 + b"]" * 500_000,
+                             headers={"Content-Type": "application/json"})
+        assert answer.status_code == 400 and answer.json()["error"]["message"] == "Request body is not valid JSON."

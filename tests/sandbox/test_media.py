@@ -63,12 +63,15 @@ def test_derived_images_follow_the_photo_and_the_seed(astronaut: bytes, cat: byt
     assert derive_images(cat, "seed", count=2, size=(128, 128)) != same
 
 
-def test_without_a_photo_each_seed_draws_its_own_portraits() -> None:
+def test_without_a_photo_each_seed_gets_a_new_person_made_from_a_sample_photo() -> None:
     portraits = derive_images(None, "a friendly teacher", count=3, size=(256, 256))
     assert len(set(portraits)) == 3
     assert all(_decode(png).size == (256, 256) for png in portraits)
     assert derive_images(None, "a friendly teacher", count=3, size=(256, 256)) == portraits
     assert derive_images(None, "a stern judge", count=3, size=(256, 256)) != portraits
+    from_samples = [derive_images(sample_photo(name).read_bytes(), "a friendly teacher", count=3, size=(256, 256))
+                    for name in ("astronaut.png", "camera.png", "chelsea.png")]
+    assert portraits in from_samples  # a graded crop of a real photo, not a drawn silhouette
 
 
 def test_derive_images_rejects_bad_input() -> None:

@@ -113,6 +113,8 @@ async def test_create_avatar_end_to_end(api: HeyGenApi, sandbox: SandboxServer, 
     assert counts["trainings"] - trainings == (1 if api.generation == "v2" else 0)
     looks = await api.list_looks(job.group_id)
     assert len(looks.items) == len(photos)
+    added = sorted(look.name for look in looks.items if look.name != "Anna")  # each look has a name of its own
+    assert added == [f"Anna — look {number}" for number in range(2, len(photos) + 1)]
     assert steps[0] == "Uploading photo 1 of 5…" and steps[-1] == "Your avatar is ready."
     assert (await asyncio.to_thread(builder.jobs.get, job.id)).state is JobState.DONE  # type: ignore[union-attr]
 

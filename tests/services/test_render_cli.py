@@ -85,3 +85,28 @@ async def test_wait_says_what_it_waits_for_and_gives_up_when_heygen_cannot_be_re
     assert "HeyGen cannot be reached" in said
     assert queue.jobs.get(job.id) is not None and not queue.jobs.get(job.id).status.is_final  # type: ignore[union-attr]
     await rig.stop()
+
+
+def test_a_render_that_costs_more_than_the_balance_is_not_sent_and_says_what_is_missing(tmp_path: Path) -> None:
+    env = {**os.environ, "HEYGEN_STUDIO_HOME": str(tmp_path / "home")}
+    sandbox = subprocess.Popen([*CLI, "sandbox", "--port", "0", "--balance", "0.50"],
+                               stdout=subprocess.PIPE, text=True, env=env)
+    try:
+        line = sandbox.stdout.readline() if sandbox.stdout else ""
+        url = line.split("listening on ")[1].split()[0]
+        look = httpx.get(f"{url}/v3/avatars/looks", headers={"X-Api-Key": "sandbox"}).json()["data"][0]
+        project = tmp_path / "long.hgproj"
+        script = " ".join(["word"] * 150)  # about a minute of speech: $3.00 on Avatar IV
+        project.write_text(Project(title="Too dear", look=LookRef(look["id"]), voice=VoiceRef("demo-en-us-ava"),
+                                   scenes=(Scene(script=script),)).dumps())
+        render = subprocess.run([*CLI, "render", str(project), "--sandbox", url, "--out", str(tmp_path / "out")],
+                                capture_output=True, text=True, env=env, timeout=60)
+        assert render.returncode == 1, render.stderr
+        assert "Not sent: this render costs $" in render.stderr and "$0.50 left" in render.stderr
+        assert "of that is missing" in render.stderr and render.stdout == ""
+        listed = subprocess.run([*CLI, "queue", "--json"], capture_output=True, text=True, env=env, timeout=30)
+        assert json.loads(listed.stdout) == []
+        assert httpx.get(f"{url}/_sandbox/counts").json().get("videos_created", 0) == 0
+    finally:
+        sandbox.terminate()
+        sandbox.wait()

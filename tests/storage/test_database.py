@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from heygen_studio.storage.database import MIGRATIONS, Database
+from heygen_studio.storage.database import MIGRATIONS, Database, NewerDatabaseError
 from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
 
 
@@ -30,8 +30,54 @@ def test_database_from_a_newer_app_is_refused_with_a_clear_message(tmp_path: Pat
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer HeyGen Studio"):
+    before = path.read_bytes()
+    with pytest.raises(NewerDatabaseError, match="newer HeyGen Studio .*Update HeyGen Studio to open it"):
         Database(path)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.glob("*.damaged-*")] == []
+
+
+def _filled(path: Path) -> None:
+    db = Database(path)
+    assets = UploadedAssets(db)
+    for number in range(300):
+        assets.remember(f"hash{number}", "acct", "v3", f"asset_{number}" * 20, None)
+    db.connection().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "scribbled pages"])
+def test_a_damaged_database_is_moved_aside_untouched_and_a_fresh_one_started(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "studio.sqlite3"
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database " * 300)
+    else:
+        _filled(path)
+        data = bytearray(path.read_bytes())
+        if damage == "truncated":
+            data = data[:len(data) // 2 + 100]
+        else:
+            data[4096 * 2:4096 * 4] = b"\xa5" * 8192
+        path.write_bytes(bytes(data))
+    damaged = path.read_bytes()
+    Path(f"{path}-wal").write_bytes(b"journal of the damaged file")
+
+    db = Database(path)
+    moved = db.moved_aside
+    assert moved is not None and moved.aside.name.startswith("studio.sqlite3.damaged-20")
+    assert moved.aside.read_bytes() == damaged
+    assert Path(f"{moved.aside}-wal").read_bytes() == b"journal of the damaged file"
+    assert str(moved.aside) in moved.message and "a fresh one was started" in moved.message
+    assert db.schema_version() == len(MIGRATIONS) and UploadedAssets(db).find("hash1", "acct", "v3") is None
+    db.close()
+    assert Database(path).moved_aside is None  # the fresh one is fine next time
+
+
+def test_a_database_that_cannot_be_opened_for_other_reasons_is_left_where_it_is(tmp_path: Path) -> None:
+    path = tmp_path / "studio.sqlite3"
+    path.mkdir()  # not damage: nothing to move aside, the error says what happened
+    with pytest.raises(sqlite3.OperationalError):
+        Database(path)
+    assert path.is_dir() and [p.name for p in tmp_path.iterdir()] == ["studio.sqlite3"]
 
 
 def test_failed_transaction_rolls_back(tmp_path: Path) -> None:

@@ -21,13 +21,13 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
     from heygen_studio.sandbox.config import SandboxConfig
 
     studio = StudioApp(paths, Settings(), sandbox=True,
-                       sandbox_config=SandboxConfig(credits=1234.0, job_seconds=0.1, demo_content=False))
+                       sandbox_config=SandboxConfig(balance=1234.5, job_seconds=0.1, demo_content=False))
 
     async def scenario() -> None:
         window = await studio.start()
         qtbot.addWidget(window)
         assert window.connection_label.text() == "Sandbox — pretend money, nothing is charged"
-        await wait_until(lambda: window.balance_label.text() == "Balance: $0.00 spent (no cap) (pretend money)")
+        await wait_until(lambda: window.balance_label.text() == "Balance: $1,234.50 left (pretend money)")
         window.close()
         await studio.wait_closed()
         await studio.aclose()
@@ -98,7 +98,7 @@ def pretend_heygen() -> Iterator[str]:
 
 
 @pytest.mark.parametrize(("generation", "label", "balance"), [
-    ("v3", "Work · HeyGen v3", "Balance: $0.00 spent (no cap)"),
+    ("v3", "Work · HeyGen v3", "Balance: $25.00 left"),
     ("v2", "Work · HeyGen v2 (legacy)", "Balance: 321.5 credits left")])
 def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
         paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until,  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QMessageBox, QStackedWidget
 
 from heygen_studio.api import AvatarGroup, Status
 from heygen_studio.app import StudioApp
@@ -24,6 +24,7 @@ from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.models.filtered_list import BADGE_ROLE
 from heygen_studio.ui.models.looks_model import LooksModel
+from heygen_studio.ui.main_window import add_scrollable
 from heygen_studio.ui.panels.library import LibraryPanel
 from heygen_studio.ui.widgets.look_card import CARD
 
@@ -80,6 +81,27 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
     qloop.run_until_complete(scenario())
 
 
+def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
+        paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = make_session(paths)
+        panel = await open_panel(session, wait_until)
+        assert panel.current_group().name == "Eileen (demo)"  # type: ignore[union-attr]
+        api = session.require_api()
+        asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
+        await api.create_photo_avatar("Anna", asset.ref)
+        session.avatars_changed.emit()  # as the Photos page does once the avatar is made
+        await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Anna")
+        await wait_until(lambda: panel.looks_heading.text() == "Looks of Anna")
+        eileen = panel.groups_model.row_of(lambda group: group.name == "Eileen (demo)")
+        panel.groups_view.setCurrentIndex(panel.groups_model.index(eileen))
+        await panel.reload()  # nothing new: the avatar the user chose stays chosen
+        assert panel.current_group().name == "Eileen (demo)"  # type: ignore[union-attr]
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
 def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     async def scenario() -> None:
         session = make_session(paths)
@@ -120,15 +142,27 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
         form.appearance.edit.setPlainText("short curly hair, navy blazer, friendly smile")
         assert form.appearance.counter.text().startswith("45 / 1000")
         assert form.generate_button.isEnabled()
+        stack = QStackedWidget()  # as in the main window: the page scrolls when its content can't fit
+        add_scrollable(stack, panel)
+        stack.resize(804, 656)  # what a panel gets in a 1024x700 window
+        stack.show()
+        panel.tabs.setCurrentWidget(panel.photos_page)
         form.generate_button.click()
         await wait_until(lambda: len(form.picks) == 4, timeout=15)
+        await asyncio.sleep(0.1)
+        page = stack.currentWidget()
+        assert page.verticalScrollBar().maximum() == 0 and page.horizontalScrollBar().maximum() == 0  # no stray bar
+        assert panel.job_list.visibleRegion().boundingRect().height() == panel.job_list.height()  # Jobs not cut off
+        await wait_until(lambda: not form.keep_button.visibleRegion().isEmpty())  # scrolled to the results
         form.picks[0][0].setChecked(True)
         form.picks[2][0].setChecked(True)
         form.keep_button.click()
         await wait_until(lambda: "Maya" in names(panel.groups_model), timeout=15)
         api = session.require_api()
         maya = next(group for group in (await api.list_groups()).items if group.name == "Maya")
-        assert len((await api.list_looks(maya.id)).items) == 2
+        looks = (await api.list_looks(maya.id)).items
+        assert len(looks) == 2 and "Maya — look 2" in [look.name for look in looks]  # not two looks called Maya
+        assert panel.current_group() is not None and panel.current_group().name == "Maya"  # opens on the new one
         form.appearance.edit.setPlainText("x" * 1001)
         assert not form.generate_button.isEnabled() and "too many" in form.appearance.counter.text()
         await close(panel, session)
@@ -237,8 +271,8 @@ def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asy
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
         panel.show()
-        panel.ownership.setCurrentIndex(1)  # three presets
-        await wait_until(lambda: panel.groups_model.rowCount() == 3)
+        panel.ownership.setCurrentIndex(1)  # five presets: three photo avatars, a studio avatar, a digital twin
+        await wait_until(lambda: panel.groups_model.rowCount() == 5)
         strip = panel.groups_view
         await wait_until(lambda: strip.viewport().height() == CARD.height())  # no empty band below the cards
         panel.resize(520, 800)  # the cards no longer fit side by side: a scroll bar, and the cards still whole

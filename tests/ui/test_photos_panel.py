@@ -375,3 +375,26 @@ def test_a_damaged_photo_list_is_moved_aside_and_the_page_starts_empty(
     assert panel.model.rowCount() == 0 and panel.pages.currentIndex() == 0
     window.close()
     qloop.run_until_complete(session.tasks.aclose())
+
+
+def test_the_page_fits_a_1024x700_window_with_open_the_library_in_view(
+        panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStackedWidget
+
+    from heygen_studio.ui.main_window import add_scrollable
+
+    window = panel.window()
+    stack = QStackedWidget()  # as in the main window: the page scrolls when its content can't fit
+    add_scrollable(stack, panel)
+    window.setCentralWidget(stack)
+    stack.resize(804, 656)  # what a panel gets in a 1024x700 window
+    window.resize(804, 656)
+    window.show()
+    qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in SAMPLES]))
+    select(panel, "camera.png")  # the photo with the longest list of checks
+    panel.library_button.show()  # as once an avatar is made
+    qloop.run_until_complete(asyncio.sleep(0.1))
+    page = stack.currentWidget()
+    assert page.verticalScrollBar().maximum() == 0 and page.horizontalScrollBar().maximum() == 0
+    button = panel.library_button
+    assert button.visibleRegion().boundingRect().size() == button.size()  # whole, not cut off

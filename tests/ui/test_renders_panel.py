@@ -7,7 +7,7 @@ import asyncio
 import re
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,10 @@ from pytestqt.qtbot import QtBot
 from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
-from heygen_studio.config import Paths, Settings
+from heygen_studio.api.models import Resolution
+from heygen_studio.config import Generation, Paths, Settings
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import Engine
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -93,12 +96,28 @@ def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_run
 
 @pytest.fixture
 def slow_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-               slow_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
-    yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path)
+               slow_heygen: SandboxServer, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    """On v3, or on the generation given by indirect parametrization."""
+    yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path, getattr(request, "param", "v3"))
+
+
+@pytest.fixture(scope="module")
+def poor_heygen() -> Iterator[SandboxServer]:
+    """A sandbox whose legacy account has 1 credit left."""
+    server = SandboxServer(SandboxConfig(job_seconds=0.3, credits=1))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poor_v2_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+                  poor_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, poor_heygen, tmp_path, generation="v2")
 
 
 def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
-               tmp_path: Path) -> Iterator[World]:
+               tmp_path: Path, generation: Generation = "v3") -> Iterator[World]:
     """The app's window on the Renders panel, connected to `heygen`, saving videos in tmp_path/videos."""
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
@@ -113,7 +132,7 @@ def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, hey
     out = tmp_path / "videos"
 
     async def connect() -> None:
-        await session.accounts.add("Work", "sandbox")
+        await session.accounts.add("Work", "sandbox", generation)
         assert await session.use_profile("Work")
         await session.renders.set_output_dir(out)
 
@@ -154,13 +173,13 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
         await wait_until(lambda: world.navigation() == "Renders (1)")
         row = world.row("Welcome")
         assert row is not None and row.isVisible() and not world.panel.empty_card.isVisible()
-        assert re.search(r"about [\d.]+ credits", row.details.text())
+        assert "about 2 s of video · $0.12" in row.details.text()  # 2.4 s at $0.05 a second
         await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
         await wait_until(lambda: world.navigation() == "Renders")
         file = Path(row.job.file_path or "")
         assert file.parent == world.out and file.name == "Welcome.mp4"
         assert file.read_bytes()[4:8] == b"ftyp"
-        assert re.search(r"about [\d.]+ credits · took 0:0\d", row.details.text()), row.details.text()
+        assert re.search(r"\$0\.12 · took 0:0\d", row.details.text()), row.details.text()
         assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
             "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen", "Remove from list"}
         await wait_until(lambda: not row.thumb.pixmap().isNull())  # the look's picture, not the 🎬 placeholder
@@ -239,6 +258,7 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
 
         with catching_urls("file") as catcher:
             button(row, "Open file").click()
+            await wait_until(lambda: len(catcher.opened) == 1)
             button(row, "Show in folder").click()
             await wait_until(lambda: len(catcher.opened) == 2)
         assert [Path(url.toLocalFile()) for url in catcher.opened] == [file, world.out]
@@ -331,6 +351,7 @@ async def rendering_at_heygen(world: World, wait_until: Any, title: str) -> Rend
     return row
 
 
+@pytest.mark.parametrize("slow_world", ["v3", "v2"], indirect=True)  # DELETE /v3/videos/{id}, v1 video.delete
 def test_stop_and_delete_at_heygen_ends_a_render_being_made_and_it_is_never_downloaded(
         slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     world = slow_world
@@ -506,5 +527,55 @@ def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_th
         box = shown_box(world.panel)
         assert "is no longer in its folder: it was moved, renamed or deleted" in box.text()
         box.button(QMessageBox.StandardButton.Close).click()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_one_minute_avatar_iv_1080p_render_of_a_photo_avatar_shows_its_price_of_three_dollars(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        minute = " ".join(["word"] * 150)  # 150 words: 60 s at the usual speaking rate
+        project = replace(await world.project("One minute"), scenes=(Scene(script=minute),),
+                          resolution=Resolution.FHD_1080P, engine=Engine.AVATAR_IV)
+        world.session.render_requested.emit(project)
+        await wait_until(lambda: world.row("One minute") is not None)
+        row = world.row("One minute")
+        assert row is not None
+        assert "about 60 s of video · $3.00" in row.details.text()
+        stored = world.session.renders.queue.jobs.get(row.job.id)
+        assert stored is not None and stored.cost == Money.usd("3.00")  # kept with the job, exactly
+
+        again = RendersPanel(world.session)  # the price is read back from the database, as after a restart
+        await wait_until(lambda: row.job.id in again.rows)
+        assert "$3.00" in again.rows[row.job.id].details.text()
+        again.deleteLater()
+
+    qloop.run_until_complete(scenario())
+
+
+def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the_render(
+        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v2_world
+
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Costly", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Costly")) is not None and row.status.text() == "Failed")
+        failed = world.row("Costly")
+        assert failed is not None
+        assert "3 credits" in failed.details.text()  # 2.4 s billed as one 30-second step of 6 credits a minute
+
+        button(failed, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert box.text() == "Trying “Costly” again costs 3 credits: 2 credits more than your account has (1 credit left)."
+        assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert len(world.panel.rows) == 1  # nothing was queued
+
+        button(failed, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        next(b for b in shown_box(world.panel).buttons() if b.text() == "Try again anyway").click()
+        await wait_until(lambda: len(world.panel.rows) == 2)  # the user's choice: sent anyway
 
     qloop.run_until_complete(scenario())

@@ -5,16 +5,18 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.config import Paths, Profile, Settings
-from heygen_studio.domain.project import Project, Scene, video_spec
+from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.accounts import Endpoint
@@ -23,6 +25,7 @@ from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.panels.scenes import ScenesPanel
+from heygen_studio.ui.widgets.voice_picker import has_sound_output
 
 Scenario = Callable[[ScenesPanel, Session], Awaitable[None]]
 
@@ -86,7 +89,11 @@ def test_voices_load_filter_and_preview_in_the_app(run_panel: Any, wait_until: A
         assert {v.name for v in dialog.visible_voices()} == {"George (British)"}
         dialog.list.setCurrentRow(0)
         dialog.play_preview()
-        assert dialog.player_source == dialog.current_voice().preview_audio_url
+        if has_sound_output():
+            assert dialog.player_source == dialog.current_voice().preview_audio_url
+        else:  # no sound here: it says so, with the link to hear it elsewhere, instead of “Playing…” for ever
+            assert "no sound output" in dialog.status.text() and "Playing" not in dialog.status.text()
+            assert dialog.current_voice().preview_audio_url in dialog.status.text()
         dialog.use_button.click()
         assert panel.project is not None and panel.project.voice is not None
         assert panel.project.voice.name == "George (British)"
@@ -110,7 +117,8 @@ def test_typing_updates_counts_duration_and_price(run_panel: Any) -> None:
     run_panel(scenario)
 
 
-def test_over_the_balance_a_render_needs_a_second_click(run_panel: Any, qtbot: QtBot) -> None:
+def test_over_the_balance_a_render_says_what_is_missing_and_asks_first(run_panel: Any, qtbot: QtBot,
+                                                                      wait_until: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.use_look(await chosen_look(session))
         panel._set_voice(panel._voices[0])
@@ -120,10 +128,65 @@ def test_over_the_balance_a_render_needs_a_second_click(run_panel: Any, qtbot: Q
         requested: list[Project] = []
         session.render_requested.connect(requested.append)
         panel.render_button.click()
-        assert requested == [] and "Render anyway" == panel.render_button.text()
-        assert "$0.07 more" in panel.problem.text()
+        await wait_until(lambda: panel.render_prompt is not None and panel.render_prompt.isVisible())
+        assert requested == [] and "$0.07 more than your account has" in panel.render_prompt.text()
+        assert panel.render_button.text() == "Render"
+        panel.render_prompt.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.05)
+        assert requested == []
         panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt.isVisible())
+        go = next(b for b in panel.render_prompt.buttons() if b.text() == "Render anyway")
+        go.click()
         assert requested == [panel.project]
+
+    run_panel(scenario)
+
+
+def test_render_clicked_again_asks_before_a_second_copy_and_the_button_stays_put(
+        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    from PySide6.QtCore import QPoint
+
+    from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.show()
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Hello there, just once please.")
+        requested: list[Project] = []
+        session.render_requested.connect(requested.append)
+        where = panel.render_button.mapTo(panel, QPoint(0, 0))
+        panel.render_button.click()
+        panel.render_button.click()  # a double click: still one render
+        await wait_until(lambda: len(requested) == 1 and panel.queued_row.isVisible())
+        await asyncio.sleep(0.05)
+        assert panel.render_button.mapTo(panel, QPoint(0, 0)) == where
+        for _ in range(100):  # the queue saves the job in the background
+            jobs = await session.renders.queue.list()
+            if jobs:
+                break
+            await asyncio.sleep(0.02)
+        assert len(jobs) == 1
+
+        panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt is not None and panel.render_prompt.isVisible())
+        assert panel.render_prompt.text() == ALREADY_RENDERING and requested == [panel.project]
+        assert panel.render_button.mapTo(panel, QPoint(0, 0)) == where
+        panel.render_prompt.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.05)
+        assert len(requested) == 1
+
+        panel.render_button.click()
+        await wait_until(lambda: panel.render_prompt.isVisible())
+        next(b for b in panel.render_prompt.buttons() if b.text() == "Render another copy").click()
+        assert len(requested) == 2
+
+        panel.scene_editor.script.setPlainText("Something else entirely.")  # a changed video: no question
+        panel.render_prompt = None
+        panel.render_button.click()
+        await wait_until(lambda: len(requested) == 3)
+        assert panel.render_prompt is None
 
     run_panel(scenario)
 
@@ -139,6 +202,11 @@ def test_v2_limit_exceeded_at_1501_characters(run_panel: Any) -> None:
         assert "1,501 of 1,500 characters" in counts and "Too long for HeyGen's legacy (v2) API" in counts
         assert panel.scene_editor.counts.property("tone") == "bad"
         assert panel.scene_editor.movement_label.text() == "Talking style"
+        editor = panel.scene_editor  # the legacy API sends emotion and enhancement, not speed or pitch
+        assert editor.emotion.isVisibleTo(panel) and editor.enhance.isVisibleTo(panel)
+        assert not editor.speed.isVisibleTo(panel) and "own speed and pitch" in editor.instead.text()
+        editor.movement.setCurrentText("Stable — little movement")
+        assert panel.project.scenes[0].talking_style.value == "stable"
         panel.render_button.click()
         assert panel.problem.isVisible() is False or "1501 characters" in panel.problem.text()
         assert "at most 1500" in panel.problem.text()
@@ -208,9 +276,16 @@ def test_show_request_is_exactly_what_a_render_sends(run_panel: Any) -> None:
 def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.new_project()
-        note = panel.scene_editor.notes["emotion"]
-        assert note.isVisibleTo(panel) and "no emotion" in note.text()
+        editor = panel.scene_editor
+        assert not editor.emotion.isVisibleTo(panel) and not editor.enhance.isVisibleTo(panel)
+        assert editor.instead.isVisibleTo(panel) and "no emotion setting" in editor.instead.text()
+        assert not any(note.isVisibleTo(panel) for note in editor.notes.values())
+        assert editor.speed.isVisibleTo(panel) and editor.pitch.isVisibleTo(panel)
         assert panel.scene_editor.movement_label.text() == "Expressiveness"
+        editor.movement.setCurrentText("High — lively")  # the choice is kept and sent
+        assert panel.project.scenes[0].expressiveness.value == "high"
+        assert video_spec(replace(panel.project, look=LookRef("l"), voice=VoiceRef("v"), scenes=(replace(
+            panel.project.scenes[0], script="Hi."),)), "v3").scenes[0].expressiveness.value == "high"
         panel.scene_editor.motion_prompt.setText("don't be so happy")
         advice = panel.scene_editor.advice.text()
         assert "what not to do" in advice and "feeling" in advice
@@ -218,7 +293,7 @@ def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any)
     run_panel(scenario)
 
 
-def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -> None:
+def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any, wait_until: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.new_project()
         panel.render_button.click()
@@ -232,7 +307,7 @@ def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any) -
         requested: list[Project] = []
         session.render_requested.connect(requested.append)
         panel.render_button.click()
-        assert requested == [panel.project]
+        await wait_until(lambda: requested == [panel.project])
         assert panel.queued_row.isVisibleTo(panel) and "Added to the render queue" in panel.queued.text()
         assert panel.open_renders_button.isVisibleTo(panel)
 
@@ -433,8 +508,9 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
     run_panel(scenario)
 
 
-def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_panel: Any, qtbot: QtBot,
-                                                                          wait_until: Any) -> None:
+@pytest.mark.parametrize("size", [(1280, 800), (1024, 700)])
+def test_every_video_setting_shows_without_scrolling_in_a_small_window(run_panel: Any, qtbot: QtBot,
+                                                                       wait_until: Any, size: tuple[int, int]) -> None:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QScrollArea
 
@@ -443,7 +519,7 @@ def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_pa
     async def scenario(_: ScenesPanel, session: Session) -> None:
         window = MainWindow(session)
         qtbot.addWidget(window)
-        window.resize(1280, 800)
+        window.resize(*size)
         window.show()
         await asyncio.sleep(0.05)  # the panels start their background work before the test ends
         window.show_panel("Scenes")
@@ -452,8 +528,17 @@ def test_every_video_setting_shows_without_scrolling_in_a_1280x800_window(run_pa
         panel.add_scene()
         panel.add_scene()
         await wait_until(lambda: panel.scene_list.count() == 3 and panel.background_button.isVisible())
+        await asyncio.sleep(0.05)
+        outer = window.stack.currentWidget()
+        assert isinstance(outer, QScrollArea) and not outer.verticalScrollBar().isVisible()
+        assert not outer.horizontalScrollBar().isVisible()
         for area in panel.findChildren(QScrollArea):
             assert not area.verticalScrollBar().isVisible()
+            assert not any(isinstance(inner, QScrollArea) for inner in area.widget().findChildren(QScrollArea))
+        shape = panel.aspect
+        assert shape.fontMetrics().horizontalAdvance(shape.currentText()) < shape.width() - 30  # shown whole
+        prompt = panel.scene_editor.motion_prompt
+        assert prompt.width() >= 250
         for control in (panel.look_badge, panel.voice_button, panel.scene_list, panel.delete_button,
                         panel.aspect, panel.resolution, panel.captions, panel.background_button):
             bottom = control.mapTo(window, QPoint(0, control.height())).y()
@@ -475,9 +560,172 @@ def test_the_background_colour_is_shown_as_a_swatch_and_sent(run_panel: Any) -> 
         dialog.setCurrentColor(QColor("#1e90ff"))
         dialog.accept()
         assert panel.project is not None and panel.project.background == "#1E90FF"
-        assert panel.background_button.text() == "#1E90FF — change…"
+        assert panel.background_button.text() == "Background #1E90FF"
         swatch = panel.background_button.icon().pixmap(16, 16).toImage()
         assert swatch.pixelColor(8, 8) == QColor("#1e90ff")
         assert video_spec(panel.project, "v3").background_color == "#1E90FF"
+
+    run_panel(scenario)
+
+
+def test_the_file_menu_starts_opens_saves_and_lists_recent_videos(run_panel: Any, qtbot: QtBot, tmp_path: Path,
+                                                                  wait_until: Any) -> None:
+    from heygen_studio.ui.main_window import MainWindow
+
+    path = tmp_path / "menu.hgproj"
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        window.show()
+        window.show_panel("Photos")
+        file_menu = window.menuBar().actions()[0].menu()
+        texts = [a.text().replace("&", "") for a in file_menu.actions() if not a.isSeparator()]
+        assert texts[:5] == ["New video", "Open…", "Open recent", "Save", "Save as…"] and texts[-1] == "Quit"
+        panel = window.scenes_panel()
+        assert not window.file_actions["save"].isEnabled()  # nothing to save yet
+        window.file_actions["new"].trigger()
+        assert window.current_panel() is panel and panel.project is not None
+        _edit_script(panel, "Made from the menu.")
+        window.file_actions["save_as"].trigger()
+        assert panel.file_dialog is not None and panel.file_dialog.isVisible()
+        panel.file_dialog.selectFile(str(path))
+        panel.file_dialog.accept()
+        await wait_until(lambda: path.exists() and not panel.has_unsaved_edits())
+        _edit_script(panel, "Made from the menu, then changed.")
+        window.file_actions["save"].trigger()  # Ctrl+S: into the same file, no question
+        await wait_until(lambda: not panel.has_unsaved_edits())
+        assert Project.loads(path.read_text()).scenes[0].script == "Made from the menu, then changed."
+        window.file_actions["new"].trigger()
+        assert panel.project is not None and panel.project.scenes[0].script == ""
+        await wait_until(lambda: bool(panel.recent_projects))
+        window.recent_menu.aboutToShow.emit()
+        recent = window.recent_menu.actions()
+        assert [a.text() for a in recent] == ["Untitled video — menu.hgproj"]
+        recent[0].trigger()
+        await wait_until(lambda: panel.saved_path == path)
+        assert panel.project.scenes[0].script == "Made from the menu, then changed."
+
+    run_panel(scenario)
+
+
+def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wait(
+        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    from heygen_studio.ui.main_window import MainWindow
+
+    async def scenario(_: ScenesPanel, session: Session) -> None:
+        window = MainWindow(session)
+        qtbot.addWidget(window)
+        closed: list[bool] = []
+        window.closed.connect(lambda: closed.append(True))
+        window.show()
+        panel = window.scenes_panel()
+        await wait_until(lambda: bool(panel._voices))
+        panel.use_look(await chosen_look(session))
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText("Still rendering when you quit.")
+        panel._saved_project = panel.project  # nothing unsaved: only the render question
+        panel.render_button.click()
+        await wait_until(lambda: window._unfinished == 1)
+
+        window.close()
+        prompt = window.quit_prompt
+        assert prompt is not None and prompt.isVisible() and window.isVisible() and not closed
+        assert "1 render is not finished" in prompt.text()
+        assert "carry on at HeyGen" in prompt.informativeText() and "next time you start" in prompt.informativeText()
+        next(b for b in prompt.buttons() if b.text() == "Keep working").click()
+        await asyncio.sleep(0.05)
+        assert window.isVisible() and not closed
+
+        window.close()
+        next(b for b in window.quit_prompt.buttons() if b.text() == "Quit when they are done").click()
+        await asyncio.sleep(0.05)
+        assert window.isVisible() and window.current_panel().title == "Renders"
+        await wait_until(lambda: bool(closed), timeout=30)  # the render is downloaded, then the window closes
+        jobs = await session.renders.queue.list()
+        assert [job.status.value for job in jobs] == ["downloaded"]
+
+    run_panel(scenario)
+
+
+def test_after_a_restart_the_avatar_picture_shows_although_its_saved_address_expired(
+        run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    path = tmp_path / "yesterday.hgproj"
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        stale = LookRef(look.id, look.name, look.group_id, "http://127.0.0.1:9/expired-signed-link.png")
+        path.write_text(Project(look=stale, scenes=(Scene(script="Hello again."),)).dumps())
+        panel.open_file(path)
+        await wait_until(lambda: panel.project is not None)
+        await wait_until(lambda: not panel.look_badge.picture.pixmap().isNull())
+        assert panel.look_badge.picture.text() == "" and panel.look_badge.name.text() == look.name
+        assert not panel.has_unsaved_edits()  # showing the picture changes nothing in the file
+
+    run_panel(scenario)
+
+
+def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_avatar_iii(
+        run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        assert look.avatar_type == "photo_avatar" and "avatar_iii" in look.supported_engines
+        panel.use_look(look)
+        panel._set_voice(panel._voices[0])
+        panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))  # 60 s at the normal speed
+        assert panel.project.resolution.value == "1080p"
+        choice = panel.engine_choice
+        assert choice.isVisibleTo(panel)
+        shown = [(button.text(), button.isChecked(), button.isVisibleTo(panel)) for button in choice.buttons.values()]
+        assert shown == [("Avatar IV · $3.00", True, True), ("Avatar III · $1.00", False, True)]  # side by side
+        assert "about $3.00" in panel.totals.text() and "about $3.00" in panel.scene_editor.counts.text()
+        assert "about $3.00" in panel.scene_list.item(0).text()
+        list(choice.buttons.values())[1].click()
+        assert panel.project.engine.value == "avatar_iii"
+        assert "about $1.00" in panel.totals.text() and "about $1.00" in panel.scene_list.item(0).text()
+        panel.undo_button.click()
+        assert panel.project.engine.value == "avatar_iv" and list(choice.buttons.values())[0].isChecked()
+
+    run_panel(scenario)
+
+
+def test_legacy_v2_has_no_engine_choice(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        assert not panel.engine_choice.isVisibleTo(panel)
+
+    run_panel(scenario, "v2")
+
+
+def test_speed_and_pitch_stay_within_what_heygen_accepts_and_the_prompt_is_counted(run_panel: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.new_project()
+        editor = panel.scene_editor
+        editor.speed.setValue(2.0)
+        assert editor.speed.value() == 1.5 and panel.project.scenes[0].voice_speed == 1.5
+        editor.speed.setValue(0.2)
+        assert editor.speed.value() == 0.5
+        editor.pitch.setValue(80)
+        assert editor.pitch.value() == 50 and panel.project.scenes[0].voice_pitch == 50
+        editor.motion_prompt.setText("Nods gently")
+        assert editor.prompt_count.text() == "11 of 1,000 characters"
+        editor.motion_prompt.setText("n" * 1001)
+        assert "1 too many" in editor.prompt_count.text() and editor.prompt_count.property("tone") == "bad"
+
+    run_panel(scenario)
+
+
+def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_reason(run_panel: Any) -> None:
+    from dataclasses import replace as dc_replace
+
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        look = await chosen_look(session)
+        panel.use_look(dc_replace(look, avatar_type="studio_avatar"))
+        editor = panel.scene_editor
+        assert not editor.motion_prompt.isEnabled() and not editor.movement.isEnabled()
+        assert editor.photo_only.isVisibleTo(panel) and "studio avatar" in editor.photo_only.text()
+        assert "only with photo avatars" in editor.photo_only.text()
+        panel.use_look(look)
+        assert editor.motion_prompt.isEnabled() and not editor.photo_only.isVisibleTo(panel)
 
     run_panel(scenario)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 import socket
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from heygen_studio.config import Paths, Settings, load_settings
+from heygen_studio.config import Paths, Profile, Settings, load_settings
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.session import Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
@@ -77,9 +78,9 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until, paths: Paths) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
-    assert "Works:" in world.panel.status.text() and "$0.00 spent (no cap)" in world.panel.status.text()
+    assert "Works:" in world.panel.status.text() and "$25.00 left" in world.panel.status.text()
     qloop.run_until_complete(wait_until(lambda: world.window.connection_label.text() == "Work · HeyGen v3"))
-    qloop.run_until_complete(wait_until(lambda: world.window.balance_label.text() == "Balance: $0.00 spent (no cap)"))
+    qloop.run_until_complete(wait_until(lambda: world.window.balance_label.text() == "Balance: $25.00 left"))
     assert world.ring.get_password(SERVICE, "Work") == GOOD_KEY
     assert not world.panel.form.isVisible() and world.panel.form.key.text() == ""
     saved = load_settings(paths.settings_file)
@@ -92,10 +93,13 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
     (NO_API_KEY, "has no API access"),
 ])
 def test_a_key_that_cannot_work_is_explained_and_not_saved(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until, key: str, message: str) -> None:  # type: ignore[no-untyped-def]
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until, key: str, message: str,
+        log_file: Path) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", key)
     qloop.run_until_complete(wait_until(lambda: "Nothing was saved" in world.panel.form.result.text()))
     assert message in world.panel.form.result.text()
+    logged = log_file.read_text(encoding="utf-8")
+    assert "Key test for the account “Work” failed" in logged and message in logged and key not in logged
     assert world.ring.get_password(SERVICE, "Work") is None
     assert world.session.connection is None
     assert world.panel.form.key.text() == key  # what the user typed is not lost
@@ -166,10 +170,23 @@ def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoo
     assert not world.panel.sandbox_button.isEnabled()
 
 
+def test_a_fresh_install_lists_no_account_it_never_made(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel = world.panel
+    qloop.run_until_complete(wait_until(lambda: panel._keys_checked))
+    assert panel.profiles.count() == 0 and "Add account" in panel.status.text()
+    qloop.run_until_complete(wait_until(lambda: "keychain" in panel.keychain_label.text()))
+    assert panel.keychain_label.text() == "Keys are stored in your system keychain, never in a file."
+
+
 def test_an_account_without_a_key_says_so_and_offers_to_add_one(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
     panel = world.panel
-    qloop.run_until_complete(wait_until(lambda: "no key yet" in panel.profiles.item(0).text()))
+    world.session.settings.profiles.append(Profile("Work"))  # made by the user; its key is gone from the keychain
+    panel.refresh_keys()
+    qloop.run_until_complete(wait_until(lambda: panel.profiles.count() == 1
+                                        and "no key yet" in panel.profiles.item(0).text()))
+    assert panel.profiles.item(0).text().startswith("Work")
     panel.profiles.setCurrentRow(0)
     assert panel.replace_button.text() == "Add key…"
     assert not panel.use_button.isEnabled() and not panel.test_button.isEnabled()
@@ -179,3 +196,10 @@ def test_an_account_without_a_key_says_so_and_offers_to_add_one(
     qloop.run_until_complete(wait_until(lambda: "Key saved" in panel.status.text()))
     qloop.run_until_complete(wait_until(lambda: "no key yet" not in panel.profiles.item(0).text()))
     assert panel.replace_button.text() == "Replace key…" and panel.use_button.isEnabled()
+
+
+def test_the_legacy_api_says_heygen_retired_it(world: World) -> None:
+    for combo in (world.panel.form.generation, world.panel.generation):
+        legacy = combo.itemText(combo.findData("v2"))
+        assert "legacy" in legacy and "retired v1/v2 for most accounts on 2026-10-31" in legacy
+        assert combo.itemText(combo.findData("v3")) == "v3 (recommended)"

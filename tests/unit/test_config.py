@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from heygen_studio import config
-from heygen_studio.config import Profile, Settings, app_paths, load_settings, save_settings
+from heygen_studio.config import Profile, Settings, app_paths, load_settings, read_settings, save_settings
 
 
 @pytest.fixture
@@ -45,19 +45,40 @@ def test_missing_file_gives_defaults_quietly(home: Path, caplog: pytest.LogCaptu
     assert not caplog.records
 
 
-def test_corrupt_file_gives_defaults_a_warning_and_keeps_a_copy(
-        home: Path, caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize(("content", "reason"), [
+    (b"{ not json", "it is not valid JSON"),
+    (b'{"active_profile": "Caf\xe9"}', "it is not UTF-8 text"),
+    (b'{"active_profile": "\\ud800"}', "it is not UTF-8 text"),
+    (b"[" * 100_000 + b"]" * 100_000, "it is not valid JSON"),
+    (b"[1, 2, 3]", "it does not hold a JSON object"),
+])
+def test_a_damaged_file_is_moved_aside_under_a_dated_name_and_defaults_used(
+        home: Path, caplog: pytest.LogCaptureFixture, content: bytes, reason: str) -> None:
     path = app_paths().settings_file
     path.parent.mkdir(parents=True)
-    path.write_text("{ not json", encoding="utf-8")
+    path.write_bytes(content)
     with caplog.at_level(logging.WARNING):
-        assert load_settings(path) == Settings()
-    assert "not valid JSON" in caplog.text
-    assert path.with_suffix(".corrupt.json").read_text(encoding="utf-8") == "{ not json"
+        settings, moved = read_settings(path)
+    assert settings == Settings() and moved is not None
+    assert not path.exists() and moved.aside.read_bytes() == content
+    assert moved.aside.name.startswith("settings.json.damaged-20")
+    assert reason in moved.message and str(moved.aside) in moved.message and moved.message in caplog.text
+
+
+def test_a_second_damaged_file_never_overwrites_the_first_one_set_aside(home: Path) -> None:
+    path = app_paths().settings_file
+    path.parent.mkdir(parents=True)
+    asides = []
+    for content in (b"{ first", b"{ second"):
+        path.write_bytes(content)
+        moved = read_settings(path)[1]
+        assert moved is not None
+        asides.append(moved.aside)
+    assert asides[0] != asides[1]
+    assert [aside.read_bytes() for aside in asides] == [b"{ first", b"{ second"]
 
 
 @pytest.mark.parametrize("data", [
-    [1, 2, 3],
     {"profiles": "nope", "last_panel": "two", "active_profile": 5},
     {"profiles": [{"name": "X", "generation": "v9"}], "mystery": True},
 ])

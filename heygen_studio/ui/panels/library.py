@@ -7,7 +7,7 @@ import dataclasses
 import logging
 from typing import Any
 
-from PySide6.QtCore import QItemSelection, Qt
+from PySide6.QtCore import QItemSelection, Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -36,11 +36,13 @@ from heygen_studio.ui.widgets.generate_looks import GenerateLooksForm
 from heygen_studio.ui.widgets.generate_photos import GeneratePhotosForm
 from heygen_studio.ui.widgets.look_card import CARD, card_grid
 from heygen_studio.ui.widgets.look_details import LookDetails
+from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
 JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
+SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
 RECHECK_S = 12.0  # how often groups waiting for consent or still processing are asked about again
 
 
@@ -74,6 +76,7 @@ class LibraryPanel(Panel):
         self.looks_model = LooksModel(self.thumbnails, self)
         self._epoch = 0
         self._group_id: str | None = None
+        self._listed: tuple[str, frozenset[str]] | None = None  # the last listing shown: its key and group ids
         self.loading: asyncio.Task[None] | None = None
         self.recheck_s = recheck_s
         self.rechecking: asyncio.Task[None] | None = None
@@ -85,6 +88,7 @@ class LibraryPanel(Panel):
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search by name")
         self.search.setClearButtonEnabled(True)
+        self.search.setMinimumWidth(SEARCH_MIN_WIDTH)
         self.sort = QComboBox()
         for key in SortKey:
             self.sort.addItem(f"Sort: {key.value}", key)
@@ -92,9 +96,9 @@ class LibraryPanel(Panel):
         self.refresh_button = QPushButton("Refresh")
         self.refresh_button.setToolTip("Ask HeyGen again for your avatars")
         bar = QHBoxLayout()
-        for widget in (self.ownership, self.search, self.sort, self.refresh_button):
+        for widget in (self.ownership, self.sort, self.refresh_button):
             bar.addWidget(widget)
-        bar.setStretch(1, 1)
+        bar.addStretch(1)
 
         self.groups_view = card_grid(self.thumbnails)
         self.groups_view.setFlow(QListView.Flow.LeftToRight)
@@ -116,10 +120,13 @@ class LibraryPanel(Panel):
         self.details = LookDetails(session, self.thumbnails, self.jobs)
         self.looks_form = GenerateLooksForm(session, self.jobs)
         self.photos_form = GeneratePhotosForm(session, self.thumbnails, self.jobs)
-        self.tabs = QTabWidget()
-        self.tabs.addTab(self.details, "Details")
-        self.tabs.addTab(self.looks_form, "New looks")
-        self.tabs.addTab(self.photos_form, "AI photos")
+        self.tabs = QTabWidget()  # each page scrolls by itself: AI photos' results never make the page scroll
+        self.tabs.addTab(vertical_scroll(self.details), "Details")
+        self.tabs.addTab(vertical_scroll(self.looks_form), "New looks")
+        self.photos_page = vertical_scroll(self.photos_form)
+        self.photos_form.results_shown.connect(  # once laid out: the photos are below the form
+            lambda widget: QTimer.singleShot(0, lambda: self.photos_page.ensureWidgetVisible(widget)))
+        self.tabs.addTab(self.photos_page, "AI photos")
         self.job_list = QListWidget()
         self.job_list.setMaximumHeight(110)
         self.job_list.setWordWrap(True)  # long messages wrap instead of scrolling sideways
@@ -134,7 +141,11 @@ class LibraryPanel(Panel):
         left.setContentsMargins(0, 0, 0, 0)
         left.addLayout(bar)
         left.addWidget(self.state_label)
-        left.addWidget(self.groups_heading)
+        heading_row = QHBoxLayout()  # the search beside the heading, so a 1024-pixel window fits the bar
+        heading_row.addWidget(self.groups_heading)
+        heading_row.addStretch(1)
+        heading_row.addWidget(self.search, 1)
+        left.addLayout(heading_row)
         left.addWidget(self.groups_view)
         left.addWidget(self.looks_heading)
         left.addWidget(self.looks_view, 1)
@@ -221,7 +232,7 @@ class LibraryPanel(Panel):
             return
         cached = await asyncio.to_thread(self.cache.load_listing, key)
         if cached is not None and epoch == self._epoch and not self.groups_model.rowCount():
-            self._show_groups([group_from(item) for item in cached])
+            self._show_groups([group_from(item) for item in cached], key)
         self._say("Loading avatars…" if cached is None else "")
         try:
             groups = await self._all_pages(lambda token: api.list_groups(self.ownership_name, token=token), epoch)
@@ -231,7 +242,7 @@ class LibraryPanel(Panel):
         if groups is None or epoch != self._epoch or api is not self.session.api:
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(group) for group in groups])
-        self._show_groups(groups)
+        self._show_groups(groups, key)
         if any(group.status in WAITING for group in groups):
             self.rechecking = self._spawn(self._recheck_waiting(epoch, api, key), "re-check waiting avatars")
 
@@ -247,8 +258,9 @@ class LibraryPanel(Panel):
             if not token:
                 return items
 
-    def _show_groups(self, groups: list[AvatarGroup]) -> None:
-        keep = self._group_id
+    def _show_groups(self, groups: list[AvatarGroup], key: str) -> None:
+        """Show a listing; the chosen avatar stays chosen, unless the listing brings a new one: then that one."""
+        keep = self._new_group(groups, key) or self._group_id
         self.groups_model.set_items(groups)
         if not groups:
             self.looks_model.set_items([])
@@ -260,6 +272,14 @@ class LibraryPanel(Panel):
         self._say("")
         row = self.groups_model.row_of(lambda group: group.id == keep)
         self.groups_view.setCurrentIndex(self.groups_model.index(max(row, 0)))
+
+    def _new_group(self, groups: list[AvatarGroup], key: str) -> str | None:
+        """The newest of the groups that were not in the last listing of the same kind (just made), if any."""
+        listed, self._listed = self._listed, (key, frozenset(group.id for group in groups))
+        if listed is None or listed[0] != key:
+            return None
+        new = [group for group in groups if group.id not in listed[1]]
+        return max(new, key=lambda group: group.created_at or 0).id if new else None
 
     def _group_selected(self, selected: QItemSelection, _: QItemSelection) -> None:
         group = self.current_group()
@@ -396,7 +416,7 @@ class LibraryPanel(Panel):
         job: LibraryJob | None = item.data(Qt.ItemDataRole.UserRole)
         if job is not None and job.state is JobState.DONE and job.result.get("image_urls"):
             self.photos_form.show_results(job)
-            self.tabs.setCurrentWidget(self.photos_form)
+            self.tabs.setCurrentWidget(self.photos_page)
 
     async def aclose(self) -> None:
         self._stop_rechecking()

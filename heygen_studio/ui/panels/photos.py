@@ -48,6 +48,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
 from heygen_studio.ui.widgets.photo_details import PhotoDetails
+from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 if TYPE_CHECKING:
     from heygen_studio.session import Session
@@ -150,9 +151,10 @@ class PhotosPanel(Panel):
         self.pick_hint = QLabel("Click a photo on the left to see its checks.")
         self.pick_hint.setObjectName("hint")
         self.pick_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.details_page = vertical_scroll(self.details)  # a small window scrolls the checks, not the page
         self.side = QStackedWidget()
         self.side.addWidget(self.pick_hint)
-        self.side.addWidget(self.details)
+        self.side.addWidget(self.details_page)
         splitter = QSplitter()
         splitter.addWidget(self.list)
         splitter.addWidget(self.side)
@@ -370,7 +372,7 @@ class PhotosPanel(Panel):
         shown = self._shown_index()
         photo = shown.data(PHOTO_ROLE) if shown.isValid() else None
         self.details.show_photo(photo)
-        self.side.setCurrentWidget(self.details if photo is not None else self.pick_hint)
+        self.side.setCurrentWidget(self.details_page if photo is not None else self.pick_hint)
         self.pick_hint.setText("Checking this photo…" if shown.isValid() else
                                "Click a photo on the left to see its checks.")
         self._confirmed_warnings = False

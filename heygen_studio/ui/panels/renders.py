@@ -274,7 +274,7 @@ class RendersPanel(Panel):
         elif name == "remove":
             self._spawn(self._guarded(self._remove([job])), "remove render from list")
         elif name == "retry":
-            self._spawn(self._guarded(self.queue.retry(job_id)), "retry render")
+            self._spawn(self._guarded(self._retry(job)), "retry render")
         elif name == "resubmit":
             self._spawn(self.queue.decide(job_id, submit_again=True), "resubmit render")
         elif name == "give_up":
@@ -301,6 +301,29 @@ class RendersPanel(Panel):
             await coro
         except Exception as error:  # shown where the user looks; nothing is lost
             self._say(str(error))
+
+    async def _retry(self, job: RenderJob) -> None:
+        """Try a render again at today's price, asking first when the balance, asked afresh, no longer covers it."""
+        refresh = self.session.refresh_balance()
+        if refresh is not None:
+            await refresh
+        cost = await self.queue.retry_price(job.id)
+        balance = self.session.balance
+        missing = None if cost is None or balance is None else balance.shortfall(cost)
+        if cost is None or missing is None or balance is None:
+            await self.queue.retry(job.id)
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning, "Not enough money for this render",
+                          f"Trying “{job.title}” again costs {cost}: {missing} more than your account has "
+                          f"({balance.describe()}).", parent=self)
+        box.setInformativeText("HeyGen will refuse the render until you add money to your HeyGen account. "
+                               "Add it first, or send it anyway.")
+        anyway = box.addButton("Try again anyway", QMessageBox.ButtonRole.AcceptRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.buttonClicked.connect(lambda button: self._spawn(
+            self._guarded(self.queue.retry(job.id)), "retry render") if button is anyway else None)
+        box.open()
 
     async def _copy_link(self, job_id: int) -> None:
         link = await self.queue.fresh_link(job_id)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -56,7 +57,7 @@ from heygen_studio.domain.project import (
     video_spec,
 )
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import VideoQuote
+from heygen_studio.domain.pricing import Engine, VideoQuote
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
@@ -64,17 +65,19 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
 from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
+from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
+from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 
 log = logging.getLogger(__name__)
 
-ASPECTS = (
-    (AspectRatio.LANDSCAPE, "16:9 — landscape (YouTube, slides)"),
-    (AspectRatio.PORTRAIT, "9:16 — portrait (Reels, TikTok)"),
-    (AspectRatio.SQUARE, "1:1 — square"),
-    (AspectRatio.PORTRAIT_4_5, "4:5 — tall (Instagram feed)"),
-    (AspectRatio.LANDSCAPE_5_4, "5:4 — nearly square"),
+ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
+    (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
+    (AspectRatio.PORTRAIT, "9:16 portrait", "Reels, TikTok, Shorts"),
+    (AspectRatio.SQUARE, "1:1 square", "Feeds that crop to a square"),
+    (AspectRatio.PORTRAIT_4_5, "4:5 tall", "Instagram feed"),
+    (AspectRatio.LANDSCAPE_5_4, "5:4 nearly square", "Presentations on older screens"),
 )
 CUSTOM = "custom"
 RESOLUTIONS = ((Resolution.HD_720P, "720p"), (Resolution.FHD_1080P, "1080p (Full HD)"), (Resolution.UHD_4K, "4K"))
@@ -98,6 +101,9 @@ class ScenesPanel(Panel):
                "you see how long the video runs and what it costs before you render.")
     next_step = "Choose an avatar in Library, then type the script for your first scene here."
 
+    editing_changed = Signal(bool)
+    """A video was opened (True) or closed (False): Save and Save as apply only to an open one."""
+
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         while self.content.count():  # the placeholder card
@@ -114,7 +120,9 @@ class ScenesPanel(Panel):
         self._voices_error = ""
         self._scene_id = ""
         self._missing_look_id: str | None = None
-        self._render_anyway = False
+        self._sent: Project | None = None  # the last project sent to the render queue from here
+        self._render_check: asyncio.Task[None] | None = None
+        self.render_prompt: QMessageBox | None = None
         self._loading = False
         self.voice_dialog: VoicePickerDialog | None = None
         self.request_dialog: RequestDialog | None = None
@@ -122,21 +130,22 @@ class ScenesPanel(Panel):
         self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
         self._recovery: Recovery | None = None
+        self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
+        self._look: Look | None = None  # what HeyGen says of the project's look (avatar type, engines)
+        self._previews: dict[str, str] = {}  # look id → its picture's current address (saved ones expire)
 
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
-        self.editor_page = self._build_editor_page()
-        editor_scroll = QScrollArea()  # on a small screen the editor scrolls instead of widening the window
-        editor_scroll.setWidget(self.editor_page)
-        editor_scroll.setWidgetResizable(True)
-        editor_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.editor_page = self._build_editor_page()  # its two columns scroll on their own on a small screen
         self.pages.addWidget(self.start_page)
-        self.pages.addWidget(editor_scroll)
+        self.pages.addWidget(self.editor_page)
+        self.pages.currentChanged.connect(self._page_changed)
         self.content.addWidget(self.pages, 1)
 
         session.look_chosen.connect(self.use_look)
         session.connection_changed.connect(self._connection_changed)
         session.balance_changed.connect(lambda _balance: self._refresh_totals())
+        session.renders.refused.connect(self._render_refused)
         self.undo_stack.cleanChanged.connect(lambda _clean: self._refresh_saved_state())
         QTimer.singleShot(0, self._start)
 
@@ -201,13 +210,11 @@ class ScenesPanel(Panel):
         self.title_edit = QLineEdit()
         self.title_edit.setPlaceholderText("Video title")
         self.title_edit.setToolTip("The title your video gets in HeyGen")
+        # Ctrl+S, Ctrl+N and Ctrl+O belong to the File menu's actions, which do the same as these buttons
         self.save_button = _button("Save", tip="Save this video as a project file (Ctrl+S)")
-        self.save_button.setShortcut(QKeySequence.StandardKey.Save)
         self.save_as_button = _button("Save as…")
         self.editor_new_button = _button("New", tip="Start another video (Ctrl+N)")
-        self.editor_new_button.setShortcut(QKeySequence.StandardKey.New)
         self.editor_open_button = _button("Open…", tip=f"Open a saved {FILE_SUFFIX} file (Ctrl+O)")
-        self.editor_open_button.setShortcut(QKeySequence.StandardKey.Open)
         self.close_button = _button("Close", tip="Back to the list of projects")
         self.undo_button = _button("Undo", tip="Undo the last change (Ctrl+Z)")
         self.redo_button = _button("Redo", tip="Redo (Ctrl+Shift+Z)")
@@ -242,9 +249,10 @@ class ScenesPanel(Panel):
 
         self.aspect = QComboBox()
         self.aspect.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.aspect.setMinimumContentsLength(16)  # a narrow column shortens the chosen shape; the list shows it whole
-        for value, text in ASPECTS:
+        self.aspect.setMinimumContentsLength(16)
+        for value, text, use in ASPECTS:
             self.aspect.addItem(text, value)
+            self.aspect.setItemData(self.aspect.count() - 1, use, Qt.ItemDataRole.ToolTipRole)
         self.aspect.addItem("Custom size (legacy API only)", CUSTOM)
         self.custom_width = QSpinBox()
         self.custom_height = QSpinBox()
@@ -261,7 +269,8 @@ class ScenesPanel(Panel):
         self.resolution = QComboBox()
         for value, text in RESOLUTIONS:
             self.resolution.addItem(text, value)
-        self.captions = QCheckBox("Add captions (subtitles file)")
+        self.captions = QCheckBox("Captions")
+        self.captions.setToolTip("Also make a subtitles file beside the video")
         self.background_button = _button("Background colour…", tip="The colour behind the avatar")
         self.format_notes = hint_label(tone="warn")
         format_box = QGroupBox("Format")
@@ -270,14 +279,19 @@ class ScenesPanel(Panel):
         format_form.addRow("Shape", self.aspect)
         format_form.addRow("Size", self.custom_row)
         format_form.addRow("Quality", self.resolution)
-        format_form.addRow("", self.captions)
-        format_form.addRow("Background", self.background_button)
+        self.engine_choice = EngineChoice()
+        format_form.addRow("Engine", self.engine_choice)
+        extras = QHBoxLayout()
+        extras.addWidget(self.captions)
+        extras.addWidget(self.background_button, 1)
+        format_form.addRow("Options", extras)
         format_form.addRow(self.format_notes)
 
         self.scene_list = SceneList()
         self.scene_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
         self.scene_list.setDefaultDropAction(Qt.DropAction.MoveAction)
         self.scene_list.setMinimumHeight(88)  # three scenes; the list takes whatever height is left
+        self.scene_list.setToolTip("Drag a scene up or down to change the order")
         self.add_scene_button = _button("Add scene", tip="Add an empty scene after the selected one")
         self.duplicate_button = _button("Duplicate", tip="Copy the selected scene")
         self.delete_button = _button("Delete", tip="Delete the selected scene (Undo brings it back)")
@@ -288,7 +302,6 @@ class ScenesPanel(Panel):
         scenes_box = QGroupBox("Scenes")
         scenes_layout = QVBoxLayout(scenes_box)
         scenes_layout.addWidget(self.scene_list)
-        scenes_layout.addWidget(hint_label("Drag a scene up or down to change the order."))
         scenes_layout.addLayout(scene_buttons)
 
         left = QWidget()
@@ -343,9 +356,9 @@ class ScenesPanel(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(middle, 1)
-        layout.addWidget(self.problem)
-        layout.addLayout(bottom)
+        layout.addWidget(self.problem)  # messages appear above the Render button, which never moves
         layout.addWidget(self.queued_row)
+        layout.addLayout(bottom)
 
         self.title_edit.textEdited.connect(
             lambda text: self._edit_project("Edit title", "title", title=text))
@@ -354,8 +367,8 @@ class ScenesPanel(Panel):
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
         self.undo_stack.canRedoChanged.connect(self.redo_button.setEnabled)
         self.save_button.clicked.connect(lambda: self.save())
-        self.save_as_button.clicked.connect(lambda: self._choose_file_to_save(None))
-        self.editor_new_button.clicked.connect(lambda: self.ask_to_save(self.new_project))
+        self.save_as_button.clicked.connect(self.save_as)
+        self.editor_new_button.clicked.connect(self.ask_then_new)
         self.editor_open_button.clicked.connect(self.choose_file_to_open)
         self.close_button.clicked.connect(lambda: self.ask_to_save(self.close_project))
         self.voice_button.clicked.connect(self.choose_voice)
@@ -372,12 +385,19 @@ class ScenesPanel(Panel):
         self.duplicate_button.clicked.connect(self.duplicate_scene)
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
+        self.engine_choice.chosen.connect(lambda engine: self._edit_project("Change engine", None, engine=engine))
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render)
         self.open_renders_button.clicked.connect(self._open_renders)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
         return page
+
+    def _page_changed(self) -> None:
+        """While a video is open the panel's summary makes way for the editor (the start page keeps it)."""
+        summary = self.findChild(QLabel, "panelSummary")
+        if summary is not None:
+            summary.setVisible(self.pages.currentWidget() is not self.editor_page)
 
     # --- start state: recent projects and recovery -------------------------------------------------
 
@@ -387,6 +407,7 @@ class ScenesPanel(Panel):
 
     async def _load_start_state(self) -> None:
         recent = await self.store.recent()
+        self.recent_projects = [(entry.title or entry.path.stem, entry.path) for entry in recent]
         self.recent_list.clear()
         for entry in recent:
             item = QListWidgetItem(f"{entry.title or entry.path.stem}   —   {entry.path}", self.recent_list)
@@ -422,6 +443,16 @@ class ScenesPanel(Panel):
     def _open_recent(self, item: QListWidgetItem) -> None:
         self.open_file(Path(item.data(Qt.ItemDataRole.UserRole)))
 
+    def ask_then_new(self) -> None:
+        """New video: unsaved edits to the open one are saved or let go first."""
+        self.ask_to_save(self.new_project)
+
+    def ask_then_open(self, path: Path) -> None:
+        self.ask_to_save(lambda: self.open_file(path))
+
+    def save_as(self) -> None:
+        self._choose_file_to_save(None)
+
     # --- projects -------------------------------------------------------------------------------
 
     def new_project(self, look: LookRef | None = None) -> None:
@@ -433,6 +464,7 @@ class ScenesPanel(Panel):
         self.project = None
         self.undo_stack.clear()
         self.pages.setCurrentWidget(self.start_page)
+        self.editing_changed.emit(False)
         self.session.tasks.spawn(self._load_start_state(), "scenes: recent projects")
 
     def _load_project(self, project: Project, path: Path | None) -> None:
@@ -440,12 +472,15 @@ class ScenesPanel(Panel):
         self.saved_path = path
         self._saved_project = project
         self._missing_look_id = None
+        if self._look is None or project.look is None or self._look.id != project.look.look_id:
+            self._look = None  # asked of HeyGen by _check_look
         self._scene_id = project.scenes[0].id
         self.start_message.hide()
         self.queued_row.hide()
         self.problem.hide()
         self.project = project
         self.pages.setCurrentIndex(1)
+        self.editing_changed.emit(True)
         self._refresh()
         if project.look is not None:
             self.session.tasks.spawn(self._check_look(project.look), "check the project's look")
@@ -453,7 +488,7 @@ class ScenesPanel(Panel):
     def choose_file_to_open(self) -> None:
         dialog = QFileDialog(self, "Open a project", str(Path.home()), FILE_FILTER)
         dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
-        dialog.fileSelected.connect(lambda name: self.ask_to_save(lambda: self.open_file(Path(name))))
+        dialog.fileSelected.connect(lambda name: self.ask_then_open(Path(name)))
         self.file_dialog = dialog
         dialog.open()
 
@@ -480,13 +515,21 @@ class ScenesPanel(Panel):
         if api is None:
             return
         try:
-            await api.get_look(look.look_id)
+            found = await api.get_look(look.look_id)
         except NotFoundError:
             if self.project is not None and self.project.look == look:
                 self._missing_look_id = look.look_id
                 self._refresh()
         except HeyGenError as error:
             log.info("Could not check the project's look: %r", error)
+            return
+        if self.project is not None and self.project.look == look:
+            self._look = found
+            self._refresh()
+        if found.preview_image_url and found.preview_image_url != look.preview_image_url:
+            self._previews[look.look_id] = found.preview_image_url
+            if self.project is not None and self.project.look == look:
+                self._show_look(look)
 
     def save(self, then: Callable[[], None] | None = None) -> None:
         """Save to the project's file, asking where if it has none; then `then()` once saved."""
@@ -524,6 +567,7 @@ class ScenesPanel(Panel):
         self._refresh_saved_state()
         if then is not None:
             then()
+        await self._load_start_state()  # the file is now among the recent ones
 
     def has_unsaved_edits(self) -> bool:
         return self.project is not None and self.project != self._saved_project
@@ -581,7 +625,6 @@ class ScenesPanel(Panel):
         self.project = project
         if all(scene.id != self._scene_id for scene in project.scenes):
             self._scene_id = project.scenes[0].id
-        self._render_anyway = False
         self.queued_row.hide()
         self.problem.hide()
         self._refresh()
@@ -677,12 +720,14 @@ class ScenesPanel(Panel):
 
     def use_look(self, look: Look) -> None:
         """session.look_chosen: the look goes into the open video (or starts a new one)."""
-        ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url)
+        ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type)
+        self._look = look
         if self.project is None:
             self.new_project(ref)
         else:
             self._missing_look_id = None
             self._edit_project("Choose look", None, look=ref)
+            self._refresh()  # the same look may come with more of what HeyGen says of it
         if self.project is not None and self.project.voice is None and look.default_voice_id:
             voice = next((v for v in self._voices if v.id == look.default_voice_id), None)
             if voice is not None:
@@ -729,8 +774,11 @@ class ScenesPanel(Panel):
         if api is not None:
             self.session.tasks.spawn(self._load_voices(api), "load voices")
         self.scene_editor.set_generation(self._generation())
+        self.scene_editor.set_limits(self._limits())
         if self.project is not None:
             self._refresh()
+            if api is not None and self.project.look is not None:
+                self.session.tasks.spawn(self._check_look(self.project.look), "check the project's look")
 
     # --- what the panel shows -------------------------------------------------------------------
 
@@ -769,9 +817,12 @@ class ScenesPanel(Panel):
                 self.custom_height.setValue(project.custom_size.height)
             self.resolution.setCurrentIndex(self.resolution.findData(project.resolution))
             self.resolution.setEnabled(not shown_custom)
+            self.format_form.setRowVisible(self.engine_choice, not v2)  # the legacy API renders on Avatar IV
+            self.engine_choice.show_choices(engines_for(self._look), self._engine_prices(project), project.engine)
+            self.scene_editor.set_avatar_type(avatar_type_of(self._look))
             self.captions.setChecked(project.captions)
             self.background_button.setIcon(colour_swatch(project.background))
-            self.background_button.setText(f"{project.background} — change…")
+            self.background_button.setText(f"Background {project.background}")
             self._fill_scene_list(project)
             index = self._scene_index()
             self.scene_editor.set_scene(project.scenes[index], index + 1)
@@ -783,6 +834,8 @@ class ScenesPanel(Panel):
         self._refresh_saved_state()
 
     def _show_look(self, look: LookRef | None) -> None:
+        if look is not None and look.look_id in self._previews:  # the address saved with the project expired
+            look = replace(look, preview_image_url=self._previews[look.look_id])
         problem = ""
         if look is not None and look.look_id == self._missing_look_id:
             problem = ("This look no longer exists in your HeyGen account. Choose another look in the "
@@ -795,12 +848,15 @@ class ScenesPanel(Panel):
 
     def _fill_scene_list(self, project: Project) -> None:
         totals = estimate(project, self._limits())
+        quote, _missing = self._quote(project)
+        costs = quote.scene_costs if quote is not None else (None,) * len(project.scenes)
         self.scene_list.clear()
-        for number, (scene, est) in enumerate(zip(project.scenes, totals.scenes, strict=True), start=1):
+        for number, (scene, est, cost) in enumerate(zip(project.scenes, totals.scenes, costs, strict=True), 1):
             first = " ".join(scene.script.split())
             first = (first[:38] + "…") if len(first) > 40 else (first or "(no script yet)")
             warn = "  ⚠ too long" if est.too_long else ""
-            item = QListWidgetItem(f"{number}. {first}\n     {format_duration(est.seconds)}{warn}",
+            price = f" · about {cost}" if cost is not None and est.seconds else ""
+            item = QListWidgetItem(f"{number}. {first}\n     {format_duration(est.seconds)}{price}{warn}",
                                    self.scene_list)
             item.setData(Qt.ItemDataRole.UserRole, scene.id)
         self.scene_list.setCurrentRow(self._scene_index())
@@ -824,8 +880,9 @@ class ScenesPanel(Panel):
             return
         totals = estimate(project, self._limits())
         index = self._scene_index()
-        self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()])
         quote, missing = self._quote()
+        self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()],
+                                        None if quote is None else quote.scene_costs[index])
         balance = self.session.balance
         have = "" if balance is None else f" · you have {balance.describe()}"
         price = "price not published for this engine" if quote is None else f"about {quote.total}"
@@ -838,12 +895,22 @@ class ScenesPanel(Panel):
         self.totals.setText(text)
         set_tone(self.totals, "bad" if missing is not None else "")
 
-    def _quote(self) -> tuple[VideoQuote | None, Money | None]:
-        """The open video's price, and what the balance lacks to pay it (None when it fits or can't tell)."""
-        assert self.project is not None
+    def _engine_prices(self, project: Project) -> dict[Engine, Money | None]:
+        """What `project` costs on each engine its look can use."""
+        prices: dict[Engine, Money | None] = {}
+        for engine in engines_for(self._look):
+            quote, _missing = self._quote(replace(project, engine=engine))
+            prices[engine] = None if quote is None else quote.total
+        return prices
+
+    def _quote(self, project: Project | None = None) -> tuple[VideoQuote | None, Money | None]:
+        """The price of `project` (the open one by default), and what the balance lacks to pay it (None when
+        it fits or can't tell)."""
+        project = project or self.project
+        assert project is not None
         balance = self.session.balance
-        quote = quote_project(self.project, self._generation(), self._limits(),
-                              balance.billing_type if balance else None)
+        quote = quote_project(project, self._generation(), self._limits(),
+                              balance.billing_type if balance else None, avatar_type_of(self._look))
         missing = None if quote is None or balance is None else balance.shortfall(quote.total)
         return quote, missing
 
@@ -892,26 +959,58 @@ class ScenesPanel(Panel):
         self.request_dialog.open()
 
     def render(self) -> None:
+        """Check the video, ask when it is already rendering or costs more than is left, then queue it."""
+        if self._render_check is not None and not self._render_check.done():
+            return  # a click while the last one is still being checked
         ready = self._ready_spec()
         if ready is None or self.project is None:
             return
-        totals = estimate(self.project, self._limits())
-        quote, missing = self._quote()
-        if quote is not None and missing is not None and not self._render_anyway:
-            self._show_problem(
-                f"This render costs about {quote.total}, {missing} more than your account has. "
-                "HeyGen will probably refuse it. Shorten the scripts or add money — or click "
-                "“Render anyway”.")
-            self.render_button.setText("Render anyway")
-            self._render_anyway = True
+        self._render_check = self.session.tasks.spawn(self._check_then_render(self.project, ready[1]),
+                                                      "check before rendering")
+
+    async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
+        if await self._already_rendering(project, spec):
+            self.render_prompt = ask(
+                self, "Render another copy?", ALREADY_RENDERING,
+                f"“{project.title}” is in the render queue, unchanged. Another copy is rendered and paid "
+                "for again; its progress is in Renders.", "Render another copy",
+                lambda: self._check_money_then_send(project))
             return
-        self._render_anyway = False
-        self.render_button.setText("Render")
-        self.session.render_requested.emit(self.project)
-        self.queued.setText(f"Added to the render queue: “{self.project.title}”, "
-                            f"{format_duration(totals.seconds)}"
+        self._check_money_then_send(project)
+
+    async def _already_rendering(self, project: Project, spec: VideoSpec) -> bool:
+        """True when a render of this very video is queued or rendering (or just sent and not yet queued)."""
+        connection = self.session.connection
+        jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+        same = [job for job in jobs if same_video(job, project, spec)]
+        return any(not job.status.is_final for job in same) or (project == self._sent and not same)
+
+    def _check_money_then_send(self, project: Project) -> None:
+        """More than the balance: say how much is missing and ask first (HeyGen would refuse it)."""
+        quote, missing = self._quote(project)
+        if quote is not None and missing is not None:
+            self.render_prompt = ask(
+                self, "Not enough money left", f"This video costs about {quote.total}: {missing} more than "
+                "your account has.",
+                "HeyGen will probably refuse it. Shorten the scripts, choose a cheaper engine, or add money "
+                "in HeyGen first.", "Render anyway", lambda: self._send(project))
+            return
+        self._send(project)
+
+    def _send(self, project: Project) -> None:
+        totals = estimate(project, self._limits())
+        quote, _missing = self._quote(project)
+        self._sent = project
+        self.session.render_requested.emit(project)
+        self.queued.setText(f"Added to the render queue: “{project.title}”, {format_duration(totals.seconds)}"
                             + ("." if quote is None else f", about {quote.total}."))
         self.queued_row.show()
+
+    def _render_refused(self, message: str) -> None:
+        """The queue could not take the render: say why, here where Render was clicked."""
+        self._sent = None
+        self.queued_row.hide()
+        self._show_problem(message)
 
     def _open_renders(self) -> None:
         window = self.window()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -20,16 +21,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from heygen_studio.config import Generation
+from heygen_studio.config import Generation, Profile, Settings
 from heygen_studio.services.accounts import KeyCheck, ProfileError
 from heygen_studio.session import Session
 from heygen_studio.storage.secrets import StorageResult
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
 
+log = logging.getLogger(__name__)
+
+PLACEHOLDERS: tuple[Profile, ...] = tuple(Settings().profiles)
+"""The account a fresh install starts with: it is not shown until the user gives it a key."""
+
 GENERATION_CHOICES: tuple[tuple[str, Generation], ...] = (
     ("v3 (recommended)", "v3"),
-    ("v2 (legacy)", "v2"),
+    ("v2 (legacy — HeyGen retired v1/v2 for most accounts on 2026-10-31)", "v2"),
 )
 
 
@@ -102,6 +108,7 @@ class SettingsPanel(Panel):
         self.profiles.setMaximumHeight(180)
         self.profiles.currentRowChanged.connect(lambda _: self._selection_changed())
         self.keyless: set[str] = set()  # profiles the keychain holds no key for (filled off the UI thread)
+        self._keys_checked = False
         self.add_button = QPushButton("Add account…")
         self.add_button.setObjectName("primaryButton")
         self.use_button = QPushButton("Use this account")
@@ -143,8 +150,8 @@ class SettingsPanel(Panel):
         sandbox = QGroupBox("Sandbox")
         sandbox_box = QVBoxLayout(sandbox)
         sandbox_text = QLabel("The sandbox is a pretend HeyGen built into the app: everything works "
-                              "— photos, avatars, renders, real MP4 files — without a key and "
-                              "without spending credits.")
+                              "— photos, avatars, renders, real MP4 files — without a key. Its "
+                              "balance is pretend money: nothing real is charged.")
         sandbox_text.setWordWrap(True)
         self.sandbox_button = QPushButton("Try the sandbox")
         sandbox_box.addWidget(sandbox_text)
@@ -186,6 +193,8 @@ class SettingsPanel(Panel):
         connection = self.session.connection
         self.profiles.clear()
         for profile in self.session.accounts.profiles:
+            if profile in PLACEHOLDERS and (profile.name in self.keyless or not self._keys_checked):
+                continue  # the user never made this one
             in_use = connection is not None and connection.profile == profile.name
             api = "v3" if profile.generation == "v3" else "v2 (legacy)"
             text = f"{profile.name}  ·  API {api}" + ("  ·  in use" if in_use else "")
@@ -206,8 +215,9 @@ class SettingsPanel(Panel):
     async def _check_keys(self) -> None:
         profiles = [profile.name for profile in self.session.accounts.profiles]
         keyless = {name for name in profiles if not await self.session.accounts.has_key(name)}
-        if keyless != self.keyless:
+        if keyless != self.keyless or not self._keys_checked:
             self.keyless = keyless
+            self._keys_checked = True
             self._reload()
 
     def _select(self, name: str) -> None:
@@ -232,7 +242,8 @@ class SettingsPanel(Panel):
     async def _show_keychain_status(self) -> None:
         status = await asyncio.to_thread(self.session.accounts.secrets.status)
         if status.usable:
-            set_tone(self.keychain_label, "good", f"Keys are stored in your {status.backend_name}.")
+            set_tone(self.keychain_label, "good", "Keys are stored in your system keychain, never in a file.")
+            self.keychain_label.setToolTip(f"The keychain in use: {status.backend_name}")
         else:
             set_tone(self.keychain_label, "warn", status.reason)
 
@@ -268,6 +279,7 @@ class SettingsPanel(Panel):
         try:
             check = await self.session.accounts.check_key(key, generation)
             if not check.ok:
+                log_failed_check(name, check)
                 set_tone(self.form.result, "bad", check.message + " Nothing was saved.")
                 return
             result = await self.session.accounts.add(name, key, generation)
@@ -305,6 +317,8 @@ class SettingsPanel(Panel):
     async def _test_profile(self, name: str) -> None:
         self._say(f"Testing the key of “{name}”…")
         check: KeyCheck = await self.session.accounts.check_profile(name)
+        if not check.ok:
+            log_failed_check(name, check)
         self._say(check.message, "good" if check.ok else "bad")
 
     def _start_replace(self) -> None:
@@ -325,6 +339,7 @@ class SettingsPanel(Panel):
         self._say("Testing the new key with HeyGen…")
         check = await self.session.accounts.check_key(key, profile.generation)
         if not check.ok:
+            log_failed_check(name, check)
             self._say(check.message + " The old key was kept.", "bad")
             return
         try:
@@ -379,3 +394,8 @@ def where_saved(result: StorageResult) -> str:
     if result.in_keychain:
         return "The key is saved in your keychain."
     return f"The key is kept in memory only: {result.status.reason}"
+
+
+def log_failed_check(name: str, check: KeyCheck) -> None:
+    """A key test that failed goes into the log with HeyGen's reason (never the key)."""
+    log.warning("Key test for the account “%s” failed: %s", name, check.message)

@@ -11,11 +11,15 @@ from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QW
 from heygen_studio.ui.style import set_tone
 
 E = TypeVar("E", bound=StrEnum)
+MIN_CHARACTERS = 10
 
 
 def enum_combo(values: type[E], default: E) -> QComboBox:
-    """A drop-down of an enum's values, in words, starting at `default`."""
+    """A drop-down of an enum's values, in words, starting at `default`; it may be as narrow as
+    MIN_CHARACTERS (longer choices end in "…" while closed), so the forms fit a small window."""
     combo = QComboBox()
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(MIN_CHARACTERS)
     for value in values:
         combo.addItem(value.value.replace("_", " ").capitalize() if value.value.islower() else value.value, value)
     combo.setCurrentIndex(combo.findData(default))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -27,6 +27,7 @@ from heygen_studio.api import (
     Pose,
     Style,
 )
+from heygen_studio.services.avatar_builder import add_named_look
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
 from heygen_studio.ui.style import set_tone
@@ -37,12 +38,17 @@ if TYPE_CHECKING:
     from heygen_studio.session import Session
 
 RESULT = QSize(120, 120)
+RESULTS_PER_ROW = 2  # the four photos in two rows, so the form is never wider than the Library's side pane
 V3_NOTE = ("With HeyGen's current API these choices are written into one description, and HeyGen makes "
            "one new avatar from it (a prompt avatar). It appears under My avatars.")
 V2_NOTE = "HeyGen makes four photos (1 credit). Keep the ones you like and make an avatar of them."
 
 
 class GeneratePhotosForm(QWidget):
+    """`results_shown(QWidget)` once a generation's photos are laid out: the widget to scroll into view."""
+
+    results_shown = Signal(object)
+
     def __init__(self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -142,17 +148,20 @@ class GeneratePhotosForm(QWidget):
         self.status.setText("Tick the photos to keep, then make an avatar of them." if legacy
                             else "Your new avatar is ready under My avatars.")
         set_tone(self.status, "good")
-        for column, url in enumerate(urls):
+        for number, url in enumerate(urls):
+            row, column = 2 * (number // RESULTS_PER_ROW), number % RESULTS_PER_ROW
             picture = QLabel("Loading…")
             picture.setFixedSize(RESULT)
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            self.results.addWidget(picture, 0, column)
+            self.results.addWidget(picture, row, column)
             self.session.tasks.spawn(self._load(picture, url), "generated photo")
             if legacy:
                 keep = QCheckBox("Keep")
-                self.results.addWidget(keep, 1, column, Qt.AlignmentFlag.AlignHCenter)
+                self.results.addWidget(keep, row + 1, column, Qt.AlignmentFlag.AlignHCenter)
                 self.picks.append((keep, url))
         self.keep_button.setVisible(legacy and bool(urls))
+        if urls:
+            self.results_shown.emit(self.keep_button if legacy else self.results.itemAt(0).widget())
 
     async def _load(self, label: QLabel, url: str) -> None:
         try:
@@ -191,8 +200,8 @@ class GeneratePhotosForm(QWidget):
                 mime = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
                 refs.append((await api.upload_photo(data, mime, "ai-photo")).ref)
             created = await api.create_photo_avatar(name, refs[0])
-            if refs[1:]:
-                await api.add_looks(created.group.id, refs[1:], name)
+            for number, ref in enumerate(refs[1:], start=2):
+                await add_named_look(api, created.group.id, ref, name, number)
         except (HeyGenError, OSError) as error:
             self.status.setText(f"The avatar was not made: {error}")
             set_tone(self.status, "bad")

@@ -93,10 +93,13 @@ class LookDetails(QWidget):
         self.sound_button = QPushButton("Add sound effect")
         self.sound_button.clicked.connect(self._add_sound)
 
-        actions = QHBoxLayout()
-        for button in (self.delete_button, self.motion_button, self.sound_button):
-            actions.addWidget(button)
+        actions = QHBoxLayout()  # Delete apart from the legacy extras: the pane stays narrow enough for 1024 px
+        actions.addWidget(self.delete_button)
         actions.addStretch(1)
+        extras = QHBoxLayout()
+        for button in (self.motion_button, self.sound_button):
+            extras.addWidget(button)
+        extras.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
@@ -107,6 +110,7 @@ class LookDetails(QWidget):
         layout.addWidget(self.use_button)
         layout.addWidget(self.consent_button)
         layout.addLayout(actions)
+        layout.addLayout(extras)
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.show_look(None, None)

@@ -19,11 +19,11 @@ class PhotoPreview(QWidget):
         super().__init__(parent)
         self._photo: CheckedPhoto | None = None
         self._pixmap = QPixmap()
-        self.setMinimumSize(240, 200)
+        self.setMinimumSize(240, 160)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
     def sizeHint(self) -> QSize:  # short enough that the Photos page fits 1280x800 without scrolling
-        return QSize(420, 280)
+        return QSize(420, 200)
 
     def set_photo(self, photo: CheckedPhoto | None) -> None:
         self._photo = photo

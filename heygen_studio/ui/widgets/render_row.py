@@ -188,7 +188,7 @@ class RenderRow(QFrame):
         """Refresh the times and the rendering bar (called every second while the panel shows)."""
         job = self.job
         cost = job.cost
-        price = cost.format() if cost is not None else f"about {job.estimated_credits:g} credits"
+        price = cost.format() if cost is not None else "price unknown"  # rows from before prices were kept
         parts = [added_on(job.created_at), f"about {job.estimated_seconds:.0f} s of video", price]
         if job.submitted_at:
             parts.append(render_time(job))

@@ -41,6 +41,13 @@ async def load_all_voices(api: HeyGenApi) -> list[Voice]:
     return sorted(voices, key=lambda v: ((v.language or "").lower(), v.name.lower()))
 
 
+def has_sound_output() -> bool:
+    """True when the computer has somewhere to play sound (speakers, headphones, a sound server)."""
+    from PySide6.QtMultimedia import QMediaDevices
+
+    return bool(QMediaDevices.audioOutputs())
+
+
 def describe_voice(voice: Voice) -> str:
     details = ", ".join(part for part in (voice.language, (voice.gender or "").capitalize()) if part)
     return f"{voice.name} ({details})" if details else voice.name
@@ -57,6 +64,7 @@ class VoicePickerDialog(QDialog):
         self.resize(520, 560)
         self._voices: list[Voice] = []
         self._player: QMediaPlayer | None = None
+        self._playing = ""  # the voice whose sample is playing
         self.search = QLineEdit()
         self.search.setPlaceholderText("Search voices by name")
         self.search.setClearButtonEnabled(True)
@@ -65,6 +73,8 @@ class VoicePickerDialog(QDialog):
         self.list = QListWidget()
         self.status = QLabel("Loading voices…")
         self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.play_button = QPushButton("▶ Play sample")
         self.play_button.setToolTip("Hear this voice")
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -150,10 +160,16 @@ class VoicePickerDialog(QDialog):
         voice = self.current_voice()
         if voice is None or not voice.preview_audio_url:
             return
+        if not has_sound_output():
+            self.status.setText(f"This computer has no sound output (no speakers or headphones found), so "
+                                f"the sample can't be played here. To hear {voice.name} elsewhere, copy this "
+                                f"link into a browser: {voice.preview_audio_url}")
+            return
         player = self._media_player()
         player.stop()
         player.setSource(QUrl(voice.preview_audio_url))
         player.play()
+        self._playing = voice.name
         self.status.setText(f"Playing {voice.name}…")
 
     @property
@@ -168,9 +184,20 @@ class VoicePickerDialog(QDialog):
             self._player = QMediaPlayer(self)
             self._audio = QAudioOutput(self)
             self._player.setAudioOutput(self._audio)
-            self._player.errorOccurred.connect(
-                lambda _error, text: self.status.setText(f"The sample could not be played: {text}"))
+            self._player.errorOccurred.connect(self._play_failed)
+            self._player.playbackStateChanged.connect(self._playback_changed)
         return self._player
+
+    def _play_failed(self, _error: object, text: str) -> None:
+        self._playing = ""
+        self.status.setText(f"The sample could not be played: {text or 'the sound system gave no reason'}.")
+
+    def _playback_changed(self, state: object) -> None:
+        from PySide6.QtMultimedia import QMediaPlayer
+
+        if state == QMediaPlayer.PlaybackState.StoppedState and self._playing:
+            self.status.setText(f"Finished playing {self._playing}.")
+            self._playing = ""
 
     def _use(self) -> None:
         voice = self.current_voice()
