@@ -37,7 +37,7 @@ from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.domain.quotes import quote_spec
-from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, safe_filename
+from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, part_path, safe_filename
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
     JobStatus,
@@ -720,10 +720,11 @@ class RenderQueue(QObject):
         return await asyncio.to_thread(self.jobs.listed, account)
 
     async def stop_following(self, job_id: int, delete_at_heygen: bool) -> RenderJob | None:
-        """Stop a render: one not sent yet is cancelled; one HeyGen is making is marked cancelled here, so no
-        process polls or downloads it again, and is deleted at HeyGen when asked. None when it had already
-        finished (or is being sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the
-        deletion; the render stays stopped."""
+        """Stop a render: one not sent yet is cancelled; one HeyGen is making (or made, and is being
+        downloaded) is marked cancelled here, so no process polls or downloads it again (its partial download
+        is removed), and is deleted at HeyGen when asked. None when it had already finished (or is being
+        sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the deletion; the render
+        stays stopped."""
         for _ in range(3):  # its status may move on (pending → processing) between reading and writing
             job = await self.get(job_id)
             if job is None or job.status not in STOPPABLE:
@@ -739,10 +740,20 @@ class RenderQueue(QObject):
                 log.info("Render %d: the user stopped following it%s", job_id,
                          " and deleted it at HeyGen" if delete_at_heygen else "")
                 self._changed(stopped)
+                await self._drop_download(stopped)
                 if delete_at_heygen:
                     await self.delete_remote(job_id)
                 return await self.get(job_id)
         return None
+
+    async def _drop_download(self, job: RenderJob) -> None:
+        """Stop this process's download of a stopped render and remove its partial file (ours, never a user's)."""
+        task = self._downloads.pop(job.id, None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if job.file_path:
+            await asyncio.to_thread(part_path(Path(job.file_path)).unlink, missing_ok=True)
 
     async def remove_from_list(self, job_ids: list[int]) -> list[int]:
         """Take finished, failed and cancelled renders off the Renders list; their files stay on disk."""
@@ -763,8 +774,10 @@ class RenderQueue(QObject):
         return None if job is None else self.price(job.video_spec(), api.generation)
 
 
-STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
-"""A render can be stopped before it is sent, or while HeyGen makes it; not while it is being sent."""
+STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
+                       JobStatus.COMPLETED})
+"""A render can be stopped before it is sent, while HeyGen makes it or while it downloads; not while it is
+being sent."""
 
 
 def _database_problem(error: sqlite3.Error, *, queued: bool = True) -> str:

@@ -686,3 +686,35 @@ def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
         await wait_until(lambda: late.status.text() == "Ready to watch", timeout=15)  # and it was made
 
     qloop.run_until_complete(scenario())
+
+
+def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        sandbox = f"{world.heygen.url}/_sandbox"  # downloads (the video's and the window's pictures) stall at 4 kB
+        httpx.post(f"{sandbox}/faults", json={"media_stall_next": 50, "media_stall_s": 30.0,
+                                              "media_fault_at_bytes": 4096}).raise_for_status()
+        try:
+            world.session.render_requested.emit(await world.project("Stuck download"))
+            await wait_until(lambda: (row := world.row("Stuck download")) is not None
+                             and row.status.text() == "Downloading…" and row.job.file_path is not None, timeout=15)
+            row = world.row("Stuck download")
+            assert row is not None
+            part = Path(f"{row.job.file_path}.part")
+            await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
+                                         for request in list(world.heygen.state.media_requests)))
+            await wait_until(part.exists)  # its first bytes are on disk
+
+            button(row, "Stop…").click()
+            box = shown_box(world.panel)
+            assert "Stop downloading “Stuck download”?" in box.text() and "HeyGen has made it" in box.informativeText()
+            next(b for b in box.buttons() if b.text() == "Stop following only").click()
+            await wait_until(lambda: row.status.text() == "Stopped by you")
+        finally:
+            httpx.post(f"{sandbox}/reset-faults").raise_for_status()
+        await asyncio.sleep(0.5)  # the queue carries on: nothing downloads it again
+        assert not part.exists() and not Path(row.job.file_path or "").exists()
+        assert row.status.text() == "Stopped by you" and "Copy link" not in shown_texts(row)
+        assert {"Try again", "Delete on HeyGen", "Remove from list"} <= shown_texts(row)
+
+    qloop.run_until_complete(scenario())

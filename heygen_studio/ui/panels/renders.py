@@ -345,10 +345,12 @@ class RendersPanel(Panel):
         box.open()
 
     def _confirm_stop(self, job: RenderJob) -> None:
+        made = job.status == JobStatus.COMPLETED
         box = QMessageBox(QMessageBox.Icon.Question, "Stop this render?",
-                          f"Stop following “{job.title}”? It will not be downloaded.", parent=self)
-        box.setInformativeText("HeyGen is already making it. Delete it from your HeyGen account too, or leave "
-                               "it there to find later in your videos on heygen.com.")
+                          f"Stop {'downloading' if made else 'following'} “{job.title}”? "
+                          f"It will not be {'saved on this computer' if made else 'downloaded'}.", parent=self)
+        box.setInformativeText(f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
+                               "HeyGen account too, or leave it there to find later in your videos on heygen.com.")
         delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
         only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
