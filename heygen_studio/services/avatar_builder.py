@@ -10,6 +10,8 @@ from pathlib import Path
 
 from heygen_studio.api import HeyGenApi
 from heygen_studio.api.models import Status
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import PaidAction, action_price
 from heygen_studio.services.uploads import PhotoBytes, Uploader, read_photo
 from heygen_studio.storage.avatar_jobs import AvatarJob, AvatarJobs, JobState
 from heygen_studio.storage.database import Database
@@ -22,15 +24,30 @@ StepReport = Callable[[AvatarJob, str, "float | None"], None]
 _CLOCK_SLACK_S = 300  # a group HeyGen dates this much before the job is not the job's group
 
 
+LOOK_NUMBER = " — look "
+
+
 def look_name(avatar: str, number: int) -> str:
     """The name of an avatar's `number`th look made from a photo: "Alex — look 2" (the first is the avatar's own)."""
-    return f"{avatar} — look {number}"
+    return f"{avatar}{LOOK_NUMBER}{number}"
 
 
 async def add_named_look(api: HeyGenApi, group_id: str, ref: str, avatar: str, number: int) -> None:
     """Add one photo to the group as its `number`th look, under its own name (one call per look, so
     each gets a name of its own: the legacy API names a whole batch alike and can't rename looks)."""
     await api.add_looks(group_id, [ref], look_name(avatar, number))
+
+
+def avatar_price(prices: str, photos: int, *, trained: bool) -> Money | None:
+    """What Create avatar costs with `photos` photos at the `prices` list ("v3" dollars, "v2" credits): the call
+    that makes the avatar, one more call per extra photo, and the training the legacy API runs when `trained`
+    (3 photos on v3: $3.00)."""
+    first = action_price(PaidAction.CREATE_AVATAR, prices)
+    more = action_price(PaidAction.ADD_PHOTO, prices, max(photos - 1, 0))
+    if first is None or more is None:
+        return None
+    training = action_price(PaidAction.TRAINING, prices) if trained else None
+    return first + more + (training or Money.zero(first.currency))
 
 
 class JobFailed(Exception):

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 
 from heygen_studio.api import HeyGenApi, HeyGenError, Status
+from heygen_studio.services.avatar_builder import LOOK_NUMBER, add_named_look
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob, LibraryJobStore
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Starter = Callable[[HeyGenApi], Awaitable[str | None]]
-LOOKS_BEFORE = "looks_before"  # in a v2 looks job's result: the group's looks named like it before adding
+LOOKS_BEFORE = "looks_before"  # in a v2 looks job's result: the group's looks named after its label before adding
 INTERRUPTED = ("The app closed before HeyGen answered, so it was not sent again (that could charge twice). "
                "Check your avatars and start it again if it is missing.")
 
@@ -126,10 +127,11 @@ class LibraryJobs(QObject):
         return generation.status, generation.message or _words(generation.status), result
 
     async def _finish(self, job: LibraryJob, api: HeyGenApi, result: dict[str, list[str]]) -> LibraryJob:
-        """Looks generated on v2 are only images: add them to the group (v3 already made the look), once.
+        """Looks generated on v2 are only images: add them to the group (v3 already made the look), once, each
+        under its own name ("at the beach — look 3": the numbers go on from looks an earlier job named so).
 
-        The group's looks named like the job are counted and saved before adding, so a job resumed after
-        a restart adds only the images that are not in the group yet (batches are added in order)."""
+        The group's looks named after the job are counted and saved before adding, so a job resumed after
+        a restart adds only the images that are not in the group yet (they are added one by one, in order)."""
         keys = result.get("image_keys") or []
         if job.kind is not JobKind.LOOKS or api.generation != "v2" or not job.group_id or not keys:
             return job
@@ -139,11 +141,11 @@ class LibraryJobs(QObject):
             before = named
             job = await self._set(job, JobState.RUNNING, detail="Adding the new looks to the avatar…",
                                   result={**result, LOOKS_BEFORE: before})
-        missing = keys[max(named - before, 0):]
-        if len(missing) < len(keys):
-            log.info("Library job %d: %d of its looks were added before a restart", job.id, len(keys) - len(missing))
-        if missing:
-            await api.add_looks(job.group_id, missing, job.label)
+        done = min(max(named - before, 0), len(keys))
+        if done:
+            log.info("Library job %d: %d of its looks were added before a restart", job.id, done)
+        for index in range(done, len(keys)):
+            await add_named_look(api, job.group_id, keys[index], job.label, before + index + 1)
         return job
 
     async def _set(self, job: LibraryJob, state: JobState, *, remote_id: str | None = None,
@@ -154,12 +156,13 @@ class LibraryJobs(QObject):
         return updated
 
 
-async def _looks_named(api: HeyGenApi, group_id: str, name: str) -> int:
-    """How many of the group's looks are called `name`."""
+async def _looks_named(api: HeyGenApi, group_id: str, label: str) -> int:
+    """How many of the group's looks are named after `label` ("label — look 2", or plain "label")."""
+    numbered = f"{label}{LOOK_NUMBER}"
     count, token = 0, None
     while True:
         page = await api.list_looks(group_id, token=token)
-        count += sum(look.name == name for look in page.items)
+        count += sum(look.name == label or look.name.startswith(numbered) for look in page.items)
         token = page.next_token
         if not token:
             return count

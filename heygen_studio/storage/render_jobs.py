@@ -23,7 +23,7 @@ from heygen_studio.api.models import (
     VideoSpec,
 )
 from heygen_studio.domain.money import Currency, Money
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.domain.pricing import AvatarType, Engine
 from heygen_studio.storage.database import Database
 
 
@@ -135,7 +135,8 @@ def spec_from_json(text: str) -> VideoSpec:
     dimension = data.pop("dimension")
     return VideoSpec(
         **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
-           "engine": Engine(data.get("engine", Engine.AVATAR_IV))},
+           "engine": Engine(data.get("engine", Engine.AVATAR_IV)),
+           "avatar_type": AvatarType(data["avatar_type"]) if data.get("avatar_type") else None},
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )

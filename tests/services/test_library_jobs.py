@@ -45,7 +45,7 @@ async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_do
     await session._switch(Connection("v2", url, url, "sandbox"))
     api = session.require_api()
     group = (await api.list_groups("private")).items[0]
-    sandbox = session._sandbox.state  # type: ignore[union-attr]
+    sandbox = session._sandbox.server.state  # type: ignore[union-attr]
     looks_before = len(sandbox.groups[group.id].look_ids)
 
     jobs = LibraryJobs(session, poll_s=0.05)
@@ -72,6 +72,8 @@ async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_do
     await until(lambda: restarted.store.get(job.id).state is JobState.DONE)
     assert len(sandbox.groups[group.id].look_ids) == looks_before + added
     assert added == len(restarted.store.get(job.id).result["image_keys"])
+    names = [look.name for look in (await api.list_looks(group.id)).items if look.name.startswith("beach look")]
+    assert sorted(names) == [f"beach look — look {number}" for number in range(1, added + 1)]  # one name each
 
     await session.tasks.aclose()
     await session.aclose()

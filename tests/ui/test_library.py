@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QStackedWidget
 from heygen_studio.api import AvatarGroup, Status
 from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Settings
+from heygen_studio.domain.money import Money
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.services.thumbnails import Thumbnails
@@ -170,6 +171,36 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
     qloop.run_until_complete(scenario())
 
 
+def test_paid_clicks_show_their_price_and_ask_when_the_balance_is_short(
+        paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
+                          sandbox_config=SandboxConfig(job_seconds=0.2, balance=0.5))
+        panel = await open_panel(session, wait_until)
+        await wait_until(lambda: session.balance is not None)
+        looks, photos = panel.looks_form, panel.photos_form
+        assert looks.generate_button.text() == "Generate looks · $1.00" and "($1.00;" in looks.heading.text()
+        assert photos.generate_button.text() == "Generate photos · $1.00" and "$1.00" in photos.note.text()
+        photos.name.setText("Maya")
+        photos.appearance.edit.setPlainText("short curly hair")
+        assert "HeyGen charges $1.00" in photos.generate_button.toolTip()
+        assert "pretend money" in photos.generate_button.toolTip()
+        photos.generate_button.click()
+        box = photos.money_prompt
+        assert box is not None and box.isVisible()
+        assert "costs $1.00: $0.50 more than your account has" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        looks.prompt.edit.setPlainText("in a red sweater")
+        looks.generate_button.click()
+        assert looks.money_prompt is not None and "$0.50 more" in looks.money_prompt.text()
+        looks.money_prompt.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.2)
+        assert await panel.jobs.recent() == []  # nothing was sent
+        await close(panel, session)
+
+    qloop.run_until_complete(scenario())
+
+
 def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     async def scenario() -> None:
         session = make_session(paths)
@@ -185,8 +216,17 @@ def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.Abstrac
         form.prompt.edit.setPlainText("in a red sweater")
         assert form.needs_training and not form.generate_button.isEnabled()
         assert not form.train_button.isHidden() and "trained" in form.train_note.text()
+        assert form.train_button.text() == "Train this avatar · 4 credits" and "costs 4 credits" in form.train_note.text()
+        credits = session._sandbox.server.state.account.legacy.amount  # type: ignore[union-attr]
         form.train_button.click()
         await wait_until(lambda: not form.needs_training and form.generate_button.isEnabled(), timeout=15)
+        assert credits - session._sandbox.server.state.account.legacy.amount == Money.credits(4)  # type: ignore[union-attr]
+        assert form.generate_button.text() == "Generate looks · 1 credit"
+        assert panel.photos_form.generate_button.text() == "Generate photos · 1 credit"
+        panel.looks_view.setCurrentIndex(panel.looks_model.index(0))
+        await wait_until(lambda: panel.details.look is not None)
+        assert panel.details.motion_button.text() == "Add motion · 1 credit"
+        assert panel.details.sound_button.text() == "Add sound effect · free"
         await close(panel, session)
 
     qloop.run_until_complete(scenario())

@@ -10,11 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 from PIL import Image
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QMainWindow, QMessageBox
 from desktop_urls import UrlCatcher, catching_urls
 
 from heygen_studio.api import Status
 from heygen_studio.config import Paths, Settings
+from heygen_studio.domain.money import Money
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.faults import FaultPlan
@@ -209,14 +210,14 @@ def test_upload_twice_sends_the_photo_once(panel: PhotosPanel, session: Session,
         assert "already on HeyGen" in panel.status.text()
 
     qloop.run_until_complete(scenario())
-    assert session._sandbox.state.counts["uploads"] == 1  # type: ignore[union-attr]
+    assert session._sandbox.server.state.counts["uploads"] == 1  # type: ignore[union-attr]
 
 
 def test_cancel_an_upload(panel: PhotosPanel, session: Session, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> None:
         await session.use_sandbox(remember=False)
         await add_and_check(panel, wait_until, [photos / "astronaut.png"])
-        session._sandbox.state.faults = FaultPlan(stall_next=1, stall_s=5.0, path_prefix="/v3/assets")  # type: ignore[union-attr]
+        session._sandbox.server.state.faults = FaultPlan(stall_next=1, stall_s=5.0, path_prefix="/v3/assets")  # type: ignore[union-attr]
         select(panel, "astronaut.png")
         panel.upload_button.click()
         await wait_until(lambda: not panel.cancel_button.isHidden() and "Uploading" in panel.status.text())
@@ -236,23 +237,65 @@ def test_create_avatar_from_a_good_and_a_warned_photo(panel: PhotosPanel, sessio
     changed: list[bool] = []
     session.avatars_changed.connect(lambda: changed.append(True))
 
-    async def scenario() -> None:
+    async def scenario() -> Money:
         await session.use_sandbox(remember=False)
+        await wait_until(lambda: session.balance is not None)
         await add_and_check(panel, wait_until, [photos / name for name in SAMPLES])
         select(panel, *SAMPLES)
         panel.name.setText("Anna")
-        assert panel.create_button.text() == "Create avatar from 2 photos"
+        assert panel.create_button.text() == "Create avatar from 2 photos · $2.00"  # one $1.00 call per photo
+        assert "2 photos → $2.00" in panel.create_button.toolTip() and "pretend money" in panel.create_button.toolTip()
         assert "chelsea.png can't be used" in panel.selection_note.text()
+        before = wallet(session)
         panel.create_button.click()
-        assert panel.create_button.text() == "Create avatar anyway" and "camera.png has warnings" in panel.status.text()
+        assert panel.create_button.text() == "Create avatar anyway · $2.00"
+        assert "camera.png has warnings" in panel.status.text()
         panel.create_button.click()
+        assert panel.money_prompt is None  # $25.00 covers it: no question
         await wait_until(lambda: panel.status.text() == READY, timeout=20)
+        return before - wallet(session)
 
-    qloop.run_until_complete(scenario())
-    counts = session._sandbox.state.counts  # type: ignore[union-attr]
+    spent = qloop.run_until_complete(scenario())
+    counts = session._sandbox.server.state.counts  # type: ignore[union-attr]
     assert changed and counts["uploads"] == 2 and counts["groups_created"] == 1
+    assert spent == Money.usd(2)  # what the button said is what the wallet lost
     panel.library_button.click()
     assert panel.window().shown == ["Library"]
+
+
+def wallet(session: Session) -> Money:
+    return session._sandbox.server.state.account.purse.amount  # type: ignore[union-attr]
+
+
+def test_create_avatar_costing_more_than_is_left_asks_first(paths: Paths, photos: Path, qtbot, qloop,  # type: ignore[no-untyped-def]
+                                                           loop_running, wait_until) -> None:
+    tasks = TaskRegistry()
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
+                      sandbox_config=SandboxConfig(job_seconds=0.1, balance=1.5))
+    panel = PhotosPanel(session)
+    window = Window(panel)
+    qtbot.addWidget(window)
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await wait_until(lambda: session.balance is not None)
+        await add_and_check(panel, wait_until, [photos / "astronaut.png", photos / "camera.png"])
+        select(panel, "astronaut.png", "camera.png")
+        panel.name.setText("Anna")
+        panel.create_button.click()  # camera.png has warnings: asked first
+        panel.create_button.click()
+        box = panel.money_prompt
+        assert box is not None and box.isVisible()  # opened, not exec'd: the loop keeps running
+        assert "costs $2.00: $0.50 more than your account has" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.2)
+
+    qloop.run_until_complete(scenario())
+    assert session._sandbox.server.state.counts["groups_created"] == 0  # type: ignore[union-attr]
+    assert panel._work is None and wallet(session) == Money.usd("1.5")
+    window.close()
+    qloop.run_until_complete(tasks.aclose())
+    qloop.run_until_complete(session.aclose())
 
 
 def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, session: Session, photos: Path,  # type: ignore[no-untyped-def]
@@ -267,7 +310,7 @@ def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, sessi
 
     qloop.run_until_complete(scenario())
     assert AvatarJobs(session.db).get(job.id).state is JobState.DONE  # type: ignore[union-attr]
-    assert session._sandbox.state.counts["groups_created"] == 1  # type: ignore[union-attr]
+    assert session._sandbox.server.state.counts["groups_created"] == 1  # type: ignore[union-attr]
 
 
 @pytest.fixture

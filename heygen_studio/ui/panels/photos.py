@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QSplitter,
@@ -40,12 +41,15 @@ from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.photos import FixError
 from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
-from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import PaidAction
+from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.widgets.paid_action import check_balance, price_list, price_of, price_tip, priced
 from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
 from heygen_studio.ui.widgets.photo_details import PhotoDetails
 from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
@@ -87,6 +91,7 @@ class PhotosPanel(Panel):
         self._confirmed_warnings = False
         self._stopping = False                            # Cancel was clicked: the job is abandoned
         self._consent_group: str | None = None            # the group waiting for consent, once a job ends so
+        self.money_prompt: QMessageBox | None = None      # "not enough money left", while it is open
         self.kept = PhotoList(session.paths.data_dir / "photos.json")
         self._restoring = True                            # the list is saved only once the kept one is back
         self._saving = asyncio.Lock()
@@ -99,6 +104,7 @@ class PhotosPanel(Panel):
         remove.setContext(Qt.ShortcutContext.WidgetShortcut)
         remove.activated.connect(self.remove_selected)
         session.connection_changed.connect(self._connection_changed)
+        session.balance_changed.connect(lambda _: self._update_actions())  # the account's unit is known now
         if session.api is not None:
             QTimer.singleShot(0, self._connection_changed)
         session.tasks.spawn(self._restore(), "restore the photo list")
@@ -171,7 +177,7 @@ class PhotosPanel(Panel):
         self.name.textChanged.connect(self._update_actions)
         self.upload_button = QPushButton("Upload only")
         self.upload_button.setToolTip("Send the selected photos to HeyGen without making an avatar yet. "
-                                      "A photo already sent is not sent again.")
+                                      "A photo already sent is not sent again. Uploading costs nothing.")
         self.upload_button.clicked.connect(self.upload_selected)
         self.create_button = QPushButton("Create avatar")
         self.create_button.setObjectName("primaryButton")
@@ -422,8 +428,10 @@ class PhotosPanel(Panel):
         self.upload_button.setEnabled(bool(usable) and connected and not busy)
         self.create_button.setEnabled(bool(usable) and connected and not busy and bool(self.name.text().strip()))
         count = len(usable)
-        self.create_button.setText("Create avatar anyway" if self._confirmed_warnings else
-                                   "Create avatar" if count <= 1 else f"Create avatar from {count} photos")
+        price = self._avatar_price(count)
+        label = ("Create avatar anyway" if self._confirmed_warnings else
+                 "Create avatar" if count <= 1 else f"Create avatar from {count} photos")
+        self.create_button.setText(priced(label, price) if usable else label)
         if busy:
             return
         if not connected:
@@ -434,7 +442,8 @@ class PhotosPanel(Panel):
         elif not self.name.text().strip():
             tip = "Type a name for the avatar."
         else:
-            tip = "The first selected photo makes the avatar; the others become extra looks."
+            tip = "The first selected photo makes the avatar; the others become extra looks. " + price_tip(
+                self.session, price, self._price_how(count))
         self.create_button.setToolTip(tip)
         self.selection_note.setText(
             f"{_names(refused)} can't be used until fixed, so only the other "
@@ -478,9 +487,33 @@ class PhotosPanel(Panel):
                       "or fix the photos first.", "warn")
             return
         self._confirmed_warnings = False
-        self._start(self._build_avatar(api, self.builder.start(api, self._account(), name,
-                                                                [p.path for p in usable], self._report)),
+        self._update_actions()
+        paths = [p.path for p in usable]
+        photos = f"{len(paths)} photo{'s' if len(paths) > 1 else ''}"
+        self.money_prompt = check_balance(
+            self, self.session, self._avatar_price(len(paths)), f"Making “{name}” from {photos}",
+            "Create avatar anyway", lambda: self._create(api, name, paths))
+
+    def _create(self, api: HeyGenApi, name: str, paths: list[Path]) -> None:
+        if api is not self.session.api or (self._work is not None and not self._work.done()):
+            return  # the account changed, or another job started, while the question was open
+        self._start(self._build_avatar(api, self.builder.start(api, self._account(), name, paths, self._report)),
                     "create avatar")
+
+    def _avatar_price(self, photos: int) -> Money | None:
+        api = self.session.api
+        trained = api is not None and api.generation == "v2"  # the legacy API trains the new avatar
+        return avatar_price(price_list(self.session), photos, trained=trained) if photos else None
+
+    def _price_how(self, photos: int) -> str:
+        api = self.session.api
+        each = price_of(self.session, PaidAction.CREATE_AVATAR)
+        if api is not None and api.generation == "v2":
+            return "The legacy API trains the avatar once it is made; the photos themselves cost nothing."
+        if each is None or each.is_zero:
+            return ""
+        return (f"Each photo is one call at {each}: {photos} photo{'s' if photos > 1 else ''} → "
+                f"{self._avatar_price(photos)}.")
 
     async def _build_avatar(self, api: HeyGenApi, run: Awaitable[AvatarJob]) -> None:
         try:

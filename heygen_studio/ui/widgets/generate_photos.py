@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -27,11 +28,14 @@ from heygen_studio.api import (
     Pose,
     Style,
 )
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.avatar_builder import add_named_look
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
 from heygen_studio.ui.style import set_tone
 from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
+from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, price_words, priced
 
 if TYPE_CHECKING:
     from heygen_studio.services.library_jobs import LibraryJobs
@@ -40,8 +44,8 @@ if TYPE_CHECKING:
 RESULT = QSize(120, 120)
 RESULTS_PER_ROW = 2  # the four photos in two rows, so the form is never wider than the Library's side pane
 V3_NOTE = ("With HeyGen's current API these choices are written into one description, and HeyGen makes "
-           "one new avatar from it (a prompt avatar). It appears under My avatars.")
-V2_NOTE = "HeyGen makes four photos (1 credit). Keep the ones you like and make an avatar of them."
+           "one new avatar from it (a prompt avatar, {price}). It appears under My avatars.")
+V2_NOTE = "HeyGen makes four photos ({price}). Keep the ones you like and make an avatar of them."
 
 
 class GeneratePhotosForm(QWidget):
@@ -56,6 +60,7 @@ class GeneratePhotosForm(QWidget):
         self.thumbnails = thumbnails
         self.jobs = jobs
         self.job: LibraryJob | None = None
+        self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
         self._expecting = False
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Maya")
@@ -98,12 +103,25 @@ class GeneratePhotosForm(QWidget):
         self.appearance.valid_changed.connect(self._validate)
         jobs.changed.connect(self._job_changed)
         session.connection_changed.connect(self.refresh)
+        session.balance_changed.connect(lambda _: self.refresh())  # prices in the account's unit
         self.refresh()
 
     def refresh(self) -> None:
         api = self.session.api
-        self.note.setText(V3_NOTE if api is None or api.generation == "v3" else V2_NOTE)
+        note = V3_NOTE if api is None or api.generation == "v3" else V2_NOTE
+        price = price_of(self.session, PaidAction.AI_PHOTOS)
+        self.note.setText(note.format(price=price_words(price)))
+        self.generate_button.setText(priced("Generate photos", price))
+        keep = self._keep_price()
+        self.keep_button.setText(priced("Make an avatar of the chosen photos", keep))
+        self.keep_button.setToolTip(price_tip(self.session, keep, "The chosen photos become one avatar and its looks."))
         self._validate()
+
+    def _keep_price(self) -> Money | None:
+        """Making a group of the kept photos: one call for the avatar, one per other photo (free on v2)."""
+        kept = max(sum(box.isChecked() for box, _ in self.picks), 1)
+        first, more = price_of(self.session, PaidAction.CREATE_AVATAR), price_of(self.session, PaidAction.ADD_PHOTO, kept - 1)
+        return None if first is None or more is None else first + more
 
     def prompt(self) -> PhotoPrompt:
         return PhotoPrompt(self.name.text().strip(), chosen(self.age, Age), chosen(self.gender, Gender),
@@ -113,14 +131,21 @@ class GeneratePhotosForm(QWidget):
     def _validate(self) -> None:
         ready = bool(self.name.text().strip()) and self.appearance.is_valid() and self.session.api is not None
         self.generate_button.setEnabled(ready)
-        self.generate_button.setToolTip("" if ready else "Give the person a name and describe their appearance first.")
+        self.generate_button.setToolTip(
+            price_tip(self.session, price_of(self.session, PaidAction.AI_PHOTOS), "One call makes the photos.")
+            if ready else "Give the person a name and describe their appearance first.")
 
     def _generate(self) -> None:
         prompt = self.prompt()
-        self._clear_results()
-        self._expecting = True
-        self.status.setText("Sending…")
-        self.jobs.start(JobKind.PHOTOS, prompt.name, None, lambda api: api.generate_photos(prompt))
+
+        def go() -> None:
+            self._clear_results()
+            self._expecting = True
+            self.status.setText("Sending…")
+            self.jobs.start(JobKind.PHOTOS, prompt.name, None, lambda api: api.generate_photos(prompt))
+
+        self.money_prompt = check_balance(self, self.session, price_of(self.session, PaidAction.AI_PHOTOS),
+                                          f"AI photos of “{prompt.name}”", "Generate anyway", go)
 
     def _job_changed(self, job: LibraryJob) -> None:
         if job.kind is not JobKind.PHOTOS:
@@ -157,6 +182,7 @@ class GeneratePhotosForm(QWidget):
             self.session.tasks.spawn(self._load(picture, url), "generated photo")
             if legacy:
                 keep = QCheckBox("Keep")
+                keep.toggled.connect(lambda _: self.refresh())  # the price follows the photos kept
                 self.results.addWidget(keep, row + 1, column, Qt.AlignmentFlag.AlignHCenter)
                 self.picks.append((keep, url))
         self.keep_button.setVisible(legacy and bool(urls))
@@ -186,8 +212,13 @@ class GeneratePhotosForm(QWidget):
             set_tone(self.status, "bad")
             return
         name = self.job.label if self.job else self.name.text().strip()
-        self.keep_button.setEnabled(False)
-        self.session.tasks.spawn(self._make_group(name, urls), "make avatar from AI photos")
+
+        def go() -> None:
+            self.keep_button.setEnabled(False)
+            self.session.tasks.spawn(self._make_group(name, urls), "make avatar from AI photos")
+
+        self.money_prompt = check_balance(self, self.session, self._keep_price(), f"Making “{name}”",
+                                          "Make it anyway", go)
 
     async def _make_group(self, name: str, urls: list[str]) -> None:
         """Upload the kept photos, make a group of the first, and add the others as its looks."""

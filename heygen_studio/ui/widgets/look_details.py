@@ -19,10 +19,12 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import AvatarGroup, HeyGenError, Look, Status
+from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, priced
 
 if TYPE_CHECKING:
     from PySide6.QtMultimedia import QMediaPlayer
@@ -64,6 +66,7 @@ class LookDetails(QWidget):
         self._player: QMediaPlayer | None = None
         self._video: QVideoWidget | None = None
         self.confirm: QMessageBox | None = None
+        self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
 
         self.preview = QLabel("Choose a look to see it here.")
         self.preview.setObjectName("hint")
@@ -114,6 +117,7 @@ class LookDetails(QWidget):
         layout.addWidget(self.message)
         layout.addStretch(1)
         self.show_look(None, None)
+        session.balance_changed.connect(self._balance_changed)
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -145,6 +149,10 @@ class LookDetails(QWidget):
         if look.preview_video_url:
             self._play(look.preview_video_url)
 
+    def _balance_changed(self, _balance: object) -> None:
+        if self.look is not None:  # the prices, in the account's unit
+            self._apply_capabilities(self.look, self.group)
+
     def _apply_capabilities(self, look: Look, group: AvatarGroup | None) -> None:
         api = self.session.api
         generation = api.generation if api else "v3"
@@ -166,6 +174,13 @@ class LookDetails(QWidget):
                legacy_reason if generation != "v2" else "Only your own avatars can get a sound effect.")
         self.motion_button.setVisible(generation == "v2")
         self.sound_button.setVisible(generation == "v2")
+        for button, label, action, how in (
+                (self.motion_button, "Add motion", PaidAction.MOTION, "It makes a new, moving look of this one."),
+                (self.sound_button, "Add sound effect", PaidAction.SOUND_EFFECT, "")):
+            price = price_of(self.session, action) if generation == "v2" else None
+            button.setText(priced(label, price))
+            if button.isEnabled():
+                button.setToolTip(price_tip(self.session, price, how))
         needs_consent = bool(group and (group.status is Status.PENDING_CONSENT or group.consent_status == "pending"))
         self.consent_button.setVisible(generation == "v3" and needs_consent)
 
@@ -278,10 +293,16 @@ class LookDetails(QWidget):
 
     def _add_motion(self) -> None:
         look = self.look
-        if look is not None:
+        if look is None:
+            return
+
+        def go() -> None:
             self.jobs.start(JobKind.MOTION, f"Motion for {look.name}", look.group_id,
                             lambda api: api.add_motion(look.id))
             self._say("Adding motion: a new moving look appears in this avatar when it is ready.", "good")
+
+        self.money_prompt = check_balance(self, self.session, price_of(self.session, PaidAction.MOTION),
+                                          f"Motion for “{look.name}”", "Add motion anyway", go)
 
     def _add_sound(self) -> None:
         look = self.look
