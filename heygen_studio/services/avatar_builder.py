@@ -50,6 +50,23 @@ def avatar_price(prices: str, photos: int, *, trained: bool) -> Money | None:
     return first + more + (training or Money.zero(first.currency))
 
 
+_BEFORE_TRAINING = frozenset({JobState.UPLOADING, JobState.CREATING, JobState.ADDING, JobState.TRAINING})
+
+
+def price_left(job: AvatarJob, prices: str) -> Money | None:
+    """What carrying `job` on still costs at the `prices` list: the avatar if it is not made yet, the looks
+    not added yet, and the legacy training if it has not been asked for."""
+    first = action_price(PaidAction.CREATE_AVATAR, prices)
+    more = action_price(PaidAction.ADD_PHOTO, prices, max(len(job.photo_hashes) - 1 - job.looks_added, 0))
+    if first is None or more is None:
+        return None
+    total = more + (first if job.group_id is None else Money.zero(first.currency))
+    training = action_price(PaidAction.TRAINING, prices)
+    if job.generation == "v2" and job.state in _BEFORE_TRAINING and training is not None:
+        total = total + training
+    return total
+
+
 class JobFailed(Exception):
     """HeyGen refused or failed the avatar; str() is the plain reason, also saved on the job."""
 

@@ -289,10 +289,21 @@ def test_create_avatar_costing_more_than_is_left_asks_first(paths: Paths, photos
         assert "costs $2.00: $0.50 more than your account has" in box.text()
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.2)
+        assert session._sandbox.server.state.counts["groups_created"] == 0  # type: ignore[union-attr]
+        assert panel._work is None and wallet(session) == Money.usd("1.5")
+
+        panel.create_button.click()  # asked again; this time go ahead: HeyGen takes $1.00, then refuses
+        next(b for b in panel.money_prompt.buttons() if b.text() == "Create avatar anyway").click()  # type: ignore[union-attr]
+        await wait_until(lambda: not panel.retry_button.isHidden(), timeout=20)
+        assert wallet(session) == Money.usd("0.5")
+        await wait_until(lambda: session.balance is not None and session.balance.remaining == Money.usd("0.5"))
+        panel.retry_button.click()  # what is left (one more photo, $1.00) is re-checked against $0.50
+        box = panel.money_prompt
+        assert box is not None and "costs $1.00: $0.50 more" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
 
     qloop.run_until_complete(scenario())
-    assert session._sandbox.server.state.counts["groups_created"] == 0  # type: ignore[union-attr]
-    assert panel._work is None and wallet(session) == Money.usd("1.5")
+    assert session._sandbox.server.state.counts["groups_created"] == 1  # type: ignore[union-attr]
     window.close()
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())

@@ -43,6 +43,7 @@ OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
 JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
 SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
+JOBS_HEIGHT = 80  # about three jobs; the tab pages above keep the rest of a 700-pixel-high window
 RECHECK_S = 12.0  # how often groups waiting for consent or still processing are asked about again
 
 
@@ -128,7 +129,7 @@ class LibraryPanel(Panel):
             lambda widget: QTimer.singleShot(0, lambda: self.photos_page.ensureWidgetVisible(widget)))
         self.tabs.addTab(self.photos_page, "AI photos")
         self.job_list = QListWidget()
-        self.job_list.setMaximumHeight(110)
+        self.job_list.setMaximumHeight(JOBS_HEIGHT)
         self.job_list.setWordWrap(True)  # long messages wrap instead of scrolling sideways
         self.job_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.job_list.setResizeMode(QListView.ResizeMode.Adjust)
@@ -409,7 +410,7 @@ class LibraryPanel(Panel):
                                   + (f": {job.detail}" if job.detail and job.state is not JobState.DONE else ""))
             self.job_list.item(self.job_list.count() - 1).setData(Qt.ItemDataRole.UserRole, job)
         if not jobs:
-            self.job_list.addItem("No jobs yet. Training and generations show here while they run.")
+            self.job_list.addItem("No jobs yet: training and generations show here.")
             self.job_list.item(0).setFlags(Qt.ItemFlag.NoItemFlags)  # a hint, not something to click
 
     def _job_clicked(self, item: Any) -> None:

@@ -43,7 +43,7 @@ from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import PaidAction
-from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price
+from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price, price_left
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
@@ -537,9 +537,17 @@ class PhotosPanel(Panel):
         self._set_progress(fraction)
 
     def _retry(self) -> None:
+        """Carry the job on, asking first when what is left of it now costs more than the balance."""
         api, job = self.session.api, self._job
-        if api is not None and job is not None and not job.state.finished:
-            self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
+        if api is None or job is None or job.state.finished:
+            return
+
+        def go() -> None:
+            if api is self.session.api and job is self._job and (self._work is None or self._work.done()):
+                self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
+
+        self.money_prompt = check_balance(self, self.session, price_left(job, price_list(self.session)),
+                                          f"Finishing “{job.name}”", "Try anyway", go)
 
     def _start(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         self._hide_consent()
@@ -562,6 +570,7 @@ class PhotosPanel(Panel):
             raise
         except HeyGenError as error:
             self._say(f"{error} Nothing is lost: click Try again when ready.", "bad")
+            self.session.refresh_balance()  # what is left, for the price check on Try again
             self.retry_button.setVisible(self._job is not None and not self._job.state.finished)
         finally:
             self.cancel_button.hide()

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from heygen_studio.session import Session
 
 log = logging.getLogger(__name__)
-PREVIEW = QSize(240, 240)  # with the job list below, the Library fits 1280x800 without scrolling
+PREVIEW = QSize(200, 200)  # with the job list below, the details fit a 1024x700 window without scrolling
 STATUS_WORDS = {Status.COMPLETED: "Ready", Status.PROCESSING: "Being prepared…", Status.PENDING: "Waiting",
                 Status.PENDING_CONSENT: "Waiting for consent", Status.FAILED: "Failed"}
 
@@ -105,6 +105,7 @@ class LookDetails(QWidget):
         extras.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
         layout.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
         self.video_slot = QVBoxLayout()
         layout.addLayout(self.video_slot)
@@ -124,6 +125,7 @@ class LookDetails(QWidget):
     def show_look(self, look: Look | None, group: AvatarGroup | None) -> None:
         self.look, self.group = look, group
         self.message.clear()
+        self.message.hide()  # no empty line taking room in a small window
         self._stop_video()
         enabled = look is not None
         for widget in (self.name_edit, self.use_button, self.delete_button, self.motion_button, self.sound_button):
@@ -319,6 +321,7 @@ class LookDetails(QWidget):
 
     def _say(self, text: str, tone: str) -> None:
         set_tone(self.message, tone, text)
+        self.message.setVisible(bool(text))
 
 
 def _allow(widget: QWidget, allowed: bool, reason: str) -> None:
