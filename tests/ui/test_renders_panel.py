@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
+from desktop_urls import catching_urls, no_program_for
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
 from heygen_studio.api.models import Resolution
@@ -489,7 +489,8 @@ def test_tab_goes_through_the_rows_from_the_top(
     async def scenario() -> None:
         for title in ("Oldest", "Middle", "Newest"):
             world.session.render_requested.emit(await world.project(title, look_id="look-that-does-not-exist"))
-            await wait_until(lambda title=title: (row := world.row(title)) is not None and row.status.text() == "Failed")
+            await wait_until(lambda title=title: (row := world.row(title)) is not None
+                             and row.status.text() == "Failed")
         again = RendersPanel(world.session)  # rows made oldest first, as when the app starts
         again.resize(900, 700)
         again.show()
@@ -583,7 +584,8 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
         button(failed, "Try again").click()
         await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
         box = shown_box(world.panel)
-        assert box.text() == "Trying “Costly” again costs 3 credits: 2 credits more than your account has (1 credit left)."
+        assert box.text() == ("Trying “Costly” again costs 3 credits: 2 credits more than your account has "
+                              "(1 credit left).")
         assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.3)
@@ -702,14 +704,14 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
             assert row is not None
             part = Path(f"{row.job.file_path}.part")
             await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
-                                         for request in list(world.heygen.state.media_requests)))
-            await wait_until(part.exists)  # its first bytes are on disk
+                                         for request in list(world.heygen.state.media_requests)), timeout=20)
+            await wait_until(part.exists, timeout=20)  # its first bytes are on disk
 
             button(row, "Stop…").click()
             box = shown_box(world.panel)
             assert "Stop downloading “Stuck download”?" in box.text() and "HeyGen has made it" in box.informativeText()
             next(b for b in box.buttons() if b.text() == "Stop following only").click()
-            await wait_until(lambda: row.status.text() == "Stopped by you")
+            await wait_until(lambda: row.status.text() == "Stopped by you", timeout=20)
         finally:
             httpx.post(f"{sandbox}/reset-faults").raise_for_status()
         await asyncio.sleep(0.5)  # the queue carries on: nothing downloads it again
