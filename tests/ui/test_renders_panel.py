@@ -705,7 +705,10 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
             part = Path(f"{row.job.file_path}.part")
             await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
                                          for request in list(world.heygen.state.media_requests)), timeout=20)
-            await wait_until(part.exists, timeout=20)  # its first bytes are on disk
+            # its first 4 kB are on disk, and it waits for more (stopped between two pieces, httpx's stream
+            # would be left to the garbage collector, which closes it in another task: anyio refuses that)
+            await wait_until(lambda: part.exists() and part.stat().st_size >= 4096, timeout=20)
+            await asyncio.sleep(0.1)
 
             button(row, "Stop…").click()
             box = shown_box(world.panel)
