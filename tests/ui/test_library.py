@@ -94,6 +94,12 @@ def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
         session.avatars_changed.emit()  # as the Photos page does once the avatar is made
         await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Anna")
         await wait_until(lambda: panel.looks_heading.text() == "Looks of Anna")
+        panel.ownership.setCurrentIndex(1)  # looking at HeyGen's presets while another avatar is made
+        await wait_until(lambda: "Aria (preset)" in names(panel.groups_model))
+        await api.create_photo_avatar("Ben", asset.ref)
+        session.avatars_changed.emit()
+        await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Ben")
+        assert panel.ownership_name == "private"
         eileen = panel.groups_model.row_of(lambda group: group.name == "Eileen (demo)")
         panel.groups_view.setCurrentIndex(panel.groups_model.index(eileen))
         await panel.reload()  # nothing new: the avatar the user chose stays chosen

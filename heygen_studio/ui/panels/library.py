@@ -180,7 +180,7 @@ class LibraryPanel(Panel):
         self.details.deleted.connect(self.looks_model.remove)
         self.jobs.changed.connect(lambda _: self._spawn(self._show_jobs(), "library job list"))
         session.connection_changed.connect(self._connection_changed)
-        session.avatars_changed.connect(lambda: self.reload())
+        session.avatars_changed.connect(self._avatars_changed)
         if session.api is not None:
             self._connection_changed()
 
@@ -203,6 +203,14 @@ class LibraryPanel(Panel):
         self._spawn(self.jobs.resume(), "resume library jobs")
         self.reload()
         self._spawn(self._show_jobs(), "library job list")
+
+    def _avatars_changed(self) -> None:
+        """One of the user's avatars changed (one was just made, say): show My avatars, freshly loaded."""
+        mine = self.ownership.findData("private")
+        if self.ownership.currentIndex() != mine:
+            self.ownership.setCurrentIndex(mine)  # which reloads
+        else:
+            self.reload()
 
     def reload(self) -> asyncio.Task[None] | None:
         """Show the cached listing at once, then HeyGen's answer; older loads' answers are dropped."""
