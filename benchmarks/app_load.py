@@ -49,7 +49,7 @@ sys.path.insert(0, {str(HERE)!r})
 from library_grid import seed
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
-server = SandboxServer(SandboxConfig(job_seconds=1.0, credits=1e9, v3_concurrency=1000))
+server = SandboxServer(SandboxConfig(job_seconds=1.0, balance=1e9, credits=1e9, v3_concurrency=1000))
 url = server.start()
 seed(server, {LOOKS})
 print(url, flush=True)

@@ -35,7 +35,7 @@ SERVER = """
 import sys, time
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
-server = SandboxServer(SandboxConfig(job_seconds=1.0, credits=1e9, v3_concurrency=1000))
+server = SandboxServer(SandboxConfig(job_seconds=1.0, balance=1e9, credits=1e9, v3_concurrency=1000))
 print(server.start(), flush=True)
 time.sleep(3600)
 """

@@ -18,7 +18,7 @@ rm -f "$stamp_file"
 log=.venv/setup.log
 if ! {
   .venv/bin/python -m pip install -q --disable-pip-version-check --upgrade pip &&
-    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,packaging]'
+    .venv/bin/python -m pip install -q --disable-pip-version-check -e '.[test,packaging,dev]'
 } >"$log" 2>&1; then
   echo "Setting up failed. The end of $log:" >&2
   tail -n 25 "$log" >&2

@@ -98,6 +98,12 @@ def error_info(body: Any) -> ErrorInfo | None:
     return None
 
 
+def is_quota_used_up(status: int, body: Any) -> bool:
+    """A 429 that means the plan's allowance is used up (waiting does not help), not a rate limit."""
+    info = error_info(body)
+    return status == 429 and info is not None and info.code in errors.QuotaExceededError.CODES
+
+
 def retry_after_seconds(value: str | None, now: float | None = None) -> float | None:
     """Retry-After as seconds: either a number of seconds or an HTTP date."""
     if not value:
@@ -130,7 +136,7 @@ def to_exception(
     common: dict[str, Any] = {"status": status, "code": code, "request_id": request_id}
     if cls is errors.RateLimitedError:
         return errors.RateLimitedError(retry_after_s=retry_after_s, **common)
-    if cls in (errors.AuthError, errors.NoCreditsError):
+    if cls in (errors.AuthError, errors.NoCreditsError, errors.QuotaExceededError):
         return cls(**common)
     message = _message(cls, status, detail, param)
     if cls is errors.InvalidRequestError:
@@ -139,6 +145,8 @@ def to_exception(
 
 
 def _class_for(status: int, code: str | None) -> type[errors.HeyGenError]:
+    if status == 429 and code in errors.QuotaExceededError.CODES:
+        return errors.QuotaExceededError
     if status in (401, 429):
         return _STATUS_ERRORS[status]
     if code in _CODE_ERRORS:

@@ -59,6 +59,26 @@ class NoCreditsError(HeyGenError):
     )
 
 
+class QuotaExceededError(NoCreditsError):
+    """HTTP 429 `quota_exceeded` or `trial_video_limit_exceeded`: the plan's allowance is used up. Unlike a
+    rate limit, waiting does not help, so nothing retries it."""
+
+    default_message = (
+        "Your HeyGen plan's video allowance is used up, so HeyGen refused this render; waiting will not help. "
+        "Add credits or upgrade your plan on heygen.com, then try the render again."
+    )
+    _TRIAL_MESSAGE = (
+        "Your HeyGen trial has made all the videos it allows, so HeyGen refused this render. "
+        "Upgrade your plan on heygen.com, then try the render again."
+    )
+    CODES = frozenset({"quota_exceeded", "trial_video_limit_exceeded"})
+
+    def __init__(self, message: str | None = None, **kwargs: object) -> None:
+        if message is None and kwargs.get("code") == "trial_video_limit_exceeded":
+            message = self._TRIAL_MESSAGE
+        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+
+
 class RateLimitedError(HeyGenError):
     """HTTP 429: too many requests or renders at once; `retry_after_s` says how long to wait."""
 

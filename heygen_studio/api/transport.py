@@ -15,7 +15,7 @@ import httpx
 
 from heygen_studio import __version__
 from heygen_studio.api import errors
-from heygen_studio.api.envelopes import error_info, retry_after_seconds, to_exception
+from heygen_studio.api.envelopes import error_info, is_quota_used_up, retry_after_seconds, to_exception
 from heygen_studio.api.tls import tls_context
 
 log = logging.getLogger("heygen_studio.api")
@@ -140,7 +140,7 @@ class Transport:
                 return body if isinstance(body, dict) else {"data": body}
             retry_after = retry_after_seconds(response.headers.get("retry-after"))
             status = response.status_code
-            if status == 429 and not last_try:
+            if status == 429 and not last_try and not is_quota_used_up(status, body):
                 wait = retry_after if retry_after is not None else self.retry.backoff(attempt, self._rng)
                 await self._sleep(min(wait, self.retry.max_retry_wait_s))
                 continue

@@ -7,7 +7,7 @@ import asyncio
 import json
 from typing import Any
 
-from heygen_studio.cli.render import add_connection_options, describe, open_database, run_cli, running_queue
+from heygen_studio.cli.render import Watcher, add_connection_options, describe, open_database, run_cli, running_queue
 from heygen_studio.config import app_paths
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.storage.render_jobs import RenderJob, RenderJobs
@@ -28,7 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio queue",
         description="List the render jobs, newest first. With --wait, carry on with the account's "
-                    "unfinished renders until each is downloaded or failed.")
+                    "unfinished renders until each is downloaded or failed, saying what each waits for "
+                    "(exit status 4 when HeyGen cannot be reached for two minutes; the renders stay queued).")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     parser.add_argument("--wait", action="store_true", help="resume the unfinished renders and follow them")
     add_connection_options(parser)
@@ -54,11 +55,15 @@ async def _list(args: argparse.Namespace) -> int:
 
 async def _wait(args: argparse.Namespace) -> int:
     async with running_queue(args) as run:
+        watcher = Watcher(run.queue)
         while True:
             jobs = [job for job in await run.queue.list(run.account)
                     if not (job.status.is_final or job.needs_decision)]
             if not jobs:
                 break
+            for job in jobs:
+                watcher.show(job)
+            watcher.check()
             await asyncio.sleep(0.25)
         finished = await run.queue.list(run.account)
     for job in finished:

@@ -1,4 +1,4 @@
-"""`heygen-studio quote PROJECT.hgproj [--json]`: what a project will cost, scene by scene, and whether the balance covers it."""
+"""`heygen-studio quote PROJECT.hgproj`: a project's cost, scene by scene, and whether the balance covers it."""
 
 from __future__ import annotations
 
@@ -13,12 +13,13 @@ from typing import Any
 from heygen_studio.api import HeyGenApi, HeyGenError, NotFoundError
 from heygen_studio.cli.render import EXIT_FAILED, EXIT_OK, CliError, add_connection_options, connected, run_cli
 from heygen_studio.config import app_paths
-from heygen_studio.domain.money import Balance, Money
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import Project, format_duration
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.logging_setup import setup_logging
 
+CURRENCY_NAMES = {Currency.USD: "US dollars", Currency.CREDITS: "credits"}
 ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
 AVATAR_TYPE_NAMES = {AvatarType.PHOTO: "photo avatar", AvatarType.DIGITAL_TWIN: "digital twin",
                      AvatarType.STUDIO: "studio avatar"}
@@ -46,27 +47,35 @@ class Quoted:
     @property
     def fits(self) -> bool | None:
         """True when the balance covers the total, False when it does not, None when the balance cannot tell."""
-        if self.quote.total.is_zero:
+        balance = self.balance
+        uncapped = balance is not None and balance.billing_type is BillingType.USAGE_BASED and not balance.spending_cap
+        if self.quote.total.is_zero or uncapped:
             return True
-        if self.balance is None or not self.balance.can_tell(self.quote.total):
+        if balance is None or not balance.can_tell(self.quote.total):
             return None
         return self.shortfall is None
 
 
-async def avatar_type_of(api: HeyGenApi, project: Project) -> tuple[AvatarType, str | None]:
-    """The avatar type of the project's look (photo avatar when it has none or HeyGen does not say), and a note
-    when the look could not be found."""
-    if project.look is None or not project.look.look_id:
-        return AvatarType.PHOTO, None
+def _avatar_type(value: str | None) -> AvatarType:
+    """HeyGen's avatar_type of a look; a photo avatar when it does not say (or says something new)."""
     try:
-        look = await api.get_look(project.look.look_id)
-    except NotFoundError:
-        return AvatarType.PHOTO, (f"The look {project.look.name or project.look.look_id!r} is not in this account; "
-                                  "priced as a photo avatar.")
-    try:
-        return AvatarType(look.avatar_type or AvatarType.PHOTO), None
+        return AvatarType(value or AvatarType.PHOTO)
     except ValueError:
+        return AvatarType.PHOTO
+
+
+async def avatar_type_of(api: HeyGenApi, project: Project) -> tuple[AvatarType, str | None]:
+    """The avatar type of the project's look as HeyGen says (photo avatar when it has none), and a note when the
+    look could not be found (then the type the project saved, if any)."""
+    look = project.look
+    if look is None or not look.look_id:
         return AvatarType.PHOTO, None
+    try:
+        return _avatar_type((await api.get_look(look.look_id)).avatar_type), None
+    except NotFoundError:
+        saved = _avatar_type(look.avatar_type)
+        return saved, (f"The look {look.name or look.look_id!r} is not in this account; "
+                       f"priced as a {AVATAR_TYPE_NAMES[saved]}.")
 
 
 async def quoted(api: HeyGenApi, project: Project) -> tuple[Quoted, str | None]:
@@ -119,12 +128,17 @@ def as_text(result: Quoted) -> str:
              for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)]
     what = f"{ENGINE_NAMES[result.engine]}, {AVATAR_TYPE_NAMES[result.avatar_type]}, {result.project.resolution.value}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
-    balance = "unknown" if result.balance is None else result.balance.describe()
-    if result.fits is None:
+    balance = result.balance
+    known = balance is not None and (balance.billing_type is BillingType.USAGE_BASED or balance.remaining is not None)
+    head = f"Balance: {balance.describe()}" if balance is not None and known else "Balance unknown"
+    if result.fits is None and balance is not None and known and balance.currency is not quote.total.currency:
+        verdict = (f"cannot tell whether it fits: the account counts {CURRENCY_NAMES[balance.currency]} and "
+                   f"HeyGen prices this video in {CURRENCY_NAMES[quote.total.currency]}.")
+    elif result.fits is None:
         verdict = "cannot tell whether it fits."
     else:
         verdict = "it fits." if result.fits else f"{result.shortfall} more is needed."
-    lines.append(f"Balance: {balance}: {verdict}")
+    lines.append(f"{head}: {verdict}")
     return "\n".join(lines)
 
 

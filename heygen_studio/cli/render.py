@@ -16,19 +16,37 @@ from heygen_studio.config import Paths, app_paths, read_settings
 from heygen_studio.domain.project import Project, ProjectFileError
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.accounts import Endpoint
-from heygen_studio.services.render_queue import RenderQueue, default_output_dir
+from heygen_studio.services.render_queue import NotSaved, RenderQueue, default_output_dir
 from heygen_studio.storage.damaged_files import MovedAside
 from heygen_studio.storage.database import Database, NewerDatabaseError
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
 from heygen_studio.tasks import TaskRegistry
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DECIDE = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DECIDE, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 SANDBOX_KEY = "sandbox"
 QUEUED_PATIENCE_S = 10.0
+UNREACHABLE_PATIENCE_S = 120.0  # --wait gives up after HeyGen has not answered for this long
 
 
 class CliError(Exception):
     """A problem the user can fix; printed as is, exit status 2."""
+
+
+class NotAffordable(Exception):
+    """The render costs more than the account's balance; nothing was sent. Exit status 1."""
+
+
+class Unreachable(Exception):
+    """--wait gave up because HeyGen could not be reached; the renders stay in the queue. Exit status 4."""
+
+
+_WAITING_FOR = {
+    JobStatus.QUEUED: "waiting to be sent to HeyGen",
+    JobStatus.SUBMITTING: "being sent to HeyGen",
+    JobStatus.WAITING: "HeyGen has it and will start rendering soon",
+    JobStatus.PENDING: "HeyGen has it and will start rendering soon",
+    JobStatus.PROCESSING: "HeyGen is rendering it",
+}
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
@@ -146,26 +164,59 @@ def describe(job: RenderJob) -> str:
     if job.status == JobStatus.FAILED:
         request = f" (request id {job.request_id})" if job.request_id else ""
         return f"failed: {job.error}{request}"
-    return job.status.value
+    if job.status == JobStatus.CANCELLED:
+        return "cancelled"
+    doing = _WAITING_FOR.get(job.status) or f"downloading to {job.file_path or job.output_dir}"
+    return f"{job.status.value} ({doing}){f': {job.error}' if job.error else ''}"
 
 
-async def follow(queue: RenderQueue, job_id: int, *, until_sent: bool) -> RenderJob:
+class Watcher:
+    """Prints to stderr what the queue is waiting for as it changes: each job's step, and what holds the
+    whole queue up (HeyGen unreachable, a full disk); gives up once HeyGen has not answered for `patience_s`."""
+
+    def __init__(self, queue: RenderQueue, patience_s: float = UNREACHABLE_PATIENCE_S) -> None:
+        self.queue = queue
+        self.patience_s = patience_s
+        self._shown: dict[int, str] = {}
+        self._problem = ""
+
+    def show(self, job: RenderJob) -> None:
+        text = describe(job)
+        if text != self._shown.get(job.id):
+            print(f"job {job.id}: {text}", file=sys.stderr, flush=True)
+            self._shown[job.id] = text
+
+    def check(self) -> None:
+        """Say what holds the queue up; Unreachable once HeyGen has been out of reach for too long."""
+        if self.queue.problem != self._problem:
+            self._problem = self.queue.problem
+            if self._problem:
+                print(f"heygen-studio: {self._problem}", file=sys.stderr, flush=True)
+        since = self.queue.unreachable_since
+        if since is not None and time.monotonic() - since > self.patience_s:
+            raise Unreachable(
+                f"Gave up waiting: HeyGen could not be reached for {self.patience_s:.0f} seconds. Nothing is lost: "
+                "the renders stay in the queue, and `heygen-studio queue --wait` (or the app) carries on with "
+                "them once HeyGen can be reached.")
+
+
+async def follow(queue: RenderQueue, job_id: int, *, until_sent: bool,
+                 patience_s: float = UNREACHABLE_PATIENCE_S) -> RenderJob:
     """Watch the job (in the database, so another process may be the one working it) until it ends,
-    or with `until_sent` until HeyGen has it; prints each change to stderr."""
-    shown = ""
+    or with `until_sent` until HeyGen has it; prints each change to stderr. Raises Unreachable when
+    HeyGen cannot be reached for `patience_s`."""
+    watcher = Watcher(queue, patience_s)
     started = time.monotonic()
     while True:
         job = await queue.get(job_id)
         assert job is not None
-        text = describe(job)
-        if text != shown:
-            print(f"job {job.id}: {text}", file=sys.stderr, flush=True)
-            shown = text
+        watcher.show(job)
         if job.status.is_final or job.needs_decision:
             return job
         if until_sent and (job.remote_id or (job.status == JobStatus.QUEUED
                                              and time.monotonic() - started > QUEUED_PATIENCE_S)):
             return job
+        watcher.check()
         await asyncio.sleep(0.25)
 
 
@@ -179,8 +230,10 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio render",
         description="Render a project with HeyGen through the app's queue (the app shows the same jobs). "
-                    "Prints the job id. Exit status: 0 done, 1 the render failed, 2 usage error, "
-                    "3 HeyGen's answer was lost and you need to decide in the app's Renders panel.")
+                    "Prints the job id. A render that costs more than the account's balance is not sent. "
+                    "Exit status: 0 done, 1 the render failed or costs more than the balance, 2 usage error, "
+                    "3 HeyGen's answer was lost and you need to decide in the app's Renders panel, "
+                    "4 --wait gave up because HeyGen could not be reached (the render stays queued).")
     parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
     add_connection_options(parser)
     parser.add_argument("--wait", action="store_true", help="follow the render until its file is downloaded")
@@ -194,6 +247,7 @@ async def _render(args: argparse.Namespace) -> int:
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
     async with running_queue(args, args.out) as run:
+        await check_balance(run.api, project)
         job = await run.queue.enqueue(project)
         print(job.id, flush=True)
         job = await follow(run.queue, job.id, until_sent=not args.wait)
@@ -203,6 +257,24 @@ async def _render(args: argparse.Namespace) -> int:
         elif job.status == JobStatus.DOWNLOADED:
             print(job.file_path, flush=True)
         return exit_status(job)
+
+
+async def check_balance(api: HeyGenApi, project: Project) -> None:
+    """NotAffordable, before anything is sent, when the render costs more than the account has left; a note
+    (and on with the render) when the price or the balance cannot be known."""
+    from heygen_studio.cli.quote import quoted  # the quote command builds on this module
+
+    try:
+        result, note = await quoted(api, project)
+    except CliError as error:
+        print(f"heygen-studio: {error} Rendering without a price check.", file=sys.stderr)
+        return
+    if note:
+        print(f"heygen-studio: {note}", file=sys.stderr)
+    if result.fits is False and result.balance is not None:
+        raise NotAffordable(
+            f"Not sent: this render costs {result.quote.total} and {result.shortfall} of that is missing "
+            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, then render again.")
 
 
 def main(argv: list[str]) -> int:
@@ -217,9 +289,12 @@ def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
     except (CliError, ProjectFileError, ValueError, NewerDatabaseError) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_USAGE
-    except HeyGenError as error:
+    except (HeyGenError, NotSaved, NotAffordable) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_FAILED
+    except Unreachable as error:
+        print(f"heygen-studio: {error}", file=sys.stderr)
+        return EXIT_UNREACHABLE
     except KeyboardInterrupt:
         print("Stopped. The render carries on at HeyGen; the app picks it up again.", file=sys.stderr)
         return 130

@@ -1,13 +1,14 @@
-"""Spoken-duration and credit estimates for scripts, as HeyGen bills Avatar IV videos."""
+"""How long a script takes to speak, and what that costs in premium credits (at pricing.py's rate)."""
 
 from __future__ import annotations
 
 import math
 import re
 
+from heygen_studio.domain.money import BillingType
+from heygen_studio.domain.pricing import V2_STEP_SECONDS, Engine, video_rate
+
 WORDS_PER_MINUTE = 150.0
-SECONDS_PER_CREDIT = 3.0
-BILLING_STEP_SECONDS = 30.0
 MIN_SPOKEN_SECONDS = 1.0
 
 _WORD = re.compile(r"[\w'’-]+", re.UNICODE)
@@ -29,12 +30,14 @@ def spoken_seconds(script: str, speed: float = 1.0) -> float:
 
 
 def billed_seconds(seconds: float) -> float:
-    """Seconds HeyGen bills for a video of `seconds`: rounded up to the next 30-second step."""
+    """Seconds HeyGen bills for a video of `seconds` in 30-second steps (pricing.py's step)."""
     if seconds <= 0:
         return 0.0
-    return math.ceil(seconds / BILLING_STEP_SECONDS) * BILLING_STEP_SECONDS
+    return float(math.ceil(seconds / V2_STEP_SECONDS) * V2_STEP_SECONDS)
 
 
 def avatar_iv_credits(seconds: float) -> float:
-    """Premium credits an Avatar IV video of `seconds` costs: 1 per 3 billed seconds."""
-    return billed_seconds(seconds) / SECONDS_PER_CREDIT
+    """Premium credits an Avatar IV video of `seconds` costs on a subscription, in 30-second steps."""
+    rate = video_rate("v3", BillingType.SUBSCRIPTION, Engine.AVATAR_IV)
+    assert rate is not None  # pricing.py publishes the Avatar IV subscription rate
+    return round(float(rate.cost(seconds).amount), 6)

@@ -239,7 +239,8 @@ def _look(raw: object) -> LookRef | None:
     where = "the look's "
     return LookRef(look_id=_required_text(data, "look_id", where), name=_text(data, "name", "", where),
                    group_id=_optional_text(data, "group_id", where),
-                   preview_image_url=_optional_text(data, "preview_image_url", where))
+                   preview_image_url=_optional_text(data, "preview_image_url", where),
+                   avatar_type=_optional_text(data, "avatar_type", where))
 
 
 def _voice(raw: object) -> VoiceRef | None:

@@ -36,8 +36,9 @@ def quote_spec(
     billing_type: BillingType | None = None,
     avatar_type: AvatarType | None = None,
 ) -> VideoQuote | None:
-    """Price a render request (one queued, or tried again) from its scenes' scripts and speeds, at today's rates."""
-    rate = _rate(generation, billing_type, spec.engine, avatar_type, spec.resolution)
+    """Price a render request (one queued, or tried again) from its scenes' scripts and speeds and its look's
+    avatar type (`avatar_type` overrides it), at today's rates."""
+    rate = _rate(generation, billing_type, spec.engine, avatar_type or spec.avatar_type, spec.resolution)
     if rate is None:
         return None
     return quote_video([spoken_seconds(scene.script, scene.speed if scene.speed > 0 else 1.0)

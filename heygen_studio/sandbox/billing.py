@@ -1,4 +1,4 @@
-"""The sandbox account's money: a v3 balance billed like HeyGen's (wallet, credits, subscription, usage-based) and the v2 credit pool."""
+"""The sandbox account's money: a v3 balance billed as HeyGen bills (four billing types) and the v2 credit pool."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from heygen_studio.domain.pricing import (
     video_rate,
 )
 
-CHARGE_PLACES = Decimal("1e-10")
+CHARGE_EXPONENT = -10  # charges in credits are booked to 10 decimal places
+CHARGE_PLACES = Decimal(1).scaleb(CHARGE_EXPONENT)
 
 
 class Billing(StrEnum):
@@ -74,7 +75,7 @@ def exact(cost: Money) -> Money:
     """A charge as the sandbox books it: credits a second repeat forever (1/60, 1/3), so they are cut at
     CHARGE_PLACES; dollar charges already are exact and stay as they are."""
     exponent = cost.amount.as_tuple().exponent
-    if isinstance(exponent, int) and exponent < CHARGE_PLACES.as_tuple().exponent:
+    if isinstance(exponent, int) and exponent < CHARGE_EXPONENT:
         return Money(cost.amount.quantize(CHARGE_PLACES), cost.currency)
     return cost
 

@@ -1,4 +1,4 @@
-"""Settings of one sandbox HeyGen: accepted keys, job timing, billing and balances, concurrency and where it keeps its state."""
+"""Settings of one sandbox HeyGen: accepted keys, job timing, billing, concurrency and where it keeps its state."""
 
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ class FaultPlan:
     error_rate: float = 0.0  # probability of a 500 with the generation's error envelope
     rate_limit_next: int = 0  # the next N API requests get 429 with Retry-After
     retry_after_s: float = 1.0
+    rate_limit_code: str = "rate_limit_exceeded"  # or quota_exceeded / trial_video_limit_exceeded: a used-up quota
     drop_next: int = 0  # the next N API requests: connection dropped with no complete response
     stall_next: int = 0  # the next N API requests stall for stall_s before answering
     stall_s: float = 30.0
@@ -118,7 +119,7 @@ class FaultMiddleware:
         if fault == "stall":
             await asyncio.sleep(plan.stall_s)
         elif fault == "rate_limit":
-            error = ApiError(429, "rate_limit_exceeded", "Too many requests.", legacy_code=429,
+            error = ApiError(429, plan.rate_limit_code, "Too many requests.", legacy_code=429,
                              retry_after_s=plan.retry_after_s)
             await error_response(error, path)(scope, receive, send)
             return

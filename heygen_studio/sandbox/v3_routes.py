@@ -356,7 +356,7 @@ def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene
 def _engines(body: dict[str, Any]) -> list[Engine]:
     """Each scene's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
     inputs = [body] if body["type"] == "avatar" else [scene["input"] for scene in body["scenes"]]
-    return [Engine((spec.get("engine") or {}).get("type") or Engine.AVATAR_IV) for spec in inputs]
+    return [Engine((spec.get("engine") or {}).get("type") or DEFAULT_ENGINE) for spec in inputs]
 
 
 def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Scene], list[float]], Money]:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Container, Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -45,13 +46,57 @@ def safe_filename(title: str, fallback: str = "video", max_chars: int = MAX_NAME
 
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
     """folder/stem.suffix, or 'stem (2).suffix'... when that name (or its .part) is taken."""
+    return folder / f"{free_stem(folder, stem, (suffix,))}{suffix}"
+
+
+def free_stem(folder: Path, stem: str, suffixes: Iterable[str], taken: Container[str] = ()) -> str:
+    """`stem`, or 'stem (2)'... : the first whose files with every one of `suffixes` (and their .part) are
+    absent from `folder` and whose folder/name+first suffix, case-folded, is not in `taken`."""
+    endings = tuple(suffixes)
     number = 1
     while True:
         name = stem if number == 1 else f"{stem} ({number})"
-        path = folder / f"{name}{suffix}"
-        if not path.exists() and not part_path(path).exists():
-            return path
+        paths = [folder / f"{name}{suffix}" for suffix in endings]
+        if (str(paths[0]).casefold() not in taken
+                and not any(path.exists() or part_path(path).exists() for path in paths)):
+            return name
         number += 1
+
+
+def place(part: Path, dest: Path) -> Path:
+    """Move the finished `part` to `dest`, never over a file: when one has appeared there meanwhile (the
+    user's own), to 'stem (2).ext'... instead. Returns where the file went."""
+    target = dest
+    while True:
+        try:
+            _move_no_replace(part, target)
+            return target
+        except FileExistsError:
+            if target == dest and _same_file(part, dest):  # stopped between link and unlink last time
+                part.unlink()
+                return dest
+            target = unique_path(dest.parent, dest.stem, dest.suffix)
+
+
+def _move_no_replace(source: Path, target: Path) -> None:
+    """A rename that fails with FileExistsError rather than replace `target`."""
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:  # no hard links on this file system (FAT, some network drives)
+        if os.name != "nt" and target.exists():  # Windows' rename never replaces by itself
+            raise FileExistsError(target) from None
+        os.rename(source, target)
+        return
+    source.unlink()
+
+
+def _same_file(first: Path, second: Path) -> bool:
+    try:
+        return os.path.samefile(first, second)
+    except OSError:
+        return False
 
 
 def part_path(path: Path) -> Path:
@@ -60,8 +105,9 @@ def part_path(path: Path) -> Path:
 
 async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None,
                    before_write: Callable[[], Awaitable[None]] | None = None) -> Path:
-    """Fetch `url` into `dest`, resuming `dest.part` with a Range request; renamed to `dest` when complete.
-    `before_write` is awaited before the `.part` is opened, each piece is written and the rename; what it raises stops the
+    """Fetch `url` into `dest`, resuming `dest.part` with a Range request; moved to `dest` when complete, or
+    beside it when a file has appeared there (see `place`); returns the file's path. OSError from the
+    disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened, each piece is written and the rename; what it raises stops the
     download there, leaving the `.part` as it was."""
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
@@ -77,8 +123,7 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
                 if _total(response, 0) != have:  # longer than the file (or it changed): not this file
                     await asyncio.to_thread(part.unlink, missing_ok=True)
                     raise DownloadError("The partly downloaded file did not match the video. It will start over.")
-                await asyncio.to_thread(part.replace, dest)  # the .part was already whole
-                return dest
+                return await asyncio.to_thread(place, part, dest)  # the .part was already whole
             if response.status_code not in (200, 206):
                 raise DownloadError(f"The download failed (HTTP {response.status_code}). It will be tried again.")
             resumed = response.status_code == 206
@@ -107,8 +152,7 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
         raise DownloadError("The download ended early. It will carry on where it stopped.")
     if before_write:
         await before_write()
-    await asyncio.to_thread(part.replace, dest)
-    return dest
+    return await asyncio.to_thread(place, part, dest)
 
 
 def _total(response: httpx.Response, start: int) -> int | None:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import logging
+import math
 import random
 import sqlite3
 import statistics
 import time
 import uuid
 from collections.abc import Callable, Coroutine
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +24,7 @@ from heygen_studio.api import (
     ConflictError,
     HeyGenApi,
     HeyGenError,
+    InvalidRequestError,
     NetworkError,
     NotFoundError,
     OutcomeUnknownError,
@@ -34,7 +37,7 @@ from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.domain.quotes import quote_spec
-from heygen_studio.services.downloads import DownloadError, LinkExpired, download, safe_filename, unique_path
+from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, part_path, safe_filename
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
     JobStatus,
@@ -54,6 +57,8 @@ Spawn = Callable[[Coroutine[Any, Any, Any], str], "asyncio.Task[Any]"]
 V3_CONCURRENCY = 10
 LEGACY_CONCURRENCY = 3  # HeyGen's Pro plan; Free has 1, Scale 6
 MAX_TITLE_LOOKUP_PAGES = 20
+KEY_TRUSTED_S = 23 * 3600.0  # HeyGen replays a key's first answer for 24 hours; an hour's margin for clocks
+FILE_SUFFIXES = (".mp4", ".jpg", ".srt", ".ass")  # a video's name is free only when its thumbnail's and captions' are
 DECISION_MESSAGE = ("HeyGen may or may not have received this render: the connection was lost before it "
                     "answered, and its list of videos could not tell. Submit it again only if it is not in "
                     "your videos on heygen.com, or mark it as failed.")
@@ -67,6 +72,10 @@ class LeaseLost(Exception):
         self.job_id = job_id
 
 
+class NotSaved(Exception):
+    """A render could not be written to the queue, so nothing was sent; the message says why and what to do."""
+
+
 @dataclass(frozen=True)
 class QueueTiming:
     """How often to ask and how long to wait; tests shrink these."""
@@ -78,6 +87,9 @@ class QueueTiming:
     lease_s: float = 30.0  # a job claimed by a process that stops renewing it is free again after this;
     # a live process renews its leases every lease_s / 3, whatever step it is in
     idle_s: float = 5.0  # how often an idle queue looks for work other processes added
+    lookup_patience_s: float = 600.0  # a title look-up that keeps failing (5xx, no connection) is retried this
+    # long before the user is asked whether to send the render again
+    disk_retry_s: float = 30.0  # a download paused by a full disk or an unwritable folder tries again after this
 
 
 def concurrency_for(generation: str, legacy_limit: int = LEGACY_CONCURRENCY) -> int:
@@ -99,6 +111,33 @@ def default_output_dir() -> Path:
 def jitter(seconds: float, rng: random.Random) -> float:
     """`seconds` give or take 20%, so many clients never ask in lockstep."""
     return seconds * rng.uniform(0.8, 1.2)
+
+
+def unusable_number(spec: VideoSpec) -> str | None:
+    """What to fix when a number in `spec` is infinite or not a number (HeyGen's JSON cannot carry it)."""
+    labels = {"speed": "voice speed", "pitch": "voice pitch", "width": "width", "height": "height"}
+    parts = [(f"Scene {number}'s", asdict(scene)) for number, scene in enumerate(spec.scenes, start=1)]
+    parts.append(("The video's", asdict(spec.dimension) if spec.dimension else {}))
+    for owner, values in parts:
+        for name, value in values.items():
+            if isinstance(value, float) and not math.isfinite(value):
+                return (f"{owner} {labels.get(name, name.replace('_', ' '))} is {value}, which is not a number "
+                        "HeyGen can use. Set a real number in the Scenes editor (speed 1.0 is normal), "
+                        "then render again.")
+    return None
+
+
+def saving_problem(error: OSError, folder: Path) -> str:
+    """Why a video could not be written into `folder`, and what the user can do about it."""
+    carries_on = "the download carries on by itself once it can write there."
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"Paused: the disk holding {folder} is full. Free some space there; the download carries on by itself."
+    if isinstance(error, (FileExistsError, NotADirectoryError)):
+        return (f"Cannot save into {folder}: part of that path is a file, not a folder. Move that file away, "
+                f"or choose another folder for new renders; {carries_on}")
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"Cannot save into {folder}: the folder cannot be written (read-only or not yours). Fix that; {carries_on}"
+    return f"Cannot save into {folder}: {error.strerror or error}. Fix that; {carries_on}"
 
 
 def expected_render_s(job: RenderJob, history: list[tuple[float, float]]) -> float | None:
@@ -128,6 +167,8 @@ class RenderQueue(QObject):
     """This job is downloaded or failed."""
     running_changed = Signal(int)
     """How many of the account's renders are in flight now."""
+    problem_changed = Signal(str)
+    """What holds the whole queue up right now, in plain words; "" once it works again."""
 
     def __init__(self, db: Database, spawn: Spawn, *, timing: QueueTiming | None = None,
                  output_dir: Path | None = None, legacy_concurrency: int = LEGACY_CONCURRENCY,
@@ -153,6 +194,10 @@ class RenderQueue(QObject):
         self._errors_in_row = 0
         self._http = http  # downloads the videos (closed with the queue); made on first use when None
         self._running = 0
+        self._lookup_failing: dict[int, float] = {}  # job id -> when its title look-ups started failing
+        self.problem = ""
+        self._problem_kind = ""
+        self.unreachable_since: float | None = None  # monotonic time HeyGen stopped answering (None: it answers)
         self.billing_type: BillingType | None = None  # the account's, kept current by SessionRenders: prices renders
 
     # --- public interface ------------------------------------------------------------------------
@@ -180,18 +225,24 @@ class RenderQueue(QObject):
         domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
         api, account = self._require()
         spec = video_spec(project, api.generation)
+        problem = unusable_number(spec)
+        if problem:
+            raise InvalidRequestError(problem, field="speed")
         api.check_video_spec(spec)
         token = f"hs-{uuid.uuid4().hex[:8]}"
         title = project.title.strip() or "Untitled video"
         spec = replace(spec, title=f"{title} [{token}]")
         seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
         folder = output_dir or self.output_dir or default_output_dir()
-        job = await asyncio.to_thread(self.jobs.add, NewJob(
-            account=account, generation=api.generation, title=title, title_token=token,
-            idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
-            look_thumbnail_url=project.look.preview_image_url if project.look else None,
-            estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder),
-            **cost_columns(self.price(spec, api.generation))))
+        try:
+            job = await asyncio.to_thread(self.jobs.add, NewJob(
+                account=account, generation=api.generation, title=title, title_token=token,
+                idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
+                look_thumbnail_url=project.look.preview_image_url if project.look else None,
+                estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder),
+                **cost_columns(self.price(spec, api.generation))))
+        except sqlite3.Error as error:
+            raise NotSaved(_database_problem(error, queued=False)) from error
         self._changed(job)
         self._wake.set()
         return job
@@ -234,7 +285,8 @@ class RenderQueue(QObject):
             return
         if submit_again:
             job = await asyncio.to_thread(self.jobs.update, job_id, needs_decision=False, error=None,
-                                          status=JobStatus.QUEUED, idempotency_key=str(uuid.uuid4()))
+                                          status=JobStatus.QUEUED, idempotency_key=str(uuid.uuid4()),
+                                          key_sent_at=None)
         else:
             job = await asyncio.to_thread(
                 self.jobs.update, job_id, needs_decision=False, status=JobStatus.FAILED, finished_at=time.time(),
@@ -307,8 +359,10 @@ class RenderQueue(QObject):
     async def _run(self) -> None:
         api, account = self._require()
         while True:
+            self._wake.clear()  # before the round: an enqueue during it wakes the next one at once
             try:
                 delay = await self._tick(api, account)
+                self._solved("database")
             except RateLimitedError as error:
                 delay = self._rate_limited(error)
             except HeyGenError as error:
@@ -316,7 +370,12 @@ class RenderQueue(QObject):
             except LeaseLost as lost:
                 self._let_go(lost.job_id)
                 delay = 0.0
-            self._wake.clear()
+            except sqlite3.Error as error:
+                self._set_problem("database", _database_problem(error))
+                delay = self._backoff(error)
+            except Exception as error:  # a bug in one step must not stop every render for good
+                log.exception("Render queue: unexpected error; carrying on")
+                delay = self._backoff(error)
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
 
@@ -335,7 +394,9 @@ class RenderQueue(QObject):
                                               self.concurrency or concurrency_for(api.generation,
                                                                                   self.legacy_concurrency))):
             self._changed(job)
-            if not await self._submit(api, job):
+            if api.generation == "v3" and (job.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after a
+                await self._recover(api, job)  # 429 that followed a lost answer a day ago: look it up first
+            elif not await self._submit(api, job):
                 break
         jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
         self._set_running(sum(1 for job in jobs if job.status.rendering))
@@ -376,7 +437,16 @@ class RenderQueue(QObject):
     async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
         """Send one job (already saved as `submitting`); False when the account can take no more now."""
         try:
-            submitted = await api.submit_video(job.video_spec(), job.idempotency_key)
+            spec = job.video_spec()
+        except (ValueError, KeyError, TypeError) as error:
+            problem = f"This render's saved settings are damaged ({error!r}). Render the project again."
+        else:
+            problem = unusable_number(spec)
+        if problem:  # never sent: it cannot even be written down as a request
+            await self._fail(job, HeyGenError(problem))
+            return True
+        try:
+            submitted = await api.submit_video(spec, job.idempotency_key)
         except RateLimitedError as error:
             await self._save(job.id, status=JobStatus.QUEUED)
             self._rate_limited(error)
@@ -386,29 +456,48 @@ class RenderQueue(QObject):
             log.warning("Render %d: no clear answer to the submission (%r); will check", job.id, error)
             self._backoff(error)
             return False
-        except HeyGenError as error:
+        except HeyGenError as error:  # refused, so nothing was made: a used-up quota, no credits, a bad field
             await self._fail(job, error)
+            return True
+        except Exception as error:  # noqa: BLE001  (a bug: HeyGen may have it, so ask, never resend blindly)
+            log.exception("Render %d: unexpected error while sending", job.id)
+            await self._ask(job, f"Something unexpected went wrong while sending this render ({error!r}). "
+                                 "HeyGen may or may not have it: submit it again only if it is not in your "
+                                 "videos on heygen.com, or mark it as failed.", None)
             return True
         await self._adopt(job, submitted.video_id, submitted.status)
         return True
 
     async def _recover(self, api: HeyGenApi, job: RenderJob) -> None:
         """A job that was being sent when we lost track (a crash, a lost answer): find out, never guess."""
-        if api.generation == "v3":
+        if api.generation == "v3" and (job.key_age_s or 0.0) < KEY_TRUSTED_S:
             # The same Idempotency-Key answers the first result again instead of making a second video.
             log.info("Render %d: re-sending with its Idempotency-Key", job.id)
             await self._submit(api, job)
             return
+        # v2 has no keys, and HeyGen forgets a v3 key after 24 hours: re-sending it would make a second video
         try:
             found = await self._find_by_token(api, job.title_token)
         except HeyGenError as error:
+            since = self._lookup_failing.setdefault(job.id, time.monotonic())
+            passing = isinstance(error, (ServerError, NetworkError, RateLimitedError))
+            if passing and time.monotonic() - since < self.timing.lookup_patience_s:
+                log.warning("Render %d: HeyGen's list of videos could not be read (%r); looking again later",
+                            job.id, error)
+                self._backoff(error)
+                return
+            self._lookup_failing.pop(job.id, None)
             await self._ask(job, f"{DECISION_MESSAGE} ({error})", getattr(error, "request_id", None))
             return
+        self._lookup_failing.pop(job.id, None)
+        self._reached()
         if len(found) == 1:
             log.info("Render %d: found on HeyGen by its title token; adopting %s", job.id, found[0].video_id)
             await self._adopt(job, found[0].video_id, found[0].status)
         elif not found:
             log.info("Render %d: HeyGen has no video with its title token; sending it", job.id)
+            if api.generation == "v3":  # a key of our own again, not the one HeyGen has forgotten
+                job = await self._save(job.id, idempotency_key=str(uuid.uuid4()), key_sent_at=time.time())
             await self._submit(api, job)
         else:
             await self._ask(job, f"HeyGen lists {len(found)} videos named like this render. "
@@ -427,7 +516,7 @@ class RenderQueue(QObject):
 
     async def _adopt(self, job: RenderJob, video_id: str, status: Status) -> None:
         """Write the remote id the moment it is known."""
-        self._errors_in_row = 0
+        self._reached()
         saved = await self._save(job.id, remote_id=video_id, status=_job_status(status), submitted_at=time.time(),
                                  needs_decision=False, error=None)
         self._follow[saved.id] = _Follow(time.monotonic() + jitter(self.timing.poll_first_s, self._rng),
@@ -446,7 +535,7 @@ class RenderQueue(QObject):
         if not due:
             return
         statuses = await api.video_statuses([job.remote_id for job in due if job.remote_id])
-        self._errors_in_row = 0
+        self._reached()
         for job in due:
             status = statuses.get(job.remote_id or "")
             if status is not None:
@@ -483,6 +572,10 @@ class RenderQueue(QObject):
             await self._download(api, job)
         except LeaseLost:
             log.warning("Render %d: another process took it over; stopped downloading it here", job.id)
+        except sqlite3.Error as error:  # the next round starts this download again
+            self._set_problem("database", _database_problem(error))
+            await asyncio.sleep(jitter(self.timing.disk_retry_s, self._rng))
+            self._wake.set()
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
         if self._http is None:
@@ -491,8 +584,12 @@ class RenderQueue(QObject):
         folder = Path(job.output_dir)
         if not job.file_path:
             stem = safe_filename(job.title)
-            path = await asyncio.to_thread(unique_path, folder, stem, ".mp4")
-            job = await self._save(job.id, file_path=str(path))
+            reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, lambda taken: (
+                folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"))
+            if reserved is None:
+                raise LeaseLost(job.id)
+            job = reserved
+            self._changed(job)
         mp4 = Path(job.file_path or "")
         status: VideoStatus | None = None
         try:
@@ -505,22 +602,33 @@ class RenderQueue(QObject):
                 if url is None:
                     raise DownloadError("HeyGen gave no link to the finished video.")
                 try:
-                    await download(self._http, url, mp4, lambda done, total: self.progress.emit(
+                    mp4 = await download(self._http, url, mp4, lambda done, total: self.progress.emit(
                         job.id, done, total or 0), before_write=lambda: self._still_held(job.id))
                     break
                 except LinkExpired:
                     log.info("Render %d: download link expired; asking HeyGen for a fresh one", job.id)
             else:
                 raise DownloadError("HeyGen's download link kept being refused.")
+            self._solved("disk")
             status = status or await api.video_status(job.remote_id or "")
-            await self._extras(job.id, status, mp4)
+            await self._extras(job, status, mp4)
         except (DownloadError, HeyGenError) as error:
             log.warning("Render %d: download failed: %s", job.id, error)
+            if isinstance(error, NetworkError) or isinstance(error.__cause__, httpx.TransportError):
+                self._unreachable(error)
             await self._save(job.id, error=f"Downloading: {error}")
             await asyncio.sleep(jitter(min(30.0, self.timing.poll_first_s * 2), self._rng))
             self._wake.set()
             return
-        saved = await self._save(job.id, status=JobStatus.DOWNLOADED, error=None)
+        except OSError as error:  # a full disk, a folder that is a file or read-only: the .part is kept
+            message = saving_problem(error, folder)
+            log.warning("Render %d: %s (%r)", job.id, message, error)
+            self._set_problem("disk", message)
+            await self._save(job.id, error=message)
+            await asyncio.sleep(jitter(self.timing.disk_retry_s, self._rng))
+            self._wake.set()
+            return
+        saved = await self._save(job.id, status=JobStatus.DOWNLOADED, error=None, file_path=str(mp4))
         log.info("Render %d downloaded to %s", saved.id, mp4)
         self.finished.emit(saved.id)
 
@@ -531,15 +639,17 @@ class RenderQueue(QObject):
         if job is None or job.lease_owner != self.owner:
             raise LeaseLost(job_id)
 
-    async def _extras(self, job_id: int, status: VideoStatus, mp4: Path) -> None:
-        """The thumbnail and captions next to the video; nice to have, so failures are only logged."""
+    async def _extras(self, job: RenderJob, status: VideoStatus, mp4: Path) -> None:
+        """The thumbnail and captions next to the video (never over a file that is there); nice to have, so
+        failures are only logged. v2's captions are an .ass file, v3's SubRip."""
         assert self._http is not None
-        for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, ".srt")):
+        captions = ".ass" if job.generation == "v2" else ".srt"
+        for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, captions)):
             if url:
                 try:
                     await download(self._http, url, mp4.with_suffix(suffix),
-                                   before_write=lambda: self._still_held(job_id))
-                except (DownloadError, LinkExpired) as error:
+                                   before_write=lambda: self._still_held(job.id))
+                except (DownloadError, LinkExpired, OSError) as error:
                     log.warning("Could not download %s: %s", mp4.with_suffix(suffix).name, error)
 
     # --- bookkeeping -----------------------------------------------------------------------------
@@ -572,13 +682,36 @@ class RenderQueue(QObject):
         log.info("HeyGen asked to wait %.1f s before the next request", wait)
         return wait
 
-    def _backoff(self, error: HeyGenError) -> float:
+    def _backoff(self, error: Exception) -> float:
         self._errors_in_row += 1
         wait = jitter(min(self.timing.error_backoff_max_s,
                           self.timing.poll_first_s * 2 ** (self._errors_in_row - 1)), self._rng)
         self._not_before = max(self._not_before, time.monotonic() + wait)
         log.warning("Render queue: %r; trying again in %.1f s", error, wait)
+        if isinstance(error, NetworkError):
+            self._unreachable(error)
         return wait
+
+    def _unreachable(self, error: Exception) -> None:
+        if self.unreachable_since is None:
+            self.unreachable_since = time.monotonic()
+        self._set_problem("network", f"HeyGen cannot be reached ({error}). The queue keeps trying.")
+
+    def _reached(self) -> None:
+        """HeyGen answered: errors in a row and an unreachable HeyGen are over."""
+        self._errors_in_row = 0
+        self.unreachable_since = None
+        self._solved("network")
+
+    def _set_problem(self, kind: str, text: str) -> None:
+        if text != self.problem:
+            self.problem, self._problem_kind = text, kind
+            self.problem_changed.emit(text)
+
+    def _solved(self, kind: str) -> None:
+        if self._problem_kind == kind:
+            self._set_problem("", "")
+
 
     # --- ways out of a render (the Renders panel) ------------------------------------------------
 
@@ -587,10 +720,11 @@ class RenderQueue(QObject):
         return await asyncio.to_thread(self.jobs.listed, account)
 
     async def stop_following(self, job_id: int, delete_at_heygen: bool) -> RenderJob | None:
-        """Stop a render: one not sent yet is cancelled; one HeyGen is making is marked cancelled here, so no
-        process polls or downloads it again, and is deleted at HeyGen when asked. None when it had already
-        finished (or is being sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the
-        deletion; the render stays stopped."""
+        """Stop a render: one not sent yet is cancelled; one HeyGen is making (or made, and is being
+        downloaded) is marked cancelled here, so no process polls or downloads it again (its partial download
+        is removed), and is deleted at HeyGen when asked. None when it had already finished (or is being
+        sent: its fate is not known yet). Raises HeyGenError when HeyGen refused the deletion; the render
+        stays stopped."""
         for _ in range(3):  # its status may move on (pending → processing) between reading and writing
             job = await self.get(job_id)
             if job is None or job.status not in STOPPABLE:
@@ -606,10 +740,20 @@ class RenderQueue(QObject):
                 log.info("Render %d: the user stopped following it%s", job_id,
                          " and deleted it at HeyGen" if delete_at_heygen else "")
                 self._changed(stopped)
+                await self._drop_download(stopped)
                 if delete_at_heygen:
                     await self.delete_remote(job_id)
                 return await self.get(job_id)
         return None
+
+    async def _drop_download(self, job: RenderJob) -> None:
+        """Stop this process's download of a stopped render and remove its partial file (ours, never a user's)."""
+        task = self._downloads.pop(job.id, None)
+        if task is not None:
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
+        if job.file_path:
+            await asyncio.to_thread(part_path(Path(job.file_path)).unlink, missing_ok=True)
 
     async def remove_from_list(self, job_ids: list[int]) -> list[int]:
         """Take finished, failed and cancelled renders off the Renders list; their files stay on disk."""
@@ -630,8 +774,20 @@ class RenderQueue(QObject):
         return None if job is None else self.price(job.video_spec(), api.generation)
 
 
-STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING})
-"""A render can be stopped before it is sent, or while HeyGen makes it; not while it is being sent."""
+STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
+                       JobStatus.COMPLETED})
+"""A render can be stopped before it is sent, while HeyGen makes it or while it downloads; not while it is
+being sent."""
+
+
+def _database_problem(error: sqlite3.Error, *, queued: bool = True) -> str:
+    """What a database error means for the renders, in plain words."""
+    full = "full" in str(error)
+    why = "the disk holding the app's database is full" if full else f"the app's database could not be used ({error})"
+    fix = "Free some disk space" if full else "Try again shortly"
+    if queued:
+        return f"Renders are paused: {why}. {fix}; they carry on by themselves."
+    return f"The render was not queued (nothing was sent): {why}. {fix}, then render again."
 
 
 def _job_status(status: Status) -> JobStatus:
@@ -666,7 +822,7 @@ class SessionRenders(QObject):
     async def _enqueue(self, project: Project) -> None:
         try:
             await self.queue.enqueue(project, await self.output_dir())
-        except (ValueError, HeyGenError) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
+        except (ValueError, HeyGenError, NotSaved) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
             self.refused.emit(str(error))
 
     async def output_dir(self) -> Path:

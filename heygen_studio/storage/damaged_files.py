@@ -22,7 +22,7 @@ class MovedAside:
     @property
     def message(self) -> str:
         """One line for the user: what was wrong, where the file is now, and that a fresh one was started."""
-        return (f"{self.original.name} could not be used ({self.reason}), so it was moved to {self.aside} "
+        return (f"{self.original.name} could not be used ({self.reason}), so it was moved, untouched, to {self.aside} "
                 "and a fresh one was started.")
 
 

@@ -99,6 +99,17 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE render_jobs ADD COLUMN cost_currency TEXT;
     ALTER TABLE render_jobs ADD COLUMN removed_at REAL
     """,
+    # 7: when a render's Idempotency-Key first left (HeyGen forgets keys after 24 hours), and one file name
+    # per unfinished render: two renders of one title can never download into one file.
+    """
+    ALTER TABLE render_jobs ADD COLUMN key_sent_at REAL;
+    UPDATE render_jobs SET file_path=NULL WHERE file_path IS NOT NULL
+        AND status NOT IN ('downloaded', 'failed', 'cancelled') AND id NOT IN (
+            SELECT MIN(id) FROM render_jobs WHERE file_path IS NOT NULL
+            AND status NOT IN ('downloaded', 'failed', 'cancelled') GROUP BY file_path);
+    CREATE UNIQUE INDEX render_jobs_reserved_file ON render_jobs (file_path)
+        WHERE file_path IS NOT NULL AND status NOT IN ('downloaded', 'failed', 'cancelled')
+    """,
 )
 
 

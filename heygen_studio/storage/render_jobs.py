@@ -6,10 +6,11 @@ import json
 import os
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
+from pathlib import Path
 from typing import Any
 
 from heygen_studio.api.models import (
@@ -23,7 +24,7 @@ from heygen_studio.api.models import (
     VideoSpec,
 )
 from heygen_studio.domain.money import Currency, Money
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.domain.pricing import AvatarType, Engine
 from heygen_studio.storage.database import Database
 
 
@@ -92,6 +93,14 @@ class RenderJob(NewJob):
     lease_until: float | None
     remote_deleted_at: float | None = None  # the user deleted the video from their HeyGen account
     removed_at: float | None = None  # the user removed it from the Renders list (its files stay)
+    key_sent_at: float | None = None  # when a request with `idempotency_key` first left (None: not yet)
+
+    @property
+    def key_age_s(self) -> float | None:
+        """How long ago the key was first sent (from when the job was saved, for jobs older than the column)."""
+        if self.status == JobStatus.QUEUED and self.key_sent_at is None:
+            return None
+        return time.time() - (self.key_sent_at or self.created_at)
 
     @classmethod
     def from_row(cls, row: Any) -> RenderJob:
@@ -135,7 +144,8 @@ def spec_from_json(text: str) -> VideoSpec:
     dimension = data.pop("dimension")
     return VideoSpec(
         **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
-           "engine": Engine(data.get("engine", Engine.AVATAR_IV))},
+           "engine": Engine(data.get("engine", Engine.AVATAR_IV)),
+           "avatar_type": AvatarType(data["avatar_type"]) if data.get("avatar_type") else None},
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )
@@ -300,9 +310,24 @@ class RenderJobs:
             ).fetchone()
             if row is None or row["lease_owner"] != owner:
                 return None
-            conn.execute("UPDATE render_jobs SET status=?, updated_at=? WHERE id=?",
-                         (JobStatus.SUBMITTING.value, time.time(), row["id"]))
+            now = time.time()
+            conn.execute("UPDATE render_jobs SET status=?, updated_at=?, key_sent_at=COALESCE(key_sent_at, ?) "
+                         "WHERE id=?", (JobStatus.SUBMITTING.value, now, now, row["id"]))
         return self.get(int(row["id"]))
+
+    def reserve_file(self, job_id: int, owner: str, choose: Callable[[set[str]], Path]) -> RenderJob | None:
+        """Record the job's file name in one immediate transaction, so no other render (in this process or
+        another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
+        a free one. None if `owner` no longer holds the job."""
+        finals = tuple(status.value for status in FINAL)
+        with self._db.transaction() as conn:
+            taken = {str(row[0]).casefold() for row in conn.execute(
+                f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
+                f"AND status NOT IN ({', '.join('?' * len(finals))})", (job_id, *finals))}
+            cursor = conn.execute("UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
+                                  (str(choose(taken)), time.time(), job_id, owner))
+            changed = cursor.rowcount == 1
+        return self.get(job_id) if changed else None
 
     def renew(self, account: str, owner: str, lease_s: float, job_ids: Iterable[int],
               now: float | None = None) -> set[int]:

@@ -366,8 +366,10 @@ class MainWindow(QMainWindow):
         count = self._unfinished
         box = QMessageBox(QMessageBox.Icon.Question, "Renders still in progress",
                           f"{count} render{'s are' if count != 1 else ' is'} not finished yet.", parent=self)
+        connection = self.session.connection
+        where = "in the sandbox" if connection is not None and connection.sandbox else "at HeyGen"
         box.setInformativeText(
-            "If you quit now, nothing is lost or paid twice: renders carry on at HeyGen, and HeyGen Studio "
+            f"If you quit now, nothing is lost or paid twice: renders carry on {where}, and HeyGen Studio "
             "downloads them the next time you start it. Or keep the app open until they are done.")
         quit_now = box.addButton("Quit now", QMessageBox.ButtonRole.DestructiveRole)
         wait = box.addButton("Quit when they are done", QMessageBox.ButtonRole.AcceptRole)

@@ -78,6 +78,17 @@ def set_tone(label: QLabel, tone: str, text: str | None = None) -> None:
     label.style().polish(label)
 
 
+def hint_label(text: str = "", tone: str = "") -> QLabel:
+    """A wrapped small label; with a tone it is coloured (the shared #hint colour would win over tone)."""
+    label = QLabel(text)
+    label.setWordWrap(True)
+    if tone:
+        set_tone(label, tone)
+    else:
+        label.setObjectName("hint")
+    return label
+
+
 def app_icon() -> QIcon:
     """The window icon from resources/icons, in every size shipped; empty if none are there."""
     icon = QIcon()

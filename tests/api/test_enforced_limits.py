@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
 
 import httpx
 import pytest
@@ -14,6 +14,7 @@ from test_sandbox_clients import FAST_RETRY, ContractChecking, finished, until
 
 from heygen_studio.api import (
     Age,
+    ConflictError,
     Emotion,
     Ethnicity,
     Expressiveness,
@@ -238,17 +239,31 @@ async def test_new_looks_wait_for_a_finished_look(v3, wire):
 # --- Idempotency-Key -----------------------------------------------------------------------------------------
 
 
-async def test_a_409_request_in_progress_is_waited_out_and_replays_the_first_video(sandbox, state):
-    asgi = httpx.ASGITransport(app=sandbox)
+async def slow_first_request(web: httpx.AsyncClient, state: SandboxState, key: str, release: asyncio.Event
+                             ) -> tuple[str, asyncio.Task[httpx.Response]]:
+    """A POST /v3/videos under `key` whose body keeps arriving until `release` is set, already claimed."""
     look_id = next(look.id for look in state.looks.values() if look.ownership == "private")
     raw = json.dumps({"type": "avatar", "avatar_id": look_id, "script": SCRIPT, "voice_id": VOICE}).encode()
-    release = asyncio.Event()
 
     async def slow_body() -> AsyncIterator[bytes]:
         yield raw[:10]
         await release.wait()
         yield raw[10:]
 
+    first = asyncio.create_task(web.post("/v3/videos", content=slow_body(), headers={
+        "X-Api-Key": "sandbox", "Idempotency-Key": key, "Content-Type": "application/json"}))
+    await until(lambda: asyncio.sleep(0.01), lambda _: bool(state.idempotent_pending))
+    return look_id, first
+
+
+def client_with(asgi: httpx.ASGITransport, sleep: Callable[[float], Awaitable[None]]) -> V3Api:
+    return V3Api(Transport("sandbox", base_url="http://sandbox.test", upload_url="http://sandbox.test",
+                           transport=asgi, retry=FAST_RETRY, sleep=sleep))
+
+
+async def test_a_409_request_in_progress_is_waited_out_and_replays_the_first_video(sandbox, state):
+    asgi = httpx.ASGITransport(app=sandbox)
+    release = asyncio.Event()
     sleeps: list[float] = []
     answered: list[httpx.Response] = []
 
@@ -258,15 +273,30 @@ async def test_a_409_request_in_progress_is_waited_out_and_replays_the_first_vid
         answered.append(await first)
 
     async with httpx.AsyncClient(transport=asgi, base_url="http://sandbox.test") as web:
-        first = asyncio.create_task(web.post("/v3/videos", content=slow_body(), headers={
-            "X-Api-Key": "sandbox", "Idempotency-Key": "render-1", "Content-Type": "application/json"}))
-        await until(lambda: asyncio.sleep(0.01), lambda _: bool(state.idempotent_pending))
-        api = V3Api(Transport("sandbox", base_url="http://sandbox.test", upload_url="http://sandbox.test",
-                              transport=asgi, retry=FAST_RETRY, sleep=sleep))
-        async with api:
+        look_id, first = await slow_first_request(web, state, "render-1", release)
+        async with client_with(asgi, sleep) as api:
             submitted = await api.submit_video(VideoSpec(look_id, (SceneSpec(SCRIPT, VOICE),)), "render-1")
     assert len(sleeps) == 1 and answered[0].status_code == 200
     assert submitted.video_id == answered[0].json()["data"]["video_id"] and state.counts["videos_created"] == 1
+
+
+async def test_the_wait_for_a_request_in_progress_is_bounded(sandbox, state):
+    asgi = httpx.ASGITransport(app=sandbox)
+    release = asyncio.Event()
+    sleeps: list[float] = []
+
+    async def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+
+    async with httpx.AsyncClient(transport=asgi, base_url="http://sandbox.test") as web:
+        look_id, first = await slow_first_request(web, state, "render-2", release)
+        async with client_with(asgi, sleep) as api:
+            with pytest.raises(ConflictError) as caught:
+                await api.submit_video(VideoSpec(look_id, (SceneSpec(SCRIPT, VOICE),)), "render-2")
+        release.set()
+        assert (await first).status_code == 200
+    assert len(sleeps) == FAST_RETRY.max_attempts - 1 and caught.value.status == 409
+    assert state.counts["videos_created"] == 1  # the first one, never a second
 
 
 async def test_a_key_with_characters_heygen_refuses_is_not_sent(v3, wire):

@@ -100,6 +100,15 @@ async def test_the_engine_and_the_resolution_set_the_rate(client: httpx.AsyncCli
     assert Decimal(25) - await wallet_balance(client) == Decimal(per_minute)
 
 
+async def test_a_studio_avatar_costs_more_a_second_than_a_photo_avatar(client: httpx.AsyncClient) -> None:
+    looks = await client.get("/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"})
+    response = await client.post("/v3/videos", json={"type": "avatar", "avatar_id": looks.json()["data"][0]["id"],
+                                                     "script": MINUTE, "voice_id": "demo-en-us-ava"})
+    assert response.status_code == 200, response.text
+    await video_done(client, response.json()["data"]["video_id"])
+    assert Decimal(25) - await wallet_balance(client) == Decimal("4.002")  # $0.0667 a second on Avatar IV
+
+
 async def test_a_render_costing_more_than_the_balance_is_refused_and_nothing_is_made(sandbox: Sandbox) -> None:
     async with sandbox(balance=2.5) as client:
         refused = await render(client)
@@ -192,7 +201,8 @@ async def test_v2_renders_take_their_own_credits_in_30_second_steps(client: http
 
 
 async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> None:
-    group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": await upload_v1(client)})
+    image_key = await upload_v1(client)
+    group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": image_key})
     assert await quota(client) == 600 * 60  # making the group is free
     await v2(client, "/v2/photo_avatar/photo/generate", {
         "name": "Ana", "age": "Young Adult", "gender": "Woman", "ethnicity": "Hispanic", "orientation": "vertical",
@@ -203,7 +213,8 @@ async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> No
     await eventually(lambda: client.get(f"/v2/photo_avatar/train/status/{group['id']}"),
                      lambda response: response.json()["data"]["status"] == "ready")
     await v2(client, "/v2/photo_avatar/look/generate", {"group_id": group["id"], "prompt": "at the beach",
-                                                        "orientation": "square", "pose": "close_up", "style": "Realistic"})
+                                                        "orientation": "square", "pose": "close_up",
+                                                        "style": "Realistic"})
     await v2(client, "/v2/photo_avatar/add_motion", {"id": group["id"]})
     await v2(client, "/v2/photo_avatar/add_sound_effect", {"id": group["id"]})
     assert await quota(client) == 593 * 60  # a look 1, motion 1, a sound effect nothing

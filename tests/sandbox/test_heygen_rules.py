@@ -216,6 +216,11 @@ async def test_the_talking_photo_notes_own_body_with_numbers_as_strings_renders(
         "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
         "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", "speed": "fast"}}]})
     assert bad.status_code == 400 and "speed" in bad.json()["error"]["message"]
+    for voice, field in (({"speed": "1.6"}, "speed"), ({"pitch": "51"}, "pitch"), ({"pitch": -60}, "pitch")):
+        outside = await client.post("/v2/video/generate", json={"video_inputs": [{
+            "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
+            "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", **voice}}]})
+        assert outside.status_code == 400 and f"{field} must be between" in outside.json()["error"]["message"]
 
 
 async def test_legacy_caption_url_is_an_ass_subtitle_file(client: httpx.AsyncClient) -> None:

@@ -18,7 +18,8 @@ from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import RenderJob
 from heygen_studio.tasks import TaskRegistry
 
-FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1)
+FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1,
+                   lookup_patience_s=1.0, disk_retry_s=0.2)
 VOICE = "demo-en-us-ava"
 
 

@@ -70,6 +70,22 @@ async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(video_
     assert dest.read_bytes() == whole
 
 
+async def test_a_file_that_appeared_at_the_name_meanwhile_is_kept_and_the_download_goes_beside_it(
+        video_url: str, tmp_path: Path) -> None:
+    whole = httpx.get(video_url).content
+    dest = tmp_path / "Good.jpg"
+
+    async def users_file_appears() -> None:
+        if not dest.exists():
+            dest.write_bytes(b"the user's own picture")
+
+    async with httpx.AsyncClient() as client:
+        placed = await download(client, video_url, dest, before_write=users_file_appears)
+    assert dest.read_bytes() == b"the user's own picture"
+    assert placed == tmp_path / "Good (2).jpg" and placed.read_bytes() == whole
+    assert not part_path(dest).exists()
+
+
 async def test_an_expired_link_says_so_and_keeps_the_part(video_url: str, tmp_path: Path) -> None:
     dest = tmp_path / "video.mp4"
     part_path(dest).write_bytes(b"abc")

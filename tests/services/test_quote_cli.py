@@ -17,11 +17,14 @@ import pytest
 from heygen_studio.api import open_client
 from heygen_studio.api.models import Status
 from heygen_studio.cli import quote
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import Engine
+from heygen_studio.config import Profile, Settings, app_paths, save_settings
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
+from heygen_studio.domain.pricing import AvatarType, Engine, quote_video, video_rate
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.services.accounts import API_URL_ENV
+from heygen_studio.storage.secrets import SecretStore
 
 MINUTE = " ".join(["word"] * 150)  # 60 seconds at the normal 150 words a minute
 
@@ -121,6 +124,27 @@ def test_a_bad_project_or_no_connection_is_exit_2_with_a_plain_message(
     assert status == 2 and out == "" and "Cannot get the account's balance" in err
 
 
+def test_a_studio_avatar_look_is_priced_at_its_own_rate(
+        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    looks = httpx.get(f"{sandbox}/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"},
+                      headers={"X-Api-Key": "sandbox"}).json()["data"]
+    path = tmp_path / "studio.hgproj"
+    path.write_text(Project(look=LookRef(looks[0]["id"]), scenes=(Scene(script=MINUTE),)).dumps())
+    status, out, _ = run_quote(capsys, str(path), "--sandbox", sandbox)
+    assert status == 0
+    assert "Total: about 1 min, $4.00 (Avatar IV, studio avatar, 1080p; $0.0667 a second)" in out
+
+
+def test_the_built_in_sandbox_quotes_from_its_own_wallet(tmp_path: Path, home: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "no-look.hgproj"
+    path.write_text(Project(scenes=(Scene(script=MINUTE),), engine=Engine.AVATAR_III).dumps())
+    status, out, _ = run_quote(capsys, str(path), "--sandbox")
+    assert status == 0 and out.splitlines()[-1] == "Balance: $25.00 left: it fits."
+    assert "$1.00 (Avatar III, photo avatar, 1080p" in out
+    assert (home / "data" / "sandbox" / "state.json").exists()  # the app's own pretend account
+
+
 def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
         sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "gone.hgproj"
@@ -130,6 +154,21 @@ def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
     assert "'Old look' is not in this account; priced as a photo avatar" in err
 
 
+def test_usage_based_without_a_cap_always_fits_and_an_unknown_balance_cannot_tell() -> None:
+    rate = video_rate("v3", BillingType.USAGE_BASED)
+    assert rate is not None
+    quote_ = quote_video([60.0], rate)
+    uncapped = Balance(BillingType.USAGE_BASED, Currency.USD, spent=Money.usd(900))
+    assert quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, uncapped).fits is True
+    unknown = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, Balance(BillingType.WALLET, Currency.USD))
+    assert unknown.fits is None and quote.as_text(unknown).endswith("\nBalance unknown: cannot tell whether it fits.")
+    credits = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_,
+                           Balance(BillingType.WALLET, Currency.CREDITS, Money.credits(600)))
+    assert credits.fits is None and quote.as_text(credits).endswith(
+        "Balance: 600 credits left: cannot tell whether it fits: the account counts credits and HeyGen prices "
+        "this video in US dollars.")
+
+
 def test_the_command_is_listed_and_explains_its_exit_status() -> None:
     listed = subprocess.run([sys.executable, "-m", "heygen_studio", "--help"], capture_output=True, text=True,
                             check=True).stdout
@@ -137,3 +176,23 @@ def test_the_command_is_listed_and_explains_its_exit_status() -> None:
     shown = subprocess.run([sys.executable, "-m", "heygen_studio", "quote", "--help"], capture_output=True, text=True,
                            check=True).stdout
     assert "0 it fits, 1 it does not fit" in " ".join(shown.split())
+
+
+def test_a_v2_profile_is_quoted_in_credits_from_its_own_quota(
+        sandbox: str, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(API_URL_ENV, sandbox)
+    settings = Settings(profiles=[Profile("Legacy", "v2")], active_profile="Legacy")
+    save_settings(settings, app_paths().ensure().settings_file)
+    secrets = SecretStore()
+    secrets.set("Legacy", "sandbox")
+    try:
+        status, out, _ = run_quote(capsys, str(project_file(tmp_path, sandbox)), "--profile", "Legacy", "--json")
+    finally:
+        secrets.delete("Legacy")
+    quoted = json.loads(out)
+    assert status == 0 and (quoted["generation"], quoted["currency"]) == ("v2", "credits")
+    assert quoted["total"]["text"] == "6 credits"  # Avatar IV on v2: 6 credits a minute
+    assert quoted["balance"]["describe"] == "600 credits left"
+    status, _, err = run_quote(capsys, str(project_file(tmp_path, sandbox)), "--profile", "Nobody")
+    assert status == 2 and "There is no profile named 'Nobody'" in err

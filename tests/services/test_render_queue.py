@@ -20,7 +20,7 @@ from render_support import FAST, Rig, counts, faults, until
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, credits=100000))
+    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000, credits=100000))
     sandbox.start()
     yield sandbox
     sandbox.stop()
@@ -49,7 +49,9 @@ async def test_a_render_is_submitted_followed_and_downloaded(server: SandboxServ
     video = Path(done.file_path or "")
     assert video.parent == tmp_path / "out" and video.name == "Hello world take 1.mp4"
     assert video.read_bytes()[4:8] == b"ftyp"
-    assert video.with_suffix(".jpg").exists() and video.with_suffix(".srt").exists()
+    captions = ".ass" if generation == "v2" else ".srt"  # v2's caption_url is an .ass subtitle file
+    assert video.with_suffix(".jpg").exists() and video.with_suffix(captions).exists()
+    assert not video.with_suffix(".srt" if generation == "v2" else ".ass").exists()
     assert not list((tmp_path / "out").glob("*.part"))
     assert counts(rig.url)["videos_created"] == 1
     assert rig.remote_titles() == [f"Hello / world: take 1 [{job.title_token}]"]

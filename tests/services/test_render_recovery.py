@@ -19,7 +19,7 @@ from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 
 @pytest.fixture
 def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.1, credits=100000))
+    sandbox = SandboxServer(SandboxConfig(job_seconds=0.1, balance=100000, credits=100000))
     sandbox.start()
     yield sandbox
     sandbox.stop()

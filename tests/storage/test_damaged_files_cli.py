@@ -28,7 +28,7 @@ def test_a_damaged_database_is_moved_aside_and_the_command_says_where_in_one_lin
     [aside] = database.parent.glob("studio.sqlite3.damaged-*")
     assert aside.read_bytes() == b"\x00garbage, not SQLite\xff" * 500
     assert listed.stderr.strip().splitlines() == [
-        f"heygen-studio: studio.sqlite3 could not be used (it is not a database), so it was moved to {aside} "
+        f"heygen-studio: studio.sqlite3 could not be used (it is not a database), so it was moved, untouched, to {aside} "
         "and a fresh one was started."]
     assert "No renders yet" in listed.stdout
     again = _run(tmp_path, "queue")
@@ -50,3 +50,20 @@ def test_a_database_from_a_newer_app_is_refused_plainly_and_left_alone(tmp_path:
         assert "newer HeyGen Studio" in refused.stderr and "Update HeyGen Studio" in refused.stderr
     assert database.read_bytes() == before
     assert not list(database.parent.glob("*.damaged-*"))
+
+
+def test_damaged_settings_are_moved_aside_and_the_render_command_carries_on(tmp_path: Path) -> None:
+    settings = tmp_path / "config" / "settings.json"
+    settings.parent.mkdir(parents=True)
+    settings.write_bytes(b'{"active_profile": "Caf\xe9"}')
+    project = tmp_path / "clip.hgproj"
+    project.write_text('{"schema_version": 1, "scenes": [{"script": "Hi."}]}')
+
+    result = _run(tmp_path, "render", str(project), "--profile", "Work")
+    [aside] = settings.parent.glob("settings.json.damaged-*")
+    assert aside.read_bytes() == b'{"active_profile": "Caf\xe9"}'
+    assert result.stderr.strip().splitlines() == [
+        f"heygen-studio: settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, to {aside} "
+        "and a fresh one was started.",
+        "heygen-studio: There is no profile named 'Work'. Add it in the app's Settings."]
+    assert result.returncode == 2

@@ -47,7 +47,7 @@ def test_damaged_settings_and_database_are_moved_aside_and_the_window_says_so_on
     [database_aside] = paths.data_dir.glob("studio.sqlite3.damaged-*")
     assert settings_aside.read_bytes() == b'{"active_profile": "Caf\xe9", "last_panel": 2}'
     assert database_aside.read_bytes().startswith(b"SQLite format 3\x00\xff")
-    assert f"settings.json could not be used (it is not UTF-8 text), so it was moved to {settings_aside}" in text
+    assert f"settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, to {settings_aside}" in text
     assert "studio.sqlite3 could not be used" in text and str(database_aside) in text
     assert paths.settings_file.read_text(encoding="utf-8").startswith("{")  # fresh settings saved on the way out
 

@@ -28,9 +28,10 @@ from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.accounts import Endpoint
-from heygen_studio.services.render_queue import QueueTiming
+from heygen_studio.services.render_queue import DECISION_MESSAGE, QueueTiming
 from heygen_studio.session import Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.main_window import MainWindow
@@ -114,6 +115,21 @@ def poor_heygen() -> Iterator[SandboxServer]:
 def poor_v2_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
                   poor_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
     yield from make_world(paths, qtbot, qloop, poor_heygen, tmp_path, generation="v2")
+
+
+@pytest.fixture(scope="module")
+def poor_v3_heygen() -> Iterator[SandboxServer]:
+    """A sandbox whose USD wallet has $1.00 left."""
+    server = SandboxServer(SandboxConfig(job_seconds=0.3, balance=1.0))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def poor_v3_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
+                  poor_v3_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+    yield from make_world(paths, qtbot, qloop, poor_v3_heygen, tmp_path)
 
 
 def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
@@ -577,5 +593,128 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
         await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
         next(b for b in shown_box(world.panel).buttons() if b.text() == "Try again anyway").click()
         await wait_until(lambda: len(world.panel.rows) == 2)  # the user's choice: sent anyway
+
+    qloop.run_until_complete(scenario())
+
+
+def test_submit_again_after_a_lost_answer_also_asks_first_when_the_balance_no_longer_covers_it(
+        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v2_world
+
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Lost", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Lost")) is not None and row.status.text() == "Failed")
+        row = world.row("Lost")
+        assert row is not None
+        jobs = world.session.renders.queue.jobs  # as when the connection broke while HeyGen was answering
+        jobs.update(row.job.id, status=JobStatus.SUBMITTING, needs_decision=True, error=DECISION_MESSAGE)
+        world.session.renders.queue.changed.emit(row.job.id)
+        await wait_until(lambda: row.status.text() == "Needs your decision")
+
+        button(row, "Submit again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert "costs 3 credits: 2 credits more than your account has" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert row.status.text() == "Needs your decision" and row.job.needs_decision  # nothing was sent
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_render_refused_for_lack_of_money_asks_with_the_amount_missing_when_tried_again(
+        poor_v3_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = poor_v3_world
+
+    async def scenario() -> None:
+        minute = " ".join(["word"] * 150)  # 60 s: $3.00 on Avatar IV at 1080p, and the wallet has $1.00
+        world.session.render_requested.emit(replace(await world.project("Too dear"), scenes=(Scene(script=minute),)))
+        await wait_until(lambda: (row := world.row("Too dear")) is not None and row.status.text() == "Failed")
+        refused = world.row("Too dear")
+        assert refused is not None and "$3.00" in refused.details.text()
+        created = world.videos_created()
+
+        button(refused, "Try again").click()
+        await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
+        box = shown_box(world.panel)
+        assert box.text() == "Trying “Too dear” again costs $3.00: $2.00 more than your account has ($1.00 left)."
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.3)
+        assert len(world.panel.rows) == 1 and world.videos_created() == created  # nothing sent, nothing paid
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
+        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world = slow_world
+
+    async def scenario() -> None:
+        row = await rendering_at_heygen(world, wait_until, "Hard to delete")
+        faults = f"{world.heygen.url}/_sandbox"
+        httpx.post(f"{faults}/faults", json={"error_rate": 1.0, "methods": ["DELETE"]}).raise_for_status()
+        try:
+            button(row, "Stop…").click()
+            next(b for b in shown_box(world.panel).buttons() if b.text() == "Stop and delete at HeyGen").click()
+            await wait_until(lambda: "but HeyGen did not delete it" in world.panel.message.text(), timeout=30)
+        finally:
+            httpx.post(f"{faults}/reset-faults").raise_for_status()
+        assert world.panel.message.property("tone") == "bad"
+        assert "You can delete it later with Delete on HeyGen" in world.panel.message.text()
+        assert row.status.text() == "Stopped by you" and "deleted" not in row.details.text()
+        button(row, "Delete on HeyGen").click()  # it can be deleted once HeyGen answers again
+        shown_box(world.panel).button(QMessageBox.StandardButton.Yes).click()
+        await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
+
+    qloop.run_until_complete(scenario())
+
+
+def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        world.session.renders.queue.concurrency = 1  # the account renders one video at a time
+        world.session.render_requested.emit(await world.project("Busy"))
+        await wait_until(lambda: (busy := world.row("Busy")) is not None and busy.job.remote_id is not None)
+        world.session.render_requested.emit(await world.project("Late"))
+        await wait_until(lambda: world.row("Late") is not None)
+        late = world.row("Late")
+        assert late is not None and late.status.text() == "Waiting its turn on this computer"
+        # the queue (here or in another copy of the app) takes it at the moment the user clicks
+        world.session.renders.queue.jobs.update(late.job.id, status=JobStatus.SUBMITTING)
+        button(late, "Cancel").click()
+        await wait_until(lambda: "had just been sent to HeyGen" in world.panel.message.text())
+        await wait_until(lambda: late.status.text() == "Ready to watch", timeout=15)  # and it was made
+
+    qloop.run_until_complete(scenario())
+
+
+def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        sandbox = f"{world.heygen.url}/_sandbox"  # downloads (the video's and the window's pictures) stall at 4 kB
+        httpx.post(f"{sandbox}/faults", json={"media_stall_next": 50, "media_stall_s": 30.0,
+                                              "media_fault_at_bytes": 4096}).raise_for_status()
+        try:
+            world.session.render_requested.emit(await world.project("Stuck download"))
+            await wait_until(lambda: (row := world.row("Stuck download")) is not None
+                             and row.status.text() == "Downloading…" and row.job.file_path is not None, timeout=15)
+            row = world.row("Stuck download")
+            assert row is not None
+            part = Path(f"{row.job.file_path}.part")
+            await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
+                                         for request in list(world.heygen.state.media_requests)))
+            await wait_until(part.exists)  # its first bytes are on disk
+
+            button(row, "Stop…").click()
+            box = shown_box(world.panel)
+            assert "Stop downloading “Stuck download”?" in box.text() and "HeyGen has made it" in box.informativeText()
+            next(b for b in box.buttons() if b.text() == "Stop following only").click()
+            await wait_until(lambda: row.status.text() == "Stopped by you")
+        finally:
+            httpx.post(f"{sandbox}/reset-faults").raise_for_status()
+        await asyncio.sleep(0.5)  # the queue carries on: nothing downloads it again
+        assert not part.exists() and not Path(row.job.file_path or "").exists()
+        assert row.status.text() == "Stopped by you" and "Copy link" not in shown_texts(row)
+        assert {"Try again", "Delete on HeyGen", "Remove from list"} <= shown_texts(row)
 
     qloop.run_until_complete(scenario())

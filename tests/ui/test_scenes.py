@@ -109,7 +109,7 @@ def test_typing_updates_counts_duration_and_price(run_panel: Any) -> None:
         counts = panel.scene_editor.counts.text()
         assert "150 words" in counts and "749 of 5,000 characters" in counts and "about 1 min" in counts
         assert "about 1 min" in panel.totals.text() and "about $3.00" in panel.totals.text()
-        assert "you have " in panel.totals.text()
+        assert "your account: " in panel.totals.text()
         panel.scene_editor.speed.setValue(1.5)
         assert "about 40 s" in panel.scene_editor.counts.text()
         assert "about $2.00" in panel.totals.text()
@@ -674,6 +674,9 @@ def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_av
         panel._set_voice(panel._voices[0])
         panel.scene_editor.script.setPlainText(" ".join(["word"] * 150))  # 60 s at the normal speed
         assert panel.project.resolution.value == "1080p"
+        balance = session.balance  # the sandbox's default account: a USD wallet, as an API key is billed
+        assert balance is not None and balance.billing_type is BillingType.WALLET and balance.currency is Currency.USD
+        assert f"your account: {balance.describe()}" in panel.totals.text()
         choice = panel.engine_choice
         assert choice.isVisibleTo(panel)
         shown = [(button.text(), button.isChecked(), button.isVisibleTo(panel)) for button in choice.buttons.values()]
@@ -727,5 +730,11 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         assert "only with photo avatars" in editor.photo_only.text()
         panel.use_look(look)
         assert editor.motion_prompt.isEnabled() and not editor.photo_only.isVisibleTo(panel)
+        twin = Project(look=LookRef("look_of_a_twin", "Theo", avatar_type="digital_twin"),  # as saved in a file
+                       scenes=(Scene(script=" ".join(["word"] * 150)),))
+        panel._load_project(twin, None)
+        assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
+        prices = [button.text() for button in panel.engine_choice.buttons.values()]
+        assert prices == ["Avatar IV · $4.00", "Avatar III · $1.00"]  # a video avatar costs more on Avatar IV
 
     run_panel(scenario)

@@ -174,7 +174,8 @@ def test_a_fresh_install_lists_no_account_it_never_made(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
     panel = world.panel
     qloop.run_until_complete(wait_until(lambda: panel._keys_checked))
-    assert panel.profiles.count() == 0 and "Add account" in panel.status.text()
+    assert panel.profiles.count() == 1 and panel.profiles.item(0).text().startswith("No HeyGen account yet")
+    assert panel.selected() is None and not panel.use_button.isEnabled()
     qloop.run_until_complete(wait_until(lambda: "keychain" in panel.keychain_label.text()))
     assert panel.keychain_label.text() == "Keys are stored in your system keychain, never in a file."
 

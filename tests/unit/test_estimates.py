@@ -32,3 +32,10 @@ def test_credits_are_billed_in_30_second_steps() -> None:
 def test_rejects_non_positive_speed() -> None:
     with pytest.raises(ValueError):
         estimates.spoken_seconds("hello", speed=0)
+
+
+def test_billed_seconds_round_up_to_the_next_30_second_step() -> None:
+    assert estimates.billed_seconds(0.0) == 0.0
+    assert estimates.billed_seconds(1.0) == 30.0
+    assert estimates.billed_seconds(30.0) == 30.0
+    assert estimates.billed_seconds(30.5) == 60.0

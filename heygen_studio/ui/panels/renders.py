@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Callable, Coroutine
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import httpx
 from PySide6.QtCore import Qt, QTimer, QUrl
@@ -268,15 +269,16 @@ class RendersPanel(Panel):
         job = row.job
         file = Path(job.file_path) if job.file_path else None
         if name == "cancel":
-            self._spawn(self.queue.cancel(job_id), "cancel render")
+            self._spawn(self._guarded(self._cancel(job)), "cancel render")
         elif name == "stop":
             self._confirm_stop(job)
         elif name == "remove":
             self._spawn(self._guarded(self._remove([job])), "remove render from list")
         elif name == "retry":
-            self._spawn(self._guarded(self._retry(job)), "retry render")
+            self._spawn(self._guarded(self._retry(job, lambda: self.queue.retry(job_id))), "retry render")
         elif name == "resubmit":
-            self._spawn(self.queue.decide(job_id, submit_again=True), "resubmit render")
+            self._spawn(self._guarded(self._retry(job, lambda: self.queue.decide(job_id, submit_again=True))),
+                        "resubmit render")
         elif name == "give_up":
             self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
         elif name == "open" and file:
@@ -302,8 +304,9 @@ class RendersPanel(Panel):
         except Exception as error:  # shown where the user looks; nothing is lost
             self._say(str(error))
 
-    async def _retry(self, job: RenderJob) -> None:
-        """Try a render again at today's price, asking first when the balance, asked afresh, no longer covers it."""
+    async def _retry(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+        """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
+        covers it."""
         refresh = self.session.refresh_balance()
         if refresh is not None:
             await refresh
@@ -311,7 +314,7 @@ class RendersPanel(Panel):
         balance = self.session.balance
         missing = None if cost is None or balance is None else balance.shortfall(cost)
         if cost is None or missing is None or balance is None:
-            await self.queue.retry(job.id)
+            await send()
             return
         box = QMessageBox(QMessageBox.Icon.Warning, "Not enough money for this render",
                           f"Trying “{job.title}” again costs {cost}: {missing} more than your account has "
@@ -321,8 +324,8 @@ class RendersPanel(Panel):
         anyway = box.addButton("Try again anyway", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
-        box.buttonClicked.connect(lambda button: self._spawn(
-            self._guarded(self.queue.retry(job.id)), "retry render") if button is anyway else None)
+        box.buttonClicked.connect(lambda button: self._spawn(self._guarded(send()), "retry render")
+                                  if button is anyway else None)
         box.open()
 
     async def _copy_link(self, job_id: int) -> None:
@@ -342,10 +345,12 @@ class RendersPanel(Panel):
         box.open()
 
     def _confirm_stop(self, job: RenderJob) -> None:
+        made = job.status == JobStatus.COMPLETED
         box = QMessageBox(QMessageBox.Icon.Question, "Stop this render?",
-                          f"Stop following “{job.title}”? It will not be downloaded.", parent=self)
-        box.setInformativeText("HeyGen is already making it. Delete it from your HeyGen account too, or leave "
-                               "it there to find later in your videos on heygen.com.")
+                          f"Stop {'downloading' if made else 'following'} “{job.title}”? "
+                          f"It will not be {'saved on this computer' if made else 'downloaded'}.", parent=self)
+        box.setInformativeText(f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
+                               "HeyGen account too, or leave it there to find later in your videos on heygen.com.")
         delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
         only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
@@ -355,6 +360,11 @@ class RendersPanel(Panel):
             self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
             if button in (delete, only) else None)
         box.open()
+
+    async def _cancel(self, job: RenderJob) -> None:
+        if not await self.queue.cancel(job.id):
+            self._say(f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
+                      "Use Stop… once HeyGen has it.", tone="")
 
     async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
         try:

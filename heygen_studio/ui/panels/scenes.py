@@ -57,14 +57,14 @@ from heygen_studio.domain.project import (
     video_spec,
 )
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import Engine, VideoQuote
+from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import hint_label, set_tone
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
-from heygen_studio.ui.widgets.scene_editor import SceneEditor, hint_label
+from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
@@ -819,7 +819,7 @@ class ScenesPanel(Panel):
             self.resolution.setEnabled(not shown_custom)
             self.format_form.setRowVisible(self.engine_choice, not v2)  # the legacy API renders on Avatar IV
             self.engine_choice.show_choices(engines_for(self._look), self._engine_prices(project), project.engine)
-            self.scene_editor.set_avatar_type(avatar_type_of(self._look))
+            self.scene_editor.set_avatar_type(self._avatar_type(project))
             self.captions.setChecked(project.captions)
             self.background_button.setIcon(colour_swatch(project.background))
             self.background_button.setText(f"Background {project.background}")
@@ -884,7 +884,7 @@ class ScenesPanel(Panel):
         self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()],
                                         None if quote is None else quote.scene_costs[index])
         balance = self.session.balance
-        have = "" if balance is None else f" · you have {balance.describe()}"
+        have = "" if balance is None else f" · your account: {balance.describe()}"
         price = "price not published for this engine" if quote is None else f"about {quote.total}"
         scenes = len(project.scenes)
         text = (f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
@@ -894,6 +894,13 @@ class ScenesPanel(Panel):
                      "Shorten the scripts or add money in HeyGen before rendering.")
         self.totals.setText(text)
         set_tone(self.totals, "bad" if missing is not None else "")
+
+    def _avatar_type(self, project: Project) -> AvatarType | None:
+        """What kind of avatar the look is: as HeyGen says now, else as saved with the project."""
+        if project.look is None:
+            return None
+        fresh = self._look.avatar_type if self._look is not None and self._look.id == project.look.look_id else None
+        return avatar_type_of(fresh, project.look.avatar_type)
 
     def _engine_prices(self, project: Project) -> dict[Engine, Money | None]:
         """What `project` costs on each engine its look can use."""
@@ -910,7 +917,7 @@ class ScenesPanel(Panel):
         assert project is not None
         balance = self.session.balance
         quote = quote_project(project, self._generation(), self._limits(),
-                              balance.billing_type if balance else None, avatar_type_of(self._look))
+                              balance.billing_type if balance else None, self._avatar_type(project))
         missing = None if quote is None or balance is None else balance.shortfall(quote.total)
         return quote, missing
 

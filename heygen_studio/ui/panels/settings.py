@@ -203,6 +203,10 @@ class SettingsPanel(Panel):
             item.setData(Qt.ItemDataRole.UserRole, profile.name)
             if profile.name == chosen:
                 self.profiles.setCurrentItem(item)
+        if self.profiles.count() == 0 and self._keys_checked:
+            empty = QListWidgetItem("No HeyGen account yet. Click “Add account…” and paste your API key.",
+                                    self.profiles)
+            empty.setFlags(Qt.ItemFlag.NoItemFlags)  # a note, not an account: nothing to select
         self.sandbox_button.setEnabled(connection is None or not connection.sandbox)
         self.sandbox_button.setText("The sandbox is in use" if connection is not None
                                     and connection.sandbox else "Try the sandbox")

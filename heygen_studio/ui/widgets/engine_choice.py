@@ -24,12 +24,12 @@ def engines_for(look: Look | None) -> list[Engine]:
     return [engine for engine in OFFERED if engine.value in look.supported_engines]
 
 
-def avatar_type_of(look: Look | None) -> AvatarType | None:
-    """The look's avatar type, None when unknown (priced as a photo avatar)."""
-    try:
-        return AvatarType(look.avatar_type) if look is not None and look.avatar_type else None
-    except ValueError:
-        return None
+def avatar_type_of(*known: str | None) -> AvatarType | None:
+    """The first of `known` that names an avatar type; None when none does (priced as a photo avatar)."""
+    for raw in known:
+        if raw in set(AvatarType):
+            return AvatarType(raw)
+    return None
 
 
 def price_text(price: Money | None) -> str:

@@ -27,7 +27,7 @@ from heygen_studio.domain.money import Money
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
 from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import hint_label, set_tone
 
 EXPRESSIVENESS_LABELS = {Expressiveness.HIGH: "High — lively", Expressiveness.MEDIUM: "Medium",
                          Expressiveness.LOW: "Low — calm"}
@@ -44,17 +44,6 @@ INSTEAD = {
     "v2": "Avatar IV videos on the legacy API speak at the voice's own speed and pitch, so those are not offered.",
 }
 """Said once, under the fields: what the generation does instead of the settings it does not send."""
-
-
-def hint_label(text: str = "", tone: str = "") -> QLabel:
-    """A wrapped small label; with a tone it is coloured (the shared #hint colour would win over tone)."""
-    label = QLabel(text)
-    label.setWordWrap(True)
-    if tone:
-        set_tone(label, tone)
-    else:
-        label.setObjectName("hint")
-    return label
 
 
 class SceneEditor(QWidget):
