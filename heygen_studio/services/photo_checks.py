@@ -137,7 +137,7 @@ class CheckedPhoto:
 def _exif_orientation(image: Image.Image) -> int:
     try:
         return int(image.getexif().get(_EXIF_ORIENTATION) or 1)
-    except Exception:  # a malformed EXIF block only means we can't tell
+    except Exception:  # noqa: BLE001  (a malformed EXIF block only means we can't tell)
         return 1
 
 
@@ -163,7 +163,7 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
             thumb = upright.copy()
             thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
             return _to_qimage(thumb), _to_qimage(upright), orientation != 1
-    except Exception:  # the report already says why the file can't be read
+    except Exception:  # noqa: BLE001  (the report already says why the file can't be read)
         return QImage(), QImage(), False
 
 

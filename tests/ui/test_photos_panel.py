@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from desktop_urls import UrlCatcher, catching_urls
 from PIL import Image
 from PySide6.QtWidgets import QMainWindow, QMessageBox
-from desktop_urls import UrlCatcher, catching_urls
 
 from heygen_studio.api import Status
 from heygen_studio.config import Paths, Settings

@@ -40,7 +40,8 @@ from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
-JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
+JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done",
+             JobState.FAILED: "failed"}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
 SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
 JOBS_HEIGHT = 80  # about three jobs; the tab pages above keep the rest of a 700-pixel-high window

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.photos import FixError
 from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price, price_left
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
