@@ -38,7 +38,7 @@ class Advice:
 
 @cache
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))
+    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))  # type: ignore[attr-defined]
     if classifier.empty():
         raise RuntimeError(f"OpenCV's {name} is missing from this installation")
     return classifier
@@ -48,7 +48,7 @@ def _detect(gray: np.ndarray, name: str, min_side: int) -> list[tuple[int, int, 
     found = _cascade(name).detectMultiScale(
         gray, scaleFactor=1.1, minNeighbors=DETECT_NEIGHBOURS, minSize=(min_side, min_side)
     )
-    return [tuple(int(v) for v in box) for box in found]
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
 
 
 def _to_original(boxes: list[tuple[int, int, int, int]], scale: float) -> list[Box]:

@@ -192,7 +192,7 @@ def save_pasted(image: QImage, folder: Path) -> Path:
     for attempt in range(1, 1000):
         target = folder / (f"Pasted {stamp}.png" if attempt == 1 else f"Pasted {stamp} ({attempt}).png")
         if not target.exists():
-            if not image.save(str(target), "PNG"):
+            if not image.save(str(target)):  # PNG, from the name
                 raise OSError(f"Couldn't save the pasted picture in {folder}.")
             return target
     raise OSError(f"{folder} holds too many pasted pictures from this second.")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import AvatarGroup, HeyGenApi, HeyGenError, Look, Status
+from heygen_studio.api.base import OwnershipName
 from heygen_studio.services.library_jobs import LibraryJobs
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.session import Session
@@ -165,9 +166,9 @@ class LibraryPanel(Panel):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         while self.content.count():
-            item = self.content.takeAt(0)
-            if item.widget():
-                item.widget().hide()
+            placeholder = self.content.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            if placeholder is not None:
+                placeholder.hide()
         self.content.addWidget(splitter, 1)
 
         self.ownership.currentIndexChanged.connect(lambda _: self.reload())
@@ -188,8 +189,8 @@ class LibraryPanel(Panel):
     # --- loading -------------------------------------------------------------------------------
 
     @property
-    def ownership_name(self) -> str:
-        return str(self.ownership.currentData())
+    def ownership_name(self) -> OwnershipName:
+        return "public" if self.ownership.currentData() == "public" else "private"
 
     def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any] | None:
         try:

@@ -113,9 +113,9 @@ class PhotosPanel(Panel):
 
     def _build(self) -> None:
         while self.content.count():  # the base class's placeholder card
-            item = self.content.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = self.content.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            if widget is not None:
+                widget.deleteLater()
         self.add_button = QPushButton("Add photos…")
         self.add_button.setObjectName("primaryButton")
         self.add_button.clicked.connect(self.choose_files)

@@ -203,9 +203,9 @@ class GeneratePhotosForm(QWidget):
 
     def _clear_results(self) -> None:
         while self.results.count():
-            item = self.results.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = self.results.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            if widget is not None:
+                widget.deleteLater()
         self.picks.clear()
         self.keep_button.hide()
 
