@@ -166,7 +166,8 @@ class LibraryPanel(Panel):
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         while self.content.count():
-            placeholder = self.content.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            item = self.content.takeAt(0)
+            placeholder = item.widget() if item is not None else None
             if placeholder is not None:
                 placeholder.hide()
         self.content.addWidget(splitter, 1)

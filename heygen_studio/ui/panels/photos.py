@@ -113,7 +113,8 @@ class PhotosPanel(Panel):
 
     def _build(self) -> None:
         while self.content.count():  # the base class's placeholder card
-            widget = self.content.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            item = self.content.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.add_button = QPushButton("Add photos…")

@@ -203,7 +203,8 @@ class GeneratePhotosForm(QWidget):
 
     def _clear_results(self) -> None:
         while self.results.count():
-            widget = self.results.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+            item = self.results.takeAt(0)
+            widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
         self.picks.clear()

@@ -84,6 +84,7 @@ class PhotoDetails(QWidget):
 
 def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
     while layout.count():
-        widget = layout.takeAt(0).widget()  # type: ignore[union-attr]  # count() says there is one
+        item = layout.takeAt(0)
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.deleteLater()
