@@ -323,6 +323,27 @@ def test_good_news_above_the_list_clears_itself_and_a_refusal_stays_until_the_ne
     qloop.run_until_complete(scenario())
 
 
+def test_heygen_out_of_reach_is_said_above_the_list_until_it_answers_again(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        project = await world.project("Offline")
+        faults = f"{world.heygen.url}/_sandbox/faults"
+        httpx.post(faults, json={"drop_next": 1000, "path_prefix": "/v3/videos"}).raise_for_status()
+        message = world.panel.message
+        try:
+            world.session.render_requested.emit(project)
+            await wait_until(lambda: message.isVisible() and "HeyGen cannot be reached" in message.text(), timeout=20)
+            assert message.property("tone") == "bad"
+        finally:
+            httpx.post(faults, json={}).raise_for_status()
+        await wait_until(lambda: not message.isVisible(), timeout=20)
+        await wait_until(lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch",
+                         timeout=20)
+        assert world.videos_created() >= 1
+
+    qloop.run_until_complete(scenario())
+
+
 def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     async def scenario() -> None:

@@ -79,6 +79,7 @@ class RendersPanel(Panel):
         self.message_timer.setSingleShot(True)
         self.message_timer.setInterval(NEWS_SHOWN_MS)
         self.message_timer.timeout.connect(self._clear_message)
+        self._shown_problem = ""  # the queue's problem the message shows, if any
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(change)
@@ -104,6 +105,7 @@ class RendersPanel(Panel):
         self.queue.finished.connect(self._finished)
         self.queue.running_changed.connect(self._show_running)
         self.renders.refused.connect(self._say)
+        self.queue.problem_changed.connect(self._queue_problem)
         session.connection_changed.connect(self.reload)
         self.reload()
 
@@ -238,6 +240,14 @@ class RendersPanel(Panel):
             self.message_timer.stop()
         else:
             self.message_timer.start()
+
+    def _queue_problem(self, text: str) -> None:
+        """What holds every render up (HeyGen out of reach, a full disk): shown until it is over."""
+        if text:
+            self._say(text)
+        elif self.message.isVisible() and self.message.text() == self._shown_problem:
+            self._clear_message()
+        self._shown_problem = text
 
     def _clear_message(self) -> None:
         self.message_timer.stop()
