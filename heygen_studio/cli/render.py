@@ -274,7 +274,8 @@ async def check_balance(api: HeyGenApi, project: Project) -> None:
     if result.fits is False and result.balance is not None:
         raise NotAffordable(
             f"Not sent: this render costs {result.quote.total} and {result.shortfall} of that is missing "
-            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, then render again.")
+            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, "
+            "then render again.")
 
 
 def main(argv: list[str]) -> int:

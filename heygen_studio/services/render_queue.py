@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import errno
+import functools
 import logging
 import math
 import random
@@ -12,7 +14,7 @@ import sqlite3
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus
+from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.money import Balance, BillingType, Money
@@ -136,7 +138,8 @@ def saving_problem(error: OSError, folder: Path) -> str:
         return (f"Cannot save into {folder}: part of that path is a file, not a folder. Move that file away, "
                 f"or choose another folder for new renders; {carries_on}")
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Cannot save into {folder}: the folder cannot be written (read-only or not yours). Fix that; {carries_on}"
+        return (f"Cannot save into {folder}: the folder cannot be written (read-only or not yours). "
+                f"Fix that; {carries_on}")
     return f"Cannot save into {folder}: {error.strerror or error}. Fix that; {carries_on}"
 
 
@@ -390,13 +393,13 @@ class RenderQueue(QObject):
         for job in jobs:
             if job.status == JobStatus.SUBMITTING and not job.needs_decision:
                 await self._recover(api, job)
-        while (job := await asyncio.to_thread(self.jobs.claim_next_submission, account, self.owner,
-                                              self.concurrency or concurrency_for(api.generation,
-                                                                                  self.legacy_concurrency))):
-            self._changed(job)
-            if api.generation == "v3" and (job.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after a
-                await self._recover(api, job)  # 429 that followed a lost answer a day ago: look it up first
-            elif not await self._submit(api, job):
+        while (claimed := await asyncio.to_thread(self.jobs.claim_next_submission, account, self.owner,
+                                                  self.concurrency or concurrency_for(api.generation,
+                                                                                      self.legacy_concurrency))):
+            self._changed(claimed)
+            if api.generation == "v3" and (claimed.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after
+                await self._recover(api, claimed)  # a 429 that followed a lost answer a day ago: look it up
+            elif not await self._submit(api, claimed):
                 break
         jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
         self._set_running(sum(1 for job in jobs if job.status.rendering))
@@ -436,6 +439,7 @@ class RenderQueue(QObject):
 
     async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
         """Send one job (already saved as `submitting`); False when the account can take no more now."""
+        problem: str | None
         try:
             spec = job.video_spec()
         except (ValueError, KeyError, TypeError) as error:
@@ -503,8 +507,8 @@ class RenderQueue(QObject):
             await self._ask(job, f"HeyGen lists {len(found)} videos named like this render. "
                                  "Check your videos on heygen.com, then submit again or mark it as failed.", None)
 
-    async def _find_by_token(self, api: HeyGenApi, token: str) -> list[Any]:
-        found: list[Any] = []
+    async def _find_by_token(self, api: HeyGenApi, token: str) -> Sequence[VideoSummary]:
+        found: builtins.list[VideoSummary] = []
         page_token: str | None = None
         for _ in range(MAX_TITLE_LOOKUP_PAGES):
             page = await api.list_videos(title=token, token=page_token)
@@ -527,7 +531,7 @@ class RenderQueue(QObject):
 
     # --- polling ---------------------------------------------------------------------------------
 
-    async def _poll(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+    async def _poll(self, api: HeyGenApi, jobs: Sequence[RenderJob]) -> None:
         now = time.monotonic()
         for job in jobs:
             self._follow.setdefault(job.id, _Follow(now, self.timing.poll_first_s))
@@ -560,12 +564,15 @@ class RenderQueue(QObject):
 
     # --- downloading -----------------------------------------------------------------------------
 
-    def _start_downloads(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+    def _start_downloads(self, api: HeyGenApi, jobs: Sequence[RenderJob]) -> None:
         for job in jobs:
             if job.status == JobStatus.COMPLETED and job.id not in self._downloads:
                 task = self._spawn(self._download_while_held(api, job), f"download render {job.id}")
                 self._downloads[job.id] = task
-                task.add_done_callback(lambda _t, job_id=job.id: self._downloads.pop(job_id, None))
+                task.add_done_callback(functools.partial(self._download_ended, job.id))
+
+    def _download_ended(self, job_id: int, _task: asyncio.Task[None]) -> None:
+        self._downloads.pop(job_id, None)
 
     async def _download_while_held(self, api: HeyGenApi, job: RenderJob) -> None:
         try:
@@ -583,15 +590,17 @@ class RenderQueue(QObject):
                                            verify=tls_context())
         folder = Path(job.output_dir)
         if not job.file_path:
-            stem = safe_filename(job.title)
-            reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, lambda taken: (
-                folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"))
-            if reserved is None:
-                raise LeaseLost(job.id)
-            job = reserved
-            self._changed(job)
+            job = await self._reserve_name(job, folder)
         mp4 = Path(job.file_path or "")
         status: VideoStatus | None = None
+        job_id = job.id
+
+        def report(done: int, total: int | None) -> None:
+            self.progress.emit(job_id, done, total or 0)
+
+        def held() -> Awaitable[None]:
+            return self._still_held(job_id)
+
         try:
             for attempt in range(3):
                 url = job.video_url
@@ -602,8 +611,7 @@ class RenderQueue(QObject):
                 if url is None:
                     raise DownloadError("HeyGen gave no link to the finished video.")
                 try:
-                    mp4 = await download(self._http, url, mp4, lambda done, total: self.progress.emit(
-                        job.id, done, total or 0), before_write=lambda: self._still_held(job.id))
+                    mp4 = await download(self._http, url, mp4, report, before_write=held)
                     break
                 except LinkExpired:
                     log.info("Render %d: download link expired; asking HeyGen for a fresh one", job.id)
@@ -631,6 +639,19 @@ class RenderQueue(QObject):
         saved = await self._save(job.id, status=JobStatus.DOWNLOADED, error=None, file_path=str(mp4))
         log.info("Render %d downloaded to %s", saved.id, mp4)
         self.finished.emit(saved.id)
+
+    async def _reserve_name(self, job: RenderJob, folder: Path) -> RenderJob:
+        """Give the job its file name in `folder`, reserved so no other render takes it (LeaseLost if not ours)."""
+        stem = safe_filename(job.title)
+
+        def free(taken: set[str]) -> Path:
+            return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"
+
+        reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, free)
+        if reserved is None:
+            raise LeaseLost(job.id)
+        self._changed(reserved)
+        return reserved
 
     async def _still_held(self, job_id: int) -> None:
         """LeaseLost unless we still hold `job_id`: checked before each write into its files, so a process
