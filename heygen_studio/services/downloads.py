@@ -57,8 +57,9 @@ def free_stem(folder: Path, stem: str, suffixes: Iterable[str], taken: Container
     while True:
         name = stem if number == 1 else f"{stem} ({number})"
         paths = [folder / f"{name}{suffix}" for suffix in endings]
-        if (str(paths[0]).casefold() not in taken
-                and not any(path.exists() or part_path(path).exists() for path in paths)):
+        if str(paths[0]).casefold() not in taken and not any(
+            path.exists() or part_path(path).exists() for path in paths
+        ):
             return name
         number += 1
 
@@ -103,8 +104,13 @@ def part_path(path: Path) -> Path:
     return path.with_name(path.name + PART_SUFFIX)
 
 
-async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None,
-                   before_write: Callable[[], Awaitable[None]] | None = None) -> Path:
+async def download(
+    client: httpx.AsyncClient,
+    url: str,
+    dest: Path,
+    progress: Progress | None = None,
+    before_write: Callable[[], Awaitable[None]] | None = None,
+) -> Path:
     """Fetch `url` into `dest`, resuming `dest.part` with a Range request; moved to `dest` when complete, or
     beside it when a file has appeared there (see `place`); returns the file's path. OSError from the
     disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened,
@@ -151,8 +157,9 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
     return await asyncio.to_thread(place, part, dest)
 
 
-async def _already_whole(response: httpx.Response, part: Path, dest: Path, have: int,
-                         before_write: Callable[[], Awaitable[None]] | None) -> Path:
+async def _already_whole(
+    response: httpx.Response, part: Path, dest: Path, have: int, before_write: Callable[[], Awaitable[None]] | None
+) -> Path:
     """A 416 to `bytes=<have>-`: the .part is whole if the server's size is its size; else it is dropped."""
     if before_write:
         await before_write()

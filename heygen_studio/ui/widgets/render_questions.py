@@ -24,8 +24,7 @@ def same_video(job: RenderJob, project: Project, spec: VideoSpec) -> bool:
         return False
 
 
-def ask(parent: QWidget, title: str, text: str, details: str, go_text: str,
-        go: Callable[[], None]) -> QMessageBox:
+def ask(parent: QWidget, title: str, text: str, details: str, go_text: str, go: Callable[[], None]) -> QMessageBox:
     """Open a question with `go_text` and Cancel (the default); `go()` runs only if the user clicks `go_text`.
 
     Opened with `open()`, so the loop keeps running; keep the returned box alive until it is answered."""
