@@ -1,4 +1,4 @@
-"""The whole first-run journey in a real X window with the real keychain: key, photo, avatar, look, scenes, render, video."""
+"""The whole first-run journey in a real X window and keychain: key, photo, avatar, look, scenes, render, video."""
 
 from __future__ import annotations
 
