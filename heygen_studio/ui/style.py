@@ -46,7 +46,9 @@ QPushButton#primaryButton:disabled { background: #a5a1f0; }
 QLabel[tone="good"], QLabel#hint[tone="good"] { color: #15803d; }
 QLabel[tone="bad"], QLabel#hint[tone="bad"] { color: #b42318; }
 QLabel[tone="warn"], QLabel#hint[tone="warn"] { color: #a15c07; }
-QGroupBox { font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px; }
+QGroupBox {
+    font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px;
+}
 QGroupBox::title { subcontrol-origin: margin; left: 12px; padding: 0 4px; }
 """
 

@@ -183,14 +183,18 @@ class SettingsPanel(Panel):
     def _clear_content(self) -> None:
         while self.content.count():
             item = self.content.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
 
     # ----- what is shown
 
     def selected(self) -> str | None:
         item = self.profiles.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return None
+        profile: str = item.data(Qt.ItemDataRole.UserRole)
+        return profile
 
     def _reload(self) -> None:
         chosen = self.selected() or self.session.settings.active.name

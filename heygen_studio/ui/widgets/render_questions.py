@@ -1,4 +1,4 @@
-"""Questions asked before a paid render is sent (another copy of one rendering, more than the balance), never blocking."""
+"""Questions asked, never blocking, before a paid render goes: another copy of one rendering, more than the balance."""
 
 from __future__ import annotations
 
