@@ -1,4 +1,4 @@
-"""HeyGen's published prices as data, with their source: every cost the app shows or the sandbox charges comes from here."""
+"""HeyGen's published prices as data, with their source: the app's costs and the sandbox's charges come from here."""
 
 from __future__ import annotations
 
