@@ -8,6 +8,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from heygen_studio.domain.money import Money, to_decimal
 from heygen_studio.sandbox import media
@@ -58,7 +59,9 @@ class SandboxState:
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
         self._renders: dict[str, Future[bytes]] = {}
         self.store = StateFile(config.state_file) if config.state_file else None
-        self.idempotent_records: dict[tuple[str, str], tuple[float, int, dict]] = {}  # (scope, key) -> when, answer
+        self.idempotent_records: dict[
+            tuple[str, str], tuple[float, int, dict[str, Any]]
+        ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
 
     # --- time and job status ---------------------------------------------------------------------
@@ -229,8 +232,8 @@ class SandboxState:
     # --- idempotency -----------------------------------------------------------------------------
 
     async def idempotent(
-        self, scope: str, key: str | None, create: Callable[[], Awaitable[tuple[int, dict]]]
-    ) -> tuple[int, dict]:
+        self, scope: str, key: str | None, create: Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
+    ) -> tuple[int, dict[str, Any]]:
         """Run `create` once per Idempotency-Key, as HeyGen does.
 
         A repeat within 24 hours (sandbox clock) answers the first success again, whatever its body; a repeat
