@@ -168,15 +168,17 @@ class SandboxState:
         self.assets[asset_id] = asset
         return asset
 
-    def add_group(self, name: str, ownership: str, now: float, **fields: object) -> Group:
-        group = Group(new_id(), name, ownership, now, **fields)  # type: ignore[arg-type]
+    def add_group(self, name: str, ownership: str, now: float, **fields: Any) -> Group:
+        """A new group; `fields` are Group's optional fields by name."""
+        group = Group(new_id(), name, ownership, now, **fields)
         self.groups[group.id] = group
         self.counts["groups_created"] += 1
         return group
 
-    def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: object) -> Look:
+    def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: Any) -> Look:
+        """A new look of `group`, ready after the job delay unless public; `fields` are Look's optional fields."""
         ready_at = now if group.ownership == "public" else now + self.config.job_seconds
-        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender, **fields)  # type: ignore[arg-type]
+        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender, **fields)
         self.looks[look.id] = look
         group.look_ids.append(look.id)
         self.counts["avatars_created"] += 1
