@@ -43,6 +43,8 @@ from heygen_studio.api.mapping import FieldNote, explain_mapping, v2_dimension
 from heygen_studio.api.models import ApiLimits, AspectRatio, Dimension, Look, Resolution, VideoSpec, Voice
 from heygen_studio.api.v2 import V2Api
 from heygen_studio.api.v3 import V3Api
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import (
     FILE_SUFFIX,
     LookRef,
@@ -56,17 +58,15 @@ from heygen_studio.domain.project import (
     format_duration,
     video_spec,
 )
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import hint_label, set_tone
-from heygen_studio.ui.widgets.scene_commands import ProjectEdit
-from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
+from heygen_studio.ui.widgets.scene_commands import ProjectEdit
+from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge, fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 
@@ -97,8 +97,10 @@ def _button(text: str, primary: bool = False, tip: str = "") -> QPushButton:
 class ScenesPanel(Panel):
     title = "Scenes"
     icon_name = "scenes"
-    summary = ("Write what your avatar says. Each scene is a short script with its own mood and movement; "
-               "you see how long the video runs and what it costs before you render.")
+    summary = (
+        "Write what your avatar says. Each scene is a short script with its own mood and movement; "
+        "you see how long the video runs and what it costs before you render."
+    )
     next_step = "Choose an avatar in Library, then type the script for your first scene here."
 
     editing_changed = Signal(bool)
@@ -184,8 +186,10 @@ class ScenesPanel(Panel):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.recovery_banner)
-        intro = QLabel("Start a new video, or continue one you saved. Choosing a look in the "
-                       "Library also starts a new video with it.")
+        intro = QLabel(
+            "Start a new video, or continue one you saved. Choosing a look in the "
+            "Library also starts a new video with it."
+        )
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(buttons)
@@ -360,8 +364,7 @@ class ScenesPanel(Panel):
         layout.addWidget(self.queued_row)
         layout.addLayout(bottom)
 
-        self.title_edit.textEdited.connect(
-            lambda text: self._edit_project("Edit title", "title", title=text))
+        self.title_edit.textEdited.connect(lambda text: self._edit_project("Edit title", "title", title=text))
         self.undo_button.clicked.connect(self.undo_stack.undo)
         self.redo_button.clicked.connect(self.undo_stack.redo)
         self.undo_stack.canUndoChanged.connect(self.undo_button.setEnabled)
@@ -376,7 +379,8 @@ class ScenesPanel(Panel):
         self.custom_width.valueChanged.connect(self._custom_size_changed)
         self.custom_height.valueChanged.connect(self._custom_size_changed)
         self.resolution.currentIndexChanged.connect(
-            lambda: self._edit_project("Change quality", None, resolution=self.resolution.currentData()))
+            lambda: self._edit_project("Change quality", None, resolution=self.resolution.currentData())
+        )
         self.captions.toggled.connect(lambda on: self._edit_project("Captions", None, captions=on))
         self.background_button.clicked.connect(self.choose_background)
         self.scene_list.currentRowChanged.connect(self._scene_selected)
@@ -419,11 +423,10 @@ class ScenesPanel(Panel):
             self._recovery = await self.store.find_recovery()
             if self._recovery is not None:
                 name = self._recovery.project.title
-                where = (f"saved as {self._recovery.saved_path.name}" if self._recovery.saved_path
-                         else "never saved")
+                where = f"saved as {self._recovery.saved_path.name}" if self._recovery.saved_path else "never saved"
                 self.recovery_text.setText(
-                    f"“{name}” ({where}) had changes that were not saved when HeyGen Studio last closed. "
-                    "Restore them?")
+                    f"“{name}” ({where}) had changes that were not saved when HeyGen Studio last closed. Restore them?"
+                )
             self.recovery_banner.setVisible(self._recovery is not None)
 
     def restore_recovery(self) -> None:
@@ -559,8 +562,10 @@ class ScenesPanel(Panel):
         try:
             saved = await self.store.save(project, path)
         except OSError as error:
-            self._show_problem(f"Could not save to {path}: {error.strerror or error}. "
-                               "Choose another folder with “Save as…”; your work is kept.")
+            self._show_problem(
+                f"Could not save to {path}: {error.strerror or error}. "
+                "Choose another folder with “Save as…”; your work is kept."
+            )
             return
         self.saved_path = saved
         self._saved_project = project
@@ -579,10 +584,13 @@ class ScenesPanel(Panel):
             return
         assert self.project is not None
         name = f"“{self.project.title}”" if self.project.title else "This video"
-        box = QMessageBox(QMessageBox.Icon.Question, "Save your changes?",
-                          f"{name} has changes that are not saved. Save them first?",
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Save your changes?",
+            f"{name} has changes that are not saved. Save them first?",
+            QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setInformativeText("If you don't save, these changes are gone for good.")
         box.button(QMessageBox.StandardButton.Discard).setText("Don't save")
         box.setDefaultButton(QMessageBox.StandardButton.Save)
@@ -641,8 +649,7 @@ class ScenesPanel(Panel):
         if index is None:
             return
         label = field.replace("_", " ")
-        self._push(self.project.with_scene(index, scene), f"Edit {label} of scene {index + 1}",
-                   f"{field}:{scene.id}")
+        self._push(self.project.with_scene(index, scene), f"Edit {label} of scene {index + 1}", f"{field}:{scene.id}")
 
     def _scene_selected(self, row: int) -> None:
         if self._loading or self.project is None or not 0 <= row < len(self.project.scenes):
@@ -684,8 +691,7 @@ class ScenesPanel(Panel):
         """After a drag and drop: the list's order becomes the project's."""
         if self.project is None:
             return
-        order = [self.scene_list.item(row).data(Qt.ItemDataRole.UserRole)
-                 for row in range(self.scene_list.count())]
+        order = [self.scene_list.item(row).data(Qt.ItemDataRole.UserRole) for row in range(self.scene_list.count())]
         try:
             new = self.project.with_scene_order(order)
         except ValueError:
@@ -705,8 +711,11 @@ class ScenesPanel(Panel):
 
     def _custom_size_changed(self) -> None:
         if self.project is not None and self.project.custom_size is not None:
-            self._edit_project("Custom size", "custom_size",
-                               custom_size=Dimension(self.custom_width.value(), self.custom_height.value()))
+            self._edit_project(
+                "Custom size",
+                "custom_size",
+                custom_size=Dimension(self.custom_width.value(), self.custom_height.value()),
+            )
 
     def choose_background(self) -> None:
         if self.project is None:
@@ -714,7 +723,8 @@ class ScenesPanel(Panel):
         dialog = QColorDialog(QColor(self.project.background), self)
         dialog.setWindowTitle("Background colour")
         dialog.colorSelected.connect(
-            lambda colour: self._edit_project("Background colour", None, background=colour.name().upper()))
+            lambda colour: self._edit_project("Background colour", None, background=colour.name().upper())
+        )
         self.color_dialog = dialog
         dialog.open()
 
@@ -747,7 +757,9 @@ class ScenesPanel(Panel):
         if dialog is None:
             return
         if self._voices:
-            dialog.set_voices(self._voices, self.project.voice.voice_id if self.project and self.project.voice else None)
+            dialog.set_voices(
+                self._voices, self.project.voice.voice_id if self.project and self.project.voice else None
+            )
         elif self._voices_error:
             dialog.set_error(self._voices_error)
 
@@ -769,8 +781,11 @@ class ScenesPanel(Panel):
     def _connection_changed(self) -> None:
         self._voices = []
         api = self.session.api
-        self._voices_error = "" if api else ("Not connected to HeyGen yet: add your API key in Settings, "
-                                             "or try the sandbox, to see the voices.")
+        self._voices_error = (
+            ""
+            if api
+            else ("Not connected to HeyGen yet: add your API key in Settings, or try the sandbox, to see the voices.")
+        )
         if api is not None:
             self.session.tasks.spawn(self._load_voices(api), "load voices")
         self.scene_editor.set_generation(self._generation())
@@ -803,9 +818,11 @@ class ScenesPanel(Panel):
             if self.title_edit.text() != project.title:
                 self.title_edit.setText(project.title)
             self._show_look(project.look)
-            self.voice_label.setText(describe_voice(Voice(project.voice.voice_id, project.voice.name,
-                                                          project.voice.language))
-                                     if project.voice else "No voice chosen yet")
+            self.voice_label.setText(
+                describe_voice(Voice(project.voice.voice_id, project.voice.name, project.voice.language))
+                if project.voice
+                else "No voice chosen yet"
+            )
             v2 = self._generation() == "v2"
             custom_item = self.aspect.model().item(self.aspect.count() - 1)  # type: ignore[attr-defined]
             custom_item.setEnabled(v2)
@@ -838,8 +855,10 @@ class ScenesPanel(Panel):
             look = replace(look, preview_image_url=self._previews[look.look_id])
         problem = ""
         if look is not None and look.look_id == self._missing_look_id:
-            problem = ("This look no longer exists in your HeyGen account. Choose another look in the "
-                       "Library; your scenes are kept.")
+            problem = (
+                "This look no longer exists in your HeyGen account. Choose another look in the "
+                "Library; your scenes are kept."
+            )
         if self.look_badge.set_look(look, problem) and self.look_badge.wanted_url:
             self.session.tasks.spawn(self._fetch_look_image(self.look_badge.wanted_url), "look thumbnail")
 
@@ -856,8 +875,9 @@ class ScenesPanel(Panel):
             first = (first[:38] + "…") if len(first) > 40 else (first or "(no script yet)")
             warn = "  ⚠ too long" if est.too_long else ""
             price = f" · about {cost}" if cost is not None and est.seconds else ""
-            item = QListWidgetItem(f"{number}. {first}\n     {format_duration(est.seconds)}{price}{warn}",
-                                   self.scene_list)
+            item = QListWidgetItem(
+                f"{number}. {first}\n     {format_duration(est.seconds)}{price}{warn}", self.scene_list
+            )
             item.setData(Qt.ItemDataRole.UserRole, scene.id)
         self.scene_list.setCurrentRow(self._scene_index())
 
@@ -865,12 +885,19 @@ class ScenesPanel(Panel):
         notes = self._notes(project)
         index = self._scene_index()
         scene = project.scenes[index]
-        self.scene_editor.show_notes([n for n in notes if n.scene == index and not (
-            n.field == "enhance_motion_prompt" and not scene.motion_prompt.strip())])
+        self.scene_editor.show_notes(
+            [
+                n
+                for n in notes
+                if n.scene == index and not (n.field == "enhance_motion_prompt" and not scene.motion_prompt.strip())
+            ]
+        )
         lines = [n.reason + (f" Sent instead: {n.sent_as}." if n.sent_as else "") for n in notes if n.scene is None]
         if project.custom_size is not None and self._generation() == "v3":
-            lines.append(f"The custom size {project.custom_size.width}×{project.custom_size.height} needs the "
-                         "legacy API; the shape chosen above is used.")
+            lines.append(
+                f"The custom size {project.custom_size.width}×{project.custom_size.height} needs the "
+                "legacy API; the shape chosen above is used."
+            )
         self.format_notes.setText("\n".join(lines))
         self.format_notes.setVisible(bool(lines))
 
@@ -881,17 +908,22 @@ class ScenesPanel(Panel):
         totals = estimate(project, self._limits())
         index = self._scene_index()
         quote, missing = self._quote()
-        self.scene_editor.show_estimate(totals.scenes[index], API_NAMES[self._generation()],
-                                        None if quote is None else quote.scene_costs[index])
+        self.scene_editor.show_estimate(
+            totals.scenes[index], API_NAMES[self._generation()], None if quote is None else quote.scene_costs[index]
+        )
         balance = self.session.balance
         have = "" if balance is None else f" · your account: {balance.describe()}"
         price = "price not published for this engine" if quote is None else f"about {quote.total}"
         scenes = len(project.scenes)
-        text = (f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
-                f" · {price}{have}")
+        text = (
+            f"Whole video: {scenes} scene{'s' if scenes != 1 else ''}, {format_duration(totals.seconds)}"
+            f" · {price}{have}"
+        )
         if quote is not None and missing is not None:
-            text += (f"\nThis video costs about {quote.total}: {missing} more than your account has. "
-                     "Shorten the scripts or add money in HeyGen before rendering.")
+            text += (
+                f"\nThis video costs about {quote.total}: {missing} more than your account has. "
+                "Shorten the scripts or add money in HeyGen before rendering."
+            )
         self.totals.setText(text)
         set_tone(self.totals, "bad" if missing is not None else "")
 
@@ -916,8 +948,13 @@ class ScenesPanel(Panel):
         project = project or self.project
         assert project is not None
         balance = self.session.balance
-        quote = quote_project(project, self._generation(), self._limits(),
-                              balance.billing_type if balance else None, self._avatar_type(project))
+        quote = quote_project(
+            project,
+            self._generation(),
+            self._limits(),
+            balance.billing_type if balance else None,
+            self._avatar_type(project),
+        )
         missing = None if quote is None or balance is None else balance.shortfall(quote.total)
         return quote, missing
 
@@ -930,8 +967,7 @@ class ScenesPanel(Panel):
             self.saved_state.setText("Changes not saved yet")
         else:
             self.saved_state.setText("Not saved yet")
-        self.saved_state.setToolTip("Your edits are also kept in a recovery copy, in case the app closes "
-                                    "unexpectedly.")
+        self.saved_state.setToolTip("Your edits are also kept in a recovery copy, in case the app closes unexpectedly.")
 
     def _show_problem(self, message: str) -> None:
         self.problem.setText(message)
@@ -945,8 +981,9 @@ class ScenesPanel(Panel):
             return None
         try:
             if self.project.look is not None and self.project.look.look_id == self._missing_look_id:
-                raise NotReadyToRender("Before rendering, choose another look in the Library: the one this "
-                                       "video used no longer exists.")
+                raise NotReadyToRender(
+                    "Before rendering, choose another look in the Library: the one this video used no longer exists."
+                )
             spec = video_spec(self.project, self._generation())
             api = self.session.require_api()
             api.check_video_spec(spec)
@@ -972,16 +1009,21 @@ class ScenesPanel(Panel):
         ready = self._ready_spec()
         if ready is None or self.project is None:
             return
-        self._render_check = self.session.tasks.spawn(self._check_then_render(self.project, ready[1]),
-                                                      "check before rendering")
+        self._render_check = self.session.tasks.spawn(
+            self._check_then_render(self.project, ready[1]), "check before rendering"
+        )
 
     async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
         if await self._already_rendering(project, spec):
             self.render_prompt = ask(
-                self, "Render another copy?", ALREADY_RENDERING,
+                self,
+                "Render another copy?",
+                ALREADY_RENDERING,
                 f"“{project.title}” is in the render queue, unchanged. Another copy is rendered and paid "
-                "for again; its progress is in Renders.", "Render another copy",
-                lambda: self._check_money_then_send(project))
+                "for again; its progress is in Renders.",
+                "Render another copy",
+                lambda: self._check_money_then_send(project),
+            )
             return
         self._check_money_then_send(project)
 
@@ -997,10 +1039,14 @@ class ScenesPanel(Panel):
         quote, missing = self._quote(project)
         if quote is not None and missing is not None:
             self.render_prompt = ask(
-                self, "Not enough money left", f"This video costs about {quote.total}: {missing} more than "
-                "your account has.",
+                self,
+                "Not enough money left",
+                f"This video costs about {quote.total}: {missing} more than your account has.",
                 "HeyGen will probably refuse it. Shorten the scripts, choose a cheaper engine, or add money "
-                "in HeyGen first.", "Render anyway", lambda: self._send(project))
+                "in HeyGen first.",
+                "Render anyway",
+                lambda: self._send(project),
+            )
             return
         self._send(project)
 
@@ -1009,8 +1055,10 @@ class ScenesPanel(Panel):
         quote, _missing = self._quote(project)
         self._sent = project
         self.session.render_requested.emit(project)
-        self.queued.setText(f"Added to the render queue: “{project.title}”, {format_duration(totals.seconds)}"
-                            + ("." if quote is None else f", about {quote.total}."))
+        self.queued.setText(
+            f"Added to the render queue: “{project.title}”, {format_duration(totals.seconds)}"
+            + ("." if quote is None else f", about {quote.total}.")
+        )
         self.queued_row.show()
 
     def _render_refused(self, message: str) -> None:
