@@ -53,9 +53,10 @@ class EngineChoice(QWidget):
                 price = prices.get(engine)
                 button.setText(f"{ENGINE_NAMES[engine]} · {price if price is not None else 'no price'}")
                 button.setToolTip(
-                    f"{ENGINE_NAMES[engine]} ({ENGINE_NOTES.get(engine, '')}): this video costs "
-                    f"{price_text(price)}" if engine in engines
-                    else "This look can't be rendered on this engine: choose another.")
+                    f"{ENGINE_NAMES[engine]} ({ENGINE_NOTES.get(engine, '')}): this video costs {price_text(price)}"
+                    if engine in engines
+                    else "This look can't be rendered on this engine: choose another."
+                )
                 button.setChecked(engine is current)
         finally:
             self._loading = False

@@ -1,4 +1,4 @@
-"""Questions asked before a paid render is sent (another copy of one rendering, more than the balance), never blocking."""
+"""Questions asked before a paid render goes (another copy of one rendering, more than the balance), never blocking."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 ALREADY_RENDERING = "This video is already rendering — render another copy?"
 
 
-def ask(parent: QWidget, title: str, text: str, details: str, go_text: str,
-        go: Callable[[], None]) -> QMessageBox:
+def ask(parent: QWidget, title: str, text: str, details: str, go_text: str, go: Callable[[], None]) -> QMessageBox:
     """Open a question with `go_text` and Cancel (the default); `go()` runs only if the user clicks `go_text`.
 
     Opened with `open()`, so the loop keeps running; keep the returned box alive until it is answered."""
