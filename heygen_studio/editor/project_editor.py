@@ -136,7 +136,6 @@ class ProjectEditor:
     def has_unsaved_edits(self) -> bool:
         return self.project is not None and self.project != self.saved_project
 
-    @property
     def saved_state(self) -> SavedState:
         if self.saved_path is None:
             return SavedState.NEVER

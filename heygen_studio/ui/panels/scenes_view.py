@@ -143,7 +143,7 @@ class ScenesView(ScenesLayout):
 
     def _refresh_saved_state(self) -> None:
         if self.project is not None:
-            self.saved_state.setText(saved_text(self.editor.saved_state, self.saved_path))
+            self.saved_state.setText(saved_text(self.editor.saved_state(), self.saved_path))
             self.saved_state.setToolTip(SAVED_TIP)
 
     def _show_problem(self, message: str) -> None:
