@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 import cv2
@@ -36,9 +36,9 @@ class Advice:
     faces: list[Box] = field(default_factory=list)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))
+    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))  # type: ignore[attr-defined]
     if classifier.empty():
         raise RuntimeError(f"OpenCV's {name} is missing from this installation")
     return classifier
@@ -48,7 +48,7 @@ def _detect(gray: np.ndarray, name: str, min_side: int) -> list[tuple[int, int, 
     found = _cascade(name).detectMultiScale(
         gray, scaleFactor=1.1, minNeighbors=DETECT_NEIGHBOURS, minSize=(min_side, min_side)
     )
-    return [tuple(int(v) for v in box) for box in found]
+    return [(int(x), int(y), int(w), int(h)) for x, y, w, h in found]
 
 
 def _to_original(boxes: list[tuple[int, int, int, int]], scale: float) -> list[Box]:
@@ -59,7 +59,8 @@ def _to_original(boxes: list[tuple[int, int, int, int]], scale: float) -> list[B
 def _profiles(gray: np.ndarray, min_side: int) -> list[tuple[int, int, int, int]]:
     """Faces turned either way: the cascade knows one side, so look at the mirror image too."""
     width = gray.shape[1]
-    mirrored = [(width - x - w, y, w, h) for x, y, w, h in _detect(cv2.flip(gray, 1), "haarcascade_profileface.xml", min_side)]
+    flipped = _detect(cv2.flip(gray, 1), "haarcascade_profileface.xml", min_side)
+    mirrored = [(width - x - w, y, w, h) for x, y, w, h in flipped]
     return _detect(gray, "haarcascade_profileface.xml", min_side) + mirrored
 
 
@@ -140,7 +141,8 @@ def _image_advice(gray: np.ndarray, opaque: np.ndarray | None, face: Box | None,
     elif mean > BRIGHT_MEAN or float((_glare_area(gray, lit, face, scale) >= 250).mean()) > CLIPPED_WHITE_SHARE:
         warnings.append(Issue(rules.TOO_BRIGHT, "This photo is overexposed. Use a photo with less glare or flash."))
     elif std < FLAT_STD:
-        warnings.append(Issue(rules.LOW_CONTRAST, "This photo looks flat and washed out. Use a photo with clearer light and shadow."))
+        warnings.append(Issue(rules.LOW_CONTRAST,
+                              "This photo looks flat and washed out. Use a photo with clearer light and shadow."))
     return warnings
 
 

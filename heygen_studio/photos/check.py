@@ -15,10 +15,11 @@ def check_photo(path: str | os.PathLike[str]) -> PhotoReport:
     report = PhotoReport(path=Path(path))
     try:
         decoded = decode(report.path)
-    except Exception:  # decode already turns file problems into errors; this is the last safety net
+    except Exception:  # noqa: BLE001  (decode already turns file problems into errors; this is the last safety net)
         report.errors.append(rules.unreadable("This file could not be checked. Pick another JPEG or PNG photo."))
         return report
-    report.format, report.width, report.height, report.bytes = decoded.format, decoded.width, decoded.height, decoded.bytes
+    report.format, report.width, report.height = decoded.format, decoded.width, decoded.height
+    report.bytes = decoded.bytes
     report.errors.extend(decoded.errors)
     report.warnings.extend(decoded.warnings)
     if decoded.preview is not None and decoded.width and decoded.height:
@@ -27,7 +28,7 @@ def check_photo(path: str | os.PathLike[str]) -> PhotoReport:
             from heygen_studio.photos.advice import advise
 
             advice = advise(decoded.preview, decoded.scale, decoded.width, decoded.height, decoded.opaque)
-        except Exception:  # advice is optional: a broken OpenCV install must not block the hard checks
+        except Exception:  # noqa: BLE001  (advice is optional: a broken OpenCV install must not block the hard checks)
             return report
         report.warnings.extend(advice.warnings)
         report.faces.extend(advice.faces)

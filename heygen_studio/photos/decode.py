@@ -86,7 +86,7 @@ def _is_animated(image: Image.Image) -> bool:
 def _orientation(image: Image.Image) -> int:
     try:
         return int(image.getexif().get(_EXIF_ORIENTATION) or 1)
-    except Exception:  # a malformed EXIF block is not a reason to refuse the photo
+    except Exception:  # noqa: BLE001  (a malformed EXIF block is not a reason to refuse the photo)
         return 1
 
 
@@ -182,6 +182,6 @@ def decode(path: Path) -> Decoded:
             result.errors.append(_not_allowed(path))
         else:
             result.errors.append(_damaged())
-    except Exception:  # Pillow plugins raise assorted errors (ValueError, SyntaxError, struct.error) on bad data
+    except Exception:  # noqa: BLE001  (Pillow plugins raise assorted errors (ValueError, SyntaxError, struct.error) on bad data)
         result.errors.append(_damaged())
     return result

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import io
 import math
-import re
 import os
+import re
 import warnings
 from pathlib import Path
 
@@ -29,7 +29,8 @@ class FixError(Exception):
 
 
 def fixed_name(source: Path, extension: str, attempt: int) -> str:
-    """`photo.jpg` -> `photo.fixed.jpg`, then `photo.fixed-2.jpg`, ...; a fixed copy's fix is numbered, not re-suffixed."""
+    """`photo.jpg` -> `photo.fixed.jpg`, then `photo.fixed-2.jpg`, ...; a fixed copy's fix is numbered,
+    not re-suffixed."""
     stem = _EARLIER_FIX.sub("", source.stem)
     counter = "" if attempt == 1 else f"-{attempt}"
     return f"{stem}{_FIXED}{counter}{extension}"

@@ -135,7 +135,8 @@ class LibraryJobs(QObject):
         keys = result.get("image_keys") or []
         if job.kind is not JobKind.LOOKS or api.generation != "v2" or not job.group_id or not keys:
             return job
-        named = await _looks_named(api, job.group_id, job.label)
+        group_id = job.group_id
+        named = await _looks_named(api, group_id, job.label)
         before = job.result.get(LOOKS_BEFORE)
         if before is None:
             before = named
@@ -145,7 +146,7 @@ class LibraryJobs(QObject):
         if done:
             log.info("Library job %d: %d of its looks were added before a restart", job.id, done)
         for index in range(done, len(keys)):
-            await add_named_look(api, job.group_id, keys[index], job.label, before + index + 1)
+            await add_named_look(api, group_id, keys[index], job.label, before + index + 1)
         return job
 
     async def _set(self, job: LibraryJob, state: JobState, *, remote_id: str | None = None,

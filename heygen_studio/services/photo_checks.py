@@ -137,7 +137,7 @@ class CheckedPhoto:
 def _exif_orientation(image: Image.Image) -> int:
     try:
         return int(image.getexif().get(_EXIF_ORIENTATION) or 1)
-    except Exception:  # a malformed EXIF block only means we can't tell
+    except Exception:  # noqa: BLE001  (a malformed EXIF block only means we can't tell)
         return 1
 
 
@@ -163,7 +163,7 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
             thumb = upright.copy()
             thumb.thumbnail((THUMBNAIL_SIDE, THUMBNAIL_SIDE), Image.Resampling.LANCZOS)
             return _to_qimage(thumb), _to_qimage(upright), orientation != 1
-    except Exception:  # the report already says why the file can't be read
+    except Exception:  # noqa: BLE001  (the report already says why the file can't be read)
         return QImage(), QImage(), False
 
 
@@ -192,7 +192,7 @@ def save_pasted(image: QImage, folder: Path) -> Path:
     for attempt in range(1, 1000):
         target = folder / (f"Pasted {stamp}.png" if attempt == 1 else f"Pasted {stamp} ({attempt}).png")
         if not target.exists():
-            if not image.save(str(target), "PNG"):
+            if not image.save(str(target)):  # PNG, from the name
                 raise OSError(f"Couldn't save the pasted picture in {folder}.")
             return target
     raise OSError(f"{folder} holds too many pasted pictures from this second.")

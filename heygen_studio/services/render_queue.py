@@ -12,7 +12,7 @@ import sqlite3
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -715,7 +715,7 @@ class RenderQueue(QObject):
 
     # --- ways out of a render (the Renders panel) ------------------------------------------------
 
-    async def listed(self, account: str) -> list[RenderJob]:
+    async def listed(self, account: str) -> Sequence[RenderJob]:
         """The account's renders the Renders list shows, newest first (those the user removed are left out)."""
         return await asyncio.to_thread(self.jobs.listed, account)
 
@@ -755,9 +755,9 @@ class RenderQueue(QObject):
         if job.file_path:
             await asyncio.to_thread(part_path(Path(job.file_path)).unlink, missing_ok=True)
 
-    async def remove_from_list(self, job_ids: list[int]) -> list[int]:
+    async def remove_from_list(self, job_ids: Iterable[int]) -> set[int]:
         """Take finished, failed and cancelled renders off the Renders list; their files stay on disk."""
-        removed = await asyncio.to_thread(self.jobs.remove, job_ids)
+        removed = set(await asyncio.to_thread(self.jobs.remove, job_ids))
         for job_id in removed:
             self.changed.emit(job_id)
         return removed

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from photo_samples import png_claiming
+from PIL import Image
 
 from heygen_studio.resources import sample_photo
 

@@ -6,8 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PIL import Image
 from photo_samples import astronaut, blurred, brightened, cut_out, darkened, flattened
+from PIL import Image
 
 from heygen_studio.photos import check_photo
 from heygen_studio.resources import sample_photo

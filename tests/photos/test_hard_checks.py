@@ -7,13 +7,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from photo_samples import astronaut, png_claiming
 from PIL import Image
 
 from heygen_studio.domain.photo_rules import MIN_SIDE
 from heygen_studio.photos import check_photo
 from heygen_studio.resources import sample_photo
-
-from photo_samples import astronaut, png_claiming
 
 
 def test_astronaut_passes_exactly_at_the_minimum() -> None:
@@ -78,7 +77,8 @@ def test_animated_images_are_refused(save: Callable[..., Path]) -> None:
 
 @pytest.mark.parametrize("mode", ["L", "RGBA", "P", "CMYK", "I;16"])
 def test_unusual_pixel_modes_are_checked_like_any_photo(mode: str, save: Callable[..., Path]) -> None:
-    image = astronaut().convert(mode) if mode != "I;16" else astronaut().convert("L").convert("I").point(lambda v: v * 257).convert("I;16")
+    sixteen_bit = astronaut().convert("L").convert("I").point(lambda v: v * 257).convert("I;16")
+    image = astronaut().convert(mode) if mode != "I;16" else sixteen_bit
     report = check_photo(save(image, f"mode.{'jpg' if mode == 'CMYK' else 'png'}"))
     assert report.ok
     assert "no_face" not in report.warning_codes()

@@ -16,7 +16,8 @@ def test_reports_come_back_for_unchanged_files_only_and_gone_files_are_named(tmp
     names = ("astronaut.png", "camera.png", "chelsea.png")
     paths = [Path(shutil.copy(sample_photo(name), tmp_path / name)) for name in names]
     kept = PhotoList(tmp_path / "data" / "photos.json")
-    kept.save([KeptPhoto(path, check_photo(path), stamp_of(path)) for path in paths] + [KeptPhoto(tmp_path / "new.png")])
+    checked = [KeptPhoto(path, check_photo(path), stamp_of(path)) for path in paths]
+    kept.save([*checked, KeptPhoto(tmp_path / "new.png")])
     os.utime(paths[1], ns=(1, 1))  # camera.png touched since it was checked
     paths[2].unlink()
 

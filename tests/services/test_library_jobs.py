@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from heygen_studio.api import Orientation, Pose, Style
 from heygen_studio import config
+from heygen_studio.api import Orientation, Pose, Style
 from heygen_studio.config import Paths, Settings, app_paths
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.services.library_jobs import LibraryJobs

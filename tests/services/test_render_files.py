@@ -78,6 +78,7 @@ async def test_two_queues_on_one_database_never_choose_one_name(server: SandboxS
     first.db.close()
     second = Rig(first.db_path, out, server.url, "v3", server.state)
     queue = first.start(owner="elsewhere:1:first")  # another host's names: neither takes the other's job
+    queue.jobs.update(one.id, lease_owner=queue.owner, lease_until=10**10)  # before either queue's first round
     queue.jobs.update(two.id, lease_owner="elsewhere:2:second", lease_until=10**10)
     other = second.start(owner="elsewhere:2:second")
     await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in first.jobs()), timeout=40)

@@ -52,6 +52,7 @@ async def test_a_render_is_submitted_followed_and_downloaded(server: SandboxServ
     captions = ".ass" if generation == "v2" else ".srt"  # v2's caption_url is an .ass subtitle file
     assert video.with_suffix(".jpg").exists() and video.with_suffix(captions).exists()
     assert not video.with_suffix(".srt" if generation == "v2" else ".ass").exists()
+    assert video.with_suffix(captions).read_text().startswith("[Script Info]" if generation == "v2" else "1\n")
     assert not list((tmp_path / "out").glob("*.part"))
     assert counts(rig.url)["videos_created"] == 1
     assert rig.remote_titles() == [f"Hello / world: take 1 [{job.title_token}]"]

@@ -23,9 +23,9 @@ from heygen_studio.storage.library_jobs import JobKind, JobState
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
+from heygen_studio.ui.main_window import add_scrollable
 from heygen_studio.ui.models.filtered_list import BADGE_ROLE
 from heygen_studio.ui.models.looks_model import LooksModel
-from heygen_studio.ui.main_window import add_scrollable
 from heygen_studio.ui.panels.library import LibraryPanel
 from heygen_studio.ui.widgets.look_card import CARD
 
@@ -94,6 +94,12 @@ def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
         session.avatars_changed.emit()  # as the Photos page does once the avatar is made
         await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Anna")
         await wait_until(lambda: panel.looks_heading.text() == "Looks of Anna")
+        panel.ownership.setCurrentIndex(1)  # looking at HeyGen's presets while another avatar is made
+        await wait_until(lambda: "Aria (preset)" in names(panel.groups_model))
+        await api.create_photo_avatar("Ben", asset.ref)
+        session.avatars_changed.emit()
+        await wait_until(lambda: panel.current_group() is not None and panel.current_group().name == "Ben")
+        assert panel.ownership_name == "private"
         eileen = panel.groups_model.row_of(lambda group: group.name == "Eileen (demo)")
         panel.groups_view.setCurrentIndex(panel.groups_model.index(eileen))
         await panel.reload()  # nothing new: the avatar the user chose stays chosen
@@ -103,7 +109,8 @@ def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
     qloop.run_until_complete(scenario())
 
 
-def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop,
+                                                 wait_until: Any) -> None:
     async def scenario() -> None:
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
@@ -211,12 +218,14 @@ def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.Abstrac
         await api.create_photo_avatar("Fresh", asset.ref)
         panel.reload()
         await wait_until(lambda: "Fresh" in names(panel.groups_model))
-        panel.groups_view.setCurrentIndex(panel.groups_model.index(panel.groups_model.row_of(lambda g: g.name == "Fresh")))
+        fresh = panel.groups_model.row_of(lambda g: g.name == "Fresh")
+        panel.groups_view.setCurrentIndex(panel.groups_model.index(fresh))
         form = panel.looks_form
         form.prompt.edit.setPlainText("in a red sweater")
         assert form.needs_training and not form.generate_button.isEnabled()
         assert not form.train_button.isHidden() and "trained" in form.train_note.text()
-        assert form.train_button.text() == "Train this avatar · 4 credits" and "costs 4 credits" in form.train_note.text()
+        assert form.train_button.text() == "Train this avatar · 4 credits"
+        assert "costs 4 credits" in form.train_note.text()
         credits = session._sandbox.server.state.account.legacy.amount  # type: ignore[union-attr]
         form.train_button.click()
         await wait_until(lambda: not form.needs_training and form.generate_button.isEnabled(), timeout=15)
@@ -280,7 +289,8 @@ def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asynci
             model.set_items(looks)
             for look in looks:
                 thumbnails.request(look.preview_image_url or "", 1.0)
-            await wait_until(lambda: all(thumbnails.pixmap(look.preview_image_url or "", 1.0) for look in looks))
+            await wait_until(lambda thumbnails=thumbnails: all(thumbnails.pixmap(look.preview_image_url or "", 1.0)
+                                                               for look in looks))
             assert len(fetched) == len(looks)  # fetched once on the first pass; the second is served from disk
             await thumbnails.aclose()
             cache.close()

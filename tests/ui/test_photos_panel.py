@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from desktop_urls import UrlCatcher, catching_urls
 from PIL import Image
 from PySide6.QtWidgets import QMainWindow, QMessageBox
-from desktop_urls import UrlCatcher, catching_urls
 
 from heygen_studio.api import Status
 from heygen_studio.config import Paths, Settings
@@ -452,3 +452,21 @@ def test_the_page_fits_a_1024x700_window_with_open_the_library_in_view(
     assert page.verticalScrollBar().maximum() == 0 and page.horizontalScrollBar().maximum() == 0
     button = panel.library_button
     assert button.visibleRegion().boundingRect().size() == button.size()  # whole, not cut off
+
+
+def test_on_the_legacy_api_create_avatar_shows_the_training_it_runs(panel: PhotosPanel, session: Session,  # type: ignore[no-untyped-def]
+                                                                    photos: Path, qloop, wait_until) -> None:
+    from heygen_studio.session import Connection
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        url = session.connection.base_url  # type: ignore[union-attr]
+        await session._switch(Connection("v2", url, url, "sandbox"))
+        await wait_until(lambda: session.balance is not None)
+        await add_and_check(panel, wait_until, [photos / "astronaut.png"])
+        select(panel, "astronaut.png")
+        panel.name.setText("Anna")
+
+    qloop.run_until_complete(scenario())
+    assert panel.create_button.text() == "Create avatar · 4 credits"  # the photos are free; training is not
+    assert "trains the avatar" in panel.create_button.toolTip()

@@ -121,3 +121,13 @@ def test_rows_say_when_they_were_added_so_renders_of_one_title_can_be_told_apart
     newer = show(qtbot, job(JobStatus.DOWNLOADED), None)
     assert older.title.text() == newer.title.text()
     assert older.details.text().startswith("28 Nov 2026, 14:02 · ") and newer.details.text().startswith("Today ")
+
+
+def test_a_download_that_waits_says_why_instead_of_downloading(qtbot: QtBot) -> None:
+    paused = replace(job(JobStatus.COMPLETED, rendering_for=30.0),
+                     error="Paused: the disk holding /videos is full. Free some space there; "
+                           "the download carries on by itself.")
+    row = show(qtbot, paused, expected_s=None)
+    assert row.status.text().startswith("Paused: the disk holding /videos is full")
+    row.update_job(replace(paused, error=None))
+    assert row.status.text() == "Downloading…"

@@ -13,11 +13,11 @@ from typing import Any
 
 import httpx
 import pytest
+from desktop_urls import catching_urls, no_program_for
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton
 from pytestqt.qtbot import QtBot
-from desktop_urls import catching_urls, no_program_for
 
 from heygen_studio.api import NotFoundError
 from heygen_studio.api.models import Resolution
@@ -323,6 +323,27 @@ def test_good_news_above_the_list_clears_itself_and_a_refusal_stays_until_the_ne
     qloop.run_until_complete(scenario())
 
 
+def test_heygen_out_of_reach_is_said_above_the_list_until_it_answers_again(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        project = await world.project("Offline")
+        faults = f"{world.heygen.url}/_sandbox/faults"
+        httpx.post(faults, json={"drop_next": 1000, "path_prefix": "/v3/videos"}).raise_for_status()
+        message = world.panel.message
+        try:
+            world.session.render_requested.emit(project)
+            await wait_until(lambda: message.isVisible() and "HeyGen cannot be reached" in message.text(), timeout=20)
+            assert message.property("tone") == "bad"
+        finally:
+            httpx.post(faults, json={}).raise_for_status()
+        await wait_until(lambda: not message.isVisible(), timeout=20)
+        await wait_until(lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch",
+                         timeout=20)
+        assert world.videos_created() >= 1
+
+    qloop.run_until_complete(scenario())
+
+
 def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
         world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
     async def scenario() -> None:
@@ -489,7 +510,8 @@ def test_tab_goes_through_the_rows_from_the_top(
     async def scenario() -> None:
         for title in ("Oldest", "Middle", "Newest"):
             world.session.render_requested.emit(await world.project(title, look_id="look-that-does-not-exist"))
-            await wait_until(lambda title=title: (row := world.row(title)) is not None and row.status.text() == "Failed")
+            await wait_until(lambda title=title: (row := world.row(title)) is not None
+                             and row.status.text() == "Failed")
         again = RendersPanel(world.session)  # rows made oldest first, as when the app starts
         again.resize(900, 700)
         again.show()
@@ -583,7 +605,8 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
         button(failed, "Try again").click()
         await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
         box = shown_box(world.panel)
-        assert box.text() == "Trying “Costly” again costs 3 credits: 2 credits more than your account has (1 credit left)."
+        assert box.text() == ("Trying “Costly” again costs 3 credits: 2 credits more than your account has "
+                              "(1 credit left).")
         assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.3)
@@ -702,19 +725,36 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
             assert row is not None
             part = Path(f"{row.job.file_path}.part")
             await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
-                                         for request in list(world.heygen.state.media_requests)))
-            await wait_until(part.exists)  # its first bytes are on disk
+                                         for request in list(world.heygen.state.media_requests)), timeout=20)
+            await wait_until(part.exists, timeout=20)  # its first bytes are on disk
 
             button(row, "Stop…").click()
             box = shown_box(world.panel)
             assert "Stop downloading “Stuck download”?" in box.text() and "HeyGen has made it" in box.informativeText()
             next(b for b in box.buttons() if b.text() == "Stop following only").click()
-            await wait_until(lambda: row.status.text() == "Stopped by you")
+            await wait_until(lambda: row.status.text() == "Stopped by you", timeout=20)
         finally:
             httpx.post(f"{sandbox}/reset-faults").raise_for_status()
         await asyncio.sleep(0.5)  # the queue carries on: nothing downloads it again
         assert not part.exists() and not Path(row.job.file_path or "").exists()
         assert row.status.text() == "Stopped by you" and "Copy link" not in shown_texts(row)
         assert {"Try again", "Delete on HeyGen", "Remove from list"} <= shown_texts(row)
+
+    qloop.run_until_complete(scenario())
+
+
+def test_a_double_click_on_try_again_sends_one_render(
+        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    async def scenario() -> None:
+        world.session.render_requested.emit(await world.project("Twice", look_id="look-that-does-not-exist"))
+        await wait_until(lambda: (row := world.row("Twice")) is not None and row.status.text() == "Failed")
+        failed = world.row("Twice")
+        assert failed is not None
+        again = button(failed, "Try again")
+        again.click()
+        again.click()  # a double click: the second comes before anything was sent
+        await wait_until(lambda: len(world.panel.rows) >= 2)
+        await asyncio.sleep(0.5)
+        assert len(world.panel.rows) == 2 and again.isEnabled()  # one new render, and the button is back
 
     qloop.run_until_complete(scenario())

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import AvatarGroup, HeyGenApi, HeyGenError, Look, Status
+from heygen_studio.api.base import OwnershipName
 from heygen_studio.services.library_jobs import LibraryJobs
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.session import Session
@@ -40,7 +41,8 @@ from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
-JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done", JobState.FAILED: "failed"}
+JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done",
+             JobState.FAILED: "failed"}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
 SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
 JOBS_HEIGHT = 80  # about three jobs; the tab pages above keep the rest of a 700-pixel-high window
@@ -165,8 +167,9 @@ class LibraryPanel(Panel):
         splitter.setStretchFactor(1, 2)
         while self.content.count():
             item = self.content.takeAt(0)
-            if item.widget():
-                item.widget().hide()
+            placeholder = item.widget() if item is not None else None
+            if placeholder is not None:
+                placeholder.hide()
         self.content.addWidget(splitter, 1)
 
         self.ownership.currentIndexChanged.connect(lambda _: self.reload())
@@ -180,15 +183,15 @@ class LibraryPanel(Panel):
         self.details.deleted.connect(self.looks_model.remove)
         self.jobs.changed.connect(lambda _: self._spawn(self._show_jobs(), "library job list"))
         session.connection_changed.connect(self._connection_changed)
-        session.avatars_changed.connect(lambda: self.reload())
+        session.avatars_changed.connect(self._avatars_changed)
         if session.api is not None:
             self._connection_changed()
 
     # --- loading -------------------------------------------------------------------------------
 
     @property
-    def ownership_name(self) -> str:
-        return str(self.ownership.currentData())
+    def ownership_name(self) -> OwnershipName:
+        return "public" if self.ownership.currentData() == "public" else "private"
 
     def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any] | None:
         try:
@@ -203,6 +206,14 @@ class LibraryPanel(Panel):
         self._spawn(self.jobs.resume(), "resume library jobs")
         self.reload()
         self._spawn(self._show_jobs(), "library job list")
+
+    def _avatars_changed(self) -> None:
+        """One of the user's avatars changed (one was just made, say): show My avatars, freshly loaded."""
+        mine = self.ownership.findData("private")
+        if self.ownership.currentIndex() != mine:
+            self.ownership.setCurrentIndex(mine)  # which reloads
+        else:
+            self.reload()
 
     def reload(self) -> asyncio.Task[None] | None:
         """Show the cached listing at once, then HeyGen's answer; older loads' answers are dropped."""

@@ -38,11 +38,11 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.domain.money import Money
+from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.photos import FixError
 from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price, price_left
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
@@ -114,8 +114,9 @@ class PhotosPanel(Panel):
     def _build(self) -> None:
         while self.content.count():  # the base class's placeholder card
             item = self.content.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.add_button = QPushButton("Add photos…")
         self.add_button.setObjectName("primaryButton")
         self.add_button.clicked.connect(self.choose_files)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import itertools
 import logging
 from collections.abc import Callable, Coroutine
 from pathlib import Path
@@ -77,6 +79,7 @@ class RendersPanel(Panel):
         self.message_timer.setSingleShot(True)
         self.message_timer.setInterval(NEWS_SHOWN_MS)
         self.message_timer.timeout.connect(self._clear_message)
+        self._shown_problem = ""  # the queue's problem the message shows, if any
         top = QHBoxLayout()
         top.addWidget(self.folder_label, 1)
         top.addWidget(change)
@@ -102,6 +105,7 @@ class RendersPanel(Panel):
         self.queue.finished.connect(self._finished)
         self.queue.running_changed.connect(self._show_running)
         self.renders.refused.connect(self._say)
+        self.queue.problem_changed.connect(self._queue_problem)
         session.connection_changed.connect(self.reload)
         self.reload()
 
@@ -237,6 +241,14 @@ class RendersPanel(Panel):
         else:
             self.message_timer.start()
 
+    def _queue_problem(self, text: str) -> None:
+        """What holds every render up (HeyGen out of reach, a full disk): shown until it is over."""
+        if text:
+            self._say(text)
+        elif self.message.isVisible() and self.message.text() == self._shown_problem:
+            self._clear_message()
+        self._shown_problem = text
+
     def _clear_message(self) -> None:
         self.message_timer.stop()
         self.message.hide()
@@ -267,36 +279,45 @@ class RendersPanel(Panel):
             return
         self._clear_message()  # what was said about the last action is done with
         job = row.job
-        file = Path(job.file_path) if job.file_path else None
-        if name == "cancel":
+        if name in ("open", "folder", "play"):
+            self._act_on_file(name, job)
+        elif name == "cancel":
             self._spawn(self._guarded(self._cancel(job)), "cancel render")
         elif name == "stop":
             self._confirm_stop(job)
         elif name == "remove":
             self._spawn(self._guarded(self._remove([job])), "remove render from list")
         elif name == "retry":
-            self._spawn(self._guarded(self._retry(job, lambda: self.queue.retry(job_id))), "retry render")
+            self._retry(row, name, lambda: self.queue.retry(job_id))
         elif name == "resubmit":
-            self._spawn(self._guarded(self._retry(job, lambda: self.queue.decide(job_id, submit_again=True))),
-                        "resubmit render")
+            self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
         elif name == "give_up":
             self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
-        elif name == "open" and file:
-            self._spawn(self._open(file, file), "open render file")
-        elif name == "folder" and file:
-            self._spawn(self._open(file.parent, file), "show render folder")
-        elif name == "play" and file:
-            self._play(file, job.title)
         elif name == "copy":
             self._spawn(self._guarded(self._copy_link(job_id)), "copy render link")
         elif name == "error":
-            box = QMessageBox(QMessageBox.Icon.Warning, "What went wrong", job.error or "", parent=self)
-            if job.request_id:
-                box.setInformativeText(f"HeyGen request id: {job.request_id}")
-                box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            box.open()
+            self._show_error(job)
         elif name == "delete":
             self._confirm_delete(job)
+
+    def _act_on_file(self, name: str, job: RenderJob) -> None:
+        """Open, Show in folder and Play: what the downloaded video is handed to."""
+        if not job.file_path:
+            return
+        file = Path(job.file_path)
+        if name == "open":
+            self._spawn(self._open(file, file), "open render file")
+        elif name == "folder":
+            self._spawn(self._open(file.parent, file), "show render folder")
+        else:
+            self._play(file, job.title)
+
+    def _show_error(self, job: RenderJob) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, "What went wrong", job.error or "", parent=self)
+        if job.request_id:
+            box.setInformativeText(f"HeyGen request id: {job.request_id}")
+            box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.open()
 
     async def _guarded(self, coro) -> None:  # type: ignore[no-untyped-def]
         try:
@@ -304,9 +325,22 @@ class RendersPanel(Panel):
         except Exception as error:  # shown where the user looks; nothing is lost
             self._say(str(error))
 
-    async def _retry(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
-        covers it."""
+        covers it. Its button is off until then, so a double click sends one render, not two."""
+        button = row.button(name)
+        button.setEnabled(False)
+
+        async def check_then_send() -> None:
+            try:
+                await self._guarded(self._send_if_it_fits(row.job, send))
+            finally:
+                with contextlib.suppress(RuntimeError):  # the row was removed meanwhile
+                    button.setEnabled(True)
+
+        self._spawn(check_then_send(), f"{name} render")
+
+    async def _send_if_it_fits(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         refresh = self.session.refresh_balance()
         if refresh is not None:
             await refresh
@@ -381,7 +415,7 @@ class RendersPanel(Panel):
             self._say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone="good")
 
     async def _remove(self, jobs: list[RenderJob]) -> None:
-        removed = set(await self.queue.remove_from_list([job.id for job in jobs]))
+        removed = await self.queue.remove_from_list(job.id for job in jobs)
         gone = [job for job in jobs if job.id in removed]
         files = [job.file_path for job in gone if job.file_path]
         if len(gone) == 1:
@@ -422,11 +456,12 @@ class RendersPanel(Panel):
 
     def _order_tabs(self) -> None:
         """Tab goes through the top buttons, then the rows as shown, top to bottom, each left to right."""
-        rows = [self.list_layout.itemAt(i).widget() for i in range(self.list_layout.count())]
+        items = [self.list_layout.itemAt(i) for i in range(self.list_layout.count())]
+        rows = [item.widget() for item in items if item is not None]
         chain: list[QWidget] = [*self._top_buttons]
         chain += [button for row in rows if isinstance(row, RenderRow) and row.job.id in self.rows
                   for button in row.focus_chain()]
-        for first, second in zip(chain, chain[1:]):
+        for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
     def _play(self, file: Path, title: str) -> None:

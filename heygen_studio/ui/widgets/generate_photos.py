@@ -120,7 +120,8 @@ class GeneratePhotosForm(QWidget):
     def _keep_price(self) -> Money | None:
         """Making a group of the kept photos: one call for the avatar, one per other photo (free on v2)."""
         kept = max(sum(box.isChecked() for box, _ in self.picks), 1)
-        first, more = price_of(self.session, PaidAction.CREATE_AVATAR), price_of(self.session, PaidAction.ADD_PHOTO, kept - 1)
+        first = price_of(self.session, PaidAction.CREATE_AVATAR)
+        more = price_of(self.session, PaidAction.ADD_PHOTO, kept - 1)
         return None if first is None or more is None else first + more
 
     def prompt(self) -> PhotoPrompt:
@@ -173,9 +174,12 @@ class GeneratePhotosForm(QWidget):
         self.status.setText("Tick the photos to keep, then make an avatar of them." if legacy
                             else "Your new avatar is ready under My avatars.")
         set_tone(self.status, "good")
+        first_picture: QLabel | None = None
         for number, url in enumerate(urls):
             row, column = 2 * (number // RESULTS_PER_ROW), number % RESULTS_PER_ROW
             picture = QLabel("Loading…")
+            if first_picture is None:
+                first_picture = picture
             picture.setFixedSize(RESULT)
             picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
             self.results.addWidget(picture, row, column)
@@ -187,12 +191,12 @@ class GeneratePhotosForm(QWidget):
                 self.picks.append((keep, url))
         self.keep_button.setVisible(legacy and bool(urls))
         if urls:
-            self.results_shown.emit(self.keep_button if legacy else self.results.itemAt(0).widget())
+            self.results_shown.emit(self.keep_button if legacy else first_picture)
 
     async def _load(self, label: QLabel, url: str) -> None:
         try:
             image = await self.thumbnails.image(url, RESULT)
-        except Exception:  # shown as text; the photo can still be kept
+        except Exception:  # noqa: BLE001  (shown as text; the photo can still be kept)
             label.setText("No preview")
             return
         label.setPixmap(QPixmap.fromImage(image))
@@ -200,8 +204,9 @@ class GeneratePhotosForm(QWidget):
     def _clear_results(self) -> None:
         while self.results.count():
             item = self.results.takeAt(0)
-            if item.widget():
-                item.widget().deleteLater()
+            widget = item.widget() if item is not None else None
+            if widget is not None:
+                widget.deleteLater()
         self.picks.clear()
         self.keep_button.hide()
 

@@ -189,7 +189,7 @@ class LookDetails(QWidget):
     async def _load_preview(self, look: Look) -> None:
         try:
             image = await self.thumbnails.image(look.preview_image_url or "", PREVIEW * self.devicePixelRatioF())
-        except Exception as error:  # a missing preview is shown, never fatal
+        except Exception as error:  # noqa: BLE001  (a missing preview is shown, never fatal)
             log.info("Preview of %s not loaded: %r", look.id, error)
             image = None
         if self.look is not look:

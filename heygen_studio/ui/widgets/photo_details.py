@@ -77,13 +77,14 @@ class PhotoDetails(QWidget):
 
     def line_texts(self) -> list[tuple[str, str]]:
         """(tone, text) of every check line shown, top to bottom."""
-        labels = (self._lines.itemAt(i).widget() for i in range(self._lines.count()))
+        items = (self._lines.itemAt(i) for i in range(self._lines.count()))
+        labels = (item.widget() for item in items if item is not None)
         return [(label.property("tone"), label.text()) for label in labels if isinstance(label, QLabel)]
 
 
 def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
     while layout.count():
         item = layout.takeAt(0)
-        widget = item.widget()
+        widget = item.widget() if item is not None else None
         if widget is not None:
             widget.deleteLater()

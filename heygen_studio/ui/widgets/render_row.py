@@ -90,6 +90,7 @@ class RenderRow(QFrame):
         self.title.setObjectName("renderTitle")
         self.title.setWordWrap(True)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         self.details = QLabel()
         self.details.setObjectName("hint")
         self.details.setWordWrap(True)  # a narrow window wraps the line instead of scrolling sideways
@@ -124,8 +125,9 @@ class RenderRow(QFrame):
         self.title.setText(job.title)
         status = "Needs your decision" if job.needs_decision else (
             STOPPED if job.status == JobStatus.CANCELLED and job.submitted_at else STATUS_WORDS[job.status])
-        self.status.setText(status)
-        tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision else (
+        paused = job.status == JobStatus.COMPLETED and bool(job.error)  # a download that waits says why
+        self.status.setText(job.error if paused and job.error else status)
+        tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision or paused else (
             "good" if job.status == JobStatus.DOWNLOADED else "")
         set_tone(self.status, tone)
         if job.status == JobStatus.COMPLETED and not self._download_reported:
