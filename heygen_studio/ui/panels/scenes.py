@@ -392,7 +392,7 @@ class ScenesPanel(ScenesView):
         )
         if api is not None:
             self.session.tasks.spawn(self._load_voices(api), "load voices")
-        self.scene_editor.set_generation(self._generation())
+        self.scene_editor.set_generation(self.editor.generation)
         self.scene_editor.set_limits(self.editor.limits)
         if self.project is not None:
             self._refresh()

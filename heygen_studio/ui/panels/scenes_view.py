@@ -9,7 +9,6 @@ from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from heygen_studio.api.models import Voice
-from heygen_studio.config import Generation
 from heygen_studio.domain.project import Project
 from heygen_studio.editor.project_editor import Account, ProjectEditor
 from heygen_studio.editor.totals import (
@@ -47,12 +46,11 @@ class ScenesView(ScenesLayout):
     def saved_path(self) -> Path | None:
         return self.editor.saved_path
 
-    def _generation(self) -> Generation:
-        connection = self.session.connection
-        return connection.generation if connection else self.session.settings.active.generation
-
     def _account(self) -> Account:
-        return Account(self._generation(), self.session.balance)
+        """What the editor prices for: the connection's API (else the chosen profile's) and balance."""
+        connection = self.session.connection
+        generation = connection.generation if connection else self.session.settings.active.generation
+        return Account(generation, self.session.balance)
 
     def _refresh(self) -> None:
         project = self.project
@@ -82,7 +80,7 @@ class ScenesView(ScenesLayout):
         self._refresh_saved_state()
 
     def _show_format(self, project: Project) -> None:
-        v2 = self._generation() == "v2"
+        v2 = self.editor.generation == "v2"
         choices = self.aspect.model()
         if isinstance(choices, QStandardItemModel):  # a combo box's own model: the custom size is its last item
             choices.item(self.aspect.count() - 1).setEnabled(v2)
@@ -122,7 +120,7 @@ class ScenesView(ScenesLayout):
         notes = self.editor.field_notes(project)
         index = self.editor.scene_index
         self.scene_editor.show_notes(scene_notes(notes, index, project.scenes[index]))
-        text = format_notes(notes, project, self._generation())
+        text = format_notes(notes, project, self.editor.generation)
         self.format_notes.setText(text)
         self.format_notes.setVisible(bool(text))
 
@@ -135,7 +133,7 @@ class ScenesView(ScenesLayout):
         price = self.editor.price()
         self.scene_editor.show_estimate(
             totals.scenes[index],
-            API_NAMES[self._generation()],
+            API_NAMES[self.editor.generation],
             None if price.quote is None else price.quote.scene_costs[index],
         )
         self.totals.setText(totals_text(project, totals, price, self.session.balance))
