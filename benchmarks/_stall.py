@@ -30,11 +30,16 @@ class Stalls:
     blockers: tuple[tuple[int, str], ...] = field(default=())  # (samples, innermost frames), most first
 
     def as_dict(self) -> dict[str, object]:
-        figures: dict[str, object] = {"beats": self.beats, "longest_ms": self.longest_ms,
-                                      "p99_ms": self.p99_ms, "median_ms": self.median_ms}
+        figures: dict[str, object] = {
+            "beats": self.beats,
+            "longest_ms": self.longest_ms,
+            "p99_ms": self.p99_ms,
+            "median_ms": self.median_ms,
+        }
         if self.blockers:
-            figures["blockers"] = [{"ms": round(samples * SAMPLE_EVERY_S * 1000), "stack": stack}
-                                   for samples, stack in self.blockers]
+            figures["blockers"] = [
+                {"ms": round(samples * SAMPLE_EVERY_S * 1000), "stack": stack} for samples, stack in self.blockers
+            ]
         return figures
 
 
@@ -61,8 +66,9 @@ class Heartbeat:
         self._timer.start()
         if self._sample_over_s is not None:
             self._watching.set()
-            self._watcher = threading.Thread(target=self._watch, args=(threading.get_ident(),),
-                                             name="stall-sampler", daemon=True)
+            self._watcher = threading.Thread(
+                target=self._watch, args=(threading.get_ident(),), name="stall-sampler", daemon=True
+            )
             self._watcher.start()
 
     def _beat(self) -> None:
@@ -78,8 +84,9 @@ class Heartbeat:
                 frame = sys._current_frames().get(main_thread)  # noqa: SLF001  (the sampling profilers' way)
                 if frame is not None:
                     frames = traceback.extract_stack(frame)[-STACK_DEPTH:]
-                    self._samples[" <- ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})"
-                                              for f in reversed(frames))] += 1
+                    self._samples[
+                        " <- ".join(f"{f.name} ({f.filename.rsplit('/', 1)[-1]}:{f.lineno})" for f in reversed(frames))
+                    ] += 1
 
     def stop(self) -> Stalls:
         self._timer.stop()
@@ -87,7 +94,10 @@ class Heartbeat:
         if self._watcher is not None:
             self._watcher.join()
         late = sorted(self._late_ms) or [0.0]
-        return Stalls(beats=len(self._late_ms), longest_ms=round(late[-1], 1),
-                      p99_ms=round(late[min(len(late) - 1, int(len(late) * 0.99))], 1),
-                      median_ms=round(late[len(late) // 2], 2),
-                      blockers=tuple((count, stack) for stack, count in self._samples.most_common(10)))
+        return Stalls(
+            beats=len(self._late_ms),
+            longest_ms=round(late[-1], 1),
+            p99_ms=round(late[min(len(late) - 1, int(len(late) * 0.99))], 1),
+            median_ms=round(late[len(late) // 2], 2),
+            blockers=tuple((count, stack) for stack, count in self._samples.most_common(10)),
+        )

@@ -22,8 +22,12 @@ class FirstPaint(QObject):
         self.done = False
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (not self.done and event.type() == QEvent.Type.Paint and isinstance(watched, QWidget)
-                and isinstance(watched.window(), QMainWindow)):
+        if (
+            not self.done
+            and event.type() == QEvent.Type.Paint
+            and isinstance(watched, QWidget)
+            and isinstance(watched.window(), QMainWindow)
+        ):
             self.done = True
             window = watched.window()
             QTimer.singleShot(0, lambda: self._report(window))  # runs after this repaint is flushed

@@ -109,7 +109,8 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
         assert isinstance(library, LibraryPanel)
         await until(lambda: library.groups_model.row_of(lambda group: group.name == GROUP) >= 0)
         library.groups_view.setCurrentIndex(
-            library.groups_model.index(library.groups_model.row_of(lambda group: group.name == GROUP)))
+            library.groups_model.index(library.groups_model.row_of(lambda group: group.name == GROUP))
+        )
         await until(lambda: library.looks_model.rowCount() >= LOOKS)
         look = library.looks_model.item(0)
 
@@ -117,9 +118,14 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
         beat.start()
         started = time.perf_counter()
         for number in range(RENDERS):
-            session.render_requested.emit(Project(
-                title=f"Benchmark {number}", look=LookRef(look.id), voice=VoiceRef(voice.id),
-                scenes=(Scene(script="A short line for the benchmark."),)))
+            session.render_requested.emit(
+                Project(
+                    title=f"Benchmark {number}",
+                    look=LookRef(look.id),
+                    voice=VoiceRef(voice.id),
+                    scenes=(Scene(script="A short line for the benchmark."),),
+                )
+            )
         await scroll_through(library)
         thumbnails_s = time.perf_counter() - started
         await until(lambda: library.thumbnails.pending == 0)

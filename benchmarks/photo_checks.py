@@ -24,8 +24,10 @@ def make_jpeg(folder: Path, megapixels: int) -> Path:
     canvas = Image.effect_noise((width, height), 40).convert("RGB")
     with Image.open(sample_photo("astronaut.png")) as portrait:
         side = height * 2 // 3
-        canvas.paste(portrait.convert("RGB").resize((side, side), Image.Resampling.LANCZOS),
-                     ((width - side) // 2, (height - side) // 2))
+        canvas.paste(
+            portrait.convert("RGB").resize((side, side), Image.Resampling.LANCZOS),
+            ((width - side) // 2, (height - side) // 2),
+        )
     path = folder / f"photo-{megapixels}mp.jpg"
     canvas.save(path, quality=90)
     return path

@@ -21,7 +21,7 @@ from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from photo_checks import SIZES, make_jpeg  # noqa: E402  (benchmarks/photo_checks.py)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
-from heygen_studio.config import app_paths, Settings, HOME_ENV  # noqa: E402
+from heygen_studio.config import HOME_ENV, Settings, app_paths  # noqa: E402
 from heygen_studio.services import photo_checks  # noqa: E402
 from heygen_studio.ui.panels.photos import PHOTO_ROLE  # noqa: E402
 
@@ -37,9 +37,12 @@ def full_check_timings(path: Path) -> dict[str, object]:
         start = time.perf_counter()
         photo = photo_checks.check(path)
         seconds.append(time.perf_counter() - start)
-    return {"megapixels": round((photo.report.width or 0) * (photo.report.height or 0) / 1e6, 1),
-            "verdict": photo.verdict, "median_s": round(statistics.median(seconds), 3),
-            "max_s": round(max(seconds), 3)}
+    return {
+        "megapixels": round((photo.report.width or 0) * (photo.report.height or 0) / 1e6, 1),
+        "verdict": photo.verdict,
+        "median_s": round(statistics.median(seconds), 3),
+        "max_s": round(max(seconds), 3),
+    }
 
 
 async def longest_stall(folder: Path, source: Path) -> dict[str, object]:
@@ -67,8 +70,13 @@ async def longest_stall(folder: Path, source: Path) -> dict[str, object]:
     stalls = heartbeat.stop()
     await tasks.aclose()
     await session.aclose()
-    return {"photos": PHOTOS_AT_ONCE, "megapixels_each": 12, "all_checked_s": round(total, 2),
-            "heartbeat_ms": HEARTBEAT_MS, "stalls": stalls.as_dict()}
+    return {
+        "photos": PHOTOS_AT_ONCE,
+        "megapixels_each": 12,
+        "all_checked_s": round(total, 2),
+        "heartbeat_ms": HEARTBEAT_MS,
+        "stalls": stalls.as_dict(),
+    }
 
 
 def main() -> int:

@@ -45,11 +45,19 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
     tasks = TaskRegistry()
     api = open_client("v3", "sandbox", base_url=url, upload_url=url)
     db = Database(folder / "studio.sqlite3")
-    queue = RenderQueue(db, tasks.spawn, output_dir=folder / "out", concurrency=RENDERS,
-                        timing=QueueTiming(poll_first_s=0.5, poll_max_s=2.0, idle_s=1.0))
+    queue = RenderQueue(
+        db,
+        tasks.spawn,
+        output_dir=folder / "out",
+        concurrency=RENDERS,
+        timing=QueueTiming(poll_first_s=0.5, poll_max_s=2.0, idle_s=1.0),
+    )
     look = (await api.list_looks()).items[0]
-    project = Project(look=LookRef(look.id), voice=VoiceRef("demo-en-us-ava"),
-                      scenes=(Scene(script="A short line for the benchmark."),))
+    project = Project(
+        look=LookRef(look.id),
+        voice=VoiceRef("demo-en-us-ava"),
+        scenes=(Scene(script="A short line for the benchmark."),),
+    )
     queue.attach(api, "sandbox")
     started = time.perf_counter()
     heartbeat = Heartbeat()

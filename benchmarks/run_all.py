@@ -44,9 +44,15 @@ def launch_s(mode: str, scratch: Path) -> float:
     the first read compiled modules, as an installed app does (PYTHONDONTWRITEBYTECODE would
     otherwise have every launch compile the app's source)."""
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"} | {
-        "HEYGEN_STUDIO_HOME": str(scratch / "home"), "PYTHONPYCACHEPREFIX": str(scratch / "pycache"),
-        "QT_QPA_PLATFORM": qt_platform()}
-    command = [sys.executable, str(HERE / "app_first_paint.py"), *(["bare"] if mode == "bare" else ["app", "--sandbox"])]
+        "HEYGEN_STUDIO_HOME": str(scratch / "home"),
+        "PYTHONPYCACHEPREFIX": str(scratch / "pycache"),
+        "QT_QPA_PLATFORM": qt_platform(),
+    }
+    command = [
+        sys.executable,
+        str(HERE / "app_first_paint.py"),
+        *(["bare"] if mode == "bare" else ["app", "--sandbox"]),
+    ]
     started = time.monotonic()
     done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=LAUNCH_TIMEOUT_S, check=False)
     reports = [line for line in done.stdout.splitlines() if line.startswith("{")]
@@ -67,9 +73,14 @@ def first_paint(runs: int) -> dict[str, object]:
                 measured.append(launch_s(mode, scratch))
     medians = {mode: statistics.median(measured) for mode, measured in times.items()}
     figures: dict[str, object] = {
-        name: {"median_ms": ms(medians[mode]), "min_ms": ms(min(times[mode])), "first_launch_ms": ms(first[mode]),
-               "runs_ms": [ms(value) for value in times[mode]]}
-        for name, mode in (("app_sandbox", "app"), ("bare_pyside6", "bare"))}
+        name: {
+            "median_ms": ms(medians[mode]),
+            "min_ms": ms(min(times[mode])),
+            "first_launch_ms": ms(first[mode]),
+            "runs_ms": [ms(value) for value in times[mode]],
+        }
+        for name, mode in (("app_sandbox", "app"), ("bare_pyside6", "bare"))
+    }
     return figures | {"app_minus_bare_median_ms": ms(medians["app"] - medians["bare"])}
 
 
@@ -79,8 +90,9 @@ def ms(seconds: float) -> int:
 
 def under_load() -> dict[str, object]:
     env = os.environ | {"QT_QPA_PLATFORM": qt_platform()}
-    done = subprocess.run([sys.executable, str(HERE / "app_load.py")], env=env, capture_output=True, text=True,
-                          check=False)
+    done = subprocess.run(
+        [sys.executable, str(HERE / "app_load.py")], env=env, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise RuntimeError(f"app_load.py failed ({done.returncode}): {done.stderr[-2000:]}")
     figures: dict[str, object] = json.loads(done.stdout)
@@ -92,12 +104,21 @@ def machine() -> dict[str, object]:
     from PySide6 import QtCore
 
     cpuinfo = Path("/proc/cpuinfo")
-    models = [line.split(":", 1)[1].strip() for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else ())
-              if line.startswith("model name")]
-    return {"cpus": os.cpu_count(), "cpu": models[0] if models else platform.processor(),
-            "os": platform.platform(), "python": platform.python_version(), "pyside6": PySide6.__version__,
-            "qt": QtCore.qVersion(), "qt_platform": qt_platform(),
-            "display": "xvfb" if os.environ.get(UNDER_XVFB) else (os.environ.get("DISPLAY") or "none")}
+    models = [
+        line.split(":", 1)[1].strip()
+        for line in (cpuinfo.read_text().splitlines() if cpuinfo.exists() else ())
+        if line.startswith("model name")
+    ]
+    return {
+        "cpus": os.cpu_count(),
+        "cpu": models[0] if models else platform.processor(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "pyside6": PySide6.__version__,
+        "qt": QtCore.qVersion(),
+        "qt_platform": qt_platform(),
+        "display": "xvfb" if os.environ.get(UNDER_XVFB) else (os.environ.get("DISPLAY") or "none"),
+    }
 
 
 def main() -> int:

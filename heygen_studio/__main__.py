@@ -37,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"{APP_SLUG} {__version__}")
-    parser.add_argument("--sandbox", action="store_true",
-                        help="use a local pretend HeyGen: nothing is uploaded, the money is pretend")
+    parser.add_argument(
+        "--sandbox", action="store_true", help="use a local pretend HeyGen: nothing is uploaded, the money is pretend"
+    )
     parser.add_argument("--debug", action="store_true", help="write detailed messages to the log")
     return parser
 
@@ -58,8 +59,7 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
     """Show the main window until the user closes it."""
     paths = app_paths().ensure()
     log_file = setup_logging(paths.log_file, logging.DEBUG if debug else logging.INFO)
-    log.info("%s %s on Python %s, %s", APP_NAME, __version__, platform.python_version(),
-             platform.platform())
+    log.info("%s %s on Python %s, %s", APP_NAME, __version__, platform.python_version(), platform.platform())
 
     # The crash reporter goes in first, so even a failure while starting shows a dialog.
     from heygen_studio.ui.crash_reporter import CrashReporter
@@ -73,9 +73,11 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
 
     from heygen_studio.app import open_studio
     from heygen_studio.storage.database import NewerDatabaseError
-    from heygen_studio.ui.style import apply_style, app_icon
+    from heygen_studio.ui.main_thread_gc import MainThreadGarbageCollector
+    from heygen_studio.ui.style import app_icon, apply_style
 
     qt_app = QApplication(sys.argv[:1])
+    MainThreadGarbageCollector(qt_app)  # owned by the application: collects on the UI thread until exit
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationDisplayName(APP_NAME)
     qt_app.setOrganizationName(ORGANIZATION)

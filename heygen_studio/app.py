@@ -28,10 +28,17 @@ log = logging.getLogger(__name__)
 class StudioApp:
     """One running app: `start()` inside the loop, `wait_closed()`, then `aclose()` (or just `run()`)."""
 
-    def __init__(self, paths: Paths, settings: Settings, *, sandbox: bool = False,
-                 secrets: SecretStore | None = None,
-                 sandbox_config: SandboxConfig | None = None,
-                 endpoint: Endpoint | None = None, moved_aside: Sequence[MovedAside] = ()) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        *,
+        sandbox: bool = False,
+        secrets: SecretStore | None = None,
+        sandbox_config: SandboxConfig | None = None,
+        endpoint: Endpoint | None = None,
+        moved_aside: Sequence[MovedAside] = (),
+    ) -> None:
         """Raises NewerDatabaseError (nothing opened or moved) when a newer app wrote the database."""
         self.tasks = TaskRegistry()
         self.session = Session(paths, settings, self.tasks, secrets, endpoint, sandbox_config)

@@ -113,10 +113,16 @@ class Settings:
             return settings
         version = data.get("schema_version")
         if version != SETTINGS_SCHEMA_VERSION:
-            log.warning("Settings schema version %r, expected %d; reading what fits", version,
-                        SETTINGS_SCHEMA_VERSION)
-        known = {"schema_version", "profiles", "active_profile", "window_geometry", "window_state",
-                 "last_panel", "use_sandbox"}
+            log.warning("Settings schema version %r, expected %d; reading what fits", version, SETTINGS_SCHEMA_VERSION)
+        known = {
+            "schema_version",
+            "profiles",
+            "active_profile",
+            "window_geometry",
+            "window_state",
+            "last_panel",
+            "use_sandbox",
+        }
         unknown = sorted(set(data) - known)
         if unknown:
             log.warning("Ignoring unknown settings: %s", ", ".join(map(str, unknown)))
@@ -148,8 +154,12 @@ def _profiles_from_json(raw: object) -> list[Profile]:
         return []
     profiles: list[Profile] = []
     for item in raw:
-        if (isinstance(item, dict) and isinstance(item.get("name"), str) and item["name"]
-                and item.get("generation", "v3") in GENERATIONS):
+        if (
+            isinstance(item, dict)
+            and isinstance(item.get("name"), str)
+            and item["name"]
+            and item.get("generation", "v3") in GENERATIONS
+        ):
             profiles.append(Profile(name=item["name"], generation=item.get("generation", "v3")))
         else:
             log.warning("Skipping an invalid profile in settings")

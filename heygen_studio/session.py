@@ -32,8 +32,10 @@ SANDBOX_CONNECTING = "Connecting to the sandbox…"
 class NotConnected(HeyGenError):
     """No HeyGen to talk to yet."""
 
-    default_message = ("Not connected to HeyGen yet. Add your API key in Settings, or click "
-                       "“Try the sandbox” to try everything without a key.")
+    default_message = (
+        "Not connected to HeyGen yet. Add your API key in Settings, or click "
+        "“Try the sandbox” to try everything without a key."
+    )
 
 
 @dataclass(frozen=True)
@@ -100,9 +102,15 @@ class Session(QObject):
     connecting = Signal(str)
     """Connecting takes a moment (the embedded sandbox starting): what the status bar says meanwhile."""
 
-    def __init__(self, paths: Paths, settings: Settings, tasks: TaskRegistry,
-                 secrets: SecretStore | None = None, endpoint: Endpoint | None = None,
-                 sandbox_config: SandboxConfig | None = None) -> None:
+    def __init__(
+        self,
+        paths: Paths,
+        settings: Settings,
+        tasks: TaskRegistry,
+        secrets: SecretStore | None = None,
+        endpoint: Endpoint | None = None,
+        sandbox_config: SandboxConfig | None = None,
+    ) -> None:
         super().__init__()
         self.paths = paths.ensure()
         self.settings = settings
@@ -143,8 +151,12 @@ class Session(QObject):
                     self.connection_changed.emit()  # the status bar shows the connection there still is
                     raise
                 self._sandbox_url = self._sandbox.url
-                log.info("Embedded sandbox listening on %s" if self._sandbox.own else
-                         "Using the sandbox another HeyGen Studio serves on %s", self._sandbox_url)
+                log.info(
+                    "Embedded sandbox listening on %s"
+                    if self._sandbox.own
+                    else "Using the sandbox another HeyGen Studio serves on %s",
+                    self._sandbox_url,
+                )
         url = self._sandbox_url
         if remember:
             self.settings.use_sandbox = True
@@ -162,8 +174,9 @@ class Session(QObject):
         endpoint = self.accounts.endpoint
         self.settings.active_profile = profile.name
         self.settings.use_sandbox = False
-        await self._switch(Connection(profile.generation, endpoint.base_url, endpoint.upload_url,
-                                      key, profile=profile.name))
+        await self._switch(
+            Connection(profile.generation, endpoint.base_url, endpoint.upload_url, key, profile=profile.name)
+        )
         return True
 
     async def disconnect(self) -> None:
@@ -173,9 +186,16 @@ class Session(QObject):
         await prepare_tls()  # the first client would load the CA bundle on the UI thread
         old = self.api
         self.connection = connection
-        self.api = None if connection is None else open_client(
-            connection.generation, connection.api_key,
-            base_url=connection.base_url, upload_url=connection.upload_url)
+        self.api = (
+            None
+            if connection is None
+            else open_client(
+                connection.generation,
+                connection.api_key,
+                base_url=connection.base_url,
+                upload_url=connection.upload_url,
+            )
+        )
         self.balance = None
         if self._balance_task is not None:  # it was asking the old client
             self._balance_task.cancel()
@@ -215,4 +235,3 @@ class Session(QObject):
             await asyncio.to_thread(self._sandbox.stop)
             self._sandbox = None
         self.db.close()
-

@@ -38,11 +38,13 @@ class TaskRegistry:
             return
         error = task.exception()
         if error is not None:
-            task.get_loop().call_exception_handler({
-                "message": f"Background task {task.get_name()!r} failed",
-                "exception": error,
-                "task": task,
-            })
+            task.get_loop().call_exception_handler(
+                {
+                    "message": f"Background task {task.get_name()!r} failed",
+                    "exception": error,
+                    "task": task,
+                }
+            )
 
     async def aclose(self) -> None:
         """Cancel every task still running and wait until they have all finished."""

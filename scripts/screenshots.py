@@ -24,8 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = Path(tempfile.mkdtemp(prefix="heygen-studio-screenshots-"))
 os.environ["HEYGEN_STUDIO_HOME"] = str(WORK / "home")  # before the app reads it
-os.environ.pop("HEYGEN_STUDIO_API_URL", None)           # the sandbox only, never a real HeyGen
-os.environ["QT_API"] = "pyside6"                          # qasync picks its Qt binding from this at import time
+os.environ.pop("HEYGEN_STUDIO_API_URL", None)  # the sandbox only, never a real HeyGen
+os.environ["QT_API"] = "pyside6"  # qasync picks its Qt binding from this at import time
 
 import qasync  # noqa: E402
 from PySide6.QtCore import QSize, Qt  # noqa: E402
@@ -54,12 +54,17 @@ VOICE = "Olivia (British)"
 TITLE = "Welcome to the team"
 SECOND_TITLE = "Welcome to the team (short)"
 SCENES = (
-    ("Hi, and welcome to the team! I'm Eileen, and I'll show you around during your first week.",
-     "Medium", "waves at the camera and smiles warmly"),
-    ("Tomorrow at nine we meet in the big room on the second floor. Bring your laptop and a coffee.",
-     "High — lively", "counts on her fingers and nods"),
-    ("If anything is unclear, just ask. We are glad you are here.",
-     "Low — calm", "tilts her head and smiles"),
+    (
+        "Hi, and welcome to the team! I'm Eileen, and I'll show you around during your first week.",
+        "Medium",
+        "waves at the camera and smiles warmly",
+    ),
+    (
+        "Tomorrow at nine we meet in the big room on the second floor. Bring your laptop and a coffee.",
+        "High — lively",
+        "counts on her fingers and nods",
+    ),
+    ("If anything is unclear, just ask. We are glad you are here.", "Low — calm", "tilts her head and smiles"),
 )  # script, expressiveness (v3 has no emotion setting), motion prompt
 STEP_TIMEOUT_S = 60.0
 JOB_SECONDS = 5.0  # per sandbox render stage: the second render is still at HeyGen when the queue first asks
@@ -94,8 +99,10 @@ class Shooter:
         await settle()
         pixmap = (widget or self.window).grab()
         if widget is None and pixmap.size() != SIZE:
-            raise StepFailed(f"the window is {pixmap.width()}x{pixmap.height()}, not {SIZE.width()}x{SIZE.height()} "
-                             "(run under xvfb-run with a screen of at least 1440x900)")
+            raise StepFailed(
+                f"the window is {pixmap.width()}x{pixmap.height()}, not {SIZE.width()}x{SIZE.height()} "
+                "(run under xvfb-run with a screen of at least 1440x900)"
+            )
         path = self.out / f"{name}.png"
         if not pixmap.save(str(path)):
             raise StepFailed(f"could not write {path}")
@@ -114,10 +121,15 @@ class Shooter:
 
         self.begin("Try the sandbox")
         window.welcome.sandbox_button.click()
-        await wait_until(lambda: session.connection is not None and session.connection.sandbox,
-                         "the app connects to the sandbox")
-        await wait_until(lambda: window.balance_label.text().startswith("Balance: ")
-                         and "checking" not in window.balance_label.text(), "the status bar shows the balance")
+        await wait_until(
+            lambda: session.connection is not None and session.connection.sandbox, "the app connects to the sandbox"
+        )
+        await wait_until(
+            lambda: (
+                window.balance_label.text().startswith("Balance: ") and "checking" not in window.balance_label.text()
+            ),
+            "the status bar shows the balance",
+        )
         await session.renders.set_output_dir(WORK / "Videos" / "HeyGen Studio")
         self.panel(RendersPanel).reload()
 
@@ -128,11 +140,16 @@ class Shooter:
         pictures = WORK / "Pictures"  # as if from the user's own folder, not the app's resources
         pictures.mkdir()
         photos.add_paths([Path(shutil.copy(sample_photo(name), pictures)) for name in PHOTOS])
-        await wait_until(lambda: photos.model.rowCount() == len(PHOTOS) and all(
-            photos.model.item(row).data(PHOTO_ROLE) is not None for row in range(len(PHOTOS))),
-            "the photos are checked")
-        verdicts = {photos.model.item(row).text(): photos.model.item(row).data(PHOTO_ROLE).verdict
-                    for row in range(len(PHOTOS))}
+        await wait_until(
+            lambda: (
+                photos.model.rowCount() == len(PHOTOS)
+                and all(photos.model.item(row).data(PHOTO_ROLE) is not None for row in range(len(PHOTOS)))
+            ),
+            "the photos are checked",
+        )
+        verdicts = {
+            photos.model.item(row).text(): photos.model.item(row).data(PHOTO_ROLE).verdict for row in range(len(PHOTOS))
+        }
         if list(verdicts.values()) != ["pass", "warn", "fail"]:
             raise StepFailed(f"the sample photos no longer pass, warn and fail: {verdicts}")
         photos.list.setCurrentIndex(photos.model.index(PHOTOS.index(SHOWN_PHOTO), 0))
@@ -150,12 +167,18 @@ class Shooter:
 
         await wait_until(lambda: avatar_row() >= 0, f"“{AVATAR}” is in My avatars")
         library.groups_view.setCurrentIndex(library.groups_model.index(avatar_row()))
-        await wait_until(lambda: library.looks_model.rowCount() >= 2 and all(
-            look.group_id == library.current_group().id for look in library.looks_model.all_items()),
-            f"the looks of “{AVATAR}” show")
+        await wait_until(
+            lambda: (
+                library.looks_model.rowCount() >= 2
+                and all(look.group_id == library.current_group().id for look in library.looks_model.all_items())
+            ),
+            f"the looks of “{AVATAR}” show",
+        )
         library.looks_view.setCurrentIndex(library.looks_model.index(0))
-        await wait_until(lambda: library.details.look is not None and library.details.use_button.isEnabled(),
-                         "the look's details show")
+        await wait_until(
+            lambda: library.details.look is not None and library.details.use_button.isEnabled(),
+            "the look's details show",
+        )
         await wait_until(lambda: library.thumbnails.pending == 0, "the thumbnails load")
         await self.shot("library")
 
@@ -163,8 +186,9 @@ class Shooter:
         library.details.use_button.click()
         scenes = self.panel(ScenesPanel)
         assert isinstance(scenes, ScenesPanel)
-        await wait_until(lambda: scenes.project is not None and scenes.project.look is not None,
-                         "Scenes opens with the chosen look")
+        await wait_until(
+            lambda: scenes.project is not None and scenes.project.look is not None, "Scenes opens with the chosen look"
+        )
         type_text(scenes.title_edit, TITLE)
         await wait_until(lambda: scenes.project.title == TITLE, "the video takes its title")
         editor = scenes.scene_editor
@@ -188,18 +212,27 @@ class Shooter:
         await self.render(scenes)
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
-        await wait_until(lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
-                         "the first video is downloaded", timeout=120)
+        await wait_until(
+            lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
+            "the first video is downloaded",
+            timeout=120,
+        )
         type_text(scenes.title_edit, SECOND_TITLE)
         await wait_until(lambda: scenes.project.title == SECOND_TITLE, "the shorter video takes its title")
         scenes.delete_scene()
         await self.render(scenes)
         window.show_panel("Renders")
-        await wait_until(lambda: len(renders.rows) == 2 and any(
-            row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values()),
-            "the second video is rendering at HeyGen")
-        await wait_until(lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
-                         "the renders' thumbnails load")
+        await wait_until(
+            lambda: (
+                len(renders.rows) == 2
+                and any(row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values())
+            ),
+            "the second video is rendering at HeyGen",
+        )
+        await wait_until(
+            lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
+            "the renders' thumbnails load",
+        )
         await self.shot("renders")
 
         self.begin("Settings")
@@ -220,16 +253,19 @@ class Shooter:
         dialog.list.setCurrentRow(rows[0])
         await wait_until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
         dialog.use_button.click()
-        await wait_until(lambda: scenes.project.voice is not None and scenes.project.voice.name == VOICE,
-                         f"the video speaks with {VOICE}")
+        await wait_until(
+            lambda: scenes.project.voice is not None and scenes.project.voice.name == VOICE,
+            f"the video speaks with {VOICE}",
+        )
 
     async def render(self, scenes: ScenesPanel) -> None:
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
         before = len(renders.rows)
         scenes.render_button.click()
-        await wait_until(lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(),
-                         "Scenes answers the Render click")
+        await wait_until(
+            lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(), "Scenes answers the Render click"
+        )
         if scenes.problem.isVisible():
             raise StepFailed(f"Scenes refused to render: {scenes.problem.text()}")
         await wait_until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
@@ -260,8 +296,11 @@ async def settle() -> None:
 async def shoot(out: Path) -> str | None:
     """Take every screenshot; None when all were saved, else what failed and where."""
     paths = app_paths().ensure()
-    studio = StudioApp(paths, load_settings(paths.settings_file),
-                       sandbox_config=SandboxConfig(job_seconds=JOB_SECONDS, state_file=WORK / "sandbox" / "state.json"))
+    studio = StudioApp(
+        paths,
+        load_settings(paths.settings_file),
+        sandbox_config=SandboxConfig(job_seconds=JOB_SECONDS, state_file=WORK / "sandbox" / "state.json"),
+    )
     shooter = Shooter(studio, out)
     error: str | None = None
     try:
@@ -278,10 +317,18 @@ async def shoot(out: Path) -> str | None:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshots",
-                        help="folder for the PNGs (default: docs/screenshots)")
-    parser.add_argument("--size", default="1280x800", metavar="WxH",
-                        help="window size (default 1280x800; 1024x700 checks that nothing is cut off)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "docs" / "screenshots",
+        help="folder for the PNGs (default: docs/screenshots)",
+    )
+    parser.add_argument(
+        "--size",
+        default="1280x800",
+        metavar="WxH",
+        help="window size (default 1280x800; 1024x700 checks that nothing is cut off)",
+    )
     args = parser.parse_args()
     width, _, height = args.size.partition("x")
     SIZE.setWidth(int(width))
@@ -294,11 +341,13 @@ def main() -> int:
 
 def take_screenshots(out: Path) -> int:
     if not os.environ.get("HEYGEN_STUDIO_PRIVATE_KEYCHAIN"):
-        print("screenshots.py: run it through scripts/with-keychain.sh, so your own keychain is never used",
-              file=sys.stderr)
+        print(
+            "screenshots.py: run it through scripts/with-keychain.sh, so your own keychain is never used",
+            file=sys.stderr,
+        )
         return 2
     if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY"):
-        print("screenshots.py: no display; run it under xvfb-run -a -s \"-screen 0 1440x900x24\"", file=sys.stderr)
+        print('screenshots.py: no display; run it under xvfb-run -a -s "-screen 0 1440x900x24"', file=sys.stderr)
         return 2
     out.mkdir(parents=True, exist_ok=True)
     log_file = setup_logging(app_paths().ensure().log_file, logging.INFO)

@@ -200,7 +200,9 @@ class HeyGenApi(ABC):
             )
         for number, scene in enumerate(spec.scenes, start=1):
             if not scene.script.strip():
-                raise InvalidRequestError(f"Scene {number} has no script. Type what the avatar should say.", field="script")
+                raise InvalidRequestError(
+                    f"Scene {number} has no script. Type what the avatar should say.", field="script"
+                )
             if len(scene.script) > self.limits.max_script_chars:
                 raise InvalidRequestError(
                     f"Scene {number}'s script is {len(scene.script)} characters; HeyGen takes at most "
@@ -225,7 +227,9 @@ class HeyGenApi(ABC):
     def check_upload(self, data: bytes, mime_type: str) -> None:
         """Raise InvalidRequestError for a file HeyGen would refuse as a photo."""
         if mime_type not in self.limits.upload_mime_types:
-            raise InvalidRequestError("HeyGen takes photos as PNG or JPEG. Convert the photo and try again.", field="file")
+            raise InvalidRequestError(
+                "HeyGen takes photos as PNG or JPEG. Convert the photo and try again.", field="file"
+            )
         if len(data) > self.limits.max_upload_bytes:
             raise InvalidRequestError(
                 f"The photo is larger than {self.limits.max_upload_bytes // (1024 * 1024)} MB. "

@@ -26,9 +26,7 @@ class HeyGenError(Exception):
         return self.message
 
     def __repr__(self) -> str:
-        extras = "".join(
-            f", {name}={value!r}" for name, value in self._fields().items() if value is not None
-        )
+        extras = "".join(f", {name}={value!r}" for name, value in self._fields().items() if value is not None)
         return f"{type(self).__name__}({self.message!r}{extras})"
 
     def _fields(self) -> dict[str, object]:
@@ -45,17 +43,16 @@ class ForbiddenError(HeyGenError):
     """HTTP 403: the key is valid but this account or plan may not do this."""
 
     default_message = (
-        "HeyGen does not allow this for your account; your plan may not include it. "
-        "Check your plan on heygen.com."
+        "HeyGen does not allow this for your account; your plan may not include it. Check your plan on heygen.com."
     )
 
 
 class NoCreditsError(HeyGenError):
-    """HTTP 402 or a credit/quota code: not enough credits left."""
+    """HTTP 402 or a credit/quota code: not enough money (wallet balance or credits) left."""
 
     default_message = (
-        "Your HeyGen account does not have enough credits for this. "
-        "Add credits on heygen.com, then try again."
+        "Your HeyGen account does not have enough money left for this (wallet balance or credits). "
+        "Top up on heygen.com, then try again."
     )
 
 
@@ -87,9 +84,7 @@ class RateLimitedError(HeyGenError):
     def __init__(self, message: str | None = None, *, retry_after_s: float | None = None, **kwargs: object) -> None:
         self.retry_after_s = retry_after_s
         if message is None and retry_after_s is not None:
-            message = (
-                f"HeyGen is busy with your other requests. Wait {retry_after_s:g} seconds and try again."
-            )
+            message = f"HeyGen is busy with your other requests. Wait {retry_after_s:g} seconds and try again."
         super().__init__(message, **kwargs)  # type: ignore[arg-type]
 
     def _fields(self) -> dict[str, object]:
@@ -99,9 +94,7 @@ class RateLimitedError(HeyGenError):
 class NotFoundError(HeyGenError):
     """HTTP 404 or a *_not_found code: the avatar, look, voice or video no longer exists."""
 
-    default_message = (
-        "HeyGen could not find that item; it may have been deleted. Refresh the list and try again."
-    )
+    default_message = "HeyGen could not find that item; it may have been deleted. Refresh the list and try again."
 
 
 class InvalidRequestError(HeyGenError):
@@ -121,8 +114,7 @@ class ConflictError(HeyGenError):
     """HTTP 409: the request clashes with something that already exists or is in progress."""
 
     default_message = (
-        "HeyGen says this clashes with something that already exists or is still in progress. "
-        "Refresh and try again."
+        "HeyGen says this clashes with something that already exists or is still in progress. Refresh and try again."
     )
 
 

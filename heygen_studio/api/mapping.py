@@ -15,7 +15,6 @@ from heygen_studio.api.models import (
     TalkingStyle,
     VideoSpec,
 )
-
 from heygen_studio.domain.pricing import Engine
 
 GenerationName = Literal["v3", "v2"]
@@ -128,10 +127,14 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
     notes: list[FieldNote] = []
     if spec.dimension is not None:
         ratio, resolution = v3_shape(spec)
-        notes.append(FieldNote(
-            "dimension", None, f"aspect_ratio={ratio.value}, resolution={resolution.value}",
-            "HeyGen's current API (v3) has no custom size; the nearest aspect ratio and resolution are used.",
-        ))
+        notes.append(
+            FieldNote(
+                "dimension",
+                None,
+                f"aspect_ratio={ratio.value}, resolution={resolution.value}",
+                "HeyGen's current API (v3) has no custom size; the nearest aspect ratio and resolution are used.",
+            )
+        )
     takes_expressiveness = v3_takes_expressiveness(spec)
     why_not = _why_no_expressiveness(spec)
     for index, scene in enumerate(spec.scenes):
@@ -139,28 +142,45 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
         for name, value in (("talking_style", scene.talking_style), ("emotion", scene.emotion)):
             if value is None:
                 continue
-            used = scene.expressiveness is None and derived is not None and (
-                name == "talking_style" or scene.talking_style is None
+            used = (
+                scene.expressiveness is None
+                and derived is not None
+                and (name == "talking_style" or scene.talking_style is None)
             )
-            notes.append(FieldNote(
-                name, index, f"expressiveness={derived.value}" if used and derived else None,
-                f"HeyGen's current API (v3) has no {name.replace('_', ' ')} setting; "
-                + ("it is turned into how expressive the avatar is." if used
-                   else why_not or "Expressiveness decides how lively the avatar is, so this is not sent."),
-            ))
+            notes.append(
+                FieldNote(
+                    name,
+                    index,
+                    f"expressiveness={derived.value}" if used and derived else None,
+                    f"HeyGen's current API (v3) has no {name.replace('_', ' ')} setting; "
+                    + (
+                        "it is turned into how expressive the avatar is."
+                        if used
+                        else why_not or "Expressiveness decides how lively the avatar is, so this is not sent."
+                    ),
+                )
+            )
         if scene.expressiveness is not None and not takes_expressiveness:
             notes.append(FieldNote("expressiveness", index, None, why_not or ""))
         if scene.motion_prompt and not v3_takes_motion_prompt(spec):
-            notes.append(FieldNote(
-                "motion_prompt", index, None,
-                f"HeyGen takes motion prompts for photo avatars; this look is a {_kind(spec)}, which takes one "
-                "only on the Avatar V engine, so the prompt is not sent.",
-            ))
+            notes.append(
+                FieldNote(
+                    "motion_prompt",
+                    index,
+                    None,
+                    f"HeyGen takes motion prompts for photo avatars; this look is a {_kind(spec)}, which takes one "
+                    "only on the Avatar V engine, so the prompt is not sent.",
+                )
+            )
         if scene.enhance_motion_prompt:
-            notes.append(FieldNote(
-                "enhance_motion_prompt", index, None,
-                "HeyGen's current API (v3) does not enhance motion prompts; yours is sent as written.",
-            ))
+            notes.append(
+                FieldNote(
+                    "enhance_motion_prompt",
+                    index,
+                    None,
+                    "HeyGen's current API (v3) does not enhance motion prompts; yours is sent as written.",
+                )
+            )
     return notes
 
 
@@ -180,13 +200,21 @@ def _explain_v2(spec: VideoSpec) -> list[FieldNote]:
     notes: list[FieldNote] = []
     if spec.dimension is None and not v2_flat_form(spec):
         size = v2_dimension(spec)
-        notes.append(FieldNote(
-            "aspect_ratio", None, f"dimension={size.width}x{size.height}",
-            "The legacy API takes a size in pixels; it is worked out from the aspect ratio and resolution"
-            + (" (auto is treated as 16:9)." if spec.aspect_ratio is AspectRatio.AUTO else "."),
-        ))
+        notes.append(
+            FieldNote(
+                "aspect_ratio",
+                None,
+                f"dimension={size.width}x{size.height}",
+                "The legacy API takes a size in pixels; it is worked out from the aspect ratio and resolution"
+                + (" (auto is treated as 16:9)." if spec.aspect_ratio is AspectRatio.AUTO else "."),
+            )
+        )
     if spec.background_color is not None:
-        notes.append(FieldNote("background_color", None, None, "Avatar IV videos on the legacy API keep the photo's own background."))
+        notes.append(
+            FieldNote(
+                "background_color", None, None, "Avatar IV videos on the legacy API keep the photo's own background."
+            )
+        )
     if spec.callback_id is not None:
         notes.append(FieldNote("callback_id", None, None, "Avatar IV videos on the legacy API take no callback id."))
     if v2_flat_form(spec):
@@ -194,40 +222,64 @@ def _explain_v2(spec: VideoSpec) -> list[FieldNote]:
     first_voice = spec.scenes[0].voice_id if spec.scenes else None
     for index, scene in enumerate(spec.scenes):
         if scene.voice_id != first_voice:
-            notes.append(FieldNote(
-                "voice_id", index, f"voice_id={first_voice}",
-                "Avatar IV videos on the legacy API use one voice for the whole video: the first scene's.",
-            ))
+            notes.append(
+                FieldNote(
+                    "voice_id",
+                    index,
+                    f"voice_id={first_voice}",
+                    "Avatar IV videos on the legacy API use one voice for the whole video: the first scene's.",
+                )
+            )
         if scene.expressiveness is not None:
             style = v2_talking_style(scene)
             used = scene.talking_style is None
-            notes.append(FieldNote(
-                "expressiveness", index, f"talking_style={style.value}" if used and style else None,
-                "The legacy API has no expressiveness; "
-                + ("it is turned into a talking style." if used else "the talking style you chose is used instead."),
-            ))
+            notes.append(
+                FieldNote(
+                    "expressiveness",
+                    index,
+                    f"talking_style={style.value}" if used and style else None,
+                    "The legacy API has no expressiveness; "
+                    + (
+                        "it is turned into a talking style." if used else "the talking style you chose is used instead."
+                    ),
+                )
+            )
         for name, value, default in (("speed", scene.speed, 1.0), ("pitch", scene.pitch, 0.0)):
             if value != default:
-                notes.append(FieldNote(
-                    name, index, None, f"Avatar IV videos on the legacy API cannot change the voice {name}; the voice's own is used.",
-                ))
+                notes.append(
+                    FieldNote(
+                        name,
+                        index,
+                        None,
+                        f"Avatar IV videos on the legacy API cannot change the voice {name}; the voice's own is used.",
+                    )
+                )
     return notes
 
 
 def _explain_v2_flat(spec: VideoSpec) -> list[FieldNote]:
     """A one-scene Avatar IV video goes in HeyGen's documented flat form, which has no size, emotion or style."""
     scene = spec.scenes[0]
-    notes = [FieldNote(
-        "aspect_ratio" if spec.dimension is None else "dimension", None, f"video_orientation={v2_orientation(spec)}",
-        "A one-scene Avatar IV video on the legacy API is sent in HeyGen's documented form, which takes an "
-        "orientation, not a size: HeyGen picks the resolution.",
-    )]
+    notes = [
+        FieldNote(
+            "aspect_ratio" if spec.dimension is None else "dimension",
+            None,
+            f"video_orientation={v2_orientation(spec)}",
+            "A one-scene Avatar IV video on the legacy API is sent in HeyGen's documented form, which takes an "
+            "orientation, not a size: HeyGen picks the resolution.",
+        )
+    ]
     for name, value in (("emotion", scene.emotion), ("talking_style", v2_talking_style(scene))):
         if value is not None:
-            notes.append(FieldNote(
-                name, 0, None, f"HeyGen's documented one-scene Avatar IV form has no {name.replace('_', ' ')}; "
-                "describe it in the motion prompt, or add a second scene to use the scenes form.",
-            ))
+            notes.append(
+                FieldNote(
+                    name,
+                    0,
+                    None,
+                    f"HeyGen's documented one-scene Avatar IV form has no {name.replace('_', ' ')}; "
+                    "describe it in the motion prompt, or add a second scene to use the scenes form.",
+                )
+            )
     return notes
 
 

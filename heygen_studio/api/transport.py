@@ -122,7 +122,11 @@ class Transport:
             except httpx.TransportError as exc:
                 log.debug(
                     "HeyGen %s %s failed after %.0f ms: %s (attempt %d)",
-                    method, path, _ms(started), type(exc).__name__, attempt,
+                    method,
+                    path,
+                    _ms(started),
+                    type(exc).__name__,
+                    attempt,
                 )
                 not_sent = isinstance(exc, _NOT_SENT)
                 if (idempotent or not_sent) and not last_try:
@@ -133,7 +137,12 @@ class Transport:
             log.log(  # a refusal (402 no money, 4xx, 5xx) is worth a line in the log at the default level
                 logging.DEBUG if response.is_success else logging.WARNING,
                 "HeyGen %s %s -> %d request_id=%s %.0f ms (attempt %d)",
-                method, path, response.status_code, request_id or "-", _ms(started), attempt,
+                method,
+                path,
+                response.status_code,
+                request_id or "-",
+                _ms(started),
+                attempt,
             )
             body = _json(response)
             if response.is_success and error_info(body) is None:

@@ -21,7 +21,7 @@ class ProgressBody:
     async def __aiter__(self) -> AsyncIterator[bytes]:
         total = len(self._data)
         for start in range(0, total, CHUNK_SIZE):
-            chunk = self._data[start:start + CHUNK_SIZE]
+            chunk = self._data[start : start + CHUNK_SIZE]
             yield chunk
             self._progress(start + len(chunk), total)
 

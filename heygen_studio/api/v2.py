@@ -113,8 +113,11 @@ class V2Api(HeyGenApi):
         return Account(
             name="",
             email=None,
-            balance=Balance(BillingType.LEGACY_QUOTA, Currency.CREDITS,
-                            None if quota is None else Money.credits(to_decimal(quota) / _SECONDS_PER_CREDIT)),
+            balance=Balance(
+                BillingType.LEGACY_QUOTA,
+                Currency.CREDITS,
+                None if quota is None else Money.credits(to_decimal(quota) / _SECONDS_PER_CREDIT),
+            ),
         )
 
     async def upload_photo(
@@ -124,9 +127,13 @@ class V2Api(HeyGenApi):
         content = data if progress is None else ProgressBody(data, progress)
         # Re-sending an upload at worst stores the same photo twice, at no cost: safe to retry.
         body = await self._transport.request(
-            "POST", "/v1/asset", content=content,
+            "POST",
+            "/v1/asset",
+            content=content,
             headers={"Content-Type": mime_type, "Content-Length": str(len(data))},
-            upload=True, timeout=_UPLOAD_TIMEOUT, retry_safe=True,
+            upload=True,
+            timeout=_UPLOAD_TIMEOUT,
+            retry_safe=True,
         )
         asset = body.get("data") or {}
         return Asset(
@@ -156,7 +163,7 @@ class V2Api(HeyGenApi):
         looks: list[Look] = []
         listed = True
         for start in range(0, len(asset_refs), _LOOKS_PER_ADD):
-            batch = asset_refs[start:start + _LOOKS_PER_ADD]
+            batch = asset_refs[start : start + _LOOKS_PER_ADD]
             data = await self._post(
                 "/v2/photo_avatar/avatar_group/add", {"group_id": group_id, "image_keys": batch, "name": name}
             )
@@ -178,29 +185,35 @@ class V2Api(HeyGenApi):
 
     async def generate_photos(self, prompt: PhotoPrompt) -> str:
         self.check_prompt(prompt.appearance, prompt.appearance, "appearance")
-        data = await self._post("/v2/photo_avatar/photo/generate", {
-            "name": prompt.name,
-            "age": prompt.age.value,
-            "gender": prompt.gender.value,
-            "ethnicity": prompt.ethnicity.value,
-            "orientation": prompt.orientation.value,
-            "pose": prompt.pose.value,
-            "style": prompt.style.value,
-            "appearance": prompt.appearance,
-        })
+        data = await self._post(
+            "/v2/photo_avatar/photo/generate",
+            {
+                "name": prompt.name,
+                "age": prompt.age.value,
+                "gender": prompt.gender.value,
+                "ethnicity": prompt.ethnicity.value,
+                "orientation": prompt.orientation.value,
+                "pose": prompt.pose.value,
+                "style": prompt.style.value,
+                "appearance": prompt.appearance,
+            },
+        )
         return str(data["generation_id"])
 
     async def generate_looks(
         self, group_id: str, prompt: str, orientation: Orientation, pose: Pose, style: Style
     ) -> str:
         self.check_prompt(prompt, prompt, "prompt")
-        data = await self._post("/v2/photo_avatar/look/generate", {
-            "group_id": group_id,
-            "prompt": prompt,
-            "orientation": orientation.value,
-            "pose": pose.value,
-            "style": style.value,
-        })
+        data = await self._post(
+            "/v2/photo_avatar/look/generate",
+            {
+                "group_id": group_id,
+                "prompt": prompt,
+                "orientation": orientation.value,
+                "pose": pose.value,
+                "style": style.value,
+            },
+        )
         return str(data["generation_id"])
 
     async def generation_status(self, generation_id: str) -> Generation:
@@ -266,10 +279,11 @@ class V2Api(HeyGenApi):
     ) -> Page[Voice]:
         data = await self._get("/v2/voices")
         voices = (_voice(item) for item in data.get("voices") or [])
-        return Page(items=tuple(
-            voice for voice in voices
-            if _matches(voice.language, language) and _matches(voice.gender, gender)
-        ))
+        return Page(
+            items=tuple(
+                voice for voice in voices if _matches(voice.language, language) and _matches(voice.gender, gender)
+            )
+        )
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)

@@ -53,13 +53,15 @@ _AGE_WORDS = {
 def build_video_request(spec: VideoSpec) -> dict[str, Any]:
     """The POST /v3/videos body for `spec`: type avatar for one scene, type studio for several."""
     aspect_ratio, resolution = v3_shape(spec)
-    common = _drop_none({
-        "aspect_ratio": aspect_ratio.value,
-        "resolution": resolution.value,
-        "caption": {"file_format": "srt"} if spec.caption else None,
-        "title": spec.title,
-        "callback_id": spec.callback_id,
-    })
+    common = _drop_none(
+        {
+            "aspect_ratio": aspect_ratio.value,
+            "resolution": resolution.value,
+            "caption": {"file_format": "srt"} if spec.caption else None,
+            "title": spec.title,
+            "callback_id": spec.callback_id,
+        }
+    )
     if len(spec.scenes) == 1:
         body = {"type": "avatar", **_avatar_input(spec, spec.scenes[0])}
         if spec.background_color:
@@ -76,10 +78,15 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
 
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
     """The eight legacy photo fields written as one v3 prompt (Unspecified ones left out)."""
-    described = [_AGE_WORDS.get(prompt.age, ""), _text_or_empty(prompt.ethnicity.value),
-                 _text_or_empty(prompt.gender.value).lower() or "person"]
+    described = [
+        _AGE_WORDS.get(prompt.age, ""),
+        _text_or_empty(prompt.ethnicity.value),
+        _text_or_empty(prompt.gender.value).lower() or "person",
+    ]
     person = " ".join(word for word in described if word)
-    return look_prompt_text(f"{prompt.appearance.strip().rstrip('.')}. A {person}", prompt.orientation, prompt.pose, prompt.style)
+    return look_prompt_text(
+        f"{prompt.appearance.strip().rstrip('.')}. A {person}", prompt.orientation, prompt.pose, prompt.style
+    )
 
 
 def look_prompt_text(prompt: str, orientation: Orientation, pose: Pose, style: Style) -> str:
@@ -144,7 +151,9 @@ class V3Api(HeyGenApi):
         return looks
 
     async def train(self, group_id: str) -> None:
-        raise self.unsupported("Training", "HeyGen prepares photo avatars by itself; there is no separate training step.")
+        raise self.unsupported(
+            "Training", "HeyGen prepares photo avatars by itself; there is no separate training step."
+        )
 
     async def training_status(self, group_id: str) -> TrainingStatus:
         group = await self.get_group(group_id)
@@ -239,7 +248,9 @@ class V3Api(HeyGenApi):
         body = await self._post(f"/v3/avatars/{_id(group_id)}/consent", json={})
         url = (body.get("data") or {}).get("url")
         if not url:
-            raise HeyGenError("HeyGen did not send a consent page for this avatar; it may not need one. Refresh and check its status.")
+            raise HeyGenError(
+                "HeyGen did not send a consent page for this avatar; it may not need one. Refresh and check its status."
+            )
         return str(url)
 
     async def list_voices(
@@ -288,7 +299,7 @@ class V3Api(HeyGenApi):
     async def video_statuses(self, video_ids: list[str]) -> dict[str, VideoStatus]:
         found: dict[str, VideoStatus] = {}
         for start in range(0, len(video_ids), _STATUS_BATCH):
-            chunk = video_ids[start:start + _STATUS_BATCH]
+            chunk = video_ids[start : start + _STATUS_BATCH]
             body = await self._get_body("/v3/videos/statuses", {"video_ids": ",".join(chunk)})
             for item in body.get("data") or []:
                 if item.get("video_id"):
@@ -334,15 +345,17 @@ class V3Api(HeyGenApi):
 def _avatar_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
     """One avatar input; motion_prompt and expressiveness only where HeyGen takes them for the look and engine."""
     expressiveness = v3_expressiveness(scene) if v3_takes_expressiveness(spec) else None
-    return _drop_none({
-        "avatar_id": spec.look_id,
-        "engine": None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value},
-        "script": scene.script,
-        "voice_id": scene.voice_id,
-        "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
-        "expressiveness": expressiveness.value if expressiveness else None,
-        "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
-    })
+    return _drop_none(
+        {
+            "avatar_id": spec.look_id,
+            "engine": None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value},
+            "script": scene.script,
+            "voice_id": scene.voice_id,
+            "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
+            "expressiveness": expressiveness.value if expressiveness else None,
+            "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
+        }
+    )
 
 
 def _created(data: dict[str, Any], name: str, group_id: str | None) -> CreatedAvatar:
@@ -427,19 +440,24 @@ def account_balance(data: dict[str, Any]) -> Balance | None:
         wallet = data.get("wallet") or {}
         currency = Currency.CREDITS if wallet.get("currency") == "credits" else Currency.USD
         remaining = wallet.get("remaining_balance")
-        return Balance(BillingType.WALLET, currency,
-                       None if remaining is None else Money(to_decimal(remaining), currency))
+        return Balance(
+            BillingType.WALLET, currency, None if remaining is None else Money(to_decimal(remaining), currency)
+        )
     if billing == "subscription":
         pools = ((data.get("subscription") or {}).get("credits")) or {}
-        known = [pool["remaining"] for pool in pools.values()
-                 if isinstance(pool, dict) and pool.get("remaining") is not None]
+        known = [
+            pool["remaining"] for pool in pools.values() if isinstance(pool, dict) and pool.get("remaining") is not None
+        ]
         return Balance(BillingType.SUBSCRIPTION, Currency.CREDITS, Money.credits(sum(known)) if known else None)
     if billing == "usage_based":
         usage = data.get("usage_based") or {}
         cap, spent = usage.get("spending_cap_usd"), usage.get("spending_current_usd")
-        return Balance(BillingType.USAGE_BASED, Currency.USD,
-                       spending_cap=None if cap is None else Money.usd(cap),
-                       spent=Money.usd(spent or 0))
+        return Balance(
+            BillingType.USAGE_BASED,
+            Currency.USD,
+            spending_cap=None if cap is None else Money.usd(cap),
+            spent=Money.usd(spent or 0),
+        )
     return None
 
 

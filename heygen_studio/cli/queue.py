@@ -16,11 +16,20 @@ from heygen_studio.storage.render_jobs import RenderJob, RenderJobs
 def job_dict(job: RenderJob) -> dict[str, Any]:
     """The JSON shape of one job (no spec, tokens or leases: those are the queue's business)."""
     return {
-        "id": job.id, "title": job.title, "status": job.status.value, "needs_decision": job.needs_decision,
-        "account": job.account, "generation": job.generation, "remote_id": job.remote_id,
-        "estimated_seconds": round(job.estimated_seconds, 1), "estimated_credits": job.estimated_credits,
-        "file": job.file_path, "error": job.error, "request_id": job.request_id,
-        "created_at": job.created_at, "finished_at": job.finished_at,
+        "id": job.id,
+        "title": job.title,
+        "status": job.status.value,
+        "needs_decision": job.needs_decision,
+        "account": job.account,
+        "generation": job.generation,
+        "remote_id": job.remote_id,
+        "estimated_seconds": round(job.estimated_seconds, 1),
+        "estimated_credits": job.estimated_credits,
+        "file": job.file_path,
+        "error": job.error,
+        "request_id": job.request_id,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
     }
 
 
@@ -28,8 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio queue",
         description="List the render jobs, newest first. With --wait, carry on with the account's "
-                    "unfinished renders until each is downloaded or failed, saying what each waits for "
-                    "(exit status 4 when HeyGen cannot be reached for two minutes; the renders stay queued).")
+        "unfinished renders until each is downloaded or failed, saying what each waits for "
+        "(exit status 4 when HeyGen cannot be reached for two minutes; the renders stay queued).",
+    )
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of text")
     parser.add_argument("--wait", action="store_true", help="resume the unfinished renders and follow them")
     add_connection_options(parser)
@@ -57,8 +67,7 @@ async def _wait(args: argparse.Namespace) -> int:
     async with running_queue(args) as run:
         watcher = Watcher(run.queue)
         while True:
-            jobs = [job for job in await run.queue.list(run.account)
-                    if not (job.status.is_final or job.needs_decision)]
+            jobs = [job for job in await run.queue.list(run.account) if not (job.status.is_final or job.needs_decision)]
             if not jobs:
                 break
             for job in jobs:

@@ -21,8 +21,11 @@ from heygen_studio.logging_setup import setup_logging
 
 CURRENCY_NAMES = {Currency.USD: "US dollars", Currency.CREDITS: "credits"}
 ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
-AVATAR_TYPE_NAMES = {AvatarType.PHOTO: "photo avatar", AvatarType.DIGITAL_TWIN: "digital twin",
-                     AvatarType.STUDIO: "studio avatar"}
+AVATAR_TYPE_NAMES = {
+    AvatarType.PHOTO: "photo avatar",
+    AvatarType.DIGITAL_TWIN: "digital twin",
+    AvatarType.STUDIO: "studio avatar",
+}
 
 
 @dataclass(frozen=True)
@@ -74,8 +77,9 @@ async def avatar_type_of(api: HeyGenApi, project: Project) -> tuple[AvatarType, 
         return _avatar_type((await api.get_look(look.look_id)).avatar_type), None
     except NotFoundError:
         saved = _avatar_type(look.avatar_type)
-        return saved, (f"The look {look.name or look.look_id!r} is not in this account; "
-                       f"priced as a {AVATAR_TYPE_NAMES[saved]}.")
+        return saved, (
+            f"The look {look.name or look.look_id!r} is not in this account; priced as a {AVATAR_TYPE_NAMES[saved]}."
+        )
 
 
 async def quoted(api: HeyGenApi, project: Project) -> tuple[Quoted, str | None]:
@@ -88,8 +92,10 @@ async def quoted(api: HeyGenApi, project: Project) -> tuple[Quoted, str | None]:
     balance = account.balance
     quote = quote_project(project, api.generation, api.limits, balance.billing_type if balance else None, avatar_type)
     if quote is None:
-        raise CliError(f"HeyGen publishes no API price for {project.engine.value} videos, so this project cannot be "
-                       "quoted. Choose Avatar IV or Avatar III in the Scenes editor to see a price.")
+        raise CliError(
+            f"HeyGen publishes no API price for {project.engine.value} videos, so this project cannot be "
+            "quoted. Choose Avatar IV or Avatar III in the Scenes editor to see a price."
+        )
     return Quoted(project, api.generation, avatar_type, quote, balance), note
 
 
@@ -107,16 +113,26 @@ def as_json(result: Quoted) -> dict[str, Any]:
         "avatar_type": result.avatar_type.value,
         "resolution": result.project.resolution.value,
         "currency": quote.total.currency.value,
-        "rate": {"per_second": _money(quote.rate.per_second), "step_seconds": quote.rate.step_seconds,
-                 "describe": quote.rate.describe(), "source": quote.rate.source},
-        "scenes": [{"number": number, "seconds": round(seconds, 3), "cost": _money(cost)}
-                   for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)],
+        "rate": {
+            "per_second": _money(quote.rate.per_second),
+            "step_seconds": quote.rate.step_seconds,
+            "describe": quote.rate.describe(),
+            "source": quote.rate.source,
+        },
+        "scenes": [
+            {"number": number, "seconds": round(seconds, 3), "cost": _money(cost)}
+            for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)
+        ],
         "seconds": round(quote.seconds, 3),
         "total": _money(quote.total),
-        "balance": None if balance is None else {
-            "billing_type": balance.billing_type.value, "currency": balance.currency.value,
+        "balance": None
+        if balance is None
+        else {
+            "billing_type": balance.billing_type.value,
+            "currency": balance.currency.value,
             "available": None if available is None else _money(available),
-            "describe": balance.describe()},
+            "describe": balance.describe(),
+        },
         "fits": result.fits,
         "shortfall": None if shortfall is None else _money(shortfall),
     }
@@ -124,16 +140,20 @@ def as_json(result: Quoted) -> dict[str, Any]:
 
 def as_text(result: Quoted) -> str:
     quote = result.quote
-    lines = [f"Scene {number}: {format_duration(seconds)}, {cost}"
-             for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)]
+    lines = [
+        f"Scene {number}: {format_duration(seconds)}, {cost}"
+        for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)
+    ]
     what = f"{ENGINE_NAMES[result.engine]}, {AVATAR_TYPE_NAMES[result.avatar_type]}, {result.project.resolution.value}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
     balance = result.balance
     known = balance is not None and (balance.billing_type is BillingType.USAGE_BASED or balance.remaining is not None)
     head = f"Balance: {balance.describe()}" if balance is not None and known else "Balance unknown"
     if result.fits is None and balance is not None and known and balance.currency is not quote.total.currency:
-        verdict = (f"cannot tell whether it fits: the account counts {CURRENCY_NAMES[balance.currency]} and "
-                   f"HeyGen prices this video in {CURRENCY_NAMES[quote.total.currency]}.")
+        verdict = (
+            f"cannot tell whether it fits: the account counts {CURRENCY_NAMES[balance.currency]} and "
+            f"HeyGen prices this video in {CURRENCY_NAMES[quote.total.currency]}."
+        )
     elif result.fits is None:
         verdict = "cannot tell whether it fits."
     else:
@@ -146,8 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio quote",
         description="What a project will cost with HeyGen: each scene's expected length and price, the total, "
-                    "and whether the account's balance covers it (nothing is sent). Exit status: 0 it fits, "
-                    "1 it does not fit or the balance cannot tell, 2 the project or the connection is the problem.")
+        "and whether the account's balance covers it (nothing is sent). Exit status: 0 it fits, "
+        "1 it does not fit or the balance cannot tell, 2 the project or the connection is the problem.",
+    )
     parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
     add_connection_options(parser)
     parser.add_argument("--json", action="store_true", help="print the quote as JSON")
@@ -172,4 +193,3 @@ async def _quote(args: argparse.Namespace) -> int:
 def main(argv: list[str]) -> int:
     args = _parser().parse_args(argv)
     return run_cli(_quote(args))
-

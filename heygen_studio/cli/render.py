@@ -50,9 +50,13 @@ _WAITING_FOR = {
 
 
 def add_connection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sandbox", nargs="?", const="", metavar="URL",
-                        help="use the sandbox (no credits spent): the built-in one, or a running "
-                             "`heygen-studio sandbox` at URL")
+    parser.add_argument(
+        "--sandbox",
+        nargs="?",
+        const="",
+        metavar="URL",
+        help="use the sandbox (no credits spent): the built-in one, or a running `heygen-studio sandbox` at URL",
+    )
     parser.add_argument("--profile", metavar="NAME", help="the account profile to use (default: the active one)")
 
 
@@ -144,8 +148,10 @@ async def _profile_client(paths: Paths, name: str | None) -> tuple[HeyGenApi, st
         raise CliError(f"There is no profile named {name!r}. Add it in the app's Settings.")
     key = await asyncio.to_thread(SecretStore().get, profile.name)
     if not key:
-        raise CliError(f"Profile {profile.name!r} has no API key saved. Add it in the app's Settings, "
-                       "or use --sandbox to try without one.")
+        raise CliError(
+            f"Profile {profile.name!r} has no API key saved. Add it in the app's Settings, "
+            "or use --sandbox to try without one."
+        )
     endpoint = Endpoint.heygen()
     api = open_client(profile.generation, key, base_url=endpoint.base_url, upload_url=endpoint.upload_url)
     return api, f"profile:{profile.name}"
@@ -197,11 +203,13 @@ class Watcher:
             raise Unreachable(
                 f"Gave up waiting: HeyGen could not be reached for {self.patience_s:.0f} seconds. Nothing is lost: "
                 "the renders stay in the queue, and `heygen-studio queue --wait` (or the app) carries on with "
-                "them once HeyGen can be reached.")
+                "them once HeyGen can be reached."
+            )
 
 
-async def follow(queue: RenderQueue, job_id: int, *, until_sent: bool,
-                 patience_s: float = UNREACHABLE_PATIENCE_S) -> RenderJob:
+async def follow(
+    queue: RenderQueue, job_id: int, *, until_sent: bool, patience_s: float = UNREACHABLE_PATIENCE_S
+) -> RenderJob:
     """Watch the job (in the database, so another process may be the one working it) until it ends,
     or with `until_sent` until HeyGen has it; prints each change to stderr. Raises Unreachable when
     HeyGen cannot be reached for `patience_s`."""
@@ -213,8 +221,9 @@ async def follow(queue: RenderQueue, job_id: int, *, until_sent: bool,
         watcher.show(job)
         if job.status.is_final or job.needs_decision:
             return job
-        if until_sent and (job.remote_id or (job.status == JobStatus.QUEUED
-                                             and time.monotonic() - started > QUEUED_PATIENCE_S)):
+        if until_sent and (
+            job.remote_id or (job.status == JobStatus.QUEUED and time.monotonic() - started > QUEUED_PATIENCE_S)
+        ):
             return job
         watcher.check()
         await asyncio.sleep(0.25)
@@ -230,10 +239,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="heygen-studio render",
         description="Render a project with HeyGen through the app's queue (the app shows the same jobs). "
-                    "Prints the job id. A render that costs more than the account's balance is not sent. "
-                    "Exit status: 0 done, 1 the render failed or costs more than the balance, 2 usage error, "
-                    "3 HeyGen's answer was lost and you need to decide in the app's Renders panel, "
-                    "4 --wait gave up because HeyGen could not be reached (the render stays queued).")
+        "Prints the job id. A render that costs more than the account's balance is not sent. "
+        "Exit status: 0 done, 1 the render failed or costs more than the balance, 2 usage error, "
+        "3 HeyGen's answer was lost and you need to decide in the app's Renders panel, "
+        "4 --wait gave up because HeyGen could not be reached (the render stays queued).",
+    )
     parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
     add_connection_options(parser)
     parser.add_argument("--wait", action="store_true", help="follow the render until its file is downloaded")
@@ -252,8 +262,11 @@ async def _render(args: argparse.Namespace) -> int:
         print(job.id, flush=True)
         job = await follow(run.queue, job.id, until_sent=not args.wait)
         if job.status == JobStatus.QUEUED:
-            print(f"job {job.id}: waiting for a free render slot; the app (or `heygen-studio queue --wait`) "
-                  "sends it when one frees up", file=sys.stderr)
+            print(
+                f"job {job.id}: waiting for a free render slot; the app (or `heygen-studio queue --wait`) "
+                "sends it when one frees up",
+                file=sys.stderr,
+            )
         elif job.status == JobStatus.DOWNLOADED:
             print(job.file_path, flush=True)
         return exit_status(job)
@@ -274,7 +287,9 @@ async def check_balance(api: HeyGenApi, project: Project) -> None:
     if result.fits is False and result.balance is not None:
         raise NotAffordable(
             f"Not sent: this render costs {result.quote.total} and {result.shortfall} of that is missing "
-            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, then render again.")
+            f"(balance: {result.balance.describe()}). Add funds on heygen.com, or shorten the video, "
+            "then render again."
+        )
 
 
 def main(argv: list[str]) -> int:

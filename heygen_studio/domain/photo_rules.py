@@ -6,9 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ACCEPTED_FORMATS = ("JPEG", "PNG")
-MIN_SIDE = 512                       # pixels, both sides, after EXIF orientation
-MAX_BYTES = 10_000_000               # "under 10 MB": a file must be smaller than this
-MAX_PIXELS = 60_000_000              # larger headers are refused before decoding (decompression bombs)
+MIN_SIDE = 512  # pixels, both sides, after EXIF orientation
+MAX_BYTES = 10_000_000  # "under 10 MB": a file must be smaller than this
+MAX_PIXELS = 60_000_000  # larger headers are refused before decoding (decompression bombs)
 
 # Hard errors: a photo with any of these is refused.
 UNREADABLE = "unreadable"
@@ -30,10 +30,14 @@ TOO_BRIGHT = "too_bright"
 LOW_CONTRAST = "low_contrast"
 TRANSPARENT = "transparent"
 
-TRANSPARENT_MESSAGE = ("This photo has transparent parts, so the avatar would have no background there. "
-                       "Click 'Put on a white background' to fill them in.")
-UPSCALE_WARNING = ("Enlarging cannot add detail: the face may look soft or blurry in the video. "
-                   "A larger original photo gives a better avatar.")
+TRANSPARENT_MESSAGE = (
+    "This photo has transparent parts, so the avatar would have no background there. "
+    "Click 'Put on a white background' to fill them in."
+)
+UPSCALE_WARNING = (
+    "Enlarging cannot add detail: the face may look soft or blurry in the video. "
+    "A larger original photo gives a better avatar."
+)
 
 
 @dataclass(frozen=True)
@@ -64,14 +68,14 @@ class PhotoReport:
     """Everything check_photo found out about one file. `ok` is False when any error applies."""
 
     path: Path
-    format: str | None = None        # "JPEG", "PNG", "WEBP", ... by content, not by extension
-    width: int | None = None         # after EXIF orientation
+    format: str | None = None  # "JPEG", "PNG", "WEBP", ... by content, not by extension
+    width: int | None = None  # after EXIF orientation
     height: int | None = None
     bytes: int | None = None
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     faces: list[Box] = field(default_factory=list)  # frontal faces found, largest first
-    analysed: bool = False           # the pixels were decoded and looked at (faces, sharpness, light)
+    analysed: bool = False  # the pixels were decoded and looked at (faces, sharpness, light)
 
     @property
     def ok(self) -> bool:

@@ -9,9 +9,6 @@ from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from heygen_studio.domain.estimates import count_words, spoken_seconds
-from heygen_studio.domain.pricing import AvatarType, Engine
-
 from heygen_studio.api.models import (
     ApiLimits,
     AspectRatio,
@@ -23,6 +20,8 @@ from heygen_studio.api.models import (
     TalkingStyle,
     VideoSpec,
 )
+from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.domain.pricing import AvatarType, Engine
 
 SCHEMA_VERSION = 1
 FILE_SUFFIX = ".hgproj"
@@ -104,7 +103,7 @@ class Project:
         """This project without scene `index`; ValueError for the last remaining scene."""
         if len(self.scenes) <= 1:
             raise ValueError("A video needs at least one scene.")
-        return replace(self, scenes=self.scenes[:index] + self.scenes[index + 1:])
+        return replace(self, scenes=self.scenes[:index] + self.scenes[index + 1 :])
 
     def with_scene_order(self, scene_ids: list[str]) -> Project:
         """This project with its scenes in the order of `scene_ids` (the same ids, rearranged)."""
@@ -140,8 +139,7 @@ class Project:
         if not isinstance(raw_scenes, list):
             raise _damaged("“scenes” should be a list of scenes")
         if not 1 <= len(raw_scenes) <= MAX_SCENES:
-            raise ProjectFileError(f"A project needs 1 to {MAX_SCENES} scenes; this file has "
-                                   f"{len(raw_scenes)}.")
+            raise ProjectFileError(f"A project needs 1 to {MAX_SCENES} scenes; this file has {len(raw_scenes)}.")
         return cls(
             title=_text(data, "title", "Untitled video") or "Untitled video",
             look=_look(data.get("look")),
@@ -162,22 +160,24 @@ class Project:
             try:
                 text = text.decode("utf-8-sig")
             except UnicodeDecodeError as error:
-                raise ProjectFileError("This file is not a HeyGen Studio project: it is not UTF-8 text "
-                                       f"(byte {error.start + 1} is not). Choose the .hgproj file the app "
-                                       "saved.") from error
+                raise ProjectFileError(
+                    "This file is not a HeyGen Studio project: it is not UTF-8 text "
+                    f"(byte {error.start + 1} is not). Choose the .hgproj file the app "
+                    "saved."
+                ) from error
         try:
             data = json.loads(text)
         except RecursionError as error:
-            raise ProjectFileError("This project file is damaged: it is nested far deeper than a project "
-                                   "ever is.") from error
+            raise ProjectFileError(
+                "This project file is damaged: it is nested far deeper than a project ever is."
+            ) from error
         except ValueError as error:
             raise ProjectFileError("This project file is damaged: it is not valid JSON.") from error
         return cls.from_json(data)
 
 
 def _damaged(what: str) -> ProjectFileError:
-    return ProjectFileError(f"This project file is damaged: {what}. Fix it in a text editor, or open "
-                            "another project.")
+    return ProjectFileError(f"This project file is damaged: {what}. Fix it in a text editor, or open another project.")
 
 
 def _text(data: dict[str, Any], key: str, default: str, where: str = "") -> str:
@@ -220,8 +220,9 @@ def _choice(data: dict[str, Any], key: str, kind: type[_Choice], default: _Choic
         return kind(value)
     except ValueError:
         allowed = ", ".join(member.value for member in kind)  # type: ignore[attr-defined]
-        raise _damaged(f"{where}“{key}” is {json.dumps(value, ensure_ascii=False)[:40]}; it should be one "
-                       f"of {allowed}") from None
+        raise _damaged(
+            f"{where}“{key}” is {json.dumps(value, ensure_ascii=False)[:40]}; it should be one of {allowed}"
+        ) from None
 
 
 def _object(raw: object, key: str) -> dict[str, Any] | None:
@@ -237,10 +238,13 @@ def _look(raw: object) -> LookRef | None:
     if data is None:
         return None
     where = "the look's "
-    return LookRef(look_id=_required_text(data, "look_id", where), name=_text(data, "name", "", where),
-                   group_id=_optional_text(data, "group_id", where),
-                   preview_image_url=_optional_text(data, "preview_image_url", where),
-                   avatar_type=_optional_text(data, "avatar_type", where))
+    return LookRef(
+        look_id=_required_text(data, "look_id", where),
+        name=_text(data, "name", "", where),
+        group_id=_optional_text(data, "group_id", where),
+        preview_image_url=_optional_text(data, "preview_image_url", where),
+        avatar_type=_optional_text(data, "avatar_type", where),
+    )
 
 
 def _voice(raw: object) -> VoiceRef | None:
@@ -248,8 +252,11 @@ def _voice(raw: object) -> VoiceRef | None:
     if data is None:
         return None
     where = "the voice's "
-    return VoiceRef(voice_id=_required_text(data, "voice_id", where), name=_text(data, "name", "", where),
-                    language=_optional_text(data, "language", where))
+    return VoiceRef(
+        voice_id=_required_text(data, "voice_id", where),
+        name=_text(data, "name", "", where),
+        language=_optional_text(data, "language", where),
+    )
 
 
 def _required_text(data: dict[str, Any], key: str, where: str) -> str:
@@ -385,8 +392,12 @@ class ProjectEstimate:
 def estimate(project: Project, limits: ApiLimits) -> ProjectEstimate:
     """Words, characters against the generation's limit, and spoken seconds per scene and in all."""
     scenes = tuple(
-        SceneEstimate(count_words(s.script), len(s.script), limits.max_script_chars,
-                      spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0))
+        SceneEstimate(
+            count_words(s.script),
+            len(s.script),
+            limits.max_script_chars,
+            spoken_seconds(s.script, s.voice_speed if s.voice_speed > 0 else 1.0),
+        )
         for s in project.scenes
     )
     seconds = sum(s.seconds for s in scenes)

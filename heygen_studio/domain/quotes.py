@@ -41,11 +41,22 @@ def quote_spec(
     rate = _rate(generation, billing_type, spec.engine, avatar_type or spec.avatar_type, spec.resolution)
     if rate is None:
         return None
-    return quote_video([spoken_seconds(scene.script, scene.speed if scene.speed > 0 else 1.0)
-                        for scene in spec.scenes], rate)
+    return quote_video(
+        [spoken_seconds(scene.script, scene.speed if scene.speed > 0 else 1.0) for scene in spec.scenes], rate
+    )
 
 
-def _rate(generation: str, billing_type: BillingType | None, engine: Engine, avatar_type: AvatarType | None,
-          resolution: Resolution) -> VideoRate | None:
-    return video_rate(generation, billing_of(generation, billing_type), engine, avatar_type or AvatarType.PHOTO,
-                      uhd=resolution is Resolution.UHD_4K)
+def _rate(
+    generation: str,
+    billing_type: BillingType | None,
+    engine: Engine,
+    avatar_type: AvatarType | None,
+    resolution: Resolution,
+) -> VideoRate | None:
+    return video_rate(
+        generation,
+        billing_of(generation, billing_type),
+        engine,
+        avatar_type or AvatarType.PHOTO,
+        uhd=resolution is Resolution.UHD_4K,
+    )

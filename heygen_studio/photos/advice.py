@@ -14,18 +14,18 @@ from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import Box, Issue
 
 # Thresholds, calibrated on resources/sample_photos and synthetic variants of them (see tests/photos).
-DETECT_NEIGHBOURS = 5        # cascade votes a face needs: 3 sees a "profile" in the cat photo, 5 does not
-MIN_FACE_FRACTION = 0.04     # faces smaller than this share of the short side are not looked for
-SMALL_FACE_FRACTION = 0.10   # warn when the face's height is under this share of the short side
+DETECT_NEIGHBOURS = 5  # cascade votes a face needs: 3 sees a "profile" in the cat photo, 5 does not
+MIN_FACE_FRACTION = 0.04  # faces smaller than this share of the short side are not looked for
+SMALL_FACE_FRACTION = 0.10  # warn when the face's height is under this share of the short side
 CENTRE_BAND_X = (0.25, 0.75)  # the face's centre should lie in this band of the width ...
 CENTRE_BAND_Y = (0.10, 0.70)  # ... and of the height (portraits keep the face in the upper part)
-BLUR_SIDE = 512              # sharpness is measured with the long side resized to exactly this
-BLUR_MIN_VARIANCE = 40.0     # Laplacian variance below this is blurry (samples: 195-1133; sigma-2 blur: 4-11)
-DARK_MEAN = 60.0             # mean luminance below this is too dark (samples: 115-129)
-BRIGHT_MEAN = 195.0          # mean luminance above this is too bright
-CLIPPED_WHITE_SHARE = 0.30   # or when this share of the face (or photo) is blown out (>= 250)
-FLAT_STD = 25.0              # luminance standard deviation below this is low contrast (samples: 32-75)
-MIN_OPAQUE_SHARE = 0.05      # light is judged only when at least this share of the photo is opaque
+BLUR_SIDE = 512  # sharpness is measured with the long side resized to exactly this
+BLUR_MIN_VARIANCE = 40.0  # Laplacian variance below this is blurry (samples: 195-1133; sigma-2 blur: 4-11)
+DARK_MEAN = 60.0  # mean luminance below this is too dark (samples: 115-129)
+BRIGHT_MEAN = 195.0  # mean luminance above this is too bright
+CLIPPED_WHITE_SHARE = 0.30  # or when this share of the face (or photo) is blown out (>= 250)
+FLAT_STD = 25.0  # luminance standard deviation below this is low contrast (samples: 32-75)
+MIN_OPAQUE_SHARE = 0.05  # light is judged only when at least this share of the photo is opaque
 
 
 @dataclass
@@ -71,42 +71,52 @@ def _face_advice(gray: np.ndarray, scale: float, width: int, height: int) -> Adv
     if not faces:
         turned = _to_original(_profiles(gray, min_side), scale)
         if turned:
-            advice.warnings.append(Issue(
-                rules.FACE_TURNED,
-                "The face seems turned away from the camera. HeyGen animates a face looking straight at the "
-                "camera best: use a front-facing photo.",
-                tuple(turned),
-            ))
+            advice.warnings.append(
+                Issue(
+                    rules.FACE_TURNED,
+                    "The face seems turned away from the camera. HeyGen animates a face looking straight at the "
+                    "camera best: use a front-facing photo.",
+                    tuple(turned),
+                )
+            )
         else:
-            advice.warnings.append(Issue(
-                rules.NO_FACE,
-                "We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking at the "
-                "camera: use a portrait photo.",
-            ))
+            advice.warnings.append(
+                Issue(
+                    rules.NO_FACE,
+                    "We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking at the "
+                    "camera: use a portrait photo.",
+                )
+            )
         return advice
     if len(faces) > 1:
-        advice.warnings.append(Issue(
-            rules.SEVERAL_FACES,
-            f"We found {len(faces)} faces; HeyGen animates one. Click 'Crop to face' to keep the largest, "
-            "or use a photo of one person.",
-            tuple(faces),
-        ))
+        advice.warnings.append(
+            Issue(
+                rules.SEVERAL_FACES,
+                f"We found {len(faces)} faces; HeyGen animates one. Click 'Crop to face' to keep the largest, "
+                "or use a photo of one person.",
+                tuple(faces),
+            )
+        )
     face = faces[0]
     short = min(width, height)
     if face.height < SMALL_FACE_FRACTION * short:
-        advice.warnings.append(Issue(
-            rules.FACE_TOO_SMALL,
-            f"The face is small ({face.height} pixels tall in a {width}×{height} photo). Click 'Crop to face' "
-            "or use a closer photo.",
-            (face,),
-        ))
+        advice.warnings.append(
+            Issue(
+                rules.FACE_TOO_SMALL,
+                f"The face is small ({face.height} pixels tall in a {width}×{height} photo). Click 'Crop to face' "
+                "or use a closer photo.",
+                (face,),
+            )
+        )
     cx, cy = face.centre
     if not (CENTRE_BAND_X[0] <= cx / width <= CENTRE_BAND_X[1] and CENTRE_BAND_Y[0] <= cy / height <= CENTRE_BAND_Y[1]):
-        advice.warnings.append(Issue(
-            rules.FACE_OFF_CENTRE,
-            "The face is near the edge of the photo. Click 'Crop to face' to centre it.",
-            (face,),
-        ))
+        advice.warnings.append(
+            Issue(
+                rules.FACE_OFF_CENTRE,
+                "The face is near the edge of the photo. Click 'Crop to face' to centre it.",
+                (face,),
+            )
+        )
     return advice
 
 
@@ -123,7 +133,7 @@ def _glare_area(gray: np.ndarray, lit: np.ndarray, face: Box | None, scale: floa
     if face is None:
         return lit
     x, y = round(face.x * scale), round(face.y * scale)
-    return gray[y:y + max(1, round(face.height * scale)), x:x + max(1, round(face.width * scale))]
+    return gray[y : y + max(1, round(face.height * scale)), x : x + max(1, round(face.width * scale))]
 
 
 def _image_advice(gray: np.ndarray, opaque: np.ndarray | None, face: Box | None, scale: float) -> list[Issue]:
@@ -141,8 +151,11 @@ def _image_advice(gray: np.ndarray, opaque: np.ndarray | None, face: Box | None,
     elif mean > BRIGHT_MEAN or float((_glare_area(gray, lit, face, scale) >= 250).mean()) > CLIPPED_WHITE_SHARE:
         warnings.append(Issue(rules.TOO_BRIGHT, "This photo is overexposed. Use a photo with less glare or flash."))
     elif std < FLAT_STD:
-        warnings.append(Issue(rules.LOW_CONTRAST,
-                              "This photo looks flat and washed out. Use a photo with clearer light and shadow."))
+        warnings.append(
+            Issue(
+                rules.LOW_CONTRAST, "This photo looks flat and washed out. Use a photo with clearer light and shadow."
+            )
+        )
     return warnings
 
 

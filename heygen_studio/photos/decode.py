@@ -14,9 +14,9 @@ from PIL import Image, UnidentifiedImageError
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import Issue
 
-ANALYSIS_SIDE = 1024                 # long side of the copy the advice looks at
-TRANSPARENT_SHARE = 0.01             # a photo with at least this share of see-through pixels is "transparent"
-OPAQUE_ALPHA = 128                   # pixels at least this opaque are the picture; the rest is background
+ANALYSIS_SIDE = 1024  # long side of the copy the advice looks at
+TRANSPARENT_SHARE = 0.01  # a photo with at least this share of see-through pixels is "transparent"
+OPAQUE_ALPHA = 128  # pixels at least this opaque are the picture; the rest is background
 _SWAPPED_ORIENTATIONS = {5, 6, 7, 8}  # EXIF orientations that turn the photo a quarter
 _EXIF_ORIENTATION = 0x0112
 _TRANSPOSE = {
@@ -41,8 +41,8 @@ class Decoded:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
     preview: Image.Image | None = None  # upright, long side at most ANALYSIS_SIDE, mode "L"
-    opaque: Image.Image | None = None   # for a transparent photo: mode "1", the preview's opaque pixels
-    scale: float = 1.0                  # preview pixels per upright original pixel
+    opaque: Image.Image | None = None  # for a transparent photo: mode "1", the preview's opaque pixels
+    scale: float = 1.0  # preview pixels per upright original pixel
 
 
 def _not_allowed(path: Path) -> Issue:

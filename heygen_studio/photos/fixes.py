@@ -18,7 +18,7 @@ from heygen_studio.photos.decode import has_alpha
 
 _EXTENSIONS = {"JPEG": ".jpg", "PNG": ".png"}
 _JPEG_QUALITIES = (92, 85, 78, 70)
-_SHRINK_MARGIN = 0.95            # aim a little under the limit when downscaling
+_SHRINK_MARGIN = 0.95  # aim a little under the limit when downscaling
 _FIXED = ".fixed"
 _EARLIER_FIX = re.compile(r"\.fixed(-\d+)?$")
 BACKGROUND = (255, 255, 255, 255)  # what transparent parts are filled with
@@ -106,8 +106,10 @@ def _encode_under(image: Image.Image, fmt: str, max_bytes: int) -> bytes:
         factor = math.sqrt(max_bytes / len(data)) * _SHRINK_MARGIN
         width, height = round(image.width * factor), round(image.height * factor)
         if min(width, height) < rules.MIN_SIDE:
-            raise FixError(f"We couldn't make this photo smaller than {max_bytes / 1e6:.0f} MB and keep it "
-                           f"{rules.MIN_SIDE}×{rules.MIN_SIDE}. Try saving it as JPEG.")
+            raise FixError(
+                f"We couldn't make this photo smaller than {max_bytes / 1e6:.0f} MB and keep it "
+                f"{rules.MIN_SIDE}×{rules.MIN_SIDE}. Try saving it as JPEG."
+            )
         image = image.resize((width, height), Image.Resampling.LANCZOS)
         image.info["icc_profile"] = icc_profile
 

@@ -56,19 +56,39 @@ def _issue(data: dict[str, Any]) -> Issue:
 
 def report_to_json(report: PhotoReport) -> dict[str, Any]:
     def issues(items: list[Issue]) -> list[dict[str, Any]]:
-        return [{"code": issue.code, "message": issue.message,
-                 "boxes": [[box.x, box.y, box.width, box.height] for box in issue.boxes]} for issue in items]
+        return [
+            {
+                "code": issue.code,
+                "message": issue.message,
+                "boxes": [[box.x, box.y, box.width, box.height] for box in issue.boxes],
+            }
+            for issue in items
+        ]
 
-    return {"format": report.format, "width": report.width, "height": report.height, "bytes": report.bytes,
-            "errors": issues(report.errors), "warnings": issues(report.warnings), "analysed": report.analysed,
-            "faces": [[box.x, box.y, box.width, box.height] for box in report.faces]}
+    return {
+        "format": report.format,
+        "width": report.width,
+        "height": report.height,
+        "bytes": report.bytes,
+        "errors": issues(report.errors),
+        "warnings": issues(report.warnings),
+        "analysed": report.analysed,
+        "faces": [[box.x, box.y, box.width, box.height] for box in report.faces],
+    }
 
 
 def report_from_json(path: Path, data: dict[str, Any]) -> PhotoReport:
-    return PhotoReport(path=path, format=data.get("format"), width=data.get("width"), height=data.get("height"),
-                       bytes=data.get("bytes"), errors=[_issue(item) for item in data.get("errors", [])],
-                       warnings=[_issue(item) for item in data.get("warnings", [])],
-                       faces=[_box(box) for box in data.get("faces", [])], analysed=bool(data.get("analysed")))
+    return PhotoReport(
+        path=path,
+        format=data.get("format"),
+        width=data.get("width"),
+        height=data.get("height"),
+        bytes=data.get("bytes"),
+        errors=[_issue(item) for item in data.get("errors", [])],
+        warnings=[_issue(item) for item in data.get("warnings", [])],
+        faces=[_box(box) for box in data.get("faces", [])],
+        analysed=bool(data.get("analysed")),
+    )
 
 
 class PhotoList:
@@ -107,10 +127,17 @@ class PhotoList:
 
     def save(self, photos: list[KeptPhoto]) -> None:
         """Replace the list atomically (a crash mid-write leaves the previous one). Raises OSError."""
-        data = {"version": VERSION, "photos": [
-            {"path": str(photo.path), "stamp": list(photo.stamp) if photo.stamp else None,
-             "report": report_to_json(photo.report) if photo.report is not None and photo.stamp else None}
-            for photo in photos]}
+        data = {
+            "version": VERSION,
+            "photos": [
+                {
+                    "path": str(photo.path),
+                    "stamp": list(photo.stamp) if photo.stamp else None,
+                    "report": report_to_json(photo.report) if photo.report is not None and photo.stamp else None,
+                }
+                for photo in photos
+            ],
+        }
         self.file.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(prefix=".photos-", suffix=".json", dir=self.file.parent)
         try:

@@ -35,8 +35,9 @@ async def _http_error(request: Request, error: Exception) -> Response:
 
 async def _crash(request: Request, error: Exception) -> Response:
     if request.url.path.startswith(API_PREFIXES):
-        return error_response(ApiError(500, "internal_error", "Internal server error.", legacy_code=500),
-                              request.url.path)
+        return error_response(
+            ApiError(500, "internal_error", "Internal server error.", legacy_code=500), request.url.path
+        )
     return JSONResponse({"error": "internal error"}, status_code=500)
 
 
@@ -48,8 +49,13 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
             demo.seed(state)
         state.save()
     app = Starlette(
-        routes=[*v3_routes.ROUTES, *v2_routes.ROUTES, *legacy_video_routes.ROUTES, *media_routes.ROUTES,
-                *control_routes.ROUTES],
+        routes=[
+            *v3_routes.ROUTES,
+            *v2_routes.ROUTES,
+            *legacy_video_routes.ROUTES,
+            *media_routes.ROUTES,
+            *control_routes.ROUTES,
+        ],
         middleware=[
             Middleware(RequestIdMiddleware, state=state),
             Middleware(BodyLimitMiddleware),

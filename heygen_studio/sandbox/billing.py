@@ -49,8 +49,12 @@ _BILLING_TYPE = {
     Billing.SUBSCRIPTION: BillingType.SUBSCRIPTION,
     Billing.USAGE_BASED: BillingType.USAGE_BASED,
 }
-_CURRENCY = {Billing.WALLET: Currency.USD, Billing.CREDITS: Currency.CREDITS,
-             Billing.SUBSCRIPTION: Currency.CREDITS, Billing.USAGE_BASED: Currency.USD}
+_CURRENCY = {
+    Billing.WALLET: Currency.USD,
+    Billing.CREDITS: Currency.CREDITS,
+    Billing.SUBSCRIPTION: Currency.CREDITS,
+    Billing.USAGE_BASED: Currency.USD,
+}
 
 
 def _per_minute(credits: Decimal) -> VideoRate:
@@ -110,16 +114,20 @@ class Purse:
         self.amount = self.amount + cost if self.cap is not None else self.amount - cost
 
     def to_json(self) -> dict[str, Any]:
-        return {"amount": str(self.amount.amount), "currency": self.amount.currency.value,
-                "cap": None if self.cap is None else str(self.cap.amount)}
+        return {
+            "amount": str(self.amount.amount),
+            "currency": self.amount.currency.value,
+            "cap": None if self.cap is None else str(self.cap.amount),
+        }
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Purse:
         """A purse saved by `to_json`; ValueError, KeyError or TypeError when damaged."""
         currency = Currency(data["currency"])
         cap = data["cap"]
-        return cls(Money(saved_amount(data["amount"]), currency),
-                   None if cap is None else Money(saved_amount(cap), currency))
+        return cls(
+            Money(saved_amount(data["amount"]), currency), None if cap is None else Money(saved_amount(cap), currency)
+        )
 
 
 @dataclass
@@ -136,8 +144,11 @@ class Account:
         billing = Billing(billing)
         amount = DEFAULT_BALANCE[billing] if balance is None else to_decimal(balance)
         currency = _CURRENCY[billing]
-        purse = (Purse(Money.zero(currency), Money(amount, currency)) if billing is Billing.USAGE_BASED
-                 else Purse(Money(amount, currency)))
+        purse = (
+            Purse(Money.zero(currency), Money(amount, currency))
+            if billing is Billing.USAGE_BASED
+            else Purse(Money(amount, currency))
+        )
         return cls(billing, purse, Purse(Money.credits(legacy_credits)))
 
     def pool(self, legacy: bool) -> Purse:
@@ -167,17 +178,27 @@ class Account:
         amount = float(self.purse.amount.amount)
         if self.billing is Billing.USAGE_BASED:
             cap = self.purse.cap
-            fields["usage_based"] = {"remaining_credits": 0.0, "included_credits": 0.0,
-                                     "spending_cap_usd": None if cap is None else float(cap.amount),
-                                     "spending_current_usd": amount}
+            fields["usage_based"] = {
+                "remaining_credits": 0.0,
+                "included_credits": 0.0,
+                "spending_cap_usd": None if cap is None else float(cap.amount),
+                "spending_current_usd": amount,
+            }
             return {"billing_type": "usage_based", **fields}
         if self.billing is Billing.SUBSCRIPTION:
-            fields["subscription"] = {"plan": "pro", "credits": {
-                "premium_credits": {"remaining": int(self.purse.amount.amount), "resets_at": None},
-                "add_on_credits": {"remaining": 0, "resets_at": None}}}
+            fields["subscription"] = {
+                "plan": "pro",
+                "credits": {
+                    "premium_credits": {"remaining": int(self.purse.amount.amount), "resets_at": None},
+                    "add_on_credits": {"remaining": 0, "resets_at": None},
+                },
+            }
             return {"billing_type": "subscription", **fields}
-        fields["wallet"] = {"currency": self.purse.amount.currency.value, "remaining_balance": amount,
-                            "auto_reload": {"enabled": False, "amount_usd": None, "threshold_usd": None}}
+        fields["wallet"] = {
+            "currency": self.purse.amount.currency.value,
+            "remaining_balance": amount,
+            "auto_reload": {"enabled": False, "amount_usd": None, "threshold_usd": None},
+        }
         return {"billing_type": "wallet", **fields}
 
     def to_json(self) -> dict[str, Any]:

@@ -31,8 +31,12 @@ def body_limit(method: str, path: str) -> int:
 
 def too_large(limit: int) -> ApiError:
     size = f"{limit // MB} MB" if limit >= MB else f"{limit // 1024} KB"
-    return ApiError(413, "payload_too_large", f"The request body is larger than {size}, the most this "
-                    "endpoint accepts.", legacy_code=400175)
+    return ApiError(
+        413,
+        "payload_too_large",
+        f"The request body is larger than {size}, the most this endpoint accepts.",
+        legacy_code=400175,
+    )
 
 
 class BodyLimitMiddleware:

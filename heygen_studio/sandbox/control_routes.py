@@ -27,13 +27,16 @@ def _refused(request: Request) -> Response | None:
     own = f"{request.url.scheme}://{request.headers.get('host', '')}"
     # A loopback name too: a page whose own name was re-pointed at 127.0.0.1 (DNS rebinding) is "same origin".
     if origin is not None and (origin.rstrip("/") != own or urlsplit(origin).hostname not in LOOPBACK):
-        return JSONResponse({"error": f"the sandbox's controls refuse requests from other web pages "
-                                      f"(Origin {origin[:100]})"}, status_code=403)
+        return JSONResponse(
+            {"error": f"the sandbox's controls refuse requests from other web pages (Origin {origin[:100]})"},
+            status_code=403,
+        )
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     has_body = request.headers.get("content-length", "0") != "0" or "transfer-encoding" in request.headers
     if request.method == "POST" and (content_type or has_body) and content_type != "application/json":
-        return JSONResponse({"error": "send the sandbox's controls JSON (Content-Type: application/json)"},
-                            status_code=415)
+        return JSONResponse(
+            {"error": "send the sandbox's controls JSON (Content-Type: application/json)"}, status_code=415
+        )
     return None
 
 

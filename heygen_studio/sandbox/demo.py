@@ -37,18 +37,32 @@ def seed(state: SandboxState) -> None:
         for voice in VOICES:
             state.voices[voice.id] = voice
         astronaut = _sample(state, "astronaut.png", now)
-        eileen = state.add_group("Eileen (demo)", "private", now - 3600, gender="female",
-                                 default_voice_id="demo-en-us-ava", trained_at=now - 3600)
+        eileen = state.add_group(
+            "Eileen (demo)",
+            "private",
+            now - 3600,
+            gender="female",
+            default_voice_id="demo-en-us-ava",
+            trained_at=now - 3600,
+        )
         looks = [state.add_look(eileen, "Eileen — studio", astronaut, now - 3600)]
-        looks.append(state.add_look(eileen, "Eileen — warm light", state.derive(astronaut, "Eileen warm", 1, now)[0],
-                                    now - 3000, source="generated"))
+        looks.append(
+            state.add_look(
+                eileen,
+                "Eileen — warm light",
+                state.derive(astronaut, "Eileen warm", 1, now)[0],
+                now - 3000,
+                source="generated",
+            )
+        )
         for look in looks:
             look.ready_at = look.created_at
         for name, photo, gender, count, avatar_type in PRESETS:
             group = state.add_group(name, "public", now - 86400, gender=gender, default_voice_id=VOICES[0].id)
             for index, image in enumerate(state.derive(_sample(state, photo, now), name, count, now)):
-                state.add_look(group, f"{name.partition(' (')[0]} {index + 1}", image, now - 86400,
-                               avatar_type=avatar_type)
+                state.add_look(
+                    group, f"{name.partition(' (')[0]} {index + 1}", image, now - 86400, avatar_type=avatar_type
+                )
         state.counts.clear()
 
 

@@ -67,8 +67,7 @@ def unauthorized(path: str, key_given: bool) -> ApiError:
 
 def no_api_access() -> ApiError:
     """The 403 HeyGen answers for a valid key whose plan does not include API access."""
-    return ApiError(403, "forbidden", "API access is not enabled for this account's plan.",
-                    legacy_code=400599)
+    return ApiError(403, "forbidden", "API access is not enabled for this account's plan.", legacy_code=400599)
 
 
 def invalid(param: str, message: str, legacy_code: int = 400175) -> ApiError:

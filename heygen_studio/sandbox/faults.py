@@ -69,7 +69,7 @@ def _field_value(name: str, kind: str, value: object) -> Any:
     """`value` checked against the field's declared type; ValueError says what it should be."""
     if kind == "frozenset[str]":
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            raise ValueError("should be a list of HTTP methods such as [\"POST\"]")
+            raise ValueError('should be a list of HTTP methods such as ["POST"]')
         methods = frozenset(item.upper() for item in value)
         if not methods <= HTTP_METHODS:
             raise ValueError(f"should name HTTP methods ({', '.join(sorted(HTTP_METHODS))})")
@@ -119,8 +119,9 @@ class FaultMiddleware:
         if fault == "stall":
             await asyncio.sleep(plan.stall_s)
         elif fault == "rate_limit":
-            error = ApiError(429, plan.rate_limit_code, "Too many requests.", legacy_code=429,
-                             retry_after_s=plan.retry_after_s)
+            error = ApiError(
+                429, plan.rate_limit_code, "Too many requests.", legacy_code=429, retry_after_s=plan.retry_after_s
+            )
             await error_response(error, path)(scope, receive, send)
             return
         elif fault == "error":
@@ -144,6 +145,7 @@ class FaultMiddleware:
 
 def _dropping(send: Send) -> Send:
     """A `send` that passes the response headers, then hangs up before the body."""
+
     async def dropping_send(message: Message) -> None:
         if message["type"] == "http.response.start":
             await send(message)

@@ -44,8 +44,10 @@ def _dimension(body: dict[str, Any], default: tuple[int, int]) -> tuple[int, int
         return default
     sides = dimension if isinstance(dimension, dict) else {}
     width, height = (_number(sides.get(side), f"dimension.{side}", 0) for side in ("width", "height"))
-    require(width.is_integer() and height.is_integer() and 64 <= width <= 4096 and 64 <= height <= 4096,
-            invalid("dimension", "dimension needs width and height between 64 and 4096."))
+    require(
+        width.is_integer() and height.is_integer() and 64 <= width <= 4096 and 64 <= height <= 4096,
+        invalid("dimension", "dimension needs width and height between 64 and 4096."),
+    )
     return int(width), int(height)
 
 
@@ -81,9 +83,17 @@ async def generate_av4(request: Request) -> JSONResponse:
             script = check_script(spec.get("script"), LEGACY_SCRIPT_LIMIT, f"{prefix}script")
             scenes.append(Scene(look.id, script, voice.id))
         size = _dimension(body, ORIENTATION_SIZES[body.get("video_orientation") or "landscape"])
-        video = submit(state, scenes, size, now, queue=True, price=legacy_video_price(V2_AV4_RATE),
-                       title=body.get("video_title"),
-                       caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
+        video = submit(
+            state,
+            scenes,
+            size,
+            now,
+            queue=True,
+            price=legacy_video_price(V2_AV4_RATE),
+            title=body.get("video_title"),
+            caption=bool(body.get("caption")),
+            callback_id=body.get("callback_id"),
+        )
         return v2_ok({"video_id": video.id})
 
 
@@ -112,15 +122,25 @@ async def generate_classic(request: Request) -> JSONResponse:
     body, _ = await read_json(request)
     required(body, ("video_inputs",))
     inputs = body["video_inputs"]
-    require(isinstance(inputs, list) and 1 <= len(inputs) <= MAX_SCENES,
-            invalid("video_inputs", "video_inputs takes 1 to 50 scenes."))
+    require(
+        isinstance(inputs, list) and 1 <= len(inputs) <= MAX_SCENES,
+        invalid("video_inputs", "video_inputs takes 1 to 50 scenes."),
+    )
     state = state_of(request)
     now = state.now()
     with state.lock:
         scenes = [_classic_scene(state, spec, index, now) for index, spec in enumerate(inputs)]
-        video = submit(state, scenes, _dimension(body, (1280, 720)), now, queue=True,
-                       price=legacy_video_price(V2_CLASSIC_RATE), title=body.get("title"),
-                       caption=bool(body.get("caption")), callback_id=body.get("callback_id"))
+        video = submit(
+            state,
+            scenes,
+            _dimension(body, (1280, 720)),
+            now,
+            queue=True,
+            price=legacy_video_price(V2_CLASSIC_RATE),
+            title=body.get("title"),
+            caption=bool(body.get("caption")),
+            callback_id=body.get("callback_id"),
+        )
         return v2_ok({"video_id": video.id})
 
 
@@ -135,15 +155,21 @@ async def video_status(request: Request) -> JSONResponse:
         video = find_video(state, video_id)
         status = state.video_status(video, now)
         done = status == "completed"
-        return v1_ok({
-            "id": video.id, "status": status, "created_at": int(video.created_at),
-            "callback_id": video.callback_id,
-            "duration": round(video.duration_s, 3) if done else None,
-            "video_url": media_url(request, f"videos/{video.id}.mp4") if done else None,
-            "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
-            "caption_url": media_url(request, f"videos/{video.id}.ass") if done else None,
-            "gif_url": None, "video_url_caption": None, "error": None,
-        })
+        return v1_ok(
+            {
+                "id": video.id,
+                "status": status,
+                "created_at": int(video.created_at),
+                "callback_id": video.callback_id,
+                "duration": round(video.duration_s, 3) if done else None,
+                "video_url": media_url(request, f"videos/{video.id}.mp4") if done else None,
+                "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
+                "caption_url": media_url(request, f"videos/{video.id}.ass") if done else None,
+                "gif_url": None,
+                "video_url_caption": None,
+                "error": None,
+            }
+        )
 
 
 async def video_list(request: Request) -> JSONResponse:
@@ -155,9 +181,21 @@ async def video_list(request: Request) -> JSONResponse:
     with state.lock:
         videos = sorted(state.videos.values(), key=lambda video: -video.created_at)
         chunk, _, token = paginate(videos, int(limit), request.query_params.get("token"))
-        return v1_ok({"videos": [{"video_id": video.id, "status": state.video_status(video, now),
-                                  "created_at": int(video.created_at), "video_title": video.title, "type": "GENERATED"}
-                                 for video in chunk], "token": token})
+        return v1_ok(
+            {
+                "videos": [
+                    {
+                        "video_id": video.id,
+                        "status": state.video_status(video, now),
+                        "created_at": int(video.created_at),
+                        "video_title": video.title,
+                        "type": "GENERATED",
+                    }
+                    for video in chunk
+                ],
+                "token": token,
+            }
+        )
 
 
 async def video_delete(request: Request) -> JSONResponse:
@@ -174,8 +212,13 @@ async def upload_asset(request: Request) -> JSONResponse:
     """upload.heygen.com/v1/asset: the raw image bytes as the body, typed by Content-Type."""
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in ("image/jpeg", "image/png"):
-        raise ApiError(400, "invalid_parameter", "Content-Type must be image/jpeg or image/png.",
-                       legacy_code=400175, param="Content-Type")
+        raise ApiError(
+            400,
+            "invalid_parameter",
+            "Content-Type must be image/jpeg or image/png.",
+            legacy_code=400175,
+            param="Content-Type",
+        )
     if int(request.headers.get("content-length") or 0) > photos.PHOTO_MAX_BYTES:
         raise photos.too_large(photos.PHOTO_MAX_BYTES)
     data = await request.body()
@@ -185,9 +228,16 @@ async def upload_asset(request: Request) -> JSONResponse:
     require(mime == content_type, invalid("Content-Type", f"The body is {mime}, not {content_type}."))
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
-    return v1_ok({"id": asset.id, "name": asset.id, "file_type": "image",
-                  "url": media_url(request, f"assets/{asset.id}"), "image_key": asset.image_key,
-                  "created_ts": int(asset.created_at)})
+    return v1_ok(
+        {
+            "id": asset.id,
+            "name": asset.id,
+            "file_type": "image",
+            "url": media_url(request, f"assets/{asset.id}"),
+            "image_key": asset.image_key,
+            "created_ts": int(asset.created_at),
+        }
+    )
 
 
 ROUTES = [

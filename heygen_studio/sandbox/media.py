@@ -55,9 +55,7 @@ def video_size(width: int, height: int) -> tuple[int, int]:
     return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
 
 
-def derive_images(
-    source: bytes | None, seed: str, count: int = 4, size: tuple[int, int] = (768, 768)
-) -> list[bytes]:
+def derive_images(source: bytes | None, seed: str, count: int = 4, size: tuple[int, int] = (768, 768)) -> list[bytes]:
     """`count` distinct PNGs: graded crops of `source`, or of a stranger picked by `seed` when there is none
     (HeyGen makes a new random person from a prompt that names no look)."""
     if count < 1:
@@ -250,7 +248,12 @@ def _dreamy(image: Image.Image, rng: random.Random) -> Image.Image:
 
 
 _STYLES: tuple[Callable[[Image.Image, random.Random], Image.Image], ...] = (
-    _natural, _warm, _cool, _duotone, _vivid, _dreamy,
+    _natural,
+    _warm,
+    _cool,
+    _duotone,
+    _vivid,
+    _dreamy,
 )
 
 

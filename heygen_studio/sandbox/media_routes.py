@@ -81,7 +81,7 @@ def byte_range(header: str | None, size: int) -> tuple[int, int] | None:
 def _offset(digits: str) -> int:
     """A byte offset; one of more digits than any file has bytes is clamped (int() refuses 4300+ digits)."""
     digits = digits.lstrip("0") or "0"
-    return int(digits) if len(digits) <= MAX_OFFSET_DIGITS else 10 ** MAX_OFFSET_DIGITS
+    return int(digits) if len(digits) <= MAX_OFFSET_DIGITS else 10**MAX_OFFSET_DIGITS
 
 
 def media_response(request: Request, data: bytes, media_type: str) -> Response:
@@ -95,7 +95,7 @@ def media_response(request: Request, data: bytes, media_type: str) -> Response:
         return Response(data, media_type=media_type, headers=headers)
     first, last = wanted
     headers["Content-Range"] = f"bytes {first}-{last}/{len(data)}"
-    return Response(data[first:last + 1], status_code=206, media_type=media_type, headers=headers)
+    return Response(data[first : last + 1], status_code=206, media_type=media_type, headers=headers)
 
 
 async def asset(request: Request) -> Response:

@@ -179,8 +179,10 @@ class StateFile:
             "generations": [asdict(generation) for generation in state.generations.values()],
             "videos": [asdict(video) for video in state.videos.values()],
             "voices": [asdict(voice) for voice in state.voices.values()],
-            "idempotency": [[scope, key, answered_at, status, payload]
-                            for (scope, key), (answered_at, status, payload) in state.idempotent_records.items()],
+            "idempotency": [
+                [scope, key, answered_at, status, payload]
+                for (scope, key), (answered_at, status, payload) in state.idempotent_records.items()
+            ],
         }
         return document, new_blobs
 

@@ -37,8 +37,9 @@ def sniff(data: bytes) -> str | None:
 
 
 def too_large(limit: int) -> ApiError:
-    return ApiError(413, "payload_too_large", f"File is larger than {limit // (1024 * 1024)} MB.", legacy_code=400175,
-                    param="file")
+    return ApiError(
+        413, "payload_too_large", f"File is larger than {limit // (1024 * 1024)} MB.", legacy_code=400175, param="file"
+    )
 
 
 def check_photo(data: bytes, param: str = "file") -> str:

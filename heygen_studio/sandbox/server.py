@@ -53,8 +53,9 @@ class SandboxServer:
         self.port = self._socket.getsockname()[1]
         config = uvicorn.Config(self.app, log_level="warning", lifespan="off", access_log=False)
         self._server = uvicorn.Server(config)
-        self._thread = threading.Thread(target=self._server.run, kwargs={"sockets": [self._socket]},
-                                        name="sandbox-server", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, name="sandbox-server", daemon=True
+        )
         self._thread.start()
         deadline = time.monotonic() + START_TIMEOUT_S
         while not self._server.started:
@@ -94,20 +95,39 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--key", action="append", help="an API key the sandbox accepts (repeatable)")
     parser.add_argument("--job-seconds", type=float, default=SandboxConfig.job_seconds)
-    parser.add_argument("--billing", choices=[billing.value for billing in Billing], default=SandboxConfig.billing,
-                        help="how the account is billed: a USD wallet (default, as for an API key), an Enterprise "
-                             "wallet of credits, a subscription's premium credits, or usage-based against a cap")
-    parser.add_argument("--balance", type=_amount, metavar="N",
-                        help="what the account has to spend: dollars for wallet and usage-based (its spending cap), "
-                             "credits otherwise (default $25.00 or 600 credits)")
-    parser.add_argument("--credits", type=_amount, default=SandboxConfig.credits,
-                        help="the legacy v2 endpoints' own credit quota (default 600)")
+    parser.add_argument(
+        "--billing",
+        choices=[billing.value for billing in Billing],
+        default=SandboxConfig.billing,
+        help="how the account is billed: a USD wallet (default, as for an API key), an Enterprise "
+        "wallet of credits, a subscription's premium credits, or usage-based against a cap",
+    )
+    parser.add_argument(
+        "--balance",
+        type=_amount,
+        metavar="N",
+        help="what the account has to spend: dollars for wallet and usage-based (its spending cap), "
+        "credits otherwise (default $25.00 or 600 credits)",
+    )
+    parser.add_argument(
+        "--credits",
+        type=_amount,
+        default=SandboxConfig.credits,
+        help="the legacy v2 endpoints' own credit quota (default 600)",
+    )
     parser.add_argument("--no-demo", action="store_true", help="start with an empty account")
-    parser.add_argument("--consent-required", action="store_true",
-                        help="new v3 photo avatars wait for the consent of the person in the photo "
-                             "(pending_consent) until their consent page is opened")
-    parser.add_argument("--state-file", type=Path, metavar="PATH",
-                        help="keep the account in this JSON file (and blobs/ beside it) across restarts")
+    parser.add_argument(
+        "--consent-required",
+        action="store_true",
+        help="new v3 photo avatars wait for the consent of the person in the photo "
+        "(pending_consent) until their consent page is opened",
+    )
+    parser.add_argument(
+        "--state-file",
+        type=Path,
+        metavar="PATH",
+        help="keep the account in this JSON file (and blobs/ beside it) across restarts",
+    )
     return parser
 
 
@@ -115,13 +135,22 @@ def main(argv: list[str]) -> int:
     """`heygen-studio sandbox ...`: serve until Ctrl+C. Refuses non-loopback hosts (exit 2)."""
     args = _parser().parse_args(argv)
     if not is_loopback(args.host):
-        print(f"heygen-studio sandbox: refusing to bind {args.host}: the sandbox serves loopback only "
-              "(use 127.0.0.1 or ::1)", file=sys.stderr)
+        print(
+            f"heygen-studio sandbox: refusing to bind {args.host}: the sandbox serves loopback only "
+            "(use 127.0.0.1 or ::1)",
+            file=sys.stderr,
+        )
         return 2
-    config = SandboxConfig(keys=frozenset(args.key or ["sandbox"]), job_seconds=args.job_seconds,
-                           billing=Billing(args.billing), balance=args.balance,
-                           credits=args.credits, demo_content=not args.no_demo, state_file=args.state_file,
-                           consent_required=args.consent_required)
+    config = SandboxConfig(
+        keys=frozenset(args.key or ["sandbox"]),
+        job_seconds=args.job_seconds,
+        billing=Billing(args.billing),
+        balance=args.balance,
+        credits=args.credits,
+        demo_content=not args.no_demo,
+        state_file=args.state_file,
+        consent_required=args.consent_required,
+    )
     from heygen_studio.sandbox.shared import start_shared  # it builds on this module
     from heygen_studio.sandbox.state_lock import SandboxInUse
 
@@ -133,8 +162,7 @@ def main(argv: list[str]) -> int:
     except SandboxInUse as error:
         print(f"heygen-studio sandbox: {error}; stop it first, or use another --state-file.", file=sys.stderr)
         return 1
-    print(f"Sandbox HeyGen listening on {sandbox.url} (API and upload base URL). Press Ctrl+C to stop.",
-          flush=True)
+    print(f"Sandbox HeyGen listening on {sandbox.url} (API and upload base URL). Press Ctrl+C to stop.", flush=True)
     try:
         while True:
             time.sleep(3600)

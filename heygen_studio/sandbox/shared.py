@@ -36,8 +36,9 @@ class SharedSandbox:
             self.lock.release()
 
 
-def start_shared(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0, *,
-                 join: bool = True, wait_s: float | None = None) -> SharedSandbox:
+def start_shared(
+    config: SandboxConfig, host: str = "127.0.0.1", port: int = 0, *, join: bool = True, wait_s: float | None = None
+) -> SharedSandbox:
     """Serve `config`'s state file, or (with `join`) use the server of the process already holding it.
 
     Raises SandboxInUse when the holder does not answer within `wait_s` (JOIN_WAIT_S) or `join` is False."""
@@ -62,8 +63,10 @@ def start_shared(config: SandboxConfig, host: str = "127.0.0.1", port: int = 0, 
         if holder is not None and _alive(holder[1]) and _answers(holder[0]):
             return SharedSandbox(holder[0])
         if time.monotonic() > deadline:
-            raise SandboxInUse(_in_use(config.state_file, holder) + " and it does not answer; close the other "
-                               "HeyGen Studio (or wait for it to finish starting) and try again.")
+            raise SandboxInUse(
+                _in_use(config.state_file, holder) + " and it does not answer; close the other "
+                "HeyGen Studio (or wait for it to finish starting) and try again."
+            )
         time.sleep(0.1)
 
 

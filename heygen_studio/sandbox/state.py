@@ -117,8 +117,10 @@ class SandboxState:
         """What the v3 account (or the v2 pool) may still spend once every render still in flight is paid."""
         self.settle(now)
         purse = self.account.pool(legacy)
-        reserved = sum((self.video_cost(video) for video in self.videos.values()
-                        if video.legacy == legacy and not video.charged), Money.zero(purse.amount.currency))
+        reserved = sum(
+            (self.video_cost(video) for video in self.videos.values() if video.legacy == legacy and not video.charged),
+            Money.zero(purse.amount.currency),
+        )
         return purse.available(reserved)
 
     def afford(self, cost: Money, legacy: bool, now: float) -> Money:
@@ -127,8 +129,12 @@ class SandboxState:
         available = self.available(legacy, now)
         if cost > available:
             left = max(available, Money.zero(cost.currency))
-            raise ApiError(402, "insufficient_credit", f"This request costs {cost}; the account has {left} left.",
-                           legacy_code=400599)
+            raise ApiError(
+                402,
+                "insufficient_credit",
+                f"This request costs {cost}; the account has {left} left.",
+                legacy_code=400599,
+            )
         return cost
 
     def spend(self, cost: Money, legacy: bool, now: float) -> None:
@@ -145,8 +151,15 @@ class SandboxState:
             return asset
         return next((asset for asset in self.assets.values() if asset.image_key == key), None)
 
-    def add_asset(self, data: Lazy, mime_type: str, size_bytes: int, now: float,
-                  width: int | None = None, height: int | None = None) -> Asset:
+    def add_asset(
+        self,
+        data: Lazy,
+        mime_type: str,
+        size_bytes: int,
+        now: float,
+        width: int | None = None,
+        height: int | None = None,
+    ) -> Asset:
         asset_id = new_id()
         asset = Asset(asset_id, f"image/{asset_id}/original", mime_type, size_bytes, now, data, width, height)
         self.assets[asset_id] = asset
@@ -160,8 +173,7 @@ class SandboxState:
 
     def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: object) -> Look:
         ready_at = now if group.ownership == "public" else now + self.config.job_seconds
-        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender,
-                    **fields)  # type: ignore[arg-type]
+        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender, **fields)  # type: ignore[arg-type]
         self.looks[look.id] = look
         group.look_ids.append(look.id)
         self.counts["avatars_created"] += 1
@@ -185,6 +197,7 @@ class SandboxState:
 
     def derive(self, source: Asset | None, seed: str, count: int, now: float) -> list[Asset]:
         """`count` new image assets derived from `source` (or from nothing), made in a worker thread."""
+
         def make() -> list[bytes]:
             return media.derive_images(source.data.get() if source else None, seed, count)
 
@@ -215,8 +228,9 @@ class SandboxState:
 
     # --- idempotency -----------------------------------------------------------------------------
 
-    async def idempotent(self, scope: str, key: str | None,
-                         create: Callable[[], Awaitable[tuple[int, dict]]]) -> tuple[int, dict]:
+    async def idempotent(
+        self, scope: str, key: str | None, create: Callable[[], Awaitable[tuple[int, dict]]]
+    ) -> tuple[int, dict]:
         """Run `create` once per Idempotency-Key, as HeyGen does.
 
         A repeat within 24 hours (sandbox clock) answers the first success again, whatever its body; a repeat
@@ -235,9 +249,12 @@ class SandboxState:
                 self.counts["idempotent_replays"] += 1
                 return remembered[1], remembered[2]
             if (scope, key) in self.idempotent_pending:
-                raise ApiError(409, "request_in_progress",
-                               "A request with this Idempotency-Key is still being processed; retry in a moment.",
-                               param="Idempotency-Key")
+                raise ApiError(
+                    409,
+                    "request_in_progress",
+                    "A request with this Idempotency-Key is still being processed; retry in a moment.",
+                    param="Idempotency-Key",
+                )
             self.idempotent_pending.add((scope, key))
         try:
             status, payload = await create()
@@ -264,4 +281,3 @@ class SandboxState:
         if self.store is not None:
             self.store.close()
         self.executor.shutdown(wait=False, cancel_futures=True)
-

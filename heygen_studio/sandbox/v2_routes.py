@@ -19,8 +19,18 @@ from heygen_studio.sandbox.state import SandboxState, new_id
 
 AGES = ("Young Adult", "Early Middle Age", "Late Middle Age", "Senior", "Unspecified")
 GENDERS = ("Woman", "Man", "Unspecified")
-ETHNICITIES = ("White", "Black", "Asian American", "East Asian", "South East Asian", "South Asian",
-               "Middle Eastern", "Pacific", "Hispanic", "Unspecified")
+ETHNICITIES = (
+    "White",
+    "Black",
+    "Asian American",
+    "East Asian",
+    "South East Asian",
+    "South Asian",
+    "Middle Eastern",
+    "Pacific",
+    "Hispanic",
+    "Unspecified",
+)
 ORIENTATIONS = ("square", "horizontal", "vertical")
 POSES = ("half_body", "close_up", "full_body")
 STYLES = ("Realistic", "Pixar", "Cinematic", "Vintage", "Noir", "Cyberpunk", "Unspecified")
@@ -86,8 +96,10 @@ def _photo(state: SandboxState, image_key: str, param: str, generation_id: str |
         raise ApiError(404, "asset_not_found", f"Image {image_key} not found.", param=param)
     if generation_id is not None:
         generation = state.generations.get(generation_id)
-        require(generation is not None and asset.id in generation.asset_ids,
-                invalid("generation_id", "image_key is not one of this generation's images."))
+        require(
+            generation is not None and asset.id in generation.asset_ids,
+            invalid("generation_id", "image_key is not one of this generation's images."),
+        )
     if asset.size_bytes > photos.PHOTO_MAX_BYTES:
         raise photos.too_large(photos.PHOTO_MAX_BYTES)
     require(asset.mime_type in ("image/png", "image/jpeg"), invalid(param, "The photo must be a JPEG or PNG image."))
@@ -102,25 +114,45 @@ async def create_group(request: Request) -> JSONResponse:
     with state.lock:
         asset = _photo(state, body["image_key"], "image_key", body.get("generation_id"))
         group = state.add_group(body["name"], "private", now)
-        state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset),
-                       source="generated" if body.get("generation_id") else "user_upload")
-        return v2_ok({"id": group.id, "group_id": group.id, "name": group.name, "status": "pending",
-                      "image_url": media_url(request, f"assets/{asset.id}"), "is_motion": False,
-                      "created_at": int(now)})
+        state.add_look(
+            group,
+            body["name"],
+            asset,
+            now,
+            failure=photos.photo_problem(asset),
+            source="generated" if body.get("generation_id") else "user_upload",
+        )
+        return v2_ok(
+            {
+                "id": group.id,
+                "group_id": group.id,
+                "name": group.name,
+                "status": "pending",
+                "image_url": media_url(request, f"assets/{asset.id}"),
+                "is_motion": False,
+                "created_at": int(now),
+            }
+        )
 
 
 async def add_looks(request: Request) -> JSONResponse:
     body, _ = await read_json(request)
     required(body, ("group_id", "image_keys", "name"))
     keys = body["image_keys"]
-    require(isinstance(keys, list) and len(keys) <= MAX_LOOKS_PER_ADD,
-            invalid("image_keys", f"image_keys takes 1 to {MAX_LOOKS_PER_ADD} image keys."))
+    require(
+        isinstance(keys, list) and len(keys) <= MAX_LOOKS_PER_ADD,
+        invalid("image_keys", f"image_keys takes 1 to {MAX_LOOKS_PER_ADD} image keys."),
+    )
     state = state_of(request)
     now = state.now()
     with state.lock:
         group = _group(state, body["group_id"])
-        assets = [_photo(state, key, f"image_keys[{index}]", body.get("generation_id")) for index, key in enumerate(keys)]
-        looks = [state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset)) for asset in assets]
+        assets = [
+            _photo(state, key, f"image_keys[{index}]", body.get("generation_id")) for index, key in enumerate(keys)
+        ]
+        looks = [
+            state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset)) for asset in assets
+        ]
         return v2_ok({"photo_avatar_list": [look_json(request, state, look, now) for look in looks]})
 
 
@@ -145,12 +177,17 @@ async def train_status(request: Request) -> JSONResponse:
         group = _group(state, request.path_params["group_id"])
         status = state.train_status(group, now)
         started = int(group.trained_at or group.created_at)
-        return v2_ok({"status": status or "pending", "error_msg": None, "created_at": started,
-                      "updated_at": int(now) if status else None})
+        return v2_ok(
+            {
+                "status": status or "pending",
+                "error_msg": None,
+                "created_at": started,
+                "updated_at": int(now) if status else None,
+            }
+        )
 
 
-async def _generate(request: Request, kind: str, seed: str, source: Asset | None,
-                    group: Group | None) -> JSONResponse:
+async def _generate(request: Request, kind: str, seed: str, source: Asset | None, group: Group | None) -> JSONResponse:
     state = state_of(request)
     now = state.now()
     with state.lock:
@@ -165,8 +202,14 @@ async def _generate(request: Request, kind: str, seed: str, source: Asset | None
 async def generate_photos(request: Request) -> JSONResponse:
     body, _ = await read_json(request)
     required(body, ("name", "age", "gender", "ethnicity", "orientation", "pose", "style", "appearance"))
-    for name, allowed in (("age", AGES), ("gender", GENDERS), ("ethnicity", ETHNICITIES),
-                          ("orientation", ORIENTATIONS), ("pose", POSES), ("style", STYLES)):
+    for name, allowed in (
+        ("age", AGES),
+        ("gender", GENDERS),
+        ("ethnicity", ETHNICITIES),
+        ("orientation", ORIENTATIONS),
+        ("pose", POSES),
+        ("style", STYLES),
+    ):
         one_of(body, name, allowed)
     at_most(body, "appearance", APPEARANCE_LIMIT)
     return await _generate(request, "photo", f"{body['name']}: {body['appearance']}", None, None)
@@ -181,8 +224,10 @@ async def generate_looks(request: Request) -> JSONResponse:
     state = state_of(request)
     with state.lock:
         group = _group(state, body["group_id"])
-        require(state.train_status(group, state.now()) == "ready",
-                invalid("group_id", "The avatar group must be trained before generating looks."))
+        require(
+            state.train_status(group, state.now()) == "ready",
+            invalid("group_id", "The avatar group must be trained before generating looks."),
+        )
         source = state.assets[state.looks[group.look_ids[0]].asset_id] if group.look_ids else None
     return await _generate(request, "look", body["prompt"], source, group)
 
@@ -196,11 +241,15 @@ async def generation(request: Request) -> JSONResponse:
         status = state.generation_status(job, state.now())
         done = status == "success"
         assets = [state.assets[asset_id] for asset_id in job.asset_ids]
-        return v2_ok({
-            "id": job.id, "status": status, "msg": None,
-            "image_url_list": [media_url(request, f"assets/{asset.id}") for asset in assets] if done else None,
-            "image_key_list": [asset.image_key for asset in assets] if done else None,
-        })
+        return v2_ok(
+            {
+                "id": job.id,
+                "status": status,
+                "msg": None,
+                "image_url_list": [media_url(request, f"assets/{asset.id}") for asset in assets] if done else None,
+                "image_key_list": [asset.image_key for asset in assets] if done else None,
+            }
+        )
 
 
 async def add_motion(request: Request) -> JSONResponse:
@@ -254,8 +303,9 @@ async def list_groups(request: Request) -> JSONResponse:
     state = state_of(request)
     with state.lock:
         groups = sorted(state.groups.values(), key=lambda group: -group.created_at)
-        shown = [group_json(request, state, group) for group in groups
-                 if include_public or group.ownership == "private"]
+        shown = [
+            group_json(request, state, group) for group in groups if include_public or group.ownership == "private"
+        ]
         return v2_ok({"total_count": len(shown), "avatar_group_list": shown})
 
 
@@ -266,8 +316,9 @@ async def group_looks(request: Request) -> JSONResponse:
         group = state.groups.get(request.path_params["group_id"])
         if group is None:
             raise not_found("avatar_not_found", f"Avatar group {request.path_params['group_id']}")
-        return v2_ok({"avatar_list": [look_json(request, state, state.looks[look_id], now)
-                                      for look_id in group.look_ids]})
+        return v2_ok(
+            {"avatar_list": [look_json(request, state, state.looks[look_id], now) for look_id in group.look_ids]}
+        )
 
 
 async def avatars(request: Request) -> JSONResponse:
@@ -275,22 +326,49 @@ async def avatars(request: Request) -> JSONResponse:
     now = state.now()
     with state.lock:
         looks = sorted(state.looks.values(), key=lambda look: -look.created_at)
-        public = [{"avatar_id": look.id, "avatar_name": look.name, "gender": look.gender or "unknown",
-                   "preview_image_url": media_url(request, f"assets/{look.asset_id}"), "preview_video_url": None,
-                   "premium": False} for look in looks if look.ownership == "public"]
-        photos_ = [{"talking_photo_id": look.id, "talking_photo_name": look.name,
-                    "preview_image_url": media_url(request, f"assets/{look.asset_id}")}
-                   for look in looks if look.ownership == "private" and state.look_status(look, now) == "completed"]
+        public = [
+            {
+                "avatar_id": look.id,
+                "avatar_name": look.name,
+                "gender": look.gender or "unknown",
+                "preview_image_url": media_url(request, f"assets/{look.asset_id}"),
+                "preview_video_url": None,
+                "premium": False,
+            }
+            for look in looks
+            if look.ownership == "public"
+        ]
+        photos_ = [
+            {
+                "talking_photo_id": look.id,
+                "talking_photo_name": look.name,
+                "preview_image_url": media_url(request, f"assets/{look.asset_id}"),
+            }
+            for look in looks
+            if look.ownership == "private" and state.look_status(look, now) == "completed"
+        ]
         return v2_ok({"avatars": public, "talking_photos": photos_})
 
 
 async def voices(request: Request) -> JSONResponse:
     state = state_of(request)
-    return v2_ok({"voices": [
-        {"voice_id": voice.id, "language": voice.language, "gender": voice.gender, "name": voice.name,
-         "preview_audio": media_url(request, f"voices/{voice.id}.wav"), "support_pause": True,
-         "emotion_support": True, "support_interactive_avatar": False}
-        for voice in state.voices.values()]})
+    return v2_ok(
+        {
+            "voices": [
+                {
+                    "voice_id": voice.id,
+                    "language": voice.language,
+                    "gender": voice.gender,
+                    "name": voice.name,
+                    "preview_audio": media_url(request, f"voices/{voice.id}.wav"),
+                    "support_pause": True,
+                    "emotion_support": True,
+                    "support_interactive_avatar": False,
+                }
+                for voice in state.voices.values()
+            ]
+        }
+    )
 
 
 async def remaining_quota(request: Request) -> JSONResponse:

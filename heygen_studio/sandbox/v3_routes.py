@@ -41,6 +41,7 @@ def page(items: list[Any], query: dict[str, Any], default_limit: int) -> JSONRes
 
 async def idempotent_post(request: Request, operation: str, create: Callable[[dict[str, Any]], Any]) -> JSONResponse:
     """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key."""
+
     async def answer() -> tuple[int, dict[str, Any]]:
         body, _ = await read_json(request)
         check_body(operation, body)
@@ -78,8 +79,14 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
         raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
-    return 200, {"data": {"asset_id": asset.id, "url": media_url(request, f"assets/{asset.id}"),
-                          "mime_type": asset.mime_type, "size_bytes": asset.size_bytes}}
+    return 200, {
+        "data": {
+            "asset_id": asset.id,
+            "url": media_url(request, f"assets/{asset.id}"),
+            "mime_type": asset.mime_type,
+            "size_bytes": asset.size_bytes,
+        }
+    }
 
 
 # --- avatars and looks -------------------------------------------------------------------------
@@ -91,8 +98,9 @@ def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
     if kind == "asset_id":
         asset = state.assets.get(spec["asset_id"])
         if asset is None:
-            raise ApiError(404, "asset_not_available", f"Asset {spec['asset_id']} not found.",
-                           param=f"{param}.asset_id")
+            raise ApiError(
+                404, "asset_not_available", f"Asset {spec['asset_id']} not found.", param=f"{param}.asset_id"
+            )
         return asset
     if kind == "url":
         own = media_url(request, "assets/")
@@ -144,34 +152,45 @@ def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         else:
             raise invalid("type", "The sandbox makes photo and prompt avatars, not digital twins.")
         state.spend(price, False, now)
-        return {"avatar_group": v3_json.group_json(request, state, group, now),
-                "avatar_item": v3_json.look_json(request, state, look, now)}
+        return {
+            "avatar_group": v3_json.group_json(request, state, group, now),
+            "avatar_item": v3_json.look_json(request, state, look, now),
+        }
 
 
 def _create_photo_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
     asset = _photo_asset(_input_asset(request, state, body["file"], "file"), "file")
     group_id = body.get("avatar_group_id")
-    group = _private_group(state, group_id, "avatar_group_id") if group_id else state.add_group(
-        body["name"], "private", now)
+    group = (
+        _private_group(state, group_id, "avatar_group_id")
+        if group_id
+        else state.add_group(body["name"], "private", now)
+    )
     if not group_id and state.config.consent_required:
         group.consent_status = "pending"
     look = state.add_look(group, body["name"], asset, now, failure=photos.photo_problem(asset))
     return group, look
 
 
-def _create_prompt_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
+def _create_prompt_avatar(
+    request: Request, state: SandboxState, body: dict[str, Any], now: float
+) -> tuple[Group, Look]:
     require(len(body["prompt"]) <= PROMPT_LIMIT, invalid("prompt", f"prompt is limited to {PROMPT_LIMIT} characters."))
     references = body.get("reference_images") or []
     require(len(references) <= 3, invalid("reference_images", "At most 3 reference images."))
-    sources = [_input_asset(request, state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)]
+    sources = [
+        _input_asset(request, state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)
+    ]
     group_id = body.get("avatar_group_id")
     group = _private_group(state, group_id, "avatar_group_id") if group_id else None
     if body.get("avatar_id"):
         reference = state.looks.get(body["avatar_id"])
         if reference is None:
             raise ApiError(404, "avatar_not_found", f"Avatar {body['avatar_id']} not found.", param="avatar_id")
-        require(group is None or reference.group_id == group.id,
-                invalid("avatar_id", "avatar_id must belong to avatar_group_id."))
+        require(
+            group is None or reference.group_id == group.id,
+            invalid("avatar_id", "avatar_id must belong to avatar_group_id."),
+        )
         sources.insert(0, state.assets[reference.asset_id])
         group = group or _private_group(state, reference.group_id, "avatar_id")
     group = group or state.add_group(body["name"], "private", now)
@@ -292,8 +311,15 @@ async def me(request: Request) -> JSONResponse:
     state = state_of(request)
     state.settle(state.now())
     with state.lock:
-        return ok({"username": "sandbox", "email": "sandbox@example.invalid", "first_name": "Sandbox",
-                   "last_name": "User", **state.account.me_json()})
+        return ok(
+            {
+                "username": "sandbox",
+                "email": "sandbox@example.invalid",
+                "first_name": "Sandbox",
+                "last_name": "User",
+                **state.account.me_json(),
+            }
+        )
 
 
 # --- videos ------------------------------------------------------------------------------------
@@ -311,8 +337,9 @@ def _scene(state: SandboxState, spec: dict[str, Any], param: str, now: float) ->
     return Scene(look.id, script, voice.id, speed)
 
 
-def _number_within(settings: dict[str, Any], name: str, default: float, bounds: tuple[float, float],
-                   prefix: str) -> float:
+def _number_within(
+    settings: dict[str, Any], name: str, default: float, bounds: tuple[float, float], prefix: str
+) -> float:
     """`settings[name]` (or `default` when absent), 400 naming the field when it is outside `bounds`."""
     value = settings.get(name)
     value = default if value is None else float(value)
@@ -326,15 +353,23 @@ def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> None:
     avatars (video avatars only on Avatar V); `expressiveness` is for photo avatars and not on Avatar V."""
     engine = (spec.get("engine") or {}).get("type") or DEFAULT_ENGINE
     supported = v3_json.ENGINES[look.avatar_type]
-    require(engine in supported, invalid(f"{param}engine.type",
-                                         f"This avatar renders on {', '.join(supported)}, not {engine}."))
+    require(
+        engine in supported,
+        invalid(f"{param}engine.type", f"This avatar renders on {', '.join(supported)}, not {engine}."),
+    )
     photo = look.avatar_type == "photo_avatar"
     if spec.get("motion_prompt") and not photo and engine != "avatar_v":
-        raise invalid(f"{param}motion_prompt",
-                      f"motion_prompt is for photo avatars; this {look.avatar_type} takes it only on avatar_v.")
+        raise invalid(
+            f"{param}motion_prompt",
+            f"motion_prompt is for photo avatars; this {look.avatar_type} takes it only on avatar_v.",
+        )
     if spec.get("expressiveness") and (not photo or engine == "avatar_v"):
-        raise invalid(f"{param}expressiveness", "expressiveness is for photo avatars on avatar_iv or avatar_iii."
-                      if not photo else "expressiveness is not available on avatar_v.")
+        raise invalid(
+            f"{param}expressiveness",
+            "expressiveness is for photo avatars on avatar_iv or avatar_iii."
+            if not photo
+            else "expressiveness is not available on avatar_v.",
+        )
 
 
 def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene]:
@@ -347,8 +382,10 @@ def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene
     result = []
     for index, scene in enumerate(scenes):
         param = f"scenes[{index}]"
-        require(scene["type"] == "avatar_video" and scene["input"]["type"] == "avatar",
-                invalid(f"{param}.type", "The sandbox renders avatar_video scenes with an avatar input."))
+        require(
+            scene["type"] == "avatar_video" and scene["input"]["type"] == "avatar",
+            invalid(f"{param}.type", "The sandbox renders avatar_video scenes with an avatar input."),
+        )
         result.append(_scene(state, scene["input"], f"{param}.input.", now))
     return result
 
@@ -365,8 +402,10 @@ def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Sc
     engines, uhd = _engines(body), body.get("resolution") == "4k"
 
     def price(scenes: list[Scene], seconds: list[float]) -> Money:
-        rates = [state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
-                 for engine, scene in zip(engines, scenes)]
+        rates = [
+            state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
+            for engine, scene in zip(engines, scenes)
+        ]
         return state.account.video_cost(zip(rates, seconds))
 
     return price
@@ -379,9 +418,17 @@ def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
         scenes = _scenes(state, body, now)
         size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
         try:
-            video = submit(state, scenes, size, now, queue=False, price=_video_price(state, body),
-                           title=body.get("title"), caption=bool(body.get("caption")),
-                           callback_id=body.get("callback_id"))
+            video = submit(
+                state,
+                scenes,
+                size,
+                now,
+                queue=False,
+                price=_video_price(state, body),
+                title=body.get("title"),
+                caption=bool(body.get("caption")),
+                callback_id=body.get("callback_id"),
+            )
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

@@ -54,8 +54,9 @@ def _one_of(validator: Any, one_of: list, instance: Any, schema: dict[str, Any])
         return
     prop = discriminator["propertyName"]
     if prop not in instance:
-        yield ValidationError(f"'{prop}' is a required property", validator="required", validator_value=[prop],
-                              instance=instance)
+        yield ValidationError(
+            f"'{prop}' is a required property", validator="required", validator_value=[prop], instance=instance
+        )
         return
     value = instance[prop]
     mapping = discriminator["mapping"]
@@ -113,8 +114,9 @@ def idempotency_key(headers: Mapping[str, str]) -> str | None:
     """The request's Idempotency-Key, if it sent one; 400 unless it is 1-255 characters of [A-Za-z0-9_:.-]."""
     key = headers.get(IDEMPOTENCY_HEADER)
     if key is not None and not _IDEMPOTENCY_KEY.fullmatch(key):
-        raise invalid(IDEMPOTENCY_HEADER,
-                      "Idempotency-Key must be 1 to 255 characters of letters, digits, '_', ':', '.' and '-'.")
+        raise invalid(
+            IDEMPOTENCY_HEADER, "Idempotency-Key must be 1 to 255 characters of letters, digits, '_', ':', '.' and '-'."
+        )
     return key
 
 
@@ -149,5 +151,6 @@ def _int_parameter(parameter: dict[str, Any], raw: str) -> int:
 
 def response_errors(operation: str, body: Any) -> list[str]:
     """Why `body` does not match the operation's response schema (empty when it does)."""
-    return [f"{param_name(error)}: {error.message}"
-            for error in _validator(operation, "response_schema").iter_errors(body)]
+    return [
+        f"{param_name(error)}: {error.message}" for error in _validator(operation, "response_schema").iter_errors(body)
+    ]

@@ -44,8 +44,7 @@ def check_script(script: object, limit: int, param: str) -> str:
     if not isinstance(script, str) or not script.strip():
         raise invalid(param, "A script is required (the sandbox speaks text, not audio).", legacy_code=40039)
     if len(script) > limit:
-        raise invalid(param, f"The script is {len(script)} characters; at most {limit} are allowed.",
-                      legacy_code=40119)
+        raise invalid(param, f"The script is {len(script)} characters; at most {limit} are allowed.", legacy_code=40119)
     return script
 
 
@@ -59,9 +58,18 @@ def size_for(aspect_ratio: str | None, resolution: str | None, look: Look, state
     return V3_SIZES[aspect][resolution or "1080p"]
 
 
-def submit(state: SandboxState, scenes: list[Scene], size: tuple[int, int], now: float, *, queue: bool,
-           price: Callable[[list[Scene], list[float]], Money],
-           title: str | None = None, caption: bool = False, callback_id: str | None = None) -> Video:
+def submit(
+    state: SandboxState,
+    scenes: list[Scene],
+    size: tuple[int, int],
+    now: float,
+    *,
+    queue: bool,
+    price: Callable[[list[Scene], list[float]], Money],
+    title: str | None = None,
+    caption: bool = False,
+    callback_id: str | None = None,
+) -> Video:
     """A new render, priced by `price` from its scenes and their rendered seconds and billed to the v2 pool
     when `queue` (legacy): refused with 402 when the account cannot pay it, and with 429 on v3 when it
     already has `v3_concurrency` renders in flight; legacy waits for a free slot."""
@@ -70,11 +78,27 @@ def submit(state: SandboxState, scenes: list[Scene], size: tuple[int, int], now:
     with state.lock:
         cost = state.afford(price(scenes, seconds), queue, now)
         if not queue and len(state.in_flight(now)) >= state.config.v3_concurrency:
-            raise ApiError(429, "rate_limit_exceeded", "Too many videos rendering at once.",
-                           retry_after_s=state.config.job_seconds * 3)
+            raise ApiError(
+                429,
+                "rate_limit_exceeded",
+                "Too many videos rendering at once.",
+                retry_after_s=state.config.job_seconds * 3,
+            )
         start_at = state.queue_start(now) if queue else now
-        video = Video(new_id(), title, now, start_at, scenes, size[0], size[1], duration, str(cost.amount), caption,
-                      callback_id, legacy=queue)
+        video = Video(
+            new_id(),
+            title,
+            now,
+            start_at,
+            scenes,
+            size[0],
+            size[1],
+            duration,
+            str(cost.amount),
+            caption,
+            callback_id,
+            legacy=queue,
+        )
         state.videos[video.id] = video
         state.counts["videos_created"] += 1
         return video

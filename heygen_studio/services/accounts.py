@@ -155,14 +155,21 @@ class Accounts:
         except ProfileError as error:
             return KeyCheck(None, str(error))
         except AuthError:
-            return KeyCheck(None, "HeyGen rejected this key. Copy it again from HeyGen "
-                                  "(Settings → API in your HeyGen account) and paste it here.")
+            return KeyCheck(
+                None,
+                "HeyGen rejected this key. Copy it again from HeyGen "
+                "(Settings → API in your HeyGen account) and paste it here.",
+            )
         except ForbiddenError:
-            return KeyCheck(None, "This key works but has no API access. API access comes with "
-                                  "HeyGen's API plans; check your plan on heygen.com.")
+            return KeyCheck(
+                None,
+                "This key works but has no API access. API access comes with "
+                "HeyGen's API plans; check your plan on heygen.com.",
+            )
         except NetworkError:
-            return KeyCheck(None, "Can't reach HeyGen. Check your internet connection and try "
-                                  "again, or try the sandbox meanwhile.")
+            return KeyCheck(
+                None, "Can't reach HeyGen. Check your internet connection and try again, or try the sandbox meanwhile."
+            )
         except HeyGenError as error:
             return KeyCheck(None, str(error))
         return KeyCheck(account, describe_account(account))
@@ -186,8 +193,7 @@ class Accounts:
     def _valid_key(key: str) -> str:
         key = key.strip()
         if not key:
-            raise ProfileError("Paste your HeyGen API key. You find it in your HeyGen account "
-                               "under Settings → API.")
+            raise ProfileError("Paste your HeyGen API key. You find it in your HeyGen account under Settings → API.")
         if any(ch.isspace() for ch in key):
             raise ProfileError("The key contains spaces or line breaks; copy it again, exactly.")
         return key

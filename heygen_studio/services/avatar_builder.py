@@ -79,21 +79,31 @@ class AvatarBuilder:
         self.uploader = uploader or Uploader(db)
         self.poll_s = poll_s
 
-    async def start(self, api: HeyGenApi, account: str, name: str, paths: Sequence[Path],
-                    report: StepReport | None = None) -> AvatarJob:
+    async def start(
+        self, api: HeyGenApi, account: str, name: str, paths: Sequence[Path], report: StepReport | None = None
+    ) -> AvatarJob:
         """Write a new job for `paths` (the first makes the group) and run it to the end."""
         photos = await asyncio.to_thread(lambda: [read_photo(Path(path)) for path in paths])
         job = await asyncio.to_thread(
-            self.jobs.create, account, api.generation, name,
-            [photo.content_hash for photo in photos], [str(photo.path) for photo in photos],
+            self.jobs.create,
+            account,
+            api.generation,
+            name,
+            [photo.content_hash for photo in photos],
+            [str(photo.path) for photo in photos],
         )
         return await self.run(api, job, report, photos)
 
     async def unfinished(self, account: str, generation: str) -> list[AvatarJob]:
         return await asyncio.to_thread(self.jobs.unfinished, account, generation)
 
-    async def run(self, api: HeyGenApi, job: AvatarJob, report: StepReport | None = None,
-                  photos: Sequence[PhotoBytes] | None = None) -> AvatarJob:
+    async def run(
+        self,
+        api: HeyGenApi,
+        job: AvatarJob,
+        report: StepReport | None = None,
+        photos: Sequence[PhotoBytes] | None = None,
+    ) -> AvatarJob:
         """Carry `job` on from where it stopped. HeyGen errors propagate with the job left resumable;
         JobFailed means the job is over (saved as failed)."""
         say = report or (lambda job, text, fraction: None)
@@ -127,8 +137,9 @@ class AvatarBuilder:
         job.state = state
         await asyncio.to_thread(self.jobs.save, job)
 
-    async def _upload(self, api: HeyGenApi, job: AvatarJob, say: StepReport,
-                      photos: Sequence[PhotoBytes] | None) -> None:
+    async def _upload(
+        self, api: HeyGenApi, job: AvatarJob, say: StepReport, photos: Sequence[PhotoBytes] | None
+    ) -> None:
         count = len(job.photo_hashes)
         for index, (digest, path) in enumerate(zip(job.photo_hashes, job.paths, strict=True)):
             if digest in job.refs:
@@ -149,11 +160,14 @@ class AvatarBuilder:
         try:
             photo = await asyncio.to_thread(read_photo, Path(path))
         except OSError:
-            raise JobFailed(f"The photo {path} is no longer there, so this avatar can't be finished. "
-                            "Add the photo again and click Create avatar.") from None
+            raise JobFailed(
+                f"The photo {path} is no longer there, so this avatar can't be finished. "
+                "Add the photo again and click Create avatar."
+            ) from None
         if photo.content_hash != digest:
-            raise JobFailed(f"The photo {path} was changed since you clicked Create avatar. "
-                            "Add it again and click Create avatar.")
+            raise JobFailed(
+                f"The photo {path} was changed since you clicked Create avatar. Add it again and click Create avatar."
+            )
         return photo
 
     async def _create(self, api: HeyGenApi, job: AvatarJob, say: StepReport) -> None:
@@ -195,8 +209,9 @@ class AvatarBuilder:
         while True:
             status = await api.training_status(job.group_id or "")
             if status.status is Status.FAILED:
-                raise JobFailed(f"HeyGen couldn't make this avatar: {status.error or 'no reason given'}. "
-                                "Try other photos.")
+                raise JobFailed(
+                    f"HeyGen couldn't make this avatar: {status.error or 'no reason given'}. Try other photos."
+                )
             if status.status is Status.NOT_FOUND:
                 raise JobFailed("This avatar was deleted on HeyGen before it was ready.")
             if status.status in (Status.COMPLETED, Status.PENDING_CONSENT):
@@ -207,4 +222,3 @@ class AvatarBuilder:
             waited = f" ({minutes} min so far)" if minutes else ""
             say(job, f"HeyGen is preparing your avatar{waited}. This usually takes a few minutes.", 0.8)
             await asyncio.sleep(self.poll_s)
-

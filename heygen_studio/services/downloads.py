@@ -57,8 +57,9 @@ def free_stem(folder: Path, stem: str, suffixes: Iterable[str], taken: Container
     while True:
         name = stem if number == 1 else f"{stem} ({number})"
         paths = [folder / f"{name}{suffix}" for suffix in endings]
-        if (str(paths[0]).casefold() not in taken
-                and not any(path.exists() or part_path(path).exists() for path in paths)):
+        if str(paths[0]).casefold() not in taken and not any(
+            path.exists() or part_path(path).exists() for path in paths
+        ):
             return name
         number += 1
 
@@ -103,12 +104,18 @@ def part_path(path: Path) -> Path:
     return path.with_name(path.name + PART_SUFFIX)
 
 
-async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Progress | None = None,
-                   before_write: Callable[[], Awaitable[None]] | None = None) -> Path:
+async def download(
+    client: httpx.AsyncClient,
+    url: str,
+    dest: Path,
+    progress: Progress | None = None,
+    before_write: Callable[[], Awaitable[None]] | None = None,
+) -> Path:
     """Fetch `url` into `dest`, resuming `dest.part` with a Range request; moved to `dest` when complete, or
     beside it when a file has appeared there (see `place`); returns the file's path. OSError from the
-    disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened, each piece is written and the rename; what it raises stops the
-    download there, leaving the `.part` as it was."""
+    disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened,
+    each piece is written and the rename; what it raises stops the download there, leaving the `.part`
+    as it was."""
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
     have = await asyncio.to_thread(_size, part)
@@ -118,12 +125,7 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
             if response.status_code in (403, 404, 410):
                 raise LinkExpired(f"the link answered {response.status_code}")
             if response.status_code == 416 and have:
-                if before_write:
-                    await before_write()
-                if _total(response, 0) != have:  # longer than the file (or it changed): not this file
-                    await asyncio.to_thread(part.unlink, missing_ok=True)
-                    raise DownloadError("The partly downloaded file did not match the video. It will start over.")
-                return await asyncio.to_thread(place, part, dest)  # the .part was already whole
+                return await _already_whole(response, part, dest, have, before_write)
             if response.status_code not in (200, 206):
                 raise DownloadError(f"The download failed (HTTP {response.status_code}). It will be tried again.")
             resumed = response.status_code == 206
@@ -152,6 +154,18 @@ async def download(client: httpx.AsyncClient, url: str, dest: Path, progress: Pr
         raise DownloadError("The download ended early. It will carry on where it stopped.")
     if before_write:
         await before_write()
+    return await asyncio.to_thread(place, part, dest)
+
+
+async def _already_whole(
+    response: httpx.Response, part: Path, dest: Path, have: int, before_write: Callable[[], Awaitable[None]] | None
+) -> Path:
+    """A 416 to `bytes=<have>-`: the .part is whole if the server's size is its size; else it is dropped."""
+    if before_write:
+        await before_write()
+    if _total(response, 0) != have:  # longer than the file (or it changed): not this file
+        await asyncio.to_thread(part.unlink, missing_ok=True)
+        raise DownloadError("The partly downloaded file did not match the video. It will start over.")
     return await asyncio.to_thread(place, part, dest)
 
 

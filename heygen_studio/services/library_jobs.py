@@ -21,8 +21,10 @@ log = logging.getLogger(__name__)
 
 Starter = Callable[[HeyGenApi], Awaitable[str | None]]
 LOOKS_BEFORE = "looks_before"  # in a v2 looks job's result: the group's looks named after its label before adding
-INTERRUPTED = ("The app closed before HeyGen answered, so it was not sent again (that could charge twice). "
-               "Check your avatars and start it again if it is missing.")
+INTERRUPTED = (
+    "The app closed before HeyGen answered, so it was not sent again (that could charge twice). "
+    "Check your avatars and start it again if it is missing."
+)
 
 
 class LibraryJobs(QObject):
@@ -30,8 +32,9 @@ class LibraryJobs(QObject):
 
     changed = Signal(object)
 
-    def __init__(self, session: Session, poll_s: float = 2.0, max_poll_s: float = 30.0,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self, session: Session, poll_s: float = 2.0, max_poll_s: float = 30.0, parent: QObject | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.store = LibraryJobStore(session.db)
@@ -140,8 +143,12 @@ class LibraryJobs(QObject):
         before = job.result.get(LOOKS_BEFORE)
         if before is None:
             before = named
-            job = await self._set(job, JobState.RUNNING, detail="Adding the new looks to the avatar…",
-                                  result={**result, LOOKS_BEFORE: before})
+            job = await self._set(
+                job,
+                JobState.RUNNING,
+                detail="Adding the new looks to the avatar…",
+                result={**result, LOOKS_BEFORE: before},
+            )
         done = min(max(named - before, 0), len(keys))
         if done:
             log.info("Library job %d: %d of its looks were added before a restart", job.id, done)
@@ -149,10 +156,18 @@ class LibraryJobs(QObject):
             await add_named_look(api, group_id, keys[index], job.label, before + index + 1)
         return job
 
-    async def _set(self, job: LibraryJob, state: JobState, *, remote_id: str | None = None,
-                   detail: str | None = None, result: dict[str, Any] | None = None) -> LibraryJob:
-        updated = await asyncio.to_thread(self.store.update, job.id, state=state, remote_id=remote_id,
-                                          detail=detail, result=result)
+    async def _set(
+        self,
+        job: LibraryJob,
+        state: JobState,
+        *,
+        remote_id: str | None = None,
+        detail: str | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> LibraryJob:
+        updated = await asyncio.to_thread(
+            self.store.update, job.id, state=state, remote_id=remote_id, detail=detail, result=result
+        )
         self.changed.emit(updated)
         return updated
 
@@ -170,5 +185,9 @@ async def _looks_named(api: HeyGenApi, group_id: str, label: str) -> int:
 
 
 def _words(status: Status) -> str:
-    return {Status.PENDING: "Waiting to start", Status.WAITING: "Waiting to start",
-            Status.PROCESSING: "Working on it…", Status.COMPLETED: "Done"}.get(status, status.value)
+    return {
+        Status.PENDING: "Waiting to start",
+        Status.WAITING: "Waiting to start",
+        Status.PROCESSING: "Working on it…",
+        Status.COMPLETED: "Done",
+    }.get(status, status.value)

@@ -65,8 +65,12 @@ async def _notify_dbus(note: Notification) -> bool:
         from jeepney.io.asyncio import open_dbus_router
     except ImportError:  # not Linux
         return False
-    message = new_method_call(DBusAddress(OBJECT_PATH, BUS_NAME, BUS_NAME), "Notify", NOTIFY_SIGNATURE,
-                              (APP_NAME, 0, note.icon, note.title, note.body, [], {}, EXPIRE_MS))
+    message = new_method_call(
+        DBusAddress(OBJECT_PATH, BUS_NAME, BUS_NAME),
+        "Notify",
+        NOTIFY_SIGNATURE,
+        (APP_NAME, 0, note.icon, note.title, note.body, [], {}, EXPIRE_MS),
+    )
     try:
         async with asyncio.timeout(ANSWER_TIMEOUT_S), open_dbus_router("SESSION") as router:
             reply = await router.send_and_get_reply(message)
@@ -74,7 +78,9 @@ async def _notify_dbus(note: Notification) -> bool:
         log.debug("The notification service did not answer in %.0f s", ANSWER_TIMEOUT_S)
         return True  # it was sent; a balloon as well could show the same news twice
     if reply.header.message_type == MessageType.error:
-        log.debug("The notification service refused: %s %s", reply.header.fields.get(HeaderFields.error_name), reply.body)
+        log.debug(
+            "The notification service refused: %s %s", reply.header.fields.get(HeaderFields.error_name), reply.body
+        )
         return False  # usually org.freedesktop.DBus.Error.ServiceUnknown: nobody shows notifications
     return True
 

@@ -39,9 +39,12 @@ CONVERT = Fix("Convert to JPEG", "Save a still JPEG copy of this picture.", to_f
 SHRINK = Fix("Shrink to under 10 MB", "Save a copy under 10 MB, as large as HeyGen allows.")
 CROP = Fix("Crop around the face", "Save a square copy centred on the face, with the shoulders.", crop_face=True)
 FLATTEN = Fix("Put on a white background", "Save a copy with the transparent parts filled in white.")
-UPSCALE = Fix(f"Enlarge to {rules.MIN_SIDE} pixels",
-              f"Save a copy enlarged to {rules.MIN_SIDE} pixels on its short side. {rules.UPSCALE_WARNING}",
-              upscale=True, caution=rules.UPSCALE_WARNING)
+UPSCALE = Fix(
+    f"Enlarge to {rules.MIN_SIDE} pixels",
+    f"Save a copy enlarged to {rules.MIN_SIDE} pixels on its short side. {rules.UPSCALE_WARNING}",
+    upscale=True,
+    caution=rules.UPSCALE_WARNING,
+)
 
 
 @dataclass(frozen=True)
@@ -65,12 +68,10 @@ _RULES = (
     _Rule("Under 10 MB", frozenset({rules.FILE_SIZE}), False),
     _Rule("One clear face, large enough", frozenset({rules.NO_FACE, rules.SEVERAL_FACES, rules.FACE_TOO_SMALL}), True),
     _Rule("Facing the camera, near the middle", frozenset({rules.FACE_TURNED, rules.FACE_OFF_CENTRE}), True),
-    _Rule("Sharp and well lit", frozenset({rules.BLURRY, rules.TOO_DARK, rules.TOO_BRIGHT, rules.LOW_CONTRAST}),
-          True),
+    _Rule("Sharp and well lit", frozenset({rules.BLURRY, rules.TOO_DARK, rules.TOO_BRIGHT, rules.LOW_CONTRAST}), True),
 )
 _CROPPABLE = frozenset({rules.FACE_TOO_SMALL, rules.FACE_OFF_CENTRE, rules.SEVERAL_FACES})
-_SIDEWAYS = ("This photo is stored sideways with a note to turn it; HeyGen may show it sideways. "
-             "Click 'Rotate upright'.")
+_SIDEWAYS = "This photo is stored sideways with a note to turn it; HeyGen may show it sideways. Click 'Rotate upright'."
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class CheckedPhoto:
 
     @property
     def verdict(self) -> str:
-        """"fail" (HeyGen refuses it), "warn" (accepted, may animate badly) or "pass"."""
+        """ "fail" (HeyGen refuses it), "warn" (accepted, may animate badly) or "pass"."""
         if self.report.errors:
             return "fail"
         return "warn" if self.report.warnings or self.sideways else "pass"
@@ -107,9 +108,13 @@ class CheckedPhoto:
         if rules.UNREADABLE in found or report.format is None or not (report.width and report.height):
             return bad + warn  # not an image we could read: nothing about it was really checked
         faceless = rules.NO_FACE in found  # no face: "facing the camera" was never really checked
-        good = [CheckLine("good", rule.passed) for rule in _RULES
-                if not (rule.codes & found) and (report.analysed or not rule.needs_analysis)
-                and not (faceless and rules.FACE_TURNED in rule.codes)]
+        good = [
+            CheckLine("good", rule.passed)
+            for rule in _RULES
+            if not (rule.codes & found)
+            and (report.analysed or not rule.needs_analysis)
+            and not (faceless and rules.FACE_TURNED in rule.codes)
+        ]
         return bad + warn + good
 
     def fixes(self) -> list[Fix]:

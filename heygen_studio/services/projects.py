@@ -79,8 +79,11 @@ class ProjectStore:
     # --- recovery ---------------------------------------------------------------------------------
 
     async def write_recovery(self, project: Project, saved_path: Path | None) -> None:
-        document = {"saved_path": str(saved_path) if saved_path else None,
-                    "autosaved_at": time.time(), "project": project.to_json()}
+        document = {
+            "saved_path": str(saved_path) if saved_path else None,
+            "autosaved_at": time.time(),
+            "project": project.to_json(),
+        }
         await asyncio.to_thread(write_text_atomically, self.recovery_file, json.dumps(document, ensure_ascii=False))
 
     async def discard_recovery(self) -> None:
@@ -139,9 +142,12 @@ class ProjectStore:
 class Autosaver:
     """Writes the recovery copy `delay_s` after the last change (each change restarts the wait)."""
 
-    def __init__(self, store: ProjectStore,
-                 spawn: Callable[[Coroutine[Any, Any, None], str], Any],
-                 delay_s: float = AUTOSAVE_DELAY_S) -> None:
+    def __init__(
+        self,
+        store: ProjectStore,
+        spawn: Callable[[Coroutine[Any, Any, None], str], Any],
+        delay_s: float = AUTOSAVE_DELAY_S,
+    ) -> None:
         self.store = store
         self.delay_s = delay_s
         self._spawn = spawn
@@ -150,7 +156,8 @@ class Autosaver:
     def changed(self, project: Project, saved_path: Path | None) -> None:
         self.cancel()
         self._timer = asyncio.get_running_loop().call_later(
-            self.delay_s, lambda: self._spawn(self.store.write_recovery(project, saved_path), "autosave project"))
+            self.delay_s, lambda: self._spawn(self.store.write_recovery(project, saved_path), "autosave project")
+        )
 
     def cancel(self) -> None:
         if self._timer is not None:

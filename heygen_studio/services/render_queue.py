@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import builtins
 import contextlib
 import errno
+import functools
 import logging
 import math
 import random
@@ -12,7 +14,7 @@ import sqlite3
 import statistics
 import time
 import uuid
-from collections.abc import Callable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,7 +33,7 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus
+from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.money import Balance, BillingType, Money
@@ -59,9 +61,11 @@ LEGACY_CONCURRENCY = 3  # HeyGen's Pro plan; Free has 1, Scale 6
 MAX_TITLE_LOOKUP_PAGES = 20
 KEY_TRUSTED_S = 23 * 3600.0  # HeyGen replays a key's first answer for 24 hours; an hour's margin for clocks
 FILE_SUFFIXES = (".mp4", ".jpg", ".srt", ".ass")  # a video's name is free only when its thumbnail's and captions' are
-DECISION_MESSAGE = ("HeyGen may or may not have received this render: the connection was lost before it "
-                    "answered, and its list of videos could not tell. Submit it again only if it is not in "
-                    "your videos on heygen.com, or mark it as failed.")
+DECISION_MESSAGE = (
+    "HeyGen may or may not have received this render: the connection was lost before it "
+    "answered, and its list of videos could not tell. Submit it again only if it is not in "
+    "your videos on heygen.com, or mark it as failed."
+)
 
 
 class LeaseLost(Exception):
@@ -121,9 +125,11 @@ def unusable_number(spec: VideoSpec) -> str | None:
     for owner, values in parts:
         for name, value in values.items():
             if isinstance(value, float) and not math.isfinite(value):
-                return (f"{owner} {labels.get(name, name.replace('_', ' '))} is {value}, which is not a number "
-                        "HeyGen can use. Set a real number in the Scenes editor (speed 1.0 is normal), "
-                        "then render again.")
+                return (
+                    f"{owner} {labels.get(name, name.replace('_', ' '))} is {value}, which is not a number "
+                    "HeyGen can use. Set a real number in the Scenes editor (speed 1.0 is normal), "
+                    "then render again."
+                )
     return None
 
 
@@ -133,10 +139,14 @@ def saving_problem(error: OSError, folder: Path) -> str:
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         return f"Paused: the disk holding {folder} is full. Free some space there; the download carries on by itself."
     if isinstance(error, (FileExistsError, NotADirectoryError)):
-        return (f"Cannot save into {folder}: part of that path is a file, not a folder. Move that file away, "
-                f"or choose another folder for new renders; {carries_on}")
+        return (
+            f"Cannot save into {folder}: part of that path is a file, not a folder. Move that file away, "
+            f"or choose another folder for new renders; {carries_on}"
+        )
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"Cannot save into {folder}: the folder cannot be written (read-only or not yours). Fix that; {carries_on}"
+        return (
+            f"Cannot save into {folder}: the folder cannot be written (read-only or not yours). Fix that; {carries_on}"
+        )
     return f"Cannot save into {folder}: {error.strerror or error}. Fix that; {carries_on}"
 
 
@@ -170,10 +180,19 @@ class RenderQueue(QObject):
     problem_changed = Signal(str)
     """What holds the whole queue up right now, in plain words; "" once it works again."""
 
-    def __init__(self, db: Database, spawn: Spawn, *, timing: QueueTiming | None = None,
-                 output_dir: Path | None = None, legacy_concurrency: int = LEGACY_CONCURRENCY,
-                 concurrency: int | None = None, owner: str | None = None, rng: random.Random | None = None,
-                 http: httpx.AsyncClient | None = None) -> None:
+    def __init__(
+        self,
+        db: Database,
+        spawn: Spawn,
+        *,
+        timing: QueueTiming | None = None,
+        output_dir: Path | None = None,
+        legacy_concurrency: int = LEGACY_CONCURRENCY,
+        concurrency: int | None = None,
+        owner: str | None = None,
+        rng: random.Random | None = None,
+        http: httpx.AsyncClient | None = None,
+    ) -> None:
         super().__init__()
         self.jobs = RenderJobs(db)
         self.timing = timing or QueueTiming()
@@ -235,12 +254,22 @@ class RenderQueue(QObject):
         seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
         folder = output_dir or self.output_dir or default_output_dir()
         try:
-            job = await asyncio.to_thread(self.jobs.add, NewJob(
-                account=account, generation=api.generation, title=title, title_token=token,
-                idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec),
-                look_thumbnail_url=project.look.preview_image_url if project.look else None,
-                estimated_seconds=seconds, estimated_credits=avatar_iv_credits(seconds), output_dir=str(folder),
-                **cost_columns(self.price(spec, api.generation))))
+            job = await asyncio.to_thread(
+                self.jobs.add,
+                NewJob(
+                    account=account,
+                    generation=api.generation,
+                    title=title,
+                    title_token=token,
+                    idempotency_key=str(uuid.uuid4()),
+                    spec=spec_to_json(spec),
+                    look_thumbnail_url=project.look.preview_image_url if project.look else None,
+                    estimated_seconds=seconds,
+                    estimated_credits=avatar_iv_credits(seconds),
+                    output_dir=str(folder),
+                    **cost_columns(self.price(spec, api.generation)),
+                ),
+            )
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
         self._changed(job)
@@ -255,8 +284,9 @@ class RenderQueue(QObject):
 
     async def cancel(self, job_id: int) -> bool:
         """Cancel a job nothing was sent for yet; False once it has left (HeyGen can't stop a render)."""
-        job = await asyncio.to_thread(self.jobs.transition, job_id, JobStatus.QUEUED,
-                                      status=JobStatus.CANCELLED, finished_at=time.time())
+        job = await asyncio.to_thread(
+            self.jobs.transition, job_id, JobStatus.QUEUED, status=JobStatus.CANCELLED, finished_at=time.time()
+        )
         if job is not None:
             self._changed(job)
         return job is not None
@@ -269,11 +299,22 @@ class RenderQueue(QObject):
         api, account = self._require()
         token = f"hs-{uuid.uuid4().hex[:8]}"
         spec = replace(old.video_spec(), title=f"{old.title} [{token}]")
-        job = await asyncio.to_thread(self.jobs.add, NewJob(
-            account=account, generation=api.generation, title=old.title, title_token=token,
-            idempotency_key=str(uuid.uuid4()), spec=spec_to_json(spec), look_thumbnail_url=old.look_thumbnail_url,
-            estimated_seconds=old.estimated_seconds, estimated_credits=old.estimated_credits,
-            output_dir=old.output_dir, **cost_columns(self.price(spec, api.generation))))
+        job = await asyncio.to_thread(
+            self.jobs.add,
+            NewJob(
+                account=account,
+                generation=api.generation,
+                title=old.title,
+                title_token=token,
+                idempotency_key=str(uuid.uuid4()),
+                spec=spec_to_json(spec),
+                look_thumbnail_url=old.look_thumbnail_url,
+                estimated_seconds=old.estimated_seconds,
+                estimated_credits=old.estimated_credits,
+                output_dir=old.output_dir,
+                **cost_columns(self.price(spec, api.generation)),
+            ),
+        )
         self._changed(job)
         self._wake.set()
         return job
@@ -284,13 +325,24 @@ class RenderQueue(QObject):
         if job is None or not job.needs_decision:
             return
         if submit_again:
-            job = await asyncio.to_thread(self.jobs.update, job_id, needs_decision=False, error=None,
-                                          status=JobStatus.QUEUED, idempotency_key=str(uuid.uuid4()),
-                                          key_sent_at=None)
+            job = await asyncio.to_thread(
+                self.jobs.update,
+                job_id,
+                needs_decision=False,
+                error=None,
+                status=JobStatus.QUEUED,
+                idempotency_key=str(uuid.uuid4()),
+                key_sent_at=None,
+            )
         else:
             job = await asyncio.to_thread(
-                self.jobs.update, job_id, needs_decision=False, status=JobStatus.FAILED, finished_at=time.time(),
-                error="Marked as failed by you: HeyGen's answer to this render was lost.")
+                self.jobs.update,
+                job_id,
+                needs_decision=False,
+                status=JobStatus.FAILED,
+                finished_at=time.time(),
+                error="Marked as failed by you: HeyGen's answer to this render was lost.",
+            )
             self.finished.emit(job_id)
         self._changed(job)
         self._wake.set()
@@ -303,9 +355,15 @@ class RenderQueue(QObject):
         api, _ = self._require()
         with contextlib.suppress(NotFoundError):
             await api.delete_video(job.remote_id)
-        self._changed(await asyncio.to_thread(
-            self.jobs.update, job_id, video_url=None, remote_deleted_at=time.time(),
-            error=job.error if job.status == JobStatus.FAILED else None))
+        self._changed(
+            await asyncio.to_thread(
+                self.jobs.update,
+                job_id,
+                video_url=None,
+                remote_deleted_at=time.time(),
+                error=job.error if job.status == JobStatus.FAILED else None,
+            )
+        )
 
     async def fresh_link(self, job_id: int) -> str | None:
         """The video's current link (HeyGen's links expire after 7 days; asking again renews them)."""
@@ -390,18 +448,27 @@ class RenderQueue(QObject):
         for job in jobs:
             if job.status == JobStatus.SUBMITTING and not job.needs_decision:
                 await self._recover(api, job)
-        while (job := await asyncio.to_thread(self.jobs.claim_next_submission, account, self.owner,
-                                              self.concurrency or concurrency_for(api.generation,
-                                                                                  self.legacy_concurrency))):
-            self._changed(job)
-            if api.generation == "v3" and (job.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after a
-                await self._recover(api, job)  # 429 that followed a lost answer a day ago: look it up first
-            elif not await self._submit(api, job):
+        while claimed := await asyncio.to_thread(
+            self.jobs.claim_next_submission,
+            account,
+            self.owner,
+            self.concurrency or concurrency_for(api.generation, self.legacy_concurrency),
+        ):
+            self._changed(claimed)
+            if api.generation == "v3" and (claimed.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after
+                await self._recover(api, claimed)  # a 429 that followed a lost answer a day ago: look it up
+            elif not await self._submit(api, claimed):
                 break
         jobs = await asyncio.to_thread(self.jobs.claim_active, account, self.owner, self.timing.lease_s)
         self._set_running(sum(1 for job in jobs if job.status.rendering))
-        await self._poll(api, [job for job in jobs if job.remote_id and job.status in
-                               (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING)])
+        await self._poll(
+            api,
+            [
+                job
+                for job in jobs
+                if job.remote_id and job.status in (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING)
+            ],
+        )
         self._start_downloads(api, jobs)
         return self._next_delay()
 
@@ -411,8 +478,9 @@ class RenderQueue(QObject):
         while True:
             await asyncio.sleep(self.timing.lease_s / 3)
             try:
-                lost = await asyncio.to_thread(self.jobs.renew, account, self.owner, self.timing.lease_s,
-                                               {*self._downloads, *self._follow})
+                lost = await asyncio.to_thread(
+                    self.jobs.renew, account, self.owner, self.timing.lease_s, {*self._downloads, *self._follow}
+                )
             except sqlite3.Error as error:  # a busy database: the next beat tries again, well within the lease
                 log.warning("Render queue: could not renew leases: %r", error)
                 continue
@@ -436,6 +504,7 @@ class RenderQueue(QObject):
 
     async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
         """Send one job (already saved as `submitting`); False when the account can take no more now."""
+        problem: str | None
         try:
             spec = job.video_spec()
         except (ValueError, KeyError, TypeError) as error:
@@ -461,9 +530,13 @@ class RenderQueue(QObject):
             return True
         except Exception as error:  # noqa: BLE001  (a bug: HeyGen may have it, so ask, never resend blindly)
             log.exception("Render %d: unexpected error while sending", job.id)
-            await self._ask(job, f"Something unexpected went wrong while sending this render ({error!r}). "
-                                 "HeyGen may or may not have it: submit it again only if it is not in your "
-                                 "videos on heygen.com, or mark it as failed.", None)
+            await self._ask(
+                job,
+                f"Something unexpected went wrong while sending this render ({error!r}). "
+                "HeyGen may or may not have it: submit it again only if it is not in your "
+                "videos on heygen.com, or mark it as failed.",
+                None,
+            )
             return True
         await self._adopt(job, submitted.video_id, submitted.status)
         return True
@@ -482,8 +555,9 @@ class RenderQueue(QObject):
             since = self._lookup_failing.setdefault(job.id, time.monotonic())
             passing = isinstance(error, (ServerError, NetworkError, RateLimitedError))
             if passing and time.monotonic() - since < self.timing.lookup_patience_s:
-                log.warning("Render %d: HeyGen's list of videos could not be read (%r); looking again later",
-                            job.id, error)
+                log.warning(
+                    "Render %d: HeyGen's list of videos could not be read (%r); looking again later", job.id, error
+                )
                 self._backoff(error)
                 return
             self._lookup_failing.pop(job.id, None)
@@ -500,11 +574,15 @@ class RenderQueue(QObject):
                 job = await self._save(job.id, idempotency_key=str(uuid.uuid4()), key_sent_at=time.time())
             await self._submit(api, job)
         else:
-            await self._ask(job, f"HeyGen lists {len(found)} videos named like this render. "
-                                 "Check your videos on heygen.com, then submit again or mark it as failed.", None)
+            await self._ask(
+                job,
+                f"HeyGen lists {len(found)} videos named like this render. "
+                "Check your videos on heygen.com, then submit again or mark it as failed.",
+                None,
+            )
 
-    async def _find_by_token(self, api: HeyGenApi, token: str) -> list[Any]:
-        found: list[Any] = []
+    async def _find_by_token(self, api: HeyGenApi, token: str) -> Sequence[VideoSummary]:
+        found: builtins.list[VideoSummary] = []
         page_token: str | None = None
         for _ in range(MAX_TITLE_LOOKUP_PAGES):
             page = await api.list_videos(title=token, token=page_token)
@@ -517,17 +595,24 @@ class RenderQueue(QObject):
     async def _adopt(self, job: RenderJob, video_id: str, status: Status) -> None:
         """Write the remote id the moment it is known."""
         self._reached()
-        saved = await self._save(job.id, remote_id=video_id, status=_job_status(status), submitted_at=time.time(),
-                                 needs_decision=False, error=None)
-        self._follow[saved.id] = _Follow(time.monotonic() + jitter(self.timing.poll_first_s, self._rng),
-                                         self.timing.poll_first_s)
+        saved = await self._save(
+            job.id,
+            remote_id=video_id,
+            status=_job_status(status),
+            submitted_at=time.time(),
+            needs_decision=False,
+            error=None,
+        )
+        self._follow[saved.id] = _Follow(
+            time.monotonic() + jitter(self.timing.poll_first_s, self._rng), self.timing.poll_first_s
+        )
 
     async def _ask(self, job: RenderJob, message: str, request_id: str | None) -> None:
         await self._save(job.id, needs_decision=True, error=message, request_id=request_id)
 
     # --- polling ---------------------------------------------------------------------------------
 
-    async def _poll(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+    async def _poll(self, api: HeyGenApi, jobs: Sequence[RenderJob]) -> None:
         now = time.monotonic()
         for job in jobs:
             self._follow.setdefault(job.id, _Follow(now, self.timing.poll_first_s))
@@ -548,24 +633,29 @@ class RenderQueue(QObject):
     async def _apply(self, job: RenderJob, status: VideoStatus) -> None:
         if status.status == Status.COMPLETED:
             self._follow.pop(job.id, None)
-            await self._save(job.id, status=JobStatus.COMPLETED, finished_at=time.time(),
-                             video_url=status.video_url)
+            await self._save(job.id, status=JobStatus.COMPLETED, finished_at=time.time(), video_url=status.video_url)
         elif status.status in (Status.FAILED, Status.NOT_FOUND):
             self._follow.pop(job.id, None)
-            reason = (status.error_message or "HeyGen could not make this video."
-                      if status.status == Status.FAILED else "HeyGen no longer has this video; it was deleted.")
+            reason = (
+                status.error_message or "HeyGen could not make this video."
+                if status.status == Status.FAILED
+                else "HeyGen no longer has this video; it was deleted."
+            )
             await self._fail(job, HeyGenError(reason, code=status.error_code))
         elif _job_status(status.status) != job.status:
             await self._save(job.id, status=_job_status(status.status))
 
     # --- downloading -----------------------------------------------------------------------------
 
-    def _start_downloads(self, api: HeyGenApi, jobs: list[RenderJob]) -> None:
+    def _start_downloads(self, api: HeyGenApi, jobs: Sequence[RenderJob]) -> None:
         for job in jobs:
             if job.status == JobStatus.COMPLETED and job.id not in self._downloads:
                 task = self._spawn(self._download_while_held(api, job), f"download render {job.id}")
                 self._downloads[job.id] = task
-                task.add_done_callback(lambda _t, job_id=job.id: self._downloads.pop(job_id, None))
+                task.add_done_callback(functools.partial(self._download_ended, job.id))
+
+    def _download_ended(self, job_id: int, _task: asyncio.Task[None]) -> None:
+        self._downloads.pop(job_id, None)
 
     async def _download_while_held(self, api: HeyGenApi, job: RenderJob) -> None:
         try:
@@ -579,19 +669,22 @@ class RenderQueue(QObject):
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
         if self._http is None:
-            self._http = httpx.AsyncClient(follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0),
-                                           verify=tls_context())
+            self._http = httpx.AsyncClient(
+                follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0), verify=tls_context()
+            )
         folder = Path(job.output_dir)
         if not job.file_path:
-            stem = safe_filename(job.title)
-            reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, lambda taken: (
-                folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"))
-            if reserved is None:
-                raise LeaseLost(job.id)
-            job = reserved
-            self._changed(job)
+            job = await self._reserve_name(job, folder)
         mp4 = Path(job.file_path or "")
         status: VideoStatus | None = None
+        job_id = job.id
+
+        def report(done: int, total: int | None) -> None:
+            self.progress.emit(job_id, done, total or 0)
+
+        def held() -> Awaitable[None]:
+            return self._still_held(job_id)
+
         try:
             for attempt in range(3):
                 url = job.video_url
@@ -602,8 +695,7 @@ class RenderQueue(QObject):
                 if url is None:
                     raise DownloadError("HeyGen gave no link to the finished video.")
                 try:
-                    mp4 = await download(self._http, url, mp4, lambda done, total: self.progress.emit(
-                        job.id, done, total or 0), before_write=lambda: self._still_held(job.id))
+                    mp4 = await download(self._http, url, mp4, report, before_write=held)
                     break
                 except LinkExpired:
                     log.info("Render %d: download link expired; asking HeyGen for a fresh one", job.id)
@@ -632,6 +724,19 @@ class RenderQueue(QObject):
         log.info("Render %d downloaded to %s", saved.id, mp4)
         self.finished.emit(saved.id)
 
+    async def _reserve_name(self, job: RenderJob, folder: Path) -> RenderJob:
+        """Give the job its file name in `folder`, reserved so no other render takes it (LeaseLost if not ours)."""
+        stem = safe_filename(job.title)
+
+        def free(taken: set[str]) -> Path:
+            return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"
+
+        reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, free)
+        if reserved is None:
+            raise LeaseLost(job.id)
+        self._changed(reserved)
+        return reserved
+
     async def _still_held(self, job_id: int) -> None:
         """LeaseLost unless we still hold `job_id`: checked before each write into its files, so a process
         that was frozen past its lease never writes into the .part the process that took over is filling."""
@@ -647,8 +752,9 @@ class RenderQueue(QObject):
         for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, captions)):
             if url:
                 try:
-                    await download(self._http, url, mp4.with_suffix(suffix),
-                                   before_write=lambda: self._still_held(job.id))
+                    await download(
+                        self._http, url, mp4.with_suffix(suffix), before_write=lambda: self._still_held(job.id)
+                    )
                 except (DownloadError, LinkExpired, OSError) as error:
                     log.warning("Could not download %s: %s", mp4.with_suffix(suffix).name, error)
 
@@ -656,8 +762,14 @@ class RenderQueue(QObject):
 
     async def _fail(self, job: RenderJob, error: HeyGenError) -> None:
         self._follow.pop(job.id, None)
-        await self._save(job.id, status=JobStatus.FAILED, error=str(error), request_id=error.request_id,
-                         finished_at=time.time(), needs_decision=False)
+        await self._save(
+            job.id,
+            status=JobStatus.FAILED,
+            error=str(error),
+            request_id=error.request_id,
+            finished_at=time.time(),
+            needs_decision=False,
+        )
         self.finished.emit(job.id)
 
     async def _save(self, job_id: int, **values: Any) -> RenderJob:
@@ -684,8 +796,9 @@ class RenderQueue(QObject):
 
     def _backoff(self, error: Exception) -> float:
         self._errors_in_row += 1
-        wait = jitter(min(self.timing.error_backoff_max_s,
-                          self.timing.poll_first_s * 2 ** (self._errors_in_row - 1)), self._rng)
+        wait = jitter(
+            min(self.timing.error_backoff_max_s, self.timing.poll_first_s * 2 ** (self._errors_in_row - 1)), self._rng
+        )
         self._not_before = max(self._not_before, time.monotonic() + wait)
         log.warning("Render queue: %r; trying again in %.1f s", error, wait)
         if isinstance(error, NetworkError):
@@ -712,7 +825,6 @@ class RenderQueue(QObject):
         if self._problem_kind == kind:
             self._set_problem("", "")
 
-
     # --- ways out of a render (the Renders panel) ------------------------------------------------
 
     async def listed(self, account: str) -> Sequence[RenderJob]:
@@ -734,11 +846,21 @@ class RenderQueue(QObject):
                 return await self.get(job_id)
             self._follow.pop(job_id, None)
             # Taking the lease away makes any worker still holding it (here or in another process) let go.
-            stopped = await asyncio.to_thread(self.jobs.transition, job_id, job.status, status=JobStatus.CANCELLED,
-                                              finished_at=time.time(), lease_owner=None, lease_until=None)
+            stopped = await asyncio.to_thread(
+                self.jobs.transition,
+                job_id,
+                job.status,
+                status=JobStatus.CANCELLED,
+                finished_at=time.time(),
+                lease_owner=None,
+                lease_until=None,
+            )
             if stopped is not None:
-                log.info("Render %d: the user stopped following it%s", job_id,
-                         " and deleted it at HeyGen" if delete_at_heygen else "")
+                log.info(
+                    "Render %d: the user stopped following it%s",
+                    job_id,
+                    " and deleted it at HeyGen" if delete_at_heygen else "",
+                )
                 self._changed(stopped)
                 await self._drop_download(stopped)
                 if delete_at_heygen:
@@ -774,8 +896,9 @@ class RenderQueue(QObject):
         return None if job is None else self.price(job.video_spec(), api.generation)
 
 
-STOPPABLE = frozenset({JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
-                       JobStatus.COMPLETED})
+STOPPABLE = frozenset(
+    {JobStatus.QUEUED, JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING, JobStatus.COMPLETED}
+)
 """A render can be stopped before it is sent, while HeyGen makes it or while it downloads; not while it is
 being sent."""
 

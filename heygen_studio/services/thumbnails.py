@@ -39,10 +39,17 @@ class Thumbnails(QObject):
     ready = Signal(str)
     failed = Signal(str)
 
-    def __init__(self, cache: ThumbnailCache, tasks: TaskRegistry, *, size: QSize = THUMBNAIL_SIZE,
-                 concurrency: int = 4, memory_bytes: int = 96 * 1024 * 1024,
-                 client_factory: Callable[[], httpx.AsyncClient] | None = None,
-                 parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        cache: ThumbnailCache,
+        tasks: TaskRegistry,
+        *,
+        size: QSize = THUMBNAIL_SIZE,
+        concurrency: int = 4,
+        memory_bytes: int = 96 * 1024 * 1024,
+        client_factory: Callable[[], httpx.AsyncClient] | None = None,
+        parent: QObject | None = None,
+    ) -> None:
         super().__init__(parent)
         self.cache = cache
         self._tasks = tasks
@@ -50,7 +57,8 @@ class Thumbnails(QObject):
         self.concurrency = concurrency
         self.memory_bytes = memory_bytes
         self._client_factory = client_factory or (
-            lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context()))
+            lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context())
+        )
         self._client: httpx.AsyncClient | None = None
         self._waiting: OrderedDict[tuple[str, float], None] = OrderedDict()  # newest last (LIFO)
         self._running: set[tuple[str, float]] = set()

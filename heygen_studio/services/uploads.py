@@ -54,8 +54,9 @@ class Uploader:
         self._assets = UploadedAssets(db)
         self._locks: dict[tuple[str, str, str], asyncio.Lock] = {}
 
-    async def upload(self, api: HeyGenApi, account: str, photo: PhotoBytes,
-                     progress: UploadProgress | None = None) -> Upload:
+    async def upload(
+        self, api: HeyGenApi, account: str, photo: PhotoBytes, progress: UploadProgress | None = None
+    ) -> Upload:
         """The photo's asset ref on this account: reused when these bytes were uploaded before, else uploaded."""
         key = (photo.content_hash, account, api.generation)
         async with self._locks.setdefault(key, asyncio.Lock()):  # the same photo twice at once: one upload
@@ -68,7 +69,8 @@ class Uploader:
             await asyncio.to_thread(self._assets.remember, *key, asset.ref, asset.url)
             return Upload(photo.content_hash, asset.ref, reused=False)
 
-    async def upload_file(self, api: HeyGenApi, account: str, path: Path,
-                          progress: UploadProgress | None = None) -> Upload:
+    async def upload_file(
+        self, api: HeyGenApi, account: str, path: Path, progress: UploadProgress | None = None
+    ) -> Upload:
         """Read `path` off the UI thread and upload it (or reuse its earlier upload)."""
         return await self.upload(api, account, await asyncio.to_thread(read_photo, path), progress)

@@ -15,7 +15,7 @@ class JobState(StrEnum):
     """Where a job stands; each is written before the step it names is attempted."""
 
     UPLOADING = "uploading"
-    CREATING = "creating"      # the create request may have gone out: look for its group before re-sending
+    CREATING = "creating"  # the create request may have gone out: look for its group before re-sending
     ADDING = "adding"
     TRAINING = "training"
     POLLING = "polling"
@@ -40,10 +40,10 @@ class AvatarJob:
     state: JobState
     group_id: str | None = None
     refs: dict[str, str] = field(default_factory=dict)  # content hash -> uploaded asset ref
-    looks_added: int = 0                                 # photos after the first already added as looks
-    create_sent: bool = False                            # the create request went out (it may have worked)
-    message: str = ""                                    # why it failed, in plain words
-    needs_consent: bool = False                          # done, but HeyGen waits for the person's consent
+    looks_added: int = 0  # photos after the first already added as looks
+    create_sent: bool = False  # the create request went out (it may have worked)
+    message: str = ""  # why it failed, in plain words
+    needs_consent: bool = False  # done, but HeyGen waits for the person's consent
     created_at: float = 0.0
 
 
@@ -78,25 +78,45 @@ class AvatarJobs:
 
     def unfinished(self, account: str, generation: str) -> list[AvatarJob]:
         """Jobs of this account and API generation that stopped before done or failed, oldest first."""
-        rows = self._db.connection().execute(
-            "SELECT * FROM avatar_jobs WHERE account=? AND generation=? AND state NOT IN (?, ?) ORDER BY id",
-            (account, generation, JobState.DONE.value, JobState.FAILED.value),
-        ).fetchall()
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT * FROM avatar_jobs WHERE account=? AND generation=? AND state NOT IN (?, ?) ORDER BY id",
+                (account, generation, JobState.DONE.value, JobState.FAILED.value),
+            )
+            .fetchall()
+        )
         return [_job(row) for row in rows]
 
 
 def _detail(job: AvatarJob) -> str:
-    return json.dumps({"paths": job.paths, "refs": job.refs, "looks_added": job.looks_added,
-                       "create_sent": job.create_sent, "message": job.message, "needs_consent": job.needs_consent})
+    return json.dumps(
+        {
+            "paths": job.paths,
+            "refs": job.refs,
+            "looks_added": job.looks_added,
+            "create_sent": job.create_sent,
+            "message": job.message,
+            "needs_consent": job.needs_consent,
+        }
+    )
 
 
 def _job(row: sqlite3.Row) -> AvatarJob:
     detail = json.loads(row["detail"] or "{}")
     return AvatarJob(
-        id=row["id"], account=row["account"], generation=row["generation"], name=row["name"],
-        photo_hashes=json.loads(row["photo_hashes"]), paths=detail.get("paths", []),
-        state=JobState(row["state"]), group_id=row["group_id"], refs=detail.get("refs", {}),
-        looks_added=detail.get("looks_added", 0), create_sent=detail.get("create_sent", False),
-        message=detail.get("message", ""), needs_consent=detail.get("needs_consent", False),
+        id=row["id"],
+        account=row["account"],
+        generation=row["generation"],
+        name=row["name"],
+        photo_hashes=json.loads(row["photo_hashes"]),
+        paths=detail.get("paths", []),
+        state=JobState(row["state"]),
+        group_id=row["group_id"],
+        refs=detail.get("refs", {}),
+        looks_added=detail.get("looks_added", 0),
+        create_sent=detail.get("create_sent", False),
+        message=detail.get("message", ""),
+        needs_consent=detail.get("needs_consent", False),
         created_at=row["created_at"],
     )

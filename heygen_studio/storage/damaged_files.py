@@ -22,8 +22,10 @@ class MovedAside:
     @property
     def message(self) -> str:
         """One line for the user: what was wrong, where the file is now, and that a fresh one was started."""
-        return (f"{self.original.name} could not be used ({self.reason}), so it was moved, untouched, to {self.aside} "
-                "and a fresh one was started.")
+        return (
+            f"{self.original.name} could not be used ({self.reason}), so it was moved, untouched, to {self.aside} "
+            "and a fresh one was started."
+        )
 
 
 def move_aside(path: Path, reason: str, companions: tuple[str, ...] = ()) -> MovedAside:

@@ -20,7 +20,7 @@ class JobKind(StrEnum):
 
 class JobState(StrEnum):
     STARTING = "starting"  # written, request not answered yet
-    RUNNING = "running"    # HeyGen accepted it; polling
+    RUNNING = "running"  # HeyGen accepted it; polling
     DONE = "done"
     FAILED = "failed"
 
@@ -63,14 +63,28 @@ class LibraryJobStore:
             job_id = int(cursor.lastrowid or 0)
         return self.get(job_id)
 
-    def update(self, job_id: int, *, state: JobState, remote_id: str | None = None, detail: str | None = None,
-               result: dict[str, Any] | None = None) -> LibraryJob:
+    def update(
+        self,
+        job_id: int,
+        *,
+        state: JobState,
+        remote_id: str | None = None,
+        detail: str | None = None,
+        result: dict[str, Any] | None = None,
+    ) -> LibraryJob:
         """Set the state (and remote id, detail, result when given)."""
         with self._db.transaction() as conn:
             conn.execute(
                 "UPDATE library_jobs SET state=?, remote_id=COALESCE(?, remote_id), detail=?,"
                 " result=COALESCE(?, result), updated_at=? WHERE id=?",
-                (state.value, remote_id, detail, json.dumps(result) if result is not None else None, time.time(), job_id),
+                (
+                    state.value,
+                    remote_id,
+                    detail,
+                    json.dumps(result) if result is not None else None,
+                    time.time(),
+                    job_id,
+                ),
             )
         return self.get(job_id)
 
@@ -80,23 +94,39 @@ class LibraryJobStore:
 
     def recent(self, account: str, generation: str, limit: int = 20) -> list[LibraryJob]:
         """The account's latest jobs, newest first (unfinished ones included)."""
-        rows = self._db.connection().execute(
-            "SELECT * FROM library_jobs WHERE account=? AND generation=? ORDER BY id DESC LIMIT ?",
-            (account, generation, limit),
-        ).fetchall()
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT * FROM library_jobs WHERE account=? AND generation=? ORDER BY id DESC LIMIT ?",
+                (account, generation, limit),
+            )
+            .fetchall()
+        )
         return [_job(row) for row in rows]
 
     def unfinished(self, account: str, generation: str) -> list[LibraryJob]:
-        rows = self._db.connection().execute(
-            "SELECT * FROM library_jobs WHERE account=? AND generation=? AND state IN (?, ?) ORDER BY id",
-            (account, generation, JobState.STARTING.value, JobState.RUNNING.value),
-        ).fetchall()
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT * FROM library_jobs WHERE account=? AND generation=? AND state IN (?, ?) ORDER BY id",
+                (account, generation, JobState.STARTING.value, JobState.RUNNING.value),
+            )
+            .fetchall()
+        )
         return [_job(row) for row in rows]
 
 
 def _job(row: Any) -> LibraryJob:
     return LibraryJob(
-        id=row["id"], account=row["account"], generation=row["generation"], kind=JobKind(row["kind"]),
-        label=row["label"], state=JobState(row["state"]), remote_id=row["remote_id"], group_id=row["group_id"],
-        detail=row["detail"], result=json.loads(row["result"]) if row["result"] else {}, created_at=row["created_at"],
+        id=row["id"],
+        account=row["account"],
+        generation=row["generation"],
+        kind=JobKind(row["kind"]),
+        label=row["label"],
+        state=JobState(row["state"]),
+        remote_id=row["remote_id"],
+        group_id=row["group_id"],
+        detail=row["detail"],
+        result=json.loads(row["result"]) if row["result"] else {},
+        created_at=row["created_at"],
     )

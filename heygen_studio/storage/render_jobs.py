@@ -122,8 +122,10 @@ class RenderJob(NewJob):
 
 def cost_columns(cost: Money | None) -> dict[str, str | None]:
     """The NewJob fields that store `cost`."""
-    return {"cost_amount": None if cost is None else str(cost.amount),
-            "cost_currency": None if cost is None else cost.currency.value}
+    return {
+        "cost_amount": None if cost is None else str(cost.amount),
+        "cost_currency": None if cost is None else cost.currency.value,
+    }
 
 
 def spec_to_json(spec: VideoSpec) -> str:
@@ -143,9 +145,13 @@ def spec_from_json(text: str) -> VideoSpec:
     )
     dimension = data.pop("dimension")
     return VideoSpec(
-        **{**data, "aspect_ratio": AspectRatio(data["aspect_ratio"]), "resolution": Resolution(data["resolution"]),
-           "engine": Engine(data.get("engine", Engine.AVATAR_IV)),
-           "avatar_type": AvatarType(data["avatar_type"]) if data.get("avatar_type") else None},
+        **{
+            **data,
+            "aspect_ratio": AspectRatio(data["aspect_ratio"]),
+            "resolution": Resolution(data["resolution"]),
+            "engine": Engine(data.get("engine", Engine.AVATAR_IV)),
+            "avatar_type": AvatarType(data["avatar_type"]) if data.get("avatar_type") else None,
+        },
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,
     )
@@ -203,13 +209,15 @@ class RenderJobs:
             rows = self._db.connection().execute("SELECT * FROM render_jobs ORDER BY id DESC")
         else:
             rows = self._db.connection().execute(
-                "SELECT * FROM render_jobs WHERE account=? ORDER BY id DESC", (account,))
+                "SELECT * FROM render_jobs WHERE account=? ORDER BY id DESC", (account,)
+            )
         return [RenderJob.from_row(row) for row in rows]
 
     def listed(self, account: str) -> list[RenderJob]:
         """The account's jobs the Renders list shows (all but those the user removed), newest first."""
         rows = self._db.connection().execute(
-            "SELECT * FROM render_jobs WHERE account=? AND removed_at IS NULL ORDER BY id DESC", (account,))
+            "SELECT * FROM render_jobs WHERE account=? AND removed_at IS NULL ORDER BY id DESC", (account,)
+        )
         return [RenderJob.from_row(row) for row in rows]
 
     def remove(self, job_ids: Iterable[int], now: float | None = None) -> list[int]:
@@ -223,7 +231,8 @@ class RenderJobs:
             rows = conn.execute(
                 f"UPDATE render_jobs SET removed_at=?, updated_at=? WHERE id IN ({', '.join('?' * len(ids))}) "
                 f"AND status IN ({', '.join('?' * len(final))}) AND removed_at IS NULL RETURNING id",
-                (now, now, *ids, *final)).fetchall()
+                (now, now, *ids, *final),
+            ).fetchall()
         return sorted(int(row[0]) for row in rows)
 
     def update(self, job_id: int, **values: Any) -> RenderJob:
@@ -278,7 +287,9 @@ class RenderJobs:
             if dead:
                 conn.execute(
                     f"UPDATE render_jobs SET lease_owner=NULL, lease_until=NULL "
-                    f"WHERE lease_owner IN ({', '.join('?' * len(dead))})", dead)
+                    f"WHERE lease_owner IN ({', '.join('?' * len(dead))})",
+                    dead,
+                )
             conn.execute(
                 f"UPDATE render_jobs SET lease_owner=?, lease_until=? WHERE account=? AND status IN ({marks}) "
                 "AND (lease_owner IS NULL OR lease_owner=? OR lease_until<?)",
@@ -311,8 +322,10 @@ class RenderJobs:
             if row is None or row["lease_owner"] != owner:
                 return None
             now = time.time()
-            conn.execute("UPDATE render_jobs SET status=?, updated_at=?, key_sent_at=COALESCE(key_sent_at, ?) "
-                         "WHERE id=?", (JobStatus.SUBMITTING.value, now, now, row["id"]))
+            conn.execute(
+                "UPDATE render_jobs SET status=?, updated_at=?, key_sent_at=COALESCE(key_sent_at, ?) WHERE id=?",
+                (JobStatus.SUBMITTING.value, now, now, row["id"]),
+            )
         return self.get(int(row["id"]))
 
     def reserve_file(self, job_id: int, owner: str, choose: Callable[[set[str]], Path]) -> RenderJob | None:
@@ -321,16 +334,24 @@ class RenderJobs:
         a free one. None if `owner` no longer holds the job."""
         finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
-            taken = {str(row[0]).casefold() for row in conn.execute(
-                f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
-                f"AND status NOT IN ({', '.join('?' * len(finals))})", (job_id, *finals))}
-            cursor = conn.execute("UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
-                                  (str(choose(taken)), time.time(), job_id, owner))
+            taken = {
+                str(row[0]).casefold()
+                for row in conn.execute(
+                    f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
+                    f"AND status NOT IN ({', '.join('?' * len(finals))})",
+                    (job_id, *finals),
+                )
+            }
+            cursor = conn.execute(
+                "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
+                (str(choose(taken)), time.time(), job_id, owner),
+            )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None
 
-    def renew(self, account: str, owner: str, lease_s: float, job_ids: Iterable[int],
-              now: float | None = None) -> set[int]:
+    def renew(
+        self, account: str, owner: str, lease_s: float, job_ids: Iterable[int], now: float | None = None
+    ) -> set[int]:
         """Extend every lease `owner` holds on unfinished jobs of `account`; return those of `job_ids`
         it no longer holds (another process took them after our lease ran out)."""
         now = time.time() if now is None else now
@@ -345,7 +366,8 @@ class RenderJobs:
                 return set()
             rows = conn.execute(
                 f"SELECT id FROM render_jobs WHERE id IN ({', '.join('?' * len(ids))}) "
-                "AND (lease_owner IS NULL OR lease_owner<>?)", (*ids, owner),
+                "AND (lease_owner IS NULL OR lease_owner<>?)",
+                (*ids, owner),
             ).fetchall()
         return {int(row[0]) for row in rows}
 
@@ -356,12 +378,16 @@ class RenderJobs:
 
     def render_history(self, account: str, limit: int = 20) -> list[tuple[float, float]]:
         """(estimated seconds, seconds HeyGen took) of the account's latest finished renders."""
-        rows = self._db.connection().execute(
-            "SELECT estimated_seconds, finished_at - submitted_at FROM render_jobs WHERE account=? "
-            "AND status IN (?, ?) AND submitted_at IS NOT NULL AND finished_at IS NOT NULL "
-            "ORDER BY id DESC LIMIT ?",
-            (account, JobStatus.COMPLETED.value, JobStatus.DOWNLOADED.value, limit),
-        ).fetchall()
+        rows = (
+            self._db.connection()
+            .execute(
+                "SELECT estimated_seconds, finished_at - submitted_at FROM render_jobs WHERE account=? "
+                "AND status IN (?, ?) AND submitted_at IS NOT NULL AND finished_at IS NOT NULL "
+                "ORDER BY id DESC LIMIT ?",
+                (account, JobStatus.COMPLETED.value, JobStatus.DOWNLOADED.value, limit),
+            )
+            .fetchall()
+        )
         return [(float(row[0]), float(row[1])) for row in rows]
 
 

@@ -150,11 +150,15 @@ class SecretStore:
             except _KEYCHAIN_ERRORS as error:
                 log.warning(
                     "Keychain %s failed (%s: %s); keeping keys in memory for this session.",
-                    action, type(error).__name__, redact(str(error)),
+                    action,
+                    type(error).__name__,
+                    redact(str(error)),
                 )
                 self._ring = self._memory
                 self._status = KeychainStatus(
-                    False, status.backend_name, status.is_system_keychain,
+                    False,
+                    status.backend_name,
+                    status.is_system_keychain,
                     _failure_reason(error, status.is_system_keychain),
                 )
         return operation(self._memory)
@@ -181,7 +185,9 @@ def _classify(backend: KeyringBackend, *, injected: bool) -> tuple[KeyringBacken
         return None, KeychainStatus(False, "No keychain", False, _no_keychain_reason(ring))
     if is_plaintext(ring):
         return None, KeychainStatus(
-            False, type(ring).__name__, False,
+            False,
+            type(ring).__name__,
+            False,
             f"The only keychain available would save your key in a plain file, {_IN_MEMORY}",
         )
     if system_name is not None:
@@ -190,7 +196,10 @@ def _classify(backend: KeyringBackend, *, injected: bool) -> tuple[KeyringBacken
     if injected:
         return ring, KeychainStatus(True, name, False, f"Your key is saved in {name} (not your system keychain).")
     return None, KeychainStatus(
-        False, name, False, f"The configured keychain ({name}) is not one of this computer's own keychains, {_IN_MEMORY}"
+        False,
+        name,
+        False,
+        f"The configured keychain ({name}) is not one of this computer's own keychains, {_IN_MEMORY}",
     )
 
 
@@ -208,7 +217,9 @@ def _failure_reason(error: Exception, is_system_keychain: bool) -> str:
     if isinstance(error, KeyringLocked):
         return f"Your keychain is locked (or its unlock prompt was dismissed), {_IN_MEMORY}"
     if isinstance(error, InitError):
-        return f"Your keychain could not be opened (its prompt was dismissed or it has no default keyring), {_IN_MEMORY}"
+        return (
+            f"Your keychain could not be opened (its prompt was dismissed or it has no default keyring), {_IN_MEMORY}"
+        )
     if isinstance(error, NoKeyringError):
         return f"No keychain was found on this computer, {_IN_MEMORY}"
     if isinstance(error, _SECRET_SERVICE_ERRORS):

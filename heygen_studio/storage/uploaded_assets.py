@@ -28,10 +28,14 @@ class UploadedAssets:
         self._db = db
 
     def find(self, digest: str, account: str, generation: str) -> UploadedAsset | None:
-        row = self._db.connection().execute(
-            "SELECT ref, url FROM uploaded_assets WHERE content_hash=? AND account=? AND generation=?",
-            (digest, account, generation),
-        ).fetchone()
+        row = (
+            self._db.connection()
+            .execute(
+                "SELECT ref, url FROM uploaded_assets WHERE content_hash=? AND account=? AND generation=?",
+                (digest, account, generation),
+            )
+            .fetchone()
+        )
         return UploadedAsset(digest, row["ref"], row["url"]) if row else None
 
     def remember(self, digest: str, account: str, generation: str, ref: str, url: str | None) -> None:

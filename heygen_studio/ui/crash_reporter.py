@@ -36,8 +36,7 @@ class CrashReporter(QObject):
         sys.excepthook = self.excepthook
         threading.excepthook = self._thread_excepthook
 
-    def excepthook(self, exc_type: type[BaseException], exc: BaseException,
-                   tb: TracebackType | None) -> None:
+    def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             sys.__excepthook__(exc_type, exc, tb)
             return

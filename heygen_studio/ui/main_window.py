@@ -128,8 +128,7 @@ class MainWindow(QMainWindow):
             panel = panel_type(session)
             self.panels.append(panel)
             add_scrollable(self.stack, panel)
-            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title,
-                            self.navigation)
+            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title, self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
         self.welcome = WelcomePage(session)
         self.welcome.add_key_requested.connect(self._add_key)
@@ -193,10 +192,11 @@ class MainWindow(QMainWindow):
         file_menu = self.menuBar().addMenu("&File")
         self.file_actions: dict[str, QAction] = {}
         for name, text, key, run in (
-                ("new", "&New video", QKeySequence.StandardKey.New, scenes.ask_then_new),
-                ("open", "&Open…", QKeySequence.StandardKey.Open, scenes.choose_file_to_open),
-                ("save", "&Save", QKeySequence.StandardKey.Save, scenes.save),
-                ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, scenes.save_as)):
+            ("new", "&New video", QKeySequence.StandardKey.New, scenes.ask_then_new),
+            ("open", "&Open…", QKeySequence.StandardKey.Open, scenes.choose_file_to_open),
+            ("save", "&Save", QKeySequence.StandardKey.Save, scenes.save),
+            ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, scenes.save_as),
+        ):
             action = file_menu.addAction(text)
             action.setShortcut(key)
             action.triggered.connect(lambda _=False, run=run: self._in_scenes(run))
@@ -244,7 +244,8 @@ class MainWindow(QMainWindow):
 
     def _restore_geometry(self) -> None:
         if self.settings.window_geometry and self.restoreGeometry(
-                QByteArray.fromBase64(self.settings.window_geometry.encode("ascii"))):
+            QByteArray.fromBase64(self.settings.window_geometry.encode("ascii"))
+        ):
             return
         self.resize(DEFAULT_SIZE)
         screen = QApplication.primaryScreen()
@@ -302,8 +303,7 @@ class MainWindow(QMainWindow):
             self.connection_label.setText(NOT_CONNECTED_MESSAGE)
             self._set_balance(NO_KEY_MESSAGE, error=False)
         self.connection_dot.setProperty("connected", connected)
-        self.connection_dot.setToolTip("Connected" if connected
-                                       else "Not connected: add your API key in Settings")
+        self.connection_dot.setToolTip("Connected" if connected else "Not connected: add your API key in Settings")
         self.connection_dot.style().unpolish(self.connection_dot)
         self.connection_dot.style().polish(self.connection_dot)
         self._count_unfinished()
@@ -364,13 +364,18 @@ class MainWindow(QMainWindow):
     def _ask_about_renders(self) -> None:
         """Quitting with renders going: they carry on at HeyGen and come down on the next start, or wait."""
         count = self._unfinished
-        box = QMessageBox(QMessageBox.Icon.Question, "Renders still in progress",
-                          f"{count} render{'s are' if count != 1 else ' is'} not finished yet.", parent=self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Renders still in progress",
+            f"{count} render{'s are' if count != 1 else ' is'} not finished yet.",
+            parent=self,
+        )
         connection = self.session.connection
         where = "in the sandbox" if connection is not None and connection.sandbox else "at HeyGen"
         box.setInformativeText(
             f"If you quit now, nothing is lost or paid twice: renders carry on {where}, and HeyGen Studio "
-            "downloads them the next time you start it. Or keep the app open until they are done.")
+            "downloads them the next time you start it. Or keep the app open until they are done."
+        )
         quit_now = box.addButton("Quit now", QMessageBox.ButtonRole.DestructiveRole)
         wait = box.addButton("Quit when they are done", QMessageBox.ButtonRole.AcceptRole)
         box.addButton("Keep working", QMessageBox.ButtonRole.RejectRole)

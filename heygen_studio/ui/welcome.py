@@ -6,9 +6,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from heygen_studio.session import Session
 from heygen_studio.resources import resources_dir
-
+from heygen_studio.session import Session
 
 NARROWEST_TEXT = 380
 
@@ -47,8 +46,10 @@ class WelcomePage(QWidget):
         self.sandbox_button = QPushButton("Try the sandbox (no key, pretend money)")
         self.sandbox_button.setMinimumHeight(44)
         self.sandbox_button.clicked.connect(self._try_sandbox)
-        hint = QLabel("Your key is kept in your computer's keychain, never in a file. "
-                      "You can switch between the sandbox and your account at any time.")
+        hint = QLabel(
+            "Your key is kept in your computer's keychain, never in a file. "
+            "You can switch between the sandbox and your account at any time."
+        )
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)

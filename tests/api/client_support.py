@@ -30,7 +30,6 @@ class Recorder:
 Handler = Callable[[httpx.Request], httpx.Response]
 
 
-
 def _load_contract() -> dict[str, Any]:
     text = resources.files("heygen_studio.sandbox").joinpath("contract/v3-contract.json").read_text()
     return json.loads(text)

@@ -16,8 +16,9 @@ from heygen_studio.api.base import HeyGenApi
 def make_client() -> Callable[..., tuple[HeyGenApi, Recorder]]:
     """make_client(generation, handler, **retry) -> (client, recorder) over httpx.MockTransport."""
 
-    def make(generation: str, handler: Handler, *, max_attempts: int = 4, max_retry_wait_s: float = 30.0,
-             key: str = SECRET) -> tuple[HeyGenApi, Recorder]:
+    def make(
+        generation: str, handler: Handler, *, max_attempts: int = 4, max_retry_wait_s: float = 30.0, key: str = SECRET
+    ) -> tuple[HeyGenApi, Recorder]:
         recorder = Recorder()
 
         def record(request: httpx.Request) -> httpx.Response:
@@ -36,4 +37,3 @@ def make_client() -> Callable[..., tuple[HeyGenApi, Recorder]]:
         return cls(transport), recorder
 
     return make
-

@@ -80,8 +80,15 @@ def wire(sandbox) -> Wire:
 @pytest.fixture
 def connect(wire) -> Callable[[str], HeyGenApi]:
     def make(generation: str) -> HeyGenApi:
-        return open_client(generation, "sandbox", base_url="http://sandbox.test", upload_url="http://sandbox.test",
-                           transport=wire, retry=FAST_RETRY, max_retry_wait_s=1.0)
+        return open_client(
+            generation,
+            "sandbox",
+            base_url="http://sandbox.test",
+            upload_url="http://sandbox.test",
+            transport=wire,
+            retry=FAST_RETRY,
+            max_retry_wait_s=1.0,
+        )
 
     return make
 
@@ -111,14 +118,18 @@ async def preset(api: HeyGenApi, avatar_type: AvatarType) -> str:
 # --- voice speed and pitch -----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("speed", "pitch", "field", "words"), [
-    (1.6, 0.0, "speed", "1.6×; in videos HeyGen takes 0.5 to 1.5×"),
-    (2.0, 0.0, "speed", "voice speed is 2×"),
-    (float("nan"), 0.0, "speed", "voice speed is nan×"),
-    (1.0, 51.0, "pitch", "voice pitch is 51 semitones; in videos HeyGen takes -50 to 50 semitones"),
-])
-async def test_speed_and_pitch_outside_heygens_range_are_refused_before_sending(v3, wire, state, speed, pitch, field,
-                                                                              words):
+@pytest.mark.parametrize(
+    ("speed", "pitch", "field", "words"),
+    [
+        (1.6, 0.0, "speed", "1.6×; in videos HeyGen takes 0.5 to 1.5×"),
+        (2.0, 0.0, "speed", "voice speed is 2×"),
+        (float("nan"), 0.0, "speed", "voice speed is nan×"),
+        (1.0, 51.0, "pitch", "voice pitch is 51 semitones; in videos HeyGen takes -50 to 50 semitones"),
+    ],
+)
+async def test_speed_and_pitch_outside_heygens_range_are_refused_before_sending(
+    v3, wire, state, speed, pitch, field, words
+):
     look_id = await own_look(v3)
     spec = VideoSpec(look_id, (SceneSpec(SCRIPT, VOICE), SceneSpec(SCRIPT, VOICE, speed=speed, pitch=pitch)))
     with pytest.raises(InvalidRequestError) as caught:
@@ -130,8 +141,9 @@ async def test_speed_and_pitch_outside_heygens_range_are_refused_before_sending(
 async def test_the_edges_of_the_range_render(v3):
     spec = VideoSpec(await own_look(v3), (SceneSpec(SCRIPT, VOICE, speed=1.5, pitch=-50.0),))
     submitted = await v3.submit_video(spec, "edges-1")
-    assert (await until(lambda: v3.video_status(submitted.video_id), lambda s: s.status.is_final)).status \
-        is Status.COMPLETED
+    assert (
+        await until(lambda: v3.video_status(submitted.video_id), lambda s: s.status.is_final)
+    ).status is Status.COMPLETED
 
 
 # --- motion fields only where HeyGen takes them -----------------------------------------------------------
@@ -149,8 +161,9 @@ async def test_video_avatars_get_no_motion_prompt_or_expressiveness_and_the_edit
     assert "photo avatars only" in notes["expressiveness"].reason
 
     twin = await preset(v3, AvatarType.DIGITAL_TWIN)
-    on_v = VideoSpec(twin, (scene, SceneSpec(SCRIPT, VOICE)), avatar_type=AvatarType.DIGITAL_TWIN,
-                     engine=Engine.AVATAR_V)
+    on_v = VideoSpec(
+        twin, (scene, SceneSpec(SCRIPT, VOICE)), avatar_type=AvatarType.DIGITAL_TWIN, engine=Engine.AVATAR_V
+    )
     await v3.submit_video(on_v, "twin-1")
     first = wire.posts("/v3/videos")[1]["scenes"][0]["input"]
     assert first["motion_prompt"] == "waves at the camera" and "expressiveness" not in first
@@ -167,8 +180,11 @@ async def test_photo_avatars_keep_both_fields(v3, wire):
 
 
 def test_the_looks_avatar_type_reaches_the_render_request():
-    project = Project(look=LookRef("l1", "Nora", avatar_type="studio_avatar"), voice=VoiceRef(VOICE),
-                      scenes=(Scene(script=SCRIPT, motion_prompt="waves"),))
+    project = Project(
+        look=LookRef("l1", "Nora", avatar_type="studio_avatar"),
+        voice=VoiceRef(VOICE),
+        scenes=(Scene(script=SCRIPT, motion_prompt="waves"),),
+    )
     spec = draft_video_spec(project, "v3")
     assert spec.avatar_type is AvatarType.STUDIO and not spec.is_photo_avatar
     assert Project.from_json(json.loads(json.dumps(project.to_json()))).look == project.look
@@ -179,8 +195,16 @@ def test_the_looks_avatar_type_reaches_the_render_request():
 
 
 def person(appearance: str) -> PhotoPrompt:
-    return PhotoPrompt("Ann", Age.YOUNG_ADULT, Gender.WOMAN, Ethnicity.SOUTH_EAST_ASIAN, Orientation.SQUARE,
-                       Pose.HALF_BODY, Style.CINEMATIC, appearance)
+    return PhotoPrompt(
+        "Ann",
+        Age.YOUNG_ADULT,
+        Gender.WOMAN,
+        Ethnicity.SOUTH_EAST_ASIAN,
+        Orientation.SQUARE,
+        Pose.HALF_BODY,
+        Style.CINEMATIC,
+        appearance,
+    )
 
 
 async def test_a_prompt_is_counted_with_what_the_app_adds(v3, wire):
@@ -216,8 +240,9 @@ async def test_legacy_prompts_are_refused_over_1000_before_sending(v2, wire):
 async def test_new_looks_name_a_finished_look_so_the_person_is_kept(v3, wire, sandbox):
     group = (await v3.list_groups()).items[0]
     reference = await own_look(v3)
-    look_id = await v3.generate_looks(group.id, "in a sunny garden", Orientation.SQUARE, Pose.HALF_BODY,
-                                      Style.UNSPECIFIED)
+    look_id = await v3.generate_looks(
+        group.id, "in a sunny garden", Orientation.SQUARE, Pose.HALF_BODY, Style.UNSPECIFIED
+    )
     sent = wire.posts("/v3/avatars")[0]
     assert sent["avatar_id"] == reference and sent["avatar_group_id"] == group.id
     done = await until(lambda: v3.generation_status(look_id), lambda g: g.status.is_final)
@@ -239,8 +264,9 @@ async def test_new_looks_wait_for_a_finished_look(v3, wire):
 # --- Idempotency-Key -----------------------------------------------------------------------------------------
 
 
-async def slow_first_request(web: httpx.AsyncClient, state: SandboxState, key: str, release: asyncio.Event
-                             ) -> tuple[str, asyncio.Task[httpx.Response]]:
+async def slow_first_request(
+    web: httpx.AsyncClient, state: SandboxState, key: str, release: asyncio.Event
+) -> tuple[str, asyncio.Task[httpx.Response]]:
     """A POST /v3/videos under `key` whose body keeps arriving until `release` is set, already claimed."""
     look_id = next(look.id for look in state.looks.values() if look.ownership == "private")
     raw = json.dumps({"type": "avatar", "avatar_id": look_id, "script": SCRIPT, "voice_id": VOICE}).encode()
@@ -250,15 +276,28 @@ async def slow_first_request(web: httpx.AsyncClient, state: SandboxState, key: s
         await release.wait()
         yield raw[10:]
 
-    first = asyncio.create_task(web.post("/v3/videos", content=slow_body(), headers={
-        "X-Api-Key": "sandbox", "Idempotency-Key": key, "Content-Type": "application/json"}))
+    first = asyncio.create_task(
+        web.post(
+            "/v3/videos",
+            content=slow_body(),
+            headers={"X-Api-Key": "sandbox", "Idempotency-Key": key, "Content-Type": "application/json"},
+        )
+    )
     await until(lambda: asyncio.sleep(0.01), lambda _: bool(state.idempotent_pending))
     return look_id, first
 
 
 def client_with(asgi: httpx.ASGITransport, sleep: Callable[[float], Awaitable[None]]) -> V3Api:
-    return V3Api(Transport("sandbox", base_url="http://sandbox.test", upload_url="http://sandbox.test",
-                           transport=asgi, retry=FAST_RETRY, sleep=sleep))
+    return V3Api(
+        Transport(
+            "sandbox",
+            base_url="http://sandbox.test",
+            upload_url="http://sandbox.test",
+            transport=asgi,
+            retry=FAST_RETRY,
+            sleep=sleep,
+        )
+    )
 
 
 async def test_a_409_request_in_progress_is_waited_out_and_replays_the_first_video(sandbox, state):
@@ -315,9 +354,16 @@ async def test_one_scene_goes_in_avatar_ivs_documented_flat_form(v2, wire):
     one = await v2.submit_video(VideoSpec(look_id, (scene,), title="Flat"), "k")
     two = await v2.submit_video(VideoSpec(look_id, (scene, SceneSpec(SCRIPT, VOICE))), "k")
     flat, scenes = wire.posts("/v2/video/av4/generate")
-    assert flat == {"image_key": look_id, "video_title": "Flat", "script": SCRIPT, "voice_id": VOICE,
-                    "video_orientation": "landscape", "fit": "cover", "custom_motion_prompt": "nods",
-                    "enhance_custom_motion_prompt": True}
+    assert flat == {
+        "image_key": look_id,
+        "video_title": "Flat",
+        "script": SCRIPT,
+        "voice_id": VOICE,
+        "video_orientation": "landscape",
+        "fit": "cover",
+        "custom_motion_prompt": "nods",
+        "enhance_custom_motion_prompt": True,
+    }
     assert len(scenes["scenes"]) == 2 and "script" not in scenes
     lively = VideoSpec(look_id, (SceneSpec(SCRIPT, VOICE, emotion=Emotion.EXCITED),))
     notes = {note.field: note for note in explain_mapping(lively, "v2")}

@@ -21,7 +21,9 @@ def notes_by_field(spec: VideoSpec, generation: str) -> dict[str, object]:
 
 
 def test_v3_turns_emotion_into_expressiveness_and_says_so():
-    spec = VideoSpec("l", (SceneSpec("Hi.", "v", emotion=Emotion.EXCITED, enhance_motion_prompt=True, motion_prompt="wave"),))
+    spec = VideoSpec(
+        "l", (SceneSpec("Hi.", "v", emotion=Emotion.EXCITED, enhance_motion_prompt=True, motion_prompt="wave"),)
+    )
     notes = notes_by_field(spec, "v3")
     assert notes[("emotion", 0)].sent_as == "expressiveness=high"
     assert notes[("enhance_motion_prompt", 0)].sent_as is None
@@ -43,9 +45,13 @@ def test_v3_custom_size_becomes_nearest_ratio_and_resolution():
 def test_v2_explains_size_voice_speed_background_and_expressiveness():
     spec = VideoSpec(
         "l",
-        (SceneSpec("Hi.", "v1", expressiveness=Expressiveness.HIGH, speed=1.5),
-         SceneSpec("Bye.", "v2", talking_style=TalkingStyle.STABLE, expressiveness=Expressiveness.HIGH)),
-        aspect_ratio=AspectRatio.SQUARE, resolution=Resolution.HD_720P, background_color="#000000",
+        (
+            SceneSpec("Hi.", "v1", expressiveness=Expressiveness.HIGH, speed=1.5),
+            SceneSpec("Bye.", "v2", talking_style=TalkingStyle.STABLE, expressiveness=Expressiveness.HIGH),
+        ),
+        aspect_ratio=AspectRatio.SQUARE,
+        resolution=Resolution.HD_720P,
+        background_color="#000000",
     )
     notes = notes_by_field(spec, "v2")
     assert notes[("aspect_ratio", None)].sent_as == "dimension=720x720"

@@ -11,7 +11,6 @@ import httpx
 import pytest
 from client_support import validate_v3_request, validate_v3_response
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     Age,
     AuthError,
@@ -33,6 +32,7 @@ from heygen_studio.api import (
     VideoSpec,
     open_client,
 )
+from heygen_studio.domain.money import Money
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.app import create_app
 from heygen_studio.sandbox.config import SandboxConfig
@@ -73,8 +73,15 @@ def sandbox():
 def connect(sandbox) -> Callable[..., HeyGenApi]:
     def make(generation: str, key: str = "sandbox") -> HeyGenApi:
         wire = ContractChecking(httpx.ASGITransport(app=sandbox))
-        return open_client(generation, key, base_url="http://sandbox.test", upload_url="http://sandbox.test",
-                           transport=wire, retry=FAST_RETRY, max_retry_wait_s=1.0)
+        return open_client(
+            generation,
+            key,
+            base_url="http://sandbox.test",
+            upload_url="http://sandbox.test",
+            transport=wire,
+            retry=FAST_RETRY,
+            max_retry_wait_s=1.0,
+        )
 
     return make
 
@@ -129,14 +136,25 @@ async def test_v3_photo_to_video(v3, sandbox):
 
     voices = await v3.list_voices(language="English")
     voice = voices.items[0]
-    spec = VideoSpec(look.id, (SceneSpec("Hello from the sandbox.", voice.id, emotion=Emotion.FRIENDLY),), title="One scene",
-                     caption=True, background_color="#112233")
+    spec = VideoSpec(
+        look.id,
+        (SceneSpec("Hello from the sandbox.", voice.id, emotion=Emotion.FRIENDLY),),
+        title="One scene",
+        caption=True,
+        background_color="#112233",
+    )
     submitted = await v3.submit_video(spec, "render-1")
     again = await v3.submit_video(spec, "render-1")
     assert again.video_id == submitted.video_id
     assert sandbox.state.sandbox.counts["videos_created"] == 1
-    multi = VideoSpec(look.id, (SceneSpec("First part.", voice.id), SceneSpec("Second part.", voice.id,
-                      talking_style=TalkingStyle.STABLE, expressiveness=Expressiveness.LOW)), title="Two scenes")
+    multi = VideoSpec(
+        look.id,
+        (
+            SceneSpec("First part.", voice.id),
+            SceneSpec("Second part.", voice.id, talking_style=TalkingStyle.STABLE, expressiveness=Expressiveness.LOW),
+        ),
+        title="Two scenes",
+    )
     studio = await v3.submit_video(multi, "render-2")
     done = await until(lambda: v3.video_status(submitted.video_id), finished)
     assert done.status == Status.COMPLETED and done.video_url and done.thumbnail_url and done.caption_url
@@ -155,13 +173,23 @@ async def test_v3_photo_to_video(v3, sandbox):
 
 
 async def test_v3_prompt_avatars_consent_and_lists(v3):
-    prompt = PhotoPrompt("Nova", Age.YOUNG_ADULT, Gender.WOMAN, Ethnicity.UNSPECIFIED, Orientation.SQUARE,
-                         Pose.HALF_BODY, Style.REALISTIC, "Short red hair, green jacket")
+    prompt = PhotoPrompt(
+        "Nova",
+        Age.YOUNG_ADULT,
+        Gender.WOMAN,
+        Ethnicity.UNSPECIFIED,
+        Orientation.SQUARE,
+        Pose.HALF_BODY,
+        Style.REALISTIC,
+        "Short red hair, green jacket",
+    )
     generation_id = await v3.generate_photos(prompt)
     generation = await until(lambda: v3.generation_status(generation_id), finished)
     assert generation.status == Status.COMPLETED and generation.image_urls
     look = await v3.get_look(generation_id)
-    look_generation = await v3.generate_looks(look.group_id, "In a spacesuit", Orientation.VERTICAL, Pose.CLOSE_UP, Style.CINEMATIC)
+    look_generation = await v3.generate_looks(
+        look.group_id, "In a spacesuit", Orientation.VERTICAL, Pose.CLOSE_UP, Style.CINEMATIC
+    )
     assert (await until(lambda: v3.generation_status(look_generation), finished)).status == Status.COMPLETED
 
     private = await v3.list_groups("private")
@@ -202,9 +230,21 @@ async def test_v2_photo_to_video(v2, sandbox):
     await v2.add_sound_effect(look.id)
     assert (await v2.get_look(motion_id)).id == motion_id
 
-    looks_gen = await v2.generate_looks(group_id, "Wearing a red scarf", Orientation.HORIZONTAL, Pose.HALF_BODY, Style.REALISTIC)
-    photo_gen = await v2.generate_photos(PhotoPrompt("Ben", Age.SENIOR, Gender.MAN, Ethnicity.EAST_ASIAN, Orientation.VERTICAL,
-                                                     Pose.CLOSE_UP, Style.CINEMATIC, "Grey beard, blue shirt"))
+    looks_gen = await v2.generate_looks(
+        group_id, "Wearing a red scarf", Orientation.HORIZONTAL, Pose.HALF_BODY, Style.REALISTIC
+    )
+    photo_gen = await v2.generate_photos(
+        PhotoPrompt(
+            "Ben",
+            Age.SENIOR,
+            Gender.MAN,
+            Ethnicity.EAST_ASIAN,
+            Orientation.VERTICAL,
+            Pose.CLOSE_UP,
+            Style.CINEMATIC,
+            "Grey beard, blue shirt",
+        )
+    )
     for generation_id in (looks_gen, photo_gen):
         generation = await until(lambda: v2.generation_status(generation_id), finished)
         assert generation.status == Status.COMPLETED
@@ -216,9 +256,20 @@ async def test_v2_photo_to_video(v2, sandbox):
     assert (await v2.list_looks()).items and (await v2.list_looks(ownership="public")).items
 
     voice = (await v2.list_voices(language="english", gender="female")).items[0]
-    spec = VideoSpec(group_id, (SceneSpec("Hello from the legacy API.", voice.id, emotion=Emotion.EXCITED,
-                                          motion_prompt="waves", enhance_motion_prompt=True),
-                                SceneSpec("And goodbye.", voice.id, talking_style=TalkingStyle.STABLE)), title="Legacy")
+    spec = VideoSpec(
+        group_id,
+        (
+            SceneSpec(
+                "Hello from the legacy API.",
+                voice.id,
+                emotion=Emotion.EXCITED,
+                motion_prompt="waves",
+                enhance_motion_prompt=True,
+            ),
+            SceneSpec("And goodbye.", voice.id, talking_style=TalkingStyle.STABLE),
+        ),
+        title="Legacy",
+    )
     before = sandbox.state.sandbox.counts["videos_created"]
     submitted = await v2.submit_video(spec, "unused")
     assert sandbox.state.sandbox.counts["videos_created"] == before + 1

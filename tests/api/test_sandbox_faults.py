@@ -48,17 +48,31 @@ def sandbox():
     app.state.sandbox.close()
 
 
-def client(generation: str, transport: httpx.AsyncBaseTransport | None = None, base_url: str = "http://sandbox.test",
-           timeout_s: float = 30.0) -> HeyGenApi:
-    return open_client(generation, "sandbox", base_url=base_url, upload_url=base_url, transport=transport,
-                       retry=FAST_RETRY, max_retry_wait_s=1.0, timeout_s=timeout_s)
+def client(
+    generation: str,
+    transport: httpx.AsyncBaseTransport | None = None,
+    base_url: str = "http://sandbox.test",
+    timeout_s: float = 30.0,
+) -> HeyGenApi:
+    return open_client(
+        generation,
+        "sandbox",
+        base_url=base_url,
+        upload_url=base_url,
+        transport=transport,
+        retry=FAST_RETRY,
+        max_retry_wait_s=1.0,
+        timeout_s=timeout_s,
+    )
 
 
 async def test_rate_limited_v3_render_is_retried_and_made_once(sandbox):
     state, transport = sandbox
     async with client("v3", transport) as api:
         look = await demo_look(api)
-        state.faults = FaultPlan(rate_limit_next=2, retry_after_s=0.05, path_prefix="/v3/videos", methods=frozenset({"POST"}))
+        state.faults = FaultPlan(
+            rate_limit_next=2, retry_after_s=0.05, path_prefix="/v3/videos", methods=frozenset({"POST"})
+        )
         before = state.counts["requests"]
         submitted = await api.submit_video(spec_for(look), "render-429")
     assert submitted.video_id

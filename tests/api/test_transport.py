@@ -8,8 +8,8 @@ import random
 
 import httpx
 import pytest
+from client_support import SECRET
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio import __version__
 from heygen_studio.api import (
     AspectRatio,
@@ -30,8 +30,7 @@ from heygen_studio.api import (
     VideoSpec,
 )
 from heygen_studio.api.envelopes import retry_after_seconds
-
-from client_support import SECRET
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 
 SPEC = VideoSpec(look_id="look1", scenes=(SceneSpec("Hello there.", "voice1"),), aspect_ratio=AspectRatio.LANDSCAPE)
 V3_VIDEO = {"data": {"video_id": "vid1", "status": "waiting"}}
@@ -56,9 +55,23 @@ def ok(body: dict, **headers: str) -> httpx.Response:
 
 
 async def test_sends_key_user_agent_and_parses_v3_data(make_client):
-    api, seen = make_client("v3", answers(ok({"data": {"username": "ann", "email": "a@x", "first_name": "Ann",
-                                                       "last_name": "Lee", "billing_type": "wallet",
-                                                       "wallet": {"currency": "usd", "remaining_balance": 42.5}}})))
+    api, seen = make_client(
+        "v3",
+        answers(
+            ok(
+                {
+                    "data": {
+                        "username": "ann",
+                        "email": "a@x",
+                        "first_name": "Ann",
+                        "last_name": "Lee",
+                        "billing_type": "wallet",
+                        "wallet": {"currency": "usd", "remaining_balance": 42.5},
+                    }
+                }
+            )
+        ),
+    )
     account = await api.account()
     assert (account.name, account.balance) == ("Ann Lee", Balance(BillingType.WALLET, Currency.USD, Money.usd("42.5")))
     request = seen.requests[0]
@@ -68,8 +81,11 @@ async def test_sends_key_user_agent_and_parses_v3_data(make_client):
 
 
 async def test_rate_limit_is_retried_on_a_legacy_create_after_retry_after(make_client):
-    limited = httpx.Response(429, json={"error": {"code": "rate_limit_exceeded", "message": "slow"}, "data": None},
-                             headers={"Retry-After": "2"})
+    limited = httpx.Response(
+        429,
+        json={"error": {"code": "rate_limit_exceeded", "message": "slow"}, "data": None},
+        headers={"Retry-After": "2"},
+    )
     api, seen = make_client("v2", answers(limited, ok(V2_VIDEO)))
     submitted = await api.submit_video(SPEC, "key-1")
     assert submitted.video_id == "vid1"
@@ -78,29 +94,43 @@ async def test_rate_limit_is_retried_on_a_legacy_create_after_retry_after(make_c
 
 
 async def test_retry_after_is_capped_at_max_retry_wait(make_client):
-    limited = httpx.Response(429, json={"error": {"code": "rate_limit_exceeded", "message": "slow"}},
-                             headers={"Retry-After": "120"})
+    limited = httpx.Response(
+        429, json={"error": {"code": "rate_limit_exceeded", "message": "slow"}}, headers={"Retry-After": "120"}
+    )
     api, seen = make_client("v3", answers(limited, ok(V3_VIDEO)), max_retry_wait_s=5)
     await api.submit_video(SPEC, "key-1")
     assert seen.sleeps == [5]
 
 
 async def test_rate_limit_gives_up_after_bounded_attempts_with_retry_after(make_client):
-    limited = httpx.Response(429, json={"error": {"code": "rate_limit_exceeded", "message": "Too many"}},
-                             headers={"Retry-After": "3", "X-Request-Id": "req-9"})
+    limited = httpx.Response(
+        429,
+        json={"error": {"code": "rate_limit_exceeded", "message": "Too many"}},
+        headers={"Retry-After": "3", "X-Request-Id": "req-9"},
+    )
     api, seen = make_client("v3", answers(limited), max_attempts=3)
     with pytest.raises(RateLimitedError) as caught:
         await api.video_status("vid1")
     assert len(seen.requests) == 3
     error = caught.value
-    assert (error.status, error.code, error.retry_after_s, error.request_id) == (429, "rate_limit_exceeded", 3.0, "req-9")
+    assert (error.status, error.code, error.retry_after_s, error.request_id) == (
+        429,
+        "rate_limit_exceeded",
+        3.0,
+        "req-9",
+    )
     assert "Wait 3 seconds" in str(error)
 
 
 async def test_server_error_is_retried_for_get_with_backoff(make_client):
-    api, seen = make_client("v3", answers(httpx.Response(500, json={"error": {"code": "internal_error", "message": "x"}}),
-                                          httpx.Response(503, text="<html>bad gateway</html>"),
-                                          ok({"data": {"id": "vid1", "status": "completed"}})))
+    api, seen = make_client(
+        "v3",
+        answers(
+            httpx.Response(500, json={"error": {"code": "internal_error", "message": "x"}}),
+            httpx.Response(503, text="<html>bad gateway</html>"),
+            ok({"data": {"id": "vid1", "status": "completed"}}),
+        ),
+    )
     status = await api.video_status("vid1")
     assert status.status == "completed"
     assert len(seen.requests) == 3
@@ -108,7 +138,9 @@ async def test_server_error_is_retried_for_get_with_backoff(make_client):
 
 
 async def test_server_error_is_not_retried_for_a_legacy_create(make_client):
-    api, seen = make_client("v2", answers(httpx.Response(500, json={"error": {"code": "internal_error", "message": "boom"}, "data": None})))
+    api, seen = make_client(
+        "v2", answers(httpx.Response(500, json={"error": {"code": "internal_error", "message": "boom"}, "data": None}))
+    )
     with pytest.raises(ServerError) as caught:
         await api.submit_video(SPEC, "key-1")
     assert len(seen.requests) == 1
@@ -116,17 +148,24 @@ async def test_server_error_is_not_retried_for_a_legacy_create(make_client):
 
 
 async def test_v3_create_is_retried_with_the_same_idempotency_key(make_client):
-    api, seen = make_client("v3", answers(httpx.Response(502, text="bad gateway"),
-                                          httpx.RemoteProtocolError("Server disconnected"),
-                                          ok(V3_VIDEO)))
+    api, seen = make_client(
+        "v3",
+        answers(
+            httpx.Response(502, text="bad gateway"), httpx.RemoteProtocolError("Server disconnected"), ok(V3_VIDEO)
+        ),
+    )
     submitted = await api.submit_video(SPEC, "render-42")
     assert submitted.video_id == "vid1"
     assert [r.headers["idempotency-key"] for r in seen.requests] == ["render-42"] * 3
 
 
 async def test_generated_idempotency_key_is_reused_across_retries_but_new_per_call(make_client):
-    body = {"data": {"avatar_group": {"id": "g1", "name": "A", "created_at": 1, "looks_count": 1},
-                     "avatar_item": {"id": "l1", "name": "A", "avatar_type": "photo_avatar", "group_id": "g1"}}}
+    body = {
+        "data": {
+            "avatar_group": {"id": "g1", "name": "A", "created_at": 1, "looks_count": 1},
+            "avatar_item": {"id": "l1", "name": "A", "avatar_type": "photo_avatar", "group_id": "g1"},
+        }
+    }
     api, seen = make_client("v3", answers(httpx.ReadTimeout("slow"), ok(body), ok(body)))
     await api.create_photo_avatar("A", "asset1")
     await api.create_photo_avatar("A", "asset1")
@@ -134,7 +173,9 @@ async def test_generated_idempotency_key_is_reused_across_retries_but_new_per_ca
     assert keys[0] == keys[1] != keys[2]
 
 
-@pytest.mark.parametrize("failure", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped"), httpx.ReadError("reset")])
+@pytest.mark.parametrize(
+    "failure", [httpx.ReadTimeout("slow"), httpx.RemoteProtocolError("dropped"), httpx.ReadError("reset")]
+)
 async def test_lost_answer_to_a_legacy_create_is_not_resent(make_client, failure):
     api, seen = make_client("v2", answers(failure, ok(V2_VIDEO)))
     with pytest.raises(OutcomeUnknownError) as caught:
@@ -164,18 +205,53 @@ async def test_timeouts_and_network_failures_on_reads_become_typed_errors(make_c
 @pytest.mark.parametrize(
     ("status", "body", "expected", "code", "field"),
     [
-        (401, {"error": {"code": "unauthorized", "message": "Invalid or missing API key."}}, AuthError, "unauthorized", None),
+        (
+            401,
+            {"error": {"code": "unauthorized", "message": "Invalid or missing API key."}},
+            AuthError,
+            "unauthorized",
+            None,
+        ),
         (401, {"code": 40009, "message": "Invalid credentials"}, AuthError, "40009", None),
-        (402, {"error": {"code": "insufficient_credit", "message": "No credit"}}, NoCreditsError, "insufficient_credit", None),
+        (
+            402,
+            {"error": {"code": "insufficient_credit", "message": "No credit"}},
+            NoCreditsError,
+            "insufficient_credit",
+            None,
+        ),
         (403, {"error": {"code": "forbidden", "message": "Nope"}, "data": None}, ForbiddenError, "forbidden", None),
         (400, {"code": 400599, "message": "Tier not supported"}, ForbiddenError, "400599", None),
-        (404, {"error": {"code": "video_not_found", "message": "Video not found"}}, NotFoundError, "video_not_found", None),
+        (
+            404,
+            {"error": {"code": "video_not_found", "message": "Video not found"}},
+            NotFoundError,
+            "video_not_found",
+            None,
+        ),
         (400, {"code": 40104, "message": "Video not found"}, NotFoundError, "40104", None),
         (200, {"code": 40104, "msg": "Video not found"}, NotFoundError, "40104", None),
-        (400, {"error": {"code": "invalid_parameter", "message": "must be <= 5000", "param": "script"}},
-         InvalidRequestError, "invalid_parameter", "script"),
-        (400, {"error": {"code": "invalid_parameter", "message": "bad voice"}, "data": None}, InvalidRequestError, "invalid_parameter", None),
-        (413, {"error": {"code": "payload_too_large", "message": "Too big"}}, InvalidRequestError, "payload_too_large", None),
+        (
+            400,
+            {"error": {"code": "invalid_parameter", "message": "must be <= 5000", "param": "script"}},
+            InvalidRequestError,
+            "invalid_parameter",
+            "script",
+        ),
+        (
+            400,
+            {"error": {"code": "invalid_parameter", "message": "bad voice"}, "data": None},
+            InvalidRequestError,
+            "invalid_parameter",
+            None,
+        ),
+        (
+            413,
+            {"error": {"code": "payload_too_large", "message": "Too big"}},
+            InvalidRequestError,
+            "payload_too_large",
+            None,
+        ),
         (409, {"error": {"code": "conflict", "message": "Busy"}}, ConflictError, "conflict", None),
         (402, {"error": {"code": "quota_exceeded", "message": "Quota"}}, NoCreditsError, "quota_exceeded", None),
         (500, {"error": {"code": "internal_error", "message": "oops"}}, ServerError, "internal_error", None),
@@ -184,7 +260,11 @@ async def test_timeouts_and_network_failures_on_reads_become_typed_errors(make_c
     ],
 )
 async def test_error_envelopes_map_to_typed_errors(make_client, status, body, expected, code, field):
-    reply = httpx.Response(status, json=body, headers={"X-Request-Id": "req-1"}) if body is not None else httpx.Response(status, text="<html>")
+    reply = (
+        httpx.Response(status, json=body, headers={"X-Request-Id": "req-1"})
+        if body is not None
+        else httpx.Response(status, text="<html>")
+    )
     api, _ = make_client("v3", answers(reply), max_attempts=1)
     with pytest.raises(HeyGenError) as caught:
         await api.video_status("vid1")
@@ -214,9 +294,16 @@ async def test_each_request_is_logged_at_debug_without_headers(make_client, capl
 
 
 async def test_a_refusal_such_as_402_is_logged_at_warning(make_client, caplog):
-    api, _ = make_client("v3", answers(httpx.Response(402, json={"error": {"code": "insufficient_credit",
-                                                                          "message": "Not enough credit"}},
-                                                      headers={"X-Request-Id": "req-402"})))
+    api, _ = make_client(
+        "v3",
+        answers(
+            httpx.Response(
+                402,
+                json={"error": {"code": "insufficient_credit", "message": "Not enough credit"}},
+                headers={"X-Request-Id": "req-402"},
+            )
+        ),
+    )
     with caplog.at_level(logging.WARNING, logger="heygen_studio.api"), pytest.raises(NoCreditsError):
         await api.submit_video(SPEC, "key-402")
     lines = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]

@@ -7,7 +7,6 @@ import json
 import httpx
 import pytest
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     AspectRatio,
     Emotion,
@@ -19,15 +18,24 @@ from heygen_studio.api import (
     UnsupportedError,
     VideoSpec,
 )
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 
 
 def v2_fake(request: httpx.Request) -> httpx.Response:
     path = request.url.path
     if path == "/v1/asset":
-        return httpx.Response(200, json={"code": 100, "data": {"id": "as1", "image_key": "image/abc/original", "url": "https://x/a.png"}})
+        return httpx.Response(
+            200, json={"code": 100, "data": {"id": "as1", "image_key": "image/abc/original", "url": "https://x/a.png"}}
+        )
     if path == "/v2/photo_avatar/avatar_group/add":
         keys = json.loads(request.content)["image_keys"]
-        return httpx.Response(200, json={"error": None, "data": {"photo_avatar_list": [{"id": f"look-{k}", "name": "n", "status": "pending"} for k in keys]}})
+        return httpx.Response(
+            200,
+            json={
+                "error": None,
+                "data": {"photo_avatar_list": [{"id": f"look-{k}", "name": "n", "status": "pending"} for k in keys]},
+            },
+        )
     if path == "/v2/user/remaining_quota":
         return httpx.Response(200, json={"error": None, "data": {"remaining_quota": 1800}})
     if path == "/v1/video_status.get":
@@ -72,8 +80,14 @@ async def test_avatar_iv_body_has_scenes_with_emotion_style_and_motion(make_clie
     spec = VideoSpec(
         look_id="tp1",
         scenes=(
-            SceneSpec("One.", "vo1", emotion=Emotion.SOOTHING, talking_style=TalkingStyle.EXPRESSIVE,
-                      motion_prompt="nods", enhance_motion_prompt=True),
+            SceneSpec(
+                "One.",
+                "vo1",
+                emotion=Emotion.SOOTHING,
+                talking_style=TalkingStyle.EXPRESSIVE,
+                motion_prompt="nods",
+                enhance_motion_prompt=True,
+            ),
             SceneSpec("Two.", "vo1", expressiveness=Expressiveness.HIGH),
         ),
         title="Hello",
@@ -94,8 +108,13 @@ async def test_avatar_iv_body_has_scenes_with_emotion_style_and_motion(make_clie
         "dimension": {"width": 1080, "height": 1920},
         "caption": True,
         "scenes": [
-            {"script": "One.", "emotion": "Soothing", "talking_style": "expressive",
-             "custom_motion_prompt": "nods", "enhance_custom_motion_prompt": True},
+            {
+                "script": "One.",
+                "emotion": "Soothing",
+                "talking_style": "expressive",
+                "custom_motion_prompt": "nods",
+                "enhance_custom_motion_prompt": True,
+            },
             {"script": "Two.", "talking_style": "expressive"},
         ],
     }

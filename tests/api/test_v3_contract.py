@@ -8,7 +8,6 @@ import httpx
 import pytest
 from client_support import validate_v3_request, validate_v3_response
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.api import (
     Age,
     AspectRatio,
@@ -27,33 +26,102 @@ from heygen_studio.api import (
     TalkingStyle,
     VideoSpec,
 )
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 
-GROUP = {"id": "g1", "name": "Ann", "created_at": 1700000000, "looks_count": 1, "status": "processing",
-         "consent_status": None, "preview_image_url": "https://x/p.png"}
-LOOK = {"id": "l1", "name": "Ann", "avatar_type": "photo_avatar", "group_id": "g1", "status": "completed",
-        "preview_image_url": "https://x/l.png", "image_width": 768, "image_height": 768,
-        "preferred_orientation": "square", "supported_api_engines": ["avatar_iv"]}
-VIDEO = {"id": "v1", "status": "completed", "title": "Hi", "video_url": "https://x/v.mp4", "thumbnail_url": "https://x/t.jpg",
-         "subtitle_url": "https://x/s.srt", "duration": 4.2, "created_at": 1700000000}
+GROUP = {
+    "id": "g1",
+    "name": "Ann",
+    "created_at": 1700000000,
+    "looks_count": 1,
+    "status": "processing",
+    "consent_status": None,
+    "preview_image_url": "https://x/p.png",
+}
+LOOK = {
+    "id": "l1",
+    "name": "Ann",
+    "avatar_type": "photo_avatar",
+    "group_id": "g1",
+    "status": "completed",
+    "preview_image_url": "https://x/l.png",
+    "image_width": 768,
+    "image_height": 768,
+    "preferred_orientation": "square",
+    "supported_api_engines": ["avatar_iv"],
+}
+VIDEO = {
+    "id": "v1",
+    "status": "completed",
+    "title": "Hi",
+    "video_url": "https://x/v.mp4",
+    "thumbnail_url": "https://x/t.jpg",
+    "subtitle_url": "https://x/s.srt",
+    "duration": 4.2,
+    "created_at": 1700000000,
+}
 
 ROUTES: list[tuple[str, str, dict]] = [
-    ("GET", r"/v3/users/me", {"data": {"username": "ann", "email": "a@x", "first_name": "Ann", "last_name": None,
-                                       "billing_type": "wallet", "wallet": {"currency": "credits", "remaining_balance": 120.0}}}),
-    ("POST", r"/v3/assets", {"data": {"asset_id": "a1", "url": "https://x/a.png", "mime_type": "image/png", "size_bytes": 3}}),
+    (
+        "GET",
+        r"/v3/users/me",
+        {
+            "data": {
+                "username": "ann",
+                "email": "a@x",
+                "first_name": "Ann",
+                "last_name": None,
+                "billing_type": "wallet",
+                "wallet": {"currency": "credits", "remaining_balance": 120.0},
+            }
+        },
+    ),
+    (
+        "POST",
+        r"/v3/assets",
+        {"data": {"asset_id": "a1", "url": "https://x/a.png", "mime_type": "image/png", "size_bytes": 3}},
+    ),
     ("POST", r"/v3/avatars", {"data": {"avatar_group": GROUP, "avatar_item": LOOK}}),
     ("GET", r"/v3/avatars", {"data": [GROUP], "has_more": True, "next_token": "t2"}),
     ("GET", r"/v3/avatars/looks", {"data": [LOOK], "has_more": False, "next_token": None}),
     ("GET", r"/v3/avatars/looks/[^/]+", {"data": LOOK}),
     ("PATCH", r"/v3/avatars/looks/[^/]+", {"data": {**LOOK, "name": "Renamed"}}),
     ("DELETE", r"/v3/avatars/looks/[^/]+", {"data": {"id": "l1"}}),
-    ("POST", r"/v3/avatars/[^/]+/consent", {"data": {"avatar_group": GROUP, "url": "https://heygen.example/consent/g1"}}),
+    (
+        "POST",
+        r"/v3/avatars/[^/]+/consent",
+        {"data": {"avatar_group": GROUP, "url": "https://heygen.example/consent/g1"}},
+    ),
     ("GET", r"/v3/avatars/[^/]+", {"data": GROUP}),
     ("DELETE", r"/v3/avatars/[^/]+", {"data": {"id": "g1"}}),
-    ("GET", r"/v3/voices", {"data": [{"voice_id": "vo1", "name": "Ava", "language": "English", "gender": "female",
-                                      "support_pause": True, "support_locale": False, "type": "public"}], "has_more": False}),
+    (
+        "GET",
+        r"/v3/voices",
+        {
+            "data": [
+                {
+                    "voice_id": "vo1",
+                    "name": "Ava",
+                    "language": "English",
+                    "gender": "female",
+                    "support_pause": True,
+                    "support_locale": False,
+                    "type": "public",
+                }
+            ],
+            "has_more": False,
+        },
+    ),
     ("POST", r"/v3/videos", {"data": {"video_id": "v1", "status": "waiting"}}),
-    ("GET", r"/v3/videos/statuses", {"data": [{"video_id": "v1", "status": "processing"},
-                                              {"video_id": "v2", "status": "failed", "error": {"code": "x", "message": "Bad"}}]}),
+    (
+        "GET",
+        r"/v3/videos/statuses",
+        {
+            "data": [
+                {"video_id": "v1", "status": "processing"},
+                {"video_id": "v2", "status": "failed", "error": {"code": "x", "message": "Bad"}},
+            ]
+        },
+    ),
     ("GET", r"/v3/videos", {"data": [VIDEO], "has_more": False, "next_token": None}),
     ("GET", r"/v3/videos/[^/]+", {"data": VIDEO}),
     ("DELETE", r"/v3/videos/[^/]+", {"data": {"id": "v1", "deleted": True}}),
@@ -70,23 +138,42 @@ def fake_v3(request: httpx.Request) -> httpx.Response:
 
 
 def test_canned_answers_follow_the_contract():
-    paths = {"/v3/avatars/looks/[^/]+": "/v3/avatars/looks/l1", "/v3/avatars/[^/]+/consent": "/v3/avatars/g1/consent",
-             "/v3/avatars/[^/]+": "/v3/avatars/g1", "/v3/videos/[^/]+": "/v3/videos/v1"}
+    paths = {
+        "/v3/avatars/looks/[^/]+": "/v3/avatars/looks/l1",
+        "/v3/avatars/[^/]+/consent": "/v3/avatars/g1/consent",
+        "/v3/avatars/[^/]+": "/v3/avatars/g1",
+        "/v3/videos/[^/]+": "/v3/videos/v1",
+    }
     for method, pattern, body in ROUTES:
         validate_v3_response(method, paths.get(pattern, pattern), body)
 
 
 SCENES = (
-    SceneSpec("Hello, I am Ann.", "vo1", emotion=Emotion.EXCITED, motion_prompt="waves", enhance_motion_prompt=True,
-              speed=1.2, pitch=2.0),
+    SceneSpec(
+        "Hello, I am Ann.",
+        "vo1",
+        emotion=Emotion.EXCITED,
+        motion_prompt="waves",
+        enhance_motion_prompt=True,
+        speed=1.2,
+        pitch=2.0,
+    ),
     SceneSpec("Second scene.", "vo2", talking_style=TalkingStyle.STABLE),
     SceneSpec("Third.", "vo1", expressiveness=Expressiveness.MEDIUM),
 )
 
 SPECS = [
     VideoSpec(look_id="l1", scenes=SCENES[:1]),
-    VideoSpec(look_id="l1", scenes=SCENES[:1], title="One", aspect_ratio=AspectRatio.PORTRAIT, resolution=Resolution.FHD_1080P,
-              caption=True, background_color="#102030", callback_id="cb-1"),
+    VideoSpec(
+        look_id="l1",
+        scenes=SCENES[:1],
+        title="One",
+        aspect_ratio=AspectRatio.PORTRAIT,
+        resolution=Resolution.FHD_1080P,
+        caption=True,
+        background_color="#102030",
+        callback_id="cb-1",
+    ),
     VideoSpec(look_id="l1", scenes=SCENES, title="Many", caption=True, background_color="#FFFFFF", callback_id="cb-2"),
     VideoSpec(look_id="l1", scenes=SCENES[1:], dimension=Dimension(1080, 1350)),
     VideoSpec(look_id="l1", scenes=SCENES[:1], aspect_ratio=AspectRatio.AUTO, resolution=Resolution.UHD_4K),
@@ -130,12 +217,25 @@ async def test_every_v3_method_sends_contract_valid_requests(make_client):
     looks = await api.add_looks("g1", ["a1", "a2"], "More")
     assert [look.id for look in looks] == ["l1", "l1"]
     assert (await api.training_status("g1")).status == Status.PROCESSING
-    prompt = PhotoPrompt("Ben", Age.SENIOR, Gender.MAN, Ethnicity.UNSPECIFIED, Orientation.VERTICAL, Pose.CLOSE_UP,
-                         Style.CINEMATIC, "Grey beard, blue shirt")
+    prompt = PhotoPrompt(
+        "Ben",
+        Age.SENIOR,
+        Gender.MAN,
+        Ethnicity.UNSPECIFIED,
+        Orientation.VERTICAL,
+        Pose.CLOSE_UP,
+        Style.CINEMATIC,
+        "Grey beard, blue shirt",
+    )
     generation_id = await api.generate_photos(prompt)
     look_gen = await api.generate_looks("g1", "In a suit", Orientation.SQUARE, Pose.HALF_BODY, Style.REALISTIC)
     generation = await api.generation_status(generation_id)
-    assert (generation_id, look_gen, generation.status, generation.image_urls) == ("l1", "l1", Status.COMPLETED, ("https://x/l.png",))
+    assert (generation_id, look_gen, generation.status, generation.image_urls) == (
+        "l1",
+        "l1",
+        Status.COMPLETED,
+        ("https://x/l.png",),
+    )
     groups = await api.list_groups("public", token="t1", limit=99)
     assert groups.next_token == "t2" and groups.items[0].is_public
     assert (await api.list_looks("g1")).items[0].supported_engines == ("avatar_iv",)
@@ -161,7 +261,9 @@ async def test_every_v3_method_sends_contract_valid_requests(make_client):
     prompt_bodies = [httpx.Response(200, content=r.content).json() for r in posts if r.url.path == "/v3/avatars"]
     assert "Grey beard, blue shirt. A senior man." in prompt_bodies[4]["prompt"]
     assert prompt_bodies[5]["avatar_group_id"] == "g1"
-    assert {r.url.params.get("limit") for r in seen.requests if r.method == "GET" and r.url.path == "/v3/avatars"} == {"50"}
+    assert {r.url.params.get("limit") for r in seen.requests if r.method == "GET" and r.url.path == "/v3/avatars"} == {
+        "50"
+    }
 
 
 async def test_v3_refuses_what_the_legacy_api_alone_offers(make_client):

@@ -20,8 +20,10 @@ def _why_not_here() -> str | None:
     if not os.environ.get("DISPLAY"):
         return f"No X display (DISPLAY is unset), and the journey needs a real X window; {RUN_THIS}"
     if not os.environ.get("HEYGEN_STUDIO_PRIVATE_KEYCHAIN"):
-        return ("Not inside a private throwaway keychain (HEYGEN_STUDIO_PRIVATE_KEYCHAIN is unset), so your "
-                f"real keychain is left alone; {RUN_THIS}")
+        return (
+            "Not inside a private throwaway keychain (HEYGEN_STUDIO_PRIVATE_KEYCHAIN is unset), so your "
+            f"real keychain is left alone; {RUN_THIS}"
+        )
     return None
 
 

@@ -48,10 +48,16 @@ JOURNEY_TIMEOUT_S = 170.0
 AVATAR_NAME = "E2E Astronaut"
 VIDEO_TITLE = "E2E journey video"
 SCENES = (  # script, expressiveness (v3 has no emotion setting), motion prompt
-    ("Hello! I am an astronaut, and today I show you around the space station.", "High — lively",
-     "waves at the camera and smiles"),
-    ("Space is quiet and very big. Thank you for watching, and see you soon.", "Low — calm",
-     "nods slowly and looks thoughtful"),
+    (
+        "Hello! I am an astronaut, and today I show you around the space station.",
+        "High — lively",
+        "waves at the camera and smiles",
+    ),
+    (
+        "Space is quiet and very big. Thank you for watching, and see you soon.",
+        "Low — calm",
+        "nods slowly and looks thoughtful",
+    ),
 )
 WHOLE_VIDEO = re.compile(r"Whole video: (\d+) scenes?, about (?:(\d+) min ?)?(?:(\d+) s)?")
 
@@ -141,8 +147,9 @@ def drop_files(target: QWidget, paths: list[Path]) -> None:
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(path)) for path in paths])
     where = QPointF(target.rect().center())
-    enter = QDragEnterEvent(where.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
-                            Qt.KeyboardModifier.NoModifier)
+    enter = QDragEnterEvent(
+        where.toPoint(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    )
     QApplication.sendEvent(target, enter)
     if not enter.isAccepted():
         raise StepFailed("the Photos page refused the dragged photo")
@@ -178,11 +185,16 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     journey.begin("Test and save the key")
     click(settings.form.save, "“Test and save”")
-    await wait_until(lambda: session.connection is not None and session.connection.profile == profile,
-                     f"the app connects with profile {profile}", timeout=30)
+    await wait_until(
+        lambda: session.connection is not None and session.connection.profile == profile,
+        f"the app connects with profile {profile}",
+        timeout=30,
+    )
     await wait_until(lambda: "Works:" in settings.status.text(), "Settings says the key works")
-    await wait_until(lambda: window.balance_label.text().startswith("Balance: ")
-                     and "checking" not in window.balance_label.text(), "the status bar shows the balance")
+    await wait_until(
+        lambda: window.balance_label.text().startswith("Balance: ") and "checking" not in window.balance_label.text(),
+        "the status bar shows the balance",
+    )
     journey.seen["settings_status"] = settings.status.text()
     journey.seen["connection"] = window.connection_label.text()
     journey.seen["credits"] = window.balance_label.text()
@@ -195,8 +207,11 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     photos: PhotosPanel = journey.panel(PhotosPanel)
     await settle()
     drop_files(photos, [photo])
-    await wait_until(lambda: photos.model.rowCount() == 1
-                     and photos.model.item(0).data(PHOTO_ROLE) is not None, "the photo is checked", timeout=30)
+    await wait_until(
+        lambda: photos.model.rowCount() == 1 and photos.model.item(0).data(PHOTO_ROLE) is not None,
+        "the photo is checked",
+        timeout=30,
+    )
     checked = photos.model.item(0).data(PHOTO_ROLE)
     journey.seen["photo_verdict"] = checked.verdict
     if checked.verdict != "pass":
@@ -224,8 +239,10 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     await wait_until(lambda: group_row() >= 0, f"“{AVATAR_NAME}” is in My avatars", timeout=30)
     click_row(library.groups_view, group_row(), f"the card of “{AVATAR_NAME}”")
-    await wait_until(lambda: library.current_group() is not None and library.current_group().name == AVATAR_NAME,
-                     f"“{AVATAR_NAME}” is selected")
+    await wait_until(
+        lambda: library.current_group() is not None and library.current_group().name == AVATAR_NAME,
+        f"“{AVATAR_NAME}” is selected",
+    )
     group_id = library.current_group().id
 
     def own_looks_shown() -> bool:
@@ -234,8 +251,14 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     await wait_until(own_looks_shown, f"the looks of “{AVATAR_NAME}” show")
     click_row(library.looks_view, 0, "the first look")
-    await wait_until(lambda: library.details.look is not None and library.details.look.group_id == group_id
-                     and library.details.use_button.isEnabled(), "“Use in my video” becomes clickable")
+    await wait_until(
+        lambda: (
+            library.details.look is not None
+            and library.details.look.group_id == group_id
+            and library.details.use_button.isEnabled()
+        ),
+        "“Use in my video” becomes clickable",
+    )
     look = library.details.look
     journey.seen["look"] = {"id": look.id, "name": look.name, "group_id": look.group_id}
     await settle()
@@ -245,8 +268,12 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     click(library.details.use_button, "“Use in my video”")
     scenes: ScenesPanel = journey.panel(ScenesPanel)
     await wait_until(lambda: window.current_panel() is scenes, "Scenes opens")
-    await wait_until(lambda: scenes.project is not None and scenes.project.look is not None
-                     and scenes.project.look.look_id == look.id, "the new video uses the chosen look")
+    await wait_until(
+        lambda: (
+            scenes.project is not None and scenes.project.look is not None and scenes.project.look.look_id == look.id
+        ),
+        "the new video uses the chosen look",
+    )
 
     journey.begin("Scenes: write two scenes")
     type_into(scenes.title_edit, VIDEO_TITLE)
@@ -255,8 +282,14 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     for number, (script, movement, motion) in enumerate(SCENES, start=1):
         if number > 1:
             click(scenes.add_scene_button, "“Add scene”")
-            await wait_until(lambda n=number: scenes.project is not None and len(scenes.project.scenes) == n
-                             and editor.heading.text() == f"Scene {n}", f"scene {number} opens in the editor")
+            await wait_until(
+                lambda n=number: (
+                    scenes.project is not None
+                    and len(scenes.project.scenes) == n
+                    and editor.heading.text() == f"Scene {n}"
+                ),
+                f"scene {number} opens in the editor",
+            )
         type_into(editor.script, script, replace=False)
         choose_in_combo(editor.movement, movement)
         type_into(editor.motion_prompt, motion)
@@ -264,9 +297,15 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
         advice.append(editor.advice.text() if editor.advice.isVisible() else "")
     project = scenes.project
     assert project is not None
-    journey.seen["scenes"] = [{"script": s.script, "expressiveness": EXPRESSIVENESS_LABELS[s.expressiveness],
-                               "motion_prompt": s.motion_prompt, "advice": shown}
-                              for s, shown in zip(project.scenes, advice, strict=True)]
+    journey.seen["scenes"] = [
+        {
+            "script": s.script,
+            "expressiveness": EXPRESSIVENESS_LABELS[s.expressiveness],
+            "motion_prompt": s.motion_prompt,
+            "advice": shown,
+        }
+        for s, shown in zip(project.scenes, advice, strict=True)
+    ]
     journey.seen["emotion_offered"] = editor.emotion.isVisible()
     wanted = list(SCENES)
     got = [(s.script, EXPRESSIVENESS_LABELS[s.expressiveness], s.motion_prompt) for s in project.scenes]
@@ -277,13 +316,17 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Choose a voice")
     before = scenes.project.voice
     click(scenes.voice_button, "“Choose voice…”")
-    await wait_until(lambda: scenes.voice_dialog is not None and scenes.voice_dialog.isVisible(),
-                     "the voice picker opens")
+    await wait_until(
+        lambda: scenes.voice_dialog is not None and scenes.voice_dialog.isVisible(), "the voice picker opens"
+    )
     dialog = scenes.voice_dialog
     assert dialog is not None
     await wait_until(lambda: dialog.list.count() > 0, "the voice picker lists voices", timeout=30)
-    row = next(r for r in range(dialog.list.count())
-               if before is None or dialog.list.item(r).data(Qt.ItemDataRole.UserRole).id != before.voice_id)
+    row = next(
+        r
+        for r in range(dialog.list.count())
+        if before is None or dialog.list.item(r).data(Qt.ItemDataRole.UserRole).id != before.voice_id
+    )
     click_row(dialog.list, row, "a voice in the picker")
     await wait_until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
     chosen = dialog.current_voice()
@@ -291,8 +334,10 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.shot("voice-picker", dialog)
     click(dialog.use_button, "“Use this voice”")
     await wait_until(lambda: not dialog.isVisible(), "the voice picker closes")
-    await wait_until(lambda: scenes.project.voice is not None and scenes.project.voice.voice_id == chosen.id,
-                     "the video uses the chosen voice")
+    await wait_until(
+        lambda: scenes.project.voice is not None and scenes.project.voice.voice_id == chosen.id,
+        "the video uses the chosen voice",
+    )
     journey.seen["voice"] = {"id": chosen.id, "name": chosen.name, "label": scenes.voice_label.text()}
     journey.seen["totals"] = scenes.totals.text()
     journey.seen["estimate_s"] = shown_seconds(scenes.totals.text())
@@ -310,13 +355,16 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Render again: the app asks before paying for a second copy")
     render_at = scenes.render_button.mapToGlobal(scenes.render_button.rect().center())
     click(scenes.render_button, "“Render” again")
-    await wait_until(lambda: scenes.render_prompt is not None and scenes.render_prompt.isVisible(),
-                     "the app asks whether to render another copy")
+    await wait_until(
+        lambda: scenes.render_prompt is not None and scenes.render_prompt.isVisible(),
+        "the app asks whether to render another copy",
+    )
     prompt = scenes.render_prompt
     assert prompt is not None
     journey.seen["second_render"] = {
         "question": prompt.text(),
-        "button_stayed": scenes.render_button.mapToGlobal(scenes.render_button.rect().center()) == render_at}
+        "button_stayed": scenes.render_button.mapToGlobal(scenes.render_button.rect().center()) == render_at,
+    }
     journey.shot("render-again-question", prompt)
     click(prompt.button(QMessageBox.StandardButton.Cancel), "“Cancel”")
     await wait_until(lambda: not prompt.isVisible(), "the question closes")
@@ -348,20 +396,29 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     assert job is not None
     journey.seen["render_statuses"] = statuses
     journey.seen["renders_listed"] = len(await renders.queue.list())
-    journey.seen["render"] = {"status": job.status.value, "remote_id": job.remote_id, "file": job.file_path,
-                              "estimated_seconds": job.estimated_seconds, "title": job.title,
-                              "play_visible": row_widget.button("play").isVisible(),
-                              "details": row_widget.details.text()}
+    journey.seen["render"] = {
+        "status": job.status.value,
+        "remote_id": job.remote_id,
+        "file": job.file_path,
+        "estimated_seconds": job.estimated_seconds,
+        "title": job.title,
+        "play_visible": row_widget.button("play").isVisible(),
+        "details": row_widget.details.text(),
+    }
     journey.shot("downloaded")
 
     journey.begin("Quit with the window's close, saving the video when asked")
     window.close()
-    await wait_until(lambda: scenes.save_prompt is not None and scenes.save_prompt.isVisible(),
-                     "the app asks whether to save the unsaved video")
+    await wait_until(
+        lambda: scenes.save_prompt is not None and scenes.save_prompt.isVisible(),
+        "the app asks whether to save the unsaved video",
+    )
     journey.shot("save-prompt", scenes.save_prompt)
     click(scenes.save_prompt.button(QMessageBox.StandardButton.Save), "“Save”")
-    await wait_until(lambda: scenes.file_dialog is not None and scenes.file_dialog.isVisible(),
-                     "the app asks where to save the video")
+    await wait_until(
+        lambda: scenes.file_dialog is not None and scenes.file_dialog.isVisible(),
+        "the app asks where to save the video",
+    )
     dialog = scenes.file_dialog
     journey.seen["project_file"] = dialog.selectedFiles()[0]
     dialog.accept()  # the suggested name in the home folder, as Enter in the dialog would
@@ -392,8 +449,13 @@ async def run(args: argparse.Namespace, key: str) -> dict[str, Any]:
             except Exception:  # the screenshot of a failure is a bonus, never a second failure
                 pass
         await studio.aclose()
-    result.update(step=journey.step, steps=journey.steps, screenshots=journey.shots, seen=journey.seen,
-                  tasks_left=len(studio.tasks))
+    result.update(
+        step=journey.step,
+        steps=journey.steps,
+        screenshots=journey.shots,
+        seen=journey.seen,
+        tasks_left=len(studio.tasks),
+    )
     return result
 
 

@@ -45,7 +45,10 @@ def sandbox_process(key: str, state_file: Path) -> Iterator[str]:
     command = [str(script)] if script.exists() else [sys.executable, "-m", "heygen_studio"]
     process = subprocess.Popen(
         [*command, "sandbox", "--port", "0", "--key", key, "--job-seconds", "0.3", "--state-file", str(state_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     assert process.stdout is not None
     url: str | None = None
     seen: list[str] = []
@@ -74,11 +77,32 @@ def run_journey(root: Path, url: str, key: str, profile: str) -> JourneyRun:
     home, user_home = root / "home", root / "user"
     shots, result_file = root / "screenshots", root / "result.json"
     user_home.mkdir(parents=True, exist_ok=True)
-    env = {**os.environ, "QT_QPA_PLATFORM": "xcb", HOME_ENV: str(home), API_URL_ENV: url, "HOME": str(user_home),
-           "XDG_VIDEOS_DIR": str(user_home / "Videos")}
+    env = {
+        **os.environ,
+        "QT_QPA_PLATFORM": "xcb",
+        HOME_ENV: str(home),
+        API_URL_ENV: url,
+        "HOME": str(user_home),
+        "XDG_VIDEOS_DIR": str(user_home / "Videos"),
+    }
     completed = subprocess.run(
-        [sys.executable, str(DRIVER), "--photo", str(sample_photo("astronaut.png")), "--profile", profile,
-         "--shots", str(shots), "--result", str(result_file)],
-        input=key + "\n", env=env, capture_output=True, text=True, timeout=JOURNEY_LIMIT_S)
+        [
+            sys.executable,
+            str(DRIVER),
+            "--photo",
+            str(sample_photo("astronaut.png")),
+            "--profile",
+            profile,
+            "--shots",
+            str(shots),
+            "--result",
+            str(result_file),
+        ],
+        input=key + "\n",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=JOURNEY_LIMIT_S,
+    )
     result = json.loads(result_file.read_text(encoding="utf-8")) if result_file.exists() else {}
     return JourneyRun(completed.returncode, completed.stdout + completed.stderr, result, home, user_home, key, profile)

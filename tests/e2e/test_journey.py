@@ -19,7 +19,8 @@ DURATION_SLACK_S = 1.5
 def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -> None:
     result = journey.result
     assert journey.returncode == 0 and result.get("ok"), (
-        f"the journey failed at “{result.get('step')}”: {result.get('error')}\n{journey.output}")
+        f"the journey failed at “{result.get('step')}”: {result.get('error')}\n{journey.output}"
+    )
     assert result["tasks_left"] == 0, "background work was left running after quitting"
     seen = result["seen"]
     assert seen["settings_status"].startswith("Works:") and "saved in your keychain" in seen["settings_status"]
@@ -41,8 +42,12 @@ def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -
 
 def test_the_key_is_in_the_real_keychain_under_the_profile(journey: JourneyRun) -> None:
     assert journey.returncode == 0, journey.output
-    stored = subprocess.run(["secret-tool", "lookup", "service", SERVICE, "username", journey.profile],
-                            capture_output=True, text=True, timeout=30)
+    stored = subprocess.run(
+        ["secret-tool", "lookup", "service", SERVICE, "username", journey.profile],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
     assert stored.returncode == 0 and stored.stdout == journey.key, "the key is not in the keychain under the profile"
 
 
@@ -58,4 +63,5 @@ def test_the_downloaded_file_is_a_playable_mp4_as_long_as_the_editor_said(journe
         duration_s = float(container.duration) / av.time_base
     assert frames > 0
     assert abs(duration_s - estimate_s) <= DURATION_SLACK_S, (
-        f"the video runs {duration_s:.1f} s; the editor showed about {estimate_s} s")
+        f"the video runs {duration_s:.1f} s; the editor showed about {estimate_s} s"
+    )

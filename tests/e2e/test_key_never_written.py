@@ -35,8 +35,9 @@ def test_no_file_the_app_wrote_holds_the_key(journey: JourneyRun) -> None:
     # The search only proves something if the session really wrote these: settings, log, database, video, project.
     assert "settings.json" in names and any(name.endswith(".log") for name in names)
     assert "studio.sqlite3" in names, sorted(names)
-    assert any(name.endswith(".mp4") for name in names) and any(name.endswith(".hgproj") for name in names), sorted(names)
+    assert any(name.endswith(".mp4") for name in names) and any(name.endswith(".hgproj") for name in names), sorted(
+        names
+    )
     forms = encodings(journey.key)
     leaks = [f"{path} ({form})" for path in written for form, needle in forms.items() if needle in path.read_bytes()]
     assert not leaks, f"the API key was written to: {leaks}"
-

@@ -83,7 +83,11 @@ def test_a_locked_keychain_keeps_the_key_in_memory_with_a_plain_reason(secret_se
     env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
     run = subprocess.run(
         [str(ROOT / "scripts" / "with-keychain.sh"), sys.executable, "-c", script],
-        capture_output=True, text=True, timeout=60, cwd=ROOT, env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+        env=env,
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.splitlines() == [

@@ -35,14 +35,19 @@ def _entry() -> configparser.SectionProxy:
 
 
 def test_desktop_entry_passes_desktop_file_validate() -> None:
-    result = subprocess.run([_tool("desktop-file-validate", "desktop-file-utils"), str(DESKTOP)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [_tool("desktop-file-validate", "desktop-file-utils"), str(DESKTOP)], capture_output=True, text=True, timeout=60
+    )
     assert (result.returncode, result.stdout + result.stderr) == (0, "")
 
 
 def test_metainfo_passes_appstreamcli_validate() -> None:
-    result = subprocess.run([_tool("appstreamcli", "appstream"), "validate", "--no-net", str(METAINFO)],
-                            capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [_tool("appstreamcli", "appstream"), "validate", "--no-net", str(METAINFO)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

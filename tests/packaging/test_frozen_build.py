@@ -11,13 +11,13 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.skipif(importlib.util.find_spec("PyInstaller") is None,
-                    reason="PyInstaller is not installed (pip install -e '.[packaging]')")
+@pytest.mark.skipif(
+    importlib.util.find_spec("PyInstaller") is None,
+    reason="PyInstaller is not installed (pip install -e '.[packaging]')",
+)
 def test_the_one_folder_build_passes_its_smoke_test() -> None:
-    build = subprocess.run(["bash", "packaging/build.sh"], cwd=ROOT, capture_output=True, text=True,
-                           timeout=900)
+    build = subprocess.run(["bash", "packaging/build.sh"], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     assert (ROOT / "dist" / "heygen-studio" / "heygen-studio").is_file()
-    smoke = subprocess.run(["bash", "packaging/smoke-test.sh"], cwd=ROOT, capture_output=True, text=True,
-                           timeout=300)
+    smoke = subprocess.run(["bash", "packaging/smoke-test.sh"], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert smoke.returncode == 0, smoke.stdout[-3000:] + smoke.stderr[-3000:]

@@ -36,8 +36,9 @@ def _calls(checkout: Path) -> list[str]:
 
 
 def _run(checkout: Path, script: str, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", str(checkout / "scripts" / script), *args], capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        ["bash", str(checkout / "scripts" / script), *args], capture_output=True, text=True, timeout=120
+    )
 
 
 def test_setup_runs_once_then_only_when_pyproject_changes(tmp_path: Path) -> None:

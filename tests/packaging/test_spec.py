@@ -50,8 +50,11 @@ def spec() -> SpecBuild:
         return object()
 
     namespace = {
-        "SPECPATH": str(SPEC.parent), "Analysis": analysis, "PYZ": lambda *a, **k: object(),
-        "EXE": exe, "COLLECT": lambda *a, **k: object(),
+        "SPECPATH": str(SPEC.parent),
+        "Analysis": analysis,
+        "PYZ": lambda *a, **k: object(),
+        "EXE": exe,
+        "COLLECT": lambda *a, **k: object(),
     }
     exec(compile(SPEC.read_text("utf-8"), str(SPEC), "exec"), namespace)
     build.datas = [(dest, src) for dest, src, _ in analyses[0].datas]
@@ -105,11 +108,16 @@ def test_keyring_can_discover_its_backends_in_the_bundle(spec: SpecBuild) -> Non
 def test_modules_imported_by_name_are_bundled(spec: SpecBuild) -> None:
     hidden = set(spec.analysis["hiddenimports"])
     # The subcommands of heygen_studio/__main__.py and uvicorn's default loop and protocols.
-    assert {"heygen_studio.sandbox.server", "heygen_studio.cli.check_photo",
-            "uvicorn.loops.asyncio", "uvicorn.protocols.http.h11_impl",
-            "uvicorn.lifespan.off"} <= hidden
+    assert {
+        "heygen_studio.sandbox.server",
+        "heygen_studio.cli.check_photo",
+        "uvicorn.loops.asyncio",
+        "uvicorn.protocols.http.h11_impl",
+        "uvicorn.lifespan.off",
+    } <= hidden
 
 
 def test_the_bundle_leaves_out_what_the_app_never_uses(spec: SpecBuild) -> None:
     assert {"tkinter", "PySide6.QtWebEngineCore", "PySide6.Qt3DCore", "PySide6.QtCharts"} <= set(
-        spec.analysis["excludes"])
+        spec.analysis["excludes"]
+    )

@@ -15,10 +15,12 @@ from heygen_studio.resources import sample_photo
 @pytest.fixture
 def save(tmp_path: Path) -> Callable[..., Path]:
     """save(image, "name.ext", **options) -> path of the written file in a temporary folder."""
+
     def _save(image: Image.Image, name: str, **options: object) -> Path:
         path = tmp_path / name
         image.save(path, **options)
         return path
+
     return _save
 
 
@@ -28,6 +30,7 @@ def write(tmp_path: Path) -> Callable[[str, bytes], Path]:
         path = tmp_path / name
         path.write_bytes(data)
         return path
+
     return _write
 
 

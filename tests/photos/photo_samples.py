@@ -26,8 +26,10 @@ def cut_out() -> Image.Image:
 
 def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims `width`×`height` pixels (a decompression bomb's calling card)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = chunk(b"IDAT", zlib.compress(b"\0" * 64))
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + pixels + chunk(b"IEND", b"")

@@ -71,8 +71,9 @@ def test_a_face_at_the_edge_is_off_centre(save: Callable[..., Path]) -> None:
     ("make", "code"),
     [(blurred, "blurry"), (darkened, "too_dark"), (brightened, "too_bright"), (flattened, "low_contrast")],
 )
-def test_poor_photos_get_the_matching_warning_and_only_it(make: Callable[[Image.Image], Image.Image], code: str,
-                                                          save: Callable[..., Path]) -> None:
+def test_poor_photos_get_the_matching_warning_and_only_it(
+    make: Callable[[Image.Image], Image.Image], code: str, save: Callable[..., Path]
+) -> None:
     report = check_photo(save(make(astronaut()), f"{code}.png"))
     assert report.ok
     image_warnings = report.warning_codes() - FACE_WARNINGS

@@ -95,8 +95,9 @@ def test_a_transparent_png_is_put_on_white(save: Callable[..., Path]) -> None:
     assert report.warning_codes() == set()  # neither transparent nor, for its white background, "overexposed"
 
 
-def test_unreadable_files_and_photos_without_faces_say_why(nasty_files: dict[str, Path],
-                                                           save: Callable[..., Path]) -> None:
+def test_unreadable_files_and_photos_without_faces_say_why(
+    nasty_files: dict[str, Path], save: Callable[..., Path]
+) -> None:
     with pytest.raises(FixError, match="damaged or incomplete"):
         fix_photo(nasty_files["truncated_png"])
     with pytest.raises(FixError, match="couldn't find a face"):

@@ -43,6 +43,11 @@ def recorder() -> ContractRecorder:
 @pytest.fixture
 async def client(app: Starlette, recorder: ContractRecorder) -> AsyncIterator[httpx.AsyncClient]:
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://sandbox.test", headers={"X-Api-Key": KEY},
-                                 event_hooks={"response": [recorder]}, timeout=30) as client:
+    async with httpx.AsyncClient(
+        transport=transport,
+        base_url="http://sandbox.test",
+        headers={"X-Api-Key": KEY},
+        event_hooks={"response": [recorder]},
+        timeout=30,
+    ) as client:
         yield client

@@ -23,17 +23,38 @@ JOB_SECONDS = 0.2
 V3_ERROR_SCHEMA = {
     "type": "object",
     "required": ["error"],
-    "properties": {"error": {
-        "type": "object",
-        "required": ["code", "message"],
-        "properties": {"code": {"enum": [
-            "unauthorized", "forbidden", "invalid_parameter", "payload_too_large", "insufficient_credit",
-            "rate_limit_exceeded", "quota_exceeded", "trial_video_limit_exceeded", "not_found",
-            "avatar_not_found", "video_not_found", "voice_not_found", "voice_not_usable", "asset_not_available",
-            "conflict", "request_in_progress", "internal_error"]},
-            "message": {"type": "string"}, "param": {"type": ["string", "null"]},
-            "doc_url": {"type": "string"}},
-    }},
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {
+                    "enum": [
+                        "unauthorized",
+                        "forbidden",
+                        "invalid_parameter",
+                        "payload_too_large",
+                        "insufficient_credit",
+                        "rate_limit_exceeded",
+                        "quota_exceeded",
+                        "trial_video_limit_exceeded",
+                        "not_found",
+                        "avatar_not_found",
+                        "video_not_found",
+                        "voice_not_found",
+                        "voice_not_usable",
+                        "asset_not_available",
+                        "conflict",
+                        "request_in_progress",
+                        "internal_error",
+                    ]
+                },
+                "message": {"type": "string"},
+                "param": {"type": ["string", "null"]},
+                "doc_url": {"type": "string"},
+            },
+        }
+    },
 }
 
 

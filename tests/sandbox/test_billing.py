@@ -32,13 +32,18 @@ Sandbox = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 @pytest.fixture
 def sandbox() -> Sandbox:
     """A sandbox with the given config options, each v3 answer checked against HeyGen's schemas."""
+
     @asynccontextmanager
     async def run(**options: Any) -> AsyncIterator[httpx.AsyncClient]:
         app = create_app(SandboxConfig(keys=frozenset({KEY}), job_seconds=JOB_SECONDS, **options))
         try:
-            async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://sandbox.test",
-                                         headers={"X-Api-Key": KEY}, event_hooks={"response": [ContractRecorder()]},
-                                         timeout=30) as client:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://sandbox.test",
+                headers={"X-Api-Key": KEY},
+                event_hooks={"response": [ContractRecorder()]},
+                timeout=30,
+            ) as client:
                 yield client
         finally:
             sandbox_state(app).close()
@@ -55,8 +60,16 @@ async def private_look(client: httpx.AsyncClient) -> str:
 
 
 async def render(client: httpx.AsyncClient, script: str = MINUTE, **options: Any) -> httpx.Response:
-    return await client.post("/v3/videos", json={"type": "avatar", "avatar_id": await private_look(client),
-                                                 "script": script, "voice_id": "demo-en-us-ava", **options})
+    return await client.post(
+        "/v3/videos",
+        json={
+            "type": "avatar",
+            "avatar_id": await private_look(client),
+            "script": script,
+            "voice_id": "demo-en-us-ava",
+            **options,
+        },
+    )
 
 
 async def rendered(client: httpx.AsyncClient, script: str = MINUTE, **options: Any) -> dict[str, Any]:
@@ -90,20 +103,31 @@ async def test_a_minute_of_photo_avatar_at_1080p_takes_three_dollars_once_render
     assert await wallet_balance(client) == Decimal("22.00")
 
 
-@pytest.mark.parametrize(("options", "per_minute"), [
-    ({"engine": {"type": "avatar_iii"}}, "1.002"),  # $0.0167 a second
-    ({"resolution": "4k"}, "4.002"),  # Avatar IV photo avatar at 4K: $0.0667 a second
-])
-async def test_the_engine_and_the_resolution_set_the_rate(client: httpx.AsyncClient, options: dict[str, Any],
-                                                          per_minute: str) -> None:
+@pytest.mark.parametrize(
+    ("options", "per_minute"),
+    [
+        ({"engine": {"type": "avatar_iii"}}, "1.002"),  # $0.0167 a second
+        ({"resolution": "4k"}, "4.002"),  # Avatar IV photo avatar at 4K: $0.0667 a second
+    ],
+)
+async def test_the_engine_and_the_resolution_set_the_rate(
+    client: httpx.AsyncClient, options: dict[str, Any], per_minute: str
+) -> None:
     await rendered(client, **options)
     assert Decimal(25) - await wallet_balance(client) == Decimal(per_minute)
 
 
 async def test_a_studio_avatar_costs_more_a_second_than_a_photo_avatar(client: httpx.AsyncClient) -> None:
     looks = await client.get("/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"})
-    response = await client.post("/v3/videos", json={"type": "avatar", "avatar_id": looks.json()["data"][0]["id"],
-                                                     "script": MINUTE, "voice_id": "demo-en-us-ava"})
+    response = await client.post(
+        "/v3/videos",
+        json={
+            "type": "avatar",
+            "avatar_id": looks.json()["data"][0]["id"],
+            "script": MINUTE,
+            "voice_id": "demo-en-us-ava",
+        },
+    )
     assert response.status_code == 200, response.text
     await video_done(client, response.json()["data"]["video_id"])
     assert Decimal(25) - await wallet_balance(client) == Decimal("4.002")  # $0.0667 a second on Avatar IV
@@ -144,8 +168,10 @@ async def test_an_avatar_call_the_wallet_cannot_pay_makes_no_avatar(sandbox: San
     async with sandbox(balance=0.5) as client:
         before = (await client.get("/v3/avatars", params={"ownership": "private"})).json()["data"]
         photo = {"type": "asset_id", "asset_id": await upload(client)}  # uploading is free
-        for body in ({"type": "photo", "name": "Me", "file": photo},
-                     {"type": "prompt", "name": "P", "prompt": "a painter"}):
+        for body in (
+            {"type": "photo", "name": "Me", "file": photo},
+            {"type": "prompt", "name": "P", "prompt": "a painter"},
+        ):
             refused = await client.post("/v3/avatars", json=body)
             assert refused.status_code == 402 and refused.json()["error"]["code"] == "insufficient_credit"
         assert (await client.get("/v3/avatars", params={"ownership": "private"})).json()["data"] == before
@@ -189,11 +215,21 @@ async def test_usage_based_spending_rises_and_may_not_pass_its_cap(sandbox: Sand
 async def test_v2_renders_take_their_own_credits_in_30_second_steps(client: httpx.AsyncClient) -> None:
     assert await quota(client) == 600 * 60
     look_id = await private_look(client)
-    av4 = await v2(client, "/v2/video/av4/generate", {"image_key": look_id, "voice_id": "demo-en-us-ava",
-                                                      "script": MINUTE})
-    classic = await v2(client, "/v2/video/generate", {"video_inputs": [
-        {"character": {"type": "talking_photo", "talking_photo_id": look_id},
-         "voice": {"type": "text", "input_text": HALF_MINUTE_AND_A_BIT, "voice_id": "demo-en-us-ava"}}]})
+    av4 = await v2(
+        client, "/v2/video/av4/generate", {"image_key": look_id, "voice_id": "demo-en-us-ava", "script": MINUTE}
+    )
+    classic = await v2(
+        client,
+        "/v2/video/generate",
+        {
+            "video_inputs": [
+                {
+                    "character": {"type": "talking_photo", "talking_photo_id": look_id},
+                    "voice": {"type": "text", "input_text": HALF_MINUTE_AND_A_BIT, "voice_id": "demo-en-us-ava"},
+                }
+            ]
+        },
+    )
     for video in (av4, classic):
         await legacy_done(client, video["video_id"])
     assert await quota(client) == (600 - 6 - 1) * 60  # Avatar IV 6 a minute; classic 1 a minute, two half steps
@@ -204,17 +240,38 @@ async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> No
     image_key = await upload_v1(client)
     group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": image_key})
     assert await quota(client) == 600 * 60  # making the group is free
-    await v2(client, "/v2/photo_avatar/photo/generate", {
-        "name": "Ana", "age": "Young Adult", "gender": "Woman", "ethnicity": "Hispanic", "orientation": "vertical",
-        "pose": "half_body", "style": "Realistic", "appearance": "Smiling"})
+    await v2(
+        client,
+        "/v2/photo_avatar/photo/generate",
+        {
+            "name": "Ana",
+            "age": "Young Adult",
+            "gender": "Woman",
+            "ethnicity": "Hispanic",
+            "orientation": "vertical",
+            "pose": "half_body",
+            "style": "Realistic",
+            "appearance": "Smiling",
+        },
+    )
     assert await quota(client) == 599 * 60
     await v2(client, "/v2/photo_avatar/train", {"group_id": group["id"]})
     assert await quota(client) == 595 * 60
-    await eventually(lambda: client.get(f"/v2/photo_avatar/train/status/{group['id']}"),
-                     lambda response: response.json()["data"]["status"] == "ready")
-    await v2(client, "/v2/photo_avatar/look/generate", {"group_id": group["id"], "prompt": "at the beach",
-                                                        "orientation": "square", "pose": "close_up",
-                                                        "style": "Realistic"})
+    await eventually(
+        lambda: client.get(f"/v2/photo_avatar/train/status/{group['id']}"),
+        lambda response: response.json()["data"]["status"] == "ready",
+    )
+    await v2(
+        client,
+        "/v2/photo_avatar/look/generate",
+        {
+            "group_id": group["id"],
+            "prompt": "at the beach",
+            "orientation": "square",
+            "pose": "close_up",
+            "style": "Realistic",
+        },
+    )
     await v2(client, "/v2/photo_avatar/add_motion", {"id": group["id"]})
     await v2(client, "/v2/photo_avatar/add_sound_effect", {"id": group["id"]})
     assert await quota(client) == 593 * 60  # a look 1, motion 1, a sound effect nothing
@@ -223,15 +280,17 @@ async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> No
 async def test_v2_refuses_what_its_quota_cannot_pay_as_heygen_does(sandbox: Sandbox) -> None:
     async with sandbox(credits=3) as client:
         look_id = await private_look(client)
-        group = await v2(client, "/v2/photo_avatar/avatar_group/create",
-                         {"name": "Me", "image_key": await upload_v1(client)})
+        group = await v2(
+            client, "/v2/photo_avatar/avatar_group/create", {"name": "Me", "image_key": await upload_v1(client)}
+        )
         refused = await client.post("/v2/photo_avatar/train", json={"group_id": group["id"]})
         assert refused.status_code == 402
         assert refused.json()["data"] is None and refused.json()["error"]["code"] == "insufficient_credit"
         status = (await client.get(f"/v2/photo_avatar/train/status/{group['id']}")).json()["data"]["status"]
         assert status == "pending" and await quota(client) == 3 * 60
-        video = await client.post("/v2/video/av4/generate", json={"image_key": look_id,
-                                                                  "voice_id": "demo-en-us-ava", "script": MINUTE})
+        video = await client.post(
+            "/v2/video/av4/generate", json={"image_key": look_id, "voice_id": "demo-en-us-ava", "script": MINUTE}
+        )
         assert video.status_code == 402 and (await client.get("/v1/video.list")).json()["data"]["videos"] == []
 
 
@@ -239,9 +298,20 @@ async def test_the_state_file_keeps_both_balances(sandbox: Sandbox, tmp_path: Pa
     state_file = tmp_path / "state.json"
     async with sandbox(state_file=state_file) as client:
         await make_avatar(client)
-        await v2(client, "/v2/photo_avatar/photo/generate", {
-            "name": "Ana", "age": "Young Adult", "gender": "Woman", "ethnicity": "Hispanic", "orientation": "vertical",
-            "pose": "half_body", "style": "Realistic", "appearance": "Smiling"})
+        await v2(
+            client,
+            "/v2/photo_avatar/photo/generate",
+            {
+                "name": "Ana",
+                "age": "Young Adult",
+                "gender": "Woman",
+                "ethnicity": "Hispanic",
+                "orientation": "vertical",
+                "pose": "half_body",
+                "style": "Realistic",
+                "appearance": "Smiling",
+            },
+        )
     async with sandbox(state_file=state_file) as client:
         assert await wallet_balance(client) == Decimal(24) and await quota(client) == 599 * 60
     async with sandbox(state_file=state_file, billing=Billing.USAGE_BASED) as client:
@@ -250,8 +320,23 @@ async def test_the_state_file_keeps_both_balances(sandbox: Sandbox, tmp_path: Pa
 
 
 def test_the_command_line_chooses_the_billing_type_and_the_amount() -> None:
-    process = subprocess.Popen([sys.executable, "-m", "heygen_studio.sandbox", "--port", "0", "--key", KEY,
-                                "--billing", "usage-based", "--balance", "40"], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "heygen_studio.sandbox",
+            "--port",
+            "0",
+            "--key",
+            KEY,
+            "--billing",
+            "usage-based",
+            "--balance",
+            "40",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = re.search(r"listening on (\S+)", process.stdout.readline())
@@ -261,6 +346,7 @@ def test_the_command_line_chooses_the_billing_type_and_the_amount() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=10)
-    refused = subprocess.run([sys.executable, "-m", "heygen_studio.sandbox", "--balance", "-5"], capture_output=True,
-                             text=True)
+    refused = subprocess.run(
+        [sys.executable, "-m", "heygen_studio.sandbox", "--balance", "-5"], capture_output=True, text=True
+    )
     assert refused.returncode == 2 and "give a number, 0 or more" in refused.stderr

@@ -17,8 +17,22 @@ from sandbox_helpers import KEY, photo_bytes
 @pytest.fixture
 def sandbox_with_consent() -> Iterator[httpx.Client]:
     process = subprocess.Popen(
-        [sys.executable, "-m", "heygen_studio.sandbox", "--port", "0", "--key", KEY, "--no-demo",
-         "--job-seconds", "0.1", "--consent-required"], stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "heygen_studio.sandbox",
+            "--port",
+            "0",
+            "--key",
+            KEY,
+            "--no-demo",
+            "--job-seconds",
+            "0.1",
+            "--consent-required",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert process.stdout is not None
         url = re.search(r"listening on (\S+)", process.stdout.readline())
@@ -35,17 +49,21 @@ def group_status(client: httpx.Client, group_id: str) -> str:
 
 
 def test_the_help_explains_the_option() -> None:
-    shown = subprocess.run([sys.executable, "-m", "heygen_studio.sandbox", "--help"], capture_output=True, text=True,
-                           check=True).stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "heygen_studio.sandbox", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "--consent-required" in " ".join(shown.split())
     assert "until their consent page is opened" in " ".join(shown.split())
 
 
 def test_a_new_photo_avatar_waits_for_consent_until_its_page_is_opened(sandbox_with_consent: httpx.Client) -> None:
     client = sandbox_with_consent
-    asset_id = client.post("/v3/assets", files={"file": ("a.png", photo_bytes(), "image/png")}).json()["data"]["asset_id"]
-    created = client.post("/v3/avatars", json={"type": "photo", "name": "Anna",
-                                               "file": {"type": "asset_id", "asset_id": asset_id}})
+    asset_id = client.post("/v3/assets", files={"file": ("a.png", photo_bytes(), "image/png")}).json()["data"][
+        "asset_id"
+    ]
+    created = client.post(
+        "/v3/avatars", json={"type": "photo", "name": "Anna", "file": {"type": "asset_id", "asset_id": asset_id}}
+    )
     assert created.status_code == 200, created.text
     group_id = created.json()["data"]["avatar_group"]["id"]
     deadline = time.monotonic() + 10

@@ -7,26 +7,54 @@ from sandbox_helpers import ContractRecorder, eventually
 from test_v3_flow import make_avatar, upload, video_done
 
 IMPLEMENTED = {
-    "AssetCreate", "AvatarList", "AvatarCreate", "AvatarLooksList", "AvatarLooksGet", "AvatarLooksUpdate",
-    "AvatarLooksDelete", "AvatarGet", "AvatarDelete", "AvatarConsentCreate", "UserMeGet", "VideoList",
-    "VideoCreate", "VideoStatusesList", "VideoGet", "VideoDelete", "VoiceList",
+    "AssetCreate",
+    "AvatarList",
+    "AvatarCreate",
+    "AvatarLooksList",
+    "AvatarLooksGet",
+    "AvatarLooksUpdate",
+    "AvatarLooksDelete",
+    "AvatarGet",
+    "AvatarDelete",
+    "AvatarConsentCreate",
+    "UserMeGet",
+    "VideoList",
+    "VideoCreate",
+    "VideoStatusesList",
+    "VideoGet",
+    "VideoDelete",
+    "VoiceList",
 }
 
 
 async def test_every_implemented_operation_matches_its_response_schema(
-        client: httpx.AsyncClient, recorder: ContractRecorder) -> None:
+    client: httpx.AsyncClient, recorder: ContractRecorder
+) -> None:
     created = await make_avatar(client)  # AssetCreate, AvatarCreate
     group_id, look_id = created["avatar_group"]["id"], created["avatar_item"]["id"]
     await client.post("/v3/avatars", json={"type": "prompt", "name": "P", "prompt": "p", "avatar_group_id": group_id})
-    for path in ("/v3/avatars", "/v3/avatars/looks", "/v3/voices", "/v3/users/me", "/v3/videos",
-                 f"/v3/avatars/{group_id}", f"/v3/avatars/looks/{look_id}"):
+    for path in (
+        "/v3/avatars",
+        "/v3/avatars/looks",
+        "/v3/voices",
+        "/v3/users/me",
+        "/v3/videos",
+        f"/v3/avatars/{group_id}",
+        f"/v3/avatars/looks/{look_id}",
+    ):
         assert (await client.get(path)).status_code == 200
     await client.patch(f"/v3/avatars/looks/{look_id}", json={"name": "renamed"})
     await client.post(f"/v3/avatars/{group_id}/consent", json={})
-    await eventually(lambda: client.get(f"/v3/avatars/looks/{look_id}"),
-                     lambda response: response.json()["data"]["status"] == "completed")
-    video_id = (await client.post("/v3/videos", json={"type": "avatar", "avatar_id": look_id, "script": "Hi there.",
-                                                     "voice_id": "demo-en-us-ava"})).json()["data"]["video_id"]
+    await eventually(
+        lambda: client.get(f"/v3/avatars/looks/{look_id}"),
+        lambda response: response.json()["data"]["status"] == "completed",
+    )
+    video_id = (
+        await client.post(
+            "/v3/videos",
+            json={"type": "avatar", "avatar_id": look_id, "script": "Hi there.", "voice_id": "demo-en-us-ava"},
+        )
+    ).json()["data"]["video_id"]
     await client.get("/v3/videos/statuses", params={"video_ids": f"{video_id},unknown"})
     await video_done(client, video_id)
     await client.get("/v3/videos")

@@ -22,7 +22,8 @@ async def eileen_look(client: httpx.AsyncClient) -> str:
 
 
 async def test_a_dropped_create_still_creates_and_the_client_sees_a_transport_error(
-        client: httpx.AsyncClient, app: Starlette) -> None:
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
     look_id = await eileen_look(client)
     sandbox_state(app).faults = FaultPlan(drop_next=1, path_prefix="/v3/videos", methods=frozenset({"POST"}))
     with pytest.raises(httpx.TransportError):
@@ -59,8 +60,7 @@ async def test_errors_latency_and_stalls(client: httpx.AsyncClient, app: Starlet
 def test_real_loopback_controls_and_dropped_connection(server: SandboxServer) -> None:
     with httpx.Client(base_url=server.url, headers={"X-Api-Key": KEY}, timeout=10) as client:
         look_id = client.get("/v3/avatars/looks", params={"ownership": "private"}).json()["data"][0]["id"]
-        plan = client.post("/_sandbox/faults", json={"drop_next": 1, "path_prefix": "/v3/videos",
-                                                    "methods": ["post"]})
+        plan = client.post("/_sandbox/faults", json={"drop_next": 1, "path_prefix": "/v3/videos", "methods": ["post"]})
         assert plan.json()["methods"] == ["POST"]
         with pytest.raises(httpx.TransportError):
             client.post("/v3/videos", json=video_body(look_id))

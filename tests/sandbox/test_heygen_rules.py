@@ -45,17 +45,34 @@ def refused(response: httpx.Response, status: int, code: str, param: str) -> boo
 
 async def test_video_voice_speed_is_0_5_to_1_5_and_pitch_minus_50_to_50(client: httpx.AsyncClient) -> None:
     look_id = await private_look(client)
-    for settings, param in (({"speed": 1.6}, "voice_settings.speed"), ({"speed": 0.4}, "voice_settings.speed"),
-                            ({"speed": 2.0}, "voice_settings.speed"), ({"pitch": 51}, "voice_settings.pitch"),
-                            ({"pitch": -50.5}, "voice_settings.pitch")):
+    for settings, param in (
+        ({"speed": 1.6}, "voice_settings.speed"),
+        ({"speed": 0.4}, "voice_settings.speed"),
+        ({"speed": 2.0}, "voice_settings.speed"),
+        ({"pitch": 51}, "voice_settings.pitch"),
+        ({"pitch": -50.5}, "voice_settings.pitch"),
+    ):
         response = await client.post("/v3/videos", json=video_body(look_id, voice_settings=settings))
         assert refused(response, 400, "invalid_parameter", param), (settings, response.text)
-    studio = {"type": "studio", "scenes": [
-        {"type": "avatar_video", "input": {"type": "avatar", "avatar_id": look_id, "script": SCRIPT,
-                                           "voice_id": "demo-en-us-ava", "voice_settings": {"speed": speed}}}
-        for speed in (1.0, 1.8)]}
-    assert refused(await client.post("/v3/videos", json=studio), 400, "invalid_parameter",
-                   "scenes[1].input.voice_settings.speed")
+    studio = {
+        "type": "studio",
+        "scenes": [
+            {
+                "type": "avatar_video",
+                "input": {
+                    "type": "avatar",
+                    "avatar_id": look_id,
+                    "script": SCRIPT,
+                    "voice_id": "demo-en-us-ava",
+                    "voice_settings": {"speed": speed},
+                },
+            }
+            for speed in (1.0, 1.8)
+        ],
+    }
+    assert refused(
+        await client.post("/v3/videos", json=studio), 400, "invalid_parameter", "scenes[1].input.voice_settings.speed"
+    )
     edge = await client.post("/v3/videos", json=video_body(look_id, voice_settings={"speed": 1.5, "pitch": -50}))
     assert edge.status_code == 200, edge.text
     done = await video_done(client, edge.json()["data"]["video_id"])
@@ -83,16 +100,33 @@ async def test_motion_prompt_and_expressiveness_only_where_heygen_takes_them(cli
         (video_body(studio, expressiveness="high"), "expressiveness"),
         (video_body(twin, expressiveness="low", engine={"type": "avatar_v"}), "expressiveness"),  # never on Avatar V
         (video_body(photo, engine={"type": "avatar_v"}), "engine.type"),  # not one of the look's engines
-        ({"type": "studio", "scenes": [{"type": "avatar_video", "input": {
-            "type": "avatar", "avatar_id": studio, "script": SCRIPT, "voice_id": "demo-en-us-ava",
-            "motion_prompt": "nods"}}]}, "scenes[0].input.motion_prompt"),
+        (
+            {
+                "type": "studio",
+                "scenes": [
+                    {
+                        "type": "avatar_video",
+                        "input": {
+                            "type": "avatar",
+                            "avatar_id": studio,
+                            "script": SCRIPT,
+                            "voice_id": "demo-en-us-ava",
+                            "motion_prompt": "nods",
+                        },
+                    }
+                ],
+            },
+            "scenes[0].input.motion_prompt",
+        ),
     ):
         response = await client.post("/v3/videos", json=body)
         assert refused(response, 400, "invalid_parameter", param), (body, response.text)
-    for body in (video_body(photo, motion_prompt="waves", expressiveness="high"),
-                 video_body(photo, motion_prompt="waves", engine={"type": "avatar_iii"}),
-                 video_body(twin, motion_prompt="waves", engine={"type": "avatar_v"}),
-                 video_body(studio)):
+    for body in (
+        video_body(photo, motion_prompt="waves", expressiveness="high"),
+        video_body(photo, motion_prompt="waves", engine={"type": "avatar_iii"}),
+        video_body(twin, motion_prompt="waves", engine={"type": "avatar_v"}),
+        video_body(studio),
+    ):
         accepted = await client.post("/v3/videos", json=body)
         assert accepted.status_code == 200, (body, accepted.text)
 
@@ -103,18 +137,31 @@ async def test_motion_prompt_and_expressiveness_only_where_heygen_takes_them(cli
 async def test_a_prompt_over_1000_characters_is_refused(client: httpx.AsyncClient) -> None:
     group_id = (await client.get("/v3/avatars", params={"ownership": "private"})).json()["data"][0]["id"]
     body = {"type": "prompt", "name": "Long", "avatar_group_id": group_id}
-    assert refused(await client.post("/v3/avatars", json={**body, "prompt": "x" * 1001}),
-                   400, "invalid_parameter", "prompt")
+    assert refused(
+        await client.post("/v3/avatars", json={**body, "prompt": "x" * 1001}), 400, "invalid_parameter", "prompt"
+    )
     assert (await client.post("/v3/avatars", json={**body, "prompt": "x" * 1000})).status_code == 200
-    legacy = await client.post("/v2/photo_avatar/photo/generate", json={
-        "name": "Ann", "age": "Senior", "gender": "Woman", "ethnicity": "Unspecified", "orientation": "square",
-        "pose": "close_up", "style": "Realistic", "appearance": "y" * 1001})
+    legacy = await client.post(
+        "/v2/photo_avatar/photo/generate",
+        json={
+            "name": "Ann",
+            "age": "Senior",
+            "gender": "Woman",
+            "ethnicity": "Unspecified",
+            "orientation": "square",
+            "pose": "close_up",
+            "style": "Realistic",
+            "appearance": "y" * 1001,
+        },
+    )
     assert legacy.status_code == 400 and legacy.json()["error"]["code"] == "invalid_parameter"
 
 
 async def look_image(client: httpx.AsyncClient, look_id: str) -> bytes:
-    done = await eventually(lambda: client.get(f"/v3/avatars/looks/{look_id}"),
-                            lambda response: response.json()["data"]["status"] == "completed")
+    done = await eventually(
+        lambda: client.get(f"/v3/avatars/looks/{look_id}"),
+        lambda response: response.json()["data"]["status"] == "completed",
+    )
     return (await client.get(done.json()["data"]["preview_image_url"])).content
 
 
@@ -122,13 +169,16 @@ async def test_a_look_from_a_prompt_keeps_the_person_only_with_avatar_id(client:
     eileen = (await client.get("/v3/avatars/looks", params={"ownership": "private"})).json()["data"][-1]
     person = await look_image(client, eileen["id"])
     prompt = "in a sunny garden"
-    kept = await client.post("/v3/avatars", json={"type": "prompt", "name": "Garden", "prompt": prompt,
-                                                  "avatar_id": eileen["id"]})
+    kept = await client.post(
+        "/v3/avatars", json={"type": "prompt", "name": "Garden", "prompt": prompt, "avatar_id": eileen["id"]}
+    )
     assert kept.json()["data"]["avatar_group"]["id"] == eileen["group_id"]
     assert await look_image(client, kept.json()["data"]["avatar_item"]["id"]) == derive_images(person, prompt, 1)[0]
 
-    stranger = await client.post("/v3/avatars", json={"type": "prompt", "name": "Garden", "prompt": prompt,
-                                                      "avatar_group_id": eileen["group_id"]})
+    stranger = await client.post(
+        "/v3/avatars",
+        json={"type": "prompt", "name": "Garden", "prompt": prompt, "avatar_group_id": eileen["group_id"]},
+    )
     image = await look_image(client, stranger.json()["data"]["avatar_item"]["id"])
     assert image == derive_images(None, prompt, 1)[0] and image != derive_images(person, prompt, 1)[0]
 
@@ -137,10 +187,12 @@ async def test_a_look_from_a_prompt_keeps_the_person_only_with_avatar_id(client:
 
 
 @pytest.mark.parametrize("key", ["", "has space", "ümlaut", "slash/key", "k" * 256])
-async def test_an_idempotency_key_outside_heygens_characters_is_refused(client: httpx.AsyncClient, app: Starlette,
-                                                                        key: str) -> None:
-    response = await client.post("/v3/videos", json=video_body(await private_look(client)),
-                                 headers={"Idempotency-Key": key.encode()})
+async def test_an_idempotency_key_outside_heygens_characters_is_refused(
+    client: httpx.AsyncClient, app: Starlette, key: str
+) -> None:
+    response = await client.post(
+        "/v3/videos", json=video_body(await private_look(client)), headers={"Idempotency-Key": key.encode()}
+    )
     assert refused(response, 400, "invalid_parameter", "Idempotency-Key")
     assert sandbox_state(app).counts["videos_created"] == 0
 
@@ -160,16 +212,29 @@ async def test_a_key_is_replayed_for_24_hours_then_forgotten(client: httpx.Async
 
 async def test_assets_avatars_and_consent_honour_the_key(client: httpx.AsyncClient, app: Starlette) -> None:
     state = sandbox_state(app)
-    files = {"file": ("a.png", (await client.get((await client.get("/v3/avatars/looks", params={
-        "ownership": "private"})).json()["data"][0]["preview_image_url"])).content, "image/png")}
+    files = {
+        "file": (
+            "a.png",
+            (
+                await client.get(
+                    (await client.get("/v3/avatars/looks", params={"ownership": "private"})).json()["data"][0][
+                        "preview_image_url"
+                    ]
+                )
+            ).content,
+            "image/png",
+        )
+    }
     assets = [await client.post("/v3/assets", files=files, headers={"Idempotency-Key": "asset-1"}) for _ in range(2)]
     assert assets[0].json() == assets[1].json() and state.counts["uploads"] == 1
     body = {"type": "photo", "name": "Twice", "file": {"type": "asset_id", "asset_id": await upload(client)}}
     avatars = [await client.post("/v3/avatars", json=body, headers={"Idempotency-Key": "avatar-1"}) for _ in range(2)]
     assert avatars[0].json()["data"]["avatar_group"]["id"] == avatars[1].json()["data"]["avatar_group"]["id"]
     group_id = (await make_avatar(client))["avatar_group"]["id"]
-    consents = [await client.post(f"/v3/avatars/{group_id}/consent", json={}, headers={"Idempotency-Key": "c-1"})
-                for _ in range(2)]
+    consents = [
+        await client.post(f"/v3/avatars/{group_id}/consent", json={}, headers={"Idempotency-Key": "c-1"})
+        for _ in range(2)
+    ]
     assert consents[0].json() == consents[1].json()
     assert state.counts["idempotent_replays"] == 3
 
@@ -200,33 +265,71 @@ async def test_a_repeat_while_the_first_is_still_in_progress_is_409(client: http
 
 async def test_the_talking_photo_notes_own_body_with_numbers_as_strings_renders(client: httpx.AsyncClient) -> None:
     talking_photo_id = (await client.get("/v2/avatars")).json()["data"]["talking_photos"][0]["talking_photo_id"]
-    video_id = (await v2(client, "/v2/video/generate", {
-        "video_inputs": [{
-            "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id, "scale": "1",
-                          "talking_style": "expressive"},
-            "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", "speed": "1",
-                      "pitch": "0"},
-            "background": {"type": "color", "value": "#FAFAFA"},
-        }],
-        "dimension": {"width": "1920", "height": "1080"},
-    }))["video_id"]
+    video_id = (
+        await v2(
+            client,
+            "/v2/video/generate",
+            {
+                "video_inputs": [
+                    {
+                        "character": {
+                            "type": "talking_photo",
+                            "talking_photo_id": talking_photo_id,
+                            "scale": "1",
+                            "talking_style": "expressive",
+                        },
+                        "voice": {
+                            "type": "text",
+                            "input_text": SCRIPT,
+                            "voice_id": "demo-en-us-ava",
+                            "speed": "1",
+                            "pitch": "0",
+                        },
+                        "background": {"type": "color", "value": "#FAFAFA"},
+                    }
+                ],
+                "dimension": {"width": "1920", "height": "1080"},
+            },
+        )
+    )["video_id"]
     done = await legacy_done(client, video_id)
     assert abs(done["duration"] - spoken_seconds(SCRIPT)) < 0.01
-    bad = await client.post("/v2/video/generate", json={"video_inputs": [{
-        "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
-        "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", "speed": "fast"}}]})
+    bad = await client.post(
+        "/v2/video/generate",
+        json={
+            "video_inputs": [
+                {
+                    "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
+                    "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", "speed": "fast"},
+                }
+            ]
+        },
+    )
     assert bad.status_code == 400 and "speed" in bad.json()["error"]["message"]
     for voice, field in (({"speed": "1.6"}, "speed"), ({"pitch": "51"}, "pitch"), ({"pitch": -60}, "pitch")):
-        outside = await client.post("/v2/video/generate", json={"video_inputs": [{
-            "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
-            "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", **voice}}]})
+        outside = await client.post(
+            "/v2/video/generate",
+            json={
+                "video_inputs": [
+                    {
+                        "character": {"type": "talking_photo", "talking_photo_id": talking_photo_id},
+                        "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava", **voice},
+                    }
+                ]
+            },
+        )
         assert outside.status_code == 400 and f"{field} must be between" in outside.json()["error"]["message"]
 
 
 async def test_legacy_caption_url_is_an_ass_subtitle_file(client: httpx.AsyncClient) -> None:
     look_id = await private_look(client)
-    video_id = (await v2(client, "/v2/video/av4/generate", {"image_key": look_id, "voice_id": "demo-en-us-ava",
-                                                            "script": SCRIPT, "caption": True}))["video_id"]
+    video_id = (
+        await v2(
+            client,
+            "/v2/video/av4/generate",
+            {"image_key": look_id, "voice_id": "demo-en-us-ava", "script": SCRIPT, "caption": True},
+        )
+    )["video_id"]
     done = await legacy_done(client, video_id)
     assert done["caption_url"].split("?")[0].endswith(".ass")
     text = (await client.get(done["caption_url"])).text
@@ -238,12 +341,30 @@ async def test_legacy_caption_url_is_an_ass_subtitle_file(client: httpx.AsyncCli
 
 async def test_av4_takes_both_the_documented_flat_form_and_scenes(client: httpx.AsyncClient) -> None:
     look_id = await private_look(client)
-    flat = await v2(client, "/v2/video/av4/generate", {
-        "image_key": look_id, "video_title": "Flat", "script": SCRIPT, "voice_id": "demo-en-us-ava",
-        "video_orientation": "portrait", "fit": "cover", "custom_motion_prompt": "nods",
-        "enhance_custom_motion_prompt": False})
-    scenes = await v2(client, "/v2/video/av4/generate", {
-        "image_key": look_id, "video_title": "Scenes", "voice_id": "demo-en-us-ava",
-        "dimension": {"width": "720", "height": "1280"}, "scenes": [{"script": SCRIPT}, {"script": SCRIPT}]})
+    flat = await v2(
+        client,
+        "/v2/video/av4/generate",
+        {
+            "image_key": look_id,
+            "video_title": "Flat",
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "video_orientation": "portrait",
+            "fit": "cover",
+            "custom_motion_prompt": "nods",
+            "enhance_custom_motion_prompt": False,
+        },
+    )
+    scenes = await v2(
+        client,
+        "/v2/video/av4/generate",
+        {
+            "image_key": look_id,
+            "video_title": "Scenes",
+            "voice_id": "demo-en-us-ava",
+            "dimension": {"width": "720", "height": "1280"},
+            "scenes": [{"script": SCRIPT}, {"script": SCRIPT}],
+        },
+    )
     first, second = await legacy_done(client, flat["video_id"]), await legacy_done(client, scenes["video_id"])
     assert abs(second["duration"] - 2 * first["duration"]) < 0.02

@@ -13,8 +13,9 @@ from heygen_studio.sandbox.config import SandboxConfig
 
 @pytest.fixture
 def config() -> SandboxConfig:
-    return SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2, legacy_concurrency=1, v3_concurrency=2,
-                         balance=10, credits=10)
+    return SandboxConfig(
+        keys=frozenset({KEY}), job_seconds=0.2, legacy_concurrency=1, v3_concurrency=2, balance=10, credits=10
+    )
 
 
 async def private_look(client: httpx.AsyncClient) -> str:
@@ -49,16 +50,23 @@ async def test_v3_refuses_renders_beyond_its_concurrency_with_retry_after(client
     refused = await client.post("/v3/videos", json=video_body(look_id))
     assert refused.status_code == 429 and refused.json()["error"]["code"] == "rate_limit_exceeded"
     assert 0 < float(refused.headers["Retry-After"]) <= 0.6
-    await eventually(lambda: client.post("/v3/videos", json=video_body(look_id)),
-                     lambda response: response.status_code == 200)
+    await eventually(
+        lambda: client.post("/v3/videos", json=video_body(look_id)), lambda response: response.status_code == 200
+    )
 
 
 async def test_a_video_costing_more_than_the_credits_left_is_refused(client: httpx.AsyncClient) -> None:
     long_script = " ".join(["word"] * 800)  # 320 s at $0.05: $16.00, more than the $10.00 in the wallet
     refused = await client.post("/v3/videos", json=video_body(await private_look(client), long_script))
     assert refused.status_code == 402 and refused.json()["error"]["code"] == "insufficient_credit"
-    legacy = await client.post("/v2/video/av4/generate", json={
-        "image_key": await private_look(client), "voice_id": "demo-en-us-ava", "script": " ".join(["word"] * 290)})  # 116 s: 4 steps of 3 credits, more than 10
+    legacy = await client.post(
+        "/v2/video/av4/generate",
+        json={
+            "image_key": await private_look(client),
+            "voice_id": "demo-en-us-ava",
+            "script": " ".join(["word"] * 290),
+        },
+    )  # 116 s: 4 steps of 3 credits, more than 10
     assert legacy.status_code == 402 and legacy.json()["error"]["code"] == "insufficient_credit"
 
 
@@ -82,6 +90,8 @@ async def test_a_refused_request_can_be_retried_under_its_key(client: httpx.Asyn
         await client.post("/v3/videos", json=video_body(look_id))
     headers = {"Idempotency-Key": "retry-me"}
     assert (await client.post("/v3/videos", json=video_body(look_id), headers=headers)).status_code == 429
-    await eventually(lambda: client.post("/v3/videos", json=video_body(look_id), headers=headers),
-                     lambda response: response.status_code == 200)
+    await eventually(
+        lambda: client.post("/v3/videos", json=video_body(look_id), headers=headers),
+        lambda response: response.status_code == 200,
+    )
     assert sandbox_state(app).counts["videos_created"] == 3

@@ -69,8 +69,10 @@ def test_without_a_photo_each_seed_gets_a_new_person_made_from_a_sample_photo() 
     assert all(_decode(png).size == (256, 256) for png in portraits)
     assert derive_images(None, "a friendly teacher", count=3, size=(256, 256)) == portraits
     assert derive_images(None, "a stern judge", count=3, size=(256, 256)) != portraits
-    from_samples = [derive_images(sample_photo(name).read_bytes(), "a friendly teacher", count=3, size=(256, 256))
-                    for name in ("astronaut.png", "camera.png", "chelsea.png")]
+    from_samples = [
+        derive_images(sample_photo(name).read_bytes(), "a friendly teacher", count=3, size=(256, 256))
+        for name in ("astronaut.png", "camera.png", "chelsea.png")
+    ]
     assert portraits in from_samples  # a graded crop of a real photo, not a drawn silhouette
 
 
@@ -125,9 +127,7 @@ def test_caption_text_is_burned_into_the_bottom_of_the_frame(astronaut: bytes) -
     ("asked", "encoded"),
     [((1920, 1080), (640, 360)), ((1080, 1920), (360, 640)), ((301, 201), (300, 200)), ((640, 640), (640, 640))],
 )
-def test_video_size_keeps_the_aspect_is_even_and_at_most_640(
-    asked: tuple[int, int], encoded: tuple[int, int]
-) -> None:
+def test_video_size_keeps_the_aspect_is_even_and_at_most_640(asked: tuple[int, int], encoded: tuple[int, int]) -> None:
     assert video_size(*asked) == encoded
 
 

@@ -39,8 +39,11 @@ def test_a_cut_body_stops_at_its_byte_and_the_rest_comes_with_range(server: Sand
         rest = client.get(WAV, headers={"Range": "bytes=2000-"})
     assert rest.status_code == 206 and rest.content == whole[2000:]
     assert [(entry["range"], entry["status"], entry["sent_bytes"], entry["ended"]) for entry in log(server)] == [
-        (None, 200, len(whole), "complete"), (None, 200, 1000, "cut"), ("bytes=1000-", 206, 1000, "cut"),
-        ("bytes=2000-", 206, len(whole) - 2000, "complete")]
+        (None, 200, len(whole), "complete"),
+        (None, 200, 1000, "cut"),
+        ("bytes=1000-", 206, 1000, "cut"),
+        ("bytes=2000-", 206, len(whole) - 2000, "complete"),
+    ]
 
 
 def test_answers_without_a_long_enough_body_leave_the_cut_for_the_next(server: SandboxServer) -> None:
@@ -82,8 +85,10 @@ def test_a_client_that_gives_up_in_a_stall_is_logged_as_gone(server: SandboxServ
 
 async def test_a_stalled_and_cut_body_pauses_then_drops(server: SandboxServer) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
-        await client.post("/_sandbox/faults", json={"media_cut_next": 1, "media_stall_next": 1, "media_stall_s": 0.3,
-                                                    "media_fault_at_bytes": 700})
+        await client.post(
+            "/_sandbox/faults",
+            json={"media_cut_next": 1, "media_stall_next": 1, "media_stall_s": 0.3, "media_fault_at_bytes": 700},
+        )
         started = time.monotonic()
         with pytest.raises(httpx.RemoteProtocolError):
             await client.get(WAV)
@@ -92,7 +97,8 @@ async def test_a_stalled_and_cut_body_pauses_then_drops(server: SandboxServer) -
 
 
 async def test_links_given_out_with_a_lifetime_expire_and_a_fresh_one_works(
-        client: httpx.AsyncClient, app: Starlette) -> None:
+    client: httpx.AsyncClient, app: Starlette
+) -> None:
     old = (await client.get("/v3/voices")).json()["data"][0]["preview_audio_url"]
     assert "?" not in old  # by default links never expire
     sandbox_state(app).faults = FaultPlan(media_link_ttl_s=0.2)

@@ -33,6 +33,7 @@ def state_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def sandbox(state_file: Path) -> Callable[[], AsyncIterator[httpx.AsyncClient]]:
     """Starts a sandbox on loopback over `state_file`; each use is one run of the sandbox process."""
+
     @asynccontextmanager
     async def run() -> AsyncIterator[httpx.AsyncClient]:
         server = SandboxServer(SandboxConfig(keys=frozenset({KEY}), job_seconds=JOB_SECONDS, state_file=state_file))
@@ -60,16 +61,33 @@ async def test_a_restarted_sandbox_resumes_renders_avatars_assets_and_idempotenc
         asset_id = await upload(client)
         created = await make_avatar(client, "Before the crash")
         group, look = created["avatar_group"], created["avatar_item"]
-        await eventually(lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
-                         lambda response: response.json()["data"]["status"] == "completed")
+        await eventually(
+            lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
+            lambda response: response.json()["data"]["status"] == "completed",
+        )
         consent = await client.post(f"/v3/avatars/{group['id']}/consent", json={})
         assert (await client.get(consent.json()["data"]["url"])).status_code == 200
         image_key = await upload_v1(client)
-        legacy_group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Legacy", "image_key": image_key})
+        legacy_group = await v2(
+            client, "/v2/photo_avatar/avatar_group/create", {"name": "Legacy", "image_key": image_key}
+        )
         await v2(client, "/v2/photo_avatar/train", {"group_id": legacy_group["id"]})
-        generation_id = (await v2(client, "/v2/photo_avatar/photo/generate", {
-            "name": "Nova", "age": "Young Adult", "gender": "Woman", "ethnicity": "Unspecified",
-            "orientation": "square", "pose": "half_body", "style": "Realistic", "appearance": "smiling"}))["generation_id"]
+        generation_id = (
+            await v2(
+                client,
+                "/v2/photo_avatar/photo/generate",
+                {
+                    "name": "Nova",
+                    "age": "Young Adult",
+                    "gender": "Woman",
+                    "ethnicity": "Unspecified",
+                    "orientation": "square",
+                    "pose": "half_body",
+                    "style": "Realistic",
+                    "appearance": "smiling",
+                },
+            )
+        )["generation_id"]
         video_body["avatar_id"] = look["id"]
         submitted = await client.post("/v3/videos", json=video_body, headers={"Idempotency-Key": "render-1"})
         video_id = submitted.json()["data"]["video_id"]
@@ -90,20 +108,34 @@ async def test_a_restarted_sandbox_resumes_renders_avatars_assets_and_idempotenc
         assert after["videos_created"] == before["videos_created"] and after["idempotent_replays"] == 1
 
         assert (await client.get(f"/_media/assets/{asset_id}")).content == photo_bytes()
-        again = await client.post("/v3/avatars", json={"type": "photo", "name": "Same photo", "avatar_group_id": group["id"],
-                                                       "file": {"type": "asset_id", "asset_id": asset_id}})
+        again = await client.post(
+            "/v3/avatars",
+            json={
+                "type": "photo",
+                "name": "Same photo",
+                "avatar_group_id": group["id"],
+                "file": {"type": "asset_id", "asset_id": asset_id},
+            },
+        )
         assert again.status_code == 200, again.text
         mine = (await client.get(f"/v3/avatars/{group['id']}")).json()["data"]
         assert mine["name"] == "Before the crash" and mine["consent_status"] == "approved" and mine["looks_count"] == 2
         assert (await client.get(f"/v3/avatars/looks/{look['id']}")).json()["data"]["status"] == "completed"
         assert await public_ids(client) == public_groups
 
-        await v2(client, "/v2/photo_avatar/avatar_group/add",
-                 {"group_id": legacy_group["id"], "image_keys": [image_key], "name": "Same key"})
-        await eventually(lambda: client.get(f"/v2/photo_avatar/train/status/{legacy_group['id']}"),
-                         lambda response: response.json()["data"]["status"] == "ready")
-        generated = await eventually(lambda: client.get(f"/v2/photo_avatar/generation/{generation_id}"),
-                                     lambda response: response.json()["data"]["status"] == "success")
+        await v2(
+            client,
+            "/v2/photo_avatar/avatar_group/add",
+            {"group_id": legacy_group["id"], "image_keys": [image_key], "name": "Same key"},
+        )
+        await eventually(
+            lambda: client.get(f"/v2/photo_avatar/train/status/{legacy_group['id']}"),
+            lambda response: response.json()["data"]["status"] == "ready",
+        )
+        generated = await eventually(
+            lambda: client.get(f"/v2/photo_avatar/generation/{generation_id}"),
+            lambda response: response.json()["data"]["status"] == "success",
+        )
         image_url = generated.json()["data"]["image_url_list"][3]
         assert (await client.get(image_url)).content.startswith(b"\x89PNG")
 
@@ -116,12 +148,24 @@ async def test_a_legacy_render_queued_before_a_restart_completes_after_it(sandbo
     async with sandbox() as client:
         image_key = await upload_v1(client)
         group = await v2(client, "/v2/photo_avatar/avatar_group/create", {"name": "Queued", "image_key": image_key})
-        await eventually(lambda: client.get(f"/v2/photo_avatar/{group['id']}"),
-                         lambda response: response.json()["data"]["status"] == "completed")
-        video_ids = [(await v2(client, "/v2/video/av4/generate", {
-            "image_key": group["id"], "voice_id": "demo-en-us-noah", "script": SCRIPT}))["video_id"] for _ in range(4)]
-        statuses = [(await client.get("/v1/video_status.get", params={"video_id": video_id})).json()["data"]["status"]
-                    for video_id in video_ids]
+        await eventually(
+            lambda: client.get(f"/v2/photo_avatar/{group['id']}"),
+            lambda response: response.json()["data"]["status"] == "completed",
+        )
+        video_ids = [
+            (
+                await v2(
+                    client,
+                    "/v2/video/av4/generate",
+                    {"image_key": group["id"], "voice_id": "demo-en-us-noah", "script": SCRIPT},
+                )
+            )["video_id"]
+            for _ in range(4)
+        ]
+        statuses = [
+            (await client.get("/v1/video_status.get", params={"video_id": video_id})).json()["data"]["status"]
+            for video_id in video_ids
+        ]
     assert statuses[-1] == "waiting"
 
     async with sandbox() as client:
@@ -131,7 +175,8 @@ async def test_a_legacy_render_queued_before_a_restart_completes_after_it(sandbo
 
 @pytest.mark.parametrize("damage", ["garbage", "other version", "missing blob"])
 async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
-        sandbox, state_file: Path, damage: str, caplog: pytest.LogCaptureFixture) -> None:
+    sandbox, state_file: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
     async with sandbox() as client:
         asset_id = await upload(client)
     if damage == "garbage":
@@ -158,8 +203,21 @@ def test_the_sandbox_command_keeps_its_state_file(tmp_path: Path) -> None:
 
     def serve() -> tuple[subprocess.Popen[str], str]:
         process = subprocess.Popen(
-            [sys.executable, "-m", "heygen_studio.sandbox", "--port", "0", "--key", KEY, "--no-demo",
-             "--state-file", str(state_file)], stdout=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-m",
+                "heygen_studio.sandbox",
+                "--port",
+                "0",
+                "--key",
+                KEY,
+                "--no-demo",
+                "--state-file",
+                str(state_file),
+            ],
+            stdout=subprocess.PIPE,
+            text=True,
+        )
         assert process.stdout is not None
         url = re.search(r"listening on (\S+)", process.stdout.readline())
         assert url, "the sandbox did not start"

@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import av
 import httpx
+from sandbox_helpers import eventually, photo_bytes, wallet_balance
 
 from heygen_studio.domain.estimates import spoken_seconds
-from sandbox_helpers import eventually, photo_bytes, wallet_balance
 
 SCRIPT = "Hello there. This is the sandbox speaking, clearly and slowly, for a short test video."
 
@@ -47,8 +47,10 @@ async def test_photo_avatar_to_downloaded_video(client: httpx.AsyncClient) -> No
     created = await make_avatar(client)
     group, look = created["avatar_group"], created["avatar_item"]
     assert look["status"] == "processing" and look["group_id"] == group["id"]
-    await eventually(lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
-                     lambda response: response.json()["data"]["status"] == "completed")
+    await eventually(
+        lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
+        lambda response: response.json()["data"]["status"] == "completed",
+    )
     second = await make_avatar(client, "Me, outdoors", group["id"])
     assert second["avatar_group"]["id"] == group["id"]
     looks = (await client.get("/v3/avatars/looks", params={"group_id": group["id"]})).json()["data"]
@@ -57,9 +59,19 @@ async def test_photo_avatar_to_downloaded_video(client: httpx.AsyncClient) -> No
     assert renamed.json()["data"]["name"] == "Studio"
 
     balance_before = await wallet_balance(client)
-    submitted = await client.post("/v3/videos", json={
-        "type": "avatar", "avatar_id": look["id"], "script": SCRIPT, "voice_id": "demo-en-us-ava",
-        "title": "First video", "aspect_ratio": "16:9", "resolution": "720p", "caption": {"file_format": "srt"}})
+    submitted = await client.post(
+        "/v3/videos",
+        json={
+            "type": "avatar",
+            "avatar_id": look["id"],
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "title": "First video",
+            "aspect_ratio": "16:9",
+            "resolution": "720p",
+            "caption": {"file_format": "srt"},
+        },
+    )
     assert submitted.status_code == 200, submitted.text
     assert submitted.json()["data"]["status"] == "waiting"
     video_id = submitted.json()["data"]["video_id"]
@@ -83,11 +95,22 @@ async def test_photo_avatar_to_downloaded_video(client: httpx.AsyncClient) -> No
 async def test_studio_video_of_two_scenes_lasts_both_scripts(client: httpx.AsyncClient) -> None:
     look_id = (await client.get("/v3/avatars/looks", params={"ownership": "private"})).json()["data"][0]["id"]
     scripts = ["One short scene to start with.", "And a second scene, spoken half again as fast as the first."]
-    scenes = [{"type": "avatar_video", "input": {"type": "avatar", "avatar_id": look_id, "script": script,
-                                                  "voice_id": "demo-fr-louis", "voice_settings": {"speed": speed}}}
-              for script, speed in zip(scripts, (1.0, 1.5))]
-    submitted = await client.post("/v3/videos", json={"type": "studio", "scenes": scenes, "title": "Two scenes",
-                                                     "aspect_ratio": "9:16"})
+    scenes = [
+        {
+            "type": "avatar_video",
+            "input": {
+                "type": "avatar",
+                "avatar_id": look_id,
+                "script": script,
+                "voice_id": "demo-fr-louis",
+                "voice_settings": {"speed": speed},
+            },
+        }
+        for script, speed in zip(scripts, (1.0, 1.5))
+    ]
+    submitted = await client.post(
+        "/v3/videos", json={"type": "studio", "scenes": scenes, "title": "Two scenes", "aspect_ratio": "9:16"}
+    )
     done = await video_done(client, submitted.json()["data"]["video_id"])
     assert abs(done["duration"] - (spoken_seconds(scripts[0]) + spoken_seconds(scripts[1], 1.5))) < 0.01
     listed = (await client.get("/v3/videos", params={"title": "two SCENES"})).json()["data"]
@@ -98,11 +121,20 @@ async def test_prompt_avatar_and_public_presets(client: httpx.AsyncClient) -> No
     public = (await client.get("/v3/avatars", params={"ownership": "public"})).json()["data"]
     assert len(public) >= 3 and all(group["status"] is None for group in public)
     eileen = (await client.get("/v3/avatars", params={"ownership": "private"})).json()["data"][0]
-    created = await client.post("/v3/avatars", json={"type": "prompt", "name": "Eileen in a garden",
-                                                     "prompt": "in a sunny garden", "avatar_group_id": eileen["id"]})
+    created = await client.post(
+        "/v3/avatars",
+        json={
+            "type": "prompt",
+            "name": "Eileen in a garden",
+            "prompt": "in a sunny garden",
+            "avatar_group_id": eileen["id"],
+        },
+    )
     look = created.json()["data"]["avatar_item"]
-    done = await eventually(lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
-                            lambda response: response.json()["data"]["status"] == "completed")
+    done = await eventually(
+        lambda: client.get(f"/v3/avatars/looks/{look['id']}"),
+        lambda response: response.json()["data"]["status"] == "completed",
+    )
     image = await client.get(done.json()["data"]["preview_image_url"])
     assert image.content.startswith(b"\x89PNG")
 

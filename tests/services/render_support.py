@@ -18,8 +18,15 @@ from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import RenderJob
 from heygen_studio.tasks import TaskRegistry
 
-FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1,
-                   lookup_patience_s=1.0, disk_retry_s=0.2)
+FAST = QueueTiming(
+    poll_first_s=0.05,
+    poll_max_s=0.2,
+    error_backoff_max_s=0.5,
+    lease_s=5.0,
+    idle_s=0.1,
+    lookup_patience_s=1.0,
+    disk_retry_s=0.2,
+)
 VOICE = "demo-en-us-ava"
 
 
@@ -42,8 +49,13 @@ class Rig:
         """The process's database, client and tasks, with no queue working yet."""
         self.tasks = TaskRegistry()
         self.db = Database(self.db_path)
-        self.api = open_client(self.generation, "sandbox", base_url=self.url, upload_url=self.url,  # type: ignore[arg-type]
-                               max_retry_wait_s=0.2)
+        self.api = open_client(
+            self.generation,
+            "sandbox",
+            base_url=self.url,
+            upload_url=self.url,  # type: ignore[arg-type]
+            max_retry_wait_s=0.2,
+        )
 
     def start(self, owner: str | None = None) -> RenderQueue:
         if self.tasks is None or self.tasks._closed:
@@ -69,8 +81,12 @@ class Rig:
         assert self.api
         looks = await self.api.list_looks()
         look = next(look for look in looks.items if look.status is None or look.status.value == "completed")
-        return Project(title=title, look=LookRef(look.id, look.name, look.group_id, look.preview_image_url),
-                       voice=VoiceRef(VOICE, "Ava"), scenes=(Scene(script=" ".join(["word"] * words)),))
+        return Project(
+            title=title,
+            look=LookRef(look.id, look.name, look.group_id, look.preview_image_url),
+            voice=VoiceRef(VOICE, "Ava"),
+            scenes=(Scene(script=" ".join(["word"] * words)),),
+        )
 
     def jobs(self) -> list[RenderJob]:
         assert self.queue

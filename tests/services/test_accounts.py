@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
-from heygen_studio.config import Settings
-from heygen_studio.services.accounts import Accounts, Endpoint, ProfileError, describe_account
 from heygen_studio.api import Account
+from heygen_studio.config import Settings
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
+from heygen_studio.services.accounts import Accounts, Endpoint, ProfileError, describe_account
 from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
 
@@ -110,7 +110,10 @@ def test_api_url_override_points_every_profile_at_one_server(monkeypatch: pytest
 
 def test_account_description_names_who_and_the_balance() -> None:
     wallet = Balance(BillingType.WALLET, Currency.USD, Money.usd("12.4"))
-    assert describe_account(Account("Jane Doe", "jane@example.com", wallet)) == "Works: Jane Doe (jane@example.com), $12.40 left."
+    assert (
+        describe_account(Account("Jane Doe", "jane@example.com", wallet))
+        == "Works: Jane Doe (jane@example.com), $12.40 left."
+    )
     credits = Balance(BillingType.LEGACY_QUOTA, Currency.CREDITS, Money.credits(120))
     assert describe_account(Account("Jane", None, credits)) == "Works: Jane, 120 credits left."
     assert "balance unknown" in describe_account(Account("", None, None))

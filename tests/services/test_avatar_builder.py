@@ -63,7 +63,8 @@ def photos(tmp_path: Path) -> list[Path]:
 
 
 async def test_same_photo_is_uploaded_once_per_account_even_under_another_name(
-        api: HeyGenApi, sandbox: SandboxServer, db: Database, tmp_path: Path) -> None:
+    api: HeyGenApi, sandbox: SandboxServer, db: Database, tmp_path: Path
+) -> None:
     copy = Path(shutil.copy(sample_photo("astronaut.png"), tmp_path / "renamed.png"))
     before = sandbox.state.counts["uploads"]
     uploader = Uploader(db)
@@ -78,11 +79,13 @@ async def test_same_photo_is_uploaded_once_per_account_even_under_another_name(
 
 
 async def test_the_same_photo_twice_at_once_is_uploaded_once(
-        api: HeyGenApi, sandbox: SandboxServer, db: Database) -> None:
+    api: HeyGenApi, sandbox: SandboxServer, db: Database
+) -> None:
     before = sandbox.state.counts["uploads"]
     uploader = Uploader(db)
-    first, second = await asyncio.gather(*(uploader.upload_file(api, ACCOUNT, sample_photo("camera.png"))
-                                           for _ in range(2)))
+    first, second = await asyncio.gather(
+        *(uploader.upload_file(api, ACCOUNT, sample_photo("camera.png")) for _ in range(2))
+    )
     assert first.ref == second.ref
     assert sandbox.state.counts["uploads"] - before == 1
 
@@ -101,8 +104,9 @@ async def test_a_cancelled_upload_is_not_remembered(api: HeyGenApi, sandbox: San
     assert not redo.reused
 
 
-async def test_create_avatar_end_to_end(api: HeyGenApi, sandbox: SandboxServer, db: Database,
-                                        photos: list[Path]) -> None:
+async def test_create_avatar_end_to_end(
+    api: HeyGenApi, sandbox: SandboxServer, db: Database, photos: list[Path]
+) -> None:
     counts = sandbox.state.counts
     groups, trainings = counts["groups_created"], counts["trainings"]
     steps: list[str] = []
@@ -124,7 +128,8 @@ class Crash(Exception):
 
 
 async def test_a_job_stopped_midway_is_finished_after_a_restart_without_a_second_group(
-        api: HeyGenApi, sandbox: SandboxServer, tmp_path: Path, photos: list[Path]) -> None:
+    api: HeyGenApi, sandbox: SandboxServer, tmp_path: Path, photos: list[Path]
+) -> None:
     counts = sandbox.state.counts
     groups = counts["groups_created"]
 
@@ -148,11 +153,13 @@ async def test_a_job_stopped_midway_is_finished_after_a_restart_without_a_second
 
 
 async def test_a_create_whose_answer_was_lost_adopts_its_group_instead_of_making_another(
-        api: HeyGenApi, sandbox: SandboxServer, db: Database, photos: list[Path]) -> None:
+    api: HeyGenApi, sandbox: SandboxServer, db: Database, photos: list[Path]
+) -> None:
     builder = AvatarBuilder(db, poll_s=0.05)
     uploads = [await builder.uploader.upload_file(api, ACCOUNT, path) for path in photos[:2]]
-    job = builder.jobs.create(ACCOUNT, api.generation, "Lost answer", [u.content_hash for u in uploads],
-                              [str(path) for path in photos[:2]])
+    job = builder.jobs.create(
+        ACCOUNT, api.generation, "Lost answer", [u.content_hash for u in uploads], [str(path) for path in photos[:2]]
+    )
     job.refs = {u.content_hash: u.ref for u in uploads}
     job.state, job.create_sent = JobState.CREATING, True
     builder.jobs.save(job)
@@ -165,7 +172,8 @@ async def test_a_create_whose_answer_was_lost_adopts_its_group_instead_of_making
 
 
 async def test_a_photo_gone_before_resuming_fails_the_job_with_a_plain_reason(
-        api: HeyGenApi, db: Database, photos: list[Path]) -> None:
+    api: HeyGenApi, db: Database, photos: list[Path]
+) -> None:
     builder = AvatarBuilder(db, poll_s=0.05)
     job = builder.jobs.create(ACCOUNT, api.generation, "Gone", ["0" * 64], [str(photos[0].with_name("nope.png"))])
     with pytest.raises(Exception, match="no longer there"):

@@ -21,8 +21,15 @@ def video_url() -> Iterator[str]:
     sandbox.start()
     with httpx.Client(base_url=sandbox.url, headers={"X-Api-Key": "sandbox"}) as api:
         look_id = api.get("/v3/avatars/looks", params={"ownership": "private"}).json()["data"][0]["id"]
-        video_id = api.post("/v3/videos", json={"type": "avatar", "avatar_id": look_id, "voice_id": "demo-en-us-ava",
-                                                "script": "Fetched in two goes."}).json()["data"]["video_id"]
+        video_id = api.post(
+            "/v3/videos",
+            json={
+                "type": "avatar",
+                "avatar_id": look_id,
+                "voice_id": "demo-en-us-ava",
+                "script": "Fetched in two goes.",
+            },
+        ).json()["data"]["video_id"]
         deadline = time.monotonic() + 20
         while (status := api.get(f"/v3/videos/{video_id}").json()["data"])["status"] != "completed":
             assert time.monotonic() < deadline, status
@@ -71,7 +78,8 @@ async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(video_
 
 
 async def test_a_file_that_appeared_at_the_name_meanwhile_is_kept_and_the_download_goes_beside_it(
-        video_url: str, tmp_path: Path) -> None:
+    video_url: str, tmp_path: Path
+) -> None:
     whole = httpx.get(video_url).content
     dest = tmp_path / "Good.jpg"
 
@@ -96,19 +104,22 @@ async def test_an_expired_link_says_so_and_keeps_the_part(video_url: str, tmp_pa
     assert part_path(dest).read_bytes() == b"abc" and not dest.exists()
 
 
-@pytest.mark.parametrize(("title", "expected"), [
-    ("My video", "My video"),
-    ("../../etc/passwd", "etc passwd"),
-    ("a\\b/c:d*e?f\"g<h>i|j", "a b c d e f g h i j"),
-    ("tab\there\nnew\x00line\x7f", "tab here new line"),
-    ("CON", "video CON"),
-    ("nul.txt", "video nul.txt"),
-    ("  ...dots and spaces...  ", "dots and spaces"),
-    ("", "video"),
-    ("///", "video"),
-    ("Grüße, 東京 — café ☕", "Grüße, 東京 — café ☕"),
-    ("x" * 500, "x" * 120),
-])
+@pytest.mark.parametrize(
+    ("title", "expected"),
+    [
+        ("My video", "My video"),
+        ("../../etc/passwd", "etc passwd"),
+        ('a\\b/c:d*e?f"g<h>i|j', "a b c d e f g h i j"),
+        ("tab\there\nnew\x00line\x7f", "tab here new line"),
+        ("CON", "video CON"),
+        ("nul.txt", "video nul.txt"),
+        ("  ...dots and spaces...  ", "dots and spaces"),
+        ("", "video"),
+        ("///", "video"),
+        ("Grüße, 東京 — café ☕", "Grüße, 東京 — café ☕"),
+        ("x" * 500, "x" * 120),
+    ],
+)
 def test_file_names_are_safe_from_any_title(title: str, expected: str) -> None:
     assert safe_filename(title) == expected
 

@@ -38,8 +38,13 @@ async def until(condition: Any, timeout: float = 15.0) -> None:
 
 
 async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_done(paths: Paths) -> None:
-    session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                      sandbox_config=SandboxConfig(job_seconds=0.1))
+    session = Session(
+        paths,
+        Settings(),
+        TaskRegistry(),
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.1),
+    )
     await session.use_sandbox(remember=False)
     url = session.connection.base_url  # type: ignore[union-attr]
     await session._switch(Connection("v2", url, url, "sandbox"))
@@ -57,9 +62,12 @@ async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_do
         return real_update(job_id, state=state, **changes)
 
     jobs.store.update = die_before_done  # type: ignore[method-assign]
-    jobs.start(JobKind.LOOKS, "beach look", group.id,
-               lambda api: api.generate_looks(group.id, "at the beach", Orientation.SQUARE, Pose.HALF_BODY,
-                                              Style.REALISTIC))
+    jobs.start(
+        JobKind.LOOKS,
+        "beach look",
+        group.id,
+        lambda api: api.generate_looks(group.id, "at the beach", Orientation.SQUARE, Pose.HALF_BODY, Style.REALISTIC),
+    )
     await until(lambda: len(sandbox.groups[group.id].look_ids) > looks_before and not jobs._pollers)
     added = len(sandbox.groups[group.id].look_ids) - looks_before
     [job] = jobs.store.unfinished("sandbox", "v2")

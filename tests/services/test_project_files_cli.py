@@ -20,8 +20,9 @@ CLI = [sys.executable, "-m", "heygen_studio"]
 
 
 def _good() -> dict[str, object]:
-    return Project(title="Clip", look=LookRef("look_1"), voice=VoiceRef("demo-en-us-ava"),
-                   scenes=(Scene(script="Hello."),)).to_json()
+    return Project(
+        title="Clip", look=LookRef("look_1"), voice=VoiceRef("demo-en-us-ava"), scenes=(Scene(script="Hello."),)
+    ).to_json()
 
 
 def _with_scene(**fields: object) -> bytes:
@@ -43,21 +44,25 @@ def sandbox_url() -> Iterator[str]:
         (_with_scene(script=None), "scene 1: “script” should be text, not null"),
         (_with_scene(voice_speed=float("inf")), "“voice_speed” is Infinity"),
         (json.dumps({**_good(), "title": {"a": 1}}).encode(), "“title” should be text, not an object"),
-        (json.dumps(_good()).replace("Hello.", "Caf\\u00e9").encode("utf-8").replace(b"Caf\\u00e9", b"Caf\xe9"),
-         "it is not UTF-8 text"),
+        (
+            json.dumps(_good()).replace("Hello.", "Caf\\u00e9").encode("utf-8").replace(b"Caf\\u00e9", b"Caf\xe9"),
+            "it is not UTF-8 text",
+        ),
         (_with_scene(script="\ud800"), "holds a broken character"),
         (b'{"schema_version": 1, "scenes": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", "nested far deeper"),
     ],
     ids=["script-null", "speed-infinity", "title-object", "not-utf8", "lone-surrogate", "deep-nesting"],
 )
 def test_damaged_project_gets_one_plain_line_and_nothing_is_sent(
-        tmp_path: Path, sandbox_url: str, content: bytes, message: str) -> None:
+    tmp_path: Path, sandbox_url: str, content: bytes, message: str
+) -> None:
     project = tmp_path / "clip.hgproj"
     project.write_bytes(content)
     before = httpx.get(f"{sandbox_url}/_sandbox/counts").json()
     env = {**os.environ, "HEYGEN_STUDIO_HOME": str(tmp_path / "home")}
-    result = subprocess.run([*CLI, "render", str(project), "--sandbox", sandbox_url], capture_output=True,
-                            text=True, env=env, timeout=60)
+    result = subprocess.run(
+        [*CLI, "render", str(project), "--sandbox", sandbox_url], capture_output=True, text=True, env=env, timeout=60
+    )
     assert result.returncode == 2
     assert message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from heygen_studio.domain.project import LookRef, Project, ProjectFileError, Scene
-from heygen_studio.storage import atomic_files
 from heygen_studio.services.projects import Autosaver, ProjectStore
+from heygen_studio.storage import atomic_files
 
 
 def project(script: str = "Hello there.") -> Project:
@@ -98,11 +98,14 @@ def test_autosave_waits_for_a_pause_in_editing(tmp_path: Path) -> None:
     assert len(writes) == 1 and writes[0]["project"]["scenes"][0]["script"] == "draft 4"
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (b"{damaged", "damaged"),
-    (b"\xff\xfe\x00garbage", "not a HeyGen Studio project"),
-    (json.dumps(project().to_json() | {"schema_version": 7}).encode(), "newer HeyGen Studio"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{damaged", "damaged"),
+        (b"\xff\xfe\x00garbage", "not a HeyGen Studio project"),
+        (json.dumps(project().to_json() | {"schema_version": 7}).encode(), "newer HeyGen Studio"),
+    ],
+)
 def test_refused_files_stay_byte_identical(tmp_path: Path, content: bytes, message: str) -> None:
     store = ProjectStore(tmp_path / "data")
     path = tmp_path / "bad.hgproj"

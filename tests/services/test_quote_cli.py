@@ -55,8 +55,15 @@ def photo_look(url: str) -> str:
 
 def project_file(tmp_path: Path, url: str, **fields: Any) -> Path:
     path = tmp_path / "minute.hgproj"
-    path.write_text(Project(title="A minute", look=LookRef(photo_look(url), "Eileen"), voice=VoiceRef("demo-en-us-ava"),
-                            scenes=(Scene(script=MINUTE),), **fields).dumps())
+    path.write_text(
+        Project(
+            title="A minute",
+            look=LookRef(photo_look(url), "Eileen"),
+            voice=VoiceRef("demo-en-us-ava"),
+            scenes=(Scene(script=MINUTE),),
+            **fields,
+        ).dumps()
+    )
     return path
 
 
@@ -68,9 +75,11 @@ def run_quote(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str,
 
 @pytest.mark.parametrize(("engine", "total"), [(Engine.AVATAR_IV, "$3.00"), (Engine.AVATAR_III, "$1.00")])
 def test_a_minute_of_photo_avatar_at_1080p_is_quoted_per_engine(
-        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: Engine, total: str) -> None:
-    status, out, _ = run_quote(capsys, str(project_file(tmp_path, sandbox, engine=engine)), "--sandbox", sandbox,
-                               "--json")
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], engine: Engine, total: str
+) -> None:
+    status, out, _ = run_quote(
+        capsys, str(project_file(tmp_path, sandbox, engine=engine)), "--sandbox", sandbox, "--json"
+    )
     quoted = json.loads(out)
     assert status == 0
     assert quoted["total"]["text"] == total and quoted["currency"] == "usd"
@@ -100,19 +109,23 @@ def test_after_it_renders_the_wallet_is_lower_by_its_duration_at_five_cents(sand
 
 @pytest.mark.parametrize("sandbox_options", [{"balance": 2}])
 def test_a_project_costing_more_than_the_balance_does_not_fit(
-        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     project = str(project_file(tmp_path, sandbox))
     status, out, _ = run_quote(capsys, project, "--sandbox", sandbox)
     assert status == 1
-    assert out.splitlines() == ["Scene 1: about 1 min, $3.00",
-                                "Total: about 1 min, $3.00 (Avatar IV, photo avatar, 1080p; $0.05 a second)",
-                                "Balance: $2.00 left: $1.00 more is needed."]
+    assert out.splitlines() == [
+        "Scene 1: about 1 min, $3.00",
+        "Total: about 1 min, $3.00 (Avatar IV, photo avatar, 1080p; $0.05 a second)",
+        "Balance: $2.00 left: $1.00 more is needed.",
+    ]
     status, out, _ = run_quote(capsys, project, "--sandbox", sandbox, "--json")
     assert status == 1 and json.loads(out)["fits"] is False and json.loads(out)["shortfall"]["text"] == "$1.00"
 
 
 def test_a_bad_project_or_no_connection_is_exit_2_with_a_plain_message(
-        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     damaged = tmp_path / "damaged.hgproj"
     damaged.write_text("{not json")
     status, out, err = run_quote(capsys, str(damaged), "--sandbox", sandbox)
@@ -125,9 +138,13 @@ def test_a_bad_project_or_no_connection_is_exit_2_with_a_plain_message(
 
 
 def test_a_studio_avatar_look_is_priced_at_its_own_rate(
-        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    looks = httpx.get(f"{sandbox}/v3/avatars/looks", params={"ownership": "public", "avatar_type": "studio_avatar"},
-                      headers={"X-Api-Key": "sandbox"}).json()["data"]
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    looks = httpx.get(
+        f"{sandbox}/v3/avatars/looks",
+        params={"ownership": "public", "avatar_type": "studio_avatar"},
+        headers={"X-Api-Key": "sandbox"},
+    ).json()["data"]
     path = tmp_path / "studio.hgproj"
     path.write_text(Project(look=LookRef(looks[0]["id"]), scenes=(Scene(script=MINUTE),)).dumps())
     status, out, _ = run_quote(capsys, str(path), "--sandbox", sandbox)
@@ -135,8 +152,9 @@ def test_a_studio_avatar_look_is_priced_at_its_own_rate(
     assert "Total: about 1 min, $4.00 (Avatar IV, studio avatar, 1080p; $0.0667 a second)" in out
 
 
-def test_the_built_in_sandbox_quotes_from_its_own_wallet(tmp_path: Path, home: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_built_in_sandbox_quotes_from_its_own_wallet(
+    tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "no-look.hgproj"
     path.write_text(Project(scenes=(Scene(script=MINUTE),), engine=Engine.AVATAR_III).dumps())
     status, out, _ = run_quote(capsys, str(path), "--sandbox")
@@ -146,7 +164,8 @@ def test_the_built_in_sandbox_quotes_from_its_own_wallet(tmp_path: Path, home: P
 
 
 def test_a_look_that_is_gone_is_priced_as_a_photo_avatar_with_a_note(
-        sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "gone.hgproj"
     path.write_text(Project(look=LookRef("deleted-look", "Old look"), scenes=(Scene(script=MINUTE),)).dumps())
     status, out, err = run_quote(capsys, str(path), "--sandbox", sandbox, "--json")
@@ -162,25 +181,29 @@ def test_usage_based_without_a_cap_always_fits_and_an_unknown_balance_cannot_tel
     assert quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, uncapped).fits is True
     unknown = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_, Balance(BillingType.WALLET, Currency.USD))
     assert unknown.fits is None and quote.as_text(unknown).endswith("\nBalance unknown: cannot tell whether it fits.")
-    credits = quote.Quoted(Project(), "v3", AvatarType.PHOTO, quote_,
-                           Balance(BillingType.WALLET, Currency.CREDITS, Money.credits(600)))
+    credits = quote.Quoted(
+        Project(), "v3", AvatarType.PHOTO, quote_, Balance(BillingType.WALLET, Currency.CREDITS, Money.credits(600))
+    )
     assert credits.fits is None and quote.as_text(credits).endswith(
         "Balance: 600 credits left: cannot tell whether it fits: the account counts credits and HeyGen prices "
-        "this video in US dollars.")
+        "this video in US dollars."
+    )
 
 
 def test_the_command_is_listed_and_explains_its_exit_status() -> None:
-    listed = subprocess.run([sys.executable, "-m", "heygen_studio", "--help"], capture_output=True, text=True,
-                            check=True).stdout
+    listed = subprocess.run(
+        [sys.executable, "-m", "heygen_studio", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "quote" in listed
-    shown = subprocess.run([sys.executable, "-m", "heygen_studio", "quote", "--help"], capture_output=True, text=True,
-                           check=True).stdout
+    shown = subprocess.run(
+        [sys.executable, "-m", "heygen_studio", "quote", "--help"], capture_output=True, text=True, check=True
+    ).stdout
     assert "0 it fits, 1 it does not fit" in " ".join(shown.split())
 
 
 def test_a_v2_profile_is_quoted_in_credits_from_its_own_quota(
-        sandbox: str, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str],
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    sandbox: str, tmp_path: Path, home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv(API_URL_ENV, sandbox)
     settings = Settings(profiles=[Profile("Legacy", "v2")], active_profile="Legacy")
     save_settings(settings, app_paths().ensure().settings_file)

@@ -26,19 +26,32 @@ CLI = [sys.executable, "-m", "heygen_studio"]
 
 def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
     env = {**os.environ, "HEYGEN_STUDIO_HOME": str(tmp_path / "home")}
-    sandbox = subprocess.Popen([*CLI, "sandbox", "--port", "0", "--job-seconds", "0.5",
-                                "--state-file", str(tmp_path / "state.json")],
-                               stdout=subprocess.PIPE, text=True, env=env)
+    sandbox = subprocess.Popen(
+        [*CLI, "sandbox", "--port", "0", "--job-seconds", "0.5", "--state-file", str(tmp_path / "state.json")],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
     try:
         line = sandbox.stdout.readline() if sandbox.stdout else ""
         url = line.split("listening on ")[1].split()[0]
         look = httpx.get(f"{url}/v3/avatars/looks", headers={"X-Api-Key": "sandbox"}).json()["data"][0]
         project = tmp_path / "clip.hgproj"
-        project.write_text(Project(title="Killed clip", look=LookRef(look["id"]), voice=VoiceRef("demo-en-us-ava"),
-                                   scenes=(Scene(script="Say this once and only once."),)).dumps())
-        render = subprocess.Popen([*CLI, "render", str(project), "--sandbox", url, "--wait",
-                                   "--out", str(tmp_path / "out")], stdout=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True, env=env)
+        project.write_text(
+            Project(
+                title="Killed clip",
+                look=LookRef(look["id"]),
+                voice=VoiceRef("demo-en-us-ava"),
+                scenes=(Scene(script="Say this once and only once."),),
+            ).dumps()
+        )
+        render = subprocess.Popen(
+            [*CLI, "render", str(project), "--sandbox", url, "--wait", "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
         database = tmp_path / "home" / "data" / "studio.sqlite3"
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:  # kill once HeyGen has the render
@@ -52,8 +65,9 @@ def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
             time.sleep(0.05)
         render.send_signal(signal.SIGKILL)
         render.wait()
-        resumed = subprocess.run([*CLI, "queue", "--wait", "--sandbox", url], capture_output=True, text=True,
-                                 env=env, timeout=60)
+        resumed = subprocess.run(
+            [*CLI, "queue", "--wait", "--sandbox", url], capture_output=True, text=True, env=env, timeout=60
+        )
         assert resumed.returncode == 0, resumed.stderr
         listed = subprocess.run([*CLI, "queue", "--json"], capture_output=True, text=True, env=env, timeout=30)
         [job] = json.loads(listed.stdout)
@@ -66,7 +80,8 @@ def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
 
 
 async def test_wait_says_what_it_waits_for_and_gives_up_when_heygen_cannot_be_reached(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     server = SandboxServer(SandboxConfig(job_seconds=0.05))
     server.start()
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
@@ -89,18 +104,30 @@ async def test_wait_says_what_it_waits_for_and_gives_up_when_heygen_cannot_be_re
 
 def test_a_render_that_costs_more_than_the_balance_is_not_sent_and_says_what_is_missing(tmp_path: Path) -> None:
     env = {**os.environ, "HEYGEN_STUDIO_HOME": str(tmp_path / "home")}
-    sandbox = subprocess.Popen([*CLI, "sandbox", "--port", "0", "--balance", "0.50"],
-                               stdout=subprocess.PIPE, text=True, env=env)
+    sandbox = subprocess.Popen(
+        [*CLI, "sandbox", "--port", "0", "--balance", "0.50"], stdout=subprocess.PIPE, text=True, env=env
+    )
     try:
         line = sandbox.stdout.readline() if sandbox.stdout else ""
         url = line.split("listening on ")[1].split()[0]
         look = httpx.get(f"{url}/v3/avatars/looks", headers={"X-Api-Key": "sandbox"}).json()["data"][0]
         project = tmp_path / "long.hgproj"
         script = " ".join(["word"] * 150)  # about a minute of speech: $3.00 on Avatar IV
-        project.write_text(Project(title="Too dear", look=LookRef(look["id"]), voice=VoiceRef("demo-en-us-ava"),
-                                   scenes=(Scene(script=script),)).dumps())
-        render = subprocess.run([*CLI, "render", str(project), "--sandbox", url, "--out", str(tmp_path / "out")],
-                                capture_output=True, text=True, env=env, timeout=60)
+        project.write_text(
+            Project(
+                title="Too dear",
+                look=LookRef(look["id"]),
+                voice=VoiceRef("demo-en-us-ava"),
+                scenes=(Scene(script=script),),
+            ).dumps()
+        )
+        render = subprocess.run(
+            [*CLI, "render", str(project), "--sandbox", url, "--out", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert render.returncode == 1, render.stderr
         assert "Not sent: this render costs $" in render.stderr and "$0.50 left" in render.stderr
         assert "of that is missing" in render.stderr and render.stdout == ""

@@ -46,7 +46,8 @@ async def idle_queue(rig: Rig) -> RenderQueue:
 
 @pytest.mark.parametrize("speed", [math.inf, math.nan], ids=["Infinity", "NaN"])
 async def test_a_voice_speed_that_is_not_a_number_is_refused_with_a_plain_message(
-        server: SandboxServer, tmp_path: Path, speed: float) -> None:
+    server: SandboxServer, tmp_path: Path, speed: float
+) -> None:
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     queue = rig.start()
     project = await rig.project()
@@ -59,7 +60,8 @@ async def test_a_voice_speed_that_is_not_a_number_is_refused_with_a_plain_messag
 
 @pytest.mark.parametrize("generation", ["v3", "v2"])
 async def test_a_saved_job_that_cannot_be_sent_fails_alone_and_the_next_one_renders(
-        server: SandboxServer, tmp_path: Path, generation: str) -> None:
+    server: SandboxServer, tmp_path: Path, generation: str
+) -> None:
     """An infinite speed saved by an older version killed the loop, and every process that recovered it."""
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, generation, server.state)
     idle = await idle_queue(rig)
@@ -79,16 +81,18 @@ async def test_a_saved_job_that_cannot_be_sent_fails_alone_and_the_next_one_rend
 
 
 @pytest.mark.parametrize("generation", ["v3", "v2"])
-@pytest.mark.parametrize(("code", "says"), [("quota_exceeded", "allowance is used up"),
-                                            ("trial_video_limit_exceeded", "trial has made all the videos")])
+@pytest.mark.parametrize(
+    ("code", "says"),
+    [("quota_exceeded", "allowance is used up"), ("trial_video_limit_exceeded", "trial has made all the videos")],
+)
 async def test_a_used_up_quota_is_not_retried_and_the_user_is_told(
-        server: SandboxServer, tmp_path: Path, generation: str, code: str, says: str) -> None:
+    server: SandboxServer, tmp_path: Path, generation: str, code: str, says: str
+) -> None:
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, generation, server.state)
     queue = rig.start()
     project = await rig.project("Over quota")
     create = "/v3/videos" if generation == "v3" else "/v2/video"
-    faults(rig.url, rate_limit_next=10, retry_after_s=0.05, rate_limit_code=code, path_prefix=create,
-           methods=["POST"])
+    faults(rig.url, rate_limit_next=10, retry_after_s=0.05, rate_limit_code=code, path_prefix=create, methods=["POST"])
     job = await queue.enqueue(project)
     await until(lambda: rig.jobs()[0].status.is_final)
 
@@ -101,7 +105,8 @@ async def test_a_used_up_quota_is_not_retried_and_the_user_is_told(
 
 
 async def test_an_enqueue_during_a_busy_round_is_sent_at_once_not_after_the_idle_wait(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     slow = replace(FAST, poll_first_s=30.0, poll_max_s=30.0, idle_s=30.0, lease_s=120.0)
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=slow)
     idle = await idle_queue(rig)
@@ -117,8 +122,9 @@ async def test_an_enqueue_during_a_busy_round_is_sent_at_once_not_after_the_idle
     await rig.stop()
 
 
-async def unknown_fate_job(rig: Rig, remote_copies: int, key_age_s: float = 0.0,
-                           status: JobStatus = JobStatus.SUBMITTING) -> RenderJob:
+async def unknown_fate_job(
+    rig: Rig, remote_copies: int, key_age_s: float = 0.0, status: JobStatus = JobStatus.SUBMITTING
+) -> RenderJob:
     """A job left `submitting` (or queued again after a 429) with no remote id, as after a crash;
     `remote_copies` videos carry its token and its Idempotency-Key, first sent `key_age_s` ago."""
     idle = await idle_queue(rig)
@@ -130,9 +136,16 @@ async def unknown_fate_job(rig: Rig, remote_copies: int, key_age_s: float = 0.0,
 
 
 async def test_v2_keeps_looking_up_the_title_through_seconds_of_server_errors_instead_of_asking(
-        server: SandboxServer, tmp_path: Path) -> None:
-    rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v2", server.state,
-              timing=replace(FAST, lookup_patience_s=60.0))
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    rig = Rig(
+        tmp_path / "db.sqlite3",
+        tmp_path / "out",
+        server.url,
+        "v2",
+        server.state,
+        timing=replace(FAST, lookup_patience_s=60.0),
+    )
     faults(rig.url, error_rate=1.0, path_prefix="/v1/video.list")
     job = await unknown_fate_job(rig, remote_copies=1)
     [remote_id] = server.state.videos
@@ -152,7 +165,8 @@ DAY = 24 * 3600.0
 
 @pytest.mark.parametrize("status", [JobStatus.SUBMITTING, JobStatus.QUEUED])
 async def test_a_v3_key_older_than_a_day_is_never_resent_the_video_is_looked_up(
-        server: SandboxServer, tmp_path: Path, status: JobStatus) -> None:
+    server: SandboxServer, tmp_path: Path, status: JobStatus
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     job = await unknown_fate_job(rig, remote_copies=1, key_age_s=DAY + 60, status=status)
     [remote_id] = server.state.videos
@@ -166,7 +180,8 @@ async def test_a_v3_key_older_than_a_day_is_never_resent_the_video_is_looked_up(
 
 
 async def test_a_v3_job_with_an_old_key_and_no_video_at_heygen_is_sent_with_a_new_key(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     job = await unknown_fate_job(rig, remote_copies=0, key_age_s=DAY + 60)
     rig.start()
@@ -179,7 +194,8 @@ async def test_a_v3_job_with_an_old_key_and_no_video_at_heygen_is_sent_with_a_ne
 
 
 async def test_a_v3_job_with_an_old_key_asks_the_user_when_the_list_cannot_be_read(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     faults(rig.url, error_rate=1.0, path_prefix="/v3/videos", methods=["GET"])
     await unknown_fate_job(rig, remote_copies=1, key_age_s=DAY + 60)

@@ -49,7 +49,8 @@ def sandbox_mp4(server: SandboxServer, job: RenderJob) -> bytes:
 
 
 async def test_renders_of_one_title_finishing_together_get_their_own_files_and_keep_the_users(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     out = tmp_path / "out"
     out.mkdir()
     (out / "Same.jpg").write_bytes(b"the user's own picture")
@@ -97,8 +98,10 @@ def tiny_disk(tmp_path: Path) -> Iterator[Path]:
     """A 64 KiB file system of its own (tmpfs), smaller than a sandbox MP4."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)],
-                      capture_output=True).returncode != 0:
+    if (
+        subprocess.run(["mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", str(mount)], capture_output=True).returncode
+        != 0
+    ):
         pytest.skip("cannot mount a tmpfs here (needs root)")
     yield mount
     subprocess.run(["umount", "-l", str(mount)], check=True)
@@ -109,9 +112,11 @@ def remount(mount: Path, options: str) -> None:
 
 
 async def test_a_full_disk_pauses_the_download_with_a_message_and_it_resumes_when_there_is_room(
-        server: SandboxServer, tmp_path: Path, tiny_disk: Path) -> None:
-    rig = Rig(tmp_path / "studio.sqlite3", tiny_disk, server.url, "v3", server.state,
-              timing=replace(FAST, disk_retry_s=0.3))
+    server: SandboxServer, tmp_path: Path, tiny_disk: Path
+) -> None:
+    rig = Rig(
+        tmp_path / "studio.sqlite3", tiny_disk, server.url, "v3", server.state, timing=replace(FAST, disk_retry_s=0.3)
+    )
     queue = rig.start()
     problems: list[str] = []
     queue.problem_changed.connect(problems.append)
@@ -136,7 +141,8 @@ async def test_a_full_disk_pauses_the_download_with_a_message_and_it_resumes_whe
 
 
 async def test_a_read_only_folder_pauses_its_download_alone_and_it_resumes_once_writable(
-        server: SandboxServer, tmp_path: Path, tiny_disk: Path) -> None:
+    server: SandboxServer, tmp_path: Path, tiny_disk: Path
+) -> None:
     remount(tiny_disk, "ro")
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     queue = rig.start()
@@ -153,7 +159,8 @@ async def test_a_read_only_folder_pauses_its_download_alone_and_it_resumes_once_
 
 
 async def test_an_output_folder_that_is_a_file_pauses_that_download_with_a_message(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     blocker = tmp_path / "Videos"
     blocker.write_text("a file where the folder should be")
     rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
@@ -170,7 +177,8 @@ async def test_an_output_folder_that_is_a_file_pauses_that_download_with_a_messa
 
 
 async def test_a_full_disk_under_the_database_pauses_the_queue_with_a_message_and_loses_nothing(
-        server: SandboxServer, tmp_path: Path, tiny_disk: Path) -> None:
+    server: SandboxServer, tmp_path: Path, tiny_disk: Path
+) -> None:
     remount(tiny_disk, "size=1m")
     rig = Rig(tiny_disk / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
     queue = rig.start()

@@ -9,13 +9,13 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from render_support import FAST, Rig, counts, faults, until
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.downloads import part_path
 from heygen_studio.storage.render_jobs import JobStatus
-from render_support import FAST, Rig, counts, faults, until
 
 
 @pytest.fixture
@@ -35,8 +35,9 @@ def settled(rig: Rig) -> bool:
 
 
 @pytest.mark.parametrize("generation", ["v3", "v2"])
-async def test_a_render_is_submitted_followed_and_downloaded(server: SandboxServer, tmp_path: Path,
-                                                            generation: str) -> None:
+async def test_a_render_is_submitted_followed_and_downloaded(
+    server: SandboxServer, tmp_path: Path, generation: str
+) -> None:
     rig = rig_for(server, tmp_path, generation)
     queue = rig.start()
     finished: list[int] = []
@@ -76,7 +77,10 @@ async def test_a_download_cut_twice_resumes_where_it_stopped(server: SandboxServ
     await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED)
 
     assert [(entry.range_start, entry.status, entry.ended) for entry in mp4_requests(rig)] == [
-        (None, 200, "cut"), (4096, 206, "cut"), (8192, 206, "complete")]
+        (None, 200, "cut"),
+        (4096, 206, "cut"),
+        (8192, 206, "complete"),
+    ]
     assert Path(rig.jobs()[0].file_path or "").read_bytes() == sandbox_mp4(rig)
     assert not list((tmp_path / "out").glob("*.part"))
     assert counts(rig.url)["videos_created"] == 1 and job.id == rig.jobs()[0].id
@@ -84,18 +88,28 @@ async def test_a_download_cut_twice_resumes_where_it_stopped(server: SandboxServ
 
 
 async def test_a_link_that_expires_mid_download_is_renewed_and_the_download_resumes(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     """The first connection hangs past the link's lifetime, then drops: the old link is refused (403),
     the queue asks HeyGen for the status again and goes on from where it stopped with the fresh link."""
     rig = rig_for(server, tmp_path)
     queue = rig.start()
-    faults(rig.url, media_link_ttl_s=1.0, media_stall_next=1, media_cut_next=1, media_stall_s=1.5,
-           media_fault_at_bytes=4096)
+    faults(
+        rig.url,
+        media_link_ttl_s=1.0,
+        media_stall_next=1,
+        media_cut_next=1,
+        media_stall_s=1.5,
+        media_fault_at_bytes=4096,
+    )
     await queue.enqueue(await rig.project("Expiring link"))
     await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED)
 
     assert [(entry.range_start, entry.status, entry.stalled, entry.ended) for entry in mp4_requests(rig)] == [
-        (None, 200, True, "cut"), (4096, 403, False, "complete"), (4096, 206, False, "complete")]
+        (None, 200, True, "cut"),
+        (4096, 403, False, "complete"),
+        (4096, 206, False, "complete"),
+    ]
     assert Path(rig.jobs()[0].file_path or "").read_bytes() == sandbox_mp4(rig)
     assert counts(rig.url)["videos_created"] == 1
     await rig.stop()
@@ -111,21 +125,28 @@ def dead_owner() -> str:
     return f"{socket.gethostname()}:{child.pid}:dead"
 
 
-KILL_POINTS = [JobStatus.QUEUED, JobStatus.SUBMITTING, JobStatus.WAITING, JobStatus.PENDING,
-               JobStatus.PROCESSING, JobStatus.COMPLETED]
+KILL_POINTS = [
+    JobStatus.QUEUED,
+    JobStatus.SUBMITTING,
+    JobStatus.WAITING,
+    JobStatus.PENDING,
+    JobStatus.PROCESSING,
+    JobStatus.COMPLETED,
+]
 
 
 @pytest.mark.parametrize("generation", ["v3", "v2"])
 @pytest.mark.parametrize("kill_at", KILL_POINTS, ids=[s.value for s in KILL_POINTS])
 async def test_a_kill_at_any_step_resumes_and_never_makes_a_second_video(
-        server: SandboxServer, tmp_path: Path, generation: str, kill_at: JobStatus) -> None:
+    server: SandboxServer, tmp_path: Path, generation: str, kill_at: JobStatus
+) -> None:
     rig = rig_for(server, tmp_path, generation)
     queue = rig.start(owner=dead_owner())
     killed: list[int] = []
 
     def kill_when_reached(job_id: int) -> None:
         job = queue.jobs.get(job_id)
-        reached = job is not None and job.status in KILL_POINTS[KILL_POINTS.index(kill_at):]
+        reached = job is not None and job.status in KILL_POINTS[KILL_POINTS.index(kill_at) :]
         if reached and not killed:  # a fast render may skip a status between two polls
             killed.append(job_id)
             for task in list(rig.tasks._tasks):  # type: ignore[union-attr]  # cancelled at their next await
@@ -148,14 +169,19 @@ async def test_a_kill_at_any_step_resumes_and_never_makes_a_second_video(
 
 
 @pytest.mark.parametrize("generation", ["v3", "v2"])
-@pytest.mark.parametrize("plan", [
-    {"rate_limit_next": 25, "retry_after_s": 0.05},
-    {"error_rate": 0.3},
-    {"drop_next": 4, "path_prefix": "/v"},
-    {"drop_next": 3, "methods": ["POST"]},
-], ids=["429-storm", "500s", "dropped", "dropped-creates"])
+@pytest.mark.parametrize(
+    "plan",
+    [
+        {"rate_limit_next": 25, "retry_after_s": 0.05},
+        {"error_rate": 0.3},
+        {"drop_next": 4, "path_prefix": "/v"},
+        {"drop_next": 3, "methods": ["POST"]},
+    ],
+    ids=["429-storm", "500s", "dropped", "dropped-creates"],
+)
 async def test_under_faults_every_job_ends_with_exactly_one_video(
-        server: SandboxServer, tmp_path: Path, generation: str, plan: dict[str, object]) -> None:
+    server: SandboxServer, tmp_path: Path, generation: str, plan: dict[str, object]
+) -> None:
     rig = rig_for(server, tmp_path, generation)
     queue = rig.start()
     project = await rig.project()
@@ -181,7 +207,8 @@ LEASE = replace(FAST, lease_s=0.6)
 
 
 async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_steps(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     """The app and `heygen-studio render` on one database: a download and a submission that each take
     longer than the lease (the loop stuck in the submission) still keep both jobs with the first queue."""
     first = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
@@ -205,19 +232,28 @@ async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_ste
     fetched = [entry.path for entry in mp4_requests(first)]
     assert len(fetched) == len(set(fetched)) == 2  # each video downloaded once
     assert all(entry.stalled for entry in mp4_requests(first))
-    assert {job.id: job.lease_owner for job in first.jobs()} == {downloading.id: queue.owner,
-                                                                  submitting.id: queue.owner}
+    assert {job.id: job.lease_owner for job in first.jobs()} == {
+        downloading.id: queue.owner,
+        submitting.id: queue.owner,
+    }
     assert counts(first.url)["videos_created"] == 2
     await second.stop()
     await first.stop()
 
 
 async def test_a_frozen_queue_never_writes_into_the_part_file_of_the_process_that_took_over(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     """Our process froze mid-download past its lease and another took the job over: the bytes that arrive
     when we wake are not appended to the shared .part, even before our heartbeat notices."""
-    rig = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state,
-              timing=replace(FAST, lease_s=60.0))  # no heartbeat during the test
+    rig = Rig(
+        tmp_path / "studio.sqlite3",
+        tmp_path / "out",
+        server.url,
+        "v3",
+        server.state,
+        timing=replace(FAST, lease_s=60.0),
+    )  # no heartbeat during the test
     queue = rig.start()
     faults(rig.url, media_stall_next=1, media_stall_s=1.0, media_fault_at_bytes=4096)
     job = await queue.enqueue(await rig.project("Frozen"))

@@ -55,7 +55,8 @@ async def test_v2_adopts_the_video_found_by_its_title_token(server: SandboxServe
 
 
 async def test_v2_asks_the_user_when_the_list_is_ambiguous_then_marks_failed(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v2", server.state)
     job = await unknown_fate_job(rig, remote_copies=2)
     await until(lambda: rig.jobs()[0].needs_decision)
@@ -69,7 +70,8 @@ async def test_v2_asks_the_user_when_the_list_is_ambiguous_then_marks_failed(
 
 
 async def test_v2_asks_the_user_when_the_list_cannot_be_read_then_submits_again(
-        server: SandboxServer, tmp_path: Path) -> None:
+    server: SandboxServer, tmp_path: Path
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v2", server.state)
     faults(rig.url, error_rate=1.0, path_prefix="/v1/video.list")
     job = await unknown_fate_job(rig, remote_copies=0)
@@ -84,7 +86,8 @@ async def test_v2_asks_the_user_when_the_list_cannot_be_read_then_submits_again(
 
 @pytest.mark.parametrize(("generation", "limit", "jobs"), [("v3", 10, 13), ("v2", 3, 6)])
 async def test_no_more_renders_in_flight_than_the_account_allows(
-        server: SandboxServer, tmp_path: Path, generation: str, limit: int, jobs: int) -> None:
+    server: SandboxServer, tmp_path: Path, generation: str, limit: int, jobs: int
+) -> None:
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, generation, server.state)
     queue = rig.start()
     project = await rig.project()

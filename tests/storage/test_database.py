@@ -54,9 +54,9 @@ def test_a_damaged_database_is_moved_aside_untouched_and_a_fresh_one_started(tmp
         _filled(path)
         data = bytearray(path.read_bytes())
         if damage == "truncated":
-            data = data[:len(data) // 2 + 100]
+            data = data[: len(data) // 2 + 100]
         else:
-            data[4096 * 2:4096 * 4] = b"\xa5" * 8192
+            data[4096 * 2 : 4096 * 4] = b"\xa5" * 8192
         path.write_bytes(bytes(data))
     damaged = path.read_bytes()
     Path(f"{path}-wal").write_bytes(b"journal of the damaged file")
@@ -84,9 +84,7 @@ def test_failed_transaction_rolls_back(tmp_path: Path) -> None:
     db = Database(tmp_path / "studio.sqlite3")
     with pytest.raises(ValueError):
         with db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO uploaded_assets VALUES ('h', 'a', 'v3', 'r', NULL, 0)"
-            )
+            conn.execute("INSERT INTO uploaded_assets VALUES ('h', 'a', 'v3', 'r', NULL, 0)")
             raise ValueError("boom")
     assert UploadedAssets(db).find("h", "a", "v3") is None
 

@@ -14,23 +14,35 @@ PRICES_AND_REMOVALS = 6  # the migration that added cost_amount, cost_currency a
 
 
 def new_job(token: str, cost: Money | None = None) -> NewJob:
-    return NewJob(account="acct", generation="v3", title="Welcome", title_token=token, idempotency_key=f"key-{token}",
-                  spec="{}", look_thumbnail_url=None, estimated_seconds=60.0, estimated_credits=20.0,
-                  output_dir="/videos", **cost_columns(cost))
+    return NewJob(
+        account="acct",
+        generation="v3",
+        title="Welcome",
+        title_token=token,
+        idempotency_key=f"key-{token}",
+        spec="{}",
+        look_thumbnail_url=None,
+        estimated_seconds=60.0,
+        estimated_credits=20.0,
+        output_dir="/videos",
+        **cost_columns(cost),
+    )
 
 
 def test_a_database_from_before_prices_keeps_its_renders_and_their_old_estimate(tmp_path: Path) -> None:
     path = tmp_path / "studio.sqlite3"
     conn = sqlite3.connect(path)
-    for script in MIGRATIONS[:PRICES_AND_REMOVALS - 1]:
+    for script in MIGRATIONS[: PRICES_AND_REMOVALS - 1]:
         for statement in filter(str.strip, script.split(";")):
             conn.execute(statement)
     conn.execute(f"PRAGMA user_version = {PRICES_AND_REMOVALS - 1}")
     now = time.time()
-    conn.execute("INSERT INTO render_jobs (account, generation, title, title_token, idempotency_key, spec, "
-                 "estimated_seconds, estimated_credits, output_dir, status, created_at, updated_at) "
-                 "VALUES ('acct', 'v3', 'Old one', 'hs-old', 'key-old', '{}', 60, 20, '/videos', 'downloaded', ?, ?)",
-                 (now, now))
+    conn.execute(
+        "INSERT INTO render_jobs (account, generation, title, title_token, idempotency_key, spec, "
+        "estimated_seconds, estimated_credits, output_dir, status, created_at, updated_at) "
+        "VALUES ('acct', 'v3', 'Old one', 'hs-old', 'key-old', '{}', 60, 20, '/videos', 'downloaded', ?, ?)",
+        (now, now),
+    )
     conn.commit()
     conn.close()
 

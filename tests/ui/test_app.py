@@ -17,11 +17,16 @@ from heygen_studio.ui.main_window import NO_KEY_MESSAGE, NOT_CONNECTED_MESSAGE
 
 
 def test_sandbox_mode_shows_sandbox_and_its_credits(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     from heygen_studio.sandbox.config import SandboxConfig
 
-    studio = StudioApp(paths, Settings(), sandbox=True,
-                       sandbox_config=SandboxConfig(balance=1234.5, job_seconds=0.1, demo_content=False))
+    studio = StudioApp(
+        paths,
+        Settings(),
+        sandbox=True,
+        sandbox_config=SandboxConfig(balance=1234.5, job_seconds=0.1, demo_content=False),
+    )
 
     async def scenario() -> None:
         window = await studio.start()
@@ -37,7 +42,8 @@ def test_sandbox_mode_shows_sandbox_and_its_credits(
 
 
 def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
     from heygen_studio.sandbox.config import SandboxConfig
 
     studio = StudioApp(paths, Settings(), sandbox=True, sandbox_config=SandboxConfig(demo_content=False))
@@ -61,7 +67,8 @@ def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
 
 
 def test_without_a_key_the_app_opens_and_says_how_to_connect(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
     settings = Settings()
     studio = StudioApp(paths, settings, secrets=SecretStore(MemoryKeyring()))
 
@@ -97,17 +104,27 @@ def pretend_heygen() -> Iterator[str]:
     server.stop()
 
 
-@pytest.mark.parametrize(("generation", "label", "balance"), [
-    ("v3", "Work · HeyGen v3", "Balance: $25.00 left"),
-    ("v2", "Work · HeyGen v2 (legacy)", "Balance: 321.5 credits left")])
+@pytest.mark.parametrize(
+    ("generation", "label", "balance"),
+    [
+        ("v3", "Work · HeyGen v3", "Balance: $25.00 left"),
+        ("v2", "Work · HeyGen v2 (legacy)", "Balance: 321.5 credits left"),
+    ],
+)
 def test_a_profile_with_a_key_names_its_api_version_and_shows_credits(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until,  # type: ignore[no-untyped-def]
-        pretend_heygen: str, generation: str, label: str, balance: str) -> None:
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    wait_until,  # type: ignore[no-untyped-def]
+    pretend_heygen: str,
+    generation: str,
+    label: str,
+    balance: str,
+) -> None:
     secrets = SecretStore(MemoryKeyring())
     secrets.set("Work", KEY)
     settings = Settings(profiles=[Profile("Work", generation)], active_profile="Work")  # type: ignore[arg-type]
-    studio = StudioApp(paths, settings, secrets=secrets,
-                       endpoint=Endpoint(pretend_heygen, pretend_heygen))
+    studio = StudioApp(paths, settings, secrets=secrets, endpoint=Endpoint(pretend_heygen, pretend_heygen))
 
     async def scenario() -> None:
         window = await studio.start()

@@ -30,9 +30,11 @@ def test_help_lists_the_subcommands() -> None:
 
 def test_check_photo_subcommand_runs_without_loading_qt() -> None:
     photo = sample_photo("astronaut.png")
-    script = (f"import sys; from heygen_studio.__main__ import main; code = main(['check-photo', {str(photo)!r}]);"
-              " assert 'PySide6' not in sys.modules and 'qasync' not in sys.modules, 'Qt loaded';"
-              " sys.exit(code)")
+    script = (
+        f"import sys; from heygen_studio.__main__ import main; code = main(['check-photo', {str(photo)!r}]);"
+        " assert 'PySide6' not in sys.modules and 'qasync' not in sys.modules, 'Qt loaded';"
+        " sys.exit(code)"
+    )
     result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert result.returncode in (0, 1), result.stderr
     assert "astronaut.png" in result.stdout

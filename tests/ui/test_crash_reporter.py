@@ -41,7 +41,8 @@ def log_text(log_file: Path) -> str:
 
 @pytest.mark.qt_no_exception_capture
 def test_error_in_a_qt_slot_shows_a_non_modal_dialog_and_logs_without_the_key(
-        reporter: CrashReporter, log_file: Path, qtbot: QtBot) -> None:
+    reporter: CrashReporter, log_file: Path, qtbot: QtBot
+) -> None:
     def broken_slot() -> None:
         raise ValueError(f"upload refused for X-Api-Key: {KEY}")
 
@@ -68,14 +69,22 @@ def test_error_in_a_qt_slot_shows_a_non_modal_dialog_and_logs_without_the_key(
 def test_a_second_error_is_added_to_the_open_dialog(reporter: CrashReporter, qtbot: QtBot) -> None:
     for message in ("first failure", "second failure"):
         QTimer.singleShot(0, lambda m=message: (_ for _ in ()).throw(RuntimeError(m)))
-        qtbot.waitUntil(lambda m=message: reporter.dialog is not None
-                        and m in reporter.dialog.details_text())
-    assert len([w for w in QApplication.topLevelWidgets()
-                if w is reporter.dialog or type(w) is type(reporter.dialog) and w.isVisible()]) == 1
+        qtbot.waitUntil(lambda m=message: reporter.dialog is not None and m in reporter.dialog.details_text())
+    assert (
+        len(
+            [
+                w
+                for w in QApplication.topLevelWidgets()
+                if w is reporter.dialog or type(w) is type(reporter.dialog) and w.isVisible()
+            ]
+        )
+        == 1
+    )
 
 
 def test_failed_background_task_reaches_the_dialog(
-        reporter: CrashReporter, log_file: Path, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    reporter: CrashReporter, log_file: Path, qloop: asyncio.AbstractEventLoop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     qloop.set_exception_handler(reporter.loop_handler)
     tasks = TaskRegistry()
 

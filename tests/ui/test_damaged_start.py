@@ -6,8 +6,8 @@ import asyncio
 import sqlite3
 
 import pytest
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QMessageBox
+from pytestqt.qtbot import QtBot
 
 from heygen_studio.app import open_studio
 from heygen_studio.config import Paths
@@ -17,13 +17,17 @@ from heygen_studio.storage.database import MIGRATIONS, Database, NewerDatabaseEr
 def _moved_aside_box() -> QMessageBox | None:
     from PySide6.QtWidgets import QApplication
 
-    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
-             and w.objectName() == "moved-aside" and w.isVisible()]
+    boxes = [
+        w
+        for w in QApplication.topLevelWidgets()
+        if isinstance(w, QMessageBox) and w.objectName() == "moved-aside" and w.isVisible()
+    ]
     return boxes[0] if boxes else None
 
 
 def test_damaged_settings_and_database_are_moved_aside_and_the_window_says_so_once(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> None:
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop
+) -> None:
     paths.settings_file.write_bytes(b'{"active_profile": "Caf\xe9", "last_panel": 2}')
     database = paths.data_dir / "studio.sqlite3"
     database.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4000)
@@ -47,7 +51,10 @@ def test_damaged_settings_and_database_are_moved_aside_and_the_window_says_so_on
     [database_aside] = paths.data_dir.glob("studio.sqlite3.damaged-*")
     assert settings_aside.read_bytes() == b'{"active_profile": "Caf\xe9", "last_panel": 2}'
     assert database_aside.read_bytes().startswith(b"SQLite format 3\x00\xff")
-    assert f"settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, to {settings_aside}" in text
+    assert (
+        f"settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, to {settings_aside}"
+        in text
+    )
     assert "studio.sqlite3 could not be used" in text and str(database_aside) in text
     assert paths.settings_file.read_text(encoding="utf-8").startswith("{")  # fresh settings saved on the way out
 

@@ -31,8 +31,13 @@ from heygen_studio.ui.widgets.look_card import CARD
 
 
 def make_session(paths: Paths) -> Session:
-    return Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                   sandbox_config=SandboxConfig(job_seconds=0.2))
+    return Session(
+        paths,
+        Settings(),
+        TaskRegistry(),
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.2),
+    )
 
 
 async def open_panel(session: Session, wait_until: Any, generation: str = "v3") -> LibraryPanel:
@@ -72,8 +77,9 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
         panel.ownership.setCurrentIndex(1)
         await wait_until(lambda: "Aria (preset)" in names(panel.groups_model))
         assert "Eileen (demo)" not in names(panel.groups_model)
-        await wait_until(lambda: panel.details.look is not None and panel.details.group is not None
-                         and panel.details.group.is_public)
+        await wait_until(
+            lambda: panel.details.look is not None and panel.details.group is not None and panel.details.group.is_public
+        )
         assert not panel.details.delete_button.isEnabled()
         assert "presets" in panel.details.delete_button.toolTip()
         assert panel.groups_heading.text() == "HeyGen's presets"
@@ -83,7 +89,8 @@ def test_browse_search_sort_and_presets(paths: Paths, qloop: asyncio.AbstractEve
 
 
 def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
-        paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
@@ -109,8 +116,9 @@ def test_a_new_avatar_is_chosen_when_it_appears_and_a_refresh_keeps_the_choice(
     qloop.run_until_complete(scenario())
 
 
-def test_rename_delete_with_confirmation_and_use(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                 wait_until: Any) -> None:
+def test_rename_delete_with_confirmation_and_use(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
@@ -179,10 +187,16 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
 
 
 def test_paid_clicks_show_their_price_and_ask_when_the_balance_is_short(
-        paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
-        session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                          sandbox_config=SandboxConfig(job_seconds=0.2, balance=0.5))
+        session = Session(
+            paths,
+            Settings(),
+            TaskRegistry(),
+            secrets=SecretStore(MemoryKeyring()),
+            sandbox_config=SandboxConfig(job_seconds=0.2, balance=0.5),
+        )
         panel = await open_panel(session, wait_until)
         await wait_until(lambda: session.balance is not None)
         looks, photos = panel.looks_form, panel.photos_form
@@ -214,6 +228,7 @@ def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.Abstrac
         panel = await open_panel(session, wait_until, "v2")
         api = session.require_api()
         from heygen_studio.resources import sample_photo
+
         asset = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png")
         await api.create_photo_avatar("Fresh", asset.ref)
         panel.reload()
@@ -248,8 +263,9 @@ def test_job_resumes_after_restart(paths: Paths, qloop: asyncio.AbstractEventLoo
         group = panel.current_group()
         assert group is not None
         panel.jobs.poll_s = 60.0  # the first check happens, the next is far away: "quit" mid-job
-        panel.jobs.start(JobKind.LOOKS, "beach look", group.id,
-                         lambda api: api.generate_looks(group.id, "at the beach", *_framing()))
+        panel.jobs.start(
+            JobKind.LOOKS, "beach look", group.id, lambda api: api.generate_looks(group.id, "at the beach", *_framing())
+        )
         await wait_until(lambda: any(job.state is JobState.RUNNING for job in panel.jobs.store.recent("sandbox", "v3")))
         await session.tasks.aclose()
         session.tasks = TaskRegistry()  # the "restarted" app: same database, same sandbox
@@ -265,11 +281,13 @@ def test_job_resumes_after_restart(paths: Paths, qloop: asyncio.AbstractEventLoo
 
 def _framing() -> tuple[Any, Any, Any]:
     from heygen_studio.api import Orientation, Pose, Style
+
     return Orientation.SQUARE, Pose.HALF_BODY, Style.REALISTIC
 
 
-def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                     wait_until: Any) -> None:
+def test_thumbnail_disk_cache_reused_without_network(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
@@ -280,6 +298,7 @@ def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asynci
         def counting_client() -> httpx.AsyncClient:
             async def hook(request: httpx.Request) -> None:
                 fetched.append(str(request.url))
+
             return httpx.AsyncClient(event_hooks={"request": [hook]})
 
         for _ in range(2):
@@ -289,8 +308,11 @@ def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asynci
             model.set_items(looks)
             for look in looks:
                 thumbnails.request(look.preview_image_url or "", 1.0)
-            await wait_until(lambda thumbnails=thumbnails: all(thumbnails.pixmap(look.preview_image_url or "", 1.0)
-                                                               for look in looks))
+            await wait_until(
+                lambda thumbnails=thumbnails: all(
+                    thumbnails.pixmap(look.preview_image_url or "", 1.0) for look in looks
+                )
+            )
             assert len(fetched) == len(looks)  # fetched once on the first pass; the second is served from disk
             await thumbnails.aclose()
             cache.close()
@@ -299,10 +321,16 @@ def test_thumbnail_disk_cache_reused_without_network(paths: Paths, qloop: asynci
     qloop.run_until_complete(scenario())
 
 
-def test_quitting_the_app_closes_the_library_cache(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                    wait_until: Any) -> None:
-    studio = StudioApp(paths, Settings(), sandbox=True, secrets=SecretStore(MemoryKeyring()),
-                       sandbox_config=SandboxConfig(job_seconds=0.2))
+def test_quitting_the_app_closes_the_library_cache(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
+    studio = StudioApp(
+        paths,
+        Settings(),
+        sandbox=True,
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.2),
+    )
 
     async def scenario() -> None:
         window = await studio.start()
@@ -315,8 +343,9 @@ def test_quitting_the_app_closes_the_library_cache(paths: Paths, qloop: asyncio.
     qloop.run_until_complete(scenario())
 
 
-def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                        wait_until: Any) -> None:
+def test_group_strip_fits_one_row_and_job_messages_wrap(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session = make_session(paths)
         panel = await open_panel(session, wait_until)
@@ -340,8 +369,13 @@ def test_group_strip_fits_one_row_and_job_messages_wrap(paths: Paths, qloop: asy
 
 async def avatar_waiting_for_consent(paths: Paths) -> tuple[Session, LibraryPanel, str]:
     """A sandbox session whose new photo avatar “Anna” waits for consent, and a Library re-checking fast."""
-    session = Session(paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()),
-                      sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+    session = Session(
+        paths,
+        Settings(),
+        TaskRegistry(),
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True),
+    )
     panel = LibraryPanel(session, poll_s=0.05, recheck_s=0.1)
     await session.use_sandbox(remember=False)
     api = session.require_api()
@@ -350,8 +384,9 @@ async def avatar_waiting_for_consent(paths: Paths) -> tuple[Session, LibraryPane
     return session, panel, group_id
 
 
-def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                                   wait_until: Any) -> None:
+def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session, panel, group_id = await avatar_waiting_for_consent(paths)
         api = session.require_api()
@@ -366,8 +401,9 @@ def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths,
             return panel.groups_model.index(row).data(BADGE_ROLE) if row >= 0 else "(not listed)"
 
         await wait_until(lambda: badge() == "Needs consent", timeout=20)
-        panel.groups_view.setCurrentIndex(panel.groups_model.index(panel.groups_model.row_of(
-            lambda group: group.id == group_id)))
+        panel.groups_view.setCurrentIndex(
+            panel.groups_model.index(panel.groups_model.row_of(lambda group: group.id == group_id))
+        )
         await wait_until(lambda: panel.details.look is not None and not panel.details.consent_button.isHidden())
         listing = panel.loading
         async with httpx.AsyncClient() as client:  # the person approves in their browser
@@ -384,8 +420,9 @@ def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(paths: Paths,
     qloop.run_until_complete(scenario())
 
 
-def test_rechecking_stops_when_the_account_changes(paths: Paths, qloop: asyncio.AbstractEventLoop,
-                                                   wait_until: Any) -> None:
+def test_rechecking_stops_when_the_account_changes(
+    paths: Paths, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         session, panel, _ = await avatar_waiting_for_consent(paths)
         panel.reload()

@@ -78,8 +78,7 @@ def test_window_remembers_its_size_and_step(qtbot: QtBot, session: Session) -> N
     assert again.current_panel().title == "Renders"
 
 
-def test_not_connected_says_where_to_add_a_key_and_offers_the_sandbox(
-        qtbot: QtBot, session: Session) -> None:
+def test_not_connected_says_where_to_add_a_key_and_offers_the_sandbox(qtbot: QtBot, session: Session) -> None:
     window = make_window(qtbot, session)
     window.show()
     assert window.connection_label.text() == NOT_CONNECTED_MESSAGE
@@ -99,10 +98,13 @@ def test_welcome_leads_to_the_add_key_form(qtbot: QtBot, session: Session) -> No
     assert settings_panel.form.isVisible()  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize(("error", "shown"), [
-    (NetworkError(), OFFLINE_MESSAGE),
-    (AuthError(), "HeyGen didn't accept the API key — check it in Settings"),
-])
+@pytest.mark.parametrize(
+    ("error", "shown"),
+    [
+        (NetworkError(), OFFLINE_MESSAGE),
+        (AuthError(), "HeyGen didn't accept the API key — check it in Settings"),
+    ],
+)
 def test_balance_errors_are_plain(qtbot: QtBot, session: Session, error: Exception, shown: str) -> None:
     window = make_window(qtbot, session)
     session.balance_failed.emit(error)

@@ -82,7 +82,8 @@ def hung_service() -> Iterator[NotificationService]:
 
 
 def test_finished_and_failed_renders_are_announced_with_the_freedesktop_signature(
-        qloop: asyncio.AbstractEventLoop, wait_until: Any, service: NotificationService) -> None:
+    qloop: asyncio.AbstractEventLoop, wait_until: Any, service: NotificationService
+) -> None:
     async def announce() -> None:
         notify("Your video is ready", "“Hello” was saved to /videos.")
         notify("A render failed", "“Hello”: HeyGen could not make this video.", failed=True)
@@ -90,15 +91,29 @@ def test_finished_and_failed_renders_are_announced_with_the_freedesktop_signatur
 
     qloop.run_until_complete(announce())
     assert service.calls == [
-        Call("susssasa{sv}i", (APP_NAME, 0, "video-x-generic", "Your video is ready",
-                               "“Hello” was saved to /videos.", [], {}, 8000)),
-        Call("susssasa{sv}i", (APP_NAME, 0, "dialog-error", "A render failed",
-                               "“Hello”: HeyGen could not make this video.", [], {}, 8000)),
+        Call(
+            "susssasa{sv}i",
+            (APP_NAME, 0, "video-x-generic", "Your video is ready", "“Hello” was saved to /videos.", [], {}, 8000),
+        ),
+        Call(
+            "susssasa{sv}i",
+            (
+                APP_NAME,
+                0,
+                "dialog-error",
+                "A render failed",
+                "“Hello”: HeyGen could not make this video.",
+                [],
+                {},
+                8000,
+            ),
+        ),
     ]
 
 
 def test_a_notification_service_that_never_answers_does_not_hold_up_the_window(
-        qloop: asyncio.AbstractEventLoop, wait_until: Any, hung_service: NotificationService) -> None:
+    qloop: asyncio.AbstractEventLoop, wait_until: Any, hung_service: NotificationService
+) -> None:
     ticks: list[int] = []
     timer = QTimer()
     timer.timeout.connect(lambda: ticks.append(len(hung_service.calls)))

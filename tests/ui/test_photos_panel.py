@@ -55,8 +55,9 @@ def photos(tmp_path: Path) -> Path:
 def session(paths: Paths, qloop: asyncio.AbstractEventLoop, loop_running: object) -> Iterator[Session]:
     """A session on the app's loop, marked running throughout as in the app (the panel starts work when built)."""
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
-                      sandbox_config=SandboxConfig(job_seconds=0.1))
+    session = Session(
+        paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), sandbox_config=SandboxConfig(job_seconds=0.1)
+    )
     yield session
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
@@ -105,15 +106,20 @@ def test_empty_panel_says_what_to_do(panel: PhotosPanel) -> None:
 
 def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in SAMPLES]))
-    verdicts = {panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
-                for row in range(panel.model.rowCount())}
+    verdicts = {
+        panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
+        for row in range(panel.model.rowCount())
+    }
     assert verdicts == {"astronaut.png": "pass", "camera.png": "warn", "chelsea.png": "fail"}
 
     select(panel, "chelsea.png")
     lines = panel.details.line_texts()
     assert lines[0][0] == "bad" and "451×300" in lines[0][1] and "512×512" in lines[0][1]
-    assert ("warn", "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
-            "at the camera: use a portrait photo.") in lines
+    assert (
+        "warn",
+        "!  We couldn't find a front-facing face in this photo. HeyGen needs one clear face looking "
+        "at the camera: use a portrait photo.",
+    ) in lines
     assert [button.text() for button in panel.details.fix_buttons] == ["Enlarge to 512 pixels"]
     assert "soft or blurry" in panel.details.fix_buttons[0].toolTip()  # the price of enlarging is said first
     assert not any("Facing the camera" in text for _, text in lines)  # no face: nothing to say it faces us
@@ -129,7 +135,8 @@ def test_sample_photos_get_the_right_badges_and_reasons(panel: PhotosPanel, phot
 
 
 def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
-        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, tmp_path: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     webp = tmp_path / "portrait.webp"
     with Image.open(sample_photo("astronaut.png")) as image:
         image.convert("RGB").save(webp, "WEBP")
@@ -147,7 +154,8 @@ def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
 
 
 def test_a_small_photo_enlarged_is_accepted_with_a_warning_about_quality(
-        panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, photos: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     qloop.run_until_complete(add_and_check(panel, wait_until, [photos / "chelsea.png"]))
     select(panel, "chelsea.png")
     panel.details.fix_buttons[0].click()
@@ -158,7 +166,8 @@ def test_a_small_photo_enlarged_is_accepted_with_a_warning_about_quality(
 
 
 def test_a_transparent_png_is_called_transparent_and_can_be_put_on_white(
-        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, tmp_path: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     from PIL import ImageDraw
 
     picture = Image.open(sample_photo("astronaut.png")).convert("RGBA")
@@ -177,7 +186,8 @@ def test_a_transparent_png_is_called_transparent_and_can_be_put_on_white(
 
 
 def test_a_file_that_is_not_an_image_shows_no_check_it_never_ran(
-        panel: PhotosPanel, tmp_path: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, tmp_path: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "notes.jpg").write_text("This is not a photo.\n")
     qloop.run_until_complete(add_and_check(panel, wait_until, [tmp_path / "notes.jpg"]))
     select(panel, "notes.jpg")
@@ -198,8 +208,13 @@ def test_pasted_picture_is_saved_as_png_in_the_data_folder(panel: PhotosPanel, q
     assert photo.report.format == "PNG" and photo.verdict == "pass"
 
 
-def test_upload_twice_sends_the_photo_once(panel: PhotosPanel, session: Session, photos: Path, qloop,  # type: ignore[no-untyped-def]
-                                           wait_until) -> None:
+def test_upload_twice_sends_the_photo_once(
+    panel: PhotosPanel,
+    session: Session,
+    photos: Path,
+    qloop,  # type: ignore[no-untyped-def]
+    wait_until,
+) -> None:
     async def scenario() -> None:
         await session.use_sandbox(remember=False)
         await add_and_check(panel, wait_until, [photos / "astronaut.png"])
@@ -232,8 +247,13 @@ def test_cancel_an_upload(panel: PhotosPanel, session: Session, photos: Path, ql
     assert UploadedAssets(session.db).find(digest, "sandbox", "v3") is None
 
 
-def test_create_avatar_from_a_good_and_a_warned_photo(panel: PhotosPanel, session: Session, photos: Path,  # type: ignore[no-untyped-def]
-                                                      qloop, wait_until) -> None:
+def test_create_avatar_from_a_good_and_a_warned_photo(
+    panel: PhotosPanel,
+    session: Session,
+    photos: Path,  # type: ignore[no-untyped-def]
+    qloop,
+    wait_until,
+) -> None:
     changed: list[bool] = []
     session.avatars_changed.connect(lambda: changed.append(True))
 
@@ -267,11 +287,22 @@ def wallet(session: Session) -> Money:
     return session._sandbox.server.state.account.purse.amount  # type: ignore[union-attr]
 
 
-def test_create_avatar_costing_more_than_is_left_asks_first(paths: Paths, photos: Path, qtbot, qloop,  # type: ignore[no-untyped-def]
-                                                           loop_running, wait_until) -> None:
+def test_create_avatar_costing_more_than_is_left_asks_first(
+    paths: Paths,
+    photos: Path,
+    qtbot,
+    qloop,  # type: ignore[no-untyped-def]
+    loop_running,
+    wait_until,
+) -> None:
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
-                      sandbox_config=SandboxConfig(job_seconds=0.1, balance=1.5))
+    session = Session(
+        paths,
+        Settings(),
+        tasks,
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.1, balance=1.5),
+    )
     panel = PhotosPanel(session)
     window = Window(panel)
     qtbot.addWidget(window)
@@ -309,8 +340,13 @@ def test_create_avatar_costing_more_than_is_left_asks_first(paths: Paths, photos
     qloop.run_until_complete(session.aclose())
 
 
-def test_a_job_left_midway_is_finished_after_a_restart(panel: PhotosPanel, session: Session, photos: Path,  # type: ignore[no-untyped-def]
-                                                        qloop, wait_until) -> None:
+def test_a_job_left_midway_is_finished_after_a_restart(
+    panel: PhotosPanel,
+    session: Session,
+    photos: Path,  # type: ignore[no-untyped-def]
+    qloop,
+    wait_until,
+) -> None:
     paths = [photos / "astronaut.png", photos / "camera.png"]
     digests = [content_hash(path.read_bytes()) for path in paths]
     job = AvatarJobs(session.db).create("sandbox", "v3", "Left over", digests, [str(p) for p in paths])
@@ -330,11 +366,23 @@ def browser() -> Iterator[UrlCatcher]:
         yield catcher
 
 
-def test_an_avatar_waiting_for_consent_offers_the_consent_page(paths: Paths, photos: Path, browser: UrlCatcher,  # type: ignore[no-untyped-def]
-                                                              qtbot, qloop, loop_running, wait_until) -> None:
+def test_an_avatar_waiting_for_consent_offers_the_consent_page(
+    paths: Paths,
+    photos: Path,
+    browser: UrlCatcher,  # type: ignore[no-untyped-def]
+    qtbot,
+    qloop,
+    loop_running,
+    wait_until,
+) -> None:
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
-                      sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True))
+    session = Session(
+        paths,
+        Settings(),
+        tasks,
+        secrets=SecretStore(MemoryKeyring()),
+        sandbox_config=SandboxConfig(job_seconds=0.1, consent_required=True),
+    )
     panel = PhotosPanel(session)
     panel.builder.poll_s = 0.05
     window = Window(panel)
@@ -374,8 +422,10 @@ def kept_reports(session: Session) -> dict[str, bool]:
     file = session.paths.data_dir / "photos.json"
     if not file.exists():
         return {}
-    return {Path(entry["path"]).name: entry["report"] is not None
-            for entry in json.loads(file.read_text(encoding="utf-8"))["photos"]}
+    return {
+        Path(entry["path"]).name: entry["report"] is not None
+        for entry in json.loads(file.read_text(encoding="utf-8"))["photos"]
+    }
 
 
 def restart(panel: PhotosPanel, session: Session, qtbot) -> Window:  # type: ignore[no-untyped-def]
@@ -387,12 +437,15 @@ def restart(panel: PhotosPanel, session: Session, qtbot) -> Window:  # type: ign
 
 
 def verdicts(panel: PhotosPanel) -> dict[str, str]:
-    return {panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
-            for row in range(panel.model.rowCount())}
+    return {
+        panel.model.item(row).text(): panel.model.item(row).data(PHOTO_ROLE).verdict
+        for row in range(panel.model.rowCount())
+    }
 
 
 def test_photos_and_verdicts_are_kept_across_a_restart_and_a_missing_one_is_dropped_with_a_note(
-        panel: PhotosPanel, session: Session, photos: Path, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, session: Session, photos: Path, qtbot, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     shutil.copy(photos / "astronaut.png", photos / "gone.png")
     names = [*SAMPLES, "gone.png"]
     qloop.run_until_complete(add_and_check(panel, wait_until, [photos / name for name in names]))
@@ -417,7 +470,8 @@ def test_photos_and_verdicts_are_kept_across_a_restart_and_a_missing_one_is_drop
 
 
 def test_a_damaged_photo_list_is_moved_aside_and_the_page_starts_empty(
-        session: Session, qtbot, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    session: Session, qtbot, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     damaged = session.paths.data_dir / "photos.json"
     damaged.write_bytes(b"{\xff not json")
     panel = PhotosPanel(session)
@@ -432,7 +486,8 @@ def test_a_damaged_photo_list_is_moved_aside_and_the_page_starts_empty(
 
 
 def test_the_page_fits_a_1024x700_window_with_open_the_library_in_view(
-        panel: PhotosPanel, photos: Path, qloop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    panel: PhotosPanel, photos: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QStackedWidget
 
     from heygen_studio.ui.main_window import add_scrollable
@@ -454,8 +509,13 @@ def test_the_page_fits_a_1024x700_window_with_open_the_library_in_view(
     assert button.visibleRegion().boundingRect().size() == button.size()  # whole, not cut off
 
 
-def test_on_the_legacy_api_create_avatar_shows_the_training_it_runs(panel: PhotosPanel, session: Session,  # type: ignore[no-untyped-def]
-                                                                    photos: Path, qloop, wait_until) -> None:
+def test_on_the_legacy_api_create_avatar_shows_the_training_it_runs(
+    panel: PhotosPanel,
+    session: Session,  # type: ignore[no-untyped-def]
+    photos: Path,
+    qloop,
+    wait_until,
+) -> None:
     from heygen_studio.session import Connection
 
     async def scenario() -> None:

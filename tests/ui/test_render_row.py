@@ -16,12 +16,30 @@ from heygen_studio.ui.widgets.render_row import RenderRow, added_on
 def job(status: JobStatus, rendering_for: float | None = None, video_s: float = 12.0) -> RenderJob:
     now = time.time()
     return RenderJob(
-        id=1, account="sandbox:1", generation="v3", title="Welcome", title_token="t", idempotency_key="k",
-        spec="{}", look_thumbnail_url=None, estimated_seconds=video_s, estimated_credits=10.0, output_dir="/tmp",
-        status=status, needs_decision=False, remote_id="video-1" if rendering_for is not None else None,
-        error=None, request_id=None, video_url=None, file_path=None, created_at=now - 60,
-        submitted_at=now - rendering_for if rendering_for is not None else None, finished_at=None,
-        updated_at=now, lease_owner=None, lease_until=None,
+        id=1,
+        account="sandbox:1",
+        generation="v3",
+        title="Welcome",
+        title_token="t",
+        idempotency_key="k",
+        spec="{}",
+        look_thumbnail_url=None,
+        estimated_seconds=video_s,
+        estimated_credits=10.0,
+        output_dir="/tmp",
+        status=status,
+        needs_decision=False,
+        remote_id="video-1" if rendering_for is not None else None,
+        error=None,
+        request_id=None,
+        video_url=None,
+        file_path=None,
+        created_at=now - 60,
+        submitted_at=now - rendering_for if rendering_for is not None else None,
+        finished_at=None,
+        updated_at=now,
+        lease_owner=None,
+        lease_until=None,
     )
 
 
@@ -124,9 +142,10 @@ def test_rows_say_when_they_were_added_so_renders_of_one_title_can_be_told_apart
 
 
 def test_a_download_that_waits_says_why_instead_of_downloading(qtbot: QtBot) -> None:
-    paused = replace(job(JobStatus.COMPLETED, rendering_for=30.0),
-                     error="Paused: the disk holding /videos is full. Free some space there; "
-                           "the download carries on by itself.")
+    paused = replace(
+        job(JobStatus.COMPLETED, rendering_for=30.0),
+        error="Paused: the disk holding /videos is full. Free some space there; the download carries on by itself.",
+    )
     row = show(qtbot, paused, expected_s=None)
     assert row.status.text().startswith("Paused: the disk holding /videos is full")
     row.update_job(replace(paused, error=None))

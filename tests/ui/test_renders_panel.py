@@ -67,8 +67,11 @@ class World:
         """A ready project on the account's first finished look (or on `look_id`)."""
         looks = await self.session.require_api().list_looks()
         look = next(look for look in looks.items if look.status is None or look.status.value == "completed")
-        ref = LookRef(look_id, "Nobody") if look_id else LookRef(look.id, look.name, look.group_id,
-                                                                  look.preview_image_url)
+        ref = (
+            LookRef(look_id, "Nobody")
+            if look_id
+            else LookRef(look.id, look.name, look.group_id, look.preview_image_url)
+        )
         return Project(title=title, look=ref, voice=VOICE, scenes=(Scene(script="Hello and welcome to the show."),))
 
     def row(self, title: str) -> RenderRow | None:
@@ -90,14 +93,27 @@ def slow_heygen() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-          heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+def world(
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    loop_running: object,
+    heygen: SandboxServer,
+    tmp_path: Path,
+) -> Iterator[World]:
     yield from make_world(paths, qtbot, qloop, heygen, tmp_path)
 
 
 @pytest.fixture
-def slow_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-               slow_heygen: SandboxServer, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+def slow_world(
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    loop_running: object,
+    slow_heygen: SandboxServer,
+    tmp_path: Path,
+    request: pytest.FixtureRequest,
+) -> Iterator[World]:
     """On v3, or on the generation given by indirect parametrization."""
     yield from make_world(paths, qtbot, qloop, slow_heygen, tmp_path, getattr(request, "param", "v3"))
 
@@ -112,8 +128,14 @@ def poor_heygen() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def poor_v2_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-                  poor_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+def poor_v2_world(
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    loop_running: object,
+    poor_heygen: SandboxServer,
+    tmp_path: Path,
+) -> Iterator[World]:
     yield from make_world(paths, qtbot, qloop, poor_heygen, tmp_path, generation="v2")
 
 
@@ -127,17 +149,30 @@ def poor_v3_heygen() -> Iterator[SandboxServer]:
 
 
 @pytest.fixture
-def poor_v3_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-                  poor_v3_heygen: SandboxServer, tmp_path: Path) -> Iterator[World]:
+def poor_v3_world(
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    loop_running: object,
+    poor_v3_heygen: SandboxServer,
+    tmp_path: Path,
+) -> Iterator[World]:
     yield from make_world(paths, qtbot, qloop, poor_v3_heygen, tmp_path)
 
 
-def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, heygen: SandboxServer,
-               tmp_path: Path, generation: Generation = "v3") -> Iterator[World]:
+def make_world(
+    paths: Paths,
+    qtbot: QtBot,
+    qloop: asyncio.AbstractEventLoop,
+    heygen: SandboxServer,
+    tmp_path: Path,
+    generation: Generation = "v3",
+) -> Iterator[World]:
     """The app's window on the Renders panel, connected to `heygen`, saving videos in tmp_path/videos."""
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
-                      endpoint=Endpoint(heygen.url, heygen.url))
+    session = Session(
+        paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), endpoint=Endpoint(heygen.url, heygen.url)
+    )
     session.renders.queue.timing = FAST
     window = MainWindow(session)
     qtbot.addWidget(window)
@@ -162,7 +197,9 @@ def make_world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, hey
 def button(row: RenderRow, text: str) -> QPushButton:
     """The row's action button a user sees with this text."""
     shown = [b for b in row.findChildren(QPushButton) if b.text() == text and not b.isHidden()]
-    assert shown, f"no “{text}” button; the row offers {[b.text() for b in row.findChildren(QPushButton) if not b.isHidden()]}"
+    assert shown, (
+        f"no “{text}” button; the row offers {[b.text() for b in row.findChildren(QPushButton) if not b.isHidden()]}"
+    )
     return shown[0]
 
 
@@ -182,7 +219,8 @@ async def finished_render(world: World, wait_until: Any, title: str = "Welcome")
 
 
 def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         assert world.navigation() == "Renders" and world.panel.empty_card.isVisible()
         world.session.render_requested.emit(await world.project("Welcome"))
@@ -197,7 +235,13 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
         assert file.read_bytes()[4:8] == b"ftyp"
         assert re.search(r"\$0\.12 · took 0:0\d", row.details.text()), row.details.text()
         assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
-            "Play", "Open file", "Show in folder", "Copy link", "Delete on HeyGen", "Remove from list"}
+            "Play",
+            "Open file",
+            "Show in folder",
+            "Copy link",
+            "Delete on HeyGen",
+            "Remove from list",
+        }
         await wait_until(lambda: not row.thumb.pixmap().isNull())  # the look's picture, not the 🎬 placeholder
         assert world.session.renders.queue.jobs.get(row.job.id).status.value == "downloaded"  # type: ignore[union-attr]
 
@@ -205,7 +249,8 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
 
 
 def test_cancel_while_waiting_its_turn_sends_nothing_to_heygen(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         world.session.renders.queue.concurrency = 1  # the account renders one video at a time
         world.session.render_requested.emit(await world.project("First"))
@@ -233,7 +278,8 @@ def test_cancel_while_waiting_its_turn_sends_nothing_to_heygen(
 
 
 def test_a_refused_render_fails_with_details_and_can_be_tried_again(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         created = world.videos_created()
         world.session.render_requested.emit(await world.project("Gone", look_id="look-that-does-not-exist"))
@@ -265,7 +311,8 @@ def test_a_refused_render_fails_with_details_and_can_be_tried_again(
 
 
 def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
 
     async def scenario() -> None:
@@ -302,7 +349,8 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
 
 
 def test_good_news_above_the_list_clears_itself_and_a_refusal_stays_until_the_next_action(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         row = await finished_render(world, wait_until)
         message = world.panel.message
@@ -324,7 +372,8 @@ def test_good_news_above_the_list_clears_itself_and_a_refusal_stays_until_the_ne
 
 
 def test_heygen_out_of_reach_is_said_above_the_list_until_it_answers_again(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         project = await world.project("Offline")
         faults = f"{world.heygen.url}/_sandbox/faults"
@@ -337,15 +386,17 @@ def test_heygen_out_of_reach_is_said_above_the_list_until_it_answers_again(
         finally:
             httpx.post(faults, json={}).raise_for_status()
         await wait_until(lambda: not message.isVisible(), timeout=20)
-        await wait_until(lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch",
-                         timeout=20)
+        await wait_until(
+            lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch", timeout=20
+        )
         assert world.videos_created() >= 1
 
     qloop.run_until_complete(scenario())
 
 
 def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         row = await finished_render(world, wait_until)
         api = world.session.require_api()
@@ -390,7 +441,8 @@ async def rendering_at_heygen(world: World, wait_until: Any, title: str) -> Rend
 
 @pytest.mark.parametrize("slow_world", ["v3", "v2"], indirect=True)  # DELETE /v3/videos/{id}, v1 video.delete
 def test_stop_and_delete_at_heygen_ends_a_render_being_made_and_it_is_never_downloaded(
-        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = slow_world
 
     async def scenario() -> None:
@@ -430,7 +482,8 @@ def test_stop_and_delete_at_heygen_ends_a_render_being_made_and_it_is_never_down
 
 
 def test_stop_following_only_leaves_the_video_at_heygen_and_stops_asking_about_it(
-        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = slow_world
 
     async def scenario() -> None:
@@ -449,7 +502,8 @@ def test_stop_following_only_leaves_the_video_at_heygen_and_stops_asking_about_i
 
 
 def test_finished_failed_and_cancelled_renders_leave_the_list_and_their_files_stay(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         assert not world.panel.clear_button.isEnabled()  # nothing finished yet
         done = await finished_render(world, wait_until, "Kept file")
@@ -477,7 +531,8 @@ def test_finished_failed_and_cancelled_renders_leave_the_list_and_their_files_st
 
 
 def test_after_a_restart_a_render_shows_its_downloaded_thumbnail_and_when_it_was_made(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         row = await finished_render(world, wait_until, "Same title")
         jpg = Path(row.job.file_path or "").with_suffix(".jpg")
@@ -494,7 +549,8 @@ def test_after_a_restart_a_render_shows_its_downloaded_thumbnail_and_when_it_was
         await wait_until(lambda: len(again.rows) == 2)
         restored = again.rows[row.job.id]
         expected = QPixmap.fromImage(QImage(str(jpg))).scaled(
-            restored.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation)
+            restored.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         await wait_until(lambda: restored.thumb.pixmap().toImage() == expected.toImage())
         assert restored.thumb.pixmap().toImage() != placeholder_thumbnail().toImage()
         for job in (row.job, second.job):  # two rows of one title tell when each was made
@@ -506,12 +562,14 @@ def test_after_a_restart_a_render_shows_its_downloaded_thumbnail_and_when_it_was
 
 
 def test_tab_goes_through_the_rows_from_the_top(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any, qtbot: QtBot) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any, qtbot: QtBot
+) -> None:
     async def scenario() -> None:
         for title in ("Oldest", "Middle", "Newest"):
             world.session.render_requested.emit(await world.project(title, look_id="look-that-does-not-exist"))
-            await wait_until(lambda title=title: (row := world.row(title)) is not None
-                             and row.status.text() == "Failed")
+            await wait_until(
+                lambda title=title: (row := world.row(title)) is not None and row.status.text() == "Failed"
+            )
         again = RendersPanel(world.session)  # rows made oldest first, as when the app starts
         again.resize(900, 700)
         again.show()
@@ -528,15 +586,19 @@ def test_tab_goes_through_the_rows_from_the_top(
                 owner = owner.parent()
             assert isinstance(owner, RenderRow), focused
             visited.append(f"{owner.job.title}: {focused.text()}")  # type: ignore[attr-defined]
-        assert visited == [f"{title}: {text}" for title in ("Newest", "Middle", "Oldest")
-                           for text in ("Try again", "Details", "Remove from list")]
+        assert visited == [
+            f"{title}: {text}"
+            for title in ("Newest", "Middle", "Oldest")
+            for text in ("Try again", "Details", "Remove from list")
+        ]
         again.deleteLater()
 
     qloop.run_until_complete(scenario())
 
 
 def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_them(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         row = await finished_render(world, wait_until, "Nowhere to play")
         file = Path(row.job.file_path or "")
@@ -570,11 +632,16 @@ def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_th
 
 
 def test_a_one_minute_avatar_iv_1080p_render_of_a_photo_avatar_shows_its_price_of_three_dollars(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         minute = " ".join(["word"] * 150)  # 150 words: 60 s at the usual speaking rate
-        project = replace(await world.project("One minute"), scenes=(Scene(script=minute),),
-                          resolution=Resolution.FHD_1080P, engine=Engine.AVATAR_IV)
+        project = replace(
+            await world.project("One minute"),
+            scenes=(Scene(script=minute),),
+            resolution=Resolution.FHD_1080P,
+            engine=Engine.AVATAR_IV,
+        )
         world.session.render_requested.emit(project)
         await wait_until(lambda: world.row("One minute") is not None)
         row = world.row("One minute")
@@ -592,7 +659,8 @@ def test_a_one_minute_avatar_iv_1080p_render_of_a_photo_avatar_shows_its_price_o
 
 
 def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the_render(
-        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = poor_v2_world
 
     async def scenario() -> None:
@@ -605,8 +673,9 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
         button(failed, "Try again").click()
         await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
         box = shown_box(world.panel)
-        assert box.text() == ("Trying “Costly” again costs 3 credits: 2 credits more than your account has "
-                              "(1 credit left).")
+        assert box.text() == (
+            "Trying “Costly” again costs 3 credits: 2 credits more than your account has (1 credit left)."
+        )
         assert box.defaultButton() is box.button(QMessageBox.StandardButton.Cancel)
         box.button(QMessageBox.StandardButton.Cancel).click()
         await asyncio.sleep(0.3)
@@ -621,7 +690,8 @@ def test_try_again_asks_first_when_the_balance_asked_afresh_no_longer_covers_the
 
 
 def test_submit_again_after_a_lost_answer_also_asks_first_when_the_balance_no_longer_covers_it(
-        poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    poor_v2_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = poor_v2_world
 
     async def scenario() -> None:
@@ -646,7 +716,8 @@ def test_submit_again_after_a_lost_answer_also_asks_first_when_the_balance_no_lo
 
 
 def test_a_render_refused_for_lack_of_money_asks_with_the_amount_missing_when_tried_again(
-        poor_v3_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    poor_v3_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = poor_v3_world
 
     async def scenario() -> None:
@@ -669,7 +740,8 @@ def test_a_render_refused_for_lack_of_money_asks_with_the_amount_missing_when_tr
 
 
 def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
-        slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    slow_world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     world = slow_world
 
     async def scenario() -> None:
@@ -693,7 +765,8 @@ def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
 
 
 def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         world.session.renders.queue.concurrency = 1  # the account renders one video at a time
         world.session.render_requested.emit(await world.project("Busy"))
@@ -712,21 +785,37 @@ def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
 
 
 def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         sandbox = f"{world.heygen.url}/_sandbox"  # downloads (the video's and the window's pictures) stall at 4 kB
-        httpx.post(f"{sandbox}/faults", json={"media_stall_next": 50, "media_stall_s": 30.0,
-                                              "media_fault_at_bytes": 4096}).raise_for_status()
+        httpx.post(
+            f"{sandbox}/faults", json={"media_stall_next": 50, "media_stall_s": 30.0, "media_fault_at_bytes": 4096}
+        ).raise_for_status()
         try:
             world.session.render_requested.emit(await world.project("Stuck download"))
-            await wait_until(lambda: (row := world.row("Stuck download")) is not None
-                             and row.status.text() == "Downloading…" and row.job.file_path is not None, timeout=15)
+            await wait_until(
+                lambda: (
+                    (row := world.row("Stuck download")) is not None
+                    and row.status.text() == "Downloading…"
+                    and row.job.file_path is not None
+                ),
+                timeout=15,
+            )
             row = world.row("Stuck download")
             assert row is not None
             part = Path(f"{row.job.file_path}.part")
-            await wait_until(lambda: any(request.path.endswith(".mp4") and request.stalled
-                                         for request in list(world.heygen.state.media_requests)), timeout=20)
-            await wait_until(part.exists, timeout=20)  # its first bytes are on disk
+            await wait_until(
+                lambda: any(
+                    request.path.endswith(".mp4") and request.stalled
+                    for request in list(world.heygen.state.media_requests)
+                ),
+                timeout=20,
+            )
+            # its first 4 kB are on disk, and it waits for more (stopped between two pieces, httpx's stream
+            # would be left to the garbage collector, which closes it in another task: anyio refuses that)
+            await wait_until(lambda: part.exists() and part.stat().st_size >= 4096, timeout=20)
+            await asyncio.sleep(0.1)
 
             button(row, "Stop…").click()
             box = shown_box(world.panel)
@@ -744,7 +833,8 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
 
 
 def test_a_double_click_on_try_again_sends_one_render(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any) -> None:
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
+) -> None:
     async def scenario() -> None:
         world.session.render_requested.emit(await world.project("Twice", look_id="look-that-does-not-exist"))
         await wait_until(lambda: (row := world.row("Twice")) is not None and row.status.text() == "Failed")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from pytestqt.qtbot import QtBot
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 
 from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Settings
@@ -15,7 +15,8 @@ from heygen_studio.sandbox.state_lock import StateLock, home_state_file
 
 
 def test_a_stuck_holder_of_the_home_sandbox_is_named_and_the_welcome_page_shown(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch) -> None:
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(shared, "JOIN_WAIT_S", 0.3)
     stuck = StateLock(home_state_file(paths.data_dir))
     assert stuck.acquire()  # like a copy of the app frozen before it serves the sandbox
@@ -24,8 +25,11 @@ def test_a_stuck_holder_of_the_home_sandbox_is_named_and_the_welcome_page_shown(
     async def scenario() -> str:
         window = await studio.start()
         qtbot.addWidget(window)
-        [box] = [w for w in QApplication.topLevelWidgets()
-                 if isinstance(w, QMessageBox) and w.objectName() == "sandbox-in-use" and w.isVisible()]
+        [box] = [
+            w
+            for w in QApplication.topLevelWidgets()
+            if isinstance(w, QMessageBox) and w.objectName() == "sandbox-in-use" and w.isVisible()
+        ]
         assert window.showing_welcome() and studio.session.api is None
         text = box.text()
         box.close()

@@ -14,8 +14,8 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
 
-from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.config import Paths, Profile, Settings
+from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, video_spec
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -39,8 +39,9 @@ def sandbox_url() -> Iterator[str]:
 
 
 @pytest.fixture
-def run_panel(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until: Any,
-              sandbox_url: str) -> Callable[..., None]:
+def run_panel(
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until: Any, sandbox_url: str
+) -> Callable[..., None]:
     """Run `scenario(panel, session)` with a Scenes panel connected to the sandbox over `generation`."""
 
     def run(scenario: Scenario, generation: str = "v3") -> None:
@@ -117,8 +118,9 @@ def test_typing_updates_counts_duration_and_price(run_panel: Any) -> None:
     run_panel(scenario)
 
 
-def test_over_the_balance_a_render_says_what_is_missing_and_asks_first(run_panel: Any, qtbot: QtBot,
-                                                                      wait_until: Any) -> None:
+def test_over_the_balance_a_render_says_what_is_missing_and_asks_first(
+    run_panel: Any, qtbot: QtBot, wait_until: Any
+) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         panel.use_look(await chosen_look(session))
         panel._set_voice(panel._voices[0])
@@ -144,7 +146,8 @@ def test_over_the_balance_a_render_says_what_is_missing_and_asks_first(run_panel
 
 
 def test_render_clicked_again_asks_before_a_second_copy_and_the_button_stays_put(
-        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    run_panel: Any, qtbot: QtBot, wait_until: Any
+) -> None:
     from PySide6.QtCore import QPoint
 
     from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING
@@ -235,6 +238,7 @@ def test_undo_and_redo_edits_reorder_duplicate_and_delete(run_panel: Any) -> Non
         first_id = panel.project.scenes[0].id
         model = panel.scene_list.model()
         from PySide6.QtCore import QModelIndex
+
         assert model.moveRow(QModelIndex(), 0, QModelIndex(), 2)  # what a drag and drop does
         await asyncio.sleep(0.05)
         assert [s.script for s in panel.project.scenes] == ["Second", "Hello"]
@@ -284,8 +288,20 @@ def test_v3_says_what_happens_to_emotion_and_motion_advice_shows(run_panel: Any)
         assert panel.scene_editor.movement_label.text() == "Expressiveness"
         editor.movement.setCurrentText("High — lively")  # the choice is kept and sent
         assert panel.project.scenes[0].expressiveness.value == "high"
-        assert video_spec(replace(panel.project, look=LookRef("l"), voice=VoiceRef("v"), scenes=(replace(
-            panel.project.scenes[0], script="Hi."),)), "v3").scenes[0].expressiveness.value == "high"
+        assert (
+            video_spec(
+                replace(
+                    panel.project,
+                    look=LookRef("l"),
+                    voice=VoiceRef("v"),
+                    scenes=(replace(panel.project.scenes[0], script="Hi."),),
+                ),
+                "v3",
+            )
+            .scenes[0]
+            .expressiveness.value
+            == "high"
+        )
         panel.scene_editor.motion_prompt.setText("don't be so happy")
         advice = panel.scene_editor.advice.text()
         assert "what not to do" in advice and "feeling" in advice
@@ -314,8 +330,9 @@ def test_render_emits_the_project_and_offers_the_renders_panel(run_panel: Any, w
     run_panel(scenario)
 
 
-def test_refused_files_leave_the_file_byte_identical_and_say_why(run_panel: Any, tmp_path: Path,
-                                                                wait_until: Any) -> None:
+def test_refused_files_leave_the_file_byte_identical_and_say_why(
+    run_panel: Any, tmp_path: Path, wait_until: Any
+) -> None:
     damaged = tmp_path / "damaged.hgproj"
     damaged.write_bytes(b'{"schema_version": 1, "scenes": [')
     newer = tmp_path / "newer.hgproj"
@@ -334,8 +351,9 @@ def test_refused_files_leave_the_file_byte_identical_and_say_why(run_panel: Any,
     run_panel(scenario)
 
 
-def test_a_project_whose_look_was_deleted_opens_and_asks_for_another(run_panel: Any, tmp_path: Path,
-                                                                    wait_until: Any) -> None:
+def test_a_project_whose_look_was_deleted_opens_and_asks_for_another(
+    run_panel: Any, tmp_path: Path, wait_until: Any
+) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         look = await chosen_look(session)
         panel.use_look(look)
@@ -344,6 +362,7 @@ def test_a_project_whose_look_was_deleted_opens_and_asks_for_another(run_panel: 
         from dataclasses import replace as dc_replace
 
         from heygen_studio.domain.project import LookRef
+
         gone = dc_replace(panel.project, look=LookRef("look_that_was_deleted", "Old look"))
         path = tmp_path / "old.hgproj"
         path.write_text(gone.dumps())
@@ -509,8 +528,9 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
 
 
 @pytest.mark.parametrize("size", [(1280, 800), (1024, 700)])
-def test_every_video_setting_shows_without_scrolling_in_a_small_window(run_panel: Any, qtbot: QtBot,
-                                                                       wait_until: Any, size: tuple[int, int]) -> None:
+def test_every_video_setting_shows_without_scrolling_in_a_small_window(
+    run_panel: Any, qtbot: QtBot, wait_until: Any, size: tuple[int, int]
+) -> None:
     from PySide6.QtCore import QPoint
     from PySide6.QtWidgets import QScrollArea
 
@@ -539,8 +559,16 @@ def test_every_video_setting_shows_without_scrolling_in_a_small_window(run_panel
         assert shape.fontMetrics().horizontalAdvance(shape.currentText()) < shape.width() - 30  # shown whole
         prompt = panel.scene_editor.motion_prompt
         assert prompt.width() >= 250
-        for control in (panel.look_badge, panel.voice_button, panel.scene_list, panel.delete_button,
-                        panel.aspect, panel.resolution, panel.captions, panel.background_button):
+        for control in (
+            panel.look_badge,
+            panel.voice_button,
+            panel.scene_list,
+            panel.delete_button,
+            panel.aspect,
+            panel.resolution,
+            panel.captions,
+            panel.background_button,
+        ):
             bottom = control.mapTo(window, QPoint(0, control.height())).y()
             assert 0 < bottom <= panel.render_button.mapTo(window, QPoint(0, 0)).y()
         assert panel.scene_list.height() >= 84  # three scenes show whole
@@ -568,8 +596,9 @@ def test_the_background_colour_is_shown_as_a_swatch_and_sent(run_panel: Any) -> 
     run_panel(scenario)
 
 
-def test_the_file_menu_starts_opens_saves_and_lists_recent_videos(run_panel: Any, qtbot: QtBot, tmp_path: Path,
-                                                                  wait_until: Any) -> None:
+def test_the_file_menu_starts_opens_saves_and_lists_recent_videos(
+    run_panel: Any, qtbot: QtBot, tmp_path: Path, wait_until: Any
+) -> None:
     from heygen_studio.ui.main_window import MainWindow
 
     path = tmp_path / "menu.hgproj"
@@ -610,7 +639,8 @@ def test_the_file_menu_starts_opens_saves_and_lists_recent_videos(run_panel: Any
 
 
 def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wait(
-        run_panel: Any, qtbot: QtBot, wait_until: Any) -> None:
+    run_panel: Any, qtbot: QtBot, wait_until: Any
+) -> None:
     from heygen_studio.ui.main_window import MainWindow
 
     async def scenario(_: ScenesPanel, session: Session) -> None:
@@ -649,7 +679,8 @@ def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wai
 
 
 def test_after_a_restart_the_avatar_picture_shows_although_its_saved_address_expired(
-        run_panel: Any, tmp_path: Path, wait_until: Any) -> None:
+    run_panel: Any, tmp_path: Path, wait_until: Any
+) -> None:
     path = tmp_path / "yesterday.hgproj"
 
     async def scenario(panel: ScenesPanel, session: Session) -> None:
@@ -665,8 +696,7 @@ def test_after_a_restart_the_avatar_picture_shows_although_its_saved_address_exp
     run_panel(scenario)
 
 
-def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_avatar_iii(
-        run_panel: Any) -> None:
+def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_avatar_iii(run_panel: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         look = await chosen_look(session)
         assert look.avatar_type == "photo_avatar" and "avatar_iii" in look.supported_engines
@@ -730,8 +760,10 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         assert "only with photo avatars" in editor.photo_only.text()
         panel.use_look(look)
         assert editor.motion_prompt.isEnabled() and not editor.photo_only.isVisibleTo(panel)
-        twin = Project(look=LookRef("look_of_a_twin", "Theo", avatar_type="digital_twin"),  # as saved in a file
-                       scenes=(Scene(script=" ".join(["word"] * 150)),))
+        twin = Project(
+            look=LookRef("look_of_a_twin", "Theo", avatar_type="digital_twin"),  # as saved in a file
+            scenes=(Scene(script=" ".join(["word"] * 150)),),
+        )
         panel._load_project(twin, None)
         assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
         prices = [button.text() for button in panel.engine_choice.buttons.values()]

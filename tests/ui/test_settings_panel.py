@@ -31,9 +31,14 @@ def heygen() -> Iterator[str]:
     from heygen_studio.sandbox.config import SandboxConfig
     from heygen_studio.sandbox.server import SandboxServer
 
-    server = SandboxServer(SandboxConfig(keys=frozenset({GOOD_KEY, OTHER_KEY}),
-                                         keys_without_api_access=frozenset({NO_API_KEY}),
-                                         credits=77.0, demo_content=False))
+    server = SandboxServer(
+        SandboxConfig(
+            keys=frozenset({GOOD_KEY, OTHER_KEY}),
+            keys_without_api_access=frozenset({NO_API_KEY}),
+            credits=77.0,
+            demo_content=False,
+        )
+    )
     url = server.start()
     yield url
     server.stop()
@@ -51,12 +56,12 @@ class World:
 
 
 @pytest.fixture
-def world(paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object,
-          heygen: str) -> Iterator[World]:
+def world(
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, loop_running: object, heygen: str
+) -> Iterator[World]:
     ring = MemoryKeyring()
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(ring),
-                      endpoint=Endpoint(heygen, heygen))
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(ring), endpoint=Endpoint(heygen, heygen))
     window = MainWindow(session)
     qtbot.addWidget(window)
     window.show()
@@ -75,7 +80,8 @@ def fill_and_save(world: World, name: str, key: str, v2: bool = False) -> None:
 
 
 def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until, paths: Paths) -> None:  # type: ignore[no-untyped-def]
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until, paths: Paths
+) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
     assert "Works:" in world.panel.status.text() and "$25.00 left" in world.panel.status.text()
@@ -88,13 +94,16 @@ def test_adding_a_working_key_connects_and_keeps_the_key_out_of_files(
     assert GOOD_KEY not in paths.settings_file.read_text()
 
 
-@pytest.mark.parametrize(("key", "message"), [
-    ("hg-wrong-key-000000", "HeyGen rejected this key"),
-    (NO_API_KEY, "has no API access"),
-])
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("hg-wrong-key-000000", "HeyGen rejected this key"),
+        (NO_API_KEY, "has no API access"),
+    ],
+)
 def test_a_key_that_cannot_work_is_explained_and_not_saved(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until, key: str, message: str,
-        log_file: Path) -> None:  # type: ignore[no-untyped-def]
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until, key: str, message: str, log_file: Path
+) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", key)
     qloop.run_until_complete(wait_until(lambda: "Nothing was saved" in world.panel.form.result.text()))
     assert message in world.panel.form.result.text()
@@ -106,20 +115,19 @@ def test_a_key_that_cannot_work_is_explained_and_not_saved(
 
 
 def test_no_network_has_its_own_message(
-        paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    paths: Paths, qtbot: QtBot, qloop: asyncio.AbstractEventLoop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         closed = f"http://127.0.0.1:{probe.getsockname()[1]}"
     tasks = TaskRegistry()
-    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()),
-                      endpoint=Endpoint(closed, closed))
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), endpoint=Endpoint(closed, closed))
     check = qloop.run_until_complete(session.accounts.check_key(GOOD_KEY, "v3"))
     assert not check.ok and "Can't reach HeyGen" in check.message
     qloop.run_until_complete(session.aclose())
 
 
-def test_replace_key_tests_the_new_key_first(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+def test_replace_key_tests_the_new_key_first(world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
     world.panel.replace_button.click()
@@ -133,15 +141,16 @@ def test_replace_key_tests_the_new_key_first(
     assert world.ring.get_password(SERVICE, "Work") == OTHER_KEY
 
 
-def test_two_profiles_switch_and_delete_asks_first(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+def test_two_profiles_switch_and_delete_asks_first(world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
     fill_and_save(world, "Work", GOOD_KEY)
     qloop.run_until_complete(wait_until(lambda: world.session.connection is not None))
     fill_and_save(world, "Personal", OTHER_KEY, v2=True)
-    qloop.run_until_complete(wait_until(
-        lambda: world.session.connection is not None and world.session.connection.profile == "Personal"))
-    qloop.run_until_complete(wait_until(
-        lambda: world.window.connection_label.text() == "Personal · HeyGen v2 (legacy)"))
+    qloop.run_until_complete(
+        wait_until(lambda: world.session.connection is not None and world.session.connection.profile == "Personal")
+    )
+    qloop.run_until_complete(
+        wait_until(lambda: world.window.connection_label.text() == "Personal · HeyGen v2 (legacy)")
+    )
     assert world.session.api is not None and world.session.api.generation == "v2"
 
     names = [world.panel.profiles.item(i).text() for i in range(world.panel.profiles.count())]
@@ -162,16 +171,19 @@ def test_two_profiles_switch_and_delete_asks_first(
 def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
     assert world.window.sandbox_button.isVisible()
     world.panel.sandbox_button.click()
-    qloop.run_until_complete(wait_until(
-        lambda: world.session.connection is not None and world.session.connection.sandbox, timeout=20))
-    qloop.run_until_complete(wait_until(
-        lambda: world.window.connection_label.text() == "Sandbox — pretend money, nothing is charged"))
+    qloop.run_until_complete(
+        wait_until(lambda: world.session.connection is not None and world.session.connection.sandbox, timeout=20)
+    )
+    qloop.run_until_complete(
+        wait_until(lambda: world.window.connection_label.text() == "Sandbox — pretend money, nothing is charged")
+    )
     assert not world.window.sandbox_button.isVisible()
     assert not world.panel.sandbox_button.isEnabled()
 
 
 def test_a_fresh_install_lists_no_account_it_never_made(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     panel = world.panel
     qloop.run_until_complete(wait_until(lambda: panel._keys_checked))
     assert panel.profiles.count() == 1 and panel.profiles.item(0).text().startswith("No HeyGen account yet")
@@ -181,12 +193,14 @@ def test_a_fresh_install_lists_no_account_it_never_made(
 
 
 def test_an_account_without_a_key_says_so_and_offers_to_add_one(
-        world: World, qloop: asyncio.AbstractEventLoop, wait_until) -> None:  # type: ignore[no-untyped-def]
+    world: World, qloop: asyncio.AbstractEventLoop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
     panel = world.panel
     world.session.settings.profiles.append(Profile("Work"))  # made by the user; its key is gone from the keychain
     panel.refresh_keys()
-    qloop.run_until_complete(wait_until(lambda: panel.profiles.count() == 1
-                                        and "no key yet" in panel.profiles.item(0).text()))
+    qloop.run_until_complete(
+        wait_until(lambda: panel.profiles.count() == 1 and "no key yet" in panel.profiles.item(0).text())
+    )
     assert panel.profiles.item(0).text().startswith("Work")
     panel.profiles.setCurrentRow(0)
     assert panel.replace_button.text() == "Add key…"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from pytestqt.qtbot import QtBot
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
+from pytestqt.qtbot import QtBot
 
 from heygen_studio.ui.style import STYLE_SHEET, set_tone
 
@@ -67,6 +67,10 @@ def test_the_keyboard_focus_shows_clearly_on_buttons_and_on_the_navigation(qtbot
         widget.setFocus()
         QApplication.processEvents()
         focused = _looks(widget)
-        changed = sum(1 for x in range(0, focused.width(), 2) for y in range(0, focused.height(), 2)
-                      if focused.pixelColor(x, y) != unfocused.pixelColor(x, y))
+        changed = sum(
+            1
+            for x in range(0, focused.width(), 2)
+            for y in range(0, focused.height(), 2)
+            if focused.pixelColor(x, y) != unfocused.pixelColor(x, y)
+        )
         assert changed > 20, f"the focus on {widget.objectName() or widget.text()} hardly shows"

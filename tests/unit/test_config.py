@@ -32,8 +32,12 @@ def test_without_override_the_platform_folders_name_the_app(monkeypatch: pytest.
 
 def test_settings_round_trip(home: Path) -> None:
     path = app_paths().settings_file
-    settings = Settings(profiles=[Profile("Work", "v3"), Profile("Old plan", "v2")],
-                        active_profile="Old plan", window_geometry="AdnQyw==", last_panel=3)
+    settings = Settings(
+        profiles=[Profile("Work", "v3"), Profile("Old plan", "v2")],
+        active_profile="Old plan",
+        window_geometry="AdnQyw==",
+        last_panel=3,
+    )
     save_settings(settings, path)
     assert load_settings(path) == settings
     assert load_settings(path).active == Profile("Old plan", "v2")
@@ -45,15 +49,19 @@ def test_missing_file_gives_defaults_quietly(home: Path, caplog: pytest.LogCaptu
     assert not caplog.records
 
 
-@pytest.mark.parametrize(("content", "reason"), [
-    (b"{ not json", "it is not valid JSON"),
-    (b'{"active_profile": "Caf\xe9"}', "it is not UTF-8 text"),
-    (b'{"active_profile": "\\ud800"}', "it is not UTF-8 text"),
-    (b"[" * 100_000 + b"]" * 100_000, "it is not valid JSON"),
-    (b"[1, 2, 3]", "it does not hold a JSON object"),
-])
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"{ not json", "it is not valid JSON"),
+        (b'{"active_profile": "Caf\xe9"}', "it is not UTF-8 text"),
+        (b'{"active_profile": "\\ud800"}', "it is not UTF-8 text"),
+        (b"[" * 100_000 + b"]" * 100_000, "it is not valid JSON"),
+        (b"[1, 2, 3]", "it does not hold a JSON object"),
+    ],
+)
 def test_a_damaged_file_is_moved_aside_under_a_dated_name_and_defaults_used(
-        home: Path, caplog: pytest.LogCaptureFixture, content: bytes, reason: str) -> None:
+    home: Path, caplog: pytest.LogCaptureFixture, content: bytes, reason: str
+) -> None:
     path = app_paths().settings_file
     path.parent.mkdir(parents=True)
     path.write_bytes(content)
@@ -78,12 +86,16 @@ def test_a_second_damaged_file_never_overwrites_the_first_one_set_aside(home: Pa
     assert [aside.read_bytes() for aside in asides] == [b"{ first", b"{ second"]
 
 
-@pytest.mark.parametrize("data", [
-    {"profiles": "nope", "last_panel": "two", "active_profile": 5},
-    {"profiles": [{"name": "X", "generation": "v9"}], "mystery": True},
-])
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"profiles": "nope", "last_panel": "two", "active_profile": 5},
+        {"profiles": [{"name": "X", "generation": "v9"}], "mystery": True},
+    ],
+)
 def test_wrong_shapes_fall_back_to_defaults_with_a_warning(
-        home: Path, caplog: pytest.LogCaptureFixture, data: object) -> None:
+    home: Path, caplog: pytest.LogCaptureFixture, data: object
+) -> None:
     path = app_paths().settings_file
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(data), encoding="utf-8")

@@ -47,8 +47,8 @@ def test_registered_key_never_reaches_the_file(log_file: Path) -> None:
 
 def test_key_headers_are_redacted_even_when_not_registered(log_file: Path) -> None:
     logging.getLogger("heygen_studio.test").info(
-        "headers: {'X-Api-Key': 'unregistered-abc123', 'Accept': 'application/json'} "
-        "X-Api-Key: other-xyz789")
+        "headers: {'X-Api-Key': 'unregistered-abc123', 'Accept': 'application/json'} X-Api-Key: other-xyz789"
+    )
     text = read(log_file)
     assert "unregistered-abc123" not in text and "other-xyz789" not in text
     assert "application/json" in text

@@ -40,24 +40,29 @@ def test_a_feeling_without_a_movement_is_flagged_with_a_concrete_suggestion() ->
     assert "abstract" not in kinds("confident, nods firmly")
 
 
-@pytest.mark.parametrize(("prompt", "kind"), [
-    ("slow zoom in on the face", "camera"),
-    ("picks up a coffee cup", "props"),
-    ("walks toward the viewer", "walking"),
-    ("cut to the office", "scene"),
-])
+@pytest.mark.parametrize(
+    ("prompt", "kind"),
+    [
+        ("slow zoom in on the face", "camera"),
+        ("picks up a coffee cup", "props"),
+        ("walks toward the viewer", "walking"),
+        ("cut to the office", "scene"),
+    ],
+)
 def test_things_heygen_ignores_are_named(prompt: str, kind: str) -> None:
     advice = [a for a in check_motion_prompt(prompt) if a.kind == kind]
     assert advice and advice[0].suggestion
 
 
-@pytest.mark.parametrize("prompt", ["waves at the camera", "looks straight into the camera and nods",
-                                    "smiles at the camera"])
+@pytest.mark.parametrize(
+    "prompt", ["waves at the camera", "looks straight into the camera and nods", "smiles at the camera"]
+)
 def test_looking_or_waving_at_the_camera_is_not_a_camera_move(prompt: str) -> None:
     assert "camera" not in kinds(prompt)
 
 
-@pytest.mark.parametrize("prompt", ["the camera slowly pans left", "camera zooms in on the face",
-                                    "moves the camera closer"])
+@pytest.mark.parametrize(
+    "prompt", ["the camera slowly pans left", "camera zooms in on the face", "moves the camera closer"]
+)
 def test_camera_moves_are_still_named(prompt: str) -> None:
     assert "camera" in kinds(prompt)

@@ -12,13 +12,16 @@ def test_a_minute_of_photo_avatar_on_avatar_iv_at_1080p_is_three_dollars() -> No
     assert video_rate("v3", BillingType.WALLET).cost(60) == Money.usd("3.00")
 
 
-@pytest.mark.parametrize(("engine", "avatar", "uhd", "per_minute"), [
-    (Engine.AVATAR_IV, AvatarType.PHOTO, True, "4.002"),
-    (Engine.AVATAR_IV, AvatarType.STUDIO, False, "4.002"),
-    (Engine.AVATAR_IV, AvatarType.DIGITAL_TWIN, True, "4.998"),
-    (Engine.AVATAR_III, AvatarType.PHOTO, False, "1.002"),
-    (Engine.AVATAR_III, AvatarType.STUDIO, True, "1.20"),
-])
+@pytest.mark.parametrize(
+    ("engine", "avatar", "uhd", "per_minute"),
+    [
+        (Engine.AVATAR_IV, AvatarType.PHOTO, True, "4.002"),
+        (Engine.AVATAR_IV, AvatarType.STUDIO, False, "4.002"),
+        (Engine.AVATAR_IV, AvatarType.DIGITAL_TWIN, True, "4.998"),
+        (Engine.AVATAR_III, AvatarType.PHOTO, False, "1.002"),
+        (Engine.AVATAR_III, AvatarType.STUDIO, True, "1.20"),
+    ],
+)
 def test_v3_rates_follow_engine_avatar_type_and_resolution(engine, avatar, uhd, per_minute) -> None:
     rate = video_rate("v3", BillingType.WALLET, engine, avatar, uhd)
     assert rate is not None and rate.cost(60).amount == Decimal(per_minute)

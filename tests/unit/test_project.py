@@ -143,7 +143,7 @@ def _file(**scene: object) -> dict[str, object]:
         (_file() | {"look": {"name": "Eileen"}}, "the look's “look_id” is missing"),
         (_file() | {"voice": "voice_1"}, "“voice” should be an object"),
         (_file() | {"custom_size": {"width": 1080, "height": "1350"}}, "“height” should be a whole number"),
-        (_file() | {"resolution": "8k"}, "“resolution” is \"8k\"; it should be one of 4k, 1080p, 720p"),
+        (_file() | {"resolution": "8k"}, '“resolution” is "8k"; it should be one of 4k, 1080p, 720p'),
     ],
 )
 def test_wrong_kinds_of_value_are_refused_by_name(data: dict[str, object], message: str) -> None:

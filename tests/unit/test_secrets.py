@@ -177,9 +177,7 @@ def test_a_chain_of_no_system_keychain_is_refused(monkeypatch: pytest.MonkeyPatc
 
 
 @pytest.mark.parametrize("detected", [False, True])
-def test_a_plaintext_keyring_is_refused_and_never_written(
-    detected: bool, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_plaintext_keyring_is_refused_and_never_written(detected: bool, monkeypatch: pytest.MonkeyPatch) -> None:
     plaintext = PlaintextKeyring()
     if detected:
         monkeypatch.setattr(keyring, "get_keyring", lambda: plaintext)

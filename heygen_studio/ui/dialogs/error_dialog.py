@@ -18,21 +18,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-HELP = ("To get help, click “Copy details” and paste them into your message to support. "
-        "They never contain your API key.")
-ADVICE = ("HeyGen Studio ran into a problem it did not expect. You can close this message and keep "
-          "working. If it happens again, restart the app.\n\n" + HELP)
-STARTUP_ADVICE = ("HeyGen Studio could not start. Try starting it again; if it keeps happening, "
-                  "restarting your computer can help.\n\n" + HELP)
-CLOSING_ADVICE = ("HeyGen Studio ran into a problem while closing. Start it again to carry on; "
-                  "renders already sent to HeyGen are not affected.\n\n" + HELP)
+HELP = "To get help, click “Copy details” and paste them into your message to support. They never contain your API key."
+ADVICE = (
+    "HeyGen Studio ran into a problem it did not expect. You can close this message and keep "
+    "working. If it happens again, restart the app.\n\n" + HELP
+)
+STARTUP_ADVICE = (
+    "HeyGen Studio could not start. Try starting it again; if it keeps happening, "
+    "restarting your computer can help.\n\n" + HELP
+)
+CLOSING_ADVICE = (
+    "HeyGen Studio ran into a problem while closing. Start it again to carry on; "
+    "renders already sent to HeyGen are not affected.\n\n" + HELP
+)
 
 
 class ErrorDialog(QDialog):
     """Non-modal: the app keeps running behind it; later errors are appended, not stacked."""
 
-    def __init__(self, details: str, log_file: Path | None, parent: QWidget | None = None, *,
-                 advice: str = ADVICE) -> None:
+    def __init__(
+        self, details: str, log_file: Path | None, parent: QWidget | None = None, *, advice: str = ADVICE
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Something went wrong — HeyGen Studio")
         self.setModal(False)
@@ -40,8 +46,7 @@ class ErrorDialog(QDialog):
 
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_MessageBoxIconSize)
-        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical)
-                       .pixmap(size, size))
+        icon.setPixmap(self.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical).pixmap(size, size))
         icon.setAlignment(Qt.AlignmentFlag.AlignTop)
 
         headline = QLabel("Something went wrong")
@@ -78,8 +83,7 @@ class ErrorDialog(QDialog):
         buttons.addButton(self.toggle_button, QDialogButtonBox.ButtonRole.ActionRole)
         if log_file is not None:
             folder = buttons.addButton("Open log folder", QDialogButtonBox.ButtonRole.ActionRole)
-            folder.clicked.connect(
-                lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
+            folder.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(log_file.parent))))
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
         buttons.rejected.connect(self.reject)

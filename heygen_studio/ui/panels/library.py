@@ -41,8 +41,12 @@ from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
 
 log = logging.getLogger(__name__)
 OWNERSHIPS = (("My avatars", "private"), ("HeyGen's presets", "public"))
-JOB_WORDS = {JobState.STARTING: "sending", JobState.RUNNING: "running", JobState.DONE: "done",
-             JobState.FAILED: "failed"}
+JOB_WORDS = {
+    JobState.STARTING: "sending",
+    JobState.RUNNING: "running",
+    JobState.DONE: "done",
+    JobState.FAILED: "failed",
+}
 WAITING = frozenset({Status.WAITING, Status.PENDING, Status.PROCESSING, Status.PENDING_CONSENT})
 SEARCH_MIN_WIDTH = 140  # "Search by name" stays readable in a 1024-pixel-wide window
 JOBS_HEIGHT = 80  # about three jobs; the tab pages above keep the rest of a 700-pixel-high window
@@ -58,19 +62,27 @@ def group_from(data: dict[str, Any]) -> AvatarGroup:
 
 
 def look_from(data: dict[str, Any]) -> Look:
-    return Look(**{**data, "status": Status.parse(data.get("status")),
-                   "supported_engines": tuple(data.get("supported_engines") or ())})
+    return Look(
+        **{
+            **data,
+            "status": Status.parse(data.get("status")),
+            "supported_engines": tuple(data.get("supported_engines") or ()),
+        }
+    )
 
 
 class LibraryPanel(Panel):
     title = "Library"
     icon_name = "library"
-    summary = ("Your avatars live here: each photo you turned into an avatar, with its different "
-               "looks. Pick the one you want to make talk.")
+    summary = (
+        "Your avatars live here: each photo you turned into an avatar, with its different "
+        "looks. Pick the one you want to make talk."
+    )
     next_step = "No avatars yet. Add a photo in Photos first, then come back to choose it."
 
-    def __init__(self, session: Session, parent: QWidget | None = None, *, poll_s: float = 2.0,
-                 recheck_s: float = RECHECK_S) -> None:
+    def __init__(
+        self, session: Session, parent: QWidget | None = None, *, poll_s: float = 2.0, recheck_s: float = RECHECK_S
+    ) -> None:
         super().__init__(session, parent)
         self.cache = ThumbnailCache(session.paths.cache_dir / "thumbnails")
         self.thumbnails = Thumbnails(self.cache, session.tasks, parent=self)
@@ -128,7 +140,8 @@ class LibraryPanel(Panel):
         self.tabs.addTab(vertical_scroll(self.looks_form), "New looks")
         self.photos_page = vertical_scroll(self.photos_form)
         self.photos_form.results_shown.connect(  # once laid out: the photos are below the form
-            lambda widget: QTimer.singleShot(0, lambda: self.photos_page.ensureWidgetVisible(widget)))
+            lambda widget: QTimer.singleShot(0, lambda: self.photos_page.ensureWidgetVisible(widget))
+        )
         self.tabs.addTab(self.photos_page, "AI photos")
         self.job_list = QListWidget()
         self.job_list.setMaximumHeight(JOBS_HEIGHT)
@@ -278,8 +291,11 @@ class LibraryPanel(Panel):
             self.looks_model.set_items([])
             self.details.show_look(None, None)
             self.looks_form.set_group(None)
-            self._say("No avatars yet. Add a photo in Photos, or make one with AI photos on the right."
-                      if self.ownership_name == "private" else "HeyGen offers no presets right now.")
+            self._say(
+                "No avatars yet. Add a photo in Photos, or make one with AI photos on the right."
+                if self.ownership_name == "private"
+                else "HeyGen offers no presets right now."
+            )
             return
         self._say("")
         row = self.groups_model.row_of(lambda group: group.id == keep)
@@ -375,6 +391,7 @@ class LibraryPanel(Panel):
     async def _recheck_waiting(self, epoch: int, api: HeyGenApi, key: str) -> None:
         """Every `recheck_s`, ask HeyGen again about the listed groups that wait (for the person's consent, or
         still processing) and show the ones that changed; ends when none wait or another listing replaces this."""
+
         def current() -> bool:
             return epoch == self._epoch and api is self.session.api
 
@@ -395,8 +412,9 @@ class LibraryPanel(Panel):
                     changed = True
                     self._group_refreshed(fresh)
             if changed:
-                await asyncio.to_thread(self.cache.save_listing, key,
-                                        [to_json(group) for group in self.groups_model.all_items()])
+                await asyncio.to_thread(
+                    self.cache.save_listing, key, [to_json(group) for group in self.groups_model.all_items()]
+                )
                 if not current():
                     return
 
@@ -417,8 +435,10 @@ class LibraryPanel(Panel):
         jobs = await self.jobs.recent()
         self.job_list.clear()
         for job in jobs:
-            self.job_list.addItem(f"{job.label} — {JOB_WORDS[job.state]}"
-                                  + (f": {job.detail}" if job.detail and job.state is not JobState.DONE else ""))
+            self.job_list.addItem(
+                f"{job.label} — {JOB_WORDS[job.state]}"
+                + (f": {job.detail}" if job.detail and job.state is not JobState.DONE else "")
+            )
             self.job_list.item(self.job_list.count() - 1).setData(Qt.ItemDataRole.UserRole, job)
         if not jobs:
             self.job_list.addItem("No jobs yet: training and generations show here.")
@@ -434,4 +454,3 @@ class LibraryPanel(Panel):
         self._stop_rechecking()
         await self.thumbnails.aclose()
         await asyncio.to_thread(self.cache.close)
-

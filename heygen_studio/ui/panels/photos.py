@@ -59,26 +59,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1   # CheckedPhoto, or None while checking
-PATH_ROLE = Qt.ItemDataRole.UserRole + 2    # str path
+PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1  # CheckedPhoto, or None while checking
+PATH_ROLE = Qt.ItemDataRole.UserRole + 2  # str path
 CHECKS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
 READY = "Your avatar is ready — open the Library to see its looks."
-NEEDS_CONSENT = ("HeyGen needs the consent of the person in the photo before “{name}” can be used. Click "
-                 "Open consent page: it opens in your browser, where that person approves it. Once they have, "
-                 "“{name}” shows as ready in the Library.")
-EMPTY = ("<p style='font-size:13pt'><b>Drag a photo here or click Add photos…</b></p>"
-         "<p>You can also paste a picture or a copied file with Ctrl+V.</p>"
-         "<p style='color:#5b6272'>HeyGen's rules: a JPEG or PNG photo, at least 512×512 pixels, under 10 MB, "
-         "with one person looking straight at the camera. Each photo is checked here before anything is sent, "
-         "and your original files are never changed.</p>")
+NEEDS_CONSENT = (
+    "HeyGen needs the consent of the person in the photo before “{name}” can be used. Click "
+    "Open consent page: it opens in your browser, where that person approves it. Once they have, "
+    "“{name}” shows as ready in the Library."
+)
+EMPTY = (
+    "<p style='font-size:13pt'><b>Drag a photo here or click Add photos…</b></p>"
+    "<p>You can also paste a picture or a copied file with Ctrl+V.</p>"
+    "<p style='color:#5b6272'>HeyGen's rules: a JPEG or PNG photo, at least 512×512 pixels, under 10 MB, "
+    "with one person looking straight at the camera. Each photo is checked here before anything is sent, "
+    "and your original files are never changed.</p>"
+)
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.gif *.bmp *.tif *.tiff);;All files (*)"
 
 
 class PhotosPanel(Panel):
     title = "Photos"
     icon_name = "photos"
-    summary = ("Start here: add a photo of a face. HeyGen Studio checks that it is clear and "
-               "facing the camera, then turns it into an avatar that can talk.")
+    summary = (
+        "Start here: add a photo of a face. HeyGen Studio checks that it is clear and "
+        "facing the camera, then turns it into an avatar that can talk."
+    )
     next_step = "Add a well-lit, front-facing photo of one person to begin."
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -86,14 +92,14 @@ class PhotosPanel(Panel):
         self.builder = AvatarBuilder(session.db)
         self.model = QStandardItemModel(self)
         self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
-        self._work: asyncio.Task[None] | None = None     # the upload or avatar job running now
-        self._job: AvatarJob | None = None                # the avatar job shown in the status row
+        self._work: asyncio.Task[None] | None = None  # the upload or avatar job running now
+        self._job: AvatarJob | None = None  # the avatar job shown in the status row
         self._confirmed_warnings = False
-        self._stopping = False                            # Cancel was clicked: the job is abandoned
-        self._consent_group: str | None = None            # the group waiting for consent, once a job ends so
-        self.money_prompt: QMessageBox | None = None      # "not enough money left", while it is open
+        self._stopping = False  # Cancel was clicked: the job is abandoned
+        self._consent_group: str | None = None  # the group waiting for consent, once a job ends so
+        self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
         self.kept = PhotoList(session.paths.data_dir / "photos.json")
-        self._restoring = True                            # the list is saved only once the kept one is back
+        self._restoring = True  # the list is saved only once the kept one is back
         self._saving = asyncio.Lock()
         self._build()
         self.setAcceptDrops(True)
@@ -151,8 +157,10 @@ class PhotosPanel(Panel):
         self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.list.selectionModel().selectionChanged.connect(self._selection_changed)
         self.list.selectionModel().currentChanged.connect(self._selection_changed)
-        self.list.setToolTip("Click a photo to see its checks; Ctrl+click or Shift+click to pick several. "
-                             "Delete takes the selected photos off this page.")
+        self.list.setToolTip(
+            "Click a photo to see its checks; Ctrl+click or Shift+click to pick several. "
+            "Delete takes the selected photos off this page."
+        )
         self.details = PhotoDetails()
         self.details.fix_requested.connect(self.fix_selected)
         self.pick_hint = QLabel("Click a photo on the left to see its checks.")
@@ -177,8 +185,10 @@ class PhotosPanel(Panel):
         self.name.setMaxLength(100)
         self.name.textChanged.connect(self._update_actions)
         self.upload_button = QPushButton("Upload only")
-        self.upload_button.setToolTip("Send the selected photos to HeyGen without making an avatar yet. "
-                                      "A photo already sent is not sent again. Uploading costs nothing.")
+        self.upload_button.setToolTip(
+            "Send the selected photos to HeyGen without making an avatar yet. "
+            "A photo already sent is not sent again. Uploading costs nothing."
+        )
         self.upload_button.clicked.connect(self.upload_selected)
         self.create_button = QPushButton("Create avatar")
         self.create_button.setObjectName("primaryButton")
@@ -272,8 +282,7 @@ class PhotosPanel(Panel):
             newest = existing if existing is not None else self._add(KeptPhoto(path))
         self._show_list()
         if newest is not None:
-            self.list.selectionModel().setCurrentIndex(
-                newest.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            self.list.selectionModel().setCurrentIndex(newest.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
 
     def _add(self, kept: KeptPhoto) -> QStandardItem:
         item = QStandardItem(badge_icon(QImage(), None), kept.path.name)
@@ -327,9 +336,11 @@ class PhotosPanel(Panel):
         if restored.missing:
             names = ", ".join(path.name for path in restored.missing)
             gone = len(restored.missing)
-            notes.append(f"{gone} photo{'s' if gone > 1 else ''} you added before "
-                         f"{'are' if gone > 1 else 'is'} no longer there and {'were' if gone > 1 else 'was'} "
-                         f"taken off the list: {names}.")
+            notes.append(
+                f"{gone} photo{'s' if gone > 1 else ''} you added before "
+                f"{'are' if gone > 1 else 'is'} no longer there and {'were' if gone > 1 else 'was'} "
+                f"taken off the list: {names}."
+            )
         if notes:
             self._say(" ".join(notes), "warn")
         if restored.missing or restored.note:
@@ -340,8 +351,11 @@ class PhotosPanel(Panel):
         for row in range(self.model.rowCount()):
             item = self.model.item(row)
             photo: CheckedPhoto | None = item.data(PHOTO_ROLE)
-            photos.append(KeptPhoto(Path(item.data(PATH_ROLE)), photo.report, photo.stamp) if photo is not None
-                          else KeptPhoto(Path(item.data(PATH_ROLE))))
+            photos.append(
+                KeptPhoto(Path(item.data(PATH_ROLE)), photo.report, photo.stamp)
+                if photo is not None
+                else KeptPhoto(Path(item.data(PATH_ROLE)))
+            )
         return photos
 
     async def _save(self) -> None:
@@ -354,8 +368,11 @@ class PhotosPanel(Panel):
                 await asyncio.to_thread(self.kept.save, photos)
             except OSError as error:
                 log.warning("Could not save the photo list: %r", error)
-                self._say(f"The list of photos could not be saved ({error.strerror or error}), so it will be "
-                          "empty after a restart. Check that the data folder can be written.", "warn")
+                self._say(
+                    f"The list of photos could not be saved ({error.strerror or error}), so it will be "
+                    "empty after a restart. Check that the data folder can be written.",
+                    "warn",
+                )
 
     def _item_for(self, path: Path) -> QStandardItem | None:
         for row in range(self.model.rowCount()):
@@ -380,8 +397,9 @@ class PhotosPanel(Panel):
         photo = shown.data(PHOTO_ROLE) if shown.isValid() else None
         self.details.show_photo(photo)
         self.side.setCurrentWidget(self.details_page if photo is not None else self.pick_hint)
-        self.pick_hint.setText("Checking this photo…" if shown.isValid() else
-                               "Click a photo on the left to see its checks.")
+        self.pick_hint.setText(
+            "Checking this photo…" if shown.isValid() else "Click a photo on the left to see its checks."
+        )
         self._confirmed_warnings = False
         self._update_actions()
 
@@ -410,8 +428,10 @@ class PhotosPanel(Panel):
         finally:
             self.details.set_fixing(False)
         caution = f" {fix.caution}" if fix.caution else ""
-        self._say(f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
-                  "warn" if caution else "good")
+        self._say(
+            f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
+            "warn" if caution else "good",
+        )
         self.add_paths([fixed])
 
     # --- upload and create avatar ------------------------------------------------------------------
@@ -430,25 +450,37 @@ class PhotosPanel(Panel):
         self.create_button.setEnabled(bool(usable) and connected and not busy and bool(self.name.text().strip()))
         count = len(usable)
         price = self._avatar_price(count)
-        label = ("Create avatar anyway" if self._confirmed_warnings else
-                 "Create avatar" if count <= 1 else f"Create avatar from {count} photos")
+        label = (
+            "Create avatar anyway"
+            if self._confirmed_warnings
+            else "Create avatar"
+            if count <= 1
+            else f"Create avatar from {count} photos"
+        )
         self.create_button.setText(priced(label, price) if usable else label)
         if busy:
             return
         if not connected:
             tip = "Connect to HeyGen first: add your API key in Settings, or try the sandbox."
         elif not usable:
-            tip = ("Select photos with a green or amber badge to make an avatar." if self.model.rowCount()
-                   else "Add a photo first.")
+            tip = (
+                "Select photos with a green or amber badge to make an avatar."
+                if self.model.rowCount()
+                else "Add a photo first."
+            )
         elif not self.name.text().strip():
             tip = "Type a name for the avatar."
         else:
             tip = "The first selected photo makes the avatar; the others become extra looks. " + price_tip(
-                self.session, price, self._price_how(count))
+                self.session, price, self._price_how(count)
+            )
         self.create_button.setToolTip(tip)
         self.selection_note.setText(
             f"{_names(refused)} can't be used until fixed, so only the other "
-            f"{'photo is' if count == 1 else f'{count} photos are'} used." if refused and usable else "")
+            f"{'photo is' if count == 1 else f'{count} photos are'} used."
+            if refused and usable
+            else ""
+        )
         self.selection_note.setVisible(bool(refused and usable))
 
     def upload_selected(self) -> None:
@@ -483,23 +515,33 @@ class PhotosPanel(Panel):
         if warned and not self._confirmed_warnings:
             self._confirmed_warnings = True
             self._update_actions()
-            self._say(f"{_names(warned)} {'has' if len(warned) == 1 else 'have'} warnings: HeyGen will take "
-                      "them, but the avatar may look less natural. Click “Create avatar anyway” to go ahead, "
-                      "or fix the photos first.", "warn")
+            self._say(
+                f"{_names(warned)} {'has' if len(warned) == 1 else 'have'} warnings: HeyGen will take "
+                "them, but the avatar may look less natural. Click “Create avatar anyway” to go ahead, "
+                "or fix the photos first.",
+                "warn",
+            )
             return
         self._confirmed_warnings = False
         self._update_actions()
         paths = [p.path for p in usable]
         photos = f"{len(paths)} photo{'s' if len(paths) > 1 else ''}"
         self.money_prompt = check_balance(
-            self, self.session, self._avatar_price(len(paths)), f"Making “{name}” from {photos}",
-            "Create avatar anyway", lambda: self._create(api, name, paths))
+            self,
+            self.session,
+            self._avatar_price(len(paths)),
+            f"Making “{name}” from {photos}",
+            "Create avatar anyway",
+            lambda: self._create(api, name, paths),
+        )
 
     def _create(self, api: HeyGenApi, name: str, paths: list[Path]) -> None:
         if api is not self.session.api or (self._work is not None and not self._work.done()):
             return  # the account changed, or another job started, while the question was open
-        self._start(self._build_avatar(api, self.builder.start(api, self._account(), name, paths, self._report)),
-                    "create avatar")
+        self._start(
+            self._build_avatar(api, self.builder.start(api, self._account(), name, paths, self._report)),
+            "create avatar",
+        )
 
     def _avatar_price(self, photos: int) -> Money | None:
         api = self.session.api
@@ -513,8 +555,10 @@ class PhotosPanel(Panel):
             return "The legacy API trains the avatar once it is made; the photos themselves cost nothing."
         if each is None or each.is_zero:
             return ""
-        return (f"Each photo is one call at {each}: {photos} photo{'s' if photos > 1 else ''} → "
-                f"{self._avatar_price(photos)}.")
+        return (
+            f"Each photo is one call at {each}: {photos} photo{'s' if photos > 1 else ''} → "
+            f"{self._avatar_price(photos)}."
+        )
 
     async def _build_avatar(self, api: HeyGenApi, run: Awaitable[AvatarJob]) -> None:
         try:
@@ -547,8 +591,9 @@ class PhotosPanel(Panel):
             if api is self.session.api and job is self._job and (self._work is None or self._work.done()):
                 self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
 
-        self.money_prompt = check_balance(self, self.session, price_left(job, price_list(self.session)),
-                                          f"Finishing “{job.name}”", "Try anyway", go)
+        self.money_prompt = check_balance(
+            self, self.session, price_left(job, price_list(self.session)), f"Finishing “{job.name}”", "Try anyway", go
+        )
 
     def _start(self, coro: Coroutine[Any, Any, None], name: str) -> None:
         self._hide_consent()

@@ -44,8 +44,10 @@ NEWS_SHOWN_MS = 6000  # good news above the list clears itself after this; an er
 class RendersPanel(Panel):
     title = "Renders"
     icon_name = "renders"
-    summary = ("Follow your videos while HeyGen makes them, then watch and save the finished "
-               "ones. Rendering carries on even if you switch to another step.")
+    summary = (
+        "Follow your videos while HeyGen makes them, then watch and save the finished "
+        "ones. Rendering carries on even if you switch to another step."
+    )
     next_step = "Nothing rendering yet. When your scenes are ready, click Render in Scenes."
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
@@ -64,8 +66,9 @@ class RendersPanel(Panel):
         change.setToolTip("Choose where finished videos are saved")
         change.clicked.connect(self._choose_folder)
         self.clear_button = QPushButton("Clear finished")
-        self.clear_button.setToolTip("Take every finished, failed and cancelled render off the list; "
-                                     "the video files stay on disk")
+        self.clear_button.setToolTip(
+            "Take every finished, failed and cancelled render off the list; the video files stay on disk"
+        )
         self.clear_button.clicked.connect(self._clear_finished)
         self._top_buttons = (change, self.clear_button)
         self._tab_timer = QTimer(self)  # one Tab-order pass after a burst of new rows or buttons
@@ -350,16 +353,21 @@ class RendersPanel(Panel):
         if cost is None or missing is None or balance is None:
             await send()
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Not enough money for this render",
-                          f"Trying “{job.title}” again costs {cost}: {missing} more than your account has "
-                          f"({balance.describe()}).", parent=self)
-        box.setInformativeText("HeyGen will refuse the render until you add money to your HeyGen account. "
-                               "Add it first, or send it anyway.")
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Not enough money for this render",
+            f"Trying “{job.title}” again costs {cost}: {missing} more than your account has ({balance.describe()}).",
+            parent=self,
+        )
+        box.setInformativeText(
+            "HeyGen will refuse the render until you add money to your HeyGen account. Add it first, or send it anyway."
+        )
         anyway = box.addButton("Try again anyway", QMessageBox.ButtonRole.AcceptRole)
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
-        box.buttonClicked.connect(lambda button: self._spawn(self._guarded(send()), "retry render")
-                                  if button is anyway else None)
+        box.buttonClicked.connect(
+            lambda button: self._spawn(self._guarded(send()), "retry render") if button is anyway else None
+        )
         box.open()
 
     async def _copy_link(self, job_id: int) -> None:
@@ -369,43 +377,66 @@ class RendersPanel(Panel):
             self._say("Link copied. HeyGen's links work for 7 days.", tone="good")
 
     def _confirm_delete(self, job: RenderJob) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete on HeyGen?",
-                          f"Delete “{job.title}” from your HeyGen account? The file on this computer stays.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete on HeyGen?",
+            f"Delete “{job.title}” from your HeyGen account? The file on this computer stays.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(lambda button: self._spawn(
-            self._guarded(self.queue.delete_remote(job.id)), "delete render")
-            if box.standardButton(button) == QMessageBox.StandardButton.Yes else None)
+        box.buttonClicked.connect(
+            lambda button: (
+                self._spawn(self._guarded(self.queue.delete_remote(job.id)), "delete render")
+                if box.standardButton(button) == QMessageBox.StandardButton.Yes
+                else None
+            )
+        )
         box.open()
 
     def _confirm_stop(self, job: RenderJob) -> None:
         made = job.status == JobStatus.COMPLETED
-        box = QMessageBox(QMessageBox.Icon.Question, "Stop this render?",
-                          f"Stop {'downloading' if made else 'following'} “{job.title}”? "
-                          f"It will not be {'saved on this computer' if made else 'downloaded'}.", parent=self)
-        box.setInformativeText(f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
-                               "HeyGen account too, or leave it there to find later in your videos on heygen.com.")
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Stop this render?",
+            f"Stop {'downloading' if made else 'following'} “{job.title}”? "
+            f"It will not be {'saved on this computer' if made else 'downloaded'}.",
+            parent=self,
+        )
+        box.setInformativeText(
+            f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
+            "HeyGen account too, or leave it there to find later in your videos on heygen.com."
+        )
         delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
         only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
         keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(keep)
         box.setEscapeButton(keep)
-        box.buttonClicked.connect(lambda button: self._spawn(
-            self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
-            if button in (delete, only) else None)
+        box.buttonClicked.connect(
+            lambda button: (
+                self._spawn(self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
+                if button in (delete, only)
+                else None
+            )
+        )
         box.open()
 
     async def _cancel(self, job: RenderJob) -> None:
         if not await self.queue.cancel(job.id):
-            self._say(f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
-                      "Use Stop… once HeyGen has it.", tone="")
+            self._say(
+                f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
+                "Use Stop… once HeyGen has it.",
+                tone="",
+            )
 
     async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
         try:
             stopped = await self.queue.stop_following(job.id, delete_at_heygen)
         except HeyGenError as error:
-            self._say(f"Stopped following “{job.title}”, but HeyGen did not delete it: {error} "
-                      "You can delete it later with Delete on HeyGen.")
+            self._say(
+                f"Stopped following “{job.title}”, but HeyGen did not delete it: {error} "
+                "You can delete it later with Delete on HeyGen."
+            )
             return
         if stopped is None:
             self._say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone="")
@@ -433,11 +464,16 @@ class RendersPanel(Panel):
     async def _open(self, target: Path, video: Path) -> None:
         """Hand the video (or its folder) to the desktop; say so, with the path to copy, when that cannot be done."""
         if not await asyncio.to_thread(video.exists):
-            self._cannot_open(video, f"“{video.name}” is no longer in its folder: it was moved, renamed or "
-                                     "deleted since it was downloaded.")
+            self._cannot_open(
+                video,
+                f"“{video.name}” is no longer in its folder: it was moved, renamed or deleted since it was downloaded.",
+            )
         elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(target))):
-            what = (f"No program on this computer is set up to open {video.suffix or 'these'} files."
-                    if target == video else "No file manager on this computer could show the folder.")
+            what = (
+                f"No program on this computer is set up to open {video.suffix or 'these'} files."
+                if target == video
+                else "No file manager on this computer could show the folder."
+            )
             self._cannot_open(target, f"{what} Copy the path to open it yourself.")
 
     def _cannot_open(self, path: Path, message: str) -> None:
@@ -459,8 +495,12 @@ class RendersPanel(Panel):
         items = [self.list_layout.itemAt(i) for i in range(self.list_layout.count())]
         rows = [item.widget() for item in items if item is not None]
         chain: list[QWidget] = [*self._top_buttons]
-        chain += [button for row in rows if isinstance(row, RenderRow) and row.job.id in self.rows
-                  for button in row.focus_chain()]
+        chain += [
+            button
+            for row in rows
+            if isinstance(row, RenderRow) and row.job.id in self.rows
+            for button in row.focus_chain()
+        ]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 

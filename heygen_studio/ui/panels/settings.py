@@ -94,10 +94,14 @@ class ProfileForm(QGroupBox):
 class SettingsPanel(Panel):
     title = "Settings"
     icon_name = "settings"
-    summary = ("Connect your HeyGen account: paste your API key from heygen.com and choose the "
-               "API version. Your key is kept in your computer's secure keychain, never in a file.")
-    next_step = ("Click “Add account…” and paste your HeyGen API key, or click “Try the sandbox” "
-                 "to try everything without a key.")
+    summary = (
+        "Connect your HeyGen account: paste your API key from heygen.com and choose the "
+        "API version. Your key is kept in your computer's secure keychain, never in a file."
+    )
+    next_step = (
+        "Click “Add account…” and paste your HeyGen API key, or click “Try the sandbox” "
+        "to try everything without a key."
+    )
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -120,8 +124,7 @@ class SettingsPanel(Panel):
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         actions = QVBoxLayout()
-        for button in (self.add_button, self.use_button, self.test_button, self.replace_button,
-                       self.delete_button):
+        for button in (self.add_button, self.use_button, self.test_button, self.replace_button, self.delete_button):
             actions.addWidget(button)
         actions.addStretch(1)
         row = QHBoxLayout()
@@ -149,9 +152,11 @@ class SettingsPanel(Panel):
         self.form.hide()
         sandbox = QGroupBox("Sandbox")
         sandbox_box = QVBoxLayout(sandbox)
-        sandbox_text = QLabel("The sandbox is a pretend HeyGen built into the app: everything works "
-                              "— photos, avatars, renders, real MP4 files — without a key. Its "
-                              "balance is pretend money: nothing real is charged.")
+        sandbox_text = QLabel(
+            "The sandbox is a pretend HeyGen built into the app: everything works "
+            "— photos, avatars, renders, real MP4 files — without a key. Its "
+            "balance is pretend money: nothing real is charged."
+        )
         sandbox_text.setWordWrap(True)
         self.sandbox_button = QPushButton("Try the sandbox")
         sandbox_box.addWidget(sandbox_text)
@@ -168,8 +173,7 @@ class SettingsPanel(Panel):
         self.replace_button.clicked.connect(self._start_replace)
         self.delete_button.clicked.connect(self._confirm_delete)
         self.generation.activated.connect(self._generation_chosen)
-        self.sandbox_button.clicked.connect(
-            lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
+        self.sandbox_button.clicked.connect(lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
         session.connection_changed.connect(self._reload)
         session.connection_changed.connect(self.refresh_keys)
         self._reload()
@@ -204,12 +208,14 @@ class SettingsPanel(Panel):
             if profile.name == chosen:
                 self.profiles.setCurrentItem(item)
         if self.profiles.count() == 0 and self._keys_checked:
-            empty = QListWidgetItem("No HeyGen account yet. Click “Add account…” and paste your API key.",
-                                    self.profiles)
+            empty = QListWidgetItem(
+                "No HeyGen account yet. Click “Add account…” and paste your API key.", self.profiles
+            )
             empty.setFlags(Qt.ItemFlag.NoItemFlags)  # a note, not an account: nothing to select
         self.sandbox_button.setEnabled(connection is None or not connection.sandbox)
-        self.sandbox_button.setText("The sandbox is in use" if connection is not None
-                                    and connection.sandbox else "Try the sandbox")
+        self.sandbox_button.setText(
+            "The sandbox is in use" if connection is not None and connection.sandbox else "Try the sandbox"
+        )
         self._selection_changed()
 
     def refresh_keys(self) -> None:
@@ -274,8 +280,9 @@ class SettingsPanel(Panel):
         self.form.hide()
 
     def _save_new(self) -> None:
-        self._run(self._add(self.form.name.text(), self.form.key.text(),
-                            self.form.generation.currentData()), "add account")
+        self._run(
+            self._add(self.form.name.text(), self.form.key.text(), self.form.generation.currentData()), "add account"
+        )
 
     async def _add(self, name: str, key: str, generation: Generation) -> None:
         self.form.save.setEnabled(False)
@@ -372,10 +379,13 @@ class SettingsPanel(Panel):
         name = self.selected()
         if name is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Question, "Delete account",
-                          f"Delete “{name}” and remove its key from the keychain? Your videos "
-                          "and avatars on HeyGen are not touched.",
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete account",
+            f"Delete “{name}” and remove its key from the keychain? Your videos and avatars on HeyGen are not touched.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda answer: self._deleted(name, answer))
         self.confirm_box = box

@@ -59,7 +59,10 @@ class CountedText(QWidget):
     def _count(self) -> None:
         used = len(self.edit.toPlainText())
         over = used - self.limit
-        self.counter.setText(f"{used} / {self.limit} characters" if over <= 0
-                             else f"{used} / {self.limit} characters — {over} too many; shorten it")
+        self.counter.setText(
+            f"{used} / {self.limit} characters"
+            if over <= 0
+            else f"{used} / {self.limit} characters — {over} too many; shorten it"
+        )
         set_tone(self.counter, "bad" if over > 0 else "")
         self.valid_changed.emit(self.is_valid())

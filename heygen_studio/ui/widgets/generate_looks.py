@@ -18,8 +18,10 @@ if TYPE_CHECKING:
     from heygen_studio.services.library_jobs import LibraryJobs
     from heygen_studio.session import Session
 
-UNTRAINED = ("HeyGen's legacy (v2) API can only make new looks of a trained avatar. Training takes a few "
-             "minutes and costs {price}; you can keep using the app meanwhile.")
+UNTRAINED = (
+    "HeyGen's legacy (v2) API can only make new looks of a trained avatar. Training takes a few "
+    "minutes and costs {price}; you can keep using the app meanwhile."
+)
 
 
 class GenerateLooksForm(QWidget):
@@ -47,8 +49,12 @@ class GenerateLooksForm(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         form = QFormLayout()
-        for title, widget in (("Prompt", self.prompt), ("Framing", self.orientation), ("Pose", self.pose),
-                              ("Style", self.style_choice)):
+        for title, widget in (
+            ("Prompt", self.prompt),
+            ("Framing", self.orientation),
+            ("Pose", self.pose),
+            ("Style", self.style_choice),
+        ):
             form.addRow(title, widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.heading)
@@ -66,8 +72,12 @@ class GenerateLooksForm(QWidget):
     @property
     def needs_training(self) -> bool:
         api = self.session.api
-        return (api is not None and api.generation == "v2" and self.group is not None
-                and self.group.status is not Status.COMPLETED)
+        return (
+            api is not None
+            and api.generation == "v2"
+            and self.group is not None
+            and self.group.status is not Status.COMPLETED
+        )
 
     def set_group(self, group: AvatarGroup | None) -> None:
         self.group = group if group is None or not group.is_public else None
@@ -82,8 +92,9 @@ class GenerateLooksForm(QWidget):
         elif self.group is None:
             self.heading.setText("Choose one of your avatars first.")
         else:
-            self.heading.setText(f"New looks of “{self.group.name}” ({price_words(self._looks_price())}; they "
-                                 "appear in this avatar).")
+            self.heading.setText(
+                f"New looks of “{self.group.name}” ({price_words(self._looks_price())}; they appear in this avatar)."
+            )
         self._update()
 
     def _update(self) -> None:
@@ -99,8 +110,15 @@ class GenerateLooksForm(QWidget):
         price = self._looks_price()
         self.generate_button.setText(priced("Generate looks", price))
         self.generate_button.setEnabled(ready)
-        self.generate_button.setToolTip(price_tip(self.session, price, "One call makes the new looks.") if ready else (
-            "Train this avatar first." if self.needs_training else "Choose one of your avatars and describe the look."))
+        self.generate_button.setToolTip(
+            price_tip(self.session, price, "One call makes the new looks.")
+            if ready
+            else (
+                "Train this avatar first."
+                if self.needs_training
+                else "Choose one of your avatars and describe the look."
+            )
+        )
 
     def _looks_price(self) -> Money | None:
         return price_of(self.session, PaidAction.NEW_LOOK)
@@ -113,12 +131,17 @@ class GenerateLooksForm(QWidget):
         pose, style = chosen(self.pose, Pose), chosen(self.style_choice, Style)
 
         def go() -> None:
-            self.jobs.start(JobKind.LOOKS, prompt[:60], group.id,
-                            lambda api: api.generate_looks(group.id, prompt, orientation, pose, style))
+            self.jobs.start(
+                JobKind.LOOKS,
+                prompt[:60],
+                group.id,
+                lambda api: api.generate_looks(group.id, prompt, orientation, pose, style),
+            )
             self.status.setText("Generating looks… they appear in this avatar when ready (see Jobs below).")
 
-        self.money_prompt = check_balance(self, self.session, self._looks_price(),
-                                          f"New looks of “{group.name}”", "Generate anyway", go)
+        self.money_prompt = check_balance(
+            self, self.session, self._looks_price(), f"New looks of “{group.name}”", "Generate anyway", go
+        )
 
     def _train(self) -> None:
         group = self.group
@@ -135,5 +158,11 @@ class GenerateLooksForm(QWidget):
             self.train_button.setText("Training…")
             self.status.setText("Training started. This form unlocks when it is done.")
 
-        self.money_prompt = check_balance(self, self.session, price_of(self.session, PaidAction.TRAINING),
-                                          f"Training “{group.name}”", "Train anyway", go)
+        self.money_prompt = check_balance(
+            self,
+            self.session,
+            price_of(self.session, PaidAction.TRAINING),
+            f"Training “{group.name}”",
+            "Train anyway",
+            go,
+        )

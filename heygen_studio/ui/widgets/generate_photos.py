@@ -43,8 +43,10 @@ if TYPE_CHECKING:
 
 RESULT = QSize(120, 120)
 RESULTS_PER_ROW = 2  # the four photos in two rows, so the form is never wider than the Library's side pane
-V3_NOTE = ("With HeyGen's current API these choices are written into one description, and HeyGen makes "
-           "one new avatar from it (a prompt avatar, {price}). It appears under My avatars.")
+V3_NOTE = (
+    "With HeyGen's current API these choices are written into one description, and HeyGen makes "
+    "one new avatar from it (a prompt avatar, {price}). It appears under My avatars."
+)
 V2_NOTE = "HeyGen makes four photos ({price}). Keep the ones you like and make an avatar of them."
 
 
@@ -53,8 +55,9 @@ class GeneratePhotosForm(QWidget):
 
     results_shown = Signal(object)
 
-    def __init__(self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.thumbnails = thumbnails
@@ -70,8 +73,11 @@ class GeneratePhotosForm(QWidget):
         self.orientation = enum_combo(Orientation, Orientation.SQUARE)
         self.pose = enum_combo(Pose, Pose.HALF_BODY)
         self.style_choice = enum_combo(Style, Style.REALISTIC)
-        self.appearance = CountedText(1000, "What the person looks like and wears, e.g. "
-                                      "“short curly hair, navy blazer, friendly smile, office background”")
+        self.appearance = CountedText(
+            1000,
+            "What the person looks like and wears, e.g. "
+            "“short curly hair, navy blazer, friendly smile, office background”",
+        )
         self.note = QLabel()
         self.note.setObjectName("hint")
         self.note.setWordWrap(True)
@@ -87,9 +93,16 @@ class GeneratePhotosForm(QWidget):
         self.keep_button.hide()
 
         form = QFormLayout()
-        for title, widget in (("Name", self.name), ("Age", self.age), ("Gender", self.gender),
-                              ("Ethnicity", self.ethnicity), ("Framing", self.orientation), ("Pose", self.pose),
-                              ("Style", self.style_choice), ("Appearance", self.appearance)):
+        for title, widget in (
+            ("Name", self.name),
+            ("Age", self.age),
+            ("Gender", self.gender),
+            ("Ethnicity", self.ethnicity),
+            ("Framing", self.orientation),
+            ("Pose", self.pose),
+            ("Style", self.style_choice),
+            ("Appearance", self.appearance),
+        ):
             form.addRow(title, widget)
         layout = QVBoxLayout(self)
         layout.addWidget(self.note)
@@ -125,16 +138,25 @@ class GeneratePhotosForm(QWidget):
         return None if first is None or more is None else first + more
 
     def prompt(self) -> PhotoPrompt:
-        return PhotoPrompt(self.name.text().strip(), chosen(self.age, Age), chosen(self.gender, Gender),
-                           chosen(self.ethnicity, Ethnicity), chosen(self.orientation, Orientation),
-                           chosen(self.pose, Pose), chosen(self.style_choice, Style), self.appearance.text())
+        return PhotoPrompt(
+            self.name.text().strip(),
+            chosen(self.age, Age),
+            chosen(self.gender, Gender),
+            chosen(self.ethnicity, Ethnicity),
+            chosen(self.orientation, Orientation),
+            chosen(self.pose, Pose),
+            chosen(self.style_choice, Style),
+            self.appearance.text(),
+        )
 
     def _validate(self) -> None:
         ready = bool(self.name.text().strip()) and self.appearance.is_valid() and self.session.api is not None
         self.generate_button.setEnabled(ready)
         self.generate_button.setToolTip(
             price_tip(self.session, price_of(self.session, PaidAction.AI_PHOTOS), "One call makes the photos.")
-            if ready else "Give the person a name and describe their appearance first.")
+            if ready
+            else "Give the person a name and describe their appearance first."
+        )
 
     def _generate(self) -> None:
         prompt = self.prompt()
@@ -145,8 +167,14 @@ class GeneratePhotosForm(QWidget):
             self.status.setText("Sending…")
             self.jobs.start(JobKind.PHOTOS, prompt.name, None, lambda api: api.generate_photos(prompt))
 
-        self.money_prompt = check_balance(self, self.session, price_of(self.session, PaidAction.AI_PHOTOS),
-                                          f"AI photos of “{prompt.name}”", "Generate anyway", go)
+        self.money_prompt = check_balance(
+            self,
+            self.session,
+            price_of(self.session, PaidAction.AI_PHOTOS),
+            f"AI photos of “{prompt.name}”",
+            "Generate anyway",
+            go,
+        )
 
     def _job_changed(self, job: LibraryJob) -> None:
         if job.kind is not JobKind.PHOTOS:
@@ -171,8 +199,11 @@ class GeneratePhotosForm(QWidget):
         self._clear_results()
         urls = job.result.get("image_urls") or []
         legacy = job.generation == "v2"
-        self.status.setText("Tick the photos to keep, then make an avatar of them." if legacy
-                            else "Your new avatar is ready under My avatars.")
+        self.status.setText(
+            "Tick the photos to keep, then make an avatar of them."
+            if legacy
+            else "Your new avatar is ready under My avatars."
+        )
         set_tone(self.status, "good")
         first_picture: QLabel | None = None
         for number, url in enumerate(urls):
@@ -222,8 +253,9 @@ class GeneratePhotosForm(QWidget):
             self.keep_button.setEnabled(False)
             self.session.tasks.spawn(self._make_group(name, urls), "make avatar from AI photos")
 
-        self.money_prompt = check_balance(self, self.session, self._keep_price(), f"Making “{name}”",
-                                          "Make it anyway", go)
+        self.money_prompt = check_balance(
+            self, self.session, self._keep_price(), f"Making “{name}”", "Make it anyway", go
+        )
 
     async def _make_group(self, name: str, urls: list[str]) -> None:
         """Upload the kept photos, make a group of the first, and add the others as its looks."""

@@ -25,8 +25,9 @@ class LookCardDelegate(QStyledItemDelegate):
     def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> QSize:
         return CARD
 
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem,
-              index: QModelIndex | QPersistentModelIndex) -> None:
+    def paint(
+        self, painter: QPainter, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         card = option.rect.adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
@@ -50,7 +51,9 @@ class LookCardDelegate(QStyledItemDelegate):
         subtitle = index.data(SUBTITLE_ROLE)
         if subtitle:
             painter.setPen(MUTED)
-            painter.drawText(text.translated(0, 18), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, subtitle)
+            painter.drawText(
+                text.translated(0, 18), Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, subtitle
+            )
         painter.restore()
 
     def _paint_picture(self, painter: QPainter, rect: QRect, index: QModelIndex | QPersistentModelIndex) -> None:
@@ -71,8 +74,12 @@ class LookCardDelegate(QStyledItemDelegate):
             painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, note)
             return
         size = pixmap.deviceIndependentSize().toSize()
-        target = QRect(rect.left() + (rect.width() - size.width()) // 2,
-                       rect.top() + (rect.height() - size.height()) // 2, size.width(), size.height())
+        target = QRect(
+            rect.left() + (rect.width() - size.width()) // 2,
+            rect.top() + (rect.height() - size.height()) // 2,
+            size.width(),
+            size.height(),
+        )
         painter.drawPixmap(target, pixmap)
 
     def _paint_badge(self, painter: QPainter, picture: QRect, badge: str, metrics: QFontMetrics) -> None:

@@ -35,8 +35,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 PREVIEW = QSize(200, 200)  # with the job list below, the details fit a 1024x700 window without scrolling
-STATUS_WORDS = {Status.COMPLETED: "Ready", Status.PROCESSING: "Being prepared…", Status.PENDING: "Waiting",
-                Status.PENDING_CONSENT: "Waiting for consent", Status.FAILED: "Failed"}
+STATUS_WORDS = {
+    Status.COMPLETED: "Ready",
+    Status.PROCESSING: "Being prepared…",
+    Status.PENDING: "Waiting",
+    Status.PENDING_CONSENT: "Waiting for consent",
+    Status.FAILED: "Failed",
+}
 
 
 def engine_name(engine: str) -> str:
@@ -55,8 +60,9 @@ class LookDetails(QWidget):
     renamed = Signal(object)
     deleted = Signal(str)
 
-    def __init__(self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.session = session
         self.thumbnails = thumbnails
@@ -77,8 +83,12 @@ class LookDetails(QWidget):
         self.name_edit.returnPressed.connect(self._rename)
         self.facts = QFormLayout()
         self.status_label, self.orientation_label, self.size_label, self.engines_label = (QLabel() for _ in range(4))
-        for title, label in (("Status", self.status_label), ("Orientation", self.orientation_label),
-                             ("Size", self.size_label), ("Works with", self.engines_label)):
+        for title, label in (
+            ("Status", self.status_label),
+            ("Orientation", self.orientation_label),
+            ("Size", self.size_label),
+            ("Works with", self.engines_label),
+        ):
             self.facts.addRow(title, label)
         self.message = QLabel()
         self.message.setWordWrap(True)
@@ -161,24 +171,35 @@ class LookDetails(QWidget):
         public = bool(group and group.is_public)
         self.use_button.setEnabled(look.status in (None, Status.COMPLETED))
         self.use_button.setToolTip("" if self.use_button.isEnabled() else "This look is not ready yet.")
-        _allow(self.name_edit, not public and generation == "v3",
-               "HeyGen's presets can't be renamed." if public else "The legacy (v2) API can't rename looks; "
-               "switch to the current API in Settings.")
+        _allow(
+            self.name_edit,
+            not public and generation == "v3",
+            "HeyGen's presets can't be renamed."
+            if public
+            else "The legacy (v2) API can't rename looks; switch to the current API in Settings.",
+        )
         self.name_edit.setReadOnly(not self.name_edit.isEnabled())
         self.name_edit.setEnabled(True)
         if not self.name_edit.isReadOnly():
             self.name_edit.setToolTip("Type a new name and press Enter to rename the look")
         _allow(self.delete_button, not public, "HeyGen's presets can't be deleted.")
         legacy_reason = "Only the legacy (v2) API offers this; with v3 describe movement in a scene's motion prompt."
-        _allow(self.motion_button, generation == "v2" and not public,
-               legacy_reason if generation != "v2" else "Only your own avatars can get motion.")
-        _allow(self.sound_button, generation == "v2" and not public,
-               legacy_reason if generation != "v2" else "Only your own avatars can get a sound effect.")
+        _allow(
+            self.motion_button,
+            generation == "v2" and not public,
+            legacy_reason if generation != "v2" else "Only your own avatars can get motion.",
+        )
+        _allow(
+            self.sound_button,
+            generation == "v2" and not public,
+            legacy_reason if generation != "v2" else "Only your own avatars can get a sound effect.",
+        )
         self.motion_button.setVisible(generation == "v2")
         self.sound_button.setVisible(generation == "v2")
         for button, label, action, how in (
-                (self.motion_button, "Add motion", PaidAction.MOTION, "It makes a new, moving look of this one."),
-                (self.sound_button, "Add sound effect", PaidAction.SOUND_EFFECT, "")):
+            (self.motion_button, "Add motion", PaidAction.MOTION, "It makes a new, moving look of this one."),
+            (self.sound_button, "Add sound effect", PaidAction.SOUND_EFFECT, ""),
+        ):
             price = price_of(self.session, action) if generation == "v2" else None
             button.setText(priced(label, price))
             if button.isEnabled():
@@ -257,10 +278,14 @@ class LookDetails(QWidget):
         look = self.look
         if look is None:
             return
-        box = QMessageBox(QMessageBox.Icon.Warning, "Delete this look?",
-                          f"Delete “{look.name}” from HeyGen? Videos already made with it are kept, "
-                          "but you can't make new ones with it.",
-                          QMessageBox.StandardButton.Cancel, self)
+        box = QMessageBox(
+            QMessageBox.Icon.Warning,
+            "Delete this look?",
+            f"Delete “{look.name}” from HeyGen? Videos already made with it are kept, "
+            "but you can't make new ones with it.",
+            QMessageBox.StandardButton.Cancel,
+            self,
+        )
         delete = box.addButton("Delete", QMessageBox.ButtonRole.DestructiveRole)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.finished.connect(lambda _: self._confirmed(look) if box.clickedButton() is delete else None)
@@ -299,12 +324,19 @@ class LookDetails(QWidget):
             return
 
         def go() -> None:
-            self.jobs.start(JobKind.MOTION, f"Motion for {look.name}", look.group_id,
-                            lambda api: api.add_motion(look.id))
+            self.jobs.start(
+                JobKind.MOTION, f"Motion for {look.name}", look.group_id, lambda api: api.add_motion(look.id)
+            )
             self._say("Adding motion: a new moving look appears in this avatar when it is ready.", "good")
 
-        self.money_prompt = check_balance(self, self.session, price_of(self.session, PaidAction.MOTION),
-                                          f"Motion for “{look.name}”", "Add motion anyway", go)
+        self.money_prompt = check_balance(
+            self,
+            self.session,
+            price_of(self.session, PaidAction.MOTION),
+            f"Motion for “{look.name}”",
+            "Add motion anyway",
+            go,
+        )
 
     def _add_sound(self) -> None:
         look = self.look

@@ -13,8 +13,7 @@ SIZE = 64
 def _photo(p: QPainter) -> None:
     p.drawRoundedRect(QRectF(8, 12, 48, 40), 6, 6)
     p.drawEllipse(QPointF(22, 26), 5, 5)
-    p.drawPolyline(QPolygonF([QPointF(10, 48), QPointF(26, 34), QPointF(36, 42),
-                              QPointF(44, 34), QPointF(54, 44)]))
+    p.drawPolyline(QPolygonF([QPointF(10, 48), QPointF(26, 34), QPointF(36, 42), QPointF(44, 34), QPointF(54, 44)]))
 
 
 def _library(p: QPainter) -> None:
@@ -50,7 +49,10 @@ def _settings(p: QPainter) -> None:
 
 
 _DRAW: dict[str, Callable[[QPainter], None]] = {
-    "photos": _photo, "library": _library, "scenes": _scenes, "renders": _renders,
+    "photos": _photo,
+    "library": _library,
+    "scenes": _scenes,
+    "renders": _renders,
     "settings": _settings,
 }
 
@@ -60,8 +62,7 @@ def _pixmap(name: str, color: QColor) -> QPixmap:
     pixmap.fill(Qt.GlobalColor.transparent)
     painter = QPainter(pixmap)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-    painter.setPen(QPen(color, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap,
-                        Qt.PenJoinStyle.RoundJoin))
+    painter.setPen(QPen(color, 4, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap, Qt.PenJoinStyle.RoundJoin))
     _DRAW[name](painter)
     painter.end()
     return pixmap

@@ -54,8 +54,9 @@ def price_tip(session: Session, price: Money | None, how: str) -> str:
     return f"{charged} {how}{sandbox}".strip()
 
 
-def check_balance(parent: QWidget, session: Session, price: Money | None, what: str, go_text: str,
-                  go: Callable[[], None]) -> QMessageBox | None:
+def check_balance(
+    parent: QWidget, session: Session, price: Money | None, what: str, go_text: str, go: Callable[[], None]
+) -> QMessageBox | None:
     """Run `go()` now when the balance covers `price` (or cannot tell); otherwise ask first, saying how much
     is missing, and return the open question (keep it alive until it is answered)."""
     balance = session.balance
@@ -63,6 +64,11 @@ def check_balance(parent: QWidget, session: Session, price: Money | None, what: 
     if missing is None:
         go()
         return None
-    return ask(parent, "Not enough money left", f"{what} costs {price}: {missing} more than your account has.",
-               "HeyGen will probably refuse it. Add money in HeyGen first, or go ahead to try anyway.",
-               go_text, go)
+    return ask(
+        parent,
+        "Not enough money left",
+        f"{what} costs {price}: {missing} more than your account has.",
+        "HeyGen will probably refuse it. Add money in HeyGen first, or go ahead to try anyway.",
+        go_text,
+        go,
+    )

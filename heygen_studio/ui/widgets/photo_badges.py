@@ -22,8 +22,9 @@ def badge_icon(thumbnail: QImage, verdict: str | None) -> QIcon:
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     if not thumbnail.isNull():
-        picture = thumbnail.scaled(ICON_SIDE, ICON_SIDE, Qt.AspectRatioMode.KeepAspectRatio,
-                                   Qt.TransformationMode.SmoothTransformation)
+        picture = thumbnail.scaled(
+            ICON_SIDE, ICON_SIDE, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
         painter.drawImage(QPointF((ICON_SIDE - picture.width()) / 2, (ICON_SIDE - picture.height()) / 2), picture)
     colour, symbol, _ = BADGES[verdict]
     badge = QRectF(ICON_SIDE - 40, ICON_SIDE - 40, 34, 34)

@@ -50,5 +50,8 @@ class PhotoPreview(QWidget):
         for box, colour in boxes:
             painter.setPen(QPen(colour, 3))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(QRectF(target.x() + box.x * scale, target.y() + box.y * scale,
-                                           box.width * scale, box.height * scale), 6, 6)
+            painter.drawRoundedRect(
+                QRectF(target.x() + box.x * scale, target.y() + box.y * scale, box.width * scale, box.height * scale),
+                6,
+                6,
+            )

@@ -53,7 +53,9 @@ STOPPED = "Stopped by you"  # a render cancelled after HeyGen had it
 
 def minutes(seconds: float) -> str:
     seconds = max(0, int(seconds))
-    return f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    return (
+        f"{seconds // 60}:{seconds % 60:02d}" if seconds < 3600 else f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    )
 
 
 def time_left(elapsed: float, expected: float) -> str:
@@ -117,18 +119,27 @@ class RenderRow(QFrame):
         self.update_job(job)
 
     def set_thumbnail(self, pixmap: QPixmap) -> None:
-        self.thumb.setPixmap(pixmap.scaled(self.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio,
-                                           Qt.TransformationMode.SmoothTransformation))
+        self.thumb.setPixmap(
+            pixmap.scaled(
+                self.thumb.size(), Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+            )
+        )
 
     def update_job(self, job: RenderJob) -> None:
         self.job = job
         self.title.setText(job.title)
-        status = "Needs your decision" if job.needs_decision else (
-            STOPPED if job.status == JobStatus.CANCELLED and job.submitted_at else STATUS_WORDS[job.status])
+        status = (
+            "Needs your decision"
+            if job.needs_decision
+            else (STOPPED if job.status == JobStatus.CANCELLED and job.submitted_at else STATUS_WORDS[job.status])
+        )
         paused = job.status == JobStatus.COMPLETED and bool(job.error)  # a download that waits says why
         self.status.setText(job.error if paused and job.error else status)
-        tone = "bad" if job.status == JobStatus.FAILED or job.needs_decision or paused else (
-            "good" if job.status == JobStatus.DOWNLOADED else "")
+        tone = (
+            "bad"
+            if job.status == JobStatus.FAILED or job.needs_decision or paused
+            else ("good" if job.status == JobStatus.DOWNLOADED else "")
+        )
         set_tone(self.status, tone)
         if job.status == JobStatus.COMPLETED and not self._download_reported:
             self.progress.setRange(0, 0)  # busy until the download reports its first bytes
@@ -142,8 +153,8 @@ class RenderRow(QFrame):
             "folder": job.status == JobStatus.DOWNLOADED,
             "copy": on_heygen and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
             "cancel": job.status == JobStatus.QUEUED,
-            "stop": bool(job.remote_id) and job.status in (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING,
-                                                           JobStatus.COMPLETED),
+            "stop": bool(job.remote_id)
+            and job.status in (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING, JobStatus.COMPLETED),
             "retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
             "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
             "delete": on_heygen and job.status.is_final,
@@ -176,8 +187,9 @@ class RenderRow(QFrame):
                 self.title_line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
                 return button
             order = [action[0] for action in ACTIONS]
-            before = sum(1 for other in self._buttons
-                         if other not in TITLE_LINE and order.index(other) < order.index(name))
+            before = sum(
+                1 for other in self._buttons if other not in TITLE_LINE and order.index(other) < order.index(name)
+            )
             self.buttons.insertWidget(before, button)
         return self._buttons[name]
 

@@ -14,8 +14,9 @@ MERGE_ID = 0x5CE7E
 class ProjectEdit(QUndoCommand):
     """Replace the project with `new`; undo puts `old` back. Edits with the same `merge_key` merge."""
 
-    def __init__(self, apply: Callable[[Project], None], old: Project, new: Project, text: str,
-                 merge_key: str | None = None) -> None:
+    def __init__(
+        self, apply: Callable[[Project], None], old: Project, new: Project, text: str, merge_key: str | None = None
+    ) -> None:
         super().__init__(text)
         self._apply = apply
         self.old = old

@@ -29,8 +29,11 @@ from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
 from heygen_studio.ui.style import hint_label, set_tone
 
-EXPRESSIVENESS_LABELS = {Expressiveness.HIGH: "High — lively", Expressiveness.MEDIUM: "Medium",
-                         Expressiveness.LOW: "Low — calm"}
+EXPRESSIVENESS_LABELS = {
+    Expressiveness.HIGH: "High — lively",
+    Expressiveness.MEDIUM: "Medium",
+    Expressiveness.LOW: "Low — calm",
+}
 STYLE_LABELS = {TalkingStyle.EXPRESSIVE: "Expressive", TalkingStyle.STABLE: "Stable — little movement"}
 NOTE_FIELDS = ("emotion", "talking_style", "expressiveness", "enhance_motion_prompt", "speed", "pitch")
 NOT_SENT: dict[str, frozenset[str]] = {
@@ -39,8 +42,10 @@ NOT_SENT: dict[str, frozenset[str]] = {
 }
 """The settings a generation does not send, so the editor does not offer them."""
 INSTEAD = {
-    "v3": ("HeyGen's current API has no emotion setting and does not rewrite motion prompts: "
-           "Expressiveness sets how lively the avatar is, and your motion prompt is sent as you wrote it."),
+    "v3": (
+        "HeyGen's current API has no emotion setting and does not rewrite motion prompts: "
+        "Expressiveness sets how lively the avatar is, and your motion prompt is sent as you wrote it."
+    ),
     "v2": "Avatar IV videos on the legacy API speak at the voice's own speed and pitch, so those are not offered.",
 }
 """Said once, under the fields: what the generation does instead of the settings it does not send."""
@@ -112,10 +117,20 @@ class SceneEditor(QWidget):
         self.voice_settings = _stack(voice_row, self.notes["speed"], self.notes["pitch"])
         form.addRow("Script", _stack(self.script, self.counts))
         form.addRow("Emotion", _stack(self.emotion, self.notes["emotion"]))
-        form.addRow(self.movement_label, _stack(self.movement, self.notes["talking_style"],
-                                                self.notes["expressiveness"]))
-        form.addRow("Motion prompt", _stack(self.motion_prompt, prompt_row, self.enhance,
-                                            self.notes["enhance_motion_prompt"], self.advice, self.photo_only))
+        form.addRow(
+            self.movement_label, _stack(self.movement, self.notes["talking_style"], self.notes["expressiveness"])
+        )
+        form.addRow(
+            "Motion prompt",
+            _stack(
+                self.motion_prompt,
+                prompt_row,
+                self.enhance,
+                self.notes["enhance_motion_prompt"],
+                self.advice,
+                self.photo_only,
+            ),
+        )
         form.addRow("Voice", self.voice_settings)
         form.addRow(self.instead)
         layout = QVBoxLayout(self)
@@ -126,7 +141,8 @@ class SceneEditor(QWidget):
 
         self.script.textChanged.connect(lambda: self._edit("script", script=self.script.toPlainText()))
         self.emotion.currentIndexChanged.connect(
-            lambda: self._edit("emotion", emotion=Emotion(self.emotion.currentData())))
+            lambda: self._edit("emotion", emotion=Emotion(self.emotion.currentData()))
+        )
         self.movement.currentIndexChanged.connect(self._movement_changed)
         self.motion_prompt.textChanged.connect(lambda text: self._edit("motion_prompt", motion_prompt=text))
         self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
@@ -167,8 +183,10 @@ class SceneEditor(QWidget):
         try:
             self.speed.setRange(*limits.speed_range)
             self.pitch.setRange(*limits.pitch_range)
-            self.speed.setToolTip(f"1.0 × is the voice's normal speed; HeyGen takes {limits.speed_range[0]:g} × "
-                                  f"to {limits.speed_range[1]:g} ×")
+            self.speed.setToolTip(
+                f"1.0 × is the voice's normal speed; HeyGen takes {limits.speed_range[0]:g} × "
+                f"to {limits.speed_range[1]:g} ×"
+            )
         finally:
             self._loading = False
         self._max_prompt = limits.max_prompt_chars
@@ -180,9 +198,14 @@ class SceneEditor(QWidget):
         for widget in (self.motion_prompt, self.examples_button, self.enhance, self.movement):
             widget.setEnabled(photo or (widget is self.movement and self._generation == "v2"))
         kind = "a studio avatar" if avatar_type is AvatarType.STUDIO else "a digital twin"
-        self.photo_only.setText("" if photo else (
-            f"Off for this look: it is {kind}, which moves as it was filmed. Motion prompts and "
-            "expressiveness work only with photo avatars."))
+        self.photo_only.setText(
+            ""
+            if photo
+            else (
+                f"Off for this look: it is {kind}, which moves as it was filmed. Motion prompts and "
+                "expressiveness work only with photo avatars."
+            )
+        )
         self.photo_only.setVisible(not photo)
 
     def set_scene(self, scene: Scene, number: int) -> None:
@@ -209,13 +232,17 @@ class SceneEditor(QWidget):
 
     def show_estimate(self, estimate: SceneEstimate, limit_name: str, price: Money | None = None) -> None:
         """Words, characters against the limit, duration and price; over the limit says what to do."""
-        text = (f"{estimate.words} words · {estimate.characters:,} of {estimate.max_characters:,} characters"
-                f" · {format_duration(estimate.seconds)}")
+        text = (
+            f"{estimate.words} words · {estimate.characters:,} of {estimate.max_characters:,} characters"
+            f" · {format_duration(estimate.seconds)}"
+        )
         if price is not None and estimate.seconds:
             text += f" · about {price}"
         if estimate.too_long:
-            text += (f"\nToo long for {limit_name}: it takes at most {estimate.max_characters:,} characters "
-                     f"per scene. Shorten this script or move part of it into a new scene.")
+            text += (
+                f"\nToo long for {limit_name}: it takes at most {estimate.max_characters:,} characters "
+                f"per scene. Shorten this script or move part of it into a new scene."
+            )
         self.counts.setText(text)
         set_tone(self.counts, "bad" if estimate.too_long else "")
 

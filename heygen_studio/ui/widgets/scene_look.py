@@ -33,8 +33,9 @@ async def fetch_thumbnail(url: str) -> QImage | None:
         image = QImage.fromData(data)
         if image.isNull():
             return None
-        return image.scaled(THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio,
-                            Qt.TransformationMode.SmoothTransformation)
+        return image.scaled(
+            THUMB, THUMB, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+        )
 
     return await asyncio.to_thread(decode, response.content)
 

@@ -108,8 +108,10 @@ class VoicePickerDialog(QDialog):
 
     def set_voices(self, voices: list[Voice], selected_id: str | None = None) -> None:
         self._voices = voices
-        for combo, values in ((self.language, {v.language for v in voices if v.language}),
-                              (self.gender, {(v.gender or "").capitalize() for v in voices if v.gender})):
+        for combo, values in (
+            (self.language, {v.language for v in voices if v.language}),
+            (self.gender, {(v.gender or "").capitalize() for v in voices if v.gender}),
+        ):
             combo.blockSignals(True)
             combo.clear()
             combo.addItems([ANY, *sorted(values)])
@@ -147,8 +149,11 @@ class VoicePickerDialog(QDialog):
                 self.list.setCurrentItem(item)
         shown = self.list.count()
         if self._voices:
-            self.status.setText(f"{shown} of {len(self._voices)} voices" if shown
-                                else "No voice matches. Clear the search or choose “Any”.")
+            self.status.setText(
+                f"{shown} of {len(self._voices)} voices"
+                if shown
+                else "No voice matches. Clear the search or choose “Any”."
+            )
 
     def _selection_changed(self) -> None:
         voice = self.current_voice()
@@ -161,9 +166,11 @@ class VoicePickerDialog(QDialog):
         if voice is None or not voice.preview_audio_url:
             return
         if not has_sound_output():
-            self.status.setText(f"This computer has no sound output (no speakers or headphones found), so "
-                                f"the sample can't be played here. To hear {voice.name} elsewhere, copy this "
-                                f"link into a browser: {voice.preview_audio_url}")
+            self.status.setText(
+                f"This computer has no sound output (no speakers or headphones found), so "
+                f"the sample can't be played here. To hear {voice.name} elsewhere, copy this "
+                f"link into a browser: {voice.preview_audio_url}"
+            )
             return
         player = self._media_player()
         player.stop()
