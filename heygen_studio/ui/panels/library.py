@@ -33,6 +33,7 @@ from heygen_studio.ui.models.filtered_list import ITEM_ROLE, SortKey
 from heygen_studio.ui.models.groups_model import GroupsModel
 from heygen_studio.ui.models.looks_model import LooksModel
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_looks import GenerateLooksForm
 from heygen_studio.ui.widgets.generate_photos import GeneratePhotosForm
 from heygen_studio.ui.widgets.look_card import CARD, card_grid
@@ -253,16 +254,16 @@ class LibraryPanel(Panel):
         if api is None or key is None:
             self.groups_model.set_items([])
             self.looks_model.set_items([])
-            self._say("Not connected to HeyGen yet. Add your API key in Settings, or try the sandbox.")
+            self.say("Not connected to HeyGen yet. Add your API key in Settings, or try the sandbox.")
             return
         cached = await asyncio.to_thread(self.cache.load_listing, key)
         if cached is not None and epoch == self._epoch and not self.groups_model.rowCount():
             self._show_groups([group_from(item) for item in cached], key)
-        self._say("Loading avatars…" if cached is None else "")
+        self.say("Loading avatars…" if cached is None else "")
         try:
             groups = await self._all_pages(lambda token: api.list_groups(self.ownership_name, token=token), epoch)
         except HeyGenError as error:
-            self._say(f"Could not load avatars: {error}" + (" Showing the last ones seen." if cached else ""))
+            self.say(f"Could not load avatars: {error}" + (" Showing the last ones seen." if cached else ""))
             return
         if groups is None or epoch != self._epoch or api is not self.session.api:
             return
@@ -291,13 +292,13 @@ class LibraryPanel(Panel):
             self.looks_model.set_items([])
             self.details.show_look(None, None)
             self.looks_form.set_group(None)
-            self._say(
+            self.say(
                 "No avatars yet. Add a photo in Photos, or make one with AI photos on the right."
                 if self.ownership_name == "private"
                 else "HeyGen offers no presets right now."
             )
             return
-        self._say("")
+        self.say("")
         row = self.groups_model.row_of(lambda group: group.id == keep)
         self.groups_view.setCurrentIndex(self.groups_model.index(max(row, 0)))
 
@@ -350,7 +351,7 @@ class LibraryPanel(Panel):
                 if not token:
                     break
         except HeyGenError as error:
-            self._say(f"Could not load the looks of {group.name}: {error}")
+            self.say(f"Could not load the looks of {group.name}: {error}")
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(look) for look in looks])
 
@@ -377,8 +378,8 @@ class LibraryPanel(Panel):
         self.groups_model.set_sort(key)
         self.looks_model.set_sort(key)
 
-    def _say(self, text: str) -> None:
-        self.state_label.setText(text)
+    def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+        set_tone(self.state_label, tone, text)
         self.state_label.setVisible(bool(text))
 
     # --- groups waiting for consent or processing ----------------------------------------------

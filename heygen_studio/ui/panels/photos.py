@@ -48,7 +48,7 @@ from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.paid_action import check_balance, price_list, price_of, price_tip, priced
 from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
 from heygen_studio.ui.widgets.photo_details import PhotoDetails
@@ -199,7 +199,7 @@ class PhotosPanel(Panel):
         create_row.addWidget(self.upload_button)
         create_row.addWidget(self.create_button)
         self.selection_note = QLabel()
-        self.selection_note.setProperty("tone", "warn")
+        self.selection_note.setProperty("tone", Tone.WARN.value)
         self.selection_note.setWordWrap(True)
 
         self.status = QLabel()
@@ -264,13 +264,13 @@ class PhotosPanel(Panel):
             image = QImage(data.imageData())
             self.session.tasks.spawn(self._add_pasted(image), "save pasted photo")
         else:
-            self._say("There is no picture to paste. Copy a photo or a photo file first.", "warn")
+            self.say("There is no picture to paste. Copy a photo or a photo file first.", Tone.WARN)
 
     async def _add_pasted(self, image: QImage) -> None:
         try:
             path = await asyncio.to_thread(photo_checks.save_pasted, image, self._photo_folder())
         except OSError as error:
-            self._say(str(error), "bad")
+            self.say(str(error), Tone.BAD)
             return
         self.add_paths([path])
 
@@ -342,7 +342,7 @@ class PhotosPanel(Panel):
                 f"taken off the list: {names}."
             )
         if notes:
-            self._say(" ".join(notes), "warn")
+            self.say(" ".join(notes), Tone.WARN)
         if restored.missing or restored.note:
             await self._save()
 
@@ -368,10 +368,10 @@ class PhotosPanel(Panel):
                 await asyncio.to_thread(self.kept.save, photos)
             except OSError as error:
                 log.warning("Could not save the photo list: %r", error)
-                self._say(
+                self.say(
                     f"The list of photos could not be saved ({error.strerror or error}), so it will be "
                     "empty after a restart. Check that the data folder can be written.",
-                    "warn",
+                    Tone.WARN,
                 )
 
     def _item_for(self, path: Path) -> QStandardItem | None:
@@ -419,18 +419,18 @@ class PhotosPanel(Panel):
 
     async def _fix(self, photo: CheckedPhoto, fix: Fix) -> None:
         self.details.set_fixing(True)
-        self._say(f"{fix.label}: saving a new copy of {photo.path.name}…", None)
+        self.say(f"{fix.label}: saving a new copy of {photo.path.name}…")
         try:
             fixed = await asyncio.to_thread(photo_checks.apply_fix, photo.path, fix, self._photo_folder())
         except (FixError, OSError) as error:
-            self._say(str(error), "bad")
+            self.say(str(error), Tone.BAD)
             return
         finally:
             self.details.set_fixing(False)
         caution = f" {fix.caution}" if fix.caution else ""
-        self._say(
+        self.say(
             f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
-            "warn" if caution else "good",
+            Tone.WARN if caution else Tone.GOOD,
         )
         self.add_paths([fixed])
 
@@ -495,7 +495,7 @@ class PhotosPanel(Panel):
         reused = 0
         for number, path in enumerate(paths, start=1):
             text = f"Uploading {path.name} ({number} of {len(paths)})…"
-            self._say(text, None)
+            self.say(text)
 
             def progress(sent: int, total: int, number: int = number) -> None:
                 self._set_progress(((number - 1) + sent / max(total, 1)) / len(paths))
@@ -503,7 +503,7 @@ class PhotosPanel(Panel):
             upload = await self.builder.uploader.upload_file(api, account, path, progress)
             reused += upload.reused
         again = f" ({reused} {'was' if reused == 1 else 'were'} already on HeyGen and not sent again)" if reused else ""
-        self._say(f"Uploaded {len(paths)} photo{'s' if len(paths) > 1 else ''}{again}.", "good")
+        self.say(f"Uploaded {len(paths)} photo{'s' if len(paths) > 1 else ''}{again}.", Tone.GOOD)
 
     def create_avatar(self) -> None:
         api = self.session.api
@@ -515,11 +515,11 @@ class PhotosPanel(Panel):
         if warned and not self._confirmed_warnings:
             self._confirmed_warnings = True
             self._update_actions()
-            self._say(
+            self.say(
                 f"{_names(warned)} {'has' if len(warned) == 1 else 'have'} warnings: HeyGen will take "
                 "them, but the avatar may look less natural. Click “Create avatar anyway” to go ahead, "
                 "or fix the photos first.",
-                "warn",
+                Tone.WARN,
             )
             return
         self._confirmed_warnings = False
@@ -564,21 +564,21 @@ class PhotosPanel(Panel):
         try:
             job = await run
         except JobFailed as failure:
-            self._say(str(failure), "bad")
+            self.say(str(failure), Tone.BAD)
             return
         if job.state.finished and api is self.session.api:
             self.session.avatars_changed.emit()
             if job.needs_consent:
                 self._consent_group = job.group_id
-                self._say(NEEDS_CONSENT.format(name=job.name), "warn")
+                self.say(NEEDS_CONSENT.format(name=job.name), Tone.WARN)
                 self.consent_button.show()
             else:
-                self._say(READY, "good")
+                self.say(READY, Tone.GOOD)
             self.library_button.show()
 
     def _report(self, job: AvatarJob, text: str, fraction: float | None) -> None:
         self._job = job
-        self._say(f"{job.name}: {text}", None)
+        self.say(f"{job.name}: {text}")
         self._set_progress(fraction)
 
     def _retry(self) -> None:
@@ -615,7 +615,7 @@ class PhotosPanel(Panel):
                 self._job = None
             raise
         except HeyGenError as error:
-            self._say(f"{error} Nothing is lost: click Try again when ready.", "bad")
+            self.say(f"{error} Nothing is lost: click Try again when ready.", Tone.BAD)
             self.session.refresh_balance()  # what is left, for the price check on Try again
             self.retry_button.setVisible(self._job is not None and not self._job.state.finished)
         finally:
@@ -631,7 +631,7 @@ class PhotosPanel(Panel):
             return
         self._stopping = True
         self._work.cancel()
-        self._say("Stopped. Anything HeyGen already finished stays in your Library.", "warn")
+        self.say("Stopped. Anything HeyGen already finished stays in your Library.", Tone.WARN)
 
     def open_consent(self) -> None:
         api, group_id = self.session.api, self._consent_group
@@ -642,9 +642,11 @@ class PhotosPanel(Panel):
         try:
             await open_consent_page(api, group_id)
         except HeyGenError as error:
-            self._say(f"No consent page: {error}", "bad")
+            self.say(f"No consent page: {error}", Tone.BAD)
             return
-        self._say(f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", "good")
+        self.say(
+            f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", Tone.GOOD
+        )
 
     def _hide_consent(self) -> None:
         self._consent_group = None
@@ -666,7 +668,7 @@ class PhotosPanel(Panel):
         """Stop work meant for the old account (its job resumes next time) and resume this account's jobs."""
         if self._work is not None:
             self._work.cancel()
-            self._say("", None)
+            self.say("")
         self._job = None
         self._hide_consent()
         self._update_actions()
@@ -682,7 +684,7 @@ class PhotosPanel(Panel):
         if jobs and api is self.session.api:
             job = jobs[0]
             self._job = job
-            self._say(f"Carrying on making “{job.name}” where it stopped…", None)
+            self.say(f"Carrying on making “{job.name}” where it stopped…")
             self._start(self._resume_all(api, jobs), "resume avatar jobs")
 
     async def _resume_all(self, api: HeyGenApi, jobs: list[AvatarJob]) -> None:
@@ -691,8 +693,8 @@ class PhotosPanel(Panel):
 
     # --- status row ------------------------------------------------------------------------------
 
-    def _say(self, text: str, tone: str | None) -> None:
-        set_tone(self.status, tone or "", text)
+    def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+        set_tone(self.status, tone, text)
 
     def _set_progress(self, fraction: float | None) -> None:
         self.progress.show()

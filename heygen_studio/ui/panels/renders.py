@@ -31,7 +31,7 @@ from heygen_studio.services.render_queue import SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.render_row import RenderRow
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ class RendersPanel(Panel):
         self.queue.progress.connect(self._progress)
         self.queue.finished.connect(self._finished)
         self.queue.running_changed.connect(self._show_running)
-        self.renders.refused.connect(self._say)
+        self.renders.refused.connect(self.say)
         self.queue.problem_changed.connect(self._queue_problem)
         session.connection_changed.connect(self.reload)
         self.reload()
@@ -234,12 +234,12 @@ class RendersPanel(Panel):
         elif job.status == JobStatus.FAILED:
             notify("A render failed", f"“{job.title}”: {job.error}", failed=True)
 
-    def _say(self, message: str, tone: str = "bad") -> None:
+    def say(self, message: str, tone: Tone = Tone.BAD) -> None:
         """Say `message` above the list in `tone`: bad (red) for refusals and errors, kept until the next
         action; good (green) or plain news clears itself after a few seconds."""
         set_tone(self.message, tone, message)
         self.message.show()
-        if tone == "bad":
+        if tone is Tone.BAD:
             self.message_timer.stop()
         else:
             self.message_timer.start()
@@ -247,7 +247,7 @@ class RendersPanel(Panel):
     def _queue_problem(self, text: str) -> None:
         """What holds every render up (HeyGen out of reach, a full disk): shown until it is over."""
         if text:
-            self._say(text)
+            self.say(text)
         elif self.message.isVisible() and self.message.text() == self._shown_problem:
             self._clear_message()
         self._shown_problem = text
@@ -326,7 +326,7 @@ class RendersPanel(Panel):
         try:
             await coro
         except Exception as error:  # shown where the user looks; nothing is lost
-            self._say(str(error))
+            self.say(str(error))
 
     def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
@@ -374,7 +374,7 @@ class RendersPanel(Panel):
         link = await self.queue.fresh_link(job_id)
         if link:
             QGuiApplication.clipboard().setText(link)
-            self._say("Link copied. HeyGen's links work for 7 days.", tone="good")
+            self.say("Link copied. HeyGen's links work for 7 days.", tone=Tone.GOOD)
 
     def _confirm_delete(self, job: RenderJob) -> None:
         box = QMessageBox(
@@ -423,27 +423,27 @@ class RendersPanel(Panel):
 
     async def _cancel(self, job: RenderJob) -> None:
         if not await self.queue.cancel(job.id):
-            self._say(
+            self.say(
                 f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
                 "Use Stop… once HeyGen has it.",
-                tone="",
+                tone=Tone.PLAIN,
             )
 
     async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
         try:
             stopped = await self.queue.stop_following(job.id, delete_at_heygen)
         except HeyGenError as error:
-            self._say(
+            self.say(
                 f"Stopped following “{job.title}”, but HeyGen did not delete it: {error} "
                 "You can delete it later with Delete on HeyGen."
             )
             return
         if stopped is None:
-            self._say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone="")
+            self.say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone=Tone.PLAIN)
         elif stopped.remote_deleted_at:
-            self._say(f"Stopped “{job.title}” and deleted it from your HeyGen account.", tone="good")
+            self.say(f"Stopped “{job.title}” and deleted it from your HeyGen account.", tone=Tone.GOOD)
         else:
-            self._say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone="good")
+            self.say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone=Tone.GOOD)
 
     async def _remove(self, jobs: list[RenderJob]) -> None:
         removed = await self.queue.remove_from_list(job.id for job in jobs)
@@ -451,10 +451,10 @@ class RendersPanel(Panel):
         files = [job.file_path for job in gone if job.file_path]
         if len(gone) == 1:
             kept = f" Its video stays at {files[0]}." if files else ""
-            self._say(f"Removed “{gone[0].title}” from the list.{kept}", tone="good")
+            self.say(f"Removed “{gone[0].title}” from the list.{kept}", tone=Tone.GOOD)
         elif gone:
             kept = " Their videos stay on disk." if files else ""
-            self._say(f"Removed {len(gone)} renders from the list.{kept}", tone="good")
+            self.say(f"Removed {len(gone)} renders from the list.{kept}", tone=Tone.GOOD)
 
     def _clear_finished(self) -> None:
         self._clear_message()
@@ -488,7 +488,7 @@ class RendersPanel(Panel):
 
     def _copy_path(self, path: Path) -> None:
         QGuiApplication.clipboard().setText(str(path))
-        self._say(f"Copied {path}", tone="good")
+        self.say(f"Copied {path}", tone=Tone.GOOD)
 
     def _order_tabs(self) -> None:
         """Tab goes through the top buttons, then the rows as shown, top to bottom, each left to right."""

@@ -62,7 +62,7 @@ from heygen_studio.domain.quotes import quote_project
 from heygen_studio.services.projects import Autosaver, ProjectStore, Recovery
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import hint_label, set_tone
+from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.engine_choice import EngineChoice, avatar_type_of, engines_for
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask, same_video
 from heygen_studio.ui.widgets.scene_commands import ProjectEdit
@@ -175,7 +175,7 @@ class ScenesPanel(Panel):
         buttons.addStretch(1)
         self.start_message = QLabel()
         self.start_message.setWordWrap(True)
-        set_tone(self.start_message, "bad")
+        set_tone(self.start_message, Tone.BAD)
         self.start_message.hide()
         recent_title = QLabel("Recent projects")
         recent_title.setStyleSheet("font-weight: 600;")
@@ -276,7 +276,7 @@ class ScenesPanel(Panel):
         self.captions = QCheckBox("Captions")
         self.captions.setToolTip("Also make a subtitles file beside the video")
         self.background_button = _button("Background colour…", tip="The colour behind the avatar")
-        self.format_notes = hint_label(tone="warn")
+        self.format_notes = hint_label(tone=Tone.WARN)
         format_box = QGroupBox("Format")
         format_form = QFormLayout(format_box)
         self.format_form = format_form
@@ -337,12 +337,12 @@ class ScenesPanel(Panel):
         self.totals.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        set_tone(self.problem, "bad")
+        set_tone(self.problem, Tone.BAD)
         self.problem.hide()
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
         self.queued = QLabel()
-        set_tone(self.queued, "good")
+        set_tone(self.queued, Tone.GOOD)
         self.open_renders_button = _button("Open Renders")
         self.queued_row = QWidget()
         queued_layout = QHBoxLayout(self.queued_row)
@@ -925,7 +925,7 @@ class ScenesPanel(Panel):
                 "Shorten the scripts or add money in HeyGen before rendering."
             )
         self.totals.setText(text)
-        set_tone(self.totals, "bad" if missing is not None else "")
+        set_tone(self.totals, Tone.BAD if missing is not None else Tone.PLAIN)
 
     def _avatar_type(self, project: Project) -> AvatarType | None:
         """What kind of avatar the look is: as HeyGen says now, else as saved with the project."""

@@ -11,7 +11,7 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.nav_icons import nav_icon
 
 STATUS_WORDS = {
@@ -136,9 +136,9 @@ class RenderRow(QFrame):
         paused = job.status == JobStatus.COMPLETED and bool(job.error)  # a download that waits says why
         self.status.setText(job.error if paused and job.error else status)
         tone = (
-            "bad"
+            Tone.BAD
             if job.status == JobStatus.FAILED or job.needs_decision or paused
-            else ("good" if job.status == JobStatus.DOWNLOADED else "")
+            else (Tone.GOOD if job.status == JobStatus.DOWNLOADED else Tone.PLAIN)
         )
         set_tone(self.status, tone)
         if job.status == JobStatus.COMPLETED and not self._download_reported:
