@@ -22,8 +22,8 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 CARD_ICON = QColor("#a5a9c4")
 
-ErrorShown = Callable[[HeyGenError], None]
-"""What a panel does with a HeyGen error its task raised (by default: says it in the panel's message line)."""
+ErrorShown = Callable[[Exception], None]
+"""What a panel does with an error its task raised (by default: says it in the panel's message line)."""
 
 
 class Panel(QWidget):
@@ -36,6 +36,9 @@ class Panel(QWidget):
     icon_name: ClassVar[str]
     summary: ClassVar[str]
     next_step: ClassVar[str]
+
+    #: The errors of a task that the panel says in its message line; others reach the app's error handler.
+    shown_errors: ClassVar[tuple[type[Exception], ...]] = (HeyGenError,)
 
     navigate = Signal(str)
     """Asks the window to show the panel with this title (the window connects it)."""
@@ -55,9 +58,10 @@ class Panel(QWidget):
         self.next_label.setObjectName("panelNextStep")
         self.next_label.setWordWrap(True)
         self.next_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        card = QFrame()
-        card.setObjectName("panelCard")
-        card_layout = QVBoxLayout(card)
+        #: The card saying what to do now; a panel shows its content instead (`clear_placeholder`) or beside it.
+        self.placeholder = QFrame()
+        self.placeholder.setObjectName("panelCard")
+        card_layout = QVBoxLayout(self.placeholder)
         card_layout.setContentsMargins(32, 40, 32, 40)
         card_layout.setSpacing(12)
         picture = QLabel()
@@ -67,7 +71,7 @@ class Panel(QWidget):
         card_layout.addWidget(self.next_label)
         #: Panels put their real content here, below the heading (after `clear_placeholder`).
         self.content = QVBoxLayout()
-        self.content.addWidget(card)
+        self.content.addWidget(self.placeholder)
         self.content.addStretch(1)
 
         layout = QVBoxLayout(self)
@@ -102,25 +106,29 @@ class Panel(QWidget):
         """Run `coro` in the background as this panel's task `name`; None when the app is shutting down
         (or no loop runs yet), and the coroutine is dropped.
 
-        A HeyGenError it raises goes to `on_error`, or is said in the panel's message line (`say`); other
-        errors reach the app's error handler. The task is cancelled when the panel closes, and when the
+        An error of `shown_errors` it raises goes to `on_error`, or is said in the panel's message line (`say`);
+        others reach the app's error handler. The task is cancelled when the panel closes, and when the
         connection changes unless `per_connection` is False (work that is not about one account)."""
+        shown = self._shown(coro, on_error or self._say_error)
         try:
-            task = self.session.tasks.spawn(self._shown(coro, on_error or self._say_error), name)
+            task = self.session.tasks.spawn(shown, name)
         except RuntimeError:  # no loop yet, or the app is closing
+            shown.close()
+            coro.close()
             return None
         self._tasks[task] = per_connection
         task.add_done_callback(self._tasks.pop)
+        task.add_done_callback(lambda _: coro.close())  # cancelled before it started: `coro` never ran
         return task
 
     async def _shown(self, coro: Coroutine[Any, Any, T], on_error: ErrorShown) -> T | None:
         try:
             return await coro
-        except HeyGenError as error:
+        except self.shown_errors as error:
             on_error(error)
             return None
 
-    def _say_error(self, error: HeyGenError) -> None:
+    def _say_error(self, error: Exception) -> None:
         self.say(str(error), Tone.BAD)
 
     def _cancel_per_connection(self) -> None:

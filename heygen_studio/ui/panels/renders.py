@@ -26,8 +26,9 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenError
 from heygen_studio.api.tls import tls_context
+from heygen_studio.services.downloads import DownloadError
 from heygen_studio.services.notifications import notify
-from heygen_studio.services.render_queue import SessionRenders
+from heygen_studio.services.render_queue import NotSaved, SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
@@ -49,6 +50,8 @@ class RendersPanel(Panel):
         "ones. Rendering carries on even if you switch to another step."
     )
     next_step = "Nothing rendering yet. When your scenes are ready, click Render in Scenes."
+    #: Said in the message line, where the user looks; nothing is lost.
+    shown_errors = (HeyGenError, NotSaved, DownloadError, ValueError, OSError)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -57,7 +60,7 @@ class RendersPanel(Panel):
         self.rows: dict[int, RenderRow] = {}
         self._player: RenderPlayer | None = None
         self._http: httpx.AsyncClient | None = None
-        self.empty_card = self.content.itemAt(0).widget()
+        self.empty_card = self.placeholder
 
         self.folder_label = QLabel()
         self.folder_label.setObjectName("hint")
@@ -115,13 +118,7 @@ class RendersPanel(Panel):
     # --- loading ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._spawn(self._reload(), "load renders")
-
-    def _spawn(self, coro, name: str) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self.session.tasks.spawn(coro, name)
-        except RuntimeError:  # no loop yet, or the app is closing
-            coro.close()
+        self.run(self._reload(), "load renders")
 
     async def _reload(self) -> None:
         folder = await self.renders.output_dir()
@@ -144,13 +141,13 @@ class RendersPanel(Panel):
             # Newest on top: a row goes above every row of an older job.
             self.list_layout.insertWidget(sum(1 for other in self.rows if other > job.id), row)
             self._tab_timer.start()
-            self._spawn(self._thumbnail(row), "render thumbnail")
-            self._spawn(self._estimate(row), "render estimate")
+            self.run(self._thumbnail(row), "render thumbnail")
+            self.run(self._estimate(row), "render estimate")
         else:
             downloaded = job.status == JobStatus.DOWNLOADED and row.job.status != JobStatus.DOWNLOADED
             row.update_job(job)
             if downloaded:  # the video's own thumbnail is on disk now
-                self._spawn(self._thumbnail(row), "render thumbnail")
+                self.run(self._thumbnail(row), "render thumbnail")
 
     def _drop(self, job_id: int) -> None:
         row = self.rows.pop(job_id, None)
@@ -205,7 +202,7 @@ class RendersPanel(Panel):
     # --- queue events ----------------------------------------------------------------------------
 
     def _job_changed(self, job_id: int) -> None:
-        self._spawn(self._refresh(job_id), "refresh render")
+        self.run(self._refresh(job_id), "refresh render")
 
     async def _refresh(self, job_id: int) -> None:
         job = await self.queue.get(job_id)
@@ -223,7 +220,7 @@ class RendersPanel(Panel):
             row.set_download(done, total)
 
     def _finished(self, job_id: int) -> None:
-        self._spawn(self._announce(job_id), "announce render")
+        self.run(self._announce(job_id), "announce render")
 
     async def _announce(self, job_id: int) -> None:
         job = await self.queue.get(job_id)
@@ -285,19 +282,19 @@ class RendersPanel(Panel):
         if name in ("open", "folder", "play"):
             self._act_on_file(name, job)
         elif name == "cancel":
-            self._spawn(self._guarded(self._cancel(job)), "cancel render")
+            self.run(self._cancel(job), "cancel render", per_connection=False)
         elif name == "stop":
             self._confirm_stop(job)
         elif name == "remove":
-            self._spawn(self._guarded(self._remove([job])), "remove render from list")
+            self.run(self._remove([job]), "remove render from list", per_connection=False)
         elif name == "retry":
             self._retry(row, name, lambda: self.queue.retry(job_id))
         elif name == "resubmit":
             self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
         elif name == "give_up":
-            self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
+            self.run(self.queue.decide(job_id, submit_again=False), "give up render", per_connection=False)
         elif name == "copy":
-            self._spawn(self._guarded(self._copy_link(job_id)), "copy render link")
+            self.run(self._copy_link(job_id), "copy render link", per_connection=False)
         elif name == "error":
             self._show_error(job)
         elif name == "delete":
@@ -309,9 +306,9 @@ class RendersPanel(Panel):
             return
         file = Path(job.file_path)
         if name == "open":
-            self._spawn(self._open(file, file), "open render file")
+            self.run(self._open(file, file), "open render file")
         elif name == "folder":
-            self._spawn(self._open(file.parent, file), "show render folder")
+            self.run(self._open(file.parent, file), "show render folder")
         else:
             self._play(file, job.title)
 
@@ -322,12 +319,6 @@ class RendersPanel(Panel):
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
 
-    async def _guarded(self, coro) -> None:  # type: ignore[no-untyped-def]
-        try:
-            await coro
-        except Exception as error:  # shown where the user looks; nothing is lost
-            self.say(str(error))
-
     def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
         covers it. Its button is off until then, so a double click sends one render, not two."""
@@ -336,12 +327,12 @@ class RendersPanel(Panel):
 
         async def check_then_send() -> None:
             try:
-                await self._guarded(self._send_if_it_fits(row.job, send))
+                await self._send_if_it_fits(row.job, send)
             finally:
                 with contextlib.suppress(RuntimeError):  # the row was removed meanwhile
                     button.setEnabled(True)
 
-        self._spawn(check_then_send(), f"{name} render")
+        self.run(check_then_send(), f"{name} render", per_connection=False)
 
     async def _send_if_it_fits(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         refresh = self.session.refresh_balance()
@@ -366,7 +357,7 @@ class RendersPanel(Panel):
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         box.buttonClicked.connect(
-            lambda button: self._spawn(self._guarded(send()), "retry render") if button is anyway else None
+            lambda button: self.run(send(), "retry render", per_connection=False) if button is anyway else None
         )
         box.open()
 
@@ -387,7 +378,7 @@ class RendersPanel(Panel):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.buttonClicked.connect(
             lambda button: (
-                self._spawn(self._guarded(self.queue.delete_remote(job.id)), "delete render")
+                self.run(self.queue.delete_remote(job.id), "delete render", per_connection=False)
                 if box.standardButton(button) == QMessageBox.StandardButton.Yes
                 else None
             )
@@ -414,7 +405,7 @@ class RendersPanel(Panel):
         box.setEscapeButton(keep)
         box.buttonClicked.connect(
             lambda button: (
-                self._spawn(self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
+                self.run(self._stop(job, delete_at_heygen=button is delete), "stop render", per_connection=False)
                 if button in (delete, only)
                 else None
             )
@@ -459,7 +450,7 @@ class RendersPanel(Panel):
     def _clear_finished(self) -> None:
         self._clear_message()
         finished = [row.job for row in self.rows.values() if row.job.status.is_final]
-        self._spawn(self._guarded(self._remove(finished)), "clear finished renders")
+        self.run(self._remove(finished), "clear finished renders", per_connection=False)
 
     async def _open(self, target: Path, video: Path) -> None:
         """Hand the video (or its folder) to the desktop; say so, with the path to copy, when that cannot be done."""
@@ -516,7 +507,7 @@ class RendersPanel(Panel):
         dialog = QFileDialog(self, "Save finished videos in")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.fileSelected.connect(lambda folder: self._spawn(self._set_folder(Path(folder)), "set render folder"))
+        dialog.fileSelected.connect(lambda folder: self.run(self._set_folder(Path(folder)), "set render folder"))
         dialog.open()
 
     async def _set_folder(self, folder: Path) -> None:

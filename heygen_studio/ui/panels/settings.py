@@ -105,7 +105,7 @@ class SettingsPanel(Panel):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self._clear_content()
+        self.clear_placeholder()
         self.keychain_label = QLabel("Checking the keychain…")
         self.keychain_label.setWordWrap(True)
         self.profiles = QListWidget()
@@ -173,18 +173,14 @@ class SettingsPanel(Panel):
         self.replace_button.clicked.connect(self._start_replace)
         self.delete_button.clicked.connect(self._confirm_delete)
         self.generation.activated.connect(self._generation_chosen)
-        self.sandbox_button.clicked.connect(lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
+        self.sandbox_button.clicked.connect(
+            lambda: self.run(self.session.use_sandbox(), "switch to the sandbox", per_connection=False)
+        )
         session.connection_changed.connect(self._reload)
         session.connection_changed.connect(self.refresh_keys)
         self._reload()
         self.refresh_keys()
-        self._run(self._show_keychain_status(), "keychain status")
-
-    def _clear_content(self) -> None:
-        while self.content.count():
-            item = self.content.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+        self.run(self._show_keychain_status(), "keychain status", per_connection=False)
 
     # ----- what is shown
 
@@ -220,7 +216,7 @@ class SettingsPanel(Panel):
 
     def refresh_keys(self) -> None:
         """Look up which profiles have a key (a keychain call, so off the UI thread), then show it."""
-        self._run(self._check_keys(), "check which accounts have keys")
+        self.run(self._check_keys(), "check which accounts have keys", per_connection=False)
 
     async def _check_keys(self) -> None:
         profiles = [profile.name for profile in self.session.accounts.profiles]
@@ -260,9 +256,6 @@ class SettingsPanel(Panel):
     def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
         set_tone(self.status, tone, text)
 
-    def _run(self, coro: object, name: str) -> None:
-        self.session.tasks.spawn(coro, name)  # type: ignore[arg-type]
-
     # ----- adding a profile
 
     def start_adding_profile(self) -> None:
@@ -280,8 +273,10 @@ class SettingsPanel(Panel):
         self.form.hide()
 
     def _save_new(self) -> None:
-        self._run(
-            self._add(self.form.name.text(), self.form.key.text(), self.form.generation.currentData()), "add account"
+        self.run(
+            self._add(self.form.name.text(), self.form.key.text(), self.form.generation.currentData()),
+            "add account",
+            per_connection=False,
         )
 
     async def _add(self, name: str, key: str, generation: Generation) -> None:
@@ -312,7 +307,7 @@ class SettingsPanel(Panel):
     def _use(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._use_profile(name), "use account")
+            self.run(self._use_profile(name), "use account", per_connection=False)
 
     async def _use_profile(self, name: str) -> None:
         if not await self.session.use_profile(name):
@@ -323,7 +318,7 @@ class SettingsPanel(Panel):
     def _test(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._test_profile(name), "test key")
+            self.run(self._test_profile(name), "test key", per_connection=False)
 
     async def _test_profile(self, name: str) -> None:
         self.say(f"Testing the key of “{name}”…")
@@ -341,7 +336,7 @@ class SettingsPanel(Panel):
     def _replace(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._replace_key(name, self.replace_key.text()), "replace key")
+            self.run(self._replace_key(name, self.replace_key.text()), "replace key", per_connection=False)
 
     async def _replace_key(self, name: str, key: str) -> None:
         profile = self.session.accounts.find(name)
@@ -372,7 +367,7 @@ class SettingsPanel(Panel):
         generation: Generation = self.generation.currentData()
         self.session.accounts.set_generation(name, generation)
         if self.session.connection is not None and self.session.connection.profile == name:
-            self._run(self.session.use_profile(name), "switch API version")
+            self.run(self.session.use_profile(name), "switch API version", per_connection=False)
         self._reload()
 
     def _confirm_delete(self) -> None:
@@ -393,7 +388,7 @@ class SettingsPanel(Panel):
 
     def _deleted(self, name: str, answer: int) -> None:
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(self._delete(name), "delete account")
+            self.run(self._delete(name), "delete account", per_connection=False)
 
     async def _delete(self, name: str) -> None:
         in_use = self.session.connection is not None and self.session.connection.profile == name

@@ -55,10 +55,12 @@ def describe_status(status: Status | None) -> str:
 
 
 class LookDetails(QWidget):
-    """Shows one look; emits `renamed(Look)` and `deleted(str)` after HeyGen agreed."""
+    """Shows one look; emits `renamed(Look)` and `deleted(str)` after HeyGen agreed, `navigate(title)` to
+    ask for another panel (Scenes, once a look is chosen)."""
 
     renamed = Signal(object)
     deleted = Signal(str)
+    navigate = Signal(str)
 
     def __init__(
         self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs, parent: QWidget | None = None
@@ -249,9 +251,7 @@ class LookDetails(QWidget):
         if self.look is None:
             return
         self.session.look_chosen.emit(self.look)
-        window = self.window()
-        if hasattr(window, "show_panel"):
-            window.show_panel("Scenes")
+        self.navigate.emit("Scenes")
 
     def _rename(self) -> None:
         look = self.look
