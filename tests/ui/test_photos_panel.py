@@ -37,6 +37,7 @@ class Window(QMainWindow):
         super().__init__()
         self.shown: list[str] = []
         self.setCentralWidget(panel)
+        panel.navigate.connect(self.show_panel)
 
     def show_panel(self, title: str) -> None:
         self.shown.append(title)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -43,7 +43,8 @@ from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.photos import FixError
 from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
-from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price, price_left
+from heygen_studio.services.avatar_builder import AvatarBuilder, avatar_price, price_left
+from heygen_studio.services.avatar_work import AvatarWork
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
@@ -90,12 +91,11 @@ class PhotosPanel(Panel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.builder = AvatarBuilder(session.db)
+        self.work = AvatarWork(self.builder, self._progress, self._finished, lambda text: self.say(text, Tone.BAD))
         self.model = QStandardItemModel(self)
         self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
         self._work: asyncio.Task[None] | None = None  # the upload or avatar job running now
-        self._job: AvatarJob | None = None  # the avatar job shown in the status row
         self._confirmed_warnings = False
-        self._stopping = False  # Cancel was clicked: the job is abandoned
         self._consent_group: str | None = None  # the group waiting for consent, once a job ends so
         self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
         self.kept = PhotoList(session.paths.data_dir / "photos.json")
@@ -118,11 +118,7 @@ class PhotosPanel(Panel):
     # --- layout ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        while self.content.count():  # the base class's placeholder card
-            item = self.content.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        self.clear_placeholder()
         self.add_button = QPushButton("Add photos…")
         self.add_button.setObjectName("primaryButton")
         self.add_button.clicked.connect(self.choose_files)
@@ -491,19 +487,7 @@ class PhotosPanel(Panel):
         self._start(self._upload([p.path for p in usable], api), "upload photos")
 
     async def _upload(self, paths: list[Path], api: HeyGenApi) -> None:
-        account = self._account()
-        reused = 0
-        for number, path in enumerate(paths, start=1):
-            text = f"Uploading {path.name} ({number} of {len(paths)})…"
-            self.say(text)
-
-            def progress(sent: int, total: int, number: int = number) -> None:
-                self._set_progress(((number - 1) + sent / max(total, 1)) / len(paths))
-
-            upload = await self.builder.uploader.upload_file(api, account, path, progress)
-            reused += upload.reused
-        again = f" ({reused} {'was' if reused == 1 else 'were'} already on HeyGen and not sent again)" if reused else ""
-        self.say(f"Uploaded {len(paths)} photo{'s' if len(paths) > 1 else ''}{again}.", Tone.GOOD)
+        self.say(await self.work.upload(api, self._account(), paths), Tone.GOOD)
 
     def create_avatar(self) -> None:
         api = self.session.api
@@ -538,10 +522,7 @@ class PhotosPanel(Panel):
     def _create(self, api: HeyGenApi, name: str, paths: list[Path]) -> None:
         if api is not self.session.api or (self._work is not None and not self._work.done()):
             return  # the account changed, or another job started, while the question was open
-        self._start(
-            self._build_avatar(api, self.builder.start(api, self._account(), name, paths, self._report)),
-            "create avatar",
-        )
+        self._start(self.work.create(api, self._account(), name, paths), "create avatar")
 
     def _avatar_price(self, photos: int) -> Money | None:
         api = self.session.api
@@ -560,36 +541,29 @@ class PhotosPanel(Panel):
             f"{self._avatar_price(photos)}."
         )
 
-    async def _build_avatar(self, api: HeyGenApi, run: Awaitable[AvatarJob]) -> None:
-        try:
-            job = await run
-        except JobFailed as failure:
-            self.say(str(failure), Tone.BAD)
-            return
-        if job.state.finished and api is self.session.api:
-            self.session.avatars_changed.emit()
-            if job.needs_consent:
-                self._consent_group = job.group_id
-                self.say(NEEDS_CONSENT.format(name=job.name), Tone.WARN)
-                self.consent_button.show()
-            else:
-                self.say(READY, Tone.GOOD)
-            self.library_button.show()
+    def _finished(self, job: AvatarJob) -> None:
+        self.session.avatars_changed.emit()
+        if job.needs_consent:
+            self._consent_group = job.group_id
+            self.say(NEEDS_CONSENT.format(name=job.name), Tone.WARN)
+            self.consent_button.show()
+        else:
+            self.say(READY, Tone.GOOD)
+        self.library_button.show()
 
-    def _report(self, job: AvatarJob, text: str, fraction: float | None) -> None:
-        self._job = job
-        self.say(f"{job.name}: {text}")
+    def _progress(self, text: str, fraction: float | None) -> None:
+        self.say(text)
         self._set_progress(fraction)
 
     def _retry(self) -> None:
         """Carry the job on, asking first when what is left of it now costs more than the balance."""
-        api, job = self.session.api, self._job
-        if api is None or job is None or job.state.finished:
+        api, job = self.session.api, self.work.job
+        if api is None or job is None or not self.work.resumable:
             return
 
         def go() -> None:
-            if api is self.session.api and job is self._job and (self._work is None or self._work.done()):
-                self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
+            if api is self.session.api and job is self.work.job and self._work is None:
+                self._start(self.work.carry_on(api), "resume avatar")
 
         self.money_prompt = check_balance(
             self, self.session, price_left(job, price_list(self.session)), f"Finishing “{job.name}”", "Try anyway", go
@@ -599,37 +573,31 @@ class PhotosPanel(Panel):
         self._hide_consent()
         self.library_button.hide()
         self.retry_button.hide()
-        self._work = self.session.tasks.spawn(self._guard(coro), name)
+        self._work = self.run(self._working(coro), name, on_error=self._interrupted)
         self.cancel_button.show()
         self._set_progress(0.0)
         self._update_actions()
 
-    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run an upload or avatar job; HeyGen's errors become a message with Try again."""
+    async def _working(self, coro: Coroutine[Any, Any, None]) -> None:
         try:
             await coro
-        except asyncio.CancelledError:
-            job = self._job
-            if self._stopping and job is not None and not job.state.finished:
-                await self.builder.abandon(job)
-                self._job = None
-            raise
-        except HeyGenError as error:
-            self.say(f"{error} Nothing is lost: click Try again when ready.", Tone.BAD)
-            self.session.refresh_balance()  # what is left, for the price check on Try again
-            self.retry_button.setVisible(self._job is not None and not self._job.state.finished)
         finally:
             self.cancel_button.hide()
             self.progress.hide()
             self._work = None
-            self._stopping = False
             self._update_actions()
+
+    def _interrupted(self, error: Exception) -> None:
+        """HeyGen's error stopped the upload or job: nothing is lost, and Try again carries it on."""
+        self.say(f"{error} Nothing is lost: click Try again when ready.", Tone.BAD)
+        self.session.refresh_balance()  # what is left, for the price check on Try again
+        self.retry_button.setVisible(self.work.resumable)
 
     def cancel(self) -> None:
         """Stop the upload or avatar job; an avatar job stopped this way is not resumed."""
         if self._work is None:
             return
-        self._stopping = True
+        self.work.stop()
         self._work.cancel()
         self.say("Stopped. Anything HeyGen already finished stays in your Library.", Tone.WARN)
 
@@ -653,10 +621,7 @@ class PhotosPanel(Panel):
         self.consent_button.hide()
 
     def open_library(self) -> None:
-        window = self.window()
-        show_panel = getattr(window, "show_panel", None)
-        if show_panel is not None:
-            show_panel("Library")
+        self.navigate.emit("Library")
 
     # --- connection ------------------------------------------------------------------------------
 
@@ -666,30 +631,24 @@ class PhotosPanel(Panel):
 
     def _connection_changed(self) -> None:
         """Stop work meant for the old account (its job resumes next time) and resume this account's jobs."""
-        if self._work is not None:
-            self._work.cancel()
+        if self._work is not None:  # the base class cancelled it
             self.say("")
-        self._job = None
+        self.work.forget()
         self._hide_consent()
         self._update_actions()
         api, connection = self.session.api, self.session.connection
         if api is not None and connection is not None:
-            self.session.tasks.spawn(self._resume(api, connection.account_id), "resume avatar jobs")
+            self.run(self._resume(api, connection.account_id), "resume avatar jobs")
 
     async def _resume(self, api: HeyGenApi, account: str) -> None:
         await asyncio.sleep(0)  # let a cancelled task finish first
         if self._work is not None:
             return
-        jobs = await self.builder.unfinished(account, api.generation)
-        if jobs and api is self.session.api:
-            job = jobs[0]
-            self._job = job
-            self.say(f"Carrying on making “{job.name}” where it stopped…")
-            self._start(self._resume_all(api, jobs), "resume avatar jobs")
-
-    async def _resume_all(self, api: HeyGenApi, jobs: list[AvatarJob]) -> None:
-        for job in jobs:
-            await self._build_avatar(api, self.builder.run(api, job, self._report))
+        jobs = await self.work.unfinished(api, account)
+        if jobs:
+            self.work.job = jobs[0]
+            self.say(f"Carrying on making “{jobs[0].name}” where it stopped…")
+            self._start(self.work.resume(api, jobs), "resume avatar jobs")
 
     # --- status row ------------------------------------------------------------------------------
 
