@@ -48,10 +48,11 @@ class ForbiddenError(HeyGenError):
 
 
 class NoCreditsError(HeyGenError):
-    """HTTP 402 or a credit/quota code: not enough credits left."""
+    """HTTP 402 or a credit/quota code: not enough money (wallet balance or credits) left."""
 
     default_message = (
-        "Your HeyGen account does not have enough credits for this. Add credits on heygen.com, then try again."
+        "Your HeyGen account does not have enough money left for this (wallet balance or credits). "
+        "Top up on heygen.com, then try again."
     )
 
 
