@@ -20,9 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from heygen_studio.api import limits_for
 from heygen_studio.api.mapping import FieldNote
 from heygen_studio.api.models import ApiLimits, Emotion, Expressiveness, TalkingStyle
-from heygen_studio.api.v3 import V3Api
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
 from heygen_studio.domain.pricing import AvatarType
@@ -148,7 +148,7 @@ class SceneEditor(QWidget):
         self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
         self.speed.valueChanged.connect(lambda value: self._edit("voice_speed", voice_speed=round(value, 2)))
         self.pitch.valueChanged.connect(lambda value: self._edit("voice_pitch", voice_pitch=float(value)))
-        self.set_limits(V3Api.limits)
+        self.set_limits(limits_for("v3"))
         self.set_generation("v3")
 
     @property
