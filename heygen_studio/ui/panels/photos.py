@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.api import HeyGenApi
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.photos import FixError
@@ -45,7 +45,7 @@ from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
 from heygen_studio.services.avatar_builder import AvatarBuilder, avatar_price, price_left
 from heygen_studio.services.avatar_work import AvatarWork
-from heygen_studio.services.photo_checks import CheckedPhoto, Fix
+from heygen_studio.services.photo_checks import CheckedPhoto, Fix, Verdict
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
@@ -113,7 +113,7 @@ class PhotosPanel(Panel):
         session.balance_changed.connect(lambda _: self._update_actions())  # the account's unit is known now
         if session.api is not None:
             QTimer.singleShot(0, self._connection_changed)
-        session.tasks.spawn(self._restore(), "restore the photo list")
+        self.run(self._restore(), "restore the photo list", per_connection=False)
 
     # --- layout ------------------------------------------------------------------------------------
 
@@ -258,7 +258,7 @@ class PhotosPanel(Panel):
             self.add_paths(files)
         elif data.hasImage():
             image = QImage(data.imageData())
-            self.session.tasks.spawn(self._add_pasted(image), "save pasted photo")
+            self.run(self._add_pasted(image), "save pasted photo", per_connection=False)
         else:
             self.say("There is no picture to paste. Copy a photo or a photo file first.", Tone.WARN)
 
@@ -286,7 +286,7 @@ class PhotosPanel(Panel):
         item.setData(None, PHOTO_ROLE)
         item.setToolTip(f"{kept.path}\nChecking…")
         self.model.appendRow(item)
-        self.session.tasks.spawn(self._check(item, kept), f"check photo {kept.path.name}")
+        self.run(self._check(item, kept), f"check photo {kept.path.name}", per_connection=False)
         return item
 
     def _show_list(self) -> None:
@@ -314,7 +314,7 @@ class PhotosPanel(Panel):
             self.model.removeRow(row)
         self._show_list()
         self._selection_changed()
-        self.session.tasks.spawn(self._save(), "save the photo list")
+        self.run(self._save(), "save the photo list", per_connection=False)
 
     # --- kept across restarts ----------------------------------------------------------------------
 
@@ -411,7 +411,7 @@ class PhotosPanel(Panel):
     def fix_selected(self, fix: Fix) -> None:
         photo: CheckedPhoto | None = self._shown_index().data(PHOTO_ROLE)
         if photo is not None:
-            self.session.tasks.spawn(self._fix(photo, fix), f"fix photo {photo.path.name}")
+            self.run(self._fix(photo, fix), f"fix photo {photo.path.name}", per_connection=False)
 
     async def _fix(self, photo: CheckedPhoto, fix: Fix) -> None:
         self.details.set_fixing(True)
@@ -435,7 +435,7 @@ class PhotosPanel(Panel):
     def _usable(self) -> tuple[list[CheckedPhoto], list[CheckedPhoto]]:
         """(photos HeyGen will take, photos with errors) among the selection."""
         photos = self.selected_photos()
-        return [p for p in photos if p.verdict != "fail"], [p for p in photos if p.verdict == "fail"]
+        return [p for p in photos if p.verdict is not Verdict.FAIL], [p for p in photos if p.verdict is Verdict.FAIL]
 
     def _update_actions(self) -> None:
         usable, refused = self._usable()
@@ -495,7 +495,7 @@ class PhotosPanel(Panel):
         name = self.name.text().strip()
         if api is None or not usable or not name:
             return
-        warned = [p for p in usable if p.verdict == "warn"]
+        warned = [p for p in usable if p.verdict is Verdict.WARN]
         if warned and not self._confirmed_warnings:
             self._confirmed_warnings = True
             self._update_actions()
@@ -604,17 +604,16 @@ class PhotosPanel(Panel):
     def open_consent(self) -> None:
         api, group_id = self.session.api, self._consent_group
         if api is not None and group_id is not None:
-            self.session.tasks.spawn(self._open_consent(api, group_id), "consent page")
+            self.run(self._open_consent(api, group_id), "consent page", on_error=self._no_consent_page)
 
     async def _open_consent(self, api: HeyGenApi, group_id: str) -> None:
-        try:
-            await open_consent_page(api, group_id)
-        except HeyGenError as error:
-            self.say(f"No consent page: {error}", Tone.BAD)
-            return
+        await open_consent_page(api, group_id)
         self.say(
             f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", Tone.GOOD
         )
+
+    def _no_consent_page(self, error: Exception) -> None:
+        self.say(f"No consent page: {error}", Tone.BAD)
 
     def _hide_consent(self) -> None:
         self._consent_group = None

@@ -5,15 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from heygen_studio.services.photo_checks import CheckedPhoto
+from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.photo_preview import PhotoPreview
 
 _MARKS = {"good": "✓", "warn": "!", "bad": "✕"}
 _VERDICTS = {
-    "pass": (Tone.GOOD, "This photo is ready for HeyGen."),
-    "warn": (Tone.WARN, "HeyGen will take this photo, but the avatar may look less natural. See the advice below."),
-    "fail": (Tone.BAD, "HeyGen won't take this photo yet. See what to do below."),
+    Verdict.PASS: (Tone.GOOD, "This photo is ready for HeyGen."),
+    Verdict.WARN: (
+        Tone.WARN,
+        "HeyGen will take this photo, but the avatar may look less natural. See the advice below.",
+    ),
+    Verdict.FAIL: (Tone.BAD, "HeyGen won't take this photo yet. See what to do below."),
 }
 
 
