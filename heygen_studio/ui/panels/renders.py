@@ -33,7 +33,7 @@ from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, set_tone
-from heygen_studio.ui.widgets.render_row import RenderRow
+from heygen_studio.ui.widgets.render_row import RenderRow, RowAction
 
 if TYPE_CHECKING:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
@@ -273,41 +273,41 @@ class RendersPanel(Panel):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _act(self, name: str, job_id: int) -> None:
+    def _act(self, name: RowAction, job_id: int) -> None:
         row = self.rows.get(job_id)
         if row is None:
             return
         self._clear_message()  # what was said about the last action is done with
         job = row.job
-        if name in ("open", "folder", "play"):
+        if name in (RowAction.OPEN, RowAction.FOLDER, RowAction.PLAY):
             self._act_on_file(name, job)
-        elif name == "cancel":
+        elif name is RowAction.CANCEL:
             self.run(self._cancel(job), "cancel render", per_connection=False)
-        elif name == "stop":
+        elif name is RowAction.STOP:
             self._confirm_stop(job)
-        elif name == "remove":
+        elif name is RowAction.REMOVE:
             self.run(self._remove([job]), "remove render from list", per_connection=False)
-        elif name == "retry":
+        elif name is RowAction.RETRY:
             self._retry(row, name, lambda: self.queue.retry(job_id))
-        elif name == "resubmit":
+        elif name is RowAction.RESUBMIT:
             self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
-        elif name == "give_up":
+        elif name is RowAction.GIVE_UP:
             self.run(self.queue.decide(job_id, submit_again=False), "give up render", per_connection=False)
-        elif name == "copy":
+        elif name is RowAction.COPY:
             self.run(self._copy_link(job_id), "copy render link", per_connection=False)
-        elif name == "error":
+        elif name is RowAction.ERROR:
             self._show_error(job)
-        elif name == "delete":
+        elif name is RowAction.DELETE:
             self._confirm_delete(job)
 
-    def _act_on_file(self, name: str, job: RenderJob) -> None:
+    def _act_on_file(self, name: RowAction, job: RenderJob) -> None:
         """Open, Show in folder and Play: what the downloaded video is handed to."""
         if not job.file_path:
             return
         file = Path(job.file_path)
-        if name == "open":
+        if name is RowAction.OPEN:
             self.run(self._open(file, file), "open render file")
-        elif name == "folder":
+        elif name is RowAction.FOLDER:
             self.run(self._open(file.parent, file), "show render folder")
         else:
             self._play(file, job.title)
@@ -319,7 +319,7 @@ class RendersPanel(Panel):
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
 
-    def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    def _retry(self, row: RenderRow, name: RowAction, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
         covers it. Its button is off until then, so a double click sends one render, not two."""
         button = row.button(name)
