@@ -73,9 +73,11 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
 
     from heygen_studio.app import open_studio
     from heygen_studio.storage.database import NewerDatabaseError
+    from heygen_studio.ui.main_thread_gc import MainThreadGarbageCollector
     from heygen_studio.ui.style import app_icon, apply_style
 
     qt_app = QApplication(sys.argv[:1])
+    MainThreadGarbageCollector(qt_app)  # owned by the application: collects on the UI thread until exit
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationDisplayName(APP_NAME)
     qt_app.setOrganizationName(ORGANIZATION)
