@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from heygen_studio.api import HeyGenError
 from heygen_studio.ui.style import Tone
+from heygen_studio.ui.widgets.layouts import clear_layout
 from heygen_studio.ui.widgets.nav_icons import nav_icon
 
 if TYPE_CHECKING:
@@ -86,12 +87,7 @@ class Panel(QWidget):
 
     def clear_placeholder(self) -> None:
         """Take the placeholder card (and its stretch) out of `content`, for a panel with real content."""
-        while self.content.count():
-            item = self.content.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.content)
 
     # --- background work -------------------------------------------------------------------------
 

@@ -35,6 +35,7 @@ from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
+from heygen_studio.ui.widgets.layouts import clear_layout
 from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, price_words, priced
 
 if TYPE_CHECKING:
@@ -233,11 +234,7 @@ class GeneratePhotosForm(QWidget):
         label.setPixmap(QPixmap.fromImage(image))
 
     def _clear_results(self) -> None:
-        while self.results.count():
-            item = self.results.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.results)
         self.picks.clear()
         self.keep_button.hide()
 

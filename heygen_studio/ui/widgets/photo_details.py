@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 
 from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
 from heygen_studio.ui.style import Tone, set_tone
+from heygen_studio.ui.widgets.layouts import clear_layout
 from heygen_studio.ui.widgets.photo_preview import PhotoPreview
 
 _MARKS = {"good": "✓", "warn": "!", "bad": "✕"}
@@ -48,8 +49,8 @@ class PhotoDetails(QWidget):
 
     def show_photo(self, photo: CheckedPhoto | None) -> None:
         self.preview.set_photo(photo)
-        _clear(self._lines)
-        _clear(self._fixes)
+        clear_layout(self._lines)
+        clear_layout(self._fixes)
         self.fix_buttons = []
         if photo is None:
             self.name.clear()
@@ -83,11 +84,3 @@ class PhotoDetails(QWidget):
         items = (self._lines.itemAt(i) for i in range(self._lines.count()))
         labels = (item.widget() for item in items if item is not None)
         return [(label.property("tone"), label.text()) for label in labels if isinstance(label, QLabel)]
-
-
-def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.deleteLater()
