@@ -190,7 +190,8 @@ class RendersPanel(Panel):
             row.set_thumbnail(QPixmap.fromImage(image))
 
     async def aclose(self) -> None:
-        """Close the client that fetched the looks' thumbnails."""
+        """Stop the panel's tasks and close the client that fetched the looks' thumbnails."""
+        await super().aclose()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
