@@ -33,6 +33,7 @@ from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, set_tone
+from heygen_studio.ui.widgets.render_confirm import confirm_delete, confirm_stop
 from heygen_studio.ui.widgets.render_row import RenderRow, RowAction
 
 if TYPE_CHECKING:
@@ -285,7 +286,9 @@ class RendersPanel(Panel):
         elif name is RowAction.CANCEL:
             self.run(self._cancel(job), "cancel render", per_connection=False)
         elif name is RowAction.STOP:
-            self._confirm_stop(job)
+            confirm_stop(
+                self, job, lambda delete: self.run(self._stop(job, delete), "stop render", per_connection=False)
+            )
         elif name is RowAction.REMOVE:
             self.run(self._remove([job]), "remove render from list", per_connection=False)
         elif name is RowAction.RETRY:
@@ -299,7 +302,9 @@ class RendersPanel(Panel):
         elif name is RowAction.ERROR:
             self._show_error(job)
         elif name is RowAction.DELETE:
-            self._confirm_delete(job)
+            confirm_delete(
+                self, job, lambda: self.run(self.queue.delete_remote(job.id), "delete render", per_connection=False)
+            )
 
     def _act_on_file(self, name: RowAction, job: RenderJob) -> None:
         """Open, Show in folder and Play: what the downloaded video is handed to."""
@@ -367,51 +372,6 @@ class RendersPanel(Panel):
         if link:
             QGuiApplication.clipboard().setText(link)
             self.say("Link copied. HeyGen's links work for 7 days.", tone=Tone.GOOD)
-
-    def _confirm_delete(self, job: RenderJob) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete on HeyGen?",
-            f"Delete “{job.title}” from your HeyGen account? The file on this computer stays.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(
-            lambda button: (
-                self.run(self.queue.delete_remote(job.id), "delete render", per_connection=False)
-                if box.standardButton(button) == QMessageBox.StandardButton.Yes
-                else None
-            )
-        )
-        box.open()
-
-    def _confirm_stop(self, job: RenderJob) -> None:
-        made = job.status == JobStatus.COMPLETED
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Stop this render?",
-            f"Stop {'downloading' if made else 'following'} “{job.title}”? "
-            f"It will not be {'saved on this computer' if made else 'downloaded'}.",
-            parent=self,
-        )
-        box.setInformativeText(
-            f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
-            "HeyGen account too, or leave it there to find later in your videos on heygen.com."
-        )
-        delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
-        only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.buttonClicked.connect(
-            lambda button: (
-                self.run(self._stop(job, delete_at_heygen=button is delete), "stop render", per_connection=False)
-                if button in (delete, only)
-                else None
-            )
-        )
-        box.open()
 
     async def _cancel(self, job: RenderJob) -> None:
         if not await self.queue.cancel(job.id):
