@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +42,6 @@ from heygen_studio.ui.widgets.photo_shelf import PhotoShelf
 if TYPE_CHECKING:
     from heygen_studio.session import Session
 
-log = logging.getLogger(__name__)
 
 READY = "Your avatar is ready — open the Library to see its looks."
 NEEDS_CONSENT = (
@@ -66,7 +64,9 @@ class PhotosPanel(Panel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.builder = AvatarBuilder(session.db)
-        self.work = AvatarWork(self.builder, self._progress, self._finished, lambda text: self.say(text, Tone.BAD))
+        self.avatar_work = AvatarWork(
+            self.builder, self._progress, self._finished, lambda text: self.say(text, Tone.BAD)
+        )
         self._work: asyncio.Task[None] | None = None  # the upload or avatar job running now
         self._confirmed_warnings = False
         self._consent_group: str | None = None  # the group waiting for consent, once a job ends so
@@ -244,7 +244,7 @@ class PhotosPanel(Panel):
         self._start(self._upload([p.path for p in usable], api), "upload photos")
 
     async def _upload(self, paths: list[Path], api: HeyGenApi) -> None:
-        self.say(await self.work.upload(api, self._account(), paths), Tone.GOOD)
+        self.say(await self.avatar_work.upload(api, self._account(), paths), Tone.GOOD)
 
     def create_avatar(self) -> None:
         api = self.session.api
@@ -279,7 +279,7 @@ class PhotosPanel(Panel):
     def _create(self, api: HeyGenApi, name: str, paths: list[Path]) -> None:
         if api is not self.session.api or self._work is not None:
             return  # the account changed, or another job started, while the question was open
-        self._start(self.work.create(api, self._account(), name, paths), "create avatar")
+        self._start(self.avatar_work.create(api, self._account(), name, paths), "create avatar")
 
     def _avatar_price(self, photos: int) -> Money | None:
         api = self.session.api
@@ -314,13 +314,13 @@ class PhotosPanel(Panel):
 
     def _retry(self) -> None:
         """Carry the job on, asking first when what is left of it now costs more than the balance."""
-        api, job = self.session.api, self.work.job
-        if api is None or job is None or not self.work.resumable:
+        api, job = self.session.api, self.avatar_work.job
+        if api is None or job is None or not self.avatar_work.resumable:
             return
 
         def go() -> None:
-            if api is self.session.api and job is self.work.job and self._work is None:
-                self._start(self.work.carry_on(api), "resume avatar")
+            if api is self.session.api and job is self.avatar_work.job and self._work is None:
+                self._start(self.avatar_work.carry_on(api), "resume avatar")
 
         self.money_prompt = check_balance(
             self, self.session, price_left(job, price_list(self.session)), f"Finishing “{job.name}”", "Try anyway", go
@@ -348,13 +348,13 @@ class PhotosPanel(Panel):
         """HeyGen's error stopped the upload or job: nothing is lost, and Try again carries it on."""
         self.say(f"{error} Nothing is lost: click Try again when ready.", Tone.BAD)
         self.session.refresh_balance()  # what is left, for the price check on Try again
-        self.retry_button.setVisible(self.work.resumable)
+        self.retry_button.setVisible(self.avatar_work.resumable)
 
     def cancel(self) -> None:
         """Stop the upload or avatar job; an avatar job stopped this way is not resumed."""
         if self._work is None:
             return
-        self.work.stop()
+        self.avatar_work.stop()
         self._work.cancel()
         self.say("Stopped. Anything HeyGen already finished stays in your Library.", Tone.WARN)
 
@@ -389,7 +389,7 @@ class PhotosPanel(Panel):
         """Stop work meant for the old account (its job resumes next time) and resume this account's jobs."""
         if self._work is not None:  # the base class cancelled it
             self.say("")
-        self.work.forget()
+        self.avatar_work.forget()
         self._hide_consent()
         self._update_actions()
         api, connection = self.session.api, self.session.connection
@@ -400,11 +400,11 @@ class PhotosPanel(Panel):
         await asyncio.sleep(0)  # let a cancelled task finish first
         if self._work is not None:
             return
-        jobs = await self.work.unfinished(api, account)
+        jobs = await self.avatar_work.unfinished(api, account)
         if jobs:
-            self.work.job = jobs[0]
+            self.avatar_work.job = jobs[0]
             self.say(f"Carrying on making “{jobs[0].name}” where it stopped…")
-            self._start(self.work.resume(api, jobs), "resume avatar jobs")
+            self._start(self.avatar_work.resume(api, jobs), "resume avatar jobs")
 
     # --- status row ------------------------------------------------------------------------------
 
