@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from heygen_studio.config import HOME_ENV, Settings, app_paths  # noqa: E402
 from heygen_studio.services import photo_checks  # noqa: E402
-from heygen_studio.ui.panels.photos import PHOTO_ROLE  # noqa: E402
+from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE  # noqa: E402
 
 RUNS = 3
 PHOTOS_AT_ONCE = 20

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -46,7 +48,9 @@ QPushButton#primaryButton:disabled { background: #a5a1f0; }
 QLabel[tone="good"], QLabel#hint[tone="good"] { color: #15803d; }
 QLabel[tone="bad"], QLabel#hint[tone="bad"] { color: #b42318; }
 QLabel[tone="warn"], QLabel#hint[tone="warn"] { color: #a15c07; }
-QGroupBox { font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px; }
+QGroupBox {
+    font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px;
+}
 QGroupBox::title { subcontrol-origin: margin; left: 12px; padding: 0 4px; }
 """
 
@@ -69,16 +73,25 @@ def apply_style(app: QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 
-def set_tone(label: QLabel, tone: str, text: str | None = None) -> None:
-    """Colour `label` good|bad|warn (or plain with ""), showing `text` if given; repolished so the colour changes."""
+class Tone(StrEnum):
+    """How a message reads: its colour, through the style sheet's [tone="…"] rules."""
+
+    PLAIN = ""
+    GOOD = "good"
+    BAD = "bad"
+    WARN = "warn"
+
+
+def set_tone(label: QLabel, tone: Tone, text: str | None = None) -> None:
+    """Colour `label` in `tone`, showing `text` if given; repolished so the colour changes."""
     if text is not None:
         label.setText(text)
-    label.setProperty("tone", tone)
+    label.setProperty("tone", tone.value)
     label.style().unpolish(label)
     label.style().polish(label)
 
 
-def hint_label(text: str = "", tone: str = "") -> QLabel:
+def hint_label(text: str = "", tone: Tone = Tone.PLAIN) -> QLabel:
     """A wrapped small label; with a tone it is coloured (the shared #hint colour would win over tone)."""
     label = QLabel(text)
     label.setWordWrap(True)

@@ -28,7 +28,7 @@ from heygen_studio.api.models import AspectRatio, Resolution
 from heygen_studio.domain.project import FILE_SUFFIX
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import hint_label, set_tone
+from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.engine_choice import EngineChoice
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
@@ -93,7 +93,7 @@ class ScenesLayout(Panel):
         buttons.addStretch(1)
         self.start_message = QLabel()
         self.start_message.setWordWrap(True)
-        set_tone(self.start_message, "bad")
+        set_tone(self.start_message, Tone.BAD)
         self.start_message.hide()
         recent_title = QLabel("Recent projects")
         recent_title.setStyleSheet("font-weight: 600;")
@@ -234,7 +234,7 @@ class ScenesLayout(Panel):
         self.captions = QCheckBox("Captions")
         self.captions.setToolTip("Also make a subtitles file beside the video")
         self.background_button = _button("Background colour…", tip="The colour behind the avatar")
-        self.format_notes = hint_label(tone="warn")
+        self.format_notes = hint_label(tone=Tone.WARN)
         format_form = QFormLayout()
         self.format_form = format_form
         format_form.addRow("Shape", self.aspect)
@@ -273,12 +273,12 @@ class ScenesLayout(Panel):
         self.totals.setWordWrap(True)
         self.problem = QLabel()
         self.problem.setWordWrap(True)
-        set_tone(self.problem, "bad")
+        set_tone(self.problem, Tone.BAD)
         self.problem.hide()
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
         self.queued = QLabel()
-        set_tone(self.queued, "good")
+        set_tone(self.queued, Tone.GOOD)
         self.open_renders_button = _button("Open Renders")
         self.queued_row = QWidget()
         queued_layout = QHBoxLayout(self.queued_row)

@@ -23,7 +23,7 @@ from heygen_studio.editor.totals import (
 from heygen_studio.services.projects import Autosaver, ProjectStore
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes_layout import CUSTOM, ScenesLayout, colour_swatch
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.scene_look import fetch_thumbnail
 from heygen_studio.ui.widgets.voice_picker import describe_voice
 
@@ -137,7 +137,7 @@ class ScenesView(ScenesLayout):
             None if price.quote is None else price.quote.scene_costs[index],
         )
         self.totals.setText(totals_text(project, totals, price, self.session.balance))
-        set_tone(self.totals, "bad" if price.shortfall is not None else "")
+        set_tone(self.totals, Tone.BAD if price.shortfall is not None else Tone.PLAIN)
 
     def _refresh_saved_state(self) -> None:
         if self.project is not None:
