@@ -25,7 +25,7 @@ from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.config import HOME_ENV, Settings, app_paths  # noqa: E402
 from heygen_studio.services import photo_checks  # noqa: E402
-from heygen_studio.ui.panels.photos import PHOTO_ROLE  # noqa: E402
+from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE  # noqa: E402
 
 RUNS = 3
 PHOTOS_AT_ONCE = 20

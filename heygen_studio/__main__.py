@@ -73,9 +73,11 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
 
     from heygen_studio.app import open_studio
     from heygen_studio.storage.database import NewerDatabaseError
+    from heygen_studio.ui.main_thread_gc import MainThreadGarbageCollector
     from heygen_studio.ui.style import app_icon, apply_style
 
     qt_app = QApplication(sys.argv[:1])
+    MainThreadGarbageCollector(qt_app)  # owned by the application: collects on the UI thread until exit
     qt_app.setApplicationName(APP_NAME)
     qt_app.setApplicationDisplayName(APP_NAME)
     qt_app.setOrganizationName(ORGANIZATION)
@@ -105,7 +107,7 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
 
     try:
         qasync.run(amain())
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001  (whatever ended the app, the user is told before it exits)
         # The loop has ended, so a modal dialog is fine: wait here until the user has read it.
         from heygen_studio.ui.dialogs.error_dialog import CLOSING_ADVICE, STARTUP_ADVICE
 

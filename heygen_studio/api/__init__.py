@@ -63,6 +63,11 @@ from heygen_studio.api.v3 import V3Api
 _CLIENTS: dict[str, type[HeyGenApi]] = {"v3": V3Api, "v2": V2Api}
 
 
+def limits_for(generation: Literal["v3", "v2"]) -> ApiLimits:
+    """What one API generation accepts (scenes, script and prompt lengths, voice ranges), with no client open."""
+    return _CLIENTS[generation].limits
+
+
 def open_client(
     generation: Literal["v3", "v2"],
     api_key: str,
@@ -152,5 +157,6 @@ __all__ = [
     "VideoSummary",
     "Voice",
     "explain_mapping",
+    "limits_for",
     "open_client",
 ]

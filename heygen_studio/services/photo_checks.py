@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from PIL import Image, ImageOps
@@ -20,6 +21,14 @@ PREVIEW_SIDE = 900
 THUMBNAIL_SIDE = 160
 _EXIF_ORIENTATION = 0x0112
 _NOT_ANALYSED = {rules.UNREADABLE, rules.TOO_MANY_PIXELS}
+
+
+class Verdict(StrEnum):
+    """What HeyGen will make of a checked photo."""
+
+    PASS = "pass"  # ready
+    WARN = "warn"  # accepted, but may animate less naturally
+    FAIL = "fail"  # refused until fixed
 
 
 @dataclass(frozen=True)
@@ -86,11 +95,10 @@ class CheckedPhoto:
     stamp: Stamp | None = None  # the file's size and time when it was checked
 
     @property
-    def verdict(self) -> str:
-        """ "fail" (HeyGen refuses it), "warn" (accepted, may animate badly) or "pass"."""
+    def verdict(self) -> Verdict:
         if self.report.errors:
-            return "fail"
-        return "warn" if self.report.warnings or self.sideways else "pass"
+            return Verdict.FAIL
+        return Verdict.WARN if self.report.warnings or self.sideways else Verdict.PASS
 
     @property
     def preview_scale(self) -> float:

@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         normal = self.palette().windowText().color()
         for panel_type in PANELS:
             panel = panel_type(session)
+            panel.navigate.connect(self.show_panel)
             self.panels.append(panel)
             add_scrollable(self.stack, panel)
             QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title, self.navigation)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
+
 from PySide6.QtGui import QColor, QIcon, QPalette
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -71,16 +73,25 @@ def apply_style(app: QApplication) -> None:
     app.setStyleSheet(STYLE_SHEET)
 
 
-def set_tone(label: QLabel, tone: str, text: str | None = None) -> None:
-    """Colour `label` good|bad|warn (or plain with ""), showing `text` if given; repolished so the colour changes."""
+class Tone(StrEnum):
+    """How a message reads: its colour, through the style sheet's [tone="…"] rules."""
+
+    PLAIN = ""
+    GOOD = "good"
+    BAD = "bad"
+    WARN = "warn"
+
+
+def set_tone(label: QLabel, tone: Tone, text: str | None = None) -> None:
+    """Colour `label` in `tone`, showing `text` if given; repolished so the colour changes."""
     if text is not None:
         label.setText(text)
-    label.setProperty("tone", tone)
+    label.setProperty("tone", tone.value)
     label.style().unpolish(label)
     label.style().polish(label)
 
 
-def hint_label(text: str = "", tone: str = "") -> QLabel:
+def hint_label(text: str = "", tone: Tone = Tone.PLAIN) -> QLabel:
     """A wrapped small label; with a tone it is coloured (the shared #hint colour would win over tone)."""
     label = QLabel(text)
     label.setWordWrap(True)

@@ -18,6 +18,16 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from heygen_studio import config  # noqa: E402
 from heygen_studio.config import Paths, app_paths  # noqa: E402
 from heygen_studio.logging_setup import setup_logging  # noqa: E402
+from heygen_studio.ui.main_thread_gc import MainThreadGarbageCollector  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def main_thread_gc(qapp: QApplication) -> Iterator[None]:
+    """Garbage is collected on the Qt thread during UI tests, as in the app (see ui/main_thread_gc.py)."""
+    collector = MainThreadGarbageCollector(qapp)
+    yield
+    collector.stop()
+    collector.deleteLater()
 
 
 @pytest.fixture

@@ -56,6 +56,14 @@ def test_five_steps_in_order_and_clicking_switches_panel(qtbot: QtBot, session: 
         assert window.current_panel().isVisible()
 
 
+def test_a_panel_asks_for_another_step_with_its_navigate_signal(qtbot: QtBot, session: Session) -> None:
+    window = make_window(qtbot, session)
+    window.show()
+    photos = window.current_panel()
+    photos.navigate.emit("Library")
+    assert window.current_panel().title == "Library" and window.navigation.currentRow() == STEPS.index("Library")
+
+
 def test_every_panel_says_what_it_does_and_what_to_do_next(qtbot: QtBot, session: Session) -> None:
     window = make_window(qtbot, session)
     for panel in window.panels:

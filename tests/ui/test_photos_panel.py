@@ -25,7 +25,8 @@ from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
 from heygen_studio.tasks import TaskRegistry
-from heygen_studio.ui.panels.photos import PHOTO_ROLE, READY, PhotosPanel
+from heygen_studio.ui.panels.photos import READY, PhotosPanel
+from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE
 
 SAMPLES = ("astronaut.png", "camera.png", "chelsea.png")
 
@@ -37,6 +38,7 @@ class Window(QMainWindow):
         super().__init__()
         self.shown: list[str] = []
         self.setCentralWidget(panel)
+        panel.navigate.connect(self.show_panel)
 
     def show_panel(self, title: str) -> None:
         self.shown.append(title)

@@ -6,7 +6,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication, QLabel, QListWidget, QPushButton, QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
 
-from heygen_studio.ui.style import STYLE_SHEET, set_tone
+from heygen_studio.ui.style import STYLE_SHEET, Tone, set_tone
 
 
 def colour(label: QLabel) -> str:
@@ -19,11 +19,11 @@ def test_a_label_changes_colour_with_its_tone_and_keeps_its_text_unless_given(qt
     qtbot.addWidget(box)
     message = QLabel(box)
     box.show()
-    set_tone(message, "good", "Link copied.")
+    set_tone(message, Tone.GOOD, "Link copied.")
     assert colour(message) == "#15803d" and message.text() == "Link copied."
-    set_tone(message, "bad", "Not found.")
+    set_tone(message, Tone.BAD, "Not found.")
     assert colour(message) == "#b42318" and message.text() == "Not found."
-    set_tone(message, "warn")
+    set_tone(message, Tone.WARN)
     assert colour(message) == "#a15c07" and message.text() == "Not found."
 
 
@@ -35,9 +35,9 @@ def test_a_grey_hint_such_as_a_character_counter_turns_red_when_over_the_limit(q
     counter.setObjectName("hint")
     box.show()
     grey = colour(counter)
-    set_tone(counter, "bad", "1001 / 1000 characters — 1 too many")
+    set_tone(counter, Tone.BAD, "1001 / 1000 characters — 1 too many")
     assert colour(counter) == "#b42318"
-    set_tone(counter, "", "45 / 1000 characters")
+    set_tone(counter, Tone.PLAIN, "45 / 1000 characters")
     assert colour(counter) == grey
 
 

@@ -33,6 +33,7 @@ from heygen_studio.ui.models.filtered_list import ITEM_ROLE, SortKey
 from heygen_studio.ui.models.groups_model import GroupsModel
 from heygen_studio.ui.models.looks_model import LooksModel
 from heygen_studio.ui.panels.base import Panel
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_looks import GenerateLooksForm
 from heygen_studio.ui.widgets.generate_photos import GeneratePhotosForm
 from heygen_studio.ui.widgets.look_card import CARD, card_grid
@@ -178,11 +179,7 @@ class LibraryPanel(Panel):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        while self.content.count():
-            item = self.content.takeAt(0)
-            placeholder = item.widget() if item is not None else None
-            if placeholder is not None:
-                placeholder.hide()
+        self.clear_placeholder()
         self.content.addWidget(splitter, 1)
 
         self.ownership.currentIndexChanged.connect(lambda _: self.reload())
@@ -194,7 +191,8 @@ class LibraryPanel(Panel):
         self.looks_view.selectionModel().selectionChanged.connect(self._look_selected)
         self.details.renamed.connect(self.looks_model.replace)
         self.details.deleted.connect(self.looks_model.remove)
-        self.jobs.changed.connect(lambda _: self._spawn(self._show_jobs(), "library job list"))
+        self.details.navigate.connect(self.navigate)
+        self.jobs.changed.connect(lambda _: self.run(self._show_jobs(), "library job list"))
         session.connection_changed.connect(self._connection_changed)
         session.avatars_changed.connect(self._avatars_changed)
         if session.api is not None:
@@ -206,19 +204,12 @@ class LibraryPanel(Panel):
     def ownership_name(self) -> OwnershipName:
         return "public" if self.ownership.currentData() == "public" else "private"
 
-    def _spawn(self, coro: Any, name: str) -> asyncio.Task[Any] | None:
-        try:
-            return self.session.tasks.spawn(coro, name)
-        except RuntimeError:  # no running loop yet, or shutting down
-            coro.close()
-            return None
-
     def _connection_changed(self) -> None:
         self.thumbnails.reset()
         self._group_id = None
-        self._spawn(self.jobs.resume(), "resume library jobs")
+        self.run(self.jobs.resume(), "resume library jobs")
         self.reload()
-        self._spawn(self._show_jobs(), "library job list")
+        self.run(self._show_jobs(), "library job list")
 
     def _avatars_changed(self) -> None:
         """One of the user's avatars changed (one was just made, say): show My avatars, freshly loaded."""
@@ -232,7 +223,7 @@ class LibraryPanel(Panel):
         """Show the cached listing at once, then HeyGen's answer; older loads' answers are dropped."""
         self._epoch += 1
         self._stop_rechecking()
-        self.loading = self._spawn(self._load_groups(self._epoch), "load avatar groups")
+        self.loading = self.run(self._load_groups(self._epoch), "load avatar groups")
         return self.loading
 
     def _fit_groups_strip(self) -> None:
@@ -253,23 +244,23 @@ class LibraryPanel(Panel):
         if api is None or key is None:
             self.groups_model.set_items([])
             self.looks_model.set_items([])
-            self._say("Not connected to HeyGen yet. Add your API key in Settings, or try the sandbox.")
+            self.say("Not connected to HeyGen yet. Add your API key in Settings, or try the sandbox.")
             return
         cached = await asyncio.to_thread(self.cache.load_listing, key)
         if cached is not None and epoch == self._epoch and not self.groups_model.rowCount():
             self._show_groups([group_from(item) for item in cached], key)
-        self._say("Loading avatars…" if cached is None else "")
+        self.say("Loading avatars…" if cached is None else "")
         try:
             groups = await self._all_pages(lambda token: api.list_groups(self.ownership_name, token=token), epoch)
         except HeyGenError as error:
-            self._say(f"Could not load avatars: {error}" + (" Showing the last ones seen." if cached else ""))
+            self.say(f"Could not load avatars: {error}" + (" Showing the last ones seen." if cached else ""))
             return
-        if groups is None or epoch != self._epoch or api is not self.session.api:
+        if groups is None or epoch != self._epoch:
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(group) for group in groups])
         self._show_groups(groups, key)
         if any(group.status in WAITING for group in groups):
-            self.rechecking = self._spawn(self._recheck_waiting(epoch, api, key), "re-check waiting avatars")
+            self.rechecking = self.run(self._recheck_waiting(epoch, api, key), "re-check waiting avatars")
 
     async def _all_pages(self, fetch: Any, epoch: int) -> list[Any] | None:
         items: list[Any] = []
@@ -291,13 +282,13 @@ class LibraryPanel(Panel):
             self.looks_model.set_items([])
             self.details.show_look(None, None)
             self.looks_form.set_group(None)
-            self._say(
+            self.say(
                 "No avatars yet. Add a photo in Photos, or make one with AI photos on the right."
                 if self.ownership_name == "private"
                 else "HeyGen offers no presets right now."
             )
             return
-        self._say("")
+        self.say("")
         row = self.groups_model.row_of(lambda group: group.id == keep)
         self.groups_view.setCurrentIndex(self.groups_model.index(max(row, 0)))
 
@@ -317,7 +308,7 @@ class LibraryPanel(Panel):
         changed = group.id != self._group_id
         self._group_id = group.id
         self.looks_heading.setText(f"Looks of {group.name}")
-        self._spawn(self._load_looks(group, self._epoch, changed), "load looks")
+        self.run(self._load_looks(group, self._epoch, changed), "load looks")
 
     def current_group(self) -> AvatarGroup | None:
         index = self.groups_view.currentIndex()
@@ -342,7 +333,7 @@ class LibraryPanel(Panel):
         try:
             while True:
                 page = await api.list_looks(group.id, self.ownership_name, token=token)
-                if epoch != self._epoch or group.id != self._group_id or api is not self.session.api:
+                if epoch != self._epoch or group.id != self._group_id:
                     return
                 looks.extend(page.items)
                 self._show_looks(looks, first=not token)
@@ -350,7 +341,7 @@ class LibraryPanel(Panel):
                 if not token:
                     break
         except HeyGenError as error:
-            self._say(f"Could not load the looks of {group.name}: {error}")
+            self.say(f"Could not load the looks of {group.name}: {error}")
             return
         await asyncio.to_thread(self.cache.save_listing, key, [to_json(look) for look in looks])
 
@@ -377,8 +368,8 @@ class LibraryPanel(Panel):
         self.groups_model.set_sort(key)
         self.looks_model.set_sort(key)
 
-    def _say(self, text: str) -> None:
-        self.state_label.setText(text)
+    def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+        set_tone(self.state_label, tone, text)
         self.state_label.setVisible(bool(text))
 
     # --- groups waiting for consent or processing ----------------------------------------------
@@ -392,8 +383,8 @@ class LibraryPanel(Panel):
         """Every `recheck_s`, ask HeyGen again about the listed groups that wait (for the person's consent, or
         still processing) and show the ones that changed; ends when none wait or another listing replaces this."""
 
-        def current() -> bool:
-            return epoch == self._epoch and api is self.session.api
+        def current() -> bool:  # the connection's change cancels this task
+            return epoch == self._epoch
 
         while waiting := [group for group in self.groups_model.all_items() if group.status in WAITING]:
             await asyncio.sleep(self.recheck_s)
@@ -452,5 +443,6 @@ class LibraryPanel(Panel):
 
     async def aclose(self) -> None:
         self._stop_rechecking()
+        await super().aclose()
         await self.thumbnails.aclose()
         await asyncio.to_thread(self.cache.close)

@@ -3,77 +3,51 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
-from collections.abc import Awaitable, Coroutine
+from collections.abc import Coroutine
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QItemSelectionModel, QMimeData, QModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
-    QImage,
     QKeySequence,
     QShortcut,
-    QStandardItem,
-    QStandardItemModel,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
     QFileDialog,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QListView,
     QMessageBox,
     QProgressBar,
     QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
-from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.api import HeyGenApi
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import PaidAction
-from heygen_studio.photos import FixError
-from heygen_studio.photos.kept import KeptPhoto, PhotoList
-from heygen_studio.services import photo_checks
-from heygen_studio.services.avatar_builder import AvatarBuilder, JobFailed, avatar_price, price_left
-from heygen_studio.services.photo_checks import CheckedPhoto, Fix
+from heygen_studio.services.avatar_builder import AvatarBuilder, avatar_price, price_left
+from heygen_studio.services.avatar_work import AvatarWork
+from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.paid_action import check_balance, price_list, price_of, price_tip, priced
-from heygen_studio.ui.widgets.photo_badges import ICON_SIDE, badge_icon, badge_meaning
-from heygen_studio.ui.widgets.photo_details import PhotoDetails
-from heygen_studio.ui.widgets.vertical_scroll import vertical_scroll
+from heygen_studio.ui.widgets.photo_shelf import PhotoShelf
 
 if TYPE_CHECKING:
     from heygen_studio.session import Session
 
-log = logging.getLogger(__name__)
 
-PHOTO_ROLE = Qt.ItemDataRole.UserRole + 1  # CheckedPhoto, or None while checking
-PATH_ROLE = Qt.ItemDataRole.UserRole + 2  # str path
-CHECKS_AT_ONCE = max(1, min(4, (os.cpu_count() or 2) - 1))
 READY = "Your avatar is ready — open the Library to see its looks."
 NEEDS_CONSENT = (
     "HeyGen needs the consent of the person in the photo before “{name}” can be used. Click "
     "Open consent page: it opens in your browser, where that person approves it. Once they have, "
     "“{name}” shows as ready in the Library."
-)
-EMPTY = (
-    "<p style='font-size:13pt'><b>Drag a photo here or click Add photos…</b></p>"
-    "<p>You can also paste a picture or a copied file with Ctrl+V.</p>"
-    "<p style='color:#5b6272'>HeyGen's rules: a JPEG or PNG photo, at least 512×512 pixels, under 10 MB, "
-    "with one person looking straight at the camera. Each photo is checked here before anything is sent, "
-    "and your original files are never changed.</p>"
 )
 PHOTO_FILTER = "Photos (*.jpg *.jpeg *.png *.webp *.heic *.gif *.bmp *.tif *.tiff);;All files (*)"
 
@@ -90,95 +64,45 @@ class PhotosPanel(Panel):
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
         self.builder = AvatarBuilder(session.db)
-        self.model = QStandardItemModel(self)
-        self._checks = asyncio.Semaphore(CHECKS_AT_ONCE)
+        self.avatar_work = AvatarWork(
+            self.builder, self._progress, self._finished, lambda text: self.say(text, Tone.BAD)
+        )
         self._work: asyncio.Task[None] | None = None  # the upload or avatar job running now
-        self._job: AvatarJob | None = None  # the avatar job shown in the status row
         self._confirmed_warnings = False
-        self._stopping = False  # Cancel was clicked: the job is abandoned
         self._consent_group: str | None = None  # the group waiting for consent, once a job ends so
         self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
-        self.kept = PhotoList(session.paths.data_dir / "photos.json")
-        self._restoring = True  # the list is saved only once the kept one is back
-        self._saving = asyncio.Lock()
+        self.shelf = PhotoShelf(
+            session.paths.data_dir, lambda coro, name: self.run(coro, name, per_connection=False), self
+        )
+        # The shelf's parts the panel (and its tests) read.
+        self.model, self.list, self.details = self.shelf.model, self.shelf.list, self.shelf.details
+        self.pages, self.empty, self.remove_button = self.shelf.pages, self.shelf.empty, self.shelf.remove_button
+        self.shelf.message.connect(self.say)
+        self.shelf.selection_changed.connect(self._selection_changed)
         self._build()
         self.setAcceptDrops(True)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
         paste.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         paste.activated.connect(self.paste)
-        remove = QShortcut(QKeySequence.StandardKey.Delete, self.list)
-        remove.setContext(Qt.ShortcutContext.WidgetShortcut)
-        remove.activated.connect(self.remove_selected)
         session.connection_changed.connect(self._connection_changed)
         session.balance_changed.connect(lambda _: self._update_actions())  # the account's unit is known now
         if session.api is not None:
             QTimer.singleShot(0, self._connection_changed)
-        session.tasks.spawn(self._restore(), "restore the photo list")
 
     # --- layout ------------------------------------------------------------------------------------
 
     def _build(self) -> None:
-        while self.content.count():  # the base class's placeholder card
-            item = self.content.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        self.clear_placeholder()
         self.add_button = QPushButton("Add photos…")
         self.add_button.setObjectName("primaryButton")
         self.add_button.clicked.connect(self.choose_files)
         add_hint = QLabel("or drag photos onto this page, or paste one with Ctrl+V")
         add_hint.setObjectName("hint")
-        self.remove_button = QPushButton("Remove from list")
-        self.remove_button.setToolTip("Take the selected photos off this page (Delete). The files stay where they are.")
-        self.remove_button.clicked.connect(self.remove_selected)
         top = QHBoxLayout()
         top.addWidget(self.add_button)
         top.addWidget(add_hint)
         top.addStretch(1)
         top.addWidget(self.remove_button)
-
-        self.empty = QLabel(EMPTY)
-        self.empty.setObjectName("panelNextStep")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        empty_card = QFrame()
-        empty_card.setObjectName("panelCard")
-        QVBoxLayout(empty_card).addWidget(self.empty)
-
-        self.list = QListView()
-        self.list.setModel(self.model)
-        self.list.setViewMode(QListView.ViewMode.IconMode)
-        self.list.setIconSize(QSize(ICON_SIDE, ICON_SIDE))
-        self.list.setGridSize(QSize(ICON_SIDE + 28, ICON_SIDE + 40))
-        self.list.setResizeMode(QListView.ResizeMode.Adjust)
-        self.list.setMovement(QListView.Movement.Static)
-        self.list.setWordWrap(True)
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.list.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.list.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.list.selectionModel().currentChanged.connect(self._selection_changed)
-        self.list.setToolTip(
-            "Click a photo to see its checks; Ctrl+click or Shift+click to pick several. "
-            "Delete takes the selected photos off this page."
-        )
-        self.details = PhotoDetails()
-        self.details.fix_requested.connect(self.fix_selected)
-        self.pick_hint = QLabel("Click a photo on the left to see its checks.")
-        self.pick_hint.setObjectName("hint")
-        self.pick_hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.details_page = vertical_scroll(self.details)  # a small window scrolls the checks, not the page
-        self.side = QStackedWidget()
-        self.side.addWidget(self.pick_hint)
-        self.side.addWidget(self.details_page)
-        splitter = QSplitter()
-        splitter.addWidget(self.list)
-        splitter.addWidget(self.side)
-        splitter.setStretchFactor(0, 1)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([460, 540])
-        self.pages = QStackedWidget()
-        self.pages.addWidget(empty_card)
-        self.pages.addWidget(splitter)
 
         self.name = QLineEdit()
         self.name.setPlaceholderText("Name your avatar, e.g. Anna at the office")
@@ -199,7 +123,7 @@ class PhotosPanel(Panel):
         create_row.addWidget(self.upload_button)
         create_row.addWidget(self.create_button)
         self.selection_note = QLabel()
-        self.selection_note.setProperty("tone", "warn")
+        self.selection_note.setProperty("tone", Tone.WARN.value)
         self.selection_note.setWordWrap(True)
 
         self.status = QLabel()
@@ -229,14 +153,21 @@ class PhotosPanel(Panel):
             widget.hide()
 
         self.content.addLayout(top)
-        self.content.addWidget(self.pages, 1)
+        self.content.addWidget(self.shelf, 1)
         self.content.addLayout(create_row)
         self.content.addWidget(self.selection_note)
         self.content.addLayout(status_row)
-        self._show_list()
         self._update_actions()
 
     # --- adding photos -----------------------------------------------------------------------------
+
+    def add_paths(self, paths: list[Path]) -> None:
+        """Add photos to the list and check each in the background; a photo already listed is selected."""
+        self.shelf.add_paths(paths)
+
+    def _selection_changed(self) -> None:
+        self._confirmed_warnings = False
+        self._update_actions()
 
     def choose_files(self) -> None:
         dialog = QFileDialog(self, "Add photos", str(Path.home()), PHOTO_FILTER)
@@ -250,200 +181,22 @@ class PhotosPanel(Panel):
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        self._take(event.mimeData())
+        self.shelf.take(event.mimeData())
         event.acceptProposedAction()
 
     def paste(self) -> None:
-        self._take(QApplication.clipboard().mimeData())
-
-    def _take(self, data: QMimeData) -> None:
-        files = [Path(url.toLocalFile()) for url in data.urls() if url.isLocalFile()]
-        if files:
-            self.add_paths(files)
-        elif data.hasImage():
-            image = QImage(data.imageData())
-            self.session.tasks.spawn(self._add_pasted(image), "save pasted photo")
-        else:
-            self._say("There is no picture to paste. Copy a photo or a photo file first.", "warn")
-
-    async def _add_pasted(self, image: QImage) -> None:
-        try:
-            path = await asyncio.to_thread(photo_checks.save_pasted, image, self._photo_folder())
-        except OSError as error:
-            self._say(str(error), "bad")
-            return
-        self.add_paths([path])
-
-    def add_paths(self, paths: list[Path]) -> None:
-        """Add photos to the list and check each in the background; a photo already listed is selected."""
-        newest: QStandardItem | None = None
-        for path in paths:
-            existing = self._item_for(path)
-            newest = existing if existing is not None else self._add(KeptPhoto(path))
-        self._show_list()
-        if newest is not None:
-            self.list.selectionModel().setCurrentIndex(newest.index(), QItemSelectionModel.SelectionFlag.ClearAndSelect)
-
-    def _add(self, kept: KeptPhoto) -> QStandardItem:
-        item = QStandardItem(badge_icon(QImage(), None), kept.path.name)
-        item.setData(str(kept.path), PATH_ROLE)
-        item.setData(None, PHOTO_ROLE)
-        item.setToolTip(f"{kept.path}\nChecking…")
-        self.model.appendRow(item)
-        self.session.tasks.spawn(self._check(item, kept), f"check photo {kept.path.name}")
-        return item
-
-    def _show_list(self) -> None:
-        self.pages.setCurrentIndex(1 if self.model.rowCount() else 0)
-        self.remove_button.setVisible(bool(self.model.rowCount()))
-
-    async def _check(self, item: QStandardItem, kept: KeptPhoto) -> None:
-        async with self._checks:
-            photo = await asyncio.to_thread(photo_checks.check, kept.path, kept.report, kept.stamp)
-        if item.model() is not self.model:
-            return
-        item.setData(photo, PHOTO_ROLE)
-        item.setIcon(badge_icon(photo.thumbnail, photo.verdict))
-        item.setToolTip(f"{kept.path}\n{badge_meaning(photo.verdict)}")
-        if self.list.selectionModel().isSelected(item.index()):
-            self._selection_changed()
-        await self._save()
-
-    def remove_selected(self) -> None:
-        """Take the selected photos off the page (the files are not touched)."""
-        rows = sorted({index.row() for index in self.list.selectionModel().selectedIndexes()}, reverse=True)
-        if not rows:
-            return
-        for row in rows:
-            self.model.removeRow(row)
-        self._show_list()
-        self._selection_changed()
-        self.session.tasks.spawn(self._save(), "save the photo list")
-
-    # --- kept across restarts ----------------------------------------------------------------------
-
-    async def _restore(self) -> None:
-        """Bring back the photos added before the app last closed, with their verdicts."""
-        try:
-            restored = await asyncio.to_thread(self.kept.load)
-        finally:
-            self._restoring = False
-        added = [photo for photo in restored.photos if self._item_for(photo.path) is None]
-        for photo in added:
-            self._add(photo)
-        self._show_list()
-        notes = [restored.note] if restored.note else []
-        if restored.missing:
-            names = ", ".join(path.name for path in restored.missing)
-            gone = len(restored.missing)
-            notes.append(
-                f"{gone} photo{'s' if gone > 1 else ''} you added before "
-                f"{'are' if gone > 1 else 'is'} no longer there and {'were' if gone > 1 else 'was'} "
-                f"taken off the list: {names}."
-            )
-        if notes:
-            self._say(" ".join(notes), "warn")
-        if restored.missing or restored.note:
-            await self._save()
-
-    def _kept_photos(self) -> list[KeptPhoto]:
-        photos = []
-        for row in range(self.model.rowCount()):
-            item = self.model.item(row)
-            photo: CheckedPhoto | None = item.data(PHOTO_ROLE)
-            photos.append(
-                KeptPhoto(Path(item.data(PATH_ROLE)), photo.report, photo.stamp)
-                if photo is not None
-                else KeptPhoto(Path(item.data(PATH_ROLE)))
-            )
-        return photos
-
-    async def _save(self) -> None:
-        """Write the list as it is now; saves run one at a time, so the last one written is the newest."""
-        if self._restoring:
-            return
-        async with self._saving:
-            photos = self._kept_photos()
-            try:
-                await asyncio.to_thread(self.kept.save, photos)
-            except OSError as error:
-                log.warning("Could not save the photo list: %r", error)
-                self._say(
-                    f"The list of photos could not be saved ({error.strerror or error}), so it will be "
-                    "empty after a restart. Check that the data folder can be written.",
-                    "warn",
-                )
-
-    def _item_for(self, path: Path) -> QStandardItem | None:
-        for row in range(self.model.rowCount()):
-            item = self.model.item(row)
-            if item.data(PATH_ROLE) == str(path):
-                return item
-        return None
-
-    def _photo_folder(self) -> Path:
-        return self.session.paths.data_dir / "photos"
-
-    # --- selection and fixes -----------------------------------------------------------------------
-
-    def selected_photos(self) -> list[CheckedPhoto]:
-        """Checked photos among the selection, in list order."""
-        rows = sorted(index.row() for index in self.list.selectionModel().selectedIndexes())
-        photos = [self.model.item(row).data(PHOTO_ROLE) for row in rows]
-        return [photo for photo in photos if photo is not None]
-
-    def _selection_changed(self, *_: object) -> None:
-        shown = self._shown_index()
-        photo = shown.data(PHOTO_ROLE) if shown.isValid() else None
-        self.details.show_photo(photo)
-        self.side.setCurrentWidget(self.details_page if photo is not None else self.pick_hint)
-        self.pick_hint.setText(
-            "Checking this photo…" if shown.isValid() else "Click a photo on the left to see its checks."
-        )
-        self._confirmed_warnings = False
-        self._update_actions()
-
-    def _shown_index(self) -> QModelIndex:
-        """The photo the details show: the current one if selected, else the last one selected."""
-        selection = self.list.selectionModel()
-        current = selection.currentIndex()
-        if current.isValid() and selection.isSelected(current):
-            return current
-        selected = selection.selectedIndexes()
-        return selected[-1] if selected else QModelIndex()
-
-    def fix_selected(self, fix: Fix) -> None:
-        photo: CheckedPhoto | None = self._shown_index().data(PHOTO_ROLE)
-        if photo is not None:
-            self.session.tasks.spawn(self._fix(photo, fix), f"fix photo {photo.path.name}")
-
-    async def _fix(self, photo: CheckedPhoto, fix: Fix) -> None:
-        self.details.set_fixing(True)
-        self._say(f"{fix.label}: saving a new copy of {photo.path.name}…", None)
-        try:
-            fixed = await asyncio.to_thread(photo_checks.apply_fix, photo.path, fix, self._photo_folder())
-        except (FixError, OSError) as error:
-            self._say(str(error), "bad")
-            return
-        finally:
-            self.details.set_fixing(False)
-        caution = f" {fix.caution}" if fix.caution else ""
-        self._say(
-            f"Saved the fixed copy as {fixed.name} in {fixed.parent}. Your original is unchanged.{caution}",
-            "warn" if caution else "good",
-        )
-        self.add_paths([fixed])
+        self.shelf.take(QApplication.clipboard().mimeData())
 
     # --- upload and create avatar ------------------------------------------------------------------
 
     def _usable(self) -> tuple[list[CheckedPhoto], list[CheckedPhoto]]:
         """(photos HeyGen will take, photos with errors) among the selection."""
-        photos = self.selected_photos()
-        return [p for p in photos if p.verdict != "fail"], [p for p in photos if p.verdict == "fail"]
+        photos = self.shelf.selected_photos()
+        return [p for p in photos if p.verdict is not Verdict.FAIL], [p for p in photos if p.verdict is Verdict.FAIL]
 
     def _update_actions(self) -> None:
         usable, refused = self._usable()
-        busy = self._work is not None and not self._work.done()
+        busy = self._work is not None
         connected = self.session.api is not None
         self.remove_button.setEnabled(self.list.selectionModel().hasSelection())
         self.upload_button.setEnabled(bool(usable) and connected and not busy)
@@ -491,19 +244,7 @@ class PhotosPanel(Panel):
         self._start(self._upload([p.path for p in usable], api), "upload photos")
 
     async def _upload(self, paths: list[Path], api: HeyGenApi) -> None:
-        account = self._account()
-        reused = 0
-        for number, path in enumerate(paths, start=1):
-            text = f"Uploading {path.name} ({number} of {len(paths)})…"
-            self._say(text, None)
-
-            def progress(sent: int, total: int, number: int = number) -> None:
-                self._set_progress(((number - 1) + sent / max(total, 1)) / len(paths))
-
-            upload = await self.builder.uploader.upload_file(api, account, path, progress)
-            reused += upload.reused
-        again = f" ({reused} {'was' if reused == 1 else 'were'} already on HeyGen and not sent again)" if reused else ""
-        self._say(f"Uploaded {len(paths)} photo{'s' if len(paths) > 1 else ''}{again}.", "good")
+        self.say(await self.avatar_work.upload(api, self._account(), paths), Tone.GOOD)
 
     def create_avatar(self) -> None:
         api = self.session.api
@@ -511,15 +252,15 @@ class PhotosPanel(Panel):
         name = self.name.text().strip()
         if api is None or not usable or not name:
             return
-        warned = [p for p in usable if p.verdict == "warn"]
+        warned = [p for p in usable if p.verdict is Verdict.WARN]
         if warned and not self._confirmed_warnings:
             self._confirmed_warnings = True
             self._update_actions()
-            self._say(
+            self.say(
                 f"{_names(warned)} {'has' if len(warned) == 1 else 'have'} warnings: HeyGen will take "
                 "them, but the avatar may look less natural. Click “Create avatar anyway” to go ahead, "
                 "or fix the photos first.",
-                "warn",
+                Tone.WARN,
             )
             return
         self._confirmed_warnings = False
@@ -536,12 +277,9 @@ class PhotosPanel(Panel):
         )
 
     def _create(self, api: HeyGenApi, name: str, paths: list[Path]) -> None:
-        if api is not self.session.api or (self._work is not None and not self._work.done()):
+        if api is not self.session.api or self._work is not None:
             return  # the account changed, or another job started, while the question was open
-        self._start(
-            self._build_avatar(api, self.builder.start(api, self._account(), name, paths, self._report)),
-            "create avatar",
-        )
+        self._start(self.avatar_work.create(api, self._account(), name, paths), "create avatar")
 
     def _avatar_price(self, photos: int) -> Money | None:
         api = self.session.api
@@ -560,36 +298,29 @@ class PhotosPanel(Panel):
             f"{self._avatar_price(photos)}."
         )
 
-    async def _build_avatar(self, api: HeyGenApi, run: Awaitable[AvatarJob]) -> None:
-        try:
-            job = await run
-        except JobFailed as failure:
-            self._say(str(failure), "bad")
-            return
-        if job.state.finished and api is self.session.api:
-            self.session.avatars_changed.emit()
-            if job.needs_consent:
-                self._consent_group = job.group_id
-                self._say(NEEDS_CONSENT.format(name=job.name), "warn")
-                self.consent_button.show()
-            else:
-                self._say(READY, "good")
-            self.library_button.show()
+    def _finished(self, job: AvatarJob) -> None:
+        self.session.avatars_changed.emit()
+        if job.needs_consent:
+            self._consent_group = job.group_id
+            self.say(NEEDS_CONSENT.format(name=job.name), Tone.WARN)
+            self.consent_button.show()
+        else:
+            self.say(READY, Tone.GOOD)
+        self.library_button.show()
 
-    def _report(self, job: AvatarJob, text: str, fraction: float | None) -> None:
-        self._job = job
-        self._say(f"{job.name}: {text}", None)
+    def _progress(self, text: str, fraction: float | None) -> None:
+        self.say(text)
         self._set_progress(fraction)
 
     def _retry(self) -> None:
         """Carry the job on, asking first when what is left of it now costs more than the balance."""
-        api, job = self.session.api, self._job
-        if api is None or job is None or job.state.finished:
+        api, job = self.session.api, self.avatar_work.job
+        if api is None or job is None or not self.avatar_work.resumable:
             return
 
         def go() -> None:
-            if api is self.session.api and job is self._job and (self._work is None or self._work.done()):
-                self._start(self._build_avatar(api, self.builder.run(api, job, self._report)), "resume avatar")
+            if api is self.session.api and job is self.avatar_work.job and self._work is None:
+                self._start(self.avatar_work.carry_on(api), "resume avatar")
 
         self.money_prompt = check_balance(
             self, self.session, price_left(job, price_list(self.session)), f"Finishing “{job.name}”", "Try anyway", go
@@ -599,62 +330,54 @@ class PhotosPanel(Panel):
         self._hide_consent()
         self.library_button.hide()
         self.retry_button.hide()
-        self._work = self.session.tasks.spawn(self._guard(coro), name)
+        self._work = self.run(self._working(coro), name, on_error=self._interrupted)
         self.cancel_button.show()
         self._set_progress(0.0)
         self._update_actions()
 
-    async def _guard(self, coro: Coroutine[Any, Any, None]) -> None:
-        """Run an upload or avatar job; HeyGen's errors become a message with Try again."""
+    async def _working(self, coro: Coroutine[Any, Any, None]) -> None:
         try:
             await coro
-        except asyncio.CancelledError:
-            job = self._job
-            if self._stopping and job is not None and not job.state.finished:
-                await self.builder.abandon(job)
-                self._job = None
-            raise
-        except HeyGenError as error:
-            self._say(f"{error} Nothing is lost: click Try again when ready.", "bad")
-            self.session.refresh_balance()  # what is left, for the price check on Try again
-            self.retry_button.setVisible(self._job is not None and not self._job.state.finished)
         finally:
             self.cancel_button.hide()
             self.progress.hide()
             self._work = None
-            self._stopping = False
             self._update_actions()
+
+    def _interrupted(self, error: Exception) -> None:
+        """HeyGen's error stopped the upload or job: nothing is lost, and Try again carries it on."""
+        self.say(f"{error} Nothing is lost: click Try again when ready.", Tone.BAD)
+        self.session.refresh_balance()  # what is left, for the price check on Try again
+        self.retry_button.setVisible(self.avatar_work.resumable)
 
     def cancel(self) -> None:
         """Stop the upload or avatar job; an avatar job stopped this way is not resumed."""
         if self._work is None:
             return
-        self._stopping = True
+        self.avatar_work.stop()
         self._work.cancel()
-        self._say("Stopped. Anything HeyGen already finished stays in your Library.", "warn")
+        self.say("Stopped. Anything HeyGen already finished stays in your Library.", Tone.WARN)
 
     def open_consent(self) -> None:
         api, group_id = self.session.api, self._consent_group
         if api is not None and group_id is not None:
-            self.session.tasks.spawn(self._open_consent(api, group_id), "consent page")
+            self.run(self._open_consent(api, group_id), "consent page", on_error=self._no_consent_page)
 
     async def _open_consent(self, api: HeyGenApi, group_id: str) -> None:
-        try:
-            await open_consent_page(api, group_id)
-        except HeyGenError as error:
-            self._say(f"No consent page: {error}", "bad")
-            return
-        self._say(f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", "good")
+        await open_consent_page(api, group_id)
+        self.say(
+            f"{CONSENT_OPENED} Then open the Library and click Refresh: the avatar shows as ready there.", Tone.GOOD
+        )
+
+    def _no_consent_page(self, error: Exception) -> None:
+        self.say(f"No consent page: {error}", Tone.BAD)
 
     def _hide_consent(self) -> None:
         self._consent_group = None
         self.consent_button.hide()
 
     def open_library(self) -> None:
-        window = self.window()
-        show_panel = getattr(window, "show_panel", None)
-        if show_panel is not None:
-            show_panel("Library")
+        self.navigate.emit("Library")
 
     # --- connection ------------------------------------------------------------------------------
 
@@ -664,35 +387,29 @@ class PhotosPanel(Panel):
 
     def _connection_changed(self) -> None:
         """Stop work meant for the old account (its job resumes next time) and resume this account's jobs."""
-        if self._work is not None:
-            self._work.cancel()
-            self._say("", None)
-        self._job = None
+        if self._work is not None:  # the base class cancelled it
+            self.say("")
+        self.avatar_work.forget()
         self._hide_consent()
         self._update_actions()
         api, connection = self.session.api, self.session.connection
         if api is not None and connection is not None:
-            self.session.tasks.spawn(self._resume(api, connection.account_id), "resume avatar jobs")
+            self.run(self._resume(api, connection.account_id), "resume avatar jobs")
 
     async def _resume(self, api: HeyGenApi, account: str) -> None:
         await asyncio.sleep(0)  # let a cancelled task finish first
         if self._work is not None:
             return
-        jobs = await self.builder.unfinished(account, api.generation)
-        if jobs and api is self.session.api:
-            job = jobs[0]
-            self._job = job
-            self._say(f"Carrying on making “{job.name}” where it stopped…", None)
-            self._start(self._resume_all(api, jobs), "resume avatar jobs")
-
-    async def _resume_all(self, api: HeyGenApi, jobs: list[AvatarJob]) -> None:
-        for job in jobs:
-            await self._build_avatar(api, self.builder.run(api, job, self._report))
+        jobs = await self.avatar_work.unfinished(api, account)
+        if jobs:
+            self.avatar_work.job = jobs[0]
+            self.say(f"Carrying on making “{jobs[0].name}” where it stopped…")
+            self._start(self.avatar_work.resume(api, jobs), "resume avatar jobs")
 
     # --- status row ------------------------------------------------------------------------------
 
-    def _say(self, text: str, tone: str | None) -> None:
-        set_tone(self.status, tone or "", text)
+    def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+        set_tone(self.status, tone, text)
 
     def _set_progress(self, fraction: float | None) -> None:
         self.progress.show()

@@ -26,13 +26,15 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenError
 from heygen_studio.api.tls import tls_context
+from heygen_studio.services.downloads import DownloadError
 from heygen_studio.services.notifications import notify
-from heygen_studio.services.render_queue import SessionRenders
+from heygen_studio.services.render_queue import NotSaved, SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
-from heygen_studio.ui.widgets.render_row import RenderRow
+from heygen_studio.ui.style import Tone, set_tone
+from heygen_studio.ui.widgets.render_confirm import confirm_delete, confirm_stop
+from heygen_studio.ui.widgets.render_row import RenderRow, RowAction
 
 if TYPE_CHECKING:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
@@ -49,6 +51,8 @@ class RendersPanel(Panel):
         "ones. Rendering carries on even if you switch to another step."
     )
     next_step = "Nothing rendering yet. When your scenes are ready, click Render in Scenes."
+    #: Said in the message line, where the user looks; nothing is lost.
+    shown_errors = (HeyGenError, NotSaved, DownloadError, ValueError, OSError)
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
@@ -57,8 +61,7 @@ class RendersPanel(Panel):
         self.rows: dict[int, RenderRow] = {}
         self._player: RenderPlayer | None = None
         self._http: httpx.AsyncClient | None = None
-        card = self.content.itemAt(0)  # the base panel's card, which says there is nothing yet
-        self.empty_card = card.widget() if card is not None else None
+        self.empty_card = self.placeholder
 
         self.folder_label = QLabel()
         self.folder_label.setObjectName("hint")
@@ -108,7 +111,7 @@ class RendersPanel(Panel):
         self.queue.progress.connect(self._progress)
         self.queue.finished.connect(self._finished)
         self.queue.running_changed.connect(self._show_running)
-        self.renders.refused.connect(self._say)
+        self.renders.refused.connect(self.say)
         self.queue.problem_changed.connect(self._queue_problem)
         session.connection_changed.connect(self.reload)
         self.reload()
@@ -116,13 +119,7 @@ class RendersPanel(Panel):
     # --- loading ---------------------------------------------------------------------------------
 
     def reload(self) -> None:
-        self._spawn(self._reload(), "load renders")
-
-    def _spawn(self, coro, name: str) -> None:  # type: ignore[no-untyped-def]
-        try:
-            self.session.tasks.spawn(coro, name)
-        except RuntimeError:  # no loop yet, or the app is closing
-            coro.close()
+        self.run(self._reload(), "load renders")
 
     async def _reload(self) -> None:
         folder = await self.renders.output_dir()
@@ -145,13 +142,13 @@ class RendersPanel(Panel):
             # Newest on top: a row goes above every row of an older job.
             self.list_layout.insertWidget(sum(1 for other in self.rows if other > job.id), row)
             self._tab_timer.start()
-            self._spawn(self._thumbnail(row), "render thumbnail")
-            self._spawn(self._estimate(row), "render estimate")
+            self.run(self._thumbnail(row), "render thumbnail")
+            self.run(self._estimate(row), "render estimate")
         else:
             downloaded = job.status == JobStatus.DOWNLOADED and row.job.status != JobStatus.DOWNLOADED
             row.update_job(job)
             if downloaded:  # the video's own thumbnail is on disk now
-                self._spawn(self._thumbnail(row), "render thumbnail")
+                self.run(self._thumbnail(row), "render thumbnail")
 
     def _drop(self, job_id: int) -> None:
         row = self.rows.pop(job_id, None)
@@ -194,7 +191,8 @@ class RendersPanel(Panel):
             row.set_thumbnail(QPixmap.fromImage(image))
 
     async def aclose(self) -> None:
-        """Close the client that fetched the looks' thumbnails."""
+        """Stop the panel's tasks and close the client that fetched the looks' thumbnails."""
+        await super().aclose()
         if self._http is not None:
             await self._http.aclose()
             self._http = None
@@ -206,7 +204,7 @@ class RendersPanel(Panel):
     # --- queue events ----------------------------------------------------------------------------
 
     def _job_changed(self, job_id: int) -> None:
-        self._spawn(self._refresh(job_id), "refresh render")
+        self.run(self._refresh(job_id), "refresh render")
 
     async def _refresh(self, job_id: int) -> None:
         job = await self.queue.get(job_id)
@@ -224,7 +222,7 @@ class RendersPanel(Panel):
             row.set_download(done, total)
 
     def _finished(self, job_id: int) -> None:
-        self._spawn(self._announce(job_id), "announce render")
+        self.run(self._announce(job_id), "announce render")
 
     async def _announce(self, job_id: int) -> None:
         job = await self.queue.get(job_id)
@@ -235,12 +233,12 @@ class RendersPanel(Panel):
         elif job.status == JobStatus.FAILED:
             notify("A render failed", f"“{job.title}”: {job.error}", failed=True)
 
-    def _say(self, message: str, tone: str = "bad") -> None:
+    def say(self, message: str, tone: Tone = Tone.BAD) -> None:
         """Say `message` above the list in `tone`: bad (red) for refusals and errors, kept until the next
         action; good (green) or plain news clears itself after a few seconds."""
         set_tone(self.message, tone, message)
         self.message.show()
-        if tone == "bad":
+        if tone is Tone.BAD:
             self.message_timer.stop()
         else:
             self.message_timer.start()
@@ -248,7 +246,7 @@ class RendersPanel(Panel):
     def _queue_problem(self, text: str) -> None:
         """What holds every render up (HeyGen out of reach, a full disk): shown until it is over."""
         if text:
-            self._say(text)
+            self.say(text)
         elif self.message.isVisible() and self.message.text() == self._shown_problem:
             self._clear_message()
         self._shown_problem = text
@@ -277,42 +275,46 @@ class RendersPanel(Panel):
 
     # --- actions ---------------------------------------------------------------------------------
 
-    def _act(self, name: str, job_id: int) -> None:
+    def _act(self, name: RowAction, job_id: int) -> None:
         row = self.rows.get(job_id)
         if row is None:
             return
         self._clear_message()  # what was said about the last action is done with
         job = row.job
-        if name in ("open", "folder", "play"):
+        if name in (RowAction.OPEN, RowAction.FOLDER, RowAction.PLAY):
             self._act_on_file(name, job)
-        elif name == "cancel":
-            self._spawn(self._guarded(self._cancel(job)), "cancel render")
-        elif name == "stop":
-            self._confirm_stop(job)
-        elif name == "remove":
-            self._spawn(self._guarded(self._remove([job])), "remove render from list")
-        elif name == "retry":
+        elif name is RowAction.CANCEL:
+            self.run(self._cancel(job), "cancel render", per_connection=False)
+        elif name is RowAction.STOP:
+            confirm_stop(
+                self, job, lambda delete: self.run(self._stop(job, delete), "stop render", per_connection=False)
+            )
+        elif name is RowAction.REMOVE:
+            self.run(self._remove([job]), "remove render from list", per_connection=False)
+        elif name is RowAction.RETRY:
             self._retry(row, name, lambda: self.queue.retry(job_id))
-        elif name == "resubmit":
+        elif name is RowAction.RESUBMIT:
             self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
-        elif name == "give_up":
-            self._spawn(self.queue.decide(job_id, submit_again=False), "give up render")
-        elif name == "copy":
-            self._spawn(self._guarded(self._copy_link(job_id)), "copy render link")
-        elif name == "error":
+        elif name is RowAction.GIVE_UP:
+            self.run(self.queue.decide(job_id, submit_again=False), "give up render", per_connection=False)
+        elif name is RowAction.COPY:
+            self.run(self._copy_link(job_id), "copy render link", per_connection=False)
+        elif name is RowAction.ERROR:
             self._show_error(job)
-        elif name == "delete":
-            self._confirm_delete(job)
+        elif name is RowAction.DELETE:
+            confirm_delete(
+                self, job, lambda: self.run(self.queue.delete_remote(job.id), "delete render", per_connection=False)
+            )
 
-    def _act_on_file(self, name: str, job: RenderJob) -> None:
+    def _act_on_file(self, name: RowAction, job: RenderJob) -> None:
         """Open, Show in folder and Play: what the downloaded video is handed to."""
         if not job.file_path:
             return
         file = Path(job.file_path)
-        if name == "open":
-            self._spawn(self._open(file, file), "open render file")
-        elif name == "folder":
-            self._spawn(self._open(file.parent, file), "show render folder")
+        if name is RowAction.OPEN:
+            self.run(self._open(file, file), "open render file")
+        elif name is RowAction.FOLDER:
+            self.run(self._open(file.parent, file), "show render folder")
         else:
             self._play(file, job.title)
 
@@ -323,13 +325,7 @@ class RendersPanel(Panel):
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
 
-    async def _guarded(self, coro: Coroutine[Any, Any, object]) -> None:
-        try:
-            await coro
-        except Exception as error:  # noqa: BLE001 - the top of a click's work: any failure is said where the user looks
-            self._say(str(error))
-
-    def _retry(self, row: RenderRow, name: str, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    def _retry(self, row: RenderRow, name: RowAction, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
         covers it. Its button is off until then, so a double click sends one render, not two."""
         button = row.button(name)
@@ -337,12 +333,12 @@ class RendersPanel(Panel):
 
         async def check_then_send() -> None:
             try:
-                await self._guarded(self._send_if_it_fits(row.job, send))
+                await self._send_if_it_fits(row.job, send)
             finally:
                 with contextlib.suppress(RuntimeError):  # the row was removed meanwhile
                     button.setEnabled(True)
 
-        self._spawn(check_then_send(), f"{name} render")
+        self.run(check_then_send(), f"{name} render", per_connection=False)
 
     async def _send_if_it_fits(self, job: RenderJob, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         refresh = self.session.refresh_balance()
@@ -367,7 +363,7 @@ class RendersPanel(Panel):
         cancel = box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(cancel)
         box.buttonClicked.connect(
-            lambda button: self._spawn(self._guarded(send()), "retry render") if button is anyway else None
+            lambda button: self.run(send(), "retry render", per_connection=False) if button is anyway else None
         )
         box.open()
 
@@ -375,76 +371,31 @@ class RendersPanel(Panel):
         link = await self.queue.fresh_link(job_id)
         if link:
             QGuiApplication.clipboard().setText(link)
-            self._say("Link copied. HeyGen's links work for 7 days.", tone="good")
-
-    def _confirm_delete(self, job: RenderJob) -> None:
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Delete on HeyGen?",
-            f"Delete “{job.title}” from your HeyGen account? The file on this computer stays.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
-        )
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.buttonClicked.connect(
-            lambda button: (
-                self._spawn(self._guarded(self.queue.delete_remote(job.id)), "delete render")
-                if box.standardButton(button) == QMessageBox.StandardButton.Yes
-                else None
-            )
-        )
-        box.open()
-
-    def _confirm_stop(self, job: RenderJob) -> None:
-        made = job.status == JobStatus.COMPLETED
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
-            "Stop this render?",
-            f"Stop {'downloading' if made else 'following'} “{job.title}”? "
-            f"It will not be {'saved on this computer' if made else 'downloaded'}.",
-            parent=self,
-        )
-        box.setInformativeText(
-            f"HeyGen {'has made it' if made else 'is already making it'}. Delete it from your "
-            "HeyGen account too, or leave it there to find later in your videos on heygen.com."
-        )
-        delete = box.addButton("Stop and delete at HeyGen", QMessageBox.ButtonRole.DestructiveRole)
-        only = box.addButton("Stop following only", QMessageBox.ButtonRole.AcceptRole)
-        keep = box.addButton("Keep following", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep)
-        box.setEscapeButton(keep)
-        box.buttonClicked.connect(
-            lambda button: (
-                self._spawn(self._guarded(self._stop(job, delete_at_heygen=button is delete)), "stop render")
-                if button in (delete, only)
-                else None
-            )
-        )
-        box.open()
+            self.say("Link copied. HeyGen's links work for 7 days.", tone=Tone.GOOD)
 
     async def _cancel(self, job: RenderJob) -> None:
         if not await self.queue.cancel(job.id):
-            self._say(
+            self.say(
                 f"“{job.title}” had just been sent to HeyGen, so it could not be cancelled here. "
                 "Use Stop… once HeyGen has it.",
-                tone="",
+                tone=Tone.PLAIN,
             )
 
     async def _stop(self, job: RenderJob, delete_at_heygen: bool) -> None:
         try:
             stopped = await self.queue.stop_following(job.id, delete_at_heygen)
         except HeyGenError as error:
-            self._say(
+            self.say(
                 f"Stopped following “{job.title}”, but HeyGen did not delete it: {error} "
                 "You can delete it later with Delete on HeyGen."
             )
             return
         if stopped is None:
-            self._say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone="")
+            self.say(f"“{job.title}” had already finished at HeyGen, so it was not stopped.", tone=Tone.PLAIN)
         elif stopped.remote_deleted_at:
-            self._say(f"Stopped “{job.title}” and deleted it from your HeyGen account.", tone="good")
+            self.say(f"Stopped “{job.title}” and deleted it from your HeyGen account.", tone=Tone.GOOD)
         else:
-            self._say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone="good")
+            self.say(f"Stopped following “{job.title}”. It stays in your HeyGen account.", tone=Tone.GOOD)
 
     async def _remove(self, jobs: list[RenderJob]) -> None:
         removed = await self.queue.remove_from_list(job.id for job in jobs)
@@ -452,15 +403,15 @@ class RendersPanel(Panel):
         files = [job.file_path for job in gone if job.file_path]
         if len(gone) == 1:
             kept = f" Its video stays at {files[0]}." if files else ""
-            self._say(f"Removed “{gone[0].title}” from the list.{kept}", tone="good")
+            self.say(f"Removed “{gone[0].title}” from the list.{kept}", tone=Tone.GOOD)
         elif gone:
             kept = " Their videos stay on disk." if files else ""
-            self._say(f"Removed {len(gone)} renders from the list.{kept}", tone="good")
+            self.say(f"Removed {len(gone)} renders from the list.{kept}", tone=Tone.GOOD)
 
     def _clear_finished(self) -> None:
         self._clear_message()
         finished = [row.job for row in self.rows.values() if row.job.status.is_final]
-        self._spawn(self._guarded(self._remove(finished)), "clear finished renders")
+        self.run(self._remove(finished), "clear finished renders", per_connection=False)
 
     async def _open(self, target: Path, video: Path) -> None:
         """Hand the video (or its folder) to the desktop; say so, with the path to copy, when that cannot be done."""
@@ -489,7 +440,7 @@ class RendersPanel(Panel):
 
     def _copy_path(self, path: Path) -> None:
         QGuiApplication.clipboard().setText(str(path))
-        self._say(f"Copied {path}", tone="good")
+        self.say(f"Copied {path}", tone=Tone.GOOD)
 
     def _order_tabs(self) -> None:
         """Tab goes through the top buttons, then the rows as shown, top to bottom, each left to right."""
@@ -517,7 +468,7 @@ class RendersPanel(Panel):
         dialog = QFileDialog(self, "Save finished videos in")
         dialog.setFileMode(QFileDialog.FileMode.Directory)
         dialog.setOption(QFileDialog.Option.ShowDirsOnly)
-        dialog.fileSelected.connect(lambda folder: self._spawn(self._set_folder(Path(folder)), "set render folder"))
+        dialog.fileSelected.connect(lambda folder: self.run(self._set_folder(Path(folder)), "set render folder"))
         dialog.open()
 
     async def _set_folder(self, folder: Path) -> None:

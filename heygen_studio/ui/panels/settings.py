@@ -26,7 +26,7 @@ from heygen_studio.services.accounts import KeyCheck, ProfileError
 from heygen_studio.session import Session
 from heygen_studio.storage.secrets import StorageResult
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -88,7 +88,7 @@ class ProfileForm(QGroupBox):
         self.key.clear()
         self.show_key.setChecked(False)
         self.generation.setCurrentIndex(0)
-        set_tone(self.result, "", "")
+        set_tone(self.result, Tone.PLAIN, "")
 
 
 class SettingsPanel(Panel):
@@ -105,7 +105,7 @@ class SettingsPanel(Panel):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        self._clear_content()
+        self.clear_placeholder()
         self.keychain_label = QLabel("Checking the keychain…")
         self.keychain_label.setWordWrap(True)
         self.profiles = QListWidget()
@@ -173,19 +173,14 @@ class SettingsPanel(Panel):
         self.replace_button.clicked.connect(self._start_replace)
         self.delete_button.clicked.connect(self._confirm_delete)
         self.generation.activated.connect(self._generation_chosen)
-        self.sandbox_button.clicked.connect(lambda: self._run(self.session.use_sandbox(), "switch to the sandbox"))
+        self.sandbox_button.clicked.connect(
+            lambda: self.run(self.session.use_sandbox(), "switch to the sandbox", per_connection=False)
+        )
         session.connection_changed.connect(self._reload)
         session.connection_changed.connect(self.refresh_keys)
         self._reload()
         self.refresh_keys()
-        self._run(self._show_keychain_status(), "keychain status")
-
-    def _clear_content(self) -> None:
-        while self.content.count():
-            item = self.content.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        self.run(self._show_keychain_status(), "keychain status", per_connection=False)
 
     # ----- what is shown
 
@@ -224,7 +219,7 @@ class SettingsPanel(Panel):
 
     def refresh_keys(self) -> None:
         """Look up which profiles have a key (a keychain call, so off the UI thread), then show it."""
-        self._run(self._check_keys(), "check which accounts have keys")
+        self.run(self._check_keys(), "check which accounts have keys", per_connection=False)
 
     async def _check_keys(self) -> None:
         profiles = [profile.name for profile in self.session.accounts.profiles]
@@ -256,16 +251,13 @@ class SettingsPanel(Panel):
     async def _show_keychain_status(self) -> None:
         status = await asyncio.to_thread(self.session.accounts.secrets.status)
         if status.usable:
-            set_tone(self.keychain_label, "good", "Keys are stored in your system keychain, never in a file.")
+            set_tone(self.keychain_label, Tone.GOOD, "Keys are stored in your system keychain, never in a file.")
             self.keychain_label.setToolTip(f"The keychain in use: {status.backend_name}")
         else:
-            set_tone(self.keychain_label, "warn", status.reason)
+            set_tone(self.keychain_label, Tone.WARN, status.reason)
 
-    def _say(self, text: str, tone: str = "") -> None:
+    def say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
         set_tone(self.status, tone, text)
-
-    def _run(self, coro: object, name: str) -> None:
-        self.session.tasks.spawn(coro, name)  # type: ignore[arg-type]
 
     # ----- adding a profile
 
@@ -284,22 +276,24 @@ class SettingsPanel(Panel):
         self.form.hide()
 
     def _save_new(self) -> None:
-        self._run(
-            self._add(self.form.name.text(), self.form.key.text(), self.form.generation.currentData()), "add account"
+        self.run(
+            self._add(self.form.name.text(), self.form.key.text(), self.form.generation.currentData()),
+            "add account",
+            per_connection=False,
         )
 
     async def _add(self, name: str, key: str, generation: Generation) -> None:
         self.form.save.setEnabled(False)
-        set_tone(self.form.result, "", "Testing the key with HeyGen…")
+        set_tone(self.form.result, Tone.PLAIN, "Testing the key with HeyGen…")
         try:
             check = await self.session.accounts.check_key(key, generation)
             if not check.ok:
                 log_failed_check(name, check)
-                set_tone(self.form.result, "bad", check.message + " Nothing was saved.")
+                set_tone(self.form.result, Tone.BAD, check.message + " Nothing was saved.")
                 return
             result = await self.session.accounts.add(name, key, generation)
         except ProfileError as error:
-            set_tone(self.form.result, "bad", str(error))
+            set_tone(self.form.result, Tone.BAD, str(error))
             return
         finally:
             self.form.save.setEnabled(True)
@@ -308,7 +302,7 @@ class SettingsPanel(Panel):
         name = " ".join(name.split())
         await self.session.use_profile(name)
         self._select(name)
-        self._say(f"{check.message} {where_saved(result)}", "good" if result.in_keychain else "warn")
+        self.say(f"{check.message} {where_saved(result)}", Tone.GOOD if result.in_keychain else Tone.WARN)
         await self._show_keychain_status()
 
     # ----- acting on the selected profile
@@ -316,55 +310,55 @@ class SettingsPanel(Panel):
     def _use(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._use_profile(name), "use account")
+            self.run(self._use_profile(name), "use account", per_connection=False)
 
     async def _use_profile(self, name: str) -> None:
         if not await self.session.use_profile(name):
-            self._say(f"“{name}” has no API key yet. Click “Add key…” to add one.", "warn")
+            self.say(f"“{name}” has no API key yet. Click “Add key…” to add one.", Tone.WARN)
             return
-        self._say(f"Now using “{name}”.", "good")
+        self.say(f"Now using “{name}”.", Tone.GOOD)
 
     def _test(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._test_profile(name), "test key")
+            self.run(self._test_profile(name), "test key", per_connection=False)
 
     async def _test_profile(self, name: str) -> None:
-        self._say(f"Testing the key of “{name}”…")
+        self.say(f"Testing the key of “{name}”…")
         check: KeyCheck = await self.session.accounts.check_profile(name)
         if not check.ok:
             log_failed_check(name, check)
-        self._say(check.message, "good" if check.ok else "bad")
+        self.say(check.message, Tone.GOOD if check.ok else Tone.BAD)
 
     def _start_replace(self) -> None:
         self.replace_key.clear()
         self.replace_key.show()
         self.replace_key.setFocus()
-        self._say("Paste the new key and press Enter. It is tested before it replaces the old one.")
+        self.say("Paste the new key and press Enter. It is tested before it replaces the old one.")
 
     def _replace(self) -> None:
         name = self.selected()
         if name is not None:
-            self._run(self._replace_key(name, self.replace_key.text()), "replace key")
+            self.run(self._replace_key(name, self.replace_key.text()), "replace key", per_connection=False)
 
     async def _replace_key(self, name: str, key: str) -> None:
         profile = self.session.accounts.find(name)
         if profile is None:
             return
-        self._say("Testing the new key with HeyGen…")
+        self.say("Testing the new key with HeyGen…")
         check = await self.session.accounts.check_key(key, profile.generation)
         if not check.ok:
             log_failed_check(name, check)
-            self._say(check.message + " The old key was kept.", "bad")
+            self.say(check.message + " The old key was kept.", Tone.BAD)
             return
         try:
             result = await self.session.accounts.replace_key(name, key)
         except ProfileError as error:
-            self._say(str(error), "bad")
+            self.say(str(error), Tone.BAD)
             return
         self.replace_key.clear()
         self.replace_key.hide()
-        self._say(f"Key saved. {check.message} {where_saved(result)}", "good")
+        self.say(f"Key saved. {check.message} {where_saved(result)}", Tone.GOOD)
         await self._check_keys()
         if self.session.connection is not None and self.session.connection.profile == name:
             await self.session.use_profile(name)
@@ -376,7 +370,7 @@ class SettingsPanel(Panel):
         generation: Generation = self.generation.currentData()
         self.session.accounts.set_generation(name, generation)
         if self.session.connection is not None and self.session.connection.profile == name:
-            self._run(self.session.use_profile(name), "switch API version")
+            self.run(self.session.use_profile(name), "switch API version", per_connection=False)
         self._reload()
 
     def _confirm_delete(self) -> None:
@@ -397,15 +391,15 @@ class SettingsPanel(Panel):
 
     def _deleted(self, name: str, answer: int) -> None:
         if answer == QMessageBox.StandardButton.Yes:
-            self._run(self._delete(name), "delete account")
+            self.run(self._delete(name), "delete account", per_connection=False)
 
     async def _delete(self, name: str) -> None:
         in_use = self.session.connection is not None and self.session.connection.profile == name
         await self.session.accounts.delete(name)
         if in_use:
-            await self.session.disconnect()
+            await self.session.go_offline()
         self._reload()
-        self._say(f"“{name}” was deleted and its key removed from the keychain.", "good")
+        self.say(f"“{name}” was deleted and its key removed from the keychain.", Tone.GOOD)
 
 
 def where_saved(result: StorageResult) -> str:

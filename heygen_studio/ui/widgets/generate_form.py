@@ -8,7 +8,7 @@ from typing import TypeVar
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QLabel, QPlainTextEdit, QVBoxLayout, QWidget
 
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 
 E = TypeVar("E", bound=StrEnum)
 MIN_CHARACTERS = 10
@@ -64,5 +64,5 @@ class CountedText(QWidget):
             if over <= 0
             else f"{used} / {self.limit} characters — {over} too many; shorten it"
         )
-        set_tone(self.counter, "bad" if over > 0 else "")
+        set_tone(self.counter, Tone.BAD if over > 0 else Tone.PLAIN)
         self.valid_changed.emit(self.is_valid())

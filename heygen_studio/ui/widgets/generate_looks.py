@@ -10,7 +10,7 @@ from heygen_studio.api import AvatarGroup, HeyGenApi, Orientation, Pose, Status,
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.storage.library_jobs import JobKind
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
 from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, price_words, priced
 
@@ -43,7 +43,7 @@ class GenerateLooksForm(QWidget):
         self.generate_button.clicked.connect(self._generate)
         self.train_note = QLabel()
         self.train_note.setWordWrap(True)
-        set_tone(self.train_note, "warn")
+        set_tone(self.train_note, Tone.WARN)
         self.train_button = QPushButton()
         self.train_button.clicked.connect(self._train)
         self.status = QLabel()

@@ -33,8 +33,9 @@ from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.avatar_builder import add_named_look
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind, JobState, LibraryJob
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
+from heygen_studio.ui.widgets.layouts import clear_layout
 from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, price_words, priced
 
 if TYPE_CHECKING:
@@ -188,10 +189,10 @@ class GeneratePhotosForm(QWidget):
             self.show_results(job)
         elif job.state is JobState.FAILED:
             self.status.setText(f"No photos: {job.detail}")
-            set_tone(self.status, "bad")
+            set_tone(self.status, Tone.BAD)
         else:
             self.status.setText(f"Generating… {job.detail or ''}")
-            set_tone(self.status, "")
+            set_tone(self.status, Tone.PLAIN)
 
     def show_results(self, job: LibraryJob) -> None:
         """Show a finished generation's photos side by side, each with a Keep box (v2)."""
@@ -204,7 +205,7 @@ class GeneratePhotosForm(QWidget):
             if legacy
             else "Your new avatar is ready under My avatars."
         )
-        set_tone(self.status, "good")
+        set_tone(self.status, Tone.GOOD)
         first_picture: QLabel | None = None
         for number, url in enumerate(urls):
             row, column = 2 * (number // RESULTS_PER_ROW), number % RESULTS_PER_ROW
@@ -233,11 +234,7 @@ class GeneratePhotosForm(QWidget):
         label.setPixmap(QPixmap.fromImage(image))
 
     def _clear_results(self) -> None:
-        while self.results.count():
-            item = self.results.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        clear_layout(self.results)
         self.picks.clear()
         self.keep_button.hide()
 
@@ -245,7 +242,7 @@ class GeneratePhotosForm(QWidget):
         urls = [url for box, url in self.picks if box.isChecked()]
         if not urls:
             self.status.setText("Tick at least one photo to keep.")
-            set_tone(self.status, "bad")
+            set_tone(self.status, Tone.BAD)
             return
         name = self.job.label if self.job else self.name.text().strip()
 
@@ -272,11 +269,11 @@ class GeneratePhotosForm(QWidget):
                 await add_named_look(api, created.group.id, ref, name, number)
         except (HeyGenError, OSError) as error:
             self.status.setText(f"The avatar was not made: {error}")
-            set_tone(self.status, "bad")
+            set_tone(self.status, Tone.BAD)
             self.keep_button.setEnabled(True)
             return
         self.status.setText(f"“{name}” is ready under My avatars with {len(urls)} look(s).")
-        set_tone(self.status, "good")
+        set_tone(self.status, Tone.GOOD)
         self._clear_results()
         self.keep_button.setEnabled(True)
         self.session.avatars_changed.emit()

@@ -23,7 +23,7 @@ from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.thumbnails import Thumbnails
 from heygen_studio.storage.library_jobs import JobKind
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.paid_action import check_balance, price_of, price_tip, priced
 
 if TYPE_CHECKING:
@@ -55,10 +55,12 @@ def describe_status(status: Status | None) -> str:
 
 
 class LookDetails(QWidget):
-    """Shows one look; emits `renamed(Look)` and `deleted(str)` after HeyGen agreed."""
+    """Shows one look; emits `renamed(Look)` and `deleted(str)` after HeyGen agreed, `navigate(title)` to
+    ask for another panel (Scenes, once a look is chosen)."""
 
     renamed = Signal(object)
     deleted = Signal(str)
+    navigate = Signal(str)
 
     def __init__(
         self, session: Session, thumbnails: Thumbnails, jobs: LibraryJobs, parent: QWidget | None = None
@@ -249,9 +251,7 @@ class LookDetails(QWidget):
         if self.look is None:
             return
         self.session.look_chosen.emit(self.look)
-        window = self.window()
-        if hasattr(window, "show_panel"):
-            window.show_panel("Scenes")
+        self.navigate.emit("Scenes")
 
     def _rename(self) -> None:
         look = self.look
@@ -259,7 +259,7 @@ class LookDetails(QWidget):
         if look is None or self.name_edit.isReadOnly() or name == look.name:
             return
         if not name:
-            self._say("Type a name for the look first.", "bad")
+            self._say("Type a name for the look first.", Tone.BAD)
             return
         self.session.tasks.spawn(self._do_rename(look, name), "rename look")
 
@@ -267,11 +267,11 @@ class LookDetails(QWidget):
         try:
             renamed = await self.session.require_api().rename_look(look.id, name)
         except HeyGenError as error:
-            self._say(f"Not renamed: {error}", "bad")
+            self._say(f"Not renamed: {error}", Tone.BAD)
             return
         if self.look is look:
             self.look = renamed
-            self._say("Renamed.", "good")
+            self._say("Renamed.", Tone.GOOD)
         self.renamed.emit(renamed)
 
     def _ask_delete(self) -> None:
@@ -299,7 +299,7 @@ class LookDetails(QWidget):
         try:
             await self.session.require_api().delete_look(look.id)
         except HeyGenError as error:
-            self._say(f"Not deleted: {error}", "bad")
+            self._say(f"Not deleted: {error}", Tone.BAD)
             return
         if self.look is look:
             self.show_look(None, None)
@@ -314,9 +314,9 @@ class LookDetails(QWidget):
         try:
             await open_consent_page(self.session.require_api(), group.id)
         except HeyGenError as error:
-            self._say(f"No consent page: {error}", "bad")
+            self._say(f"No consent page: {error}", Tone.BAD)
             return
-        self._say(CONSENT_OPENED, "good")
+        self._say(CONSENT_OPENED, Tone.GOOD)
 
     def _add_motion(self) -> None:
         look = self.look
@@ -327,7 +327,7 @@ class LookDetails(QWidget):
             self.jobs.start(
                 JobKind.MOTION, f"Motion for {look.name}", look.group_id, lambda api: api.add_motion(look.id)
             )
-            self._say("Adding motion: a new moving look appears in this avatar when it is ready.", "good")
+            self._say("Adding motion: a new moving look appears in this avatar when it is ready.", Tone.GOOD)
 
         self.money_prompt = check_balance(
             self,
@@ -347,11 +347,11 @@ class LookDetails(QWidget):
         try:
             await self.session.require_api().add_sound_effect(look.id)
         except HeyGenError as error:
-            self._say(f"No sound effect added: {error}", "bad")
+            self._say(f"No sound effect added: {error}", Tone.BAD)
             return
-        self._say("Sound effect added.", "good")
+        self._say("Sound effect added.", Tone.GOOD)
 
-    def _say(self, text: str, tone: str) -> None:
+    def _say(self, text: str, tone: Tone) -> None:
         set_tone(self.message, tone, text)
         self.message.setVisible(bool(text))
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QIcon, QImage, QPainter, QPen, QPixmap
 
+from heygen_studio.services.photo_checks import Verdict
+
 ICON_SIDE = 128
-BADGES = {  # verdict -> (colour, symbol, what it means)
-    "pass": (QColor("#16a34a"), "✓", "Ready: HeyGen will take this photo"),
-    "warn": (QColor("#d97706"), "!", "Usable, but see the advice"),
-    "fail": (QColor("#dc2626"), "✕", "HeyGen won't take this photo yet"),
+BADGES: dict[Verdict | None, tuple[QColor, str, str]] = {  # None: still checking
+    Verdict.PASS: (QColor("#16a34a"), "✓", "Ready: HeyGen will take this photo"),
+    Verdict.WARN: (QColor("#d97706"), "!", "Usable, but see the advice"),
+    Verdict.FAIL: (QColor("#dc2626"), "✕", "HeyGen won't take this photo yet"),
     None: (QColor("#9aa0ad"), "…", "Checking…"),
 }
 
 
-def badge_icon(thumbnail: QImage, verdict: str | None) -> QIcon:
+def badge_icon(thumbnail: QImage, verdict: Verdict | None) -> QIcon:
     """The thumbnail centred on a square canvas with the verdict's badge (UI thread: makes a QPixmap)."""
     canvas = QPixmap(ICON_SIDE, ICON_SIDE)
     canvas.fill(QColor("#eef0f5"))
@@ -42,5 +44,5 @@ def badge_icon(thumbnail: QImage, verdict: str | None) -> QIcon:
     return icon
 
 
-def badge_meaning(verdict: str | None) -> str:
+def badge_meaning(verdict: Verdict | None) -> str:
     return BADGES[verdict][2]

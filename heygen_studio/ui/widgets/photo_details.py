@@ -5,15 +5,19 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from heygen_studio.services.photo_checks import CheckedPhoto
-from heygen_studio.ui.style import set_tone
+from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
+from heygen_studio.ui.style import Tone, set_tone
+from heygen_studio.ui.widgets.layouts import clear_layout
 from heygen_studio.ui.widgets.photo_preview import PhotoPreview
 
 _MARKS = {"good": "✓", "warn": "!", "bad": "✕"}
 _VERDICTS = {
-    "pass": ("good", "This photo is ready for HeyGen."),
-    "warn": ("warn", "HeyGen will take this photo, but the avatar may look less natural. See the advice below."),
-    "fail": ("bad", "HeyGen won't take this photo yet. See what to do below."),
+    Verdict.PASS: (Tone.GOOD, "This photo is ready for HeyGen."),
+    Verdict.WARN: (
+        Tone.WARN,
+        "HeyGen will take this photo, but the avatar may look less natural. See the advice below.",
+    ),
+    Verdict.FAIL: (Tone.BAD, "HeyGen won't take this photo yet. See what to do below."),
 }
 
 
@@ -45,8 +49,8 @@ class PhotoDetails(QWidget):
 
     def show_photo(self, photo: CheckedPhoto | None) -> None:
         self.preview.set_photo(photo)
-        _clear(self._lines)
-        _clear(self._fixes)
+        clear_layout(self._lines)
+        clear_layout(self._fixes)
         self.fix_buttons = []
         if photo is None:
             self.name.clear()
@@ -80,11 +84,3 @@ class PhotoDetails(QWidget):
         items = (self._lines.itemAt(i) for i in range(self._lines.count()))
         labels = (item.widget() for item in items if item is not None)
         return [(label.property("tone"), label.text()) for label in labels if isinstance(label, QLabel)]
-
-
-def _clear(layout: QVBoxLayout | QHBoxLayout) -> None:
-    while layout.count():
-        item = layout.takeAt(0)
-        widget = item.widget() if item is not None else None
-        if widget is not None:
-            widget.deleteLater()

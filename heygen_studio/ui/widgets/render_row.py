@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 import time
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from PySide6.QtCore import QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout, QWidget
 
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.nav_icons import nav_icon
 
 STATUS_WORDS = {
@@ -33,21 +34,40 @@ RENDER_BAR_CAP = 0.95  # the bar waits here until HeyGen says the video is done
 ALMOST_DONE = 0.8  # share of the expected time after which a render is "almost done"
 OVERDUE = 1.5  # past this share of the expected time, the render is taking longer than usual
 USUAL_RENDER = "HeyGen usually takes 5–15 min"
-ACTIONS: tuple[tuple[str, str, str], ...] = (  # name, button text, tooltip; in the order shown
-    ("resubmit", "Submit again", "Send this render to HeyGen again (only if it is not in your HeyGen videos)"),
-    ("give_up", "Mark as failed", "Stop waiting for this render"),
-    ("play", "Play", "Watch the video here"),
-    ("open", "Open file", "Open the video in your video player"),
-    ("folder", "Show in folder", "Open the folder the video was saved in"),
-    ("copy", "Copy link", "Copy HeyGen's link to the video"),
-    ("cancel", "Cancel", "Remove this render before it is sent to HeyGen"),
-    ("stop", "Stop…", "Stop following this render, and delete it at HeyGen if you like"),
-    ("retry", "Try again", "Render the same project again as a new job, at today's price"),
-    ("error", "Details", "Show what went wrong, with HeyGen's request id"),
-    ("delete", "Delete on HeyGen", "Delete the video from your HeyGen account"),
-    ("remove", "Remove from list", "Take this render off the list; the video file stays on disk"),
-)
-TITLE_LINE = frozenset({"remove"})  # shown at the end of the title line, so the buttons below keep their width
+
+
+class RowAction(StrEnum):
+    """What a render row's buttons do, in the order they are shown."""
+
+    RESUBMIT = "resubmit"
+    GIVE_UP = "give_up"
+    PLAY = "play"
+    OPEN = "open"
+    FOLDER = "folder"
+    COPY = "copy"
+    CANCEL = "cancel"
+    STOP = "stop"
+    RETRY = "retry"
+    ERROR = "error"
+    DELETE = "delete"
+    REMOVE = "remove"
+
+
+BUTTONS: dict[RowAction, tuple[str, str]] = {  # button text, tooltip
+    RowAction.RESUBMIT: ("Submit again", "Send this render to HeyGen again (only if it is not in your HeyGen videos)"),
+    RowAction.GIVE_UP: ("Mark as failed", "Stop waiting for this render"),
+    RowAction.PLAY: ("Play", "Watch the video here"),
+    RowAction.OPEN: ("Open file", "Open the video in your video player"),
+    RowAction.FOLDER: ("Show in folder", "Open the folder the video was saved in"),
+    RowAction.COPY: ("Copy link", "Copy HeyGen's link to the video"),
+    RowAction.CANCEL: ("Cancel", "Remove this render before it is sent to HeyGen"),
+    RowAction.STOP: ("Stop…", "Stop following this render, and delete it at HeyGen if you like"),
+    RowAction.RETRY: ("Try again", "Render the same project again as a new job, at today's price"),
+    RowAction.ERROR: ("Details", "Show what went wrong, with HeyGen's request id"),
+    RowAction.DELETE: ("Delete on HeyGen", "Delete the video from your HeyGen account"),
+    RowAction.REMOVE: ("Remove from list", "Take this render off the list; the video file stays on disk"),
+}
+TITLE_LINE = frozenset({RowAction.REMOVE})  # at the end of the title line, so the buttons below keep their width
 STOPPED = "Stopped by you"  # a render cancelled after HeyGen had it
 
 
@@ -71,10 +91,9 @@ def time_left(elapsed: float, expected: float) -> str:
 
 
 class RenderRow(QFrame):
-    """Emits `action(name, job_id)` for: cancel, stop, retry, open, folder, play, copy, delete, remove, error,
-    resubmit, give_up."""
+    """Emits `action(RowAction, job_id)` when one of its buttons is clicked."""
 
-    action = Signal(str, int)
+    action = Signal(object, int)
     buttons_added = Signal()
     """A status needed a button this row had not made yet: the panel puts it in the Tab order."""
 
@@ -102,7 +121,7 @@ class RenderRow(QFrame):
         self.progress.setRange(0, BAR_STEPS)
         self.buttons = QHBoxLayout()
         self.buttons.setSpacing(6)
-        self._buttons: dict[str, QPushButton] = {}  # made when a status first needs them: rows are many
+        self._buttons: dict[RowAction, QPushButton] = {}  # made when a status first needs them: rows are many
         self.buttons.addStretch(1)
         self.title_line = QHBoxLayout()
         self.title_line.addWidget(self.title, 1)
@@ -136,9 +155,9 @@ class RenderRow(QFrame):
         paused = job.status == JobStatus.COMPLETED and bool(job.error)  # a download that waits says why
         self.status.setText(job.error if paused and job.error else status)
         tone = (
-            "bad"
+            Tone.BAD
             if job.status == JobStatus.FAILED or job.needs_decision or paused
-            else ("good" if job.status == JobStatus.DOWNLOADED else "")
+            else (Tone.GOOD if job.status == JobStatus.DOWNLOADED else Tone.PLAIN)
         )
         set_tone(self.status, tone)
         if job.status == JobStatus.COMPLETED and not self._download_reported:
@@ -146,19 +165,19 @@ class RenderRow(QFrame):
         self.progress.setVisible(job.status.rendering or job.status == JobStatus.COMPLETED)
         on_heygen = bool(job.remote_id) and not job.remote_deleted_at
         visible = {
-            "resubmit": job.needs_decision,
-            "give_up": job.needs_decision,
-            "play": job.status == JobStatus.DOWNLOADED,
-            "open": job.status == JobStatus.DOWNLOADED,
-            "folder": job.status == JobStatus.DOWNLOADED,
-            "copy": on_heygen and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
-            "cancel": job.status == JobStatus.QUEUED,
-            "stop": bool(job.remote_id)
+            RowAction.RESUBMIT: job.needs_decision,
+            RowAction.GIVE_UP: job.needs_decision,
+            RowAction.PLAY: job.status == JobStatus.DOWNLOADED,
+            RowAction.OPEN: job.status == JobStatus.DOWNLOADED,
+            RowAction.FOLDER: job.status == JobStatus.DOWNLOADED,
+            RowAction.COPY: on_heygen and job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED),
+            RowAction.CANCEL: job.status == JobStatus.QUEUED,
+            RowAction.STOP: bool(job.remote_id)
             and job.status in (JobStatus.WAITING, JobStatus.PENDING, JobStatus.PROCESSING, JobStatus.COMPLETED),
-            "retry": job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
-            "error": bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
-            "delete": on_heygen and job.status.is_final,
-            "remove": job.status.is_final,
+            RowAction.RETRY: job.status in (JobStatus.FAILED, JobStatus.CANCELLED),
+            RowAction.ERROR: bool(job.error) and (job.status == JobStatus.FAILED or job.needs_decision),
+            RowAction.DELETE: on_heygen and job.status.is_final,
+            RowAction.REMOVE: job.status.is_final,
         }
         made = len(self._buttons)
         for name, shown in visible.items():
@@ -172,13 +191,13 @@ class RenderRow(QFrame):
 
     def focus_chain(self) -> list[QPushButton]:
         """The row's buttons left to right, the one on the title line last (hidden ones are skipped by Tab)."""
-        names = sorted((name for name, _, _ in ACTIONS if name in self._buttons), key=lambda name: name in TITLE_LINE)
+        names = sorted((name for name in RowAction if name in self._buttons), key=lambda name: name in TITLE_LINE)
         return [self._buttons[name] for name in names]
 
-    def button(self, name: str) -> QPushButton:
-        """The action button `name`, made on first use and placed in ACTIONS order."""
+    def button(self, name: RowAction) -> QPushButton:
+        """The action button `name`, made on first use and placed in RowAction's order."""
         if name not in self._buttons:
-            _, text, tip = next(action for action in ACTIONS if action[0] == name)
+            text, tip = BUTTONS[name]
             button = QPushButton(text)
             button.setToolTip(tip)
             button.clicked.connect(lambda _=False: self.action.emit(name, self.job.id))
@@ -186,7 +205,7 @@ class RenderRow(QFrame):
             if name in TITLE_LINE:
                 self.title_line.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
                 return button
-            order = [action[0] for action in ACTIONS]
+            order = list(RowAction)
             before = sum(
                 1 for other in self._buttons if other not in TITLE_LINE and order.index(other) < order.index(name)
             )

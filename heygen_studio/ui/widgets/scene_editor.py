@@ -21,14 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from heygen_studio.api import limits_for
 from heygen_studio.api.mapping import FieldNote
 from heygen_studio.api.models import ApiLimits, Emotion, Expressiveness, TalkingStyle
-from heygen_studio.api.v3 import V3Api
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
 from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
-from heygen_studio.ui.style import hint_label, set_tone
+from heygen_studio.ui.style import Tone, hint_label, set_tone
 
 EXPRESSIVENESS_LABELS = {
     Expressiveness.HIGH: "High — lively",
@@ -85,7 +85,7 @@ class SceneEditor(QWidget):
         examples.setMenu(menu)
         self.examples_button = examples
         self.enhance = QCheckBox("Let HeyGen enhance the motion prompt")
-        self.advice = hint_label(tone="warn")
+        self.advice = hint_label(tone=Tone.WARN)
         self.speed = QDoubleSpinBox()  # ranges: set_limits
         self.speed.setSingleStep(0.1)
         self.speed.setSuffix(" ×")
@@ -150,7 +150,7 @@ class SceneEditor(QWidget):
         self.enhance.toggled.connect(lambda on: self._edit("enhance_motion_prompt", enhance_motion_prompt=on))
         self.speed.valueChanged.connect(lambda value: self._edit("voice_speed", voice_speed=round(value, 2)))
         self.pitch.valueChanged.connect(lambda value: self._edit("voice_pitch", voice_pitch=float(value)))
-        self.set_limits(V3Api.limits)
+        self.set_limits(limits_for("v3"))
         self.set_generation("v3")
 
     @property
@@ -246,7 +246,7 @@ class SceneEditor(QWidget):
                 f"per scene. Shorten this script or move part of it into a new scene."
             )
         self.counts.setText(text)
-        set_tone(self.counts, "bad" if estimate.too_long else "")
+        set_tone(self.counts, Tone.BAD if estimate.too_long else Tone.PLAIN)
 
     def show_notes(self, notes: list[FieldNote]) -> None:
         """Under each field the active API generation lacks: what is sent instead."""
@@ -284,7 +284,7 @@ class SceneEditor(QWidget):
         text = f"{length:,} of {self._max_prompt:,} characters"
         if over:
             text += f" — {length - self._max_prompt:,} too many: HeyGen refuses longer prompts"
-        set_tone(self.prompt_count, "bad" if over else "", text if length else "")
+        set_tone(self.prompt_count, Tone.BAD if over else Tone.PLAIN, text if length else "")
 
     def _show_advice(self) -> None:
         advice = check_motion_prompt(self._scene.motion_prompt)

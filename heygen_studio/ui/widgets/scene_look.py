@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.project import LookRef
-from heygen_studio.ui.style import set_tone
+from heygen_studio.ui.style import Tone, set_tone
 
 log = logging.getLogger(__name__)
 
@@ -75,7 +75,7 @@ class LookBadge(QWidget):
             return False
         self.name.setText(look.name or look.look_id)
         self.hint.setText(problem or "To change it, choose another look in the Library.")
-        set_tone(self.hint, "bad" if problem else "")
+        set_tone(self.hint, Tone.BAD if problem else Tone.PLAIN)
         if look.preview_image_url == self._url:
             return False
         self._url = look.preview_image_url
