@@ -46,7 +46,7 @@ class ScenesPanel(ScenesView):
         self.editor.on_edit = self._edited
         self._voices: list[Voice] = []
         self._voices_error = ""
-        self._render_check: asyncio.Task[None] | None = None
+        self._render_check: asyncio.Task[None] | None = None  # the last Render click being checked
         self.render_prompt: QMessageBox | None = None
         self.voice_dialog: VoicePickerDialog | None = None
         self.request_dialog: RequestDialog | None = None
@@ -102,7 +102,7 @@ class ScenesPanel(ScenesView):
     # --- start state: recent projects and recovery -------------------------------------------------
 
     def _start(self) -> None:
-        self.session.tasks.spawn(self._load_start_state(), "scenes: recent projects and recovery")
+        self.run(self._load_start_state(), "scenes: recent projects and recovery", per_connection=False)
         self._connection_changed()
 
     async def _load_start_state(self) -> None:
@@ -127,7 +127,7 @@ class ScenesPanel(ScenesView):
 
     def _discard_recovery(self) -> None:
         self.recovery_banner.hide()
-        self.session.tasks.spawn(self.editor.discard_recovery(), "discard recovery copy")
+        self.run(self.editor.discard_recovery(), "discard recovery copy", per_connection=False)
 
     def _open_recent(self, item: QListWidgetItem) -> None:
         self.open_file(Path(item.data(Qt.ItemDataRole.UserRole)))
@@ -150,7 +150,7 @@ class ScenesPanel(ScenesView):
         self.editor.close()
         self.pages.setCurrentWidget(self.start_page)
         self.editing_changed.emit(False)
-        self.session.tasks.spawn(self._load_start_state(), "scenes: recent projects")
+        self.run(self._load_start_state(), "scenes: recent projects", per_connection=False)
 
     def _load_project(self, project: Project, path: Path | None) -> None:
         self.editor.load(project, path)
@@ -165,7 +165,7 @@ class ScenesPanel(ScenesView):
         self.editing_changed.emit(True)
         self._refresh()
         if self.project is not None and self.project.look is not None:
-            self.session.tasks.spawn(self._check_look(), "check the project's look")
+            self.run(self._check_look(), "check the project's look")
 
     def choose_file_to_open(self) -> None:
         dialog = QFileDialog(self, "Open a project", str(Path.home()), FILE_FILTER)
@@ -175,7 +175,7 @@ class ScenesPanel(ScenesView):
         dialog.open()
 
     def open_file(self, path: Path) -> None:
-        self.session.tasks.spawn(self._open(path), "open project")
+        self.run(self._open(path), "open project", per_connection=False)
 
     async def _open(self, path: Path) -> None:
         try:
@@ -217,13 +217,13 @@ class ScenesPanel(ScenesView):
 
     def save_to(self, path: Path, then: Callable[[], None] | None = None) -> None:
         if self.project is not None:
-            self.session.tasks.spawn(self._save(path, then), "save project")
+            self.run(self._save(path, then), "save project", per_connection=False)
 
     async def _save(self, path: Path, then: Callable[[], None] | None = None) -> None:
         try:
             saved = await self.editor.save(path)
         except OSError as error:
-            self._show_problem(
+            self.say(
                 f"Could not save to {path}: {error.strerror or error}. "
                 "Choose another folder with “Save as…”; your work is kept."
             )
@@ -262,7 +262,7 @@ class ScenesPanel(ScenesView):
         if answer == QMessageBox.StandardButton.Save:
             self.save(then)
         elif answer == QMessageBox.StandardButton.Discard:
-            self.session.tasks.spawn(self._drop_edits(then), "drop unsaved edits")
+            self.run(self._drop_edits(then), "drop unsaved edits", per_connection=False)
 
     async def _drop_edits(self, then: Callable[[], None]) -> None:
         await self.editor.drop_edits()
@@ -299,7 +299,7 @@ class ScenesPanel(ScenesView):
         try:
             action()
         except ValueError as error:
-            self._show_problem(str(error))
+            self.say(str(error))
 
     def add_scene(self) -> None:
         self._scene_action(self.editor.add_scene)
@@ -371,16 +371,12 @@ class ScenesPanel(ScenesView):
             self.editor.set_voice(voice)
 
     async def _load_voices(self, api: HeyGenApi) -> None:
-        try:
-            voices = await load_all_voices(api)
-        except HeyGenError as error:
-            if api is self.session.api:
-                self._voices_error = f"Voices could not be loaded: {error}"
-                self._fill_voice_dialog()
-            return
-        if api is self.session.api:  # a result for an older connection is dropped
-            self._voices = voices
-            self._fill_voice_dialog()
+        self._voices = await load_all_voices(api)  # the panel cancels this when the connection changes
+        self._fill_voice_dialog()
+
+    def _voices_failed(self, error: Exception) -> None:
+        self._voices_error = f"Voices could not be loaded: {error}"
+        self._fill_voice_dialog()
 
     def _connection_changed(self) -> None:
         self._voices = []
@@ -391,13 +387,13 @@ class ScenesPanel(ScenesView):
             else "Not connected to HeyGen yet: add your API key in Settings, or try the sandbox, to see the voices."
         )
         if api is not None:
-            self.session.tasks.spawn(self._load_voices(api), "load voices")
+            self.run(self._load_voices(api), "load voices", on_error=self._voices_failed)
         self.scene_editor.set_generation(self.editor.generation)
         self.scene_editor.set_limits(self.editor.limits)
         if self.project is not None:
             self._refresh()
             if api is not None and self.project.look is not None:
-                self.session.tasks.spawn(self._check_look(), "check the project's look")
+                self.run(self._check_look(), "check the project's look")
 
     # --- request and render ---------------------------------------------------------------------
 
@@ -408,7 +404,7 @@ class ScenesPanel(ScenesView):
         try:
             ready = self.editor.render_request(self.session.require_api)
         except (NotReadyToRender, HeyGenError) as error:
-            self._show_problem(str(error))
+            self.say(str(error))
             return None
         self.problem.hide()
         return ready
@@ -429,9 +425,7 @@ class ScenesPanel(ScenesView):
         ready = self._ready_spec()
         if ready is None or self.project is None:
             return
-        self._render_check = self.session.tasks.spawn(
-            self._check_then_render(self.project, ready[1]), "check before rendering"
-        )
+        self._render_check = self.run(self._check_then_render(self.project, ready[1]), "check before rendering")
 
     async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
         connection = self.session.connection
@@ -475,10 +469,7 @@ class ScenesPanel(ScenesView):
         """The queue could not take the render: say why, here where Render was clicked."""
         self.editor.render_refused()
         self.queued_row.hide()
-        self._show_problem(message)
+        self.say(message)
 
     def _open_renders(self) -> None:
-        window = self.window()
-        show_panel = getattr(window, "show_panel", None)
-        if show_panel is not None:
-            show_panel("Renders")
+        self.navigate.emit("Renders")

@@ -58,11 +58,7 @@ class ScenesLayout(Panel):
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(session, parent)
-        while self.content.count():  # the placeholder card
-            item = self.content.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.deleteLater()
+        self.clear_placeholder()
         self.pages = QStackedWidget()
         self.start_page = self._build_start_page()
         self.editor_page = self._build_editor_page()

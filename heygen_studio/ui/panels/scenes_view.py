@@ -101,7 +101,7 @@ class ScenesView(ScenesLayout):
     def _show_look(self) -> None:
         look, problem = self.editor.shown_look()
         if self.look_badge.set_look(look, problem) and self.look_badge.wanted_url:
-            self.session.tasks.spawn(self._fetch_look_image(self.look_badge.wanted_url), "look thumbnail")
+            self.run(self._fetch_look_image(self.look_badge.wanted_url), "look thumbnail", per_connection=False)
 
     async def _fetch_look_image(self, url: str) -> None:
         self.look_badge.show_image(url, await fetch_thumbnail(url))
@@ -144,6 +144,7 @@ class ScenesView(ScenesLayout):
             self.saved_state.setText(saved_text(self.editor.saved_state(), self.saved_path))
             self.saved_state.setToolTip(SAVED_TIP)
 
-    def _show_problem(self, message: str) -> None:
-        self.problem.setText(message)
+    def say(self, text: str, tone: Tone = Tone.BAD) -> None:
+        """Say `text` above the Render button: why something could not be done."""
+        set_tone(self.problem, tone, text)
         self.problem.show()
