@@ -133,12 +133,12 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
         await scroll_through(library)
         thumbnails_s = time.perf_counter() - started
         await until(lambda: library.thumbnails.pending == 0, within=120, every=0.005)
-        jobs = await queue.list()
+        jobs = await queue.all_jobs()
         while len(jobs) < RENDERS or not all(job.status.is_final for job in jobs):
             await asyncio.sleep(0.2)
             if time.perf_counter() - started > LOAD_TIMEOUT_S:
                 break
-            jobs = await queue.list()
+            jobs = await queue.all_jobs()
         elapsed = time.perf_counter() - started
         stalls = beat.stop()
         under_load = memory() | {"peak_rss_bytes": peak_rss_bytes()}

@@ -65,7 +65,7 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
     for number in range(RENDERS):
         await queue.enqueue(Project(**{**project.__dict__, "title": f"Benchmark {number}"}))
     while True:
-        jobs = await queue.list()
+        jobs = await queue.all_jobs()
         if all(job.status.is_final for job in jobs):
             break
         await asyncio.sleep(0.2)

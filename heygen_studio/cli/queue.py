@@ -67,14 +67,16 @@ async def _wait(args: argparse.Namespace) -> int:
     async with running_queue(args) as run:
         watcher = Watcher(run.queue)
         while True:
-            jobs = [job for job in await run.queue.list(run.account) if not (job.status.is_final or job.needs_decision)]
+            jobs = [
+                job for job in await run.queue.all_jobs(run.account) if not (job.status.is_final or job.needs_decision)
+            ]
             if not jobs:
                 break
             for job in jobs:
                 watcher.show(job)
             watcher.check()
             await asyncio.sleep(0.25)
-        finished = await run.queue.list(run.account)
+        finished = await run.queue.all_jobs(run.account)
     for job in finished:
         print(f"{job.id:>5}  {job.title[:40]:<40}  {describe(job)}")
     return 0

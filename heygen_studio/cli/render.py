@@ -7,9 +7,10 @@ import asyncio
 import contextlib
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
 from heygen_studio.config import Paths, app_paths, read_settings
@@ -21,6 +22,9 @@ from heygen_studio.storage.damaged_files import MovedAside
 from heygen_studio.storage.database import Database, NewerDatabaseError
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob, RenderSettings
 from heygen_studio.tasks import TaskRegistry
+
+if TYPE_CHECKING:  # the sandbox is imported only when a command uses it
+    from heygen_studio.sandbox.shared import SharedSandbox
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DECIDE, EXIT_UNREACHABLE = 0, 1, 2, 3, 4
 SANDBOX_KEY = "sandbox"
@@ -129,7 +133,7 @@ def tell_moved_aside(moved: MovedAside | None) -> None:
         print(f"heygen-studio: {moved.message}", file=sys.stderr, flush=True)
 
 
-def _start_sandbox(paths: Paths):  # type: ignore[no-untyped-def]
+def _start_sandbox(paths: Paths) -> SharedSandbox:
     """The home's built-in sandbox: served here, or by the app (or another command) already serving it."""
     from heygen_studio.sandbox.config import SandboxConfig
     from heygen_studio.sandbox.shared import start_shared
@@ -297,10 +301,10 @@ def main(argv: list[str]) -> int:
     return run_cli(_render(args))
 
 
-def run_cli(coro) -> int:  # type: ignore[no-untyped-def]
+def run_cli(coro: Coroutine[Any, Any, int]) -> int:
     """Run a command's coroutine; plain messages for problems the user can fix."""
     try:
-        return int(asyncio.run(coro))
+        return asyncio.run(coro)
     except (CliError, ProjectFileError, ValueError, NewerDatabaseError) as error:
         print(f"heygen-studio: {error}", file=sys.stderr)
         return EXIT_USAGE

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import builtins
 import contextlib
 import errno
 import functools
@@ -276,7 +275,8 @@ class RenderQueue(QObject):
         self._wake.set()
         return job
 
-    async def list(self, account: str | None = None) -> list[RenderJob]:
+    async def all_jobs(self, account: str | None = None) -> list[RenderJob]:
+        """Every job, newest first; only `account`'s when it is given."""
         return await asyncio.to_thread(self.jobs.all, account)
 
     async def get(self, job_id: int) -> RenderJob | None:
@@ -582,7 +582,7 @@ class RenderQueue(QObject):
             )
 
     async def _find_by_token(self, api: HeyGenApi, token: str) -> Sequence[VideoSummary]:
-        found: builtins.list[VideoSummary] = []
+        found: list[VideoSummary] = []
         page_token: str | None = None
         for _ in range(MAX_TITLE_LOOKUP_PAGES):
             page = await api.list_videos(title=token, token=page_token)

@@ -356,7 +356,7 @@ class MainWindow(QMainWindow):
         while True:
             self._recount = False
             connection = self.session.connection
-            jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+            jobs = await self.session.renders.queue.all_jobs(connection.account_id) if connection else []
             self._unfinished = sum(1 for job in jobs if not job.status.is_final)
             if not self._recount:
                 break

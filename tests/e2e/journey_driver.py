@@ -395,7 +395,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     statuses.append(row_widget.status.text())
     job = await renders.queue.get(row_widget.job.id)
     assert job is not None
-    journey.seen["renders_listed"] = len(await renders.queue.list())
+    journey.seen["renders_listed"] = len(await renders.queue.all_jobs())
     journey.seen["render"] = {
         "status": job.status.value,
         "remote_id": job.remote_id,

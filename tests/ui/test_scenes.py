@@ -166,7 +166,7 @@ def test_render_clicked_again_asks_before_a_second_copy_and_the_button_stays_put
         await asyncio.sleep(0.05)
         assert panel.render_button.mapTo(panel, QPoint(0, 0)) == where
         for _ in range(100):  # the queue saves the job in the background
-            jobs = await session.renders.queue.list()
+            jobs = await session.renders.queue.all_jobs()
             if jobs:
                 break
             await asyncio.sleep(0.02)
@@ -672,7 +672,7 @@ def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wai
         await asyncio.sleep(0.05)
         assert window.isVisible() and window.current_panel().title == "Renders"
         await wait_until(lambda: bool(closed), within=30)  # the render is downloaded, then the window closes
-        jobs = await session.renders.queue.list()
+        jobs = await session.renders.queue.all_jobs()
         assert [job.status.value for job in jobs] == ["downloaded"]
 
     run_panel(scenario)

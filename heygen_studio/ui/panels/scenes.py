@@ -429,7 +429,7 @@ class ScenesPanel(ScenesView):
 
     async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
         connection = self.session.connection
-        jobs = await self.session.renders.queue.list(connection.account_id) if connection else []
+        jobs = await self.session.renders.queue.all_jobs(connection.account_id) if connection else []
         if self.editor.already_rendering(project, spec, jobs):
             self.render_prompt = ask(
                 self,
