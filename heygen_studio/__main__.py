@@ -107,7 +107,7 @@ def run_gui(*, sandbox: bool, debug: bool) -> int:
 
     try:
         qasync.run(amain())
-    except Exception as error:
+    except Exception as error:  # noqa: BLE001  (whatever ended the app, the user is told before it exits)
         # The loop has ended, so a modal dialog is fine: wait here until the user has read it.
         from heygen_studio.ui.dialogs.error_dialog import CLOSING_ADVICE, STARTUP_ADVICE
 

@@ -8,6 +8,7 @@ import re
 import sys
 import threading
 from pathlib import Path
+from typing import TextIO
 
 REDACTED = "[redacted]"
 LOG_FORMAT = "%(asctime)s %(levelname)-7s %(name)s [%(threadName)s] %(message)s"
@@ -69,7 +70,7 @@ class _RotatingFileHandler(logging.handlers.RotatingFileHandler, _OwnHandler):
     pass
 
 
-class _StderrHandler(logging.StreamHandler, _OwnHandler):  # type: ignore[type-arg]
+class _StderrHandler(logging.StreamHandler[TextIO], _OwnHandler):
     pass
 
 
@@ -78,9 +79,9 @@ def setup_logging(log_file: Path, level: int = logging.INFO, *, to_stderr: bool 
     Returns the log file path."""
     log_file.parent.mkdir(parents=True, exist_ok=True)
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if isinstance(h, _OwnHandler)]:
-        root.removeHandler(handler)
-        handler.close()
+    for installed in [h for h in root.handlers if isinstance(h, _OwnHandler)]:
+        root.removeHandler(installed)
+        installed.close()
     formatter = logging.Formatter(LOG_FORMAT)
     handlers: list[logging.Handler] = [
         _RotatingFileHandler(log_file, maxBytes=1_000_000, backupCount=5, encoding="utf-8")

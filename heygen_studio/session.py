@@ -179,7 +179,8 @@ class Session(QObject):
         )
         return True
 
-    async def disconnect(self) -> None:
+    async def go_offline(self) -> None:
+        """Talk to no one: close the client (QObject already has a `disconnect`, for signals)."""
         await self._switch(None)
 
     async def _switch(self, connection: Connection | None) -> None:
@@ -215,7 +216,7 @@ class Session(QObject):
     async def _load_balance(self, api: HeyGenApi) -> None:
         try:
             account = await api.account()
-        except Exception as error:  # shown in the status bar; never fatal
+        except Exception as error:  # noqa: BLE001  (a courtesy: any failure only shows in the status bar)
             log.warning("Could not fetch the balance: %r", error)
             if api is self.api:
                 self.balance_failed.emit(error)

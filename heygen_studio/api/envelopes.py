@@ -1,4 +1,4 @@
-"""Reading HeyGen's three response envelopes (v1 code/message, v2 error/data, v3 data/error) into data or typed errors."""
+"""Reading HeyGen's three response envelopes (v1 code/message, v2 error/data, v3 data/error): data or typed errors."""
 
 from __future__ import annotations
 
@@ -133,7 +133,7 @@ def to_exception(
     detail = _scrub(info.message, secret)
     code = _scrub(info.code, secret)
     param = _scrub(info.param, secret)
-    common: dict[str, Any] = {"status": status, "code": code, "request_id": request_id}
+    common = errors.ErrorContext(status=status, code=code, request_id=request_id)
     if cls is errors.RateLimitedError:
         return errors.RateLimitedError(retry_after_s=retry_after_s, **common)
     if cls in (errors.AuthError, errors.NoCreditsError, errors.QuotaExceededError):

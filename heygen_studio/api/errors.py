@@ -2,6 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TypedDict, Unpack
+
+
+class ErrorContext(TypedDict, total=False):
+    """What HeyGen said about a failure besides the message: subclasses pass it on to HeyGenError."""
+
+    status: int | None
+    code: str | None
+    request_id: str | None
+
 
 class HeyGenError(Exception):
     """Anything that went wrong talking to HeyGen. `str()` is the user-facing message."""
@@ -70,10 +80,10 @@ class QuotaExceededError(NoCreditsError):
     )
     CODES = frozenset({"quota_exceeded", "trial_video_limit_exceeded"})
 
-    def __init__(self, message: str | None = None, **kwargs: object) -> None:
+    def __init__(self, message: str | None = None, **kwargs: Unpack[ErrorContext]) -> None:
         if message is None and kwargs.get("code") == "trial_video_limit_exceeded":
             message = self._TRIAL_MESSAGE
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, **kwargs)
 
 
 class RateLimitedError(HeyGenError):
@@ -81,11 +91,13 @@ class RateLimitedError(HeyGenError):
 
     default_message = "HeyGen is busy with your other requests. Wait a little and try again."
 
-    def __init__(self, message: str | None = None, *, retry_after_s: float | None = None, **kwargs: object) -> None:
+    def __init__(
+        self, message: str | None = None, *, retry_after_s: float | None = None, **kwargs: Unpack[ErrorContext]
+    ) -> None:
         self.retry_after_s = retry_after_s
         if message is None and retry_after_s is not None:
             message = f"HeyGen is busy with your other requests. Wait {retry_after_s:g} seconds and try again."
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, **kwargs)
 
     def _fields(self) -> dict[str, object]:
         return {**super()._fields(), "retry_after_s": self.retry_after_s}
@@ -102,9 +114,9 @@ class InvalidRequestError(HeyGenError):
 
     default_message = "HeyGen did not accept the request. Check what you entered and try again."
 
-    def __init__(self, message: str | None = None, *, field: str | None = None, **kwargs: object) -> None:
+    def __init__(self, message: str | None = None, *, field: str | None = None, **kwargs: Unpack[ErrorContext]) -> None:
         self.field = field
-        super().__init__(message, **kwargs)  # type: ignore[arg-type]
+        super().__init__(message, **kwargs)
 
     def _fields(self) -> dict[str, object]:
         return {**super()._fields(), "field": self.field}

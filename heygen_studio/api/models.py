@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
 from heygen_studio.domain.money import Balance
 from heygen_studio.domain.pricing import AvatarType, Engine
@@ -30,6 +30,14 @@ class Status(StrEnum):
     def is_final(self) -> bool:
         """True when polling can stop (completed, failed or gone)."""
         return self in (Status.COMPLETED, Status.FAILED, Status.NOT_FOUND)
+
+    @overload
+    @classmethod
+    def parse(cls, raw: str | None, default: Status) -> Status: ...
+
+    @overload
+    @classmethod
+    def parse(cls, raw: str | None, default: None = None) -> Status | None: ...
 
     @classmethod
     def parse(cls, raw: str | None, default: Status | None = None) -> Status | None:

@@ -39,7 +39,7 @@ class RetryPolicy:
 
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Exponential backoff with jitter (half fixed, half random) before retry number `attempt`."""
-        ceiling = min(self.max_delay_s, self.base_delay_s * 2 ** (attempt - 1))
+        ceiling = min(self.max_delay_s, self.base_delay_s * 2.0 ** (attempt - 1))
         return ceiling / 2 + rng.uniform(0, ceiling / 2)
 
 
@@ -90,14 +90,15 @@ class Transport:
         files: dict[str, tuple[str, bytes | IO[bytes], str]] | None = None,
         headers: dict[str, str] | None = None,
         upload: bool = False,
-        timeout: httpx.Timeout | None = None,
+        http_timeout: httpx.Timeout | None = None,
         retry_safe: bool = False,
     ) -> dict[str, Any]:
         """Send with retries; return the JSON body of a success or raise a HeyGenError.
 
         GET/DELETE/PATCH/PUT, POSTs with an Idempotency-Key and calls marked `retry_safe` are
         re-sent after 5xx, timeouts and lost connections; other POSTs only after 429 or a failure
-        to connect, and a lost answer to them raises OutcomeUnknownError.
+        to connect, and a lost answer to them raises OutcomeUnknownError. `http_timeout` replaces the
+        client's connect/read timeouts for each attempt (uploads need longer ones).
         """
         method = method.upper()
         idempotent = retry_safe or method in _IDEMPOTENT_METHODS or IDEMPOTENCY_HEADER in (headers or {})
@@ -117,7 +118,7 @@ class Transport:
                     content=content,
                     files=files,
                     headers=headers,
-                    timeout=timeout if timeout is not None else httpx.USE_CLIENT_DEFAULT,
+                    timeout=http_timeout if http_timeout is not None else httpx.USE_CLIENT_DEFAULT,
                 )
             except httpx.TransportError as exc:
                 log.debug(

@@ -132,7 +132,7 @@ class V2Api(HeyGenApi):
             content=content,
             headers={"Content-Type": mime_type, "Content-Length": str(len(data))},
             upload=True,
-            timeout=_UPLOAD_TIMEOUT,
+            http_timeout=_UPLOAD_TIMEOUT,
             retry_safe=True,
         )
         asset = body.get("data") or {}
@@ -179,7 +179,7 @@ class V2Api(HeyGenApi):
         data = await self._get(f"/v2/photo_avatar/train/status/{_id(group_id)}")
         return TrainingStatus(
             group_id=group_id,
-            status=Status.parse(data.get("status"), Status.PENDING),  # type: ignore[arg-type]
+            status=Status.parse(data.get("status"), Status.PENDING),
             error=data.get("error_msg") or None,
         )
 
@@ -220,7 +220,7 @@ class V2Api(HeyGenApi):
         data = await self._get(f"/v2/photo_avatar/generation/{_id(generation_id)}")
         return Generation(
             id=data.get("id") or generation_id,
-            status=Status.parse(data.get("status"), Status.PENDING),  # type: ignore[arg-type]
+            status=Status.parse(data.get("status"), Status.PENDING),
             image_urls=tuple(data.get("image_url_list") or ()),
             image_keys=tuple(data.get("image_key_list") or ()),
             message=data.get("msg") or None,
@@ -299,7 +299,7 @@ class V2Api(HeyGenApi):
         error = data.get("error") or {}
         return VideoStatus(
             video_id=data.get("id") or video_id,
-            status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+            status=Status.parse(data.get("status"), Status.PROCESSING),
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("caption_url"),
@@ -398,7 +398,7 @@ def _summary(data: dict[str, Any]) -> VideoSummary:
     return VideoSummary(
         video_id=str(data.get("video_id") or data.get("id")),
         title=data.get("video_title") or data.get("title"),
-        status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+        status=Status.parse(data.get("status"), Status.PROCESSING),
         created_at=_int(data.get("created_at")),
         thumbnail_url=data.get("thumbnail_url"),
     )
@@ -406,8 +406,9 @@ def _summary(data: dict[str, Any]) -> VideoSummary:
 
 def _first_list(data: dict[str, Any], *keys: str) -> list[dict[str, Any]] | None:
     for key in keys:
-        if isinstance(data.get(key), list):
-            return data[key]
+        value = data.get(key)
+        if isinstance(value, list):
+            return value
     return None
 
 

@@ -126,7 +126,7 @@ class V3Api(HeyGenApi):
     ) -> Asset:
         self.check_upload(data, mime_type)
         file = data if progress is None else ProgressFile(data, progress)
-        body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, timeout=_UPLOAD_TIMEOUT)
+        body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, http_timeout=_UPLOAD_TIMEOUT)
         asset = body["data"]
         return Asset(
             ref=asset["asset_id"],
@@ -281,13 +281,13 @@ class V3Api(HeyGenApi):
         self.check_video_spec(spec)
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
-        return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))  # type: ignore[arg-type]
+        return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
 
     async def video_status(self, video_id: str) -> VideoStatus:
         data = await self._get(f"/v3/videos/{_id(video_id)}")
         return VideoStatus(
             video_id=data.get("id") or video_id,
-            status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+            status=Status.parse(data.get("status"), Status.PROCESSING),
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
@@ -306,7 +306,7 @@ class V3Api(HeyGenApi):
                     error = item.get("error") or {}
                     found[item["video_id"]] = VideoStatus(
                         video_id=item["video_id"],
-                        status=Status.parse(item.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+                        status=Status.parse(item.get("status"), Status.PROCESSING),
                         error_code=error.get("code"),
                         error_message=error.get("message"),
                     )
@@ -421,7 +421,7 @@ def _summary(data: dict[str, Any]) -> VideoSummary:
     return VideoSummary(
         video_id=data["id"],
         title=data.get("title"),
-        status=Status.parse(data.get("status"), Status.PROCESSING),  # type: ignore[arg-type]
+        status=Status.parse(data.get("status"), Status.PROCESSING),
         created_at=data.get("created_at"),
         thumbnail_url=data.get("thumbnail_url"),
     )

@@ -121,7 +121,7 @@ def as_json(result: Quoted) -> dict[str, Any]:
         },
         "scenes": [
             {"number": number, "seconds": round(seconds, 3), "cost": _money(cost)}
-            for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)
+            for number, seconds, cost in quote.per_scene()
         ],
         "seconds": round(quote.seconds, 3),
         "total": _money(quote.total),
@@ -140,10 +140,7 @@ def as_json(result: Quoted) -> dict[str, Any]:
 
 def as_text(result: Quoted) -> str:
     quote = result.quote
-    lines = [
-        f"Scene {number}: {format_duration(seconds)}, {cost}"
-        for number, (seconds, cost) in enumerate(zip(quote.scene_seconds, quote.scene_costs), start=1)
-    ]
+    lines = [f"Scene {number}: {format_duration(seconds)}, {cost}" for number, seconds, cost in quote.per_scene()]
     what = f"{ENGINE_NAMES[result.engine]}, {AVATAR_TYPE_NAMES[result.avatar_type]}, {result.project.resolution.value}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
     balance = result.balance

@@ -30,7 +30,9 @@ class CurrencyMismatch(ValueError):
 
 
 def to_decimal(value: float | int | str | Decimal) -> Decimal:
-    """An exact Decimal from a JSON number or a string; floats go through their shortest repr (0.05, not 0.050000000000000003)."""
+    """An exact Decimal from a JSON number or a string.
+
+    Floats go through their shortest repr (0.05, not 0.050000000000000003)."""
     if isinstance(value, Decimal):
         return value
     if isinstance(value, float):

@@ -1,9 +1,9 @@
-"""HeyGen's published prices as data, with their source: every cost the app shows or the sandbox charges comes from here."""
+"""HeyGen's published prices as data, with their source: the app's costs and the sandbox's charges come from here."""
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
@@ -151,6 +151,11 @@ class VideoQuote:
     seconds: float
     total: Money
     rate: VideoRate
+
+    def per_scene(self) -> Iterator[tuple[int, float, Money]]:
+        """Each scene's number (from 1), seconds and share of the cost."""
+        for number, (seconds, cost) in enumerate(zip(self.scene_seconds, self.scene_costs, strict=True), start=1):
+            yield number, seconds, cost
 
 
 def quote_video(scene_seconds: Sequence[float], rate: VideoRate) -> VideoQuote:

@@ -219,7 +219,7 @@ def _choice(data: dict[str, Any], key: str, kind: type[_Choice], default: _Choic
     try:
         return kind(value)
     except ValueError:
-        allowed = ", ".join(member.value for member in kind)  # type: ignore[attr-defined]
+        allowed = ", ".join(member.value for member in kind)
         raise _damaged(
             f"{where}“{key}” is {json.dumps(value, ensure_ascii=False)[:40]}; it should be one of {allowed}"
         ) from None

@@ -7,6 +7,7 @@ from functools import cache
 from pathlib import Path
 
 import cv2
+import cv2.data
 import numpy as np
 from PIL import Image
 
@@ -38,7 +39,7 @@ class Advice:
 
 @cache
 def _cascade(name: str) -> cv2.CascadeClassifier:
-    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))  # type: ignore[attr-defined]
+    classifier = cv2.CascadeClassifier(str(Path(cv2.data.haarcascades) / name))
     if classifier.empty():
         raise RuntimeError(f"OpenCV's {name} is missing from this installation")
     return classifier

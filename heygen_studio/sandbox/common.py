@@ -17,7 +17,8 @@ T = TypeVar("T")
 
 
 def state_of(request: Request) -> SandboxState:
-    return request.app.state.sandbox
+    sandbox: SandboxState = request.app.state.sandbox
+    return sandbox
 
 
 async def read_json(request: Request) -> tuple[dict[str, Any], bytes]:

@@ -1,4 +1,4 @@
-"""Demo content: a ready private avatar, public presets (photo avatars and video avatars) from the sample photos, voices."""
+"""Demo content: a ready private avatar, public presets (photo and video avatars) from the sample photos, voices."""
 
 from __future__ import annotations
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from starlette.responses import JSONResponse
 
@@ -29,7 +30,7 @@ def generation_of(path: str) -> str:
     return "v1"
 
 
-def error_body(error: ApiError, generation: str) -> dict:
+def error_body(error: ApiError, generation: str) -> dict[str, Any]:
     """The JSON body HeyGen sends for `error` on `generation`'s endpoints.
 
     v1 (and the legacy auth gateway) answer {"code": <number>, "message"}; v2 wraps a string code

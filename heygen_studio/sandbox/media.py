@@ -100,7 +100,7 @@ def captions_for(scripts: list[str], speeds: list[float]) -> list[Caption]:
         raise ValueError("need one speed per script")
     captions: list[Caption] = []
     clock = 0.0
-    for script, speed in zip(scripts, speeds):
+    for script, speed in zip(scripts, speeds, strict=True):
         seconds = spoken_seconds(script, speed)
         total = count_words(script)
         said = 0
@@ -357,7 +357,7 @@ def _video_frames(stage: _Stage, timeline: list[Caption], count: int) -> Iterato
         if phase not in cache:
             zoom = 1.0 + ZOOM_DEPTH * (1 - math.cos(2 * math.pi * phase / FPS)) / 2
             picture = stage.captioned(zoom, timeline[index].text) if speaking else stage.frame(zoom)
-            cache[phase] = av.VideoFrame.from_image(picture).reformat(format="yuv420p")
+            cache[phase] = av.VideoFrame.from_image(picture).reformat(format="yuv420p")  # type: ignore[no-untyped-call]  # av leaves from_image unannotated
         frame = cache[phase]
         frame.pts = number
         yield frame
@@ -400,4 +400,4 @@ class _Voice:
         envelope = np.where((into >= 0) & (into < voiced), np.sin(np.pi * into / voiced) ** 2, 0.0)
         phase = 2 * np.pi * self.pitches[word] * into
         tone = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.25 * np.sin(3 * phase)
-        return (AMPLITUDE / 1.75 * envelope * tone).astype(np.float32)
+        return np.asarray(AMPLITUDE / 1.75 * envelope * tone, dtype=np.float32)

@@ -49,7 +49,7 @@ class _Snapshot:
     generations: dict[str, Generation] = field(default_factory=dict)
     videos: dict[str, Video] = field(default_factory=dict)
     voices: dict[str, Voice] = field(default_factory=dict)
-    idempotent: dict[tuple[str, str], tuple[float, int, dict]] = field(default_factory=dict)
+    idempotent: dict[tuple[str, str], tuple[float, int, dict[str, Any]]] = field(default_factory=dict)
     blob_of: dict[str, str] = field(default_factory=dict)  # asset id -> sha256 of its stored bytes
 
 

@@ -8,6 +8,7 @@ import uuid
 from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
 
 from heygen_studio.domain.money import Money, to_decimal
 from heygen_studio.sandbox import media
@@ -58,7 +59,9 @@ class SandboxState:
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
         self._renders: dict[str, Future[bytes]] = {}
         self.store = StateFile(config.state_file) if config.state_file else None
-        self.idempotent_records: dict[tuple[str, str], tuple[float, int, dict]] = {}  # (scope, key) -> when, answer
+        self.idempotent_records: dict[
+            tuple[str, str], tuple[float, int, dict[str, Any]]
+        ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
 
     # --- time and job status ---------------------------------------------------------------------
@@ -165,15 +168,17 @@ class SandboxState:
         self.assets[asset_id] = asset
         return asset
 
-    def add_group(self, name: str, ownership: str, now: float, **fields: object) -> Group:
-        group = Group(new_id(), name, ownership, now, **fields)  # type: ignore[arg-type]
+    def add_group(self, name: str, ownership: str, now: float, **fields: Any) -> Group:
+        """A new group; `fields` are Group's optional fields by name."""
+        group = Group(new_id(), name, ownership, now, **fields)
         self.groups[group.id] = group
         self.counts["groups_created"] += 1
         return group
 
-    def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: object) -> Look:
+    def add_look(self, group: Group, name: str, asset: Asset, now: float, **fields: Any) -> Look:
+        """A new look of `group`, ready after the job delay unless public; `fields` are Look's optional fields."""
         ready_at = now if group.ownership == "public" else now + self.config.job_seconds
-        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender, **fields)  # type: ignore[arg-type]
+        look = Look(new_id(), group.id, name, asset.id, now, ready_at, group.ownership, gender=group.gender, **fields)
         self.looks[look.id] = look
         group.look_ids.append(look.id)
         self.counts["avatars_created"] += 1
@@ -229,8 +234,8 @@ class SandboxState:
     # --- idempotency -----------------------------------------------------------------------------
 
     async def idempotent(
-        self, scope: str, key: str | None, create: Callable[[], Awaitable[tuple[int, dict]]]
-    ) -> tuple[int, dict]:
+        self, scope: str, key: str | None, create: Callable[[], Awaitable[tuple[int, dict[str, Any]]]]
+    ) -> tuple[int, dict[str, Any]]:
         """Run `create` once per Idempotency-Key, as HeyGen does.
 
         A repeat within 24 hours (sandbox clock) answers the first success again, whatever its body; a repeat

@@ -404,9 +404,9 @@ def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Sc
     def price(scenes: list[Scene], seconds: list[float]) -> Money:
         rates = [
             state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
-            for engine, scene in zip(engines, scenes)
+            for engine, scene in zip(engines, scenes, strict=True)
         ]
-        return state.account.video_cost(zip(rates, seconds))
+        return state.account.video_cost(zip(rates, seconds, strict=True))
 
     return price
 

@@ -46,7 +46,9 @@ def _alternatives(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return found
 
 
-def _one_of(validator: Any, one_of: list, instance: Any, schema: dict[str, Any]) -> Iterator[ValidationError]:
+def _one_of(
+    validator: Any, one_of: list[dict[str, Any]], instance: Any, schema: dict[str, Any]
+) -> Iterator[ValidationError]:
     """`oneOf` that honours OpenAPI's discriminator: validate only the alternative the value picks."""
     discriminator = schema.get("discriminator")
     if not discriminator or not isinstance(instance, dict):
@@ -71,7 +73,7 @@ def _one_of(validator: Any, one_of: list, instance: Any, schema: dict[str, Any])
     yield from validator.descend(instance, chosen)
 
 
-_Validator = validators.extend(Draft202012Validator, {"oneOf": _one_of})
+_Validator = validators.extend(Draft202012Validator, {"oneOf": _one_of})  # type: ignore[no-untyped-call]  # jsonschema leaves extend unannotated
 
 
 @functools.cache
@@ -82,8 +84,8 @@ def _validator(operation: str, part: str) -> Any:
 def param_name(error: ValidationError) -> str:
     """The field a validation error is about, as "scenes[0].input.script"."""
     path = list(error.absolute_path)
-    if error.validator == "required":
-        wanted = error.validator_value
+    wanted = error.validator_value
+    if error.validator == "required" and isinstance(wanted, list):
         present = error.instance if isinstance(error.instance, dict) else {}
         path.append(next((name for name in wanted if name not in present), wanted[0]))
     text = ""

@@ -50,19 +50,17 @@ def notify(title: str, body: str, *, failed: bool = False) -> None:
 
 
 async def _deliver(note: Notification) -> None:
-    try:
-        if await _notify_dbus(note):
-            return
-    except Exception as error:  # a notification is a courtesy: it must never break the app
-        log.debug("Desktop notification over D-Bus failed: %r", error)
-    _notify_tray_safely(note)
+    if not await _notify_dbus(note):
+        _notify_tray_safely(note)
 
 
 async def _notify_dbus(note: Notification) -> bool:
-    """True when the notification service took it (or got it and has not answered yet)."""
+    """True when the notification service took it (or got it and has not answered yet); False when there
+    is no session bus, it cannot be reached or nobody there shows notifications."""
     try:
         from jeepney import DBusAddress, HeaderFields, MessageType, new_method_call
         from jeepney.io.asyncio import open_dbus_router
+        from jeepney.io.common import RouterClosed
     except ImportError:  # not Linux
         return False
     message = new_method_call(
@@ -77,6 +75,11 @@ async def _notify_dbus(note: Notification) -> bool:
     except TimeoutError:
         log.debug("The notification service did not answer in %.0f s", ANSWER_TIMEOUT_S)
         return True  # it was sent; a balloon as well could show the same news twice
+    # No DBUS_SESSION_BUS_ADDRESS (KeyError), an address jeepney cannot use (RuntimeError, ValueError), a bus
+    # that refuses or drops us (OSError, EOFError, jeepney's AuthenticationError is a ValueError, RouterClosed).
+    except (KeyError, RuntimeError, ValueError, OSError, EOFError, RouterClosed) as error:
+        log.debug("Desktop notification over D-Bus failed: %r", error)
+        return False
     if reply.header.message_type == MessageType.error:
         log.debug(
             "The notification service refused: %s %s", reply.header.fields.get(HeaderFields.error_name), reply.body
@@ -88,7 +91,7 @@ async def _notify_dbus(note: Notification) -> bool:
 def _notify_tray_safely(note: Notification) -> None:
     try:
         _notify_tray(note)
-    except Exception as error:
+    except RuntimeError as error:  # the tray icon's C++ object is gone (the app is quitting)
         log.debug("Tray notification failed: %r", error)
 
 

@@ -27,11 +27,11 @@ class MemoryKeyring(KeyringBackend):
     injected, by unit tests.
     """
 
-    priority = 0  # type: ignore[assignment]
+    priority = 0
     viable = False
 
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__()  # type: ignore[no-untyped-call]  # keyring's KeyringBackend.__init__ is unannotated
         self._lock = threading.Lock()
         self._secrets: dict[tuple[str, str], str] = {}
 
@@ -83,4 +83,4 @@ def unchain(backend: KeyringBackend) -> KeyringBackend:
     if not isinstance(backend, chainer.ChainerBackend):
         return backend
     chained = [ring for ring in backend.backends if system_keychain_name(ring) is not None]
-    return chained[0] if chained else fail.Keyring()
+    return chained[0] if chained else fail.Keyring()  # type: ignore[no-untyped-call]  # keyring's, unannotated

@@ -36,7 +36,7 @@ except ImportError:
 SERVICE = "heygen-studio"
 _IN_MEMORY = "so your key is kept in memory until you quit."
 # What a keychain can raise at get/set/delete time; anything else is a bug and propagates.
-_KEYCHAIN_ERRORS = (KeyringError, OSError, *_SECRET_SERVICE_ERRORS)
+_KEYCHAIN_ERRORS: tuple[type[Exception], ...] = (KeyringError, OSError, *_SECRET_SERVICE_ERRORS)
 
 log = logging.getLogger(__name__)
 _T = TypeVar("_T")

@@ -223,7 +223,7 @@ def test_undo_and_redo_edits_reorder_duplicate_and_delete(run_panel: Any) -> Non
         editor = panel.scene_editor
         for text in ("H", "He", "Hello"):
             editor.script.setPlainText(text)
-        assert panel.undo_stack.count() == 1  # typing in one field merges
+        assert len(panel.editor.history) == 1  # typing in one field merges
         panel.add_scene()
         editor.script.setPlainText("Second")
         panel.duplicate_scene()
@@ -250,7 +250,7 @@ def test_undo_and_redo_edits_reorder_duplicate_and_delete(run_panel: Any) -> Non
 
         editor.emotion.setCurrentText("Serious")
         panel.undo_button.click()
-        assert panel.project.scenes[panel._scene_index()].emotion.value == "Friendly"
+        assert panel.project.scenes[panel.editor.scene_index].emotion.value == "Friendly"
         assert editor.emotion.currentText() == "Friendly"
 
     run_panel(scenario)
@@ -438,7 +438,7 @@ def test_new_and_close_ask_to_save_cancel_keeps_everything(run_panel: Any, tmp_p
         panel.editor_new_button.click()
         assert "has changes that are not saved" in panel.save_prompt.text()  # type: ignore[union-attr]
         _answer(panel, QMessageBox.StandardButton.Cancel)
-        assert panel.project.scenes[0].script == "Words worth keeping." and panel.undo_stack.canUndo()
+        assert panel.project.scenes[0].script == "Words worth keeping." and panel.editor.history.can_undo
         assert panel.store.recovery_file.exists() and panel.saved_state.text() == "Not saved yet"
 
         panel.close_button.click()  # Save, but never saved: where? Cancel there cancels the whole close
@@ -654,7 +654,7 @@ def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wai
         panel.use_look(await chosen_look(session))
         panel._set_voice(panel._voices[0])
         panel.scene_editor.script.setPlainText("Still rendering when you quit.")
-        panel._saved_project = panel.project  # nothing unsaved: only the render question
+        panel.editor.saved_project = panel.project  # nothing unsaved: only the render question
         panel.render_button.click()
         await wait_until(lambda: window._unfinished == 1)
 

@@ -394,7 +394,7 @@ class SettingsPanel(Panel):
         in_use = self.session.connection is not None and self.session.connection.profile == name
         await self.session.accounts.delete(name)
         if in_use:
-            await self.session.disconnect()
+            await self.session.go_offline()
         self._reload()
         self.say(f"“{name}” was deleted and its key removed from the keychain.", Tone.GOOD)
 

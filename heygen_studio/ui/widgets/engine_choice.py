@@ -7,29 +7,11 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
-from heygen_studio.api.models import Look
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import AvatarType, Engine
+from heygen_studio.domain.pricing import Engine
 
-OFFERED: tuple[Engine, ...] = (Engine.AVATAR_IV, Engine.AVATAR_III)
-"""The engines the editor offers, best first; HeyGen publishes no API price for the others."""
 ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
 ENGINE_NOTES = {Engine.AVATAR_IV: "most lifelike", Engine.AVATAR_III: "simpler motion, cheaper"}
-
-
-def engines_for(look: Look | None) -> list[Engine]:
-    """The offered engines `look` can render on (all of them while the look's engines are not known)."""
-    if look is None or not look.supported_engines:
-        return list(OFFERED)
-    return [engine for engine in OFFERED if engine.value in look.supported_engines]
-
-
-def avatar_type_of(*known: str | None) -> AvatarType | None:
-    """The first of `known` that names an avatar type; None when none does (priced as a photo avatar)."""
-    for raw in known:
-        if raw in set(AvatarType):
-            return AvatarType(raw)
-    return None
 
 
 def price_text(price: Money | None) -> str:
