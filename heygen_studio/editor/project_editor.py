@@ -9,12 +9,11 @@ from enum import Enum
 from pathlib import Path
 from typing import Any, Protocol
 
+from heygen_studio.api import limits_for
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError, NotFoundError
 from heygen_studio.api.mapping import FieldNote, explain_mapping, v2_dimension
 from heygen_studio.api.models import ApiLimits, AspectRatio, Look, VideoSpec, Voice
-from heygen_studio.api.v2 import V2Api
-from heygen_studio.api.v3 import V3Api
 from heygen_studio.config import Generation
 from heygen_studio.domain.money import Balance, Money
 from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
@@ -84,10 +83,6 @@ def same_video(job: RenderJob, project: Project, spec: VideoSpec) -> bool:
         return replace(job.video_spec(), title=spec.title) == spec
     except (ValueError, TypeError, KeyError):  # a row written by another version: not this video
         return False
-
-
-def limits_of(generation: Generation) -> ApiLimits:
-    return V3Api.limits if generation == "v3" else V2Api.limits
 
 
 class ProjectEditor:
@@ -359,7 +354,7 @@ class ProjectEditor:
 
     @property
     def limits(self) -> ApiLimits:
-        return limits_of(self.generation)
+        return limits_for(self.generation)
 
     def estimate(self, project: Project) -> ProjectEstimate:
         return estimate(project, self.limits)
@@ -373,7 +368,7 @@ class ProjectEditor:
         quote = quote_project(
             project,
             account.generation,
-            limits_of(account.generation),
+            limits_for(account.generation),
             balance.billing_type if balance else None,
             self.avatar_type(project),
         )
