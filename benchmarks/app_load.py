@@ -22,11 +22,13 @@ if TRACE_HEAP:
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_API"] = "pyside6"
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent / "tests"))  # waiting.py, the polling helper of the tests
 
 import qasync  # noqa: E402
 from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
-from library_grid import rss_bytes, until, visible_loaded  # noqa: E402  (benchmarks/library_grid.py)
+from library_grid import rss_bytes, visible_loaded  # noqa: E402  (benchmarks/library_grid.py)
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.app import StudioApp  # noqa: E402
 from heygen_studio.config import HOME_ENV, Settings, app_paths  # noqa: E402
@@ -78,7 +80,7 @@ async def scroll_through(panel: LibraryPanel) -> None:
     bar = panel.looks_view.verticalScrollBar()
     step = max(1, panel.looks_view.viewport().height())
     while True:
-        await until(lambda: visible_loaded(panel), timeout=30.0, every=0.05)
+        await until(lambda: visible_loaded(panel), within=30.0, every=0.05)
         if bar.value() >= bar.maximum():
             return
         bar.setValue(min(bar.maximum(), bar.value() + step))
@@ -107,11 +109,13 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
         window.show_panel("Library")
         library = window.current_panel()
         assert isinstance(library, LibraryPanel)
-        await until(lambda: library.groups_model.row_of(lambda group: group.name == GROUP) >= 0)
+        await until(
+            lambda: library.groups_model.row_of(lambda group: group.name == GROUP) >= 0, within=120, every=0.005
+        )
         library.groups_view.setCurrentIndex(
             library.groups_model.index(library.groups_model.row_of(lambda group: group.name == GROUP))
         )
-        await until(lambda: library.looks_model.rowCount() >= LOOKS)
+        await until(lambda: library.looks_model.rowCount() >= LOOKS, within=120, every=0.005)
         look = library.looks_model.item(0)
 
         beat = Heartbeat(sample_over_ms=SAMPLE_STALLS_OVER_MS)
@@ -128,7 +132,7 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
             )
         await scroll_through(library)
         thumbnails_s = time.perf_counter() - started
-        await until(lambda: library.thumbnails.pending == 0)
+        await until(lambda: library.thumbnails.pending == 0, within=120, every=0.005)
         jobs = await queue.list()
         while len(jobs) < RENDERS or not all(job.status.is_final for job in jobs):
             await asyncio.sleep(0.2)

@@ -14,11 +14,13 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ["QT_API"] = "pyside6"
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # waiting.py, the polling helper of the tests
 
 import qasync  # noqa: E402
 from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from PIL import Image  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.config import Settings, app_paths  # noqa: E402
 from heygen_studio.sandbox.config import SandboxConfig  # noqa: E402
@@ -70,14 +72,6 @@ def visible_loaded(panel: LibraryPanel) -> bool:
     return bool(rows) and all(panel.thumbnails.pixmap(url or "", dpr) is not None for url in urls)
 
 
-async def until(condition, timeout: float = 120.0, every: float = 0.005) -> None:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise TimeoutError("condition not met")
-        await asyncio.sleep(every)
-
-
 async def measure(home: Path) -> dict[str, object]:
     server = SandboxServer(SandboxConfig(demo_content=False))
     url = server.start()
@@ -90,12 +84,12 @@ async def measure(home: Path) -> dict[str, object]:
     panel.show()
     started = time.perf_counter()
     await session._switch(Connection("v3", url, url, "sandbox"))
-    await until(lambda: panel.looks_model.rowCount() >= LOOKS)
+    await until(lambda: panel.looks_model.rowCount() >= LOOKS, within=120, every=0.005)
     listed = time.perf_counter()
     # From data in the model to a painted grid with every visible thumbnail in it.
     panel.looks_model.set_items(panel.looks_model.all_items())
     data_at = time.perf_counter()
-    await until(lambda: visible_loaded(panel))
+    await until(lambda: visible_loaded(panel), within=120, every=0.005)
     panel.looks_view.viewport().repaint()
     painted = time.perf_counter()
 
@@ -109,7 +103,7 @@ async def measure(home: Path) -> dict[str, object]:
         position = min(bar.maximum(), position + step)
         bar.setValue(position)
         await asyncio.sleep(0.03)
-    await until(lambda: visible_loaded(panel) and panel.thumbnails.pending == 0)
+    await until(lambda: visible_loaded(panel) and panel.thumbnails.pending == 0, within=120, every=0.005)
     scrolled = time.perf_counter()
     stalls = heartbeat.stop()
     result = {

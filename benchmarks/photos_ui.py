@@ -15,11 +15,13 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # waiting.py, the polling helper of the tests
 
 import qasync  # noqa: E402
 from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from photo_checks import SIZES, make_jpeg  # noqa: E402  (benchmarks/photo_checks.py)
 from PySide6.QtWidgets import QApplication  # noqa: E402
+from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.config import HOME_ENV, Settings, app_paths  # noqa: E402
 from heygen_studio.services import photo_checks  # noqa: E402
@@ -64,8 +66,12 @@ async def longest_stall(folder: Path, source: Path) -> dict[str, object]:
     start = time.perf_counter()
     panel.add_paths(paths)
     model = panel.model
-    while not all(model.item(row).data(PHOTO_ROLE) is not None for row in range(model.rowCount())):
-        await asyncio.sleep(0.01)
+    await until(
+        lambda: all(model.item(row).data(PHOTO_ROLE) is not None for row in range(model.rowCount())),
+        "every photo is checked",
+        within=300,
+        every=0.01,
+    )
     total = time.perf_counter() - start
     stalls = heartbeat.stop()
     await tasks.aclose()

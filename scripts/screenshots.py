@@ -16,9 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
-import time
 import traceback
-from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,11 +24,13 @@ WORK = Path(tempfile.mkdtemp(prefix="heygen-studio-screenshots-"))
 os.environ["HEYGEN_STUDIO_HOME"] = str(WORK / "home")  # before the app reads it
 os.environ.pop("HEYGEN_STUDIO_API_URL", None)  # the sandbox only, never a real HeyGen
 os.environ["QT_API"] = "pyside6"  # qasync picks its Qt binding from this at import time
+sys.path.insert(0, str(ROOT / "tests"))  # for waiting.py, the tests' polling helper
 
 import qasync  # noqa: E402
 from PySide6.QtCore import QSize, Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QLineEdit, QWidget  # noqa: E402
+from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.app import StudioApp  # noqa: E402
 from heygen_studio.config import app_paths, load_settings  # noqa: E402
@@ -116,15 +116,15 @@ class Shooter:
         window.activateWindow()
 
         self.begin("welcome page (first run)")
-        await wait_until(window.showing_welcome, "the welcome page shows")
+        await until(window.showing_welcome, "the welcome page shows")
         await self.shot("welcome")
 
         self.begin("Try the sandbox")
         window.welcome.sandbox_button.click()
-        await wait_until(
+        await until(
             lambda: session.connection is not None and session.connection.sandbox, "the app connects to the sandbox"
         )
-        await wait_until(
+        await until(
             lambda: (
                 window.balance_label.text().startswith("Balance: ") and "checking" not in window.balance_label.text()
             ),
@@ -140,7 +140,7 @@ class Shooter:
         pictures = WORK / "Pictures"  # as if from the user's own folder, not the app's resources
         pictures.mkdir()
         photos.add_paths([Path(shutil.copy(sample_photo(name), pictures)) for name in PHOTOS])
-        await wait_until(
+        await until(
             lambda: (
                 photos.model.rowCount() == len(PHOTOS)
                 and all(photos.model.item(row).data(PHOTO_ROLE) is not None for row in range(len(PHOTOS)))
@@ -154,7 +154,7 @@ class Shooter:
             raise StepFailed(f"the sample photos no longer pass, warn and fail: {verdicts}")
         photos.list.setCurrentIndex(photos.model.index(PHOTOS.index(SHOWN_PHOTO), 0))
         photos.name.setText("Photographer")
-        await wait_until(photos.details.isVisible, "the selected photo's checks show")
+        await until(photos.details.isVisible, "the selected photo's checks show")
         await self.shot("photos")
 
         self.begin(f"Library: the looks of {AVATAR}")
@@ -165,9 +165,9 @@ class Shooter:
         def avatar_row() -> int:
             return library.groups_model.row_of(lambda group: group.name == AVATAR)
 
-        await wait_until(lambda: avatar_row() >= 0, f"“{AVATAR}” is in My avatars")
+        await until(lambda: avatar_row() >= 0, f"“{AVATAR}” is in My avatars")
         library.groups_view.setCurrentIndex(library.groups_model.index(avatar_row()))
-        await wait_until(
+        await until(
             lambda: (
                 library.looks_model.rowCount() >= 2
                 and all(look.group_id == library.current_group().id for look in library.looks_model.all_items())
@@ -175,27 +175,27 @@ class Shooter:
             f"the looks of “{AVATAR}” show",
         )
         library.looks_view.setCurrentIndex(library.looks_model.index(0))
-        await wait_until(
+        await until(
             lambda: library.details.look is not None and library.details.use_button.isEnabled(),
             "the look's details show",
         )
-        await wait_until(lambda: library.thumbnails.pending == 0, "the thumbnails load")
+        await until(lambda: library.thumbnails.pending == 0, "the thumbnails load")
         await self.shot("library")
 
         self.begin("Scenes: a three-scene video")
         library.details.use_button.click()
         scenes = self.panel(ScenesPanel)
         assert isinstance(scenes, ScenesPanel)
-        await wait_until(
+        await until(
             lambda: scenes.project is not None and scenes.project.look is not None, "Scenes opens with the chosen look"
         )
         type_text(scenes.title_edit, TITLE)
-        await wait_until(lambda: scenes.project.title == TITLE, "the video takes its title")
+        await until(lambda: scenes.project.title == TITLE, "the video takes its title")
         editor = scenes.scene_editor
         for number, (script, movement, motion) in enumerate(SCENES, start=1):
             if number > 1:
                 scenes.add_scene()
-                await wait_until(lambda n=number: len(scenes.project.scenes) == n, f"scene {number} is added")
+                await until(lambda n=number: len(scenes.project.scenes) == n, f"scene {number} is added")
             editor.script.setPlainText(script)
             editor.movement.setCurrentIndex(editor.movement.findText(movement))
             if editor.movement.currentText() != movement:
@@ -205,31 +205,31 @@ class Shooter:
         await self.choose_voice(scenes)
         scenes.scene_list.setCurrentRow(1)
         scenes.scene_list.setFocus()  # no text cursor blinking in the title
-        await wait_until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
+        await until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
         await self.shot("scenes")
 
         self.begin("Renders: one video downloaded, one rendering")
         await self.render(scenes)
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
-        await wait_until(
+        await until(
             lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
             "the first video is downloaded",
-            timeout=120,
+            within=120,
         )
         type_text(scenes.title_edit, SECOND_TITLE)
-        await wait_until(lambda: scenes.project.title == SECOND_TITLE, "the shorter video takes its title")
+        await until(lambda: scenes.project.title == SECOND_TITLE, "the shorter video takes its title")
         scenes.delete_scene()
         await self.render(scenes)
         window.show_panel("Renders")
-        await wait_until(
+        await until(
             lambda: (
                 len(renders.rows) == 2
                 and any(row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values())
             ),
             "the second video is rendering at HeyGen",
         )
-        await wait_until(
+        await until(
             lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
             "the renders' thumbnails load",
         )
@@ -239,21 +239,21 @@ class Shooter:
         window.show_panel("Settings")
         settings = self.panel(SettingsPanel)
         assert isinstance(settings, SettingsPanel)
-        await wait_until(lambda: "Checking" not in settings.keychain_label.text(), "the keychain status shows")
+        await until(lambda: "Checking" not in settings.keychain_label.text(), "the keychain status shows")
         await self.shot("settings")
 
     async def choose_voice(self, scenes: ScenesPanel) -> None:
         scenes.choose_voice()
         dialog = scenes.voice_dialog
         assert dialog is not None
-        await wait_until(lambda: dialog.list.count() > 0, "the voice picker lists voices")
+        await until(lambda: dialog.list.count() > 0, "the voice picker lists voices")
         rows = [row for row in range(dialog.list.count()) if dialog.list.item(row).text().startswith(VOICE)]
         if not rows:
             raise StepFailed(f"the voice picker has no “{VOICE}”")
         dialog.list.setCurrentRow(rows[0])
-        await wait_until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
+        await until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
         dialog.use_button.click()
-        await wait_until(
+        await until(
             lambda: scenes.project.voice is not None and scenes.project.voice.name == VOICE,
             f"the video speaks with {VOICE}",
         )
@@ -263,21 +263,12 @@ class Shooter:
         assert isinstance(renders, RendersPanel)
         before = len(renders.rows)
         scenes.render_button.click()
-        await wait_until(
+        await until(
             lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(), "Scenes answers the Render click"
         )
         if scenes.problem.isVisible():
             raise StepFailed(f"Scenes refused to render: {scenes.problem.text()}")
-        await wait_until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
-
-
-async def wait_until(condition: Callable[[], object], what: str, timeout: float = STEP_TIMEOUT_S) -> None:
-    """Let the loop (and so the UI) run until `condition()` holds, or fail saying `what` did not happen."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise StepFailed(f"{what}: not within {timeout:.0f} s")
-        await asyncio.sleep(0.05)
+        await until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
 
 
 def type_text(edit: QLineEdit, text: str) -> None:
@@ -308,7 +299,7 @@ async def shoot(out: Path) -> str | None:
         await shooter.run()
     except (StepFailed, TimeoutError, AssertionError) as failure:
         error = f"{failure}" or type(failure).__name__
-    except Exception as failure:  # reported with its step, never hidden
+    except Exception as failure:  # noqa: BLE001 - the script's one report: any error goes in it with its step
         error = "".join(traceback.format_exception(failure))
     finally:
         await studio.aclose()

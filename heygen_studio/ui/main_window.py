@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -56,7 +57,7 @@ CHECKING_MESSAGE = "Balance: checking…"
 
 
 def format_balance(balance: Balance | None, *, sandbox: bool = False) -> str:
-    """“Balance: $12.40 left”, “Balance: 540 credits left”, “Balance: $4.10 of $50.00 spent”; sandbox money is pretend."""
+    """“Balance: $12.40 left”, “Balance: 540 credits left”, “Balance: $4.10 of $50.00 spent”; sandbox money: pretend."""
     if balance is None:
         return "Balance: not reported by this account"
     return f"Balance: {balance.describe()}" + (" (pretend money)" if sandbox else "")
@@ -396,7 +397,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         for panel in self.panels:
-            if panel not in self._agreed and not panel.ask_before_closing(lambda p=panel: self._close_agreed(p)):
+            if panel not in self._agreed and not panel.ask_before_closing(partial(self._close_agreed, panel)):
                 self.show_panel(panel.title)
                 event.ignore()
                 return

@@ -7,10 +7,12 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from functools import partial
 
 import httpx
 import pytest
-from test_sandbox_clients import FAST_RETRY, ContractChecking, finished, until
+from test_sandbox_clients import FAST_RETRY, ContractChecking, finished
+from waiting import until_value
 
 from heygen_studio.api import (
     Age,
@@ -142,7 +144,7 @@ async def test_the_edges_of_the_range_render(v3):
     spec = VideoSpec(await own_look(v3), (SceneSpec(SCRIPT, VOICE, speed=1.5, pitch=-50.0),))
     submitted = await v3.submit_video(spec, "edges-1")
     assert (
-        await until(lambda: v3.video_status(submitted.video_id), lambda s: s.status.is_final)
+        await until_value(lambda: v3.video_status(submitted.video_id), lambda s: s.status.is_final)
     ).status is Status.COMPLETED
 
 
@@ -245,7 +247,7 @@ async def test_new_looks_name_a_finished_look_so_the_person_is_kept(v3, wire, sa
     )
     sent = wire.posts("/v3/avatars")[0]
     assert sent["avatar_id"] == reference and sent["avatar_group_id"] == group.id
-    done = await until(lambda: v3.generation_status(look_id), lambda g: g.status.is_final)
+    done = await until_value(lambda: v3.generation_status(look_id), lambda g: g.status.is_final)
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=sandbox), base_url="http://sandbox.test") as web:
         image = (await web.get(done.image_urls[0])).content
         person_image = (await web.get((await v3.get_look(reference)).preview_image_url)).content
@@ -255,7 +257,7 @@ async def test_new_looks_name_a_finished_look_so_the_person_is_kept(v3, wire, sa
 async def test_new_looks_wait_for_a_finished_look(v3, wire):
     asset = await v3.upload_photo(derive_images(None, "someone", 1, (300, 300))[0], "image/png")
     created = await v3.create_photo_avatar("Too small", asset.ref)  # processing, then failed: never finished
-    await until(lambda: v3.get_group(created.group.id), finished)
+    await until_value(lambda: v3.get_group(created.group.id), finished)
     with pytest.raises(InvalidRequestError) as caught:
         await v3.generate_looks(created.group.id, "at the beach", Orientation.SQUARE, Pose.HALF_BODY, Style.NOIR)
     assert "no finished look yet" in str(caught.value) and wire.posts("/v3/avatars")[-1]["type"] == "photo"
@@ -283,7 +285,7 @@ async def slow_first_request(
             headers={"X-Api-Key": "sandbox", "Idempotency-Key": key, "Content-Type": "application/json"},
         )
     )
-    await until(lambda: asyncio.sleep(0.01), lambda _: bool(state.idempotent_pending))
+    await until_value(lambda: asyncio.sleep(0.01), lambda _: bool(state.idempotent_pending))
     return look_id, first
 
 
@@ -370,5 +372,5 @@ async def test_one_scene_goes_in_avatar_ivs_documented_flat_form(v2, wire):
     assert notes["aspect_ratio"].sent_as == "video_orientation=landscape" and "emotion" in notes
     assert "emotion" not in v2.build_video_request(lively)
     for video in (one, two):
-        done = await until(lambda: v2.video_status(video.video_id), lambda s: s.status.is_final)
+        done = await until_value(partial(v2.video_status, video.video_id), lambda s: s.status.is_final)
         assert done.status is Status.COMPLETED and done.caption_url.split("?")[0].endswith(".ass")

@@ -1,15 +1,16 @@
-"""Every client method of both API generations against the sandbox HeyGen (in-process ASGI), v3 traffic checked against the contract."""
+"""Every client method of both API generations against the in-process sandbox HeyGen, v3 traffic checked by contract."""
 
 from __future__ import annotations
 
-import asyncio
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Callable
+from functools import partial
 from typing import Any, TypeVar
 
 import httpx
 import pytest
 from client_support import validate_v3_request, validate_v3_response
+from waiting import until_value
 
 from heygen_studio.api import (
     Age,
@@ -98,17 +99,6 @@ async def v2(connect) -> AsyncIterator[HeyGenApi]:
         yield api
 
 
-async def until(ask: Callable[[], Awaitable[T]], done: Callable[[T], bool], timeout_s: float = 30.0) -> T:
-    """Poll like the app does until `done`; fail if it never happens."""
-    deadline = asyncio.get_running_loop().time() + timeout_s
-    while True:
-        value = await ask()
-        if done(value):
-            return value
-        assert asyncio.get_running_loop().time() < deadline, f"still {value!r}"
-        await asyncio.sleep(0.05)
-
-
 def finished(item: Any) -> bool:
     return item.status is not None and item.status.is_final
 
@@ -119,7 +109,7 @@ async def test_v3_photo_to_video(v3, sandbox):
     asset = await v3.upload_photo(PHOTO, "image/png", "astronaut.png")
     created = await v3.create_photo_avatar("Astro", asset.ref)
     assert created.look is not None and created.group.id == created.look.group_id
-    look = await until(lambda: v3.get_look(created.look.id), finished)
+    look = await until_value(lambda: v3.get_look(created.look.id), finished)
     assert look.status == Status.COMPLETED
     assert (await v3.training_status(created.group.id)).status.is_final
 
@@ -127,7 +117,7 @@ async def test_v3_photo_to_video(v3, sandbox):
     more = await v3.add_looks(created.group.id, [second.ref], "Astro 2")
     assert more and more[0].group_id == created.group.id
     looks = await v3.list_looks(created.group.id)
-    assert {l.id for l in looks.items} == {created.look.id, more[0].id}
+    assert {look.id for look in looks.items} == {created.look.id, more[0].id}
     renamed = await v3.rename_look(more[0].id, "Renamed")
     assert renamed.name == "Renamed"
     await v3.delete_look(more[0].id)
@@ -156,7 +146,7 @@ async def test_v3_photo_to_video(v3, sandbox):
         title="Two scenes",
     )
     studio = await v3.submit_video(multi, "render-2")
-    done = await until(lambda: v3.video_status(submitted.video_id), finished)
+    done = await until_value(lambda: v3.video_status(submitted.video_id), finished)
     assert done.status == Status.COMPLETED and done.video_url and done.thumbnail_url and done.caption_url
     statuses = await v3.video_statuses([submitted.video_id, studio.video_id, "no-such-video"])
     assert statuses[submitted.video_id].status == Status.COMPLETED
@@ -184,13 +174,13 @@ async def test_v3_prompt_avatars_consent_and_lists(v3):
         "Short red hair, green jacket",
     )
     generation_id = await v3.generate_photos(prompt)
-    generation = await until(lambda: v3.generation_status(generation_id), finished)
+    generation = await until_value(lambda: v3.generation_status(generation_id), finished)
     assert generation.status == Status.COMPLETED and generation.image_urls
     look = await v3.get_look(generation_id)
     look_generation = await v3.generate_looks(
         look.group_id, "In a spacesuit", Orientation.VERTICAL, Pose.CLOSE_UP, Style.CINEMATIC
     )
-    assert (await until(lambda: v3.generation_status(look_generation), finished)).status == Status.COMPLETED
+    assert (await until_value(lambda: v3.generation_status(look_generation), finished)).status == Status.COMPLETED
 
     private = await v3.list_groups("private")
     public = await v3.list_groups("public", limit=1)
@@ -217,7 +207,7 @@ async def test_v2_photo_to_video(v2, sandbox):
     assert via_group.look is not None and via_group.look.group_id == group_id
 
     await v2.train(group_id)
-    trained = await until(lambda: v2.training_status(group_id), lambda t: t.status.is_final)
+    trained = await until_value(lambda: v2.training_status(group_id), lambda t: t.status.is_final)
     assert trained.status == Status.COMPLETED
     group = await v2.get_group(group_id)
     assert group.status == Status.COMPLETED and group.looks_count == 7
@@ -246,7 +236,7 @@ async def test_v2_photo_to_video(v2, sandbox):
         )
     )
     for generation_id in (looks_gen, photo_gen):
-        generation = await until(lambda: v2.generation_status(generation_id), finished)
+        generation = await until_value(partial(v2.generation_status, generation_id), finished)
         assert generation.status == Status.COMPLETED
         assert len(generation.image_urls) == 4 and len(generation.image_keys) == 4
 
@@ -273,7 +263,7 @@ async def test_v2_photo_to_video(v2, sandbox):
     before = sandbox.state.sandbox.counts["videos_created"]
     submitted = await v2.submit_video(spec, "unused")
     assert sandbox.state.sandbox.counts["videos_created"] == before + 1
-    done = await until(lambda: v2.video_status(submitted.video_id), finished)
+    done = await until_value(lambda: v2.video_status(submitted.video_id), finished)
     assert done.status == Status.COMPLETED and done.video_url
     statuses = await v2.video_statuses([submitted.video_id, "missing"])
     assert (statuses[submitted.video_id].status, statuses["missing"].status) == (Status.COMPLETED, Status.NOT_FOUND)

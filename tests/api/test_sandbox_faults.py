@@ -1,13 +1,13 @@
-"""Retries under the sandbox's injected faults: 429 storms, 500s, dropped and stalled answers; in-process and over loopback HTTP."""
+"""Retries under the sandbox's injected faults (429 storms, 500s, dropped or stalled answers), in-process and on TCP."""
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
+from waiting import until_value
 
 from heygen_studio.api import (
     HeyGenApi,
@@ -168,14 +168,11 @@ async def test_photo_to_finished_video_over_loopback(loopback, generation):
         photo = await api.upload_photo(sample_photo("astronaut.png").read_bytes(), "image/png", "astronaut.png")
         created = await api.create_photo_avatar(f"Loop {generation}", photo.ref)
         look_id = created.look.id
-        while not (await api.get_look(look_id)).status.is_final:
-            await asyncio.sleep(0.05)
+        await until_value(lambda: api.get_look(look_id), lambda look: look.status.is_final, every=0.05)
         submitted = await api.submit_video(spec_for(look_id), f"loop-{generation}")
-        deadline = time.monotonic() + 30
-        status = await api.video_status(submitted.video_id)
-        while not status.status.is_final and time.monotonic() < deadline:
-            await asyncio.sleep(0.1)
-            status = await api.video_status(submitted.video_id)
+        status = await until_value(
+            lambda: api.video_status(submitted.video_id), lambda answer: answer.status.is_final, every=0.1
+        )
     assert status.status == Status.COMPLETED
     async with httpx.AsyncClient() as plain:
         video = await plain.get(status.video_url)

@@ -1,4 +1,4 @@
-"""Every v3 request the client builds validates against HeyGen's published v3 schemas (and so do the answers it parses)."""
+"""Every v3 request the client builds and every answer it parses validate against HeyGen's published v3 schemas."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import sys
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -23,11 +22,13 @@ from pathlib import Path
 from typing import Any
 
 os.environ["QT_API"] = "pyside6"  # qasync picks its Qt binding from this at import time
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/, for waiting.py
 import qasync  # noqa: E402
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl  # noqa: E402
 from PySide6.QtGui import QDragEnterEvent, QDropEvent  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QComboBox, QMessageBox, QWidget  # noqa: E402
+from waiting import until  # noqa: E402  (tests/waiting.py)
 
 from heygen_studio.app import StudioApp  # noqa: E402
 from heygen_studio.config import app_paths, load_settings  # noqa: E402
@@ -94,15 +95,6 @@ class Journey:
         return next(panel for panel in self.window.panels if isinstance(panel, kind))
 
 
-async def wait_until(condition: Callable[[], object], what: str, timeout: float = 20.0) -> None:
-    """Let the loop (and so the UI) run until `condition()` holds, or fail saying `what` did not happen."""
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise StepFailed(f"{what} — not within {timeout:.0f} s")
-        await asyncio.sleep(0.05)
-
-
 async def settle() -> None:
     """A few turns of the loop so layouts, repaints and queued signals happen."""
     for _ in range(5):
@@ -166,19 +158,41 @@ def shown_seconds(text: str) -> float:
     return int(match.group(2) or 0) * 60 + int(match.group(3) or 0)
 
 
+def downloaded(journey: Journey, row: Any, statuses: list[str]) -> Callable[[], bool]:
+    """Whether `row`'s render is on disk yet; on the way, each new status it shows goes into `statuses` and one
+    screenshot is taken while HeyGen renders. A render that stops or needs a decision fails the step."""
+    shot_while_rendering = False
+
+    def check() -> bool:
+        nonlocal shot_while_rendering
+        if row.job.status == JobStatus.DOWNLOADED:
+            return True
+        text = row.status.text()
+        if not statuses or statuses[-1] != text:
+            statuses.append(text)
+        if row.job.status.rendering and not shot_while_rendering:
+            journey.shot("rendering")
+            shot_while_rendering = True
+        if row.job.status in (JobStatus.FAILED, JobStatus.CANCELLED) or row.job.needs_decision:
+            raise StepFailed(f"the render stopped: {text} {row.job.error or ''}")
+        return False
+
+    return check
+
+
 async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     window = journey.window
     session = window.session
 
     journey.begin("first-run welcome page")
-    await wait_until(window.showing_welcome, "the welcome page shows")
+    await until(window.showing_welcome, "the welcome page shows")
     await settle()
     journey.shot("welcome")
 
     journey.begin("Use my HeyGen API key")
     click(window.welcome.use_key_button, "“Use my HeyGen API key”")
     settings: SettingsPanel = journey.panel(SettingsPanel)
-    await wait_until(lambda: settings.form.isVisible(), "the add-account form opens")
+    await until(lambda: settings.form.isVisible(), "the add-account form opens")
     type_into(settings.form.name, profile)
     type_into(settings.form.key, key)
     await settle()
@@ -186,13 +200,13 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     journey.begin("Test and save the key")
     click(settings.form.save, "“Test and save”")
-    await wait_until(
+    await until(
         lambda: session.connection is not None and session.connection.profile == profile,
         f"the app connects with profile {profile}",
-        timeout=30,
+        within=30,
     )
-    await wait_until(lambda: "Works:" in settings.status.text(), "Settings says the key works")
-    await wait_until(
+    await until(lambda: "Works:" in settings.status.text(), "Settings says the key works")
+    await until(
         lambda: window.balance_label.text().startswith("Balance: ") and "checking" not in window.balance_label.text(),
         "the status bar shows the balance",
     )
@@ -208,10 +222,10 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     photos: PhotosPanel = journey.panel(PhotosPanel)
     await settle()
     drop_files(photos, [photo])
-    await wait_until(
+    await until(
         lambda: photos.model.rowCount() == 1 and photos.model.item(0).data(PHOTO_ROLE) is not None,
         "the photo is checked",
-        timeout=30,
+        within=30,
     )
     checked = photos.model.item(0).data(PHOTO_ROLE)
     journey.seen["photo_verdict"] = checked.verdict
@@ -222,25 +236,25 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     journey.begin("Create avatar")
     type_into(photos.name, AVATAR_NAME)
-    await wait_until(photos.create_button.isEnabled, "“Create avatar” becomes clickable")
+    await until(photos.create_button.isEnabled, "“Create avatar” becomes clickable")
     click(photos.create_button, "“Create avatar”")
     await settle()
     journey.shot("avatar-creating")
-    await wait_until(photos.library_button.isVisible, "the avatar is ready (“Open the Library” shows)", timeout=60)
+    await until(photos.library_button.isVisible, "the avatar is ready (“Open the Library” shows)", within=60)
     journey.seen["photos_status"] = photos.status.text()
     journey.shot("avatar-ready")
 
     journey.begin("Library: choose a look of the new avatar")
     click(photos.library_button, "“Open the Library”")
     library: LibraryPanel = journey.panel(LibraryPanel)
-    await wait_until(lambda: window.current_panel() is library, "the Library opens")
+    await until(lambda: window.current_panel() is library, "the Library opens")
 
     def group_row() -> int:
         return library.groups_model.row_of(lambda group: group.name == AVATAR_NAME)
 
-    await wait_until(lambda: group_row() >= 0, f"“{AVATAR_NAME}” is in My avatars", timeout=30)
+    await until(lambda: group_row() >= 0, f"“{AVATAR_NAME}” is in My avatars", within=30)
     click_row(library.groups_view, group_row(), f"the card of “{AVATAR_NAME}”")
-    await wait_until(
+    await until(
         lambda: library.current_group() is not None and library.current_group().name == AVATAR_NAME,
         f"“{AVATAR_NAME}” is selected",
     )
@@ -250,9 +264,9 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
         looks = library.looks_model.all_items()
         return bool(looks) and all(look.group_id == group_id for look in looks)
 
-    await wait_until(own_looks_shown, f"the looks of “{AVATAR_NAME}” show")
+    await until(own_looks_shown, f"the looks of “{AVATAR_NAME}” show")
     click_row(library.looks_view, 0, "the first look")
-    await wait_until(
+    await until(
         lambda: (
             library.details.look is not None
             and library.details.look.group_id == group_id
@@ -268,8 +282,8 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Use in my video")
     click(library.details.use_button, "“Use in my video”")
     scenes: ScenesPanel = journey.panel(ScenesPanel)
-    await wait_until(lambda: window.current_panel() is scenes, "Scenes opens")
-    await wait_until(
+    await until(lambda: window.current_panel() is scenes, "Scenes opens")
+    await until(
         lambda: (
             scenes.project is not None and scenes.project.look is not None and scenes.project.look.look_id == look.id
         ),
@@ -283,7 +297,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     for number, (script, movement, motion) in enumerate(SCENES, start=1):
         if number > 1:
             click(scenes.add_scene_button, "“Add scene”")
-            await wait_until(
+            await until(
                 lambda n=number: (
                     scenes.project is not None
                     and len(scenes.project.scenes) == n
@@ -317,25 +331,23 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Choose a voice")
     before = scenes.project.voice
     click(scenes.voice_button, "“Choose voice…”")
-    await wait_until(
-        lambda: scenes.voice_dialog is not None and scenes.voice_dialog.isVisible(), "the voice picker opens"
-    )
+    await until(lambda: scenes.voice_dialog is not None and scenes.voice_dialog.isVisible(), "the voice picker opens")
     dialog = scenes.voice_dialog
     assert dialog is not None
-    await wait_until(lambda: dialog.list.count() > 0, "the voice picker lists voices", timeout=30)
+    await until(lambda: dialog.list.count() > 0, "the voice picker lists voices", within=30)
     row = next(
         r
         for r in range(dialog.list.count())
         if before is None or dialog.list.item(r).data(Qt.ItemDataRole.UserRole).id != before.voice_id
     )
     click_row(dialog.list, row, "a voice in the picker")
-    await wait_until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
+    await until(dialog.use_button.isEnabled, "“Use this voice” becomes clickable")
     chosen = dialog.current_voice()
     await settle()
     journey.shot("voice-picker", dialog)
     click(dialog.use_button, "“Use this voice”")
-    await wait_until(lambda: not dialog.isVisible(), "the voice picker closes")
-    await wait_until(
+    await until(lambda: not dialog.isVisible(), "the voice picker closes")
+    await until(
         lambda: scenes.project.voice is not None and scenes.project.voice.voice_id == chosen.id,
         "the video uses the chosen voice",
     )
@@ -347,7 +359,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     journey.begin("Render")
     click(scenes.render_button, "“Render”")
-    await wait_until(scenes.queued_row.isVisible, "Scenes says the video was added to the render queue")
+    await until(scenes.queued_row.isVisible, "Scenes says the video was added to the render queue")
     if scenes.problem.isVisible():
         raise StepFailed(f"Scenes shows a problem: {scenes.problem.text()}")
     journey.seen["queued"] = scenes.queued.text()
@@ -356,7 +368,7 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.begin("Render again: the app asks before paying for a second copy")
     render_at = scenes.render_button.mapToGlobal(scenes.render_button.rect().center())
     click(scenes.render_button, "“Render” again")
-    await wait_until(
+    await until(
         lambda: scenes.render_prompt is not None and scenes.render_prompt.isVisible(),
         "the app asks whether to render another copy",
     )
@@ -368,34 +380,21 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     }
     journey.shot("render-again-question", prompt)
     click(prompt.button(QMessageBox.StandardButton.Cancel), "“Cancel”")
-    await wait_until(lambda: not prompt.isVisible(), "the question closes")
+    await until(lambda: not prompt.isVisible(), "the question closes")
 
     journey.begin("Renders: watch the job complete and download")
     click(scenes.open_renders_button, "“Open Renders”")
     renders: RendersPanel = journey.panel(RendersPanel)
-    await wait_until(lambda: window.current_panel() is renders, "Renders opens")
-    await wait_until(lambda: len(renders.rows) == 1, "the render shows in Renders", timeout=30)
+    await until(lambda: window.current_panel() is renders, "Renders opens")
+    await until(lambda: len(renders.rows) == 1, "the render shows in Renders", within=30)
     row_widget = next(iter(renders.rows.values()))
     statuses: list[str] = []
-    shot_while_rendering = False
-    deadline = time.monotonic() + 120
-    while row_widget.job.status != JobStatus.DOWNLOADED:
-        text = row_widget.status.text()
-        if not statuses or statuses[-1] != text:
-            statuses.append(text)
-        if row_widget.job.status.rendering and not shot_while_rendering:
-            journey.shot("rendering")
-            shot_while_rendering = True
-        if row_widget.job.status in (JobStatus.FAILED, JobStatus.CANCELLED) or row_widget.job.needs_decision:
-            raise StepFailed(f"the render stopped: {text} {row_widget.job.error or ''}")
-        if time.monotonic() > deadline:
-            raise StepFailed(f"the render did not finish in time; statuses seen: {statuses}")
-        await asyncio.sleep(0.02)
+    journey.seen["render_statuses"] = statuses  # filled while it renders, so a failure shows them too
+    await until(downloaded(journey, row_widget, statuses), "the render is downloaded", within=120)
     await settle()
     statuses.append(row_widget.status.text())
     job = await renders.queue.get(row_widget.job.id)
     assert job is not None
-    journey.seen["render_statuses"] = statuses
     journey.seen["renders_listed"] = len(await renders.queue.list())
     journey.seen["render"] = {
         "status": job.status.value,
@@ -410,20 +409,20 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
 
     journey.begin("Quit with the window's close, saving the video when asked")
     window.close()
-    await wait_until(
+    await until(
         lambda: scenes.save_prompt is not None and scenes.save_prompt.isVisible(),
         "the app asks whether to save the unsaved video",
     )
     journey.shot("save-prompt", scenes.save_prompt)
     click(scenes.save_prompt.button(QMessageBox.StandardButton.Save), "“Save”")
-    await wait_until(
+    await until(
         lambda: scenes.file_dialog is not None and scenes.file_dialog.isVisible(),
         "the app asks where to save the video",
     )
     dialog = scenes.file_dialog
     journey.seen["project_file"] = dialog.selectedFiles()[0]
     dialog.accept()  # the suggested name in the home folder, as Enter in the dialog would
-    await wait_until(lambda: scenes.saved_path is not None, "the video is saved")
+    await until(lambda: scenes.saved_path is not None, "the video is saved")
     journey.seen["project_file"] = str(scenes.saved_path)
 
 
@@ -441,13 +440,13 @@ async def run(args: argparse.Namespace, key: str) -> dict[str, Any]:
         result["ok"] = True
     except (StepFailed, AssertionError, TimeoutError) as error:
         result["error"] = f"{type(error).__name__}: {error}" if str(error) else "the whole journey took too long"
-    except Exception as error:  # reported with the step it happened in, never hidden
+    except Exception as error:  # noqa: BLE001 - the driver's one report: any error goes in it with its step
         result["error"] = "".join(traceback.format_exception(error))
     finally:
         if not result["ok"]:
             try:
                 journey.shot("failed")
-            except Exception:  # the screenshot of a failure is a bonus, never a second failure
+            except RuntimeError:  # the window is gone: the screenshot of a failure is a bonus, not a second failure
                 pass
         await studio.aclose()
     result.update(

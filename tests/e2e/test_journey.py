@@ -1,4 +1,4 @@
-"""The whole first-run journey in a real X window with the real keychain: key, photo, avatar, look, scenes, render, video."""
+"""The whole first-run journey in a real X window and keychain: key, photo, avatar, look, scenes, render, video."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from journey_run import JourneyRun
 
 from heygen_studio.storage.secrets import SERVICE
 
-pytestmark = pytest.mark.e2e
+# The first test to ask for the journey waits for all of it (journey_run.JOURNEY_LIMIT_S at most).
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 DURATION_SLACK_S = 1.5
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from journey_run import JourneyRun
 
-pytestmark = pytest.mark.e2e
+# The first test to ask for the journey waits for all of it (journey_run.JOURNEY_LIMIT_S at most).
+pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
 
 def encodings(key: str) -> dict[str, bytes]:

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
     importlib.util.find_spec("PyInstaller") is None,
     reason="PyInstaller is not installed (pip install -e '.[packaging]')",
 )
+@pytest.mark.timeout(1260)  # the build's and the smoke test's own limits, and a minute more
 def test_the_one_folder_build_passes_its_smoke_test() -> None:
     build = subprocess.run(["bash", "packaging/build.sh"], cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import asyncio
 import re
-import time
 from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from typing import Any
@@ -12,6 +10,7 @@ from typing import Any
 import httpx
 import jsonschema
 from starlette.applications import Starlette
+from waiting import until_value
 
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.state import SandboxState
@@ -93,15 +92,9 @@ def sandbox_state(app: Starlette) -> SandboxState:
     return app.state.sandbox
 
 
-async def eventually(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool], timeout: float = 10.0) -> Any:
-    """Poll `fetch` until `done(result)`; the last result, or an AssertionError at `timeout`."""
-    deadline = time.monotonic() + timeout
-    while True:
-        result = await fetch()
-        if done(result):
-            return result
-        assert time.monotonic() < deadline, f"still not done: {result}"
-        await asyncio.sleep(JOB_SECONDS / 4)
+async def eventually(fetch: Callable[[], Awaitable[Any]], done: Callable[[Any], bool]) -> Any:
+    """`waiting.until_value` at the sandbox's pace: the first result that is `done`, looked at 4 times a job step."""
+    return await until_value(fetch, done, "the sandbox's answer", every=JOB_SECONDS / 4)
 
 
 async def wallet_balance(client: httpx.AsyncClient) -> Decimal:

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 from sandbox_helpers import KEY, photo_bytes
+from waiting import until
 
 
 @pytest.fixture
@@ -66,9 +67,8 @@ def test_a_new_photo_avatar_waits_for_consent_until_its_page_is_opened(sandbox_w
     )
     assert created.status_code == 200, created.text
     group_id = created.json()["data"]["avatar_group"]["id"]
-    deadline = time.monotonic() + 10
-    while group_status(client, group_id) not in ("pending_consent", "completed") and time.monotonic() < deadline:
-        time.sleep(0.05)
+    settled = ("pending_consent", "completed")
+    asyncio.run(until(lambda: group_status(client, group_id) in settled, "the group is trained", every=0.05))
     assert group_status(client, group_id) == "pending_consent"
 
     consent_url = client.post(f"/v3/avatars/{group_id}/consent", json={}).json()["data"]["url"]

@@ -1,4 +1,4 @@
-"""The sandbox as a careful local server: bounded bodies (413), controls only for itself, typed fault plans, sane Range."""
+"""The sandbox as a careful local server: bounded bodies (413), own controls only, typed fault plans, sane Range."""
 
 from __future__ import annotations
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from itertools import pairwise
 
 import av
 import numpy as np
@@ -164,9 +165,9 @@ def test_captions_are_short_phrases_back_to_back_across_scenes() -> None:
     assert captions[0].text == "Welcome to our studio."  # phrases stop at sentence ends
     assert set(lengths[1:5]) <= {6, 7}  # a 26-word sentence in four even phrases
     assert captions[0].start_s == 0.0
-    for before, after in zip(captions, captions[1:]):
+    for before, after in pairwise(captions):
         assert before.start_s < before.end_s == pytest.approx(after.start_s)
-    total = sum(spoken_seconds(script, speed) for script, speed in zip(scripts, speeds))
+    total = sum(spoken_seconds(script, speed) for script, speed in zip(scripts, speeds, strict=True))
     assert captions[-1].end_s == pytest.approx(total)
     thanks = next(caption for caption in captions if caption.text == "Thanks for watching!")
     assert thanks.end_s - thanks.start_s == pytest.approx(spoken_seconds("Thanks for watching!", 0.8))
@@ -189,7 +190,7 @@ def test_srt_parses_back_to_the_captions() -> None:
 
     times = [(seconds(*block[1:5]), seconds(*block[5:9])) for block in blocks]
     assert times[0][0] == 0.0
-    assert all(start < end <= next_start + 0.001 for (start, end), (next_start, _) in zip(times, times[1:]))
+    assert all(start < end <= next_start + 0.001 for (start, end), (next_start, _) in pairwise(times))
     assert times[-1][1] == pytest.approx(captions[-1].end_s, abs=0.001)
     assert [block[9] for block in blocks] == [caption.text for caption in captions]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -173,12 +174,8 @@ async def test_a_legacy_render_queued_before_a_restart_completes_after_it(sandbo
             assert (await legacy_done(client, video_id))["video_url"]
 
 
-@pytest.mark.parametrize("damage", ["garbage", "other version", "missing blob"])
-async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
-    sandbox, state_file: Path, damage: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    async with sandbox() as client:
-        asset_id = await upload(client)
+def damage_state_file(state_file: Path, damage: str) -> bytes:
+    """Damage the sandbox's saved state as `damage` says; the damaged file's bytes."""
     if damage == "garbage":
         state_file.write_text('{"format": "heygen-studio-sandbox-state", "vers')
     elif damage == "other version":
@@ -186,7 +183,16 @@ async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
     else:
         for blob in (state_file.parent / "blobs").iterdir():
             blob.unlink()
-    damaged = state_file.read_bytes()
+    return state_file.read_bytes()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "other version", "missing blob"])
+async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
+    sandbox, state_file: Path, damage: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    async with sandbox() as client:
+        asset_id = await upload(client)
+    damaged = await asyncio.to_thread(damage_state_file, state_file, damage)
 
     with caplog.at_level(logging.WARNING, logger="heygen_studio.sandbox"):
         async with sandbox() as client:
@@ -195,7 +201,7 @@ async def test_a_damaged_state_file_is_set_aside_and_the_sandbox_starts_fresh(
     [aside] = state_file.parent.glob("state.json.damaged-*")
     assert aside.read_bytes() == damaged
     assert "could not be used" in caplog.text and str(aside) in caplog.text
-    assert json.loads(state_file.read_text())["version"] == 1
+    assert json.loads(await asyncio.to_thread(state_file.read_text))["version"] == 1
 
 
 def test_the_sandbox_command_keeps_its_state_file(tmp_path: Path) -> None:

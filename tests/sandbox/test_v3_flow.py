@@ -106,7 +106,7 @@ async def test_studio_video_of_two_scenes_lasts_both_scripts(client: httpx.Async
                 "voice_settings": {"speed": speed},
             },
         }
-        for script, speed in zip(scripts, (1.0, 1.5))
+        for script, speed in zip(scripts, (1.0, 1.5), strict=True)
     ]
     submitted = await client.post(
         "/v3/videos", json={"type": "studio", "scenes": scenes, "title": "Two scenes", "aspect_ratio": "9:16"}

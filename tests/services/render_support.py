@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import time
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -94,14 +91,6 @@ class Rig:
 
     def remote_titles(self) -> list[str]:
         return [video.title or "" for video in self.state.videos.values()]
-
-
-async def until(condition: Callable[[], bool], timeout: float = 20.0, step: float = 0.02) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(step)
 
 
 def faults(url: str, **plan: object) -> None:

@@ -75,7 +75,7 @@ async def test_same_photo_is_uploaded_once_per_account_even_under_another_name(
     assert (first.reused, again.reused, again.ref) == (False, True, first.ref)
     assert not other_account.reused
     assert sandbox.state.counts["uploads"] - before == 2
-    assert seen[-1][0] == seen[-1][1] == copy.stat().st_size
+    assert seen[-1][0] == seen[-1][1] == (await asyncio.to_thread(copy.stat)).st_size
 
 
 async def test_the_same_photo_twice_at_once_is_uploaded_once(

@@ -1,13 +1,14 @@
-"""Downloads resume with Range into a .part file (against the sandbox's media links); any title becomes a safe file name."""
+"""Downloads resume with Range into a .part file (from the sandbox's media links); any title makes a safe file name."""
 
 from __future__ import annotations
 
-import time
+import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from waiting import until
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -30,16 +31,23 @@ def video_url() -> Iterator[str]:
                 "script": "Fetched in two goes.",
             },
         ).json()["data"]["video_id"]
-        deadline = time.monotonic() + 20
-        while (status := api.get(f"/v3/videos/{video_id}").json()["data"])["status"] != "completed":
-            assert time.monotonic() < deadline, status
-            time.sleep(0.05)
-    yield status["video_url"]
+
+        def status() -> dict[str, str]:
+            return api.get(f"/v3/videos/{video_id}").json()["data"]
+
+        asyncio.run(until(lambda: status()["status"] == "completed", "the video renders", within=20, every=0.05))
+        url = status()["video_url"]
+    yield url
     sandbox.stop()
 
 
-async def test_a_partial_part_file_is_completed_not_restarted(video_url: str, tmp_path: Path) -> None:
-    whole = httpx.get(video_url).content
+@pytest.fixture(scope="module")
+def whole(video_url: str) -> bytes:
+    """The finished MP4's bytes, fetched in one go."""
+    return httpx.get(video_url).content
+
+
+async def test_a_partial_part_file_is_completed_not_restarted(video_url: str, whole: bytes, tmp_path: Path) -> None:
     dest = tmp_path / "video.mp4"
     part_path(dest).write_bytes(whole[:3000])
     asked: list[str | None] = []
@@ -56,8 +64,9 @@ async def test_a_partial_part_file_is_completed_not_restarted(video_url: str, tm
     assert seen[0] == (3000, len(whole)) and seen[-1] == (len(whole), len(whole))
 
 
-async def test_a_whole_part_file_is_kept_when_the_server_says_nothing_is_left(video_url: str, tmp_path: Path) -> None:
-    whole = httpx.get(video_url).content
+async def test_a_whole_part_file_is_kept_when_the_server_says_nothing_is_left(
+    video_url: str, whole: bytes, tmp_path: Path
+) -> None:
     dest = tmp_path / "video.mp4"
     part_path(dest).write_bytes(whole)
     async with httpx.AsyncClient() as client:
@@ -65,8 +74,9 @@ async def test_a_whole_part_file_is_kept_when_the_server_says_nothing_is_left(vi
     assert dest.read_bytes() == whole and not part_path(dest).exists()
 
 
-async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(video_url: str, tmp_path: Path) -> None:
-    whole = httpx.get(video_url).content
+async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(
+    video_url: str, whole: bytes, tmp_path: Path
+) -> None:
     dest = tmp_path / "video.mp4"
     part_path(dest).write_bytes(whole + b"written by a second process")
     async with httpx.AsyncClient() as client:
@@ -78,9 +88,8 @@ async def test_a_part_file_longer_than_the_video_is_started_over_not_kept(video_
 
 
 async def test_a_file_that_appeared_at_the_name_meanwhile_is_kept_and_the_download_goes_beside_it(
-    video_url: str, tmp_path: Path
+    video_url: str, whole: bytes, tmp_path: Path
 ) -> None:
-    whole = httpx.get(video_url).content
     dest = tmp_path / "Good.jpg"
 
     async def users_file_appears() -> None:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import asyncio
 from pathlib import Path
 from typing import Any
 
 import pytest
+from waiting import until
 
 from heygen_studio import config
 from heygen_studio.api import Orientation, Pose, Style
@@ -28,13 +28,6 @@ class Killed(Exception):
 def paths(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Paths:
     monkeypatch.setenv(config.HOME_ENV, str(tmp_path / "home"))
     return app_paths().ensure()
-
-
-async def until(condition: Any, timeout: float = 15.0) -> None:
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not condition():
-        assert asyncio.get_running_loop().time() < deadline, "timed out"
-        await asyncio.sleep(0.02)
 
 
 async def test_v2_looks_added_once_when_the_app_dies_before_the_job_is_marked_done(paths: Paths) -> None:

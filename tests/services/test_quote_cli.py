@@ -13,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+from waiting import until_value
 
 from heygen_studio.api import open_client
 from heygen_studio.api.models import Status
@@ -95,8 +96,9 @@ def test_after_it_renders_the_wallet_is_lower_by_its_duration_at_five_cents(sand
         async with open_client("v3", "sandbox", base_url=sandbox, upload_url=sandbox) as api:
             before = (await api.account()).balance
             submitted = await api.submit_video(video_spec(project, "v3"), "quote-test-1")
-            while (status := await api.video_status(submitted.video_id)).status is not Status.COMPLETED:
-                await asyncio.sleep(0.05)
+            status = await until_value(
+                lambda: api.video_status(submitted.video_id), lambda s: s.status is Status.COMPLETED, every=0.05
+            )
             after = (await api.account()).balance
             assert before is not None and after is not None and before.remaining and after.remaining
             assert status.duration_s is not None

@@ -3,18 +3,19 @@ it says what it waits for and gives up when HeyGen cannot be reached."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
 from render_support import Rig
+from waiting import until
 
 from heygen_studio.cli.render import Unreachable, follow
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
@@ -22,6 +23,16 @@ from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 
 CLI = [sys.executable, "-m", "heygen_studio"]
+
+
+def heygen_has_the_render(database: Path) -> bool:
+    """Whether the render process has recorded HeyGen's id for its job (it may still be creating the database)."""
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            row = conn.execute("SELECT remote_id FROM render_jobs").fetchone()
+    except sqlite3.OperationalError:
+        return False
+    return bool(row and row[0])
 
 
 def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
@@ -53,16 +64,7 @@ def test_kill_9_during_render_wait_then_resume(tmp_path: Path) -> None:
             env=env,
         )
         database = tmp_path / "home" / "data" / "studio.sqlite3"
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:  # kill once HeyGen has the render
-            try:  # the render process may still be creating the database
-                with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
-                    row = conn.execute("SELECT remote_id FROM render_jobs").fetchone()
-            except sqlite3.OperationalError:
-                row = None
-            if row and row[0]:
-                break
-            time.sleep(0.05)
+        asyncio.run(until(lambda: heygen_has_the_render(database), "HeyGen has the render", within=30, every=0.05))
         render.send_signal(signal.SIGKILL)
         render.wait()
         resumed = subprocess.run(

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_support import FAST, Rig, counts, faults, until
+from render_support import FAST, Rig, counts, faults
+from waiting import until
 
 from heygen_studio.api import InvalidRequestError
 from heygen_studio.domain.project import Scene
@@ -117,7 +118,7 @@ async def test_an_enqueue_during_a_busy_round_is_sent_at_once_not_after_the_idle
     await asyncio.sleep(0.4)
     started = time.monotonic()
     job = await queue.enqueue(await rig.project("New"))
-    await until(lambda: queue.jobs.get(job.id).remote_id is not None, timeout=8)  # type: ignore[union-attr]
+    await until(lambda: queue.jobs.get(job.id).remote_id is not None, within=8)  # type: ignore[union-attr]
     assert time.monotonic() - started < 3.0
     await rig.stop()
 
@@ -200,7 +201,7 @@ async def test_a_v3_job_with_an_old_key_asks_the_user_when_the_list_cannot_be_re
     faults(rig.url, error_rate=1.0, path_prefix="/v3/videos", methods=["GET"])
     await unknown_fate_job(rig, remote_copies=1, key_age_s=DAY + 60)
     rig.start()
-    await until(lambda: rig.jobs()[0].needs_decision, timeout=30)
+    await until(lambda: rig.jobs()[0].needs_decision, within=30)
 
     asked = rig.jobs()[0]
     assert asked.status == JobStatus.SUBMITTING and "may or may not have received" in (asked.error or "")

@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_support import FAST, Rig, faults, until
+from render_support import FAST, Rig, faults
+from waiting import until
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -57,13 +58,13 @@ async def test_renders_of_one_title_finishing_together_get_their_own_files_and_k
     rig = Rig(tmp_path / "studio.sqlite3", out, server.url, "v3", server.state)
     await saved_jobs(rig, ["Same"] * 3, out)
     rig.start()
-    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in rig.jobs()), timeout=40)
+    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in rig.jobs()), within=40)
 
     files = sorted(Path(job.file_path or "").name for job in rig.jobs())
     assert files == ["Same (2).mp4", "Same (3).mp4", "Same (4).mp4"]
     for job in rig.jobs():
         video = Path(job.file_path or "")
-        assert video.read_bytes() == sandbox_mp4(server, job)
+        assert await asyncio.to_thread(video.read_bytes) == sandbox_mp4(server, job)
         assert video.with_suffix(".jpg").read_bytes()[:2] == b"\xff\xd8"  # each render's own thumbnail
     assert (out / "Same.jpg").read_bytes() == b"the user's own picture"
     assert not (out / "Same.mp4").exists() and not list(out.glob("*.part"))
@@ -82,13 +83,13 @@ async def test_two_queues_on_one_database_never_choose_one_name(server: SandboxS
     queue.jobs.update(one.id, lease_owner=queue.owner, lease_until=10**10)  # before either queue's first round
     queue.jobs.update(two.id, lease_owner="elsewhere:2:second", lease_until=10**10)
     other = second.start(owner="elsewhere:2:second")
-    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in first.jobs()), timeout=40)
+    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in first.jobs()), within=40)
 
     jobs = {job.id: job for job in first.jobs()}
     assert jobs[one.id].lease_owner == queue.owner and jobs[two.id].lease_owner == other.owner
     assert sorted(Path(job.file_path or "").name for job in jobs.values()) == ["Twin (2).mp4", "Twin.mp4"]
     for job in jobs.values():
-        assert Path(job.file_path or "").read_bytes() == sandbox_mp4(server, job)
+        assert await asyncio.to_thread(Path(job.file_path or "").read_bytes) == sandbox_mp4(server, job)
     await second.stop()
     await first.stop()
 
@@ -111,6 +112,13 @@ def remount(mount: Path, options: str) -> None:
     subprocess.run(["mount", "-o", f"remount,{options}", str(mount)], check=True)
 
 
+def fill(filler: Path) -> None:
+    """Write `filler` until the disk it is on has no byte left."""
+    with open(filler, "wb", buffering=0) as handle, pytest.raises(OSError):
+        while True:
+            handle.write(b"\0" * 4096)
+
+
 async def test_a_full_disk_pauses_the_download_with_a_message_and_it_resumes_when_there_is_room(
     server: SandboxServer, tmp_path: Path, tiny_disk: Path
 ) -> None:
@@ -130,11 +138,11 @@ async def test_a_full_disk_pauses_the_download_with_a_message_and_it_resumes_whe
     kept = part.stat().st_size
     assert kept > 0  # what fitted stays, to go on from there
     remount(tiny_disk, "size=8m")
-    await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED, timeout=30)
+    await until(lambda: rig.jobs()[0].status == JobStatus.DOWNLOADED, within=30)
 
     done = rig.jobs()[0]
     assert done.error is None and queue.problem == ""
-    assert Path(done.file_path or "").read_bytes() == sandbox_mp4(server, done)
+    assert await asyncio.to_thread(Path(done.file_path or "").read_bytes) == sandbox_mp4(server, done)
     assert any(entry.range_start == kept for entry in server.state.media_requests if entry.path.endswith(".mp4"))
     assert done.id == job.id
     await rig.stop()
@@ -189,16 +197,14 @@ async def test_a_full_disk_under_the_database_pauses_the_queue_with_a_message_an
     job = await queue.enqueue(project)
     await until(lambda: queue.jobs.get(job.id).status == JobStatus.SUBMITTING)  # type: ignore[union-attr]
     filler = tiny_disk / "filler"
-    with open(filler, "wb", buffering=0) as handle, pytest.raises(OSError):  # every byte the disk has left
-        while True:
-            handle.write(b"\0" * 4096)
-    await until(lambda: any("database is full" in problem for problem in problems), timeout=20)
+    await asyncio.to_thread(fill, filler)
+    await until(lambda: any("database is full" in problem for problem in problems), within=20)
 
     with pytest.raises(NotSaved) as refused:
         await queue.enqueue(project)
     assert "was not queued" in str(refused.value) and "Free some disk space" in str(refused.value)
-    filler.unlink()
-    await until(lambda: queue.jobs.get(job.id).status == JobStatus.DOWNLOADED, timeout=30)  # type: ignore[union-attr]
+    await asyncio.to_thread(filler.unlink)
+    await until(lambda: queue.jobs.get(job.id).status == JobStatus.DOWNLOADED, within=30)  # type: ignore[union-attr]
     assert queue.problem == "" and len(rig.jobs()) == 1
     assert server.state.counts["videos_created"] == 1
     await rig.stop()

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from render_support import Rig, counts, faults, until
+from render_support import Rig, counts, faults
+from waiting import until
 
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -75,7 +76,7 @@ async def test_v2_asks_the_user_when_the_list_cannot_be_read_then_submits_again(
     rig = Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, "v2", server.state)
     faults(rig.url, error_rate=1.0, path_prefix="/v1/video.list")
     job = await unknown_fate_job(rig, remote_copies=0)
-    await until(lambda: rig.jobs()[0].needs_decision, timeout=30)
+    await until(lambda: rig.jobs()[0].needs_decision, within=30)
     assert counts(rig.url).get("videos_created", 0) == 0
     faults(rig.url)
     await rig.queue.decide(job.id, submit_again=True)  # type: ignore[union-attr]
@@ -103,7 +104,7 @@ async def test_no_more_renders_in_flight_than_the_account_allows(
 
     queue.changed.connect(watch)
     made = [await queue.enqueue(replace(project, title=f"Job {n}")) for n in range(jobs)]
-    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in rig.jobs()), timeout=60)
+    await until(lambda: all(job.status == JobStatus.DOWNLOADED for job in rig.jobs()), within=60)
     assert peak[0] == limit
     assert order == [job.id for job in made]  # the rest waited locally, in order
     assert counts(rig.url)["videos_created"] == jobs

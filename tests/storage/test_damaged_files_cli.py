@@ -28,8 +28,8 @@ def test_a_damaged_database_is_moved_aside_and_the_command_says_where_in_one_lin
     [aside] = database.parent.glob("studio.sqlite3.damaged-*")
     assert aside.read_bytes() == b"\x00garbage, not SQLite\xff" * 500
     assert listed.stderr.strip().splitlines() == [
-        f"heygen-studio: studio.sqlite3 could not be used (it is not a database), so it was moved, untouched, to {aside} "
-        "and a fresh one was started."
+        "heygen-studio: studio.sqlite3 could not be used (it is not a database), so it was moved, untouched, "
+        f"to {aside} and a fresh one was started."
     ]
     assert "No renders yet" in listed.stdout
     again = _run(tmp_path, "queue")
@@ -64,8 +64,8 @@ def test_damaged_settings_are_moved_aside_and_the_render_command_carries_on(tmp_
     [aside] = settings.parent.glob("settings.json.damaged-*")
     assert aside.read_bytes() == b'{"active_profile": "Caf\xe9"}'
     assert result.stderr.strip().splitlines() == [
-        f"heygen-studio: settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, to {aside} "
-        "and a fresh one was started.",
+        "heygen-studio: settings.json could not be used (it is not UTF-8 text), so it was moved, untouched, "
+        f"to {aside} and a fresh one was started.",
         "heygen-studio: There is no profile named 'Work'. Add it in the app's Settings.",
     ]
     assert result.returncode == 2

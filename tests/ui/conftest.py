@@ -5,11 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-import time
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from waiting import until
 
 os.environ["QT_API"] = "pyside6"
 import qasync  # noqa: E402  (after QT_API is set)
@@ -106,18 +106,7 @@ def loop_running(qloop: TestLoop) -> Iterator[TestLoop]:
     asyncio.events._set_running_loop(None)
 
 
-WaitUntil = Callable[..., Awaitable[None]]
-
-
-async def _wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError("condition not met in time")
-        await asyncio.sleep(0.02)
-
-
 @pytest.fixture
-def wait_until() -> WaitUntil:
-    """`await wait_until(condition, timeout=10)`: let the loop run until `condition()` holds."""
-    return _wait_until
+def wait_until() -> Callable[..., Awaitable[None]]:
+    """`await wait_until(condition, within=30)`: the shared `waiting.until`, for the tests that take it as a fixture."""
+    return until

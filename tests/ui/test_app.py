@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from pytestqt.qtbot import QtBot
+from waiting import until
 
 from heygen_studio.app import StudioApp
 from heygen_studio.config import Paths, Profile, Settings, load_settings
@@ -50,8 +51,7 @@ def test_the_window_shows_while_the_sandbox_starts_and_says_it_is_connecting(
 
     async def scenario() -> None:
         starting = asyncio.ensure_future(studio.start())
-        while studio.window is None:  # until start() hands the sandbox to a worker thread
-            await asyncio.sleep(0)
+        await until(lambda: studio.window is not None, "start() hands the sandbox to a worker thread", every=0)
         window = studio.window
         assert window is not None
         qtbot.addWidget(window)

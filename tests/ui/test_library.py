@@ -164,7 +164,7 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
         stack.show()
         panel.tabs.setCurrentWidget(panel.photos_page)
         form.generate_button.click()
-        await wait_until(lambda: len(form.picks) == 4, timeout=15)
+        await wait_until(lambda: len(form.picks) == 4, within=15)
         await asyncio.sleep(0.1)
         page = stack.currentWidget()
         assert page.verticalScrollBar().maximum() == 0 and page.horizontalScrollBar().maximum() == 0  # no stray bar
@@ -173,7 +173,7 @@ def test_ai_photos_on_v2_keep_two_of_four(paths: Paths, qloop: asyncio.AbstractE
         form.picks[0][0].setChecked(True)
         form.picks[2][0].setChecked(True)
         form.keep_button.click()
-        await wait_until(lambda: "Maya" in names(panel.groups_model), timeout=15)
+        await wait_until(lambda: "Maya" in names(panel.groups_model), within=15)
         api = session.require_api()
         maya = next(group for group in (await api.list_groups()).items if group.name == "Maya")
         looks = (await api.list_looks(maya.id)).items
@@ -243,7 +243,7 @@ def test_untrained_v2_group_offers_training(paths: Paths, qloop: asyncio.Abstrac
         assert "costs 4 credits" in form.train_note.text()
         credits = session._sandbox.server.state.account.legacy.amount  # type: ignore[union-attr]
         form.train_button.click()
-        await wait_until(lambda: not form.needs_training and form.generate_button.isEnabled(), timeout=15)
+        await wait_until(lambda: not form.needs_training and form.generate_button.isEnabled(), within=15)
         assert credits - session._sandbox.server.state.account.legacy.amount == Money.credits(4)  # type: ignore[union-attr]
         assert form.generate_button.text() == "Generate looks · 1 credit"
         assert panel.photos_form.generate_button.text() == "Generate photos · 1 credit"
@@ -271,7 +271,7 @@ def test_job_resumes_after_restart(paths: Paths, qloop: asyncio.AbstractEventLoo
         session.tasks = TaskRegistry()  # the "restarted" app: same database, same sandbox
         restarted = LibraryPanel(session, poll_s=0.05)
         await restarted.jobs.resume()
-        await wait_until(lambda: restarted.jobs.store.recent("sandbox", "v3")[0].state is JobState.DONE, timeout=15)
+        await wait_until(lambda: restarted.jobs.store.recent("sandbox", "v3")[0].state is JobState.DONE, within=15)
         await wait_until(lambda: restarted.job_list.count() > 0 and "done" in restarted.job_list.item(0).text())
         await restarted.aclose()
         await close(panel, session)
@@ -400,7 +400,7 @@ def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(
             row = panel.groups_model.row_of(lambda group: group.id == group_id)
             return panel.groups_model.index(row).data(BADGE_ROLE) if row >= 0 else "(not listed)"
 
-        await wait_until(lambda: badge() == "Needs consent", timeout=20)
+        await wait_until(lambda: badge() == "Needs consent", within=20)
         panel.groups_view.setCurrentIndex(
             panel.groups_model.index(panel.groups_model.row_of(lambda group: group.id == group_id))
         )
@@ -409,7 +409,7 @@ def test_an_avatar_waiting_for_consent_turns_ready_without_refresh(
         async with httpx.AsyncClient() as client:  # the person approves in their browser
             assert (await client.get(await api.consent_url(group_id))).status_code == 200
 
-        await wait_until(lambda: badge() == "", timeout=10)
+        await wait_until(lambda: badge() == "", within=10)
         assert panel.loading is listing  # no new listing: nobody pressed Refresh
         assert anna() is not None and anna().status is Status.COMPLETED  # type: ignore[union-attr]
         assert panel.current_group() is not None and panel.current_group().id == group_id  # type: ignore[union-attr]
@@ -426,7 +426,7 @@ def test_rechecking_stops_when_the_account_changes(
     async def scenario() -> None:
         session, panel, _ = await avatar_waiting_for_consent(paths)
         panel.reload()
-        await wait_until(lambda: panel.rechecking is not None and not panel.rechecking.done(), timeout=20)
+        await wait_until(lambda: panel.rechecking is not None and not panel.rechecking.done(), within=20)
         checking = panel.rechecking
         url = session.connection.base_url  # type: ignore[union-attr]
         await session._switch(Connection("v2", url, url, "sandbox"))

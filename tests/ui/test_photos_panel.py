@@ -96,7 +96,7 @@ def select(panel: PhotosPanel, *names: str) -> None:
 
 async def add_and_check(panel: PhotosPanel, wait_until, paths: list[Path]) -> None:  # type: ignore[no-untyped-def]
     panel.add_paths(paths)
-    await wait_until(lambda: checked(panel), timeout=20)
+    await wait_until(lambda: checked(panel), within=20)
 
 
 def test_empty_panel_says_what_to_do(panel: PhotosPanel) -> None:
@@ -147,7 +147,7 @@ def test_fix_writes_a_new_checked_photo_and_leaves_the_original_alone(
     select(panel, "portrait.webp")
     assert [button.text() for button in panel.details.fix_buttons] == ["Convert to JPEG"]
     panel.details.fix_buttons[0].click()
-    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), within=20))
     fixed = panel.model.item(1).data(PHOTO_ROLE)
     assert fixed.path.suffix == ".jpg" and fixed.path.parent == panel.session.paths.data_dir / "photos"
     assert fixed.verdict == "pass" and fixed.report.format == "JPEG"
@@ -161,7 +161,7 @@ def test_a_small_photo_enlarged_is_accepted_with_a_warning_about_quality(
     qloop.run_until_complete(add_and_check(panel, wait_until, [photos / "chelsea.png"]))
     select(panel, "chelsea.png")
     panel.details.fix_buttons[0].click()
-    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), within=20))
     enlarged = panel.model.item(1).data(PHOTO_ROLE)
     assert (enlarged.report.width, enlarged.report.height) == (770, 512) and not enlarged.report.errors
     assert "may look soft or blurry" in panel.status.text() and panel.status.property("tone") == "warn"
@@ -183,7 +183,7 @@ def test_a_transparent_png_is_called_transparent_and_can_be_put_on_white(
     assert "transparent parts" in texts and "overexposed" not in texts
     assert [button.text() for button in panel.details.fix_buttons] == ["Put on a white background"]
     panel.details.fix_buttons[0].click()
-    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), timeout=20))
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 2 and checked(panel), within=20))
     assert panel.model.item(1).data(PHOTO_ROLE).verdict == "pass"
 
 
@@ -204,7 +204,7 @@ def test_pasted_picture_is_saved_as_png_in_the_data_folder(panel: PhotosPanel, q
 
     QApplication.clipboard().setImage(QImage(str(sample_photo("astronaut.png"))))
     panel.paste()
-    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 1 and checked(panel), timeout=20))
+    qloop.run_until_complete(wait_until(lambda: panel.model.rowCount() == 1 and checked(panel), within=20))
     photo = panel.model.item(0).data(PHOTO_ROLE)
     assert photo.path.parent == panel.session.paths.data_dir / "photos"
     assert photo.report.format == "PNG" and photo.verdict == "pass"
@@ -274,7 +274,7 @@ def test_create_avatar_from_a_good_and_a_warned_photo(
         assert "camera.png has warnings" in panel.status.text()
         panel.create_button.click()
         assert panel.money_prompt is None  # $25.00 covers it: no question
-        await wait_until(lambda: panel.status.text() == READY, timeout=20)
+        await wait_until(lambda: panel.status.text() == READY, within=20)
         return before - wallet(session)
 
     spent = qloop.run_until_complete(scenario())
@@ -327,7 +327,7 @@ def test_create_avatar_costing_more_than_is_left_asks_first(
 
         panel.create_button.click()  # asked again; this time go ahead: HeyGen takes $1.00, then refuses
         next(b for b in panel.money_prompt.buttons() if b.text() == "Create avatar anyway").click()  # type: ignore[union-attr]
-        await wait_until(lambda: not panel.retry_button.isHidden(), timeout=20)
+        await wait_until(lambda: not panel.retry_button.isHidden(), within=20)
         assert wallet(session) == Money.usd("0.5")
         await wait_until(lambda: session.balance is not None and session.balance.remaining == Money.usd("0.5"))
         panel.retry_button.click()  # what is left (one more photo, $1.00) is re-checked against $0.50
@@ -355,7 +355,7 @@ def test_a_job_left_midway_is_finished_after_a_restart(
 
     async def scenario() -> None:
         await session.use_sandbox(remember=False)
-        await wait_until(lambda: panel.status.text() == READY, timeout=20)
+        await wait_until(lambda: panel.status.text() == READY, within=20)
 
     qloop.run_until_complete(scenario())
     assert AvatarJobs(session.db).get(job.id).state is JobState.DONE  # type: ignore[union-attr]
@@ -396,7 +396,7 @@ def test_an_avatar_waiting_for_consent_offers_the_consent_page(
         select(panel, "astronaut.png")
         panel.name.setText("Anna")
         panel.create_button.click()
-        await wait_until(lambda: panel._work is None and not panel.consent_button.isHidden(), timeout=20)
+        await wait_until(lambda: panel._work is None and not panel.consent_button.isHidden(), within=20)
         assert "HeyGen needs the consent of the person in the photo before “Anna” can be used" in panel.status.text()
         assert "shows as ready in the Library" in panel.status.text()
         assert not panel.library_button.isHidden()
@@ -457,7 +457,7 @@ def test_photos_and_verdicts_are_kept_across_a_restart_and_a_missing_one_is_drop
 
     window = restart(panel, session, qtbot)
     again = window.centralWidget()
-    qloop.run_until_complete(wait_until(lambda: again.model.rowCount() == 3 and checked(again), timeout=20))
+    qloop.run_until_complete(wait_until(lambda: again.model.rowCount() == 3 and checked(again), within=20))
     assert verdicts(again) == {"astronaut.png": "pass", "camera.png": "pass", "chelsea.png": "fail"}
     assert again.pages.currentIndex() == 1
     assert "1 photo you added before is no longer there" in again.status.text() and "gone.png" in again.status.text()

@@ -29,5 +29,5 @@ def test_qt_calls_returning_nothing_leave_none_true_and_false_alone() -> None:
         emitter.changed.emit("url")  # returns a bool
         index.data(Qt.ItemDataRole.DecorationRole)  # an empty QVariant: None
     after = references()
-    lost = [max(0, start - end) for start, end in zip(before, after)]
+    lost = [max(0, start - end) for start, end in zip(before, after, strict=True)]
     assert max(lost) < CALLS // 10, f"references lost over {CALLS} calls (None, True, False): {lost}"

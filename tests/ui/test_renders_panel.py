@@ -79,6 +79,11 @@ class World:
         rows = [row for job_id, row in sorted(self.panel.rows.items(), reverse=True) if row.job.title == title]
         return rows[0] if rows else None
 
+    async def sandbox(self, control: str, plan: dict[str, object] | None = None) -> None:
+        """POST to one of the sandbox's own controls: `faults` (with a fault plan) or `reset-faults`."""
+        async with httpx.AsyncClient(base_url=f"{self.heygen.url}/_sandbox/") as http:
+            (await http.post(control, json=plan)).raise_for_status()
+
     def videos_created(self) -> int:
         return int(httpx.get(f"{self.heygen.url}/_sandbox/counts").json().get("videos_created", 0))
 
@@ -214,7 +219,7 @@ async def finished_render(world: World, wait_until: Any, title: str = "Welcome")
     await wait_until(lambda: world.row(title) is not None)
     row = world.row(title)
     assert row is not None
-    await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
+    await wait_until(lambda: row.status.text() == "Ready to watch", within=15)
     return row
 
 
@@ -228,11 +233,11 @@ def test_a_render_runs_to_ready_to_watch_and_the_window_counts_it_while_it_runs(
         row = world.row("Welcome")
         assert row is not None and row.isVisible() and not world.panel.empty_card.isVisible()
         assert "about 2 s of video · $0.12" in row.details.text()  # 2.4 s at $0.05 a second
-        await wait_until(lambda: row.status.text() == "Ready to watch", timeout=15)
+        await wait_until(lambda: row.status.text() == "Ready to watch", within=15)
         await wait_until(lambda: world.navigation() == "Renders")
         file = Path(row.job.file_path or "")
         assert file.parent == world.out and file.name == "Welcome.mp4"
-        assert file.read_bytes()[4:8] == b"ftyp"
+        assert (await asyncio.to_thread(file.read_bytes))[4:8] == b"ftyp"
         assert re.search(r"\$0\.12 · took 0:0\d", row.details.text()), row.details.text()
         assert {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()} == {
             "Play",
@@ -268,7 +273,7 @@ def test_cancel_while_waiting_its_turn_sends_nothing_to_heygen(
         button(second, "Cancel").click()
         await wait_until(lambda: second.status.text() == "Cancelled")
         assert button(second, "Try again").isEnabled()
-        await wait_until(lambda: first_row.status.text() == "Ready to watch", timeout=15)
+        await wait_until(lambda: first_row.status.text() == "Ready to watch", within=15)
         await asyncio.sleep(0.3)  # a free slot now: a cancelled render must still not be sent
         assert second.status.text() == "Cancelled" and second.job.remote_id is None
         assert world.videos_created() == created
@@ -338,7 +343,7 @@ def test_a_finished_render_opens_shows_its_folder_plays_and_copies_its_link(
         assert "Link copied" in world.panel.message.text() and world.panel.message.isVisible()
         async with httpx.AsyncClient() as http:
             video = await http.get(QGuiApplication.clipboard().text())
-        assert video.status_code == 200 and video.content == file.read_bytes()
+        assert video.status_code == 200 and video.content == await asyncio.to_thread(file.read_bytes)
         assert world.panel.message.property("tone") == "good"
 
         world.session.render_requested.emit(Project(title="No avatar yet"))  # Scenes lets this through
@@ -376,18 +381,17 @@ def test_heygen_out_of_reach_is_said_above_the_list_until_it_answers_again(
 ) -> None:
     async def scenario() -> None:
         project = await world.project("Offline")
-        faults = f"{world.heygen.url}/_sandbox/faults"
-        httpx.post(faults, json={"drop_next": 1000, "path_prefix": "/v3/videos"}).raise_for_status()
+        await world.sandbox("faults", {"drop_next": 1000, "path_prefix": "/v3/videos"})
         message = world.panel.message
         try:
             world.session.render_requested.emit(project)
-            await wait_until(lambda: message.isVisible() and "HeyGen cannot be reached" in message.text(), timeout=20)
+            await wait_until(lambda: message.isVisible() and "HeyGen cannot be reached" in message.text(), within=20)
             assert message.property("tone") == "bad"
         finally:
-            httpx.post(faults, json={}).raise_for_status()
-        await wait_until(lambda: not message.isVisible(), timeout=20)
+            await world.sandbox("reset-faults")
+        await wait_until(lambda: not message.isVisible(), within=20)
         await wait_until(
-            lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch", timeout=20
+            lambda: (row := world.row("Offline")) is not None and row.status.text() == "Ready to watch", within=20
         )
         assert world.videos_created() >= 1
 
@@ -415,12 +419,12 @@ def test_delete_on_heygen_asks_first_then_deletes_the_remote_video_only(
         await wait_until(lambda: "deleted from your HeyGen account" in row.details.text())
         with pytest.raises(NotFoundError):
             await api.video_status(remote_id)
-        assert Path(row.job.file_path or "").exists()  # the file on this computer stays
+        assert await asyncio.to_thread(Path(row.job.file_path or "").exists)  # the file on this computer stays
         assert row.status.text() == "Ready to watch"
         shown = {b.text() for b in row.findChildren(QPushButton) if not b.isHidden()}
         # nothing left on HeyGen to link to or delete
         assert shown == {"Play", "Open file", "Show in folder", "Remove from list"}
-        assert not world.panel.scroll.horizontalScrollBar().isVisible()  # the whole line reads without scrolling
+        assert not world.panel.scroll_area.horizontalScrollBar().isVisible()  # the whole line reads without scrolling
 
     qloop.run_until_complete(scenario())
 
@@ -514,7 +518,7 @@ def test_finished_failed_and_cancelled_renders_leave_the_list_and_their_files_st
 
         button(done, "Remove from list").click()
         await wait_until(lambda: world.row("Kept file") is None)
-        assert file.exists() and f"Its video stays at {file}" in world.panel.message.text()
+        assert await asyncio.to_thread(file.exists) and f"Its video stays at {file}" in world.panel.message.text()
         assert world.row("Refused") is not None
 
         again = RendersPanel(world.session)  # as after a restart: what was removed stays removed
@@ -525,7 +529,7 @@ def test_finished_failed_and_cancelled_renders_leave_the_list_and_their_files_st
         world.panel.clear_button.click()
         await wait_until(lambda: not world.panel.rows)
         assert world.panel.empty_card.isVisible() and not world.panel.clear_button.isEnabled()
-        assert file.exists()
+        assert await asyncio.to_thread(file.exists)
 
     qloop.run_until_complete(scenario())
 
@@ -541,7 +545,7 @@ def test_after_a_restart_a_render_shows_its_downloaded_thumbnail_and_when_it_was
         await wait_until(lambda: len(world.panel.rows) == 2)
         second = world.row("Same title")
         assert second is not None and second is not row
-        await wait_until(lambda: second.status.text() == "Ready to watch", timeout=15)
+        await wait_until(lambda: second.status.text() == "Ready to watch", within=15)
 
         again = RendersPanel(world.session)  # a new panel loads everything from the database, as after a restart
         again.resize(900, 600)
@@ -619,7 +623,7 @@ def test_open_file_and_show_in_folder_say_what_happened_when_nothing_can_open_th
             assert "No file manager" in box.text() and box.informativeText() == str(file.parent)
             box.button(QMessageBox.StandardButton.Close).click()
 
-        file.rename(file.with_name("moved.mp4"))
+        await asyncio.to_thread(file.rename, file.with_name("moved.mp4"))
         with catching_urls("file") as catcher:
             button(row, "Open file").click()
             await wait_until(lambda: any(box.isVisible() for box in world.panel.findChildren(QMessageBox)))
@@ -746,14 +750,13 @@ def test_a_deletion_heygen_refuses_leaves_the_render_stopped_and_says_so(
 
     async def scenario() -> None:
         row = await rendering_at_heygen(world, wait_until, "Hard to delete")
-        faults = f"{world.heygen.url}/_sandbox"
-        httpx.post(f"{faults}/faults", json={"error_rate": 1.0, "methods": ["DELETE"]}).raise_for_status()
+        await world.sandbox("faults", {"error_rate": 1.0, "methods": ["DELETE"]})
         try:
             button(row, "Stop…").click()
             next(b for b in shown_box(world.panel).buttons() if b.text() == "Stop and delete at HeyGen").click()
-            await wait_until(lambda: "but HeyGen did not delete it" in world.panel.message.text(), timeout=30)
+            await wait_until(lambda: "but HeyGen did not delete it" in world.panel.message.text(), within=30)
         finally:
-            httpx.post(f"{faults}/reset-faults").raise_for_status()
+            await world.sandbox("reset-faults")
         assert world.panel.message.property("tone") == "bad"
         assert "You can delete it later with Delete on HeyGen" in world.panel.message.text()
         assert row.status.text() == "Stopped by you" and "deleted" not in row.details.text()
@@ -779,7 +782,7 @@ def test_cancel_a_moment_too_late_says_the_render_was_already_sent(
         world.session.renders.queue.jobs.update(late.job.id, status=JobStatus.SUBMITTING)
         button(late, "Cancel").click()
         await wait_until(lambda: "had just been sent to HeyGen" in world.panel.message.text())
-        await wait_until(lambda: late.status.text() == "Ready to watch", timeout=15)  # and it was made
+        await wait_until(lambda: late.status.text() == "Ready to watch", within=15)  # and it was made
 
     qloop.run_until_complete(scenario())
 
@@ -788,10 +791,8 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
     world: World, qloop: asyncio.AbstractEventLoop, wait_until: Any
 ) -> None:
     async def scenario() -> None:
-        sandbox = f"{world.heygen.url}/_sandbox"  # downloads (the video's and the window's pictures) stall at 4 kB
-        httpx.post(
-            f"{sandbox}/faults", json={"media_stall_next": 50, "media_stall_s": 30.0, "media_fault_at_bytes": 4096}
-        ).raise_for_status()
+        # downloads (the video's and the window's pictures) stall at 4 kB
+        await world.sandbox("faults", {"media_stall_next": 50, "media_stall_s": 30.0, "media_fault_at_bytes": 4096})
         try:
             world.session.render_requested.emit(await world.project("Stuck download"))
             await wait_until(
@@ -800,7 +801,7 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
                     and row.status.text() == "Downloading…"
                     and row.job.file_path is not None
                 ),
-                timeout=15,
+                within=15,
             )
             row = world.row("Stuck download")
             assert row is not None
@@ -810,22 +811,23 @@ def test_stop_while_a_finished_video_downloads_keeps_nothing_half_written(
                     request.path.endswith(".mp4") and request.stalled
                     for request in list(world.heygen.state.media_requests)
                 ),
-                timeout=20,
+                within=20,
             )
             # its first 4 kB are on disk, and it waits for more (stopped between two pieces, httpx's stream
             # would be left to the garbage collector, which closes it in another task: anyio refuses that)
-            await wait_until(lambda: part.exists() and part.stat().st_size >= 4096, timeout=20)
+            await wait_until(lambda: part.exists() and part.stat().st_size >= 4096, within=20)
             await asyncio.sleep(0.1)
 
             button(row, "Stop…").click()
             box = shown_box(world.panel)
             assert "Stop downloading “Stuck download”?" in box.text() and "HeyGen has made it" in box.informativeText()
             next(b for b in box.buttons() if b.text() == "Stop following only").click()
-            await wait_until(lambda: row.status.text() == "Stopped by you", timeout=20)
+            await wait_until(lambda: row.status.text() == "Stopped by you", within=20)
         finally:
-            httpx.post(f"{sandbox}/reset-faults").raise_for_status()
+            await world.sandbox("reset-faults")
         await asyncio.sleep(0.5)  # the queue carries on: nothing downloads it again
-        assert not part.exists() and not Path(row.job.file_path or "").exists()
+        assert not await asyncio.to_thread(part.exists)
+        assert not await asyncio.to_thread(Path(row.job.file_path or "").exists)
         assert row.status.text() == "Stopped by you" and "Copy link" not in shown_texts(row)
         assert {"Try again", "Delete on HeyGen", "Remove from list"} <= shown_texts(row)
 

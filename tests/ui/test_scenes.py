@@ -671,7 +671,7 @@ def test_quitting_during_a_render_says_it_carries_on_at_heygen_and_offers_to_wai
         next(b for b in window.quit_prompt.buttons() if b.text() == "Quit when they are done").click()
         await asyncio.sleep(0.05)
         assert window.isVisible() and window.current_panel().title == "Renders"
-        await wait_until(lambda: bool(closed), timeout=30)  # the render is downloaded, then the window closes
+        await wait_until(lambda: bool(closed), within=30)  # the render is downloaded, then the window closes
         jobs = await session.renders.queue.list()
         assert [job.status.value for job in jobs] == ["downloaded"]
 

@@ -172,7 +172,7 @@ def test_sandbox_is_one_click_away(world: World, qloop: asyncio.AbstractEventLoo
     assert world.window.sandbox_button.isVisible()
     world.panel.sandbox_button.click()
     qloop.run_until_complete(
-        wait_until(lambda: world.session.connection is not None and world.session.connection.sandbox, timeout=20)
+        wait_until(lambda: world.session.connection is not None and world.session.connection.sandbox, within=20)
     )
     qloop.run_until_complete(
         wait_until(lambda: world.window.connection_label.text() == "Sandbox — pretend money, nothing is charged")

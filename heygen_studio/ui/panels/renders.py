@@ -95,13 +95,13 @@ class RendersPanel(Panel):
         self.list_layout = QVBoxLayout(self.list_widget)
         self.list_layout.setContentsMargins(0, 0, 0, 0)
         self.list_layout.addStretch(1)
-        self.scroll = QScrollArea()
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setWidget(self.list_widget)
-        self.scroll.hide()
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setWidget(self.list_widget)
+        self.scroll_area.hide()
         self.content.insertLayout(0, top)
         self.content.insertWidget(1, self.message)
-        self.content.insertWidget(2, self.scroll, 1)
+        self.content.insertWidget(2, self.scroll_area, 1)
 
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
@@ -160,7 +160,7 @@ class RendersPanel(Panel):
     def _update_empty(self) -> None:
         has_jobs = bool(self.rows)
         self.clear_button.setEnabled(any(row.job.status.is_final for row in self.rows.values()))
-        self.scroll.setVisible(has_jobs)
+        self.scroll_area.setVisible(has_jobs)
         # The panel's closing stretch centres the empty card; with jobs, the list takes all the height.
         self.content.setStretch(self.content.count() - 1, 0 if has_jobs else 1)
         if self.empty_card is not None:

@@ -186,7 +186,10 @@ class SettingsPanel(Panel):
 
     def selected(self) -> str | None:
         item = self.profiles.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return None
+        profile: str = item.data(Qt.ItemDataRole.UserRole)
+        return profile
 
     def _reload(self) -> None:
         chosen = self.selected() or self.session.settings.active.name

@@ -30,8 +30,8 @@ class LookCardDelegate(QStyledItemDelegate):
     ) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        card = option.rect.adjusted(4, 4, -4, -4)  # type: ignore[attr-defined]
-        selected = bool(option.state & QStyle.StateFlag.State_Selected)  # type: ignore[attr-defined]
+        card = option.rect.adjusted(4, 4, -4, -4)
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.setPen(QPen(ACCENT, 2))
             painter.setBrush(SELECTED)
@@ -41,12 +41,12 @@ class LookCardDelegate(QStyledItemDelegate):
         self._paint_picture(painter, picture, index)
         badge = index.data(BADGE_ROLE)
         if badge:
-            self._paint_badge(painter, picture, badge, option.fontMetrics)  # type: ignore[attr-defined]
+            self._paint_badge(painter, picture, badge, option.fontMetrics)
         text = QRect(card.left() + 6, picture.bottom() + 4, card.width() - 12, 18)
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font = QFont(option.font)
         painter.setFont(font)
         painter.setPen(TEXT)
-        name = option.fontMetrics.elidedText(str(index.data()), Qt.TextElideMode.ElideRight, text.width())  # type: ignore[attr-defined]
+        name = option.fontMetrics.elidedText(str(index.data()), Qt.TextElideMode.ElideRight, text.width())
         painter.drawText(text, Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignVCenter, name)
         subtitle = index.data(SUBTITLE_ROLE)
         if subtitle:

@@ -24,7 +24,7 @@ class RenderPlayer(QDialog):
         self.toggle = QPushButton("Pause")
         self.toggle.clicked.connect(self._toggle)
         again = QPushButton("Play from the start")
-        again.clicked.connect(lambda: (self.player.setPosition(0), self.player.play()))
+        again.clicked.connect(self._play_from_start)
         controls = QHBoxLayout()
         controls.addWidget(self.toggle)
         controls.addWidget(again)
@@ -40,6 +40,10 @@ class RenderPlayer(QDialog):
         self.player.play()
         self.toggle.setText("Pause")
         self.open()
+
+    def _play_from_start(self) -> None:
+        self.player.setPosition(0)
+        self.player.play()
 
     def _toggle(self) -> None:
         if self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState:

@@ -225,7 +225,7 @@ class RenderRow(QFrame):
         price = cost.format() if cost is not None else "price unknown"  # rows from before prices were kept
         parts = [added_on(job.created_at), f"about {job.estimated_seconds:.0f} s of video", price]
         if job.submitted_at:
-            parts.append(render_time(job))
+            parts.append(render_time(job, job.submitted_at))
             if job.status.rendering:
                 elapsed = time.time() - job.submitted_at
                 parts.append(time_left(elapsed, self.expected_s) if self.expected_s else USUAL_RENDER)
@@ -281,12 +281,13 @@ def added_on(created_at: float, now: float | None = None) -> str:
     return f"{when.day} {when:%b %Y}, {clock}"
 
 
-def render_time(job: RenderJob) -> str:
-    """How long HeyGen has been at it: "rendering for 1:20", then "took 2:05" or "stopped after 0:40"."""
+def render_time(job: RenderJob, submitted_at: float) -> str:
+    """How long HeyGen has been at it since `submitted_at`: "rendering for 1:20", then "took 2:05" or "stopped
+    after 0:40"."""
     if job.status in (JobStatus.COMPLETED, JobStatus.DOWNLOADED):
         verb = "took"
     elif job.status.is_final:
         verb = "stopped after"
     else:
-        return f"rendering for {minutes(time.time() - job.submitted_at)}"
-    return f"{verb} {minutes((job.finished_at or time.time()) - job.submitted_at)}"
+        return f"rendering for {minutes(time.time() - submitted_at)}"
+    return f"{verb} {minutes((job.finished_at or time.time()) - submitted_at)}"

@@ -1,8 +1,9 @@
-"""The editor of one scene: script with live counts, emotion, movement, motion prompt with advice, voice speed and pitch."""
+"""One scene's editor: script with live counts, emotion, movement, motion prompt with advice, voice speed and pitch."""
 
 from __future__ import annotations
 
 from dataclasses import replace
+from functools import partial
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -80,7 +81,7 @@ class SceneEditor(QWidget):
         examples.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(examples)
         for example in EXAMPLES:
-            menu.addAction(example, lambda text=example: self.motion_prompt.setText(text))
+            menu.addAction(example, partial(self.motion_prompt.setText, example))
         examples.setMenu(menu)
         self.examples_button = examples
         self.enhance = QCheckBox("Let HeyGen enhance the motion prompt")
@@ -116,7 +117,8 @@ class SceneEditor(QWidget):
         self.form = form
         self.voice_settings = _stack(voice_row, self.notes["speed"], self.notes["pitch"])
         form.addRow("Script", _stack(self.script, self.counts))
-        form.addRow("Emotion", _stack(self.emotion, self.notes["emotion"]))
+        self.emotion_row = _stack(self.emotion, self.notes["emotion"])
+        form.addRow("Emotion", self.emotion_row)
         form.addRow(
             self.movement_label, _stack(self.movement, self.notes["talking_style"], self.notes["expressiveness"])
         )
@@ -159,7 +161,7 @@ class SceneEditor(QWidget):
         """v3 offers expressiveness, v2 (legacy) a talking style; what a generation does not send is not shown."""
         self._generation = generation
         hidden = NOT_SENT.get(generation, frozenset())
-        self.form.setRowVisible(self.emotion.parentWidget(), "emotion" not in hidden)
+        self.form.setRowVisible(self.emotion_row, "emotion" not in hidden)
         self.enhance.setVisible("enhance_motion_prompt" not in hidden)
         self.form.setRowVisible(self.voice_settings, "speed" not in hidden)
         self.instead.setText(INSTEAD.get(generation, ""))
@@ -168,12 +170,12 @@ class SceneEditor(QWidget):
         self.movement.clear()
         if generation == "v3":
             self.movement_label.setText("Expressiveness")
-            for value, text in EXPRESSIVENESS_LABELS.items():
-                self.movement.addItem(text, value)
+            for expressiveness, text in EXPRESSIVENESS_LABELS.items():
+                self.movement.addItem(text, expressiveness)
         else:
             self.movement_label.setText("Talking style")
-            for value, text in STYLE_LABELS.items():
-                self.movement.addItem(text, value)
+            for style, text in STYLE_LABELS.items():
+                self.movement.addItem(text, style)
         self._loading = False
         self.set_scene(self._scene, 0)
 

@@ -129,7 +129,10 @@ class VoicePickerDialog(QDialog):
 
     def current_voice(self) -> Voice | None:
         item = self.list.currentItem()
-        return None if item is None else item.data(Qt.ItemDataRole.UserRole)
+        if item is None:
+            return None
+        voice: Voice = item.data(Qt.ItemDataRole.UserRole)
+        return voice
 
     def _filter(self) -> None:
         words = self.search.text().strip().lower()
