@@ -106,3 +106,17 @@ async def wallet_balance(client: httpx.AsyncClient) -> Decimal:
 
 def photo_bytes(name: str = "astronaut.png") -> bytes:
     return sample_photo(name).read_bytes()
+
+
+def ai_photo_request(appearance: str = "Smiling") -> dict[str, str]:
+    """A v2 `photo_avatar/photo/generate` body: HeyGen requires all eight fields."""
+    return {
+        "name": "Ana",
+        "age": "Young Adult",
+        "gender": "Woman",
+        "ethnicity": "Hispanic",
+        "orientation": "vertical",
+        "pose": "half_body",
+        "style": "Realistic",
+        "appearance": appearance,
+    }

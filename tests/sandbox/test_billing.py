@@ -15,7 +15,15 @@ from typing import Any
 
 import httpx
 import pytest
-from sandbox_helpers import JOB_SECONDS, KEY, ContractRecorder, eventually, sandbox_state, wallet_balance
+from sandbox_helpers import (
+    JOB_SECONDS,
+    KEY,
+    ContractRecorder,
+    ai_photo_request,
+    eventually,
+    sandbox_state,
+    wallet_balance,
+)
 from test_v2_flow import legacy_done, upload_v1, v2
 from test_v3_flow import make_avatar, upload, video_done
 
@@ -243,16 +251,7 @@ async def test_v2_paid_calls_take_their_credits(client: httpx.AsyncClient) -> No
     await v2(
         client,
         "/v2/photo_avatar/photo/generate",
-        {
-            "name": "Ana",
-            "age": "Young Adult",
-            "gender": "Woman",
-            "ethnicity": "Hispanic",
-            "orientation": "vertical",
-            "pose": "half_body",
-            "style": "Realistic",
-            "appearance": "Smiling",
-        },
+        ai_photo_request(),
     )
     assert await quota(client) == 599 * 60
     await v2(client, "/v2/photo_avatar/train", {"group_id": group["id"]})
@@ -301,16 +300,7 @@ async def test_the_state_file_keeps_both_balances(sandbox: Sandbox, tmp_path: Pa
         await v2(
             client,
             "/v2/photo_avatar/photo/generate",
-            {
-                "name": "Ana",
-                "age": "Young Adult",
-                "gender": "Woman",
-                "ethnicity": "Hispanic",
-                "orientation": "vertical",
-                "pose": "half_body",
-                "style": "Realistic",
-                "appearance": "Smiling",
-            },
+            ai_photo_request(),
         )
     async with sandbox(state_file=state_file) as client:
         assert await wallet_balance(client) == Decimal(24) and await quota(client) == 599 * 60

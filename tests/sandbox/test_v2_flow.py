@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import httpx
-from sandbox_helpers import eventually, photo_bytes
+from sandbox_helpers import ai_photo_request, eventually, photo_bytes
 from test_v3_flow import make_avatar, mp4_duration, video_done
 
 from heygen_studio.domain.estimates import spoken_seconds
@@ -132,16 +132,7 @@ async def test_ai_photos_then_a_group_from_one_of_them(client: httpx.AsyncClient
         await v2(
             client,
             "/v2/photo_avatar/photo/generate",
-            {
-                "name": "Ana",
-                "age": "Young Adult",
-                "gender": "Woman",
-                "ethnicity": "Hispanic",
-                "orientation": "vertical",
-                "pose": "half_body",
-                "style": "Realistic",
-                "appearance": "Smiling, short dark hair, blue blazer",
-            },
+            ai_photo_request("Smiling, short dark hair, blue blazer"),
         )
     )["generation_id"]
     generated = await eventually(
