@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Coroutine
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -99,3 +102,9 @@ def faults(url: str, **plan: object) -> None:
 
 def counts(url: str) -> dict[str, int]:
     return dict(httpx.get(f"{url}/_sandbox/counts").json())
+
+
+def never_run(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Future[Any]:
+    """A spawn for a queue that only saves jobs: the coroutine is dropped and its task never finishes."""
+    coro.close()
+    return asyncio.get_running_loop().create_future()

@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 import math
 import time
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from render_support import FAST, Rig, counts, faults
+from render_support import FAST, Rig, counts, faults, never_run
 from waiting import until
 
 from heygen_studio.api import InvalidRequestError
@@ -29,11 +28,6 @@ def server() -> Iterator[SandboxServer]:
     sandbox.start()
     yield sandbox
     sandbox.stop()
-
-
-def never_run(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Future[Any]:
-    coro.close()
-    return asyncio.get_running_loop().create_future()
 
 
 async def idle_queue(rig: Rig) -> RenderQueue:

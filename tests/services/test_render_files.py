@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import subprocess
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from render_support import FAST, Rig, faults
+from render_support import FAST, Rig, faults, never_run
 from waiting import until
 
 from heygen_studio.sandbox.config import SandboxConfig
@@ -27,11 +26,6 @@ def server() -> Iterator[SandboxServer]:
     sandbox.start()
     yield sandbox
     sandbox.stop()
-
-
-def never_run(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Future[Any]:
-    coro.close()
-    return asyncio.get_running_loop().create_future()
 
 
 async def saved_jobs(rig: Rig, titles: list[str], out: Path) -> list[RenderJob]:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-from collections.abc import Coroutine, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import pytest
-from render_support import Rig, counts, faults
+from render_support import Rig, counts, faults, never_run
 from waiting import until
 
 from heygen_studio.sandbox.config import SandboxConfig
@@ -38,11 +36,6 @@ async def unknown_fate_job(rig: Rig, remote_copies: int) -> RenderJob:
     job = idle.jobs.update(job.id, status=JobStatus.SUBMITTING)
     rig.start()
     return job
-
-
-def never_run(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Future[Any]:
-    coro.close()
-    return asyncio.get_running_loop().create_future()
 
 
 async def test_v2_adopts_the_video_found_by_its_title_token(server: SandboxServer, tmp_path: Path) -> None:
