@@ -367,7 +367,6 @@ class ApiLimits:
 
     max_script_chars: int
     max_scenes: int
-    max_looks_per_request: int
     max_prompt_chars: int = 1000
     max_reference_images: int = 0
     max_upload_bytes: int = 10 * 1024 * 1024

@@ -100,7 +100,6 @@ class V2Api(HeyGenApi):
     limits = ApiLimits(
         max_script_chars=1500,
         max_scenes=50,
-        max_looks_per_request=_LOOKS_PER_ADD,
         max_prompt_chars=1000,
         max_reference_images=0,
         max_upload_bytes=10 * 1024 * 1024,

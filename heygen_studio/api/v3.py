@@ -105,7 +105,6 @@ class V3Api(HeyGenApi):
     limits = ApiLimits(
         max_script_chars=5000,
         max_scenes=50,
-        max_looks_per_request=1,
         max_prompt_chars=1000,
         max_reference_images=3,
         max_upload_bytes=32 * 1024 * 1024,
