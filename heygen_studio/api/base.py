@@ -20,6 +20,7 @@ from heygen_studio.api.models import (
     Page,
     PhotoPrompt,
     Pose,
+    SpeechClip,
     Style,
     SubmittedVideo,
     TrainingStatus,
@@ -160,6 +161,12 @@ class HeyGenApi(ABC):
         self, language: str | None = None, gender: str | None = None, token: str | None = None
     ) -> Page[Voice]:
         """One page of voices, optionally of one language or gender."""
+
+    async def generate_speech(
+        self, voice_id: str, text: str, speed: float = 1.0, locale: str | None = None
+    ) -> SpeechClip:
+        """`text` spoken by the voice, with its length and word timings (v3 `POST /v3/voices/speech`)."""
+        raise self.unsupported("Listening to a script", "it has no speech endpoint. Switch to v3 in Settings")
 
     @abstractmethod
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:

@@ -267,6 +267,34 @@ class Voice:
     gender: str | None = None
     preview_audio_url: str | None = None
     supports_emotion: bool | None = None
+    can_speak: bool | None = None
+    """Whether `POST /v3/voices/speech` speaks with it (v3 `engine=starfish`); None when not known."""
+
+
+@dataclass(frozen=True)
+class WordTiming:
+    """When one word is spoken in a speech clip, in seconds from its start."""
+
+    word: str
+    start_s: float
+    end_s: float
+
+
+@dataclass(frozen=True)
+class SpeechClip:
+    """A script spoken by a voice (`POST /v3/voices/speech`): the audio's URL, its length and its word timings."""
+
+    audio_url: str
+    duration_s: float
+    words: tuple[WordTiming, ...] = ()
+    request_id: str | None = None
+
+
+class VideoKind(StrEnum):
+    """What a video animates: an avatar look, or a photo directly (`type: "image"`, no avatar created)."""
+
+    AVATAR = "avatar"
+    IMAGE = "image"
 
 
 @dataclass(frozen=True)
@@ -309,6 +337,17 @@ class VideoSpec:
     """The v3 rendering engine (v2 renders on Avatar IV's legacy endpoint)."""
     avatar_type: AvatarType | None = None
     """The look's kind (v3 `avatar_type`); None when not known, treated as a photo avatar."""
+    kind: VideoKind = VideoKind.AVATAR
+    """IMAGE animates `image_asset_id` directly (v3 `type: "image"`); `look_id` is then empty."""
+    image_asset_id: str | None = None
+    audio_asset_id: str | None = None
+    """The user's own recording, lip-synced instead of the scenes' scripts and voice (v3 only)."""
+    burn_captions: bool = False
+    """Captions burned into a second copy of the video (v3 `caption.style: "default"`)."""
+    transparent: bool = False
+    """A transparent background: v3 `remove_background` with `output_format: "webm"`."""
+    draft: bool = False
+    """Marks the cheapest render (Avatar III, 720p), chosen by the editor; shown as Draft in Renders."""
 
     @property
     def is_photo_avatar(self) -> bool:
@@ -333,6 +372,8 @@ class VideoStatus:
     video_url: str | None = None
     thumbnail_url: str | None = None
     caption_url: str | None = None
+    captioned_video_url: str | None = None
+    """The copy with captions burned in, when they were asked for."""
     duration_s: float | None = None
     error_code: str | None = None
     error_message: str | None = None

@@ -54,6 +54,16 @@ class VoiceRef:
 
 
 @dataclass(frozen=True)
+class OwnAudio:
+    """The user's own recording, lip-synced instead of the scripts (v3 `audio_asset_id`)."""
+
+    path: str
+    duration_s: float
+    """Read from the file when it was chosen; the price follows it."""
+    name: str = ""
+
+
+@dataclass(frozen=True)
 class Scene:
     """One scene: what is said, and how the avatar says it and moves."""
 
@@ -86,6 +96,14 @@ class Project:
     scenes: tuple[Scene, ...] = (Scene(),)
     engine: Engine = Engine.AVATAR_IV
     """The v3 rendering engine; the legacy API always renders on Avatar IV."""
+    burn_captions: bool = False
+    """Also save a copy with the captions burned in (v3); the sidecar subtitles are always saved."""
+    transparent: bool = False
+    """A transparent background (v3 `remove_background`, saved as .webm) for video editors."""
+    own_audio: OwnAudio | None = None
+    """Lip-sync this recording instead of speaking the scripts (v3)."""
+    photo_path: str | None = None
+    """A quick video: animate this photo directly (v3 `type: "image"`) instead of `look`; no avatar is created."""
 
     def with_scene(self, index: int, scene: Scene) -> Project:
         """This project with scene `index` replaced."""
@@ -151,6 +169,10 @@ class Project:
             background=_text(data, "background", "#FFFFFF"),
             scenes=tuple(_scene(raw, number) for number, raw in enumerate(raw_scenes, start=1)),
             engine=_choice(data, "engine", Engine, Engine.AVATAR_IV),
+            burn_captions=_flag(data, "burn_captions", False),
+            transparent=_flag(data, "transparent", False),
+            own_audio=_own_audio(data.get("own_audio")),
+            photo_path=_optional_text(data, "photo_path", ""),
         )
 
     @classmethod
@@ -257,6 +279,17 @@ def _voice(raw: object) -> VoiceRef | None:
         name=_text(data, "name", "", where),
         language=_optional_text(data, "language", where),
     )
+
+
+def _own_audio(raw: object) -> OwnAudio | None:
+    data = _object(raw, "own_audio")
+    if data is None:
+        return None
+    where = "the recording's "
+    duration = _number(data, "duration_s", 0.0, where)
+    if duration <= 0:
+        raise _damaged(f"{where}“duration_s” should be more than 0 seconds")
+    return OwnAudio(path=_required_text(data, "path", where), duration_s=duration, name=_text(data, "name", "", where))
 
 
 def _required_text(data: dict[str, Any], key: str, where: str) -> str:
