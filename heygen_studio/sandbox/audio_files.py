@@ -62,9 +62,12 @@ def sniff_audio(data: bytes) -> str | None:
         return "audio/wav"
     if data[4:8] == b"ftyp" and data[8:12] in _M4A_BRANDS:
         return "audio/mp4"
-    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # an MPEG audio frame's sync bits
-        layer = (data[1] >> 1) & 0b11
-        return "audio/aac" if layer == 0 else "audio/mpeg"  # ADTS frames have layer 00
+    if len(data) < 3 or data[0] != 0xFF:
+        return None
+    if data[1] & 0xF6 == 0xF0:  # ADTS: 12 sync bits, then layer 00
+        return "audio/aac"
+    if data[1] & 0xE6 == 0xE2 and data[1] & 0x18 != 0x08 and data[2] >> 4 != 0xF:  # an MPEG layer III frame
+        return "audio/mpeg"
     return None
 
 

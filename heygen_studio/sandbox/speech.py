@@ -76,6 +76,10 @@ class SpeechError(ValueError):
     """Text the sandbox cannot speak: a voice or language espeak-ng does not have, or espeak-ng missing."""
 
 
+class UnknownLanguage(SpeechError):
+    """A locale or language espeak-ng has no voice for."""
+
+
 @dataclass(frozen=True)
 class Speaker:
     """How one sandbox voice sounds in espeak-ng: its language, a variant (f* are women's voices), pitch and range."""
@@ -174,7 +178,7 @@ class _Espeak:
             lib = self._library()
             voice = next((self._voices[language] for language in languages if language in self._voices), None)
             if voice is None or lib.espeak_SetVoiceByName(f"{voice}+{speaker.variant}".encode()) != _EE_OK:
-                raise SpeechError(f"The sandbox cannot speak {languages[0]}.")
+                raise UnknownLanguage(f"The sandbox cannot speak {languages[0]}.")
             for parameter, value in ((_RATE, rate), (_PITCH, speaker.pitch), (_RANGE, speaker.range)):
                 lib.espeak_SetParameter(parameter, value, 0)
             self._chunks, self._events = [], []
