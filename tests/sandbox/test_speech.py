@@ -111,6 +111,18 @@ def test_the_same_text_is_synthesized_once_and_its_cached_audio_cannot_be_change
         first.samples[0] = 1
 
 
+def test_the_cache_keeps_the_most_recent_audio_within_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = speech.synthesize("One short line.", "demo-en-us-noah")
+    recent = speech.Recent(limit_bytes=int(2.5 * one.samples.nbytes))
+    monkeypatch.setattr(speech, "_RECENT", recent)
+    first = speech.synthesize("One short line.", "demo-en-us-noah")
+    second = speech.synthesize("One short line.", "demo-en-us-ava")
+    assert speech.synthesize("One short line.", "demo-en-us-noah") is first  # used again: now the most recent
+    speech.synthesize("One short line.", "demo-de-jonas")
+    assert speech.synthesize("One short line.", "demo-en-us-noah") is first
+    assert speech.synthesize("One short line.", "demo-en-us-ava") is not second  # the least recent went
+
+
 def test_synthesis_from_many_threads_gives_what_one_thread_gives() -> None:
     """espeak-ng is not thread-safe: calls from several threads take turns, so none gets another's audio.
     (espeak's output varies by a few milliseconds from call to call, so lengths are compared, not bytes.)"""
@@ -121,7 +133,7 @@ def test_synthesis_from_many_threads_gives_what_one_thread_gives() -> None:
         return [word.word for word in clip.words], clip.duration_s
 
     alone = [spoken(text) for text in texts]
-    speech._synthesize.cache_clear()
+    speech._RECENT.clear()
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(spoken, texts))
     for (words, seconds), (words_alone, seconds_alone) in zip(together, alone, strict=True):
