@@ -180,10 +180,11 @@ _RECENT = Recent(CACHE_BYTES)
 
 
 def _languages(speaker: Speaker, locale: str) -> tuple[str, ...]:
-    """The espeak languages to try, best first: the locale, its base language, else the speaker's own."""
-    if not locale:
-        return (speaker.language,)
+    """The espeak languages to try, best first: the speaker's own when `locale` is empty or only names its
+    language ("en" keeps an American voice American), else the locale, then its base language."""
     base = locale.partition("-")[0]
+    if not locale or locale == speaker.language.partition("-")[0]:
+        return (speaker.language,)
     return (locale, base) if base != locale else (locale,)
 
 

@@ -97,6 +97,8 @@ def test_a_locale_changes_the_language_and_an_unknown_one_is_refused_plainly() -
     spanish = speech.synthesize("Hola amigos", "demo-en-us-ava", locale="es-MX")  # no es-mx voice: Spanish
     assert english.samples.tobytes() != spanish.samples.tobytes()
     assert speech.synthesize("Hello", "demo-en-us-ava", locale="en_GB").duration_s > 0
+    assert speech._languages(speech.SPEAKERS["demo-en-us-ava"], "en") == ("en-us",)  # "en" keeps Ava American
+    assert speech._languages(speech.SPEAKERS["demo-en-us-ava"], "en-gb") == ("en-gb", "en")
     with pytest.raises(speech.SpeechError, match="cannot speak xx-yy"):
         speech.synthesize("Hello", "demo-en-us-ava", locale="xx-YY")
     with pytest.raises(speech.SpeechError, match="no speaker"):
