@@ -12,7 +12,7 @@ import av
 import httpx
 import numpy as np
 import pytest
-from sandbox_helpers import sandbox_state, wallet_balance
+from sandbox_helpers import KEY, sandbox_state, wallet_balance
 from starlette.applications import Starlette
 
 from heygen_studio.domain.money import Money
@@ -20,6 +20,7 @@ from heygen_studio.domain.pricing import V3_SPEECH_USD_PER_SECOND
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox import demo, speech
 from heygen_studio.sandbox.audio_files import MAX_AUDIO_SECONDS, AudioFileError, decode_audio, sniff_audio
+from heygen_studio.sandbox.server import SandboxServer
 
 SCENE = (
     "Welcome to our studio. Today I will show you how one photo becomes a talking video in a few minutes, "
@@ -238,6 +239,23 @@ async def test_a_scene_comes_back_as_audible_audio_whose_length_and_word_timings
     assert all(0 <= word["start"] < word["end"] <= data["duration"] for word in words)
     part = await client.get(data["audio_url"], headers={"Range": "bytes=44-1043"})
     assert part.status_code == 206 and part.content == audio.content[44:1044]
+
+
+def test_scenes_spoken_at_once_over_loopback_all_come_back_whole(server: SandboxServer) -> None:
+    """Six voices speaking at once on a real server, voice lists asked for meanwhile: every answer arrives, and each
+    clip's duration is its own WAV's."""
+    with httpx.Client(base_url=server.url, headers={"X-Api-Key": KEY}, timeout=30) as client:
+        with ThreadPoolExecutor(4) as pool:
+            spoken = [
+                pool.submit(client.post, "/v3/voices/speech", json={"text": f"{SCENE} {n}", "voice_id": voice.id})
+                for n, voice in enumerate(demo.VOICES[:6])
+            ]
+            listed = [pool.submit(client.get, "/v3/voices") for _ in range(6)]
+            assert all(answer.result().status_code == 200 for answer in listed)
+            clips = [answer.result().json()["data"] for answer in spoken]
+        for clip in clips:
+            samples, rate = read_wav(client.get(clip["audio_url"]).content)
+            assert clip["duration"] == pytest.approx(len(samples) / rate, abs=0.01)
 
 
 async def test_speech_is_billed_per_second_of_audio_from_the_price_list(client: httpx.AsyncClient) -> None:
