@@ -171,7 +171,12 @@ def encoded(samples: np.ndarray[Any, Any], rate: int, container: str, codec: str
 
 @pytest.mark.parametrize(
     ("container", "codec", "mime"),
-    [("mp3", "libmp3lame", "audio/mpeg"), ("ipod", "aac", "audio/mp4"), ("wav", "pcm_s16le", "audio/wav")],
+    [
+        ("mp3", "libmp3lame", "audio/mpeg"),
+        ("ipod", "aac", "audio/mp4"),
+        ("mp4", "aac", "audio/mp4"),
+        ("wav", "pcm_s16le", "audio/wav"),
+    ],
 )
 def test_an_uploaded_recording_is_read_as_mono_samples(container: str, codec: str, mime: str) -> None:
     clip = speech.synthesize("My own recording of my own voice.", "demo-en-us-noah")
@@ -321,6 +326,7 @@ async def test_the_voice_list_filters_to_voices_that_can_speak(client: httpx.Asy
     starfish = (await client.get("/v3/voices", params={"engine": "starfish"})).json()["data"]
     assert {voice["voice_id"] for voice in starfish} == every - {"demo-ja-yui", "demo-pt-br-rafael"}
     assert (await client.get("/v3/voices", params={"engine": "other"})).json()["data"] == []
+    assert all(voice["support_locale"] for voice in starfish)  # they speak a locale's language when asked
     english = await client.get("/v3/voices", params={"engine": "starfish", "language": "english", "gender": "male"})
     assert [voice["name"] for voice in english.json()["data"]] == ["Noah", "George (British)"]
 
@@ -342,6 +348,7 @@ async def test_a_voice_preview_is_that_voice_saying_a_sentence(client: httpx.Asy
         ("mp3", "libmp3lame", "audio/mpeg", "audio/mpeg"),
         ("ipod", "aac", "audio/x-m4a", "audio/mp4"),
         ("ipod", "aac", "audio/mp4", "audio/mp4"),
+        ("mp4", "aac", "audio/mp4", "audio/mp4"),  # an m4a saved with the isom brand: sound only
         ("wav", "pcm_s16le", "audio/x-wav", "audio/wav"),
         ("wav", "pcm_s16le", "application/octet-stream", "audio/wav"),
     ],
@@ -356,6 +363,20 @@ async def test_a_recording_uploads_as_an_audio_asset_judged_by_its_content(
     asset = answer.json()["data"]
     assert (asset["mime_type"], asset["size_bytes"]) == (mime, len(data))
     assert (await client.get(asset["url"])).content == data
+
+
+async def test_a_video_with_sound_still_uploads_as_a_video(client: httpx.AsyncClient) -> None:
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as file:
+        picture = file.add_stream("libx264", rate=10)
+        picture.width, picture.height, picture.pix_fmt = 64, 64, "yuv420p"
+        sound = file.add_stream("aac", rate=44_100, layout="mono")
+        frame = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+        file.mux(picture.encode(frame.reformat(format="yuv420p")))
+        file.mux(picture.encode(None))
+        file.mux(sound.encode(None))
+    answer = await client.post("/v3/assets", files={"file": ("clip.mp4", out.getvalue(), "video/mp4")})
+    assert answer.status_code == 200 and answer.json()["data"]["mime_type"] == "video/mp4"
 
 
 async def test_a_broken_recording_is_refused_at_upload_saying_what_to_do(client: httpx.AsyncClient) -> None:
