@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -11,13 +14,21 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
 from heygen_studio.api.errors import HeyGenError, InvalidRequestError
-from heygen_studio.api.mapping import v3_expressiveness, v3_shape, v3_takes_expressiveness, v3_takes_motion_prompt
+from heygen_studio.api.mapping import (
+    ENGINE_NAMES,
+    v3_expressiveness,
+    v3_shape,
+    v3_takes_expressiveness,
+    v3_takes_motion_prompt,
+)
 from heygen_studio.api.models import (
+    MAX_BATCH_VIDEOS,
     Account,
     Age,
     ApiLimits,
     Asset,
     AvatarGroup,
+    BatchItem,
     CreatedAvatar,
     Generation,
     Look,
@@ -25,23 +36,31 @@ from heygen_studio.api.models import (
     Page,
     PhotoPrompt,
     Pose,
+    Resolution,
     SceneSpec,
+    SpeechClip,
     Status,
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
+    VideoKind,
     VideoSpec,
     VideoStatus,
     VideoSummary,
     Voice,
+    WordTiming,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY, Transport
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 from heygen_studio.domain.pricing import Engine
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
+SPEECH_TEXT_CHARS = 5000
+SPEECH_SPEED_RANGE = (0.5, 2.0)  # POST /v3/voices/speech takes more than a video's 0.5-1.5
+_STARFISH_PAGES = 100  # at most this many pages of starfish voices are read to learn which voices can speak
 _AGE_WORDS = {
     Age.YOUNG_ADULT: "young adult",
     Age.EARLY_MIDDLE_AGE: "early middle-aged",
@@ -51,29 +70,88 @@ _AGE_WORDS = {
 
 
 def build_video_request(spec: VideoSpec) -> dict[str, Any]:
-    """The POST /v3/videos body for `spec`: type avatar for one scene, type studio for several."""
+    """The POST /v3/videos body for `spec`: type avatar (or image, animating a photo) for one scene, type
+    studio for several; burned-in captions, a transparent webm and the user's own recording where asked."""
     aspect_ratio, resolution = v3_shape(spec)
+    caption = {"file_format": "srt", "style": "default" if spec.burn_captions else None}
     common = _drop_none(
         {
             "aspect_ratio": aspect_ratio.value,
             "resolution": resolution.value,
-            "caption": {"file_format": "srt"} if spec.caption else None,
+            "caption": _drop_none(caption) if spec.caption or spec.burn_captions else None,
             "title": spec.title,
             "callback_id": spec.callback_id,
         }
     )
     if len(spec.scenes) == 1:
-        body = {"type": "avatar", **_avatar_input(spec, spec.scenes[0])}
-        if spec.background_color:
+        body = _scene_input(spec, spec.scenes[0])
+        if spec.transparent:  # HeyGen refuses a background with webm, and removes it by itself
+            body.update(remove_background=True, output_format="webm")
+        elif spec.background_color:
             body["background"] = {"type": "color", "value": spec.background_color}
         return {**body, **common}
     scenes = []
     for scene in spec.scenes:
-        scene_input = {"type": "avatar", **_avatar_input(spec, scene)}
-        if spec.background_color:
+        scene_input = _scene_input(spec, scene)
+        if spec.background_color and spec.kind is VideoKind.AVATAR:  # image inputs take no background
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
     return {"type": "studio", "scenes": scenes, **common}
+
+
+def check_speech(text: str, speed: float) -> None:
+    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
+    if not text.strip():
+        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
+    if len(text) > SPEECH_TEXT_CHARS:
+        raise InvalidRequestError(
+            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
+            "Shorten it or split it into scenes.",
+            field="text",
+        )
+    low, high = SPEECH_SPEED_RANGE
+    if not (math.isfinite(speed) and low <= speed <= high):
+        raise InvalidRequestError(
+            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
+            field="speed",
+        )
+
+
+def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
+    """(field, what to change) for the first choice of `spec` HeyGen refuses in POST /v3/videos; None if none."""
+    engine, scenes = ENGINE_NAMES[spec.engine], len(spec.scenes)
+    if spec.kind is VideoKind.IMAGE:
+        if not spec.image_asset_id:
+            return "image", "Choose the photo to animate, then render again."
+        if spec.engine is not Engine.AVATAR_IV:
+            return "engine", (
+                f"A video made straight from a photo renders on Avatar IV; HeyGen takes no {engine} for it. "
+                f"Choose Avatar IV, or create an avatar from the photo to render on {engine}."
+            )
+    elif spec.supported_engines and spec.engine not in spec.supported_engines:
+        offered = " and ".join(ENGINE_NAMES[each] for each in spec.supported_engines)
+        return "engine", f"This look renders on {offered}, not {engine}. Choose one of those engines."
+    if spec.engine is Engine.AVATAR_III:
+        prompted = [number for number, scene in enumerate(spec.scenes, start=1) if scene.motion_prompt]
+        if prompted:
+            which = ", ".join(map(str, prompted))
+            return "motion_prompt", (
+                f"The Avatar III engine takes no motion prompt, and scene {which} has one. Clear it, or choose "
+                "Avatar IV to keep the movement."
+            )
+        if spec.is_photo_avatar and spec.resolution is Resolution.UHD_4K:
+            return "resolution", "Avatar III renders photo avatars at up to 1080p. Choose 1080p, or Avatar IV for 4K."
+    if spec.audio_asset_id and scenes > 1:
+        return "audio_asset_id", (
+            f"Your own recording is the sound of a one-scene video, and this video has {scenes} scenes. "
+            "Remove the other scenes, or remove the recording to speak the scripts."
+        )
+    if spec.transparent and scenes > 1:
+        return "output_format", (
+            f"A transparent background is made for one-scene videos only, and this video has {scenes} scenes. "
+            "Remove the other scenes, or turn the transparent background off."
+        )
+    return None
 
 
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
@@ -110,6 +188,12 @@ class V3Api(HeyGenApi):
         max_upload_bytes=32 * 1024 * 1024,
         page_size=50,
     )
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self._starfish: frozenset[str] | None = None
+        self._starfish_listed = False
+        self._starfish_lock = asyncio.Lock()
 
     async def account(self) -> Account:
         data = await self._get("/v3/users/me")
@@ -255,15 +339,67 @@ class V3Api(HeyGenApi):
     async def list_voices(
         self, language: str | None = None, gender: str | None = None, token: str | None = None
     ) -> Page[Voice]:
+        """Also whether each voice can speak a script on its own (`can_speak`: listed with `engine=starfish`)."""
         params = {"language": language, "gender": gender, "token": token, "limit": 100}
-        return _page(await self._get_body("/v3/voices", params), _voice)
+        page = _page(await self._get_body("/v3/voices", params), _voice)
+        speaking = await self._starfish_voices()
+        if speaking is None:
+            return page
+        return Page(
+            items=tuple(replace(voice, can_speak=voice.id in speaking) for voice in page.items),
+            next_token=page.next_token,
+        )
+
+    async def _starfish_voices(self) -> frozenset[str] | None:
+        """The ids of the voices `POST /v3/voices/speech` speaks with, listed once per client; None when HeyGen
+        does not take the engine filter."""
+        async with self._starfish_lock:
+            if not self._starfish_listed:
+                ids: set[str] = set()
+                token: str | None = None
+                try:
+                    for _ in range(_STARFISH_PAGES):
+                        params = {"engine": "starfish", "token": token, "limit": 100}
+                        page = _page(await self._get_body("/v3/voices", params), _voice)
+                        ids.update(voice.id for voice in page.items)
+                        token = page.next_token
+                        if token is None:
+                            break
+                    self._starfish = frozenset(ids)
+                except InvalidRequestError:
+                    self._starfish = None
+                self._starfish_listed = True
+            return self._starfish
+
+    async def generate_speech(
+        self, voice_id: str, text: str, speed: float = 1.0, locale: str | None = None
+    ) -> SpeechClip:
+        check_speech(text, speed)
+        body = _drop_none({"text": text, "voice_id": voice_id, "speed": speed, "locale": locale})
+        # No Idempotency-Key (HeyGen does not honour one here), so a failed attempt is not retried and billed twice.
+        data = (await self._transport.request("POST", "/v3/voices/speech", json=body)).get("data") or {}
+        return SpeechClip(
+            audio_url=data["audio_url"],
+            duration_s=float(data["duration"]),
+            words=tuple(
+                WordTiming(str(word["word"]), float(word["start"]), float(word["end"]))
+                for word in data.get("word_timestamps") or ()
+            ),
+            request_id=data.get("request_id"),
+        )
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
 
     def check_video_spec(self, spec: VideoSpec) -> None:
-        """Also each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
+        """Also what HeyGen refuses of the new render choices (engine, image videos, own recording, transparent
+        background) and each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
         super().check_video_spec(spec)
+        problem = render_choice_problem(spec)
+        if problem:
+            raise InvalidRequestError(problem[1], field=problem[0])
+        if spec.audio_asset_id:  # no voice settings are sent with the user's own recording
+            return
         for number, scene in enumerate(spec.scenes, start=1):
             for what, value, (low, high), unit in (
                 ("voice speed", scene.speed, self.limits.speed_range, "×"),
@@ -281,6 +417,40 @@ class V3Api(HeyGenApi):
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
+
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        return _drop_none({"title": title, "videos": [build_video_request(spec) for spec in specs]})
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        if not 1 <= len(specs) <= MAX_BATCH_VIDEOS:
+            raise InvalidRequestError(
+                f"A batch takes 1 to {MAX_BATCH_VIDEOS} videos; this one has {len(specs)}.", field="videos"
+            )
+        for index, spec in enumerate(specs):
+            try:
+                self.check_video_spec(spec)
+            except InvalidRequestError as error:
+                raise InvalidRequestError(
+                    f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
+                ) from None
+        # No Idempotency-Key: HeyGen ignores it here, and without one the transport never re-sends the call
+        # after a lost answer or a 5xx (which could make every video twice).
+        body = await self._transport.request(
+            "POST", "/v3/videos/batches", json=self.build_video_batch_request(specs, title)
+        )
+        return str(body["data"]["batch_id"])
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        data = await self._get(f"/v3/videos/batches/{_id(batch_id)}", {"limit": MAX_BATCH_VIDEOS, "token": token})
+        return VideoBatch(
+            batch_id=data.get("batch_id") or batch_id,
+            status=Status.parse(data.get("status"), Status.PROCESSING),
+            total_items=int(data.get("total_items") or 0),
+            counts={str(key): int(value) for key, value in (data.get("counts_by_status") or {}).items()},
+            items=tuple(_batch_item(item) for item in data.get("items") or []),
+            next_token=(data.get("next_token") or None) if data.get("has_more") else None,
+            title=data.get("title"),
+        )
 
     async def video_status(self, video_id: str) -> VideoStatus:
         data = await self._get(f"/v3/videos/{_id(video_id)}")
@@ -341,18 +511,29 @@ class V3Api(HeyGenApi):
         return (await self._post("/v3/avatars", json=request)).get("data") or {}
 
 
-def _avatar_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
-    """One avatar input; motion_prompt and expressiveness only where HeyGen takes them for the look and engine."""
+def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
+    """One avatar (or image) input: what is said, or the user's own recording instead; motion_prompt and
+    expressiveness only where HeyGen takes them for the look and engine."""
     expressiveness = v3_expressiveness(scene) if v3_takes_expressiveness(spec) else None
-    return _drop_none(
-        {
-            "avatar_id": spec.look_id,
-            "engine": None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value},
+    if spec.kind is VideoKind.IMAGE:
+        source: dict[str, Any] = {"type": "image", "image": {"type": "asset_id", "asset_id": spec.image_asset_id}}
+    else:
+        engine = None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value}
+        source = {"type": "avatar", "avatar_id": spec.look_id, "engine": engine}
+    if spec.audio_asset_id:
+        speech: dict[str, Any] = {"audio_asset_id": spec.audio_asset_id}
+    else:
+        speech = {
             "script": scene.script,
             "voice_id": scene.voice_id,
+            "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
+        }
+    return _drop_none(
+        {
+            **source,
+            **speech,
             "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
             "expressiveness": expressiveness.value if expressiveness else None,
-            "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
         }
     )
 
@@ -413,6 +594,17 @@ def _voice(data: dict[str, Any]) -> Voice:
         language=data.get("language"),
         gender=data.get("gender"),
         preview_audio_url=data.get("preview_audio_url"),
+    )
+
+
+def _batch_item(data: dict[str, Any]) -> BatchItem:
+    error = data.get("error") or {}
+    return BatchItem(
+        index=int(data["item_index"]),
+        status=Status.parse(data.get("status"), Status.PROCESSING),
+        video_id=data.get("video_id"),
+        error_code=error.get("code"),
+        error_message=error.get("message"),
     )
 
 

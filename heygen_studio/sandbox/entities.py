@@ -122,8 +122,6 @@ class Video:
     cut_out: bool = False  # remove_background
     output_format: str = "mp4"  # "mp4" | "webm" (transparent)
     burn_captions: bool = False  # a second file with the captions burned in (v3 caption.style, v2 caption)
-    failure_code: str | None = None  # why the render fails, once it would have completed
-    failure_message: str | None = None
 
 
 @dataclass(frozen=True)
@@ -135,3 +133,4 @@ class Voice:
     language: str
     gender: str  # "male" | "female"
     pitch_hz: float
+    starfish: bool = True  # speaks through POST /v3/voices/speech (GET /v3/voices?engine=starfish lists it)

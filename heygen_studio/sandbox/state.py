@@ -63,6 +63,8 @@ class SandboxState:
             tuple[str, str], tuple[float, int, dict[str, Any]]
         ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
+        self.batches: dict[str, Any] = {}  # video batches by id (sandbox/batch_routes.py)
+        self.settle_hooks: list[Callable[[float], None]] = []  # run first by settle (batch items taking free slots)
 
     # --- time and job status ---------------------------------------------------------------------
 
@@ -85,8 +87,7 @@ class SandboxState:
     def video_status(self, video: Video, now: float) -> str:
         if now < video.start_at:
             return "waiting"
-        status = stage(video.start_at, now, VIDEO_STAGES, self.config.job_seconds)
-        return "failed" if status == "completed" and video.failure_code else status
+        return stage(video.start_at, now, VIDEO_STAGES, self.config.job_seconds)
 
     def video_done_at(self, video: Video) -> float:
         return video.start_at + self.config.job_seconds * (len(VIDEO_STAGES) - 1)
@@ -110,11 +111,11 @@ class SandboxState:
     def settle(self, now: float) -> None:
         """Charge every video that completed by `now` and start rendering its MP4."""
         with self.lock:
+            for hook in self.settle_hooks:
+                hook(now)
             for video in self.videos.values():
                 if not video.charged and self.video_done_at(video) <= now:
                     video.charged = True
-                    if video.failure_code:
-                        continue
                     self.account.pool(video.legacy).take(self.video_cost(video))
                     self.counts["videos_completed"] += 1
                     self.render(video)

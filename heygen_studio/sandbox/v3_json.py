@@ -89,7 +89,7 @@ def voice_json(request: Request, voice: Voice) -> dict[str, Any]:
         "gender": voice.gender,
         "preview_audio_url": media_url(request, f"voices/{voice.id}.wav"),
         "support_pause": True,
-        "support_locale": False,
+        "support_locale": voice.starfish,  # the speech endpoint speaks it in another locale's language
         "type": "public",
     }
 
@@ -117,8 +117,8 @@ def video_json(request: Request, state: SandboxState, video: Video, now: float) 
         "gif_url": None,
         "video_page_url": None,
         "folder_id": None,
-        "failure_code": video.failure_code if state.video_status(video, now) == "failed" else None,
-        "failure_message": video.failure_message if state.video_status(video, now) == "failed" else None,
+        "failure_code": None,
+        "failure_message": None,
     }
 
 

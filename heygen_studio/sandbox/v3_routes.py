@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import math
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -16,14 +18,13 @@ from starlette.routing import Route
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
-from heygen_studio.sandbox import media, photos, v3_json
+from heygen_studio.sandbox import audio_files, media, photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
-from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
+from heygen_studio.sandbox.entities import Asset, Group, Look, Scene, Video
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
 from heygen_studio.sandbox.state import SandboxState
 from heygen_studio.sandbox.validation import check_body, check_query, idempotency_key
 from heygen_studio.sandbox.videos import (
-    BadAudio,
     check_script,
     find_video,
     resolve_look,
@@ -41,6 +42,7 @@ PITCH_RANGE = (-50.0, 50.0)  # semitones
 DEFAULT_ENGINE = "avatar_iv"
 IMAGE_MAX_BYTES = 50 * 1024 * 1024  # an image given to a type "image" video (the API README's limits)
 IMAGE_MAX_SIDE = 2048  # "under 2K"
+MEDIA_ASSETS = "/_media/assets/"
 
 
 def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
@@ -88,9 +90,18 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
     data = await upload.read()
     if len(data) > photos.ASSET_MAX_BYTES:
         raise photos.too_large(photos.ASSET_MAX_BYTES)
-    mime = photos.sniff(data) or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    mime = (
+        audio_files.sniff_audio(data)
+        or photos.sniff(data)
+        or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    )
     if mime is None:
-        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
+        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, m4a, pdf or srt.")
+    if mime in audio_files.AUDIO_TYPES:
+        try:
+            await asyncio.to_thread(audio_files.decode_audio, data)
+        except audio_files.AudioFileError as error:
+            raise invalid("file", str(error)) from None
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
     return 200, {
@@ -106,7 +117,7 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
 # --- avatars and looks -------------------------------------------------------------------------
 
 
-def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
+def _input_asset(state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
     """The asset a {"type": "asset_id"|"url"|"base64"} input names; the sandbox fetches only its own URLs."""
     kind = spec.get("type")
     if kind == "asset_id":
@@ -117,7 +128,7 @@ def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
             )
         return asset
     if kind == "url":
-        return _own_url_asset(request, state, spec["url"], f"{param}.url")
+        return _own_url_asset(state, spec["url"], f"{param}.url")
     if kind == "base64":
         try:
             data = base64.b64decode(spec["data"], validate=True)
@@ -127,10 +138,10 @@ def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
     raise invalid(f"{param}.type", "type must be asset_id, url or base64.")
 
 
-def _own_url_asset(request: Request, state: SandboxState, url: str, param: str) -> Asset:
-    """The asset one of the sandbox's own asset URLs points at (it fetches nothing from outside)."""
-    own = media_url(request, "assets/")
-    asset = state.assets.get(url.removeprefix(own).partition("?")[0]) if url.startswith(own) else None
+def _own_url_asset(state: SandboxState, url: str, param: str) -> Asset:
+    """The asset one of the sandbox's own asset URLs (`/_media/assets/{id}`) points at; it fetches nothing else."""
+    path = urlsplit(url).path
+    asset = state.assets.get(path.removeprefix(MEDIA_ASSETS)) if path.startswith(MEDIA_ASSETS) else None
     if asset is None:
         raise invalid(param, "The sandbox cannot fetch outside URLs; upload the file first.")
     return asset
@@ -178,7 +189,7 @@ def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_photo_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
-    asset = _photo_asset(_input_asset(request, state, body["file"], "file"), "file")
+    asset = _photo_asset(_input_asset(state, body["file"], "file"), "file")
     group_id = body.get("avatar_group_id")
     group = (
         _private_group(state, group_id, "avatar_group_id")
@@ -197,9 +208,7 @@ def _create_prompt_avatar(
     require(len(body["prompt"]) <= PROMPT_LIMIT, invalid("prompt", f"prompt is limited to {PROMPT_LIMIT} characters."))
     references = body.get("reference_images") or []
     require(len(references) <= 3, invalid("reference_images", "At most 3 reference images."))
-    sources = [
-        _input_asset(request, state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)
-    ]
+    sources = [_input_asset(state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)]
     group_id = body.get("avatar_group_id")
     group = _private_group(state, group_id, "avatar_group_id") if group_id else None
     if body.get("avatar_id"):
@@ -320,6 +329,8 @@ async def list_voices(request: Request) -> JSONResponse:
     query = check_query("VoiceList", request.query_params)
     state = state_of(request)
     voices = [] if query.get("type") == "private" else list(state.voices.values())
+    if "engine" in query:  # the sandbox's voices have one engine each: starfish, or one the speech endpoint lacks
+        voices = [voice for voice in voices if voice.starfish and query["engine"].lower() == "starfish"]
     for field in ("language", "gender"):
         if field in query:
             voices = [voice for voice in voices if getattr(voice, field).lower() == query[field].lower()]
@@ -346,71 +357,66 @@ async def me(request: Request) -> JSONResponse:
 
 @dataclass
 class _Order:
-    """A checked `POST /v3/videos`: its scenes, each one's field prefix and what it is billed as, and the video's
-    size and options (Video's optional fields by name)."""
+    """A checked `POST /v3/videos`: its scenes, each one's field prefix, and the video's size and options (Video's
+    optional fields by name)."""
 
     scenes: list[Scene]
     prefixes: list[str]
-    rates: list[tuple[Engine, AvatarType]]
     size: tuple[int, int]
     options: dict[str, Any]
 
 
-def _order(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> _Order:
+def _inputs(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The avatar or image inputs a body renders, and each one's field prefix."""
     if body["type"] in ("avatar", "image"):
-        inputs, prefixes = [body], [""]
-    elif body["type"] == "studio":
-        scenes = body["scenes"]
-        require(1 <= len(scenes) <= MAX_SCENES, invalid("scenes", f"A video has 1 to {MAX_SCENES} scenes."))
-        for index, scene in enumerate(scenes):
-            require(
-                scene["type"] == "avatar_video",
-                invalid(f"scenes[{index}].type", "The sandbox renders avatar_video scenes (an avatar or an image)."),
-            )
-        inputs = [scene["input"] for scene in scenes]
-        prefixes = [f"scenes[{index}].input." for index in range(len(scenes))]
-    else:
+        return [body], [""]
+    if body["type"] != "studio":
         raise invalid("type", "The sandbox renders avatar, image and studio videos.")
+    scenes = body["scenes"]
+    require(1 <= len(scenes) <= MAX_SCENES, invalid("scenes", f"A video has 1 to {MAX_SCENES} scenes."))
+    for index, scene in enumerate(scenes):
+        require(
+            scene["type"] == "avatar_video",
+            invalid(f"scenes[{index}].type", "The sandbox renders avatar_video scenes (an avatar or an image)."),
+        )
+    return [scene["input"] for scene in scenes], [f"scenes[{index}].input." for index in range(len(scenes))]
+
+
+def _order(state: SandboxState, body: dict[str, Any], now: float) -> _Order:
+    inputs, prefixes = _inputs(body)
     uhd = body.get("resolution") == "4k"
-    parsed = [_input(request, state, spec, prefix, now, uhd) for spec, prefix in zip(inputs, prefixes, strict=True)]
-    source = state.assets[parsed[0][0].image_asset_id or state.looks[parsed[0][0].look_id].asset_id]
-    return _Order(
-        [scene for scene, _ in parsed],
-        prefixes,
-        [rate for _, rate in parsed],
-        size_for(body.get("aspect_ratio"), body.get("resolution"), source),
-        _picture_options(body, inputs[0]),
-    )
+    scenes = [_input(state, spec, prefix, now, uhd) for spec, prefix in zip(inputs, prefixes, strict=True)]
+    source = state.assets[scenes[0].image_asset_id or state.looks[scenes[0].look_id].asset_id]
+    size = size_for(body.get("aspect_ratio"), body.get("resolution"), source)
+    return _Order(scenes, prefixes, size, _picture_options(body, inputs[0]))
 
 
-def _input(
-    request: Request, state: SandboxState, spec: dict[str, Any], prefix: str, now: float, uhd: bool
-) -> tuple[Scene, tuple[Engine, AvatarType]]:
-    """One avatar or image input as a scene, and the engine and avatar type it is billed at."""
+def _input(state: SandboxState, spec: dict[str, Any], prefix: str, now: float, uhd: bool) -> Scene:
+    """One avatar or image input as a scene."""
     if spec["type"] == "image":
-        image = _image_asset(request, state, spec["image"], f"{prefix}image")
-        look_id, voice_id, billed = "", None, (_image_engine(spec, prefix), AvatarType.PHOTO)
+        _image_engine(spec, prefix)
+        image: Asset | None = _image_asset(state, spec["image"], f"{prefix}image")
+        look_id, voice_id = "", None
     else:
         look = resolve_look(state, spec["avatar_id"], f"{prefix}avatar_id", now)
         engine = _check_motion_fields(look, spec, prefix)
         image, look_id, voice_id = None, look.id, state.groups[look.group_id].default_voice_id
-        billed = (engine, AvatarType(look.avatar_type))
         require(
-            not (uhd and engine is Engine.AVATAR_III and billed[1] is AvatarType.PHOTO),
+            not (uhd and engine is Engine.AVATAR_III and look.avatar_type == "photo_avatar"),
             invalid("resolution", "Avatar III renders photo avatars at up to 1080p, not 4k."),
         )
-    audio = _own_audio(request, state, spec, prefix)
+    audio = _own_audio(state, spec, prefix)
     image_id = image.id if image else None
     if audio is not None:
         require(not spec.get("script"), invalid(f"{prefix}script", "Give a script or your own audio, not both."))
-        return Scene(look_id, "", "", image_asset_id=image_id, audio_asset_id=audio.id), billed
+        return Scene(look_id, "", "", image_asset_id=image_id, audio_asset_id=audio.id)
     script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{prefix}script")
     voice = resolve_voice(state, spec.get("voice_id") or voice_id, f"{prefix}voice_id")
     settings = spec.get("voice_settings") or {}
     speed = _number_within(settings, "speed", 1.0, SPEED_RANGE, f"{prefix}voice_settings.")
     _number_within(settings, "pitch", 0.0, PITCH_RANGE, f"{prefix}voice_settings.")
     locale = settings.get("locale") or None
-    return Scene(look_id, script, voice.id, speed, locale, image_asset_id=image_id), billed
+    return Scene(look_id, script, voice.id, speed, locale, image_asset_id=image_id)
 
 
 def _number_within(
@@ -470,9 +476,9 @@ def _image_engine(spec: dict[str, Any], prefix: str) -> Engine:
     return engine
 
 
-def _image_asset(request: Request, state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
+def _image_asset(state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
     """The image an image input animates: a JPEG or PNG of at most 50 MB, under 2K on its longer side."""
-    asset = _input_asset(request, state, spec, param)
+    asset = _input_asset(state, spec, param)
     require(asset.mime_type in ("image/png", "image/jpeg"), invalid(param, "The image must be a JPEG or PNG."))
     if asset.size_bytes > IMAGE_MAX_BYTES:
         raise photos.too_large(IMAGE_MAX_BYTES)
@@ -484,15 +490,15 @@ def _image_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
     return asset
 
 
-def _own_audio(request: Request, state: SandboxState, spec: dict[str, Any], prefix: str) -> Asset | None:
+def _own_audio(state: SandboxState, spec: dict[str, Any], prefix: str) -> Asset | None:
     """The uploaded recording an input lip-syncs to (`audio_asset_id` or the sandbox's own `audio_url`), if any;
-    400 when it is not audio (one that is audio but cannot be played fails the video later, as HeyGen's does)."""
+    400 when the asset is not audio (uploads of audio that cannot be played are refused when they are made)."""
     asset_id, url = spec.get("audio_asset_id") or "", spec.get("audio_url") or ""
     if not asset_id and not url:
         return None
     require(not (asset_id and url), invalid(f"{prefix}audio_url", "Give audio_asset_id or audio_url, not both."))
     if url:
-        param, asset = f"{prefix}audio_url", _own_url_asset(request, state, url, f"{prefix}audio_url")
+        param, asset = f"{prefix}audio_url", _own_url_asset(state, url, f"{prefix}audio_url")
     else:
         param, found = f"{prefix}audio_asset_id", state.assets.get(asset_id)
         if found is None:
@@ -534,47 +540,69 @@ def _picture_options(body: dict[str, Any], first: dict[str, Any]) -> dict[str, A
 
 
 def _video_price(
-    state: SandboxState, rates: list[tuple[Engine, AvatarType]], uhd: bool
+    state: SandboxState, body: dict[str, Any], scenes: list[Scene]
 ) -> Callable[[list[Scene], list[float]], Money]:
-    """How a render is priced: each scene's rendered seconds at the rate of its engine, its avatar type (an image
-    is billed as a photo avatar) and the video's resolution."""
+    """How a render of `body` is priced: each scene's rendered seconds at the rate of its engine, its look's avatar
+    type (an image is billed as a photo avatar) and the video's resolution."""
+    uhd = body.get("resolution") == "4k"
+    rates = [
+        state.account.video_rate(_engine(spec), _avatar_type(state, scene), uhd)
+        for spec, scene in zip(_inputs(body)[0], scenes, strict=True)
+    ]
+    return lambda _scenes, seconds: state.account.video_cost(zip(rates, seconds, strict=True))
 
-    def price(_scenes: list[Scene], seconds: list[float]) -> Money:
-        scene_rates = [state.account.video_rate(engine, avatar_type, uhd) for engine, avatar_type in rates]
-        return state.account.video_cost(zip(scene_rates, seconds, strict=True))
 
-    return price
+def _avatar_type(state: SandboxState, scene: Scene) -> AvatarType:
+    look = state.looks.get(scene.look_id)
+    return AvatarType(look.avatar_type) if look else AvatarType.PHOTO
+
+
+def check_video(state: SandboxState, body: dict[str, Any], now: float) -> tuple[list[Scene], tuple[int, int]]:
+    """What `POST /v3/videos` checks in a body its schema accepted (looks, images, voices, scripts, own audio,
+    engines, settings): the video's scenes and frame size, or the ApiError naming the field."""
+    order = _order(state, body, now)
+    return order.scenes, order.size
+
+
+def video_price(state: SandboxState, body: dict[str, Any], scenes: list[Scene]) -> Money:
+    """What a render of `body` is billed, from the scenes `check_video` gave for it: as long as their speech (or
+    own audio) lasts, synthesized now."""
+    return _video_price(state, body, scenes)(scenes, scene_seconds(state, scenes, _inputs(body)[1]))
+
+
+def start_video(state: SandboxState, body: dict[str, Any], now: float) -> Video:
+    """A new render of a body its schema accepted, checked and billed as `POST /v3/videos` does (400, 402, 429)."""
+    order = _order(state, body, now)
+    return _submit(state, body, order, scene_seconds(state, order.scenes, order.prefixes), now)
+
+
+def _submit(state: SandboxState, body: dict[str, Any], order: _Order, seconds: list[float], now: float) -> Video:
+    return submit(
+        state,
+        order.scenes,
+        seconds,
+        order.size,
+        now,
+        queue=False,
+        price=_video_price(state, body, order.scenes),
+        title=body.get("title"),
+        caption=bool(body.get("caption")),
+        callback_id=body.get("callback_id"),
+        **order.options,
+    )
 
 
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
-    """A video from a checked body; its speech is synthesized (or its own audio read) to know what it lasts and
-    costs, outside the lock: run it off the event loop."""
+    """A video from a checked body. Its speech is synthesized (or its own audio read) to know what it lasts and
+    costs outside the lock, so other requests go on meanwhile: run it off the event loop."""
     state = state_of(request)
-    now = state.now()
     with state.lock:
-        order = _order(request, state, body, now)
-    failure: dict[str, str] = {}
-    try:
-        seconds = scene_seconds(state, order.scenes, order.prefixes)
-    except BadAudio as error:
-        seconds, failure = [0.0] * len(order.scenes), {"failure_code": error.code, "failure_message": str(error)}
+        order = _order(state, body, state.now())
+    seconds = scene_seconds(state, order.scenes, order.prefixes)
     now = state.now()  # the render starts once its length is known
     with state.lock:
         try:
-            video = submit(
-                state,
-                order.scenes,
-                seconds,
-                order.size,
-                now,
-                queue=False,
-                price=_video_price(state, order.rates, body.get("resolution") == "4k"),
-                title=body.get("title"),
-                caption=bool(body.get("caption")),
-                callback_id=body.get("callback_id"),
-                **order.options,
-                **failure,
-            )
+            video = _submit(state, body, order, seconds, now)
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

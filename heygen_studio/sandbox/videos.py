@@ -9,7 +9,6 @@ from heygen_studio.domain.money import Money
 from heygen_studio.sandbox import renders
 from heygen_studio.sandbox.entities import Asset, Look, Scene, Video, Voice
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
-from heygen_studio.sandbox.speech import SpeechError
 from heygen_studio.sandbox.state import SandboxState, new_id
 
 V3_SIZES = {  # (aspect ratio, resolution) -> width, height
@@ -64,32 +63,22 @@ def size_for(aspect_ratio: str | None, resolution: str | None, source: Asset) ->
     return (longer, short_side) if source.width >= source.height else (short_side, longer)
 
 
-class BadAudio(ValueError):
-    """A scene's own audio the sandbox cannot play: the video is accepted, then fails as HeyGen's would."""
-
-    code = "audio_processing_failed"
-
-
 def scene_seconds(state: SandboxState, scenes: Sequence[Scene], prefixes: Sequence[str]) -> list[float]:
     """How long each scene lasts: its own audio's length, or its speech's (synthesized now, and kept for the
-    render): what the video lasts and is billed for. 400 naming the scene's locale (or voice) field, after its
-    prefix, when the sandbox cannot speak it; BadAudio when its own audio cannot be read or is empty.
-    Blocking: call it off the event loop and outside `state.lock`."""
+    render): what the video lasts and is billed for. 400 naming the scene's field, after its prefix, when the
+    sandbox cannot speak it (its locale or voice) or read its audio. Blocking: call it off the event loop."""
     seconds = []
     for scene, prefix in zip(scenes, prefixes, strict=True):
-        if scene.audio_asset_id:
-            try:
-                length = renders.own_audio(state.assets[scene.audio_asset_id].data.get()).duration_s
-            except ValueError as error:
-                raise BadAudio(f"Failed to open audio file: {error}") from None
-            if length <= 0:
-                raise BadAudio("The audio file has no sound in it.")
-            seconds.append(length)
-            continue
         try:
-            seconds.append(renders.scene_speech(scene).duration_s)
-        except SpeechError as error:
-            raise invalid(f"{prefix}{'voice_settings.locale' if scene.locale else 'voice_id'}", str(error)) from None
+            if scene.audio_asset_id:
+                seconds.append(renders.own_audio(state.assets[scene.audio_asset_id].data.get()).duration_s)
+            else:
+                seconds.append(renders.scene_speech(scene).duration_s)
+        except ValueError as error:  # SpeechError or AudioFileError: both say what to do
+            field = (
+                "audio_asset_id" if scene.audio_asset_id else "voice_settings.locale" if scene.locale else "voice_id"
+            )
+            raise invalid(f"{prefix}{field}", str(error)) from None
     return seconds
 
 
