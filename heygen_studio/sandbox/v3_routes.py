@@ -394,7 +394,7 @@ def _order(state: SandboxState, body: dict[str, Any], now: float) -> _Order:
 def _input(state: SandboxState, spec: dict[str, Any], prefix: str, now: float, uhd: bool) -> Scene:
     """One avatar or image input as a scene."""
     if spec["type"] == "image":
-        _image_engine(spec, prefix)
+        _check_image_engine(spec, prefix)
         image: Asset | None = _image_asset(state, spec["image"], f"{prefix}image")
         look_id, voice_id = "", None
     else:
@@ -466,14 +466,13 @@ def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> Engine
     return engine
 
 
-def _image_engine(spec: dict[str, Any], prefix: str) -> Engine:
+def _check_image_engine(spec: dict[str, Any], prefix: str) -> None:
     """An image input animates on Avatar IV: Avatar III takes no raw images, Avatar V needs a look to refer to."""
     engine = _engine(spec)
     require(
         engine is Engine.AVATAR_IV,
         invalid(f"{prefix}engine.type", f"An image input renders on avatar_iv; {engine} needs an avatar look."),
     )
-    return engine
 
 
 def _image_asset(state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
