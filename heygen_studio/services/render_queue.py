@@ -783,6 +783,11 @@ class RenderQueue(QObject):
     def _changed(self, job: RenderJob) -> None:
         self.changed.emit(job.id)
 
+    @property
+    def running(self) -> int:
+        """How many renders are rendering at HeyGen now (`running_changed` says when it changes)."""
+        return self._running
+
     def _set_running(self, count: int) -> None:
         if count != self._running:
             self._running = count
