@@ -144,3 +144,7 @@ def crop_box_around(face: Box, width: int, height: int) -> Box:
     x = min(max(0, round(cx - side / 2)), width - side)
     y = min(max(0, round(cy - side / 2)), height - side)
     return Box(x, y, side, side)
+
+
+class FixError(Exception):
+    """A photo that no fix can make acceptable; str() is a plain message for the user."""
