@@ -185,3 +185,7 @@ def image_video_issues(report: PhotoReport, max_bytes: int = IMAGE_VIDEO_MAX_BYT
             )
         )
     return issues
+
+
+class FixError(Exception):
+    """A photo that no fix can make acceptable; str() is a plain message for the user."""

@@ -8,9 +8,10 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Container, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 PART_SUFFIX = ".part"
 MAX_NAME_CHARS = 120
@@ -116,6 +117,8 @@ async def download(
     disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened,
     each piece is written and the rename; what it raises stops the download there, leaving the `.part`
     as it was."""
+    import httpx  # loaded with the first download, not at start
+
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
     have = await asyncio.to_thread(_size, part)

@@ -16,9 +16,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QObject, Signal
 
 from heygen_studio.api import (
@@ -33,7 +32,6 @@ from heygen_studio.api import (
     ServerError,
 )
 from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
-from heygen_studio.api.tls import tls_context
 from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
 from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
@@ -50,6 +48,9 @@ from heygen_studio.storage.render_jobs import (
     process_owner,
     spec_to_json,
 )
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -668,6 +669,10 @@ class RenderQueue(QObject):
             self._wake.set()
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
+        import httpx  # loaded with the first download, not at start
+
+        from heygen_studio.api.tls import tls_context
+
         if self._http is None:
             self._http = httpx.AsyncClient(
                 follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0), verify=tls_context()
@@ -782,6 +787,11 @@ class RenderQueue(QObject):
 
     def _changed(self, job: RenderJob) -> None:
         self.changed.emit(job.id)
+
+    @property
+    def running(self) -> int:
+        """How many renders are rendering at HeyGen now (`running_changed` says when it changes)."""
+        return self._running
 
     def _set_running(self, count: int) -> None:
         if count != self._running:
