@@ -347,6 +347,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),
