@@ -19,6 +19,8 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 Progress = Callable[[int, int | None], None]
+CAPTIONED = " (captions)"
+"""Ends the name of a render's copy with captions burned in, next to the plain one: "Title (captions).mp4"."""
 
 
 class LinkExpired(Exception):
@@ -43,6 +45,16 @@ def safe_filename(title: str, fallback: str = "video", max_chars: int = MAX_NAME
     if not text or text.split(".")[0].upper() in _WINDOWS_RESERVED:
         text = f"{fallback} {text}".strip() if text else fallback
     return text
+
+
+def video_suffix(transparent: bool) -> str:
+    """A transparent render is a WebM (it keeps its alpha channel), any other an MP4."""
+    return ".webm" if transparent else ".mp4"
+
+
+def captioned_path(video: Path) -> Path:
+    """Where the copy of `video` with captions burned in is saved: beside it, "Title (captions).mp4"."""
+    return video.with_name(f"{video.stem}{CAPTIONED}{video.suffix}")
 
 
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
