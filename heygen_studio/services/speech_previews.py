@@ -272,8 +272,8 @@ class SpeechPreviews:
             return await asyncio.shield(running)
         task = asyncio.ensure_future(self._fetch(request, api()))
         self._hearing[key] = task
-        task.add_done_callback(lambda _: self._hearing.pop(key, None))
-        return await asyncio.shield(task)
+        task.add_done_callback(lambda done: self._fetched(key, done))
+        return await asyncio.shield(task)  # a listener that stops waiting leaves the paid call to finish
 
     async def hear_all(self, requests: Iterable[SpeechRequest], api: Callable[[], HeyGenApi]) -> list[HeardSpeech]:
         """Hear each of `requests`, a few at a time; the first error stops the rest."""
@@ -286,6 +286,18 @@ class SpeechPreviews:
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(one(request)) for request in requests]
         return [task.result() for task in tasks]
+
+    def _fetched(self, key: str, task: asyncio.Future[HeardSpeech]) -> None:
+        self._hearing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:  # retrieved: its listeners were told, or left
+            log.info("Speech %s not heard: %r", key[:12], task.exception())
+
+    async def aclose(self) -> None:
+        """Stop fetching (the app is closing)."""
+        running = list(self._hearing.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     async def _fetch(self, request: SpeechRequest, api: HeyGenApi) -> HeardSpeech:
         clip = await api.generate_speech(request.voice_id, request.text, request.speed, request.locale)

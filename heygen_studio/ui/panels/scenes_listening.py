@@ -45,7 +45,13 @@ class SceneListening:
         self.bar.save_requested.connect(self.choose_where_to_save)
         view.listen_all_button.clicked.connect(self.listen_to_all)
         view.measure_all_button.clicked.connect(self.measure_all)
+        view.pages.currentChanged.connect(self._page_changed)
         QTimer.singleShot(0, self._load)
+
+    def _page_changed(self) -> None:
+        """The video was closed: what it was saying stops."""
+        if self.view.pages.currentWidget() is not self.view.editor_page:
+            self.bar.stop()
 
     def _load(self) -> None:
         """What was heard before, read from the disk cache: those scenes' lengths are exact at once."""
