@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import math
@@ -14,7 +15,7 @@ from starlette.routing import Route
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
-from heygen_studio.sandbox import photos, v3_json
+from heygen_studio.sandbox import audio_files, photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
@@ -74,9 +75,18 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
     data = await upload.read()
     if len(data) > photos.ASSET_MAX_BYTES:
         raise photos.too_large(photos.ASSET_MAX_BYTES)
-    mime = photos.sniff(data) or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    mime = (
+        audio_files.sniff_audio(data)
+        or photos.sniff(data)
+        or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    )
     if mime is None:
-        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
+        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, m4a, pdf or srt.")
+    if mime in audio_files.AUDIO_TYPES:
+        try:
+            await asyncio.to_thread(audio_files.decode_audio, data)
+        except audio_files.AudioFileError as error:
+            raise invalid("file", str(error)) from None
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
     return 200, {
@@ -301,6 +311,8 @@ async def list_voices(request: Request) -> JSONResponse:
     query = check_query("VoiceList", request.query_params)
     state = state_of(request)
     voices = [] if query.get("type") == "private" else list(state.voices.values())
+    if "engine" in query:  # the sandbox's voices have one engine each: starfish, or one the speech endpoint lacks
+        voices = [voice for voice in voices if voice.starfish and query["engine"].lower() == "starfish"]
     for field in ("language", "gender"):
         if field in query:
             voices = [voice for voice in voices if getattr(voice, field).lower() == query[field].lower()]
