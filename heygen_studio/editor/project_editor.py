@@ -30,7 +30,7 @@ from heygen_studio.domain.project import (
     video_spec,
 )
 from heygen_studio.domain.quotes import quote_project
-from heygen_studio.editor.engines import avatar_type_of, engines_for
+from heygen_studio.editor.engines import EngineOffer, avatar_type_of, engine_offers, engines_for
 from heygen_studio.editor.history import History
 from heygen_studio.services.projects import ProjectStore, RecentProject, Recovery
 from heygen_studio.services.speech_previews import SpeechRequest, speech_request
@@ -408,6 +408,10 @@ class ProjectEditor:
             quote = self.price(replace(project, engine=engine)).quote
             prices[engine] = None if quote is None else quote.total
         return prices
+
+    def engine_offers(self, project: Project) -> list[EngineOffer]:
+        """Every engine the editor offers, with `project`'s price on it or why its look can't use it."""
+        return engine_offers(self.look, self.engine_prices(project))
 
     # --- rendering --------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from heygen_studio.sandbox import (
+    batch_routes,
     control_routes,
     demo,
     legacy_video_routes,
@@ -56,8 +57,10 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         if state.config.demo_content:
             demo.seed(state)
         state.save()
+    batch_routes.install(state)
     app = Starlette(
         routes=[
+            *batch_routes.ROUTES,
             *v3_routes.ROUTES,
             *speech_routes.ROUTES,
             *v2_routes.ROUTES,
