@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -36,6 +38,7 @@ from heygen_studio.api.models import (
     Pose,
     Resolution,
     SceneSpec,
+    SpeechClip,
     Status,
     Style,
     SubmittedVideo,
@@ -46,14 +49,18 @@ from heygen_studio.api.models import (
     VideoStatus,
     VideoSummary,
     Voice,
+    WordTiming,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY, Transport
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 from heygen_studio.domain.pricing import Engine
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
+SPEECH_TEXT_CHARS = 5000
+SPEECH_SPEED_RANGE = (0.5, 2.0)  # POST /v3/voices/speech takes more than a video's 0.5-1.5
+_STARFISH_PAGES = 100  # at most this many pages of starfish voices are read to learn which voices can speak
 _AGE_WORDS = {
     Age.YOUNG_ADULT: "young adult",
     Age.EARLY_MIDDLE_AGE: "early middle-aged",
@@ -129,6 +136,24 @@ def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
     return None
 
 
+def check_speech(text: str, speed: float) -> None:
+    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
+    if not text.strip():
+        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
+    if len(text) > SPEECH_TEXT_CHARS:
+        raise InvalidRequestError(
+            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
+            "Shorten it or split it into scenes.",
+            field="text",
+        )
+    low, high = SPEECH_SPEED_RANGE
+    if not (math.isfinite(speed) and low <= speed <= high):
+        raise InvalidRequestError(
+            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
+            field="speed",
+        )
+
+
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
     """The eight legacy photo fields written as one v3 prompt (Unspecified ones left out)."""
     described = [
@@ -163,6 +188,12 @@ class V3Api(HeyGenApi):
         max_upload_bytes=32 * 1024 * 1024,
         page_size=50,
     )
+
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self._starfish: frozenset[str] | None = None
+        self._starfish_listed = False
+        self._starfish_lock = asyncio.Lock()
 
     async def account(self) -> Account:
         data = await self._get("/v3/users/me")
@@ -308,8 +339,54 @@ class V3Api(HeyGenApi):
     async def list_voices(
         self, language: str | None = None, gender: str | None = None, token: str | None = None
     ) -> Page[Voice]:
+        """Also whether each voice can speak a script on its own (`can_speak`: listed with `engine=starfish`)."""
         params = {"language": language, "gender": gender, "token": token, "limit": 100}
-        return _page(await self._get_body("/v3/voices", params), _voice)
+        page = _page(await self._get_body("/v3/voices", params), _voice)
+        speaking = await self._starfish_voices()
+        if speaking is None:
+            return page
+        return Page(
+            items=tuple(replace(voice, can_speak=voice.id in speaking) for voice in page.items),
+            next_token=page.next_token,
+        )
+
+    async def _starfish_voices(self) -> frozenset[str] | None:
+        """The ids of the voices `POST /v3/voices/speech` speaks with, listed once per client; None when HeyGen
+        does not take the engine filter."""
+        async with self._starfish_lock:
+            if not self._starfish_listed:
+                ids: set[str] = set()
+                token: str | None = None
+                try:
+                    for _ in range(_STARFISH_PAGES):
+                        params = {"engine": "starfish", "token": token, "limit": 100}
+                        page = _page(await self._get_body("/v3/voices", params), _voice)
+                        ids.update(voice.id for voice in page.items)
+                        token = page.next_token
+                        if token is None:
+                            break
+                    self._starfish = frozenset(ids)
+                except InvalidRequestError:
+                    self._starfish = None
+                self._starfish_listed = True
+            return self._starfish
+
+    async def generate_speech(
+        self, voice_id: str, text: str, speed: float = 1.0, locale: str | None = None
+    ) -> SpeechClip:
+        check_speech(text, speed)
+        body = _drop_none({"text": text, "voice_id": voice_id, "speed": speed, "locale": locale})
+        # No Idempotency-Key (HeyGen does not honour one here), so a failed attempt is not retried and billed twice.
+        data = (await self._transport.request("POST", "/v3/voices/speech", json=body)).get("data") or {}
+        return SpeechClip(
+            audio_url=data["audio_url"],
+            duration_s=float(data["duration"]),
+            words=tuple(
+                WordTiming(str(word["word"]), float(word["start"]), float(word["end"]))
+                for word in data.get("word_timestamps") or ()
+            ),
+            request_id=data.get("request_id"),
+        )
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)

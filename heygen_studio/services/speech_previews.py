@@ -21,12 +21,11 @@ from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError, NetworkError
 from heygen_studio.api.models import SpeechClip, WordTiming
 from heygen_studio.api.tls import tls_context
+from heygen_studio.api.v3 import SPEECH_SPEED_RANGE
 from heygen_studio.domain.project import Project, Scene
 
 log = logging.getLogger(__name__)
 
-SPEECH_SPEED_RANGE = (0.5, 2.0)
-"""What `POST /v3/voices/speech` takes (renders take 0.5-1.5, so a scene's speed always fits)."""
 AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".m4a", ".aac", ".ogg", ".opus", ".flac"})
 CONTENT_SUFFIXES = {
     "audio/mpeg": ".mp3",
