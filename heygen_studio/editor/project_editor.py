@@ -363,7 +363,7 @@ class ProjectEditor:
         """Scene id → the measured seconds of its speech, for each scene heard as it is now (same words, voice
         and speed)."""
         project = project or self.project
-        if project is None:
+        if project is None or project.own_audio is not None:  # the recording is the sound, not the scripts
             return {}
         found = ((scene.id, self.heard_seconds(speech_request(project, scene))) for scene in project.scenes)
         return {scene_id: seconds for scene_id, seconds in found if seconds is not None}

@@ -13,9 +13,10 @@ import test_scenes
 from PySide6.QtWidgets import QMessageBox
 
 from heygen_studio.api.models import Voice
+from heygen_studio.domain.project import OwnAudio
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes import ScenesPanel
-from heygen_studio.ui.panels.scenes_listening import CANT_SPEAK, NEEDS_V3
+from heygen_studio.ui.panels.scenes_listening import CANT_SPEAK, NEEDS_V3, OWN_AUDIO
 from heygen_studio.ui.widgets import voice_picker
 from heygen_studio.ui.widgets.listen_bar import SPOKEN_NOW, word_at
 
@@ -164,5 +165,20 @@ def test_measure_all_asks_once_then_every_length_is_measured(run_panel: Any, wai
         assert ", " in panel.totals.text() and " measured · $" in panel.totals.text()
         assert panel.measure_note.text() == "Every scene is measured: listening is free."
         assert not panel.measure_all_button.isEnabled()
+
+    run_panel(scenario)
+
+
+def test_with_the_users_own_recording_there_is_no_script_to_hear(run_panel: Any, wait_until: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        write(panel, SCRIPT)
+        panel.measure_all_button.click()
+        next(b for b in panel.listening.question.buttons() if b.text() == "Measure all").click()
+        await wait_until(lambda: panel.editor.measured() != {}, within=10)
+        panel.editor.change(own_audio=OwnAudio("/recordings/me.wav", 30.0))
+        bar = panel.scene_editor.listen
+        assert bar.status.text() == OWN_AUDIO and not bar.listen_button.isEnabled()
+        assert not panel.listen_all_button.isEnabled() and not panel.measure_all_button.isEnabled()
+        assert panel.measure_note.text() == OWN_AUDIO and "measured" not in panel.totals.text()
 
     run_panel(scenario)
