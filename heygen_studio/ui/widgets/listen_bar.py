@@ -182,7 +182,7 @@ class ListenBar(QWidget):
             set_tone(
                 self.status,
                 Tone.WARN,
-                f"{NO_SOUND}: the words of {self._label} light up in time instead. Save audio… to hear it elsewhere.",
+                f"{NO_SOUND}: the words light up in time instead. Save audio… to hear it elsewhere.",
             )
         self.save_button.setVisible(not self._sound)
         self._tick.start()
