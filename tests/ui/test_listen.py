@@ -169,6 +169,23 @@ def test_measure_all_asks_once_then_every_length_is_measured(run_panel: Any, wai
     run_panel(scenario)
 
 
+def test_listen_to_the_whole_video_plays_every_scene_in_order(run_panel: Any, wait_until: Any, no_sound: None) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        write(panel, "One, two, three.")
+        panel.add_scene()
+        panel.scene_editor.script.setPlainText("Four and five.")
+        panel.scene_list.setCurrentRow(0)
+        bar = panel.scene_editor.listen
+        panel.listen_all_button.click()
+        await wait_until(lambda: bar.now_playing == "scene 1", within=10)
+        assert len(panel.editor.measured()) == 2  # both fetched before the first plays: no gap between them
+        await wait_until(lambda: bar.now_playing == "scene 2", within=10)
+        await wait_until(lambda: bar.current_word == "Four", within=5)
+        await wait_until(lambda: not bar.playing, within=10)
+
+    run_panel(scenario)
+
+
 def test_with_the_users_own_recording_there_is_no_script_to_hear(run_panel: Any, wait_until: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         write(panel, SCRIPT)

@@ -134,6 +134,11 @@ class ListenBar(QWidget):
         return self._sound
 
     @property
+    def now_playing(self) -> str:
+        """The label of what plays now ("scene 2"), "" when nothing does."""
+        return self._label if self._clip is not None else ""
+
+    @property
     def current_word(self) -> str:
         """The word lit up now ("" when none)."""
         clip = self._clip
