@@ -282,8 +282,11 @@ class SpeechPreviews:
             async with gate:
                 return await self.hear(request, api)
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(request)) for request in requests]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(request)) for request in requests]
+        except BaseExceptionGroup as failed:  # the first error, as one request would raise it (the panel says it)
+            raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
 
     def _fetched(self, key: str, task: asyncio.Future[HeardSpeech]) -> None:

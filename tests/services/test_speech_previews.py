@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from heygen_studio.api import HeyGenApi, UnsupportedError, open_client
-from heygen_studio.api.errors import HeyGenError
+from heygen_studio.api.errors import HeyGenError, NoCreditsError
 from heygen_studio.api.models import SpeechClip
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -127,3 +127,18 @@ def test_what_is_not_audio_is_a_plain_error_and_leaves_no_entry(tmp_path: Path) 
     with pytest.raises(UnreadableSpeech, match="could not be read"):
         cache.put(REQUEST, b"<html>Service unavailable</html>", ".mp3", clip)
     assert cache.get(REQUEST) is None and list((tmp_path / "speech").iterdir()) == []
+
+
+async def test_an_empty_wallet_is_said_plainly_and_nothing_is_cached(tmp_path: Path) -> None:
+    server = SandboxServer(SandboxConfig(balance=0.0))
+    url = server.start()
+    client = open_client("v3", "sandbox", base_url=url, upload_url=url)
+    speech = SpeechPreviews(tmp_path / "speech")
+    try:
+        scenes = [REQUEST, SpeechRequest(REQUEST.voice_id, "A second scene.", 1.0)]
+        with pytest.raises(NoCreditsError):  # one plain error for Measure all, not a group of them
+            await speech.hear_all(scenes, lambda: client)
+    finally:
+        await client.aclose()
+        server.stop()
+    assert speech.measured(REQUEST) is None and not list((tmp_path / "speech").glob("*.json"))
