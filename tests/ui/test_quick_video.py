@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 from test_photos_panel import Window, add_and_check, checked, select
+from waiting import until_value
 
 from heygen_studio.api.models import VideoKind
 from heygen_studio.config import Paths, Settings
@@ -147,3 +148,25 @@ def test_on_the_legacy_api_a_quick_video_says_it_needs_v3(
 
 def sandbox(session: Session):  # type: ignore[no-untyped-def]
     return session._sandbox.server.state  # type: ignore[union-attr]
+
+
+def test_closing_the_form_while_it_queues_keeps_the_render_and_touches_no_closed_widget(
+    panel: PhotosPanel, session: Session, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
+    errors: list[dict[str, object]] = []
+    qloop.set_exception_handler(lambda _loop, context: errors.append(context))
+
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [sample_photo("astronaut.png")])
+        select(panel, "astronaut.png")
+        dialog = await open_form(panel, wait_until)
+        dialog.script.edit.setPlainText(SCRIPT)
+        dialog.render_button.click()
+        dialog.reject()  # closed at once; Qt deletes it on its next turn
+        jobs = await until_value(session.renders.queue.all_jobs, bool, "the render in the queue")
+        assert [job.video_spec().kind for job in jobs] == [VideoKind.IMAGE]
+        await asyncio.sleep(0.2)  # the form's task has ended by now
+
+    qloop.run_until_complete(scenario())
+    assert errors == []

@@ -70,6 +70,7 @@ class QuickVideoDialog(QDialog):
         self.voice_dialog: VoicePickerDialog | None = None
         self.money_prompt: QMessageBox | None = None
         self._queued: tuple[str, str, AspectRatio] | None = None  # what was last queued: not again unchanged
+        self._closed = False  # once closed, work still running leaves the (deleted) widgets alone
         self.setWindowTitle("Quick video")
         self.resize(560, 520)
 
@@ -132,7 +133,7 @@ class QuickVideoDialog(QDialog):
         self.script.edit.textChanged.connect(self._update)
         self.aspect.currentIndexChanged.connect(self._update)
         session.connection_changed.connect(self._connection_changed)
-        session.balance_changed.connect(lambda _: self._update())
+        session.balance_changed.connect(self._balance_changed)
         self._connection_changed()
 
     # --- what is asked for --------------------------------------------------------------------------
@@ -177,6 +178,9 @@ class QuickVideoDialog(QDialog):
         set_tone(self.price, Tone.PLAIN)
         if blocker:
             set_tone(self.status, Tone.WARN, blocker)
+
+    def _balance_changed(self, _balance: object) -> None:
+        self._update()
 
     def _missing(self, blocker: str) -> str:
         if blocker:
@@ -233,7 +237,10 @@ class QuickVideoDialog(QDialog):
             self.voice_dialog.set_voices(self._voices, self._voice.id if self._voice else None)
 
     async def _load_voices(self, api: HeyGenApi) -> None:
-        self._voices = await load_all_voices(api)
+        voices = await load_all_voices(api)
+        if self._closed:
+            return
+        self._voices = voices
         if self._voice is not None and all(voice.id != self._voice.id for voice in self._voices):
             self._voice = None  # a voice of another account
             self.voice_label.setText("No voice chosen yet")
@@ -257,7 +264,8 @@ class QuickVideoDialog(QDialog):
         try:
             await self._load_voices(api)
         except HeyGenError as error:
-            self._voices_failed(error)
+            if not self._closed:
+                self._voices_failed(error)
 
     # --- rendering ----------------------------------------------------------------------------------
 
@@ -265,31 +273,34 @@ class QuickVideoDialog(QDialog):
         """Queue the quick video, asking first when it costs more than is left."""
         if self._missing(quick_video_blocker(self.session)):
             return
-        project = self.project()
-        quote = self.quote()
+        project, quote, asked = self.project(), self.quote(), self._asked()
         self.money_prompt = check_balance(
             self,
             self.session,
             quote.total if quote is not None else None,
             "This quick video",
             "Render anyway",
-            lambda: self._queue(project),
+            lambda: self._queue(project, quote, asked),
         )
 
-    def _queue(self, project: Project) -> None:
+    def _queue(self, project: Project, quote: VideoQuote | None, asked: tuple[str, str, AspectRatio]) -> None:
         self.render_button.setEnabled(False)
         set_tone(self.status, Tone.PLAIN, "Adding it to the render queue…")
-        self._run(self._enqueue(project), "queue a quick video")
+        self._run(self._enqueue(project, quote, asked), "queue a quick video")
 
-    async def _enqueue(self, project: Project) -> None:
+    async def _enqueue(self, project: Project, quote: VideoQuote | None, asked: tuple[str, str, AspectRatio]) -> None:
+        """Queue `project`; the form may be closed (and its widgets deleted) before this starts or ends."""
         renders = self.session.renders
-        quote, asked = self.quote(), self._asked()
         try:
             job = await renders.queue.enqueue(project, await renders.output_dir())
         except (ValueError, HeyGenError, NotSaved) as error:  # NotReadyToRender, InvalidRequestError, NotConnected
+            if self._closed:  # nothing was queued: the Renders page shows no new row
+                return
             set_tone(self.status, Tone.BAD, f"Not rendered (nothing was sent or charged): {error}")
             self._update()
             return
+        if self._closed:
+            return  # queued all the same: it shows on the Renders page
         self._queued = asked
         cost = f", about {quote.total}" if quote is not None else ""
         set_tone(
@@ -304,3 +315,7 @@ class QuickVideoDialog(QDialog):
     def _open_renders(self) -> None:
         self.navigate.emit("Renders")
         self.accept()
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)
