@@ -20,15 +20,14 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.api.models import AspectRatio, Voice
-from heygen_studio.domain.money import Money
-from heygen_studio.domain.pricing import AvatarType, PaidAction, VideoQuote
+from heygen_studio.domain.pricing import VideoQuote
 from heygen_studio.domain.project import Project, Scene, VoiceRef, estimate, format_duration
-from heygen_studio.domain.quotes import quote_project
+from heygen_studio.domain.quotes import image_video_saving, quote_project
 from heygen_studio.services.photo_checks import CheckedPhoto
 from heygen_studio.services.render_queue import NotSaved
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
-from heygen_studio.ui.widgets.paid_action import check_balance, price_of, priced
+from heygen_studio.ui.widgets.paid_action import check_balance, price_list, priced
 from heygen_studio.ui.widgets.photo_details import NOT_CONNECTED
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
 
@@ -156,15 +155,11 @@ class QuickVideoDialog(QDialog):
             return None
         balance = self.session.balance
         billing = balance.billing_type if balance else None
-        return quote_project(self.project(), api.generation, api.limits, billing, AvatarType.PHOTO)
+        return quote_project(self.project(), api.generation, api.limits, billing)
 
     def _max_characters(self) -> int:
         api = self.session.api
         return api.limits.max_script_chars if api is not None else 5000
-
-    def _avatar_price(self) -> Money | None:
-        """What creating an avatar from this one photo costs: what a quick video saves."""
-        return price_of(self.session, PaidAction.CREATE_AVATAR)
 
     def _update(self) -> None:
         blocker = quick_video_blocker(self.session)
@@ -207,7 +202,7 @@ class QuickVideoDialog(QDialog):
             if seconds
             else f"HeyGen charges {quote.rate.per_second} a second of video."
         )
-        saved = self._avatar_price()
+        saved = image_video_saving(price_list(self.session))  # None where the account pays in credits
         if saved is not None and not saved.is_zero:
             text += (
                 f" Creating an avatar first would cost {quote.total + saved}: this is <b>{saved} less than "
