@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from PySide6.QtWidgets import QMessageBox
 from test_photos_panel import Window, add_and_check, checked, select
 from waiting import until_value
 
@@ -28,11 +29,16 @@ SCRIPT = "Hello! This photo is talking to you, and nobody had to make an avatar 
 
 
 @pytest.fixture
-def session(paths: Paths, qloop: asyncio.AbstractEventLoop, loop_running: object) -> Iterator[Session]:
+def sandbox_config() -> SandboxConfig:
+    return SandboxConfig(job_seconds=0.1)
+
+
+@pytest.fixture
+def session(
+    paths: Paths, sandbox_config: SandboxConfig, qloop: asyncio.AbstractEventLoop, loop_running: object
+) -> Iterator[Session]:
     tasks = TaskRegistry()
-    session = Session(
-        paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), sandbox_config=SandboxConfig(job_seconds=0.1)
-    )
+    session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), sandbox_config=sandbox_config)
     yield session
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
@@ -103,6 +109,31 @@ def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
     assert groups_after == groups_before and sandbox(session).counts["groups_created"] == 0  # no avatar was made
     dialog.renders_button.click()
     assert panel.window().shown == ["Renders"] and not dialog.isVisible()
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(job_seconds=0.1, balance=0.1)])
+def test_a_quick_video_costing_more_than_is_left_asks_first(
+    panel: PhotosPanel, session: Session, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        await session.use_sandbox(remember=False)
+        await wait_until(lambda: session.balance is not None)
+        await add_and_check(panel, wait_until, [sample_photo("astronaut.png")])
+        select(panel, "astronaut.png")
+        dialog = await open_form(panel, wait_until)
+        dialog.script.edit.setPlainText(SCRIPT)
+        dialog.render_button.click()
+        box = dialog.money_prompt
+        assert box is not None and box.isVisible()  # opened, not exec'd
+        assert "This quick video costs $0.30: $0.20 more than your account has" in box.text()
+        box.button(QMessageBox.StandardButton.Cancel).click()
+        await asyncio.sleep(0.2)
+        assert await session.renders.queue.all_jobs() == [] and dialog.render_button.isEnabled()
+        dialog.render_button.click()
+        next(b for b in dialog.money_prompt.buttons() if b.text() == "Render anyway").click()  # type: ignore[union-attr]
+        await until_value(session.renders.queue.all_jobs, bool, "the render in the queue")
+
+    qloop.run_until_complete(scenario())
 
 
 def test_a_photo_too_large_to_animate_says_why_and_a_smaller_copy_can_be_animated(
