@@ -74,6 +74,11 @@ class HeyGenApi(ABC):
         `progress(sent, total)` is called as the bytes go out (again from 0 if the upload is retried).
         """
 
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        """Upload a file a render uses (the user's own recording, the photo of an image video); the same
+        `idempotency_key` again never uploads it twice."""
+        raise self.unsupported("Uploading a recording or a photo for a video", "switch to v3 in Settings.")
+
     # --- avatars and looks ---------------------------------------------------------------------
 
     @abstractmethod

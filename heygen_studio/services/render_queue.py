@@ -34,11 +34,12 @@ from heygen_studio.api import (
 )
 from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.api.tls import tls_context
-from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
-from heygen_studio.domain.project import Project, video_spec
-from heygen_studio.domain.quotes import quote_spec
+from heygen_studio.domain.project import PENDING_UPLOAD, Project, video_spec
+from heygen_studio.domain.quotes import quote_spec, spec_seconds
 from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, part_path, safe_filename
+from heygen_studio.services.render_inputs import RenderInputError, files_of, fill_uploads
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
     JobStatus,
@@ -50,6 +51,7 @@ from heygen_studio.storage.render_jobs import (
     process_owner,
     spec_to_json,
 )
+from heygen_studio.storage.uploaded_assets import UploadedAssets
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +196,7 @@ class RenderQueue(QObject):
     ) -> None:
         super().__init__()
         self.jobs = RenderJobs(db)
+        self._assets = UploadedAssets(db)  # files uploaded for renders, so none is uploaded twice
         self.timing = timing or QueueTiming()
         self.output_dir = output_dir
         self.legacy_concurrency = legacy_concurrency
@@ -250,8 +253,9 @@ class RenderQueue(QObject):
         token = f"hs-{uuid.uuid4().hex[:8]}"
         title = project.title.strip() or "Untitled video"
         spec = replace(spec, title=f"{title} [{token}]")
-        seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
+        seconds = sum(spec_seconds(spec))
         folder = output_dir or self.output_dir or default_output_dir()
+        files = files_of(project)
         try:
             job = await asyncio.to_thread(
                 self.jobs.add,
@@ -267,6 +271,8 @@ class RenderQueue(QObject):
                     estimated_credits=avatar_iv_credits(seconds),
                     output_dir=str(folder),
                     **cost_columns(self.price(spec, api.generation)),
+                    **asdict(files),
+                    upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
                 ),
             )
         except sqlite3.Error as error:
@@ -313,6 +319,9 @@ class RenderQueue(QObject):
                 estimated_credits=old.estimated_credits,
                 output_dir=old.output_dir,
                 **cost_columns(self.price(spec, api.generation)),
+                audio_path=old.audio_path,
+                photo_path=old.photo_path,
+                upload_key=str(uuid.uuid4()) if old.upload_key else None,
             ),
         )
         self._changed(job)
@@ -515,7 +524,11 @@ class RenderQueue(QObject):
             await self._fail(job, HeyGenError(problem))
             return True
         try:
+            spec = await self._uploaded(api, job, spec)
             submitted = await api.submit_video(spec, job.idempotency_key)
+        except RenderInputError as error:  # a file it needs is gone or unusable: nothing was sent
+            await self._fail(job, HeyGenError(str(error)))
+            return True
         except RateLimitedError as error:
             await self._save(job.id, status=JobStatus.QUEUED)
             self._rate_limited(error)
@@ -540,6 +553,14 @@ class RenderQueue(QObject):
             return True
         await self._adopt(job, submitted.video_id, submitted.status)
         return True
+
+    async def _uploaded(self, api: HeyGenApi, job: RenderJob, spec: VideoSpec) -> VideoSpec:
+        """`spec` with the files it needs uploaded, saved with the job at once so no retry uploads them again."""
+        if PENDING_UPLOAD not in (spec.audio_asset_id, spec.image_asset_id):
+            return spec
+        spec = await fill_uploads(api, job, self._assets)
+        await self._save(job.id, spec=spec_to_json(spec))
+        return spec
 
     async def _recover(self, api: HeyGenApi, job: RenderJob) -> None:
         """A job that was being sent when we lost track (a crash, a lost answer): find out, never guess."""
