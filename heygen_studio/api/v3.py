@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -19,11 +20,13 @@ from heygen_studio.api.mapping import (
     v3_takes_motion_prompt,
 )
 from heygen_studio.api.models import (
+    MAX_BATCH_VIDEOS,
     Account,
     Age,
     ApiLimits,
     Asset,
     AvatarGroup,
+    BatchItem,
     CreatedAvatar,
     Generation,
     Look,
@@ -37,6 +40,7 @@ from heygen_studio.api.models import (
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
     VideoKind,
     VideoSpec,
     VideoStatus,
@@ -339,6 +343,40 @@ class V3Api(HeyGenApi):
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
 
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        return _drop_none({"title": title, "videos": [build_video_request(spec) for spec in specs]})
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        if not 1 <= len(specs) <= MAX_BATCH_VIDEOS:
+            raise InvalidRequestError(
+                f"A batch takes 1 to {MAX_BATCH_VIDEOS} videos; this one has {len(specs)}.", field="videos"
+            )
+        for index, spec in enumerate(specs):
+            try:
+                self.check_video_spec(spec)
+            except InvalidRequestError as error:
+                raise InvalidRequestError(
+                    f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
+                ) from None
+        # No Idempotency-Key: HeyGen ignores it here, and without one the transport never re-sends the call
+        # after a lost answer or a 5xx (which could make every video twice).
+        body = await self._transport.request(
+            "POST", "/v3/videos/batches", json=self.build_video_batch_request(specs, title)
+        )
+        return str(body["data"]["batch_id"])
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        data = await self._get(f"/v3/videos/batches/{_id(batch_id)}", {"limit": MAX_BATCH_VIDEOS, "token": token})
+        return VideoBatch(
+            batch_id=data.get("batch_id") or batch_id,
+            status=Status.parse(data.get("status"), Status.PROCESSING),
+            total_items=int(data.get("total_items") or 0),
+            counts={str(key): int(value) for key, value in (data.get("counts_by_status") or {}).items()},
+            items=tuple(_batch_item(item) for item in data.get("items") or []),
+            next_token=(data.get("next_token") or None) if data.get("has_more") else None,
+            title=data.get("title"),
+        )
+
     async def video_status(self, video_id: str) -> VideoStatus:
         data = await self._get(f"/v3/videos/{_id(video_id)}")
         return VideoStatus(
@@ -491,6 +529,17 @@ def _voice(data: dict[str, Any]) -> Voice:
         language=data.get("language"),
         gender=data.get("gender"),
         preview_audio_url=data.get("preview_audio_url"),
+    )
+
+
+def _batch_item(data: dict[str, Any]) -> BatchItem:
+    error = data.get("error") or {}
+    return BatchItem(
+        index=int(data["item_index"]),
+        status=Status.parse(data.get("status"), Status.PROCESSING),
+        video_id=data.get("video_id"),
+        error_code=error.get("code"),
+        error_message=error.get("message"),
     )
 
 
