@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QMessageBox
 from test_photos_panel import Window, add_and_check, checked, select
 from waiting import until_value
 
-from heygen_studio.api.models import VideoKind
+from heygen_studio.api.models import AspectRatio, VideoKind
 from heygen_studio.config import Paths, Settings
 from heygen_studio.domain.money import Money
 from heygen_studio.resources import sample_photo
@@ -92,6 +92,7 @@ def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
         dialog = await open_form(panel, wait_until)
         assert not dialog.render_button.isEnabled() and "Write what" in dialog.render_button.toolTip()
         dialog.script.edit.setPlainText(SCRIPT)
+        dialog.aspect.setCurrentIndex(dialog.aspect.findText("9:16 portrait"))
         quote = dialog.quote()
         assert quote is not None and quote.rate.per_second == Money.usd("0.05")  # Avatar IV's photo rate
         assert dialog.render_button.text() == f"Render · {quote.total}"
@@ -102,7 +103,8 @@ def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
         await wait_until(lambda: "Added to the render queue" in dialog.status.text())
         assert not dialog.renders_button.isHidden() and not dialog.render_button.isEnabled()  # not twice by mistake
         [job] = await session.renders.queue.all_jobs()
-        assert job.video_spec().kind is VideoKind.IMAGE and job.cost == quote.total
+        spec = job.video_spec()
+        assert spec.kind is VideoKind.IMAGE and spec.aspect_ratio is AspectRatio.PORTRAIT and job.cost == quote.total
         return dialog, groups, len((await api.list_groups()).items)
 
     dialog, groups_before, groups_after = qloop.run_until_complete(scenario())

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
+    QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -25,8 +26,9 @@ from heygen_studio.domain.project import Project, Scene, VoiceRef, estimate, for
 from heygen_studio.domain.quotes import image_video_saving, quote_project
 from heygen_studio.services.photo_checks import CheckedPhoto
 from heygen_studio.services.render_queue import NotSaved
+from heygen_studio.ui.panels.scenes_layout import ASPECTS
 from heygen_studio.ui.style import Tone, set_tone
-from heygen_studio.ui.widgets.generate_form import CountedText, chosen, enum_combo
+from heygen_studio.ui.widgets.generate_form import CountedText
 from heygen_studio.ui.widgets.paid_action import check_balance, price_list, priced
 from heygen_studio.ui.widgets.photo_details import NOT_CONNECTED
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, describe_voice, load_all_voices
@@ -100,8 +102,11 @@ class QuickVideoDialog(QDialog):
         voice_row = QHBoxLayout()
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
-        self.aspect = enum_combo(AspectRatio, AspectRatio.LANDSCAPE)
-        self.aspect.setToolTip("The shape of the video; “auto” keeps the photo's own shape.")
+        self.aspect = QComboBox()
+        for value, text, use in ASPECTS:  # the Scenes editor's shapes, in the same words
+            self.aspect.addItem(text, value)
+            self.aspect.setItemData(self.aspect.count() - 1, use, Qt.ItemDataRole.ToolTipRole)
+        self.aspect.setToolTip("The shape of the video")
         form = QFormLayout()
         form.addRow("Script", self.script)
         form.addRow("Voice", voice_row)
@@ -143,7 +148,7 @@ class QuickVideoDialog(QDialog):
         return Project(
             title=f"Quick video – {self.photo.path.stem}",
             voice=VoiceRef(voice.id, voice.name, voice.language) if voice is not None else None,
-            aspect_ratio=chosen(self.aspect, AspectRatio),
+            aspect_ratio=AspectRatio(self.aspect.currentData()),
             scenes=(Scene(script=self.script.text()),),
             photo_path=str(self.photo.path),
         )
@@ -191,7 +196,7 @@ class QuickVideoDialog(QDialog):
         return ""
 
     def _asked(self) -> tuple[str, str, AspectRatio]:
-        return self.script.text(), self._voice.id if self._voice else "", chosen(self.aspect, AspectRatio)
+        return self.script.text(), self._voice.id if self._voice else "", AspectRatio(self.aspect.currentData())
 
     def _price_text(self, quote: VideoQuote | None) -> str:
         if quote is None:
