@@ -203,3 +203,24 @@ def test_closing_the_form_while_it_queues_keeps_the_render_and_touches_no_closed
 
     qloop.run_until_complete(scenario())
     assert errors == []
+
+
+def test_an_open_form_follows_a_switch_to_the_legacy_api_and_back(
+    panel: PhotosPanel, session: Session, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> QuickVideoDialog:
+        await session.use_sandbox(remember=False)
+        await add_and_check(panel, wait_until, [sample_photo("astronaut.png")])
+        select(panel, "astronaut.png")
+        dialog = await open_form(panel, wait_until)
+        dialog.script.edit.setPlainText(SCRIPT)
+        assert dialog.render_button.isEnabled()
+        url = session.connection.base_url  # type: ignore[union-attr]
+        await session._switch(Connection("v2", url, url, "sandbox"))
+        assert not dialog.render_button.isEnabled() and dialog.status.text() == NEEDS_V3
+        assert dialog.price.text() == "" and dialog.render_button.text() == "Render"  # no price it could not charge
+        await session.use_sandbox(remember=False)
+        return dialog
+
+    dialog = qloop.run_until_complete(scenario())
+    assert dialog.render_button.isEnabled() and dialog.status.text() == ""

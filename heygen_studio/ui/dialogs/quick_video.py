@@ -73,7 +73,7 @@ class QuickVideoDialog(QDialog):
         self._queued: tuple[str, str, AspectRatio] | None = None  # what was last queued: not again unchanged
         self._closed = False  # once closed, work still running leaves the (deleted) widgets alone
         self.setWindowTitle("Quick video")
-        self.resize(560, 520)
+        self.resize(560, 460)
 
         picture = QLabel()
         picture.setPixmap(
@@ -178,6 +178,8 @@ class QuickVideoDialog(QDialog):
         set_tone(self.price, Tone.PLAIN)
         if blocker:
             set_tone(self.status, Tone.WARN, blocker)
+        elif self.status.text() in (NEEDS_V3, NOT_CONNECTED):
+            set_tone(self.status, Tone.PLAIN, "")  # connected to v3 again
 
     def _balance_changed(self, _balance: object) -> None:
         self._update()
