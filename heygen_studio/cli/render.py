@@ -8,7 +8,7 @@ import contextlib
 import sys
 import time
 from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -271,6 +271,7 @@ async def read_project(args: argparse.Namespace) -> Project:
         project = Project.loads(await asyncio.to_thread(args.project.read_bytes))
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
+    project = photo_beside(project, args.project)
     return draft_of(project) if args.draft else project
 
 
@@ -290,6 +291,14 @@ async def _render(args: argparse.Namespace) -> int:
         elif job.status == JobStatus.DOWNLOADED:
             print(job.file_path, flush=True)
         return exit_status(job)
+
+
+def photo_beside(project: Project, project_file: Path) -> Project:
+    """A quick video's photo named relative to its project file, made absolute: the queue may send it later,
+    from another folder (the app's)."""
+    if project.photo_path is None or Path(project.photo_path).is_absolute():
+        return project
+    return replace(project, photo_path=str((project_file.parent / project.photo_path).resolve()))
 
 
 async def check_balance(api: HeyGenApi, project: Project) -> None:

@@ -38,7 +38,7 @@ TRANSPARENT = "transparent"
 IMAGE_TOO_LARGE = "image_too_large"
 IMAGE_FILE_SIZE = "image_file_size"
 IMAGE_NO_FACE = "image_no_face"
-_IMAGE_VIDEO_ERRORS = frozenset({UNREADABLE, FORMAT, ANIMATED, TOO_MANY_PIXELS})  # as for an avatar
+_IMAGE_VIDEO_ERRORS = frozenset({UNREADABLE, FORMAT, ANIMATED, TOO_MANY_PIXELS, RESOLUTION})  # as for an avatar
 
 TRANSPARENT_MESSAGE = (
     "This photo has transparent parts, so the avatar would have no background there. "

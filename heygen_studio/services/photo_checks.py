@@ -161,8 +161,10 @@ class CheckedPhoto:
     def image_video_fixes(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[Fix]:
         """The fix buttons that make a copy fit for a quick video (none when no fix helps)."""
         codes = {issue.code for issue in self.image_video_issues(max_bytes)}
-        if codes & _NOT_ANALYSED:
-            return []
+        if codes & (_NOT_ANALYSED | {rules.IMAGE_NO_FACE}):
+            return []  # nothing to fix from, or no copy would have a face to animate
+        if rules.RESOLUTION in codes:
+            return [UPSCALE]
         if codes & _TOO_BIG_TO_ANIMATE:
             return [SMALLER]  # the smaller copy is also a still JPEG or PNG
         return [CONVERT] if codes & {rules.FORMAT, rules.ANIMATED} else []
