@@ -95,8 +95,16 @@ def _photo(path: Path, max_bytes: int) -> _Upload:
     report = check_photo(path)
     issues = photo_rules.image_video_issues(report, min(max_bytes, photo_rules.IMAGE_VIDEO_MAX_BYTES))
     if issues:
-        raise RenderInputError(f"The photo “{path.name}” cannot be animated: {issues[0].message}")
+        raise RenderInputError(_about(issues[0].message, f"The photo “{path.name}”"))
     return _Upload(_read(path, "photo"), "image/png" if report.format == "PNG" else "image/jpeg", path.name)
+
+
+def _about(message: str, subject: str) -> str:
+    """A photo check's message about “this photo” said about the named file instead."""
+    for opening in ("This photo", "This file", "This image"):
+        if message.startswith(opening):
+            return subject + message.removeprefix(opening)
+    return f"{subject} cannot be animated: {message}"
 
 
 def _read(path: Path, what: str) -> bytes:

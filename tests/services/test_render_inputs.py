@@ -146,7 +146,7 @@ async def test_the_photo_of_an_image_video_is_uploaded_and_named_in_the_request(
         (lambda path: path.unlink(), "is no longer in"),
         (lambda path: photo(path, 2400, 1200), "is 2400×1200 pixels; a quick video needs one of at most 2048"),
         (lambda path: Image.new("RGB", (640, 640), "grey").save(path, "PNG"), "couldn't find a front-facing face"),
-        (lambda path: path.write_text("not a picture"), "This file is not an image we can read"),
+        (lambda path: path.write_text("not a picture"), "“me.png” is not an image we can read"),
     ],
 )
 async def test_a_photo_gone_or_unusable_fails_that_render_alone(
