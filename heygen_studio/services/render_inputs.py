@@ -8,9 +8,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from heygen_studio.api import HeyGenApi
-from heygen_studio.api.models import VideoSpec
+from heygen_studio.api.models import PENDING_UPLOAD, VideoSpec
 from heygen_studio.domain import photo_rules
-from heygen_studio.domain.project import PENDING_UPLOAD, Project
+from heygen_studio.domain.project import Project
 from heygen_studio.photos import check_photo
 from heygen_studio.services.audio_info import AudioFileError, audio_facts
 from heygen_studio.storage.render_jobs import RenderJob

@@ -15,7 +15,8 @@ from PIL import Image
 from render_support import Rig, counts, never_run
 from waiting import until
 
-from heygen_studio.domain.project import PENDING_UPLOAD, OwnAudio, Project
+from heygen_studio.api.models import PENDING_UPLOAD
+from heygen_studio.domain.project import OwnAudio, Project
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
