@@ -142,3 +142,15 @@ async def test_an_empty_wallet_is_said_plainly_and_nothing_is_cached(tmp_path: P
         await client.aclose()
         server.stop()
     assert speech.measured(REQUEST) is None and not list((tmp_path / "speech").glob("*.json"))
+
+
+async def test_past_its_size_the_cache_lets_the_least_recently_heard_go(api: HeyGenApi, tmp_path: Path) -> None:
+    speech = SpeechPreviews(tmp_path / "speech")
+    await speech.hear(REQUEST, lambda: api)
+    second = SpeechRequest(REQUEST.voice_id, SCRIPT + " Twice.", 1.0)
+    await speech.hear(second, lambda: api)
+    speech.cache.max_bytes = sum(path.stat().st_size for path in (tmp_path / "speech").iterdir()) + 1000  # two fit
+    assert (await speech.hear(REQUEST, offline)).cached  # heard again: now the most recent
+    await speech.hear(SpeechRequest(REQUEST.voice_id, SCRIPT + " Thrice.", 1.0), lambda: api)
+    assert speech.measured(second) is None and speech.measured(REQUEST) is not None
+    assert not (tmp_path / "speech" / f"{second.key}.json").exists()
