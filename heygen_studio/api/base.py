@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from heygen_studio.api.errors import InvalidRequestError, UnsupportedError
 from heygen_studio.api.mapping import FieldNote, explain_mapping
@@ -31,8 +31,10 @@ from heygen_studio.api.models import (
     VideoSummary,
     Voice,
 )
-from heygen_studio.api.transport import Transport
 from heygen_studio.api.upload_progress import UploadProgress
+
+if TYPE_CHECKING:
+    from heygen_studio.api.transport import Transport
 
 OwnershipName = Literal["private", "public"]
 

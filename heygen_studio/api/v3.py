@@ -99,6 +99,24 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
     return {"type": "studio", "scenes": scenes, **common}
 
 
+def check_speech(text: str, speed: float) -> None:
+    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
+    if not text.strip():
+        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
+    if len(text) > SPEECH_TEXT_CHARS:
+        raise InvalidRequestError(
+            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
+            "Shorten it or split it into scenes.",
+            field="text",
+        )
+    low, high = SPEECH_SPEED_RANGE
+    if not (math.isfinite(speed) and low <= speed <= high):
+        raise InvalidRequestError(
+            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
+            field="speed",
+        )
+
+
 def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
     """(field, what to change) for the first choice of `spec` HeyGen refuses in POST /v3/videos; None if none."""
     engine, scenes = ENGINE_NAMES[spec.engine], len(spec.scenes)
@@ -134,24 +152,6 @@ def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
             "Remove the other scenes, or turn the transparent background off."
         )
     return None
-
-
-def check_speech(text: str, speed: float) -> None:
-    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
-    if not text.strip():
-        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
-    if len(text) > SPEECH_TEXT_CHARS:
-        raise InvalidRequestError(
-            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
-            "Shorten it or split it into scenes.",
-            field="text",
-        )
-    low, high = SPEECH_SPEED_RANGE
-    if not (math.isfinite(speed) and low <= speed <= high):
-        raise InvalidRequestError(
-            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
-            field="speed",
-        )
 
 
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
@@ -462,6 +462,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),

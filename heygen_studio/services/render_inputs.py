@@ -11,13 +11,10 @@ from heygen_studio.api import HeyGenApi
 from heygen_studio.api.models import VideoSpec
 from heygen_studio.domain import photo_rules
 from heygen_studio.domain.project import PENDING_UPLOAD, Project
-from heygen_studio.photos.decode import decode
-from heygen_studio.services.audio_info import MAX_BYTES, AudioFileError, audio_facts
+from heygen_studio.photos import check_photo
+from heygen_studio.services.audio_info import AudioFileError, audio_facts
 from heygen_studio.storage.render_jobs import RenderJob
 from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
-
-IMAGE_MAX_SIDE = 2048
-"""HeyGen animates photos "under 2K" in `type: "image"` videos: at most this many pixels on the longer side."""
 
 
 class RenderInputError(Exception):
@@ -55,7 +52,7 @@ async def fill_uploads(api: HeyGenApi, job: RenderJob, assets: UploadedAssets) -
         recording = await asyncio.to_thread(_recording, _saved_path(job.audio_path, "recording"))
         spec = replace(spec, audio_asset_id=await _asset_id(api, job, assets, recording, "audio"))
     if spec.image_asset_id == PENDING_UPLOAD:
-        photo = await asyncio.to_thread(_photo, _saved_path(job.photo_path, "photo"))
+        photo = await asyncio.to_thread(_photo, _saved_path(job.photo_path, "photo"), api.limits.max_upload_bytes)
         spec = replace(spec, image_asset_id=await _asset_id(api, job, assets, photo, "image"))
     return spec
 
@@ -87,30 +84,19 @@ def _recording(path: Path) -> _Upload:
     return _Upload(_read(path, "recording"), facts.mime_type, path.name)
 
 
-def _photo(path: Path) -> _Upload:
-    """The photo's bytes, if HeyGen animates it: a still JPEG or PNG, at least 512 and at most 2048 pixels a side,
-    within the 32 MB an upload may be."""
+def _photo(path: Path, max_bytes: int) -> _Upload:
+    """The photo's bytes, if HeyGen animates it directly (domain.photo_rules.image_video_issues: a still JPEG or
+    PNG of at most 2048 pixels a side, with a face, within `max_bytes`)."""
     if not path.exists():
         raise RenderInputError(
             f"The photo for this video, “{path.name}”, is no longer in {path.parent}. Put it back, or choose the "
             "photo again in the Photos panel, then render again."
         )
-    checked = decode(path)
-    errors = [issue for issue in checked.errors if issue.code != photo_rules.FILE_SIZE]  # 10 MB is for avatars
-    if errors:
-        raise RenderInputError(f"The photo “{path.name}” cannot be animated: {errors[0].message}")
-    if (checked.bytes or 0) > MAX_BYTES:
-        raise RenderInputError(
-            f"The photo “{path.name}” is {(checked.bytes or 0) / 1024 / 1024:.1f} MB; HeyGen takes uploads up to "
-            f"{MAX_BYTES // (1024 * 1024)} MB. Shrink it in the Photos panel, then render again."
-        )
-    width, height = checked.width or 0, checked.height or 0
-    if max(width, height) > IMAGE_MAX_SIDE:
-        raise RenderInputError(
-            f"The photo “{path.name}” is {width}×{height} pixels; HeyGen animates photos of at most "
-            f"{IMAGE_MAX_SIDE} pixels a side. Resize it, or create an avatar from it instead."
-        )
-    return _Upload(_read(path, "photo"), "image/png" if checked.format == "PNG" else "image/jpeg", path.name)
+    report = check_photo(path)
+    issues = photo_rules.image_video_issues(report, min(max_bytes, photo_rules.IMAGE_VIDEO_MAX_BYTES))
+    if issues:
+        raise RenderInputError(f"The photo “{path.name}” cannot be animated: {issues[0].message}")
+    return _Upload(_read(path, "photo"), "image/png" if report.format == "PNG" else "image/jpeg", path.name)
 
 
 def _read(path: Path, what: str) -> bytes:

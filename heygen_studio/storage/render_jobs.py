@@ -127,7 +127,10 @@ class RenderJob(NewJob):
     @property
     def kind(self) -> VideoKind:
         """An avatar video, or a photo animated directly (no avatar created)."""
-        return VideoKind(self._spec_field("kind") or VideoKind.AVATAR)
+        try:
+            return VideoKind(self._spec_field("kind") or VideoKind.AVATAR)
+        except ValueError:  # a kind a newer app wrote
+            return VideoKind.AVATAR
 
     def _spec_field(self, name: str) -> Any:
         try:

@@ -12,7 +12,7 @@ import av
 import httpx
 import numpy as np
 import pytest
-from sandbox_helpers import sandbox_state, wallet_balance
+from sandbox_helpers import KEY, sandbox_state, wallet_balance
 from starlette.applications import Starlette
 
 from heygen_studio.domain.money import Money
@@ -20,6 +20,7 @@ from heygen_studio.domain.pricing import V3_SPEECH_USD_PER_SECOND
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox import demo, speech
 from heygen_studio.sandbox.audio_files import MAX_AUDIO_SECONDS, AudioFileError, decode_audio, sniff_audio
+from heygen_studio.sandbox.server import SandboxServer
 
 SCENE = (
     "Welcome to our studio. Today I will show you how one photo becomes a talking video in a few minutes, "
@@ -97,6 +98,8 @@ def test_a_locale_changes_the_language_and_an_unknown_one_is_refused_plainly() -
     spanish = speech.synthesize("Hola amigos", "demo-en-us-ava", locale="es-MX")  # no es-mx voice: Spanish
     assert english.samples.tobytes() != spanish.samples.tobytes()
     assert speech.synthesize("Hello", "demo-en-us-ava", locale="en_GB").duration_s > 0
+    assert speech._languages(speech.SPEAKERS["demo-en-us-ava"], "en") == ("en-us",)  # "en" keeps Ava American
+    assert speech._languages(speech.SPEAKERS["demo-en-us-ava"], "en-gb") == ("en-gb", "en")
     with pytest.raises(speech.SpeechError, match="cannot speak xx-yy"):
         speech.synthesize("Hello", "demo-en-us-ava", locale="xx-YY")
     with pytest.raises(speech.SpeechError, match="no speaker"):
@@ -111,6 +114,18 @@ def test_the_same_text_is_synthesized_once_and_its_cached_audio_cannot_be_change
         first.samples[0] = 1
 
 
+def test_the_cache_keeps_the_most_recent_audio_within_its_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    one = speech.synthesize("One short line.", "demo-en-us-noah")
+    recent = speech.Recent(limit_bytes=int(2.5 * one.samples.nbytes))
+    monkeypatch.setattr(speech, "_RECENT", recent)
+    first = speech.synthesize("One short line.", "demo-en-us-noah")
+    second = speech.synthesize("One short line.", "demo-en-us-ava")
+    assert speech.synthesize("One short line.", "demo-en-us-noah") is first  # used again: now the most recent
+    speech.synthesize("One short line.", "demo-de-jonas")
+    assert speech.synthesize("One short line.", "demo-en-us-noah") is first
+    assert speech.synthesize("One short line.", "demo-en-us-ava") is not second  # the least recent went
+
+
 def test_synthesis_from_many_threads_gives_what_one_thread_gives() -> None:
     """espeak-ng is not thread-safe: calls from several threads take turns, so none gets another's audio.
     (espeak's output varies by a few milliseconds from call to call, so lengths are compared, not bytes.)"""
@@ -121,7 +136,7 @@ def test_synthesis_from_many_threads_gives_what_one_thread_gives() -> None:
         return [word.word for word in clip.words], clip.duration_s
 
     alone = [spoken(text) for text in texts]
-    speech._synthesize.cache_clear()
+    speech._RECENT.clear()
     with ThreadPoolExecutor(4) as pool:
         together = list(pool.map(spoken, texts))
     for (words, seconds), (words_alone, seconds_alone) in zip(together, alone, strict=True):
@@ -156,7 +171,12 @@ def encoded(samples: np.ndarray[Any, Any], rate: int, container: str, codec: str
 
 @pytest.mark.parametrize(
     ("container", "codec", "mime"),
-    [("mp3", "libmp3lame", "audio/mpeg"), ("ipod", "aac", "audio/mp4"), ("wav", "pcm_s16le", "audio/wav")],
+    [
+        ("mp3", "libmp3lame", "audio/mpeg"),
+        ("ipod", "aac", "audio/mp4"),
+        ("mp4", "aac", "audio/mp4"),
+        ("wav", "pcm_s16le", "audio/wav"),
+    ],
 )
 def test_an_uploaded_recording_is_read_as_mono_samples(container: str, codec: str, mime: str) -> None:
     clip = speech.synthesize("My own recording of my own voice.", "demo-en-us-noah")
@@ -226,6 +246,23 @@ async def test_a_scene_comes_back_as_audible_audio_whose_length_and_word_timings
     assert part.status_code == 206 and part.content == audio.content[44:1044]
 
 
+def test_scenes_spoken_at_once_over_loopback_all_come_back_whole(server: SandboxServer) -> None:
+    """Six voices speaking at once on a real server, voice lists asked for meanwhile: every answer arrives, and each
+    clip's duration is its own WAV's."""
+    with httpx.Client(base_url=server.url, headers={"X-Api-Key": KEY}, timeout=30) as client:
+        with ThreadPoolExecutor(4) as pool:
+            spoken = [
+                pool.submit(client.post, "/v3/voices/speech", json={"text": f"{SCENE} {n}", "voice_id": voice.id})
+                for n, voice in enumerate(demo.VOICES[:6])
+            ]
+            listed = [pool.submit(client.get, "/v3/voices") for _ in range(6)]
+            assert all(answer.result().status_code == 200 for answer in listed)
+            clips = [answer.result().json()["data"] for answer in spoken]
+        for clip in clips:
+            samples, rate = read_wav(client.get(clip["audio_url"]).content)
+            assert clip["duration"] == pytest.approx(len(samples) / rate, abs=0.01)
+
+
 async def test_speech_is_billed_per_second_of_audio_from_the_price_list(client: httpx.AsyncClient) -> None:
     before = await wallet_balance(client)
     duration = (await speak(client)).json()["data"]["duration"]
@@ -289,6 +326,7 @@ async def test_the_voice_list_filters_to_voices_that_can_speak(client: httpx.Asy
     starfish = (await client.get("/v3/voices", params={"engine": "starfish"})).json()["data"]
     assert {voice["voice_id"] for voice in starfish} == every - {"demo-ja-yui", "demo-pt-br-rafael"}
     assert (await client.get("/v3/voices", params={"engine": "other"})).json()["data"] == []
+    assert all(voice["support_locale"] for voice in starfish)  # they speak a locale's language when asked
     english = await client.get("/v3/voices", params={"engine": "starfish", "language": "english", "gender": "male"})
     assert [voice["name"] for voice in english.json()["data"]] == ["Noah", "George (British)"]
 
@@ -310,6 +348,7 @@ async def test_a_voice_preview_is_that_voice_saying_a_sentence(client: httpx.Asy
         ("mp3", "libmp3lame", "audio/mpeg", "audio/mpeg"),
         ("ipod", "aac", "audio/x-m4a", "audio/mp4"),
         ("ipod", "aac", "audio/mp4", "audio/mp4"),
+        ("mp4", "aac", "audio/mp4", "audio/mp4"),  # an m4a saved with the isom brand: sound only
         ("wav", "pcm_s16le", "audio/x-wav", "audio/wav"),
         ("wav", "pcm_s16le", "application/octet-stream", "audio/wav"),
     ],
@@ -324,6 +363,20 @@ async def test_a_recording_uploads_as_an_audio_asset_judged_by_its_content(
     asset = answer.json()["data"]
     assert (asset["mime_type"], asset["size_bytes"]) == (mime, len(data))
     assert (await client.get(asset["url"])).content == data
+
+
+async def test_a_video_with_sound_still_uploads_as_a_video(client: httpx.AsyncClient) -> None:
+    out = io.BytesIO()
+    with av.open(out, "w", format="mp4") as file:
+        picture = file.add_stream("libx264", rate=10)
+        picture.width, picture.height, picture.pix_fmt = 64, 64, "yuv420p"
+        sound = file.add_stream("aac", rate=44_100, layout="mono")
+        frame = av.VideoFrame.from_ndarray(np.zeros((64, 64, 3), np.uint8), format="rgb24")
+        file.mux(picture.encode(frame.reformat(format="yuv420p")))
+        file.mux(picture.encode(None))
+        file.mux(sound.encode(None))
+    answer = await client.post("/v3/assets", files={"file": ("clip.mp4", out.getvalue(), "video/mp4")})
+    assert answer.status_code == 200 and answer.json()["data"]["mime_type"] == "video/mp4"
 
 
 async def test_a_broken_recording_is_refused_at_upload_saying_what_to_do(client: httpx.AsyncClient) -> None:

@@ -16,6 +16,7 @@ from render_support import Rig, counts, never_run
 from waiting import until
 
 from heygen_studio.domain.project import PENDING_UPLOAD, OwnAudio, Project
+from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.audio_info import audio_facts
@@ -51,7 +52,9 @@ def recording(path: Path, seconds: float = 2.0) -> Path:
 
 
 def photo(path: Path, width: int = 640, height: int = 640) -> Path:
-    Image.new("RGB", (width, height), (200, 160, 120)).save(path)
+    """A portrait HeyGen animates (the sample astronaut, with her face) at `width`×`height`."""
+    with Image.open(sample_photo("astronaut.png")) as image:
+        image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS).save(path)
     return path
 
 
@@ -141,8 +144,8 @@ async def test_the_photo_of_an_image_video_is_uploaded_and_named_in_the_request(
     ("spoil", "says"),
     [
         (lambda path: path.unlink(), "is no longer in"),
-        (lambda path: photo(path, 300, 300), "is 300×300 pixels; HeyGen needs at least 512×512"),
-        (lambda path: photo(path, 2400, 1200), "is 2400×1200 pixels; HeyGen animates photos of at most 2048"),
+        (lambda path: photo(path, 2400, 1200), "is 2400×1200 pixels; a quick video needs one of at most 2048"),
+        (lambda path: Image.new("RGB", (640, 640), "grey").save(path, "PNG"), "couldn't find a front-facing face"),
         (lambda path: path.write_text("not a picture"), "This file is not an image we can read"),
     ],
 )
