@@ -160,10 +160,10 @@ def test_measure_all_asks_once_then_every_length_is_measured(run_panel: Any, wai
         panel.measure_all_button.click()
         question = panel.listening.question
         next(b for b in question.buttons() if b.text() == "Measure all").click()
-        await wait_until(lambda: len(panel.editor.measured()) == 3, within=15)
+        await wait_until(lambda: panel.measure_note.text() == "Every scene is measured: listening is free.", within=15)
+        assert len(panel.editor.measured()) == 3
         assert all("measured" in panel.scene_list.item(row).text() for row in range(3))
         assert ", " in panel.totals.text() and " measured · $" in panel.totals.text()
-        assert panel.measure_note.text() == "Every scene is measured: listening is free."
         assert not panel.measure_all_button.isEnabled()
 
     run_panel(scenario)
