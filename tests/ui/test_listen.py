@@ -129,10 +129,11 @@ def test_no_sound_output_says_so_lights_the_words_and_saves_the_audio(
         assert not bar.sound_output and bar.player_source == ""  # nothing pretends to play
         text = bar.status.text()
         assert text.startswith("This computer has no sound output") and "light up in time" in text
-        await wait_until(lambda: bar.current_word == "launch", within=5)
-        assert bar.save_button.isVisibleTo(panel)
         heard = panel.speech.cache.get(panel.listening._requests(panel.project)[0][1])
         assert heard is not None
+        later = [word.word for word in heard.words[3:]]
+        await wait_until(lambda: bar.current_word in later, within=5)  # “launch” and on, by the clock alone
+        assert bar.save_button.isVisibleTo(panel)
         target = tmp_path / "my scene.wav"
         panel.listening.save(heard, target)
         await wait_until(lambda: target.exists() and "Saved as my scene.wav" in bar.status.text())
@@ -180,7 +181,7 @@ def test_listen_to_the_whole_video_plays_every_scene_in_order(run_panel: Any, wa
         await wait_until(lambda: bar.now_playing == "scene 1", within=10)
         assert len(panel.editor.measured()) == 2  # both fetched before the first plays: no gap between them
         await wait_until(lambda: bar.now_playing == "scene 2", within=10)
-        await wait_until(lambda: bar.current_word == "Four", within=5)
+        await wait_until(lambda: bar.current_word in ("Four", "and", "five"), within=5)  # scene 2's words
         await wait_until(lambda: not bar.playing, within=10)
 
     run_panel(scenario)
