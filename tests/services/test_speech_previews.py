@@ -4,6 +4,7 @@ free and offline the second time; damaged entries are fetched again; not-audio i
 from __future__ import annotations
 
 import asyncio
+import json
 import wave
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -60,6 +61,8 @@ async def test_heard_once_then_from_the_cache_for_free_and_offline(api: HeyGenAp
     assert not first.cached and first.audio.is_file() and first.audio.parent == tmp_path / "speech"
     own = wav_seconds(first.audio) if first.audio.suffix == ".wav" else audio_seconds(first.audio)
     assert own is not None and abs(first.duration_s - own) < 0.1  # the measured length is the file's own
+    said = json.loads((tmp_path / "speech" / f"{REQUEST.key}.json").read_text())["heygen_duration_s"]
+    assert abs(said - own) < 0.1  # and HeyGen (the sandbox) said as much
     assert [w.word.strip(".,").lower() for w in first.words][:3] == ["welcome", "to", "the"]
     assert all(0 <= w.start_s < w.end_s <= first.duration_s + 0.05 for w in first.words)
     assert speech.measured(REQUEST) == first.duration_s
