@@ -5,6 +5,7 @@ no sound output is said plainly, and Measure all makes every length exact after 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -104,6 +105,19 @@ def test_a_voice_that_cannot_read_aloud_offers_its_sample(run_panel: Any, no_sou
         bar.sample_button.click()
         sample = voice(panel, "demo-ja-yui").preview_audio_url
         assert sample and "no sound output" in bar.status.text() and sample in bar.status.text()
+
+    run_panel(scenario)
+
+
+def test_a_voice_heygen_refuses_though_the_list_did_not_say_offers_its_sample(run_panel: Any, wait_until: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.listening.know_voices([replace(v, can_speak=None) for v in panel._voices])  # not known
+        write(panel, SCRIPT, "demo-ja-yui")
+        bar = panel.scene_editor.listen
+        assert bar.listen_button.isEnabled()
+        bar.listen_button.click()
+        await wait_until(lambda: bar.status.text() == CANT_SPEAK, within=10)
+        assert not bar.listen_button.isEnabled() and bar.sample_button.isVisibleTo(panel)
 
     run_panel(scenario)
 

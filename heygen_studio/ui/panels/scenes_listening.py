@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from heygen_studio.api.errors import InvalidRequestError
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.project import Project
@@ -40,6 +41,7 @@ class SceneListening:
         self.speech = view.speech
         self.bar = view.scene_editor.listen
         self.voices: Sequence[Voice] = ()
+        self.refused_voices: set[str] = set()  # voices HeyGen would not speak with, though the listing did not say
         self.question: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self.bar.listen_clicked.connect(self.listen_to_scene)
@@ -84,7 +86,8 @@ class SceneListening:
         if project.voice is None:
             return NO_VOICE
         voice = self._voice(project)
-        return CANT_SPEAK if voice is not None and voice.can_speak is False else ""
+        cant = project.voice.voice_id in self.refused_voices or (voice is not None and voice.can_speak is False)
+        return CANT_SPEAK if cant else ""
 
     @property
     def _sandbox(self) -> bool:
@@ -156,6 +159,11 @@ class SceneListening:
         self.bar.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
 
     def _failed(self, error: Exception) -> None:
+        project = self.view.project
+        if isinstance(error, InvalidRequestError) and error.field == "voice_id" and project and project.voice:
+            self.refused_voices.add(project.voice.voice_id)  # say so, and offer its sample, as for a known one
+            self.refresh()
+            return
         self.bar.failed(str(error))
 
     # --- measuring ---------------------------------------------------------------------------------

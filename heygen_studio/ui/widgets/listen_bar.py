@@ -240,8 +240,12 @@ class ListenBar(QWidget):
     def _media_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._clip is not None:
+        if status != QMediaPlayer.MediaStatus.EndOfMedia:
+            return
+        if self._clip is not None:
             self._next()
+        else:  # the voice's sample ended
+            set_tone(self.status, self._offer_tone, self._offer)
 
     def _play_failed(self, _error: object, text: str) -> None:
         self.stop()
