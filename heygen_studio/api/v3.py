@@ -210,14 +210,16 @@ class V3Api(HeyGenApi):
         self.check_upload(data, mime_type)
         file = data if progress is None else ProgressFile(data, progress)
         body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, http_timeout=_UPLOAD_TIMEOUT)
-        asset = body["data"]
-        return Asset(
-            ref=asset["asset_id"],
-            url=asset.get("url"),
-            mime_type=asset.get("mime_type"),
-            size_bytes=asset.get("size_bytes"),
-            asset_id=asset["asset_id"],
+        return _asset(body["data"])
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        body = await self._post(
+            "/v3/assets",
+            key=idempotency_key,
+            files={"file": (filename, data, mime_type)},
+            http_timeout=_UPLOAD_TIMEOUT,
         )
+        return _asset(body["data"])
 
     async def create_photo_avatar(self, name: str, asset_ref: str, group_id: str | None = None) -> CreatedAvatar:
         request: dict[str, Any] = {"type": "photo", "name": name, "file": {"type": "asset_id", "asset_id": asset_ref}}
@@ -460,6 +462,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),
@@ -535,6 +538,16 @@ def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
             "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
             "expressiveness": expressiveness.value if expressiveness else None,
         }
+    )
+
+
+def _asset(data: dict[str, Any]) -> Asset:
+    return Asset(
+        ref=data["asset_id"],
+        url=data.get("url"),
+        mime_type=data.get("mime_type"),
+        size_bytes=data.get("size_bytes"),
+        asset_id=data["asset_id"],
     )
 
 

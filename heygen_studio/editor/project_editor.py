@@ -16,7 +16,7 @@ from heygen_studio.api.mapping import FieldNote, explain_mapping, v2_dimension
 from heygen_studio.api.models import ApiLimits, AspectRatio, Look, VideoSpec, Voice
 from heygen_studio.config import Generation
 from heygen_studio.domain.money import Balance, Money
-from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote, quote_video
+from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import (
     FILE_SUFFIX,
     LookRef,
@@ -363,7 +363,7 @@ class ProjectEditor:
         """Scene id → the measured seconds of its speech, for each scene heard as it is now (same words, voice
         and speed)."""
         project = project or self.project
-        if project is None:
+        if project is None or project.own_audio is not None:  # the recording is the sound, not the scripts
             return {}
         found = ((scene.id, self.heard_seconds(speech_request(project, scene))) for scene in project.scenes)
         return {scene_id: seconds for scene_id, seconds in found if seconds is not None}
@@ -392,9 +392,8 @@ class ProjectEditor:
             limits_for(account.generation),
             balance.billing_type if balance else None,
             self.avatar_type(project),
+            measured=self.measured(project),
         )
-        if quote is not None and self.measured(project):  # measured seconds, at the same rate
-            quote = quote_video([length.seconds for length in self.estimate(project).scenes], quote.rate)
         return Price(quote, None if quote is None or balance is None else balance.shortfall(quote.total))
 
     def field_notes(self, project: Project) -> list[FieldNote]:

@@ -21,12 +21,11 @@ from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError, NetworkError
 from heygen_studio.api.models import SpeechClip, WordTiming
 from heygen_studio.api.tls import tls_context
+from heygen_studio.api.v3 import SPEECH_SPEED_RANGE
 from heygen_studio.domain.project import Project, Scene
 
 log = logging.getLogger(__name__)
 
-SPEECH_SPEED_RANGE = (0.5, 2.0)
-"""What `POST /v3/voices/speech` takes (renders take 0.5-1.5, so a scene's speed always fits)."""
 AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".m4a", ".aac", ".ogg", ".opus", ".flac"})
 CONTENT_SUFFIXES = {
     "audio/mpeg": ".mp3",
@@ -272,8 +271,8 @@ class SpeechPreviews:
             return await asyncio.shield(running)
         task = asyncio.ensure_future(self._fetch(request, api()))
         self._hearing[key] = task
-        task.add_done_callback(lambda _: self._hearing.pop(key, None))
-        return await asyncio.shield(task)
+        task.add_done_callback(lambda done: self._fetched(key, done))
+        return await asyncio.shield(task)  # a listener that stops waiting leaves the paid call to finish
 
     async def hear_all(self, requests: Iterable[SpeechRequest], api: Callable[[], HeyGenApi]) -> list[HeardSpeech]:
         """Hear each of `requests`, a few at a time; the first error stops the rest."""
@@ -283,9 +282,24 @@ class SpeechPreviews:
             async with gate:
                 return await self.hear(request, api)
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(request)) for request in requests]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(request)) for request in requests]
+        except BaseExceptionGroup as failed:  # the first error, as one request would raise it (the panel says it)
+            raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
+
+    def _fetched(self, key: str, task: asyncio.Future[HeardSpeech]) -> None:
+        self._hearing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:  # retrieved: its listeners were told, or left
+            log.info("Speech %s not heard: %r", key[:12], task.exception())
+
+    async def aclose(self) -> None:
+        """Stop fetching (the app is closing)."""
+        running = list(self._hearing.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     async def _fetch(self, request: SpeechRequest, api: HeyGenApi) -> HeardSpeech:
         clip = await api.generate_speech(request.voice_id, request.text, request.speed, request.locale)

@@ -27,6 +27,7 @@ NEEDS_V3 = "Listen needs HeyGen's current API (v3): switch to it in Settings to 
 NOT_CONNECTED = "Connect to HeyGen in Settings, or try the sandbox, to hear this scene."
 NO_VOICE = "Choose a voice first, then listen to this scene."
 NO_SCRIPT = "Type this scene's script to hear it."
+OWN_AUDIO = "Your own recording is this video's sound, so its scripts are not spoken."
 FETCHING = "Asking HeyGen to read it aloud…"
 
 
@@ -45,7 +46,13 @@ class SceneListening:
         self.bar.save_requested.connect(self.choose_where_to_save)
         view.listen_all_button.clicked.connect(self.listen_to_all)
         view.measure_all_button.clicked.connect(self.measure_all)
+        view.pages.currentChanged.connect(self._page_changed)
         QTimer.singleShot(0, self._load)
+
+    def _page_changed(self) -> None:
+        """The video was closed: what it was saying stops."""
+        if self.view.pages.currentWidget() is not self.view.editor_page:
+            self.bar.stop()
 
     def _load(self) -> None:
         """What was heard before, read from the disk cache: those scenes' lengths are exact at once."""
@@ -68,6 +75,8 @@ class SceneListening:
 
     def _why_not(self, project: Project) -> str:
         """Why speech can't be fetched now ("" when it can)."""
+        if project.own_audio is not None:
+            return OWN_AUDIO
         if self.view.editor.generation == "v2":
             return NEEDS_V3
         if self.view.session.api is None:
@@ -93,7 +102,8 @@ class SceneListening:
         if project is None:
             self.bar.stop()
             return
-        request = speech_request(project, project.scenes[self.view.editor.scene_index])
+        spoken = project.own_audio is None
+        request = speech_request(project, project.scenes[self.view.editor.scene_index]) if spoken else None
         why_not = self._why_not(project)
         voice = self._voice(project)
         if request is not None and self.speech.measured(request) is not None:  # heard: free, even offline
@@ -106,15 +116,14 @@ class SceneListening:
         else:
             seconds = spoken_seconds(request.text, request.speed)
             self.bar.offer(listen_price_text(seconds, heard=False, sandbox=self._sandbox))
-        requests = [request for _, request in self._requests(project)]
+        requests = [request for _, request in self._requests(project)] if spoken else []
         unheard = self.speech.unheard(requests)
         can_fetch = not why_not
         self.view.listen_all_button.setEnabled(bool(requests) and (can_fetch or not unheard))
         self.view.measure_all_button.setEnabled(can_fetch and bool(unheard))
-        note = measure_text(len(unheard), self._seconds(unheard), sandbox=self._sandbox)
-        if unheard and why_not:
-            note = why_not
-        set_tone(self.view.measure_note, Tone.WARN if unheard and why_not else Tone.PLAIN, note)
+        blocked = bool(why_not) and (bool(unheard) or not spoken)
+        note = why_not if blocked else measure_text(len(unheard), self._seconds(unheard), sandbox=self._sandbox)
+        set_tone(self.view.measure_note, Tone.WARN if blocked else Tone.PLAIN, note)
 
     @staticmethod
     def _seconds(requests: Sequence[SpeechRequest]) -> float:

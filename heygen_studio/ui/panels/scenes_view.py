@@ -171,6 +171,10 @@ class ScenesView(ScenesLayout):
             self.saved_state.setText(saved_text(self.editor.saved_state(), self.saved_path))
             self.saved_state.setToolTip(SAVED_TIP)
 
+    async def aclose(self) -> None:
+        await self.speech.aclose()
+        await super().aclose()
+
     def say(self, text: str, tone: Tone = Tone.BAD) -> None:
         """Say `text` above the Render button: why something could not be done."""
         set_tone(self.problem, tone, text)

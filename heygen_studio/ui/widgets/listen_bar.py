@@ -134,6 +134,11 @@ class ListenBar(QWidget):
         return self._sound
 
     @property
+    def now_playing(self) -> str:
+        """The label of what plays now ("scene 2"), "" when nothing does."""
+        return self._label if self._clip is not None else ""
+
+    @property
     def current_word(self) -> str:
         """The word lit up now ("" when none)."""
         clip = self._clip
@@ -182,8 +187,7 @@ class ListenBar(QWidget):
             set_tone(
                 self.status,
                 Tone.WARN,
-                f"{NO_SOUND}, so {self._label} can't be heard here: its words light up in time. "
-                "Save audio… to hear it elsewhere.",
+                f"{NO_SOUND}: the words light up in time instead. Save audio… to hear it elsewhere.",
             )
         self.save_button.setVisible(not self._sound)
         self._tick.start()
