@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.project import OwnAudio
+from heygen_studio.services.speech_previews import speech_request
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes import ScenesPanel
 from heygen_studio.ui.panels.scenes_listening import CANT_SPEAK, NEEDS_V3, OWN_AUDIO
@@ -57,7 +58,7 @@ def test_listen_plays_the_scene_and_its_words_light_up_in_time(run_panel: Any, w
             assert bar.player_source.startswith("file://") and "Playing scene 1…" in bar.status.text()
         else:
             assert "no sound output" in bar.status.text() and "Playing" not in bar.status.text()
-        heard = panel.speech.cache.get(panel.listening._requests(panel.project)[0][1])
+        heard = panel.speech.cache.get(speech_request(panel.project, panel.project.scenes[0]))
         assert heard is not None and len(heard.words) == 17
         await wait_until(lambda: bar.current_word != "", within=5)
         await wait_until(lambda: word_at(heard.words, bar.position_s()) >= 5, within=10)
@@ -143,7 +144,7 @@ def test_no_sound_output_says_so_lights_the_words_and_saves_the_audio(
         assert not bar.sound_output and bar.player_source == ""  # nothing pretends to play
         text = bar.status.text()
         assert text.startswith("This computer has no sound output") and "light up in time" in text
-        heard = panel.speech.cache.get(panel.listening._requests(panel.project)[0][1])
+        heard = panel.speech.cache.get(speech_request(panel.project, panel.project.scenes[0]))
         assert heard is not None
         later = [word.word for word in heard.words[3:]]
         await wait_until(lambda: bar.current_word in later, within=5)  # “launch” and on, by the clock alone
@@ -194,7 +195,9 @@ def test_listen_to_the_whole_video_plays_every_scene_in_order(run_panel: Any, wa
         panel.listen_all_button.click()
         await wait_until(lambda: bar.now_playing == "scene 1", within=10)
         assert len(panel.editor.measured()) == 2  # both fetched before the first plays: no gap between them
+        assert panel.scene_editor.heading.text() == "Scene 1"
         await wait_until(lambda: bar.now_playing == "scene 2", within=10)
+        assert panel.scene_list.currentRow() == 1 and panel.scene_editor.heading.text() == "Scene 2"  # shown
         await wait_until(lambda: bar.current_word in ("Four", "and", "five"), within=5)  # scene 2's words
         await wait_until(lambda: not bar.playing, within=10)
 

@@ -46,6 +46,8 @@ class SceneListening:
         self.file_dialog: QFileDialog | None = None
         self.bar.listen_clicked.connect(self.listen_to_scene)
         self.bar.save_requested.connect(self.choose_where_to_save)
+        self.bar.started.connect(self._scene_started)
+        self._rows: dict[str, int] = {}  # label → scene list row, of what Listen plays
         view.listen_all_button.clicked.connect(self.listen_to_all)
         view.measure_all_button.clicked.connect(self.measure_all)
         view.pages.currentChanged.connect(self._page_changed)
@@ -94,10 +96,10 @@ class SceneListening:
         connection = self.view.session.connection
         return connection is not None and connection.sandbox
 
-    def _requests(self, project: Project) -> list[tuple[str, SpeechRequest]]:
-        """(label, request) of each scene with something to say, in order."""
-        found = ((number, speech_request(project, scene)) for number, scene in enumerate(project.scenes, 1))
-        return [(f"scene {number}", request) for number, request in found if request is not None]
+    def _requests(self, project: Project) -> list[tuple[int, SpeechRequest]]:
+        """(row, request) of each scene with something to say, in order."""
+        found = ((row, speech_request(project, scene)) for row, scene in enumerate(project.scenes))
+        return [(row, request) for row, request in found if request is not None]
 
     def refresh(self) -> None:
         """What Listen, Listen to the whole video and Measure all offer for the project as it is now."""
@@ -141,22 +143,29 @@ class SceneListening:
         index = self.view.editor.scene_index
         request = speech_request(project, project.scenes[index])
         if request is not None:
-            self._play([(f"scene {index + 1}", request)])
+            self._play([(index, request)])
 
     def listen_to_all(self) -> None:
         """Every scene in order (fetching those not heard yet, at the price shown beside the button)."""
         if self.view.project is not None:
             self._play(self._requests(self.view.project))
 
-    def _play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    def _play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         self.view.run(self._hear_then_play(items), "listen", on_error=self._failed)
 
-    async def _hear_then_play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    async def _hear_then_play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         if self.speech.unheard(request for _, request in items):
             self.bar.busy(FETCHING)
         heard = await self.speech.hear_all([request for _, request in items], self.view.session.require_api)
         self.view._refresh()  # their lengths and prices are measured now
-        self.bar.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
+        self._rows = {f"scene {row + 1}": row for row, _ in items}
+        self.bar.play([(f"scene {row + 1}", clip) for (row, _), clip in zip(items, heard, strict=True)])
+
+    def _scene_started(self, label: str) -> None:
+        """The scene being heard is the one shown (Listen to the whole video goes through them)."""
+        row = self._rows.get(label)
+        if row is not None and row != self.view.scene_list.currentRow() and row < self.view.scene_list.count():
+            self.view.scene_list.setCurrentRow(row)
 
     def _failed(self, error: Exception) -> None:
         project = self.view.project
