@@ -4,16 +4,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
 
 import httpx
 import pytest
 from client_support import validate_v3_request
 from starlette.applications import Starlette
-from test_sandbox_clients import FAST_RETRY, ContractChecking
 from waiting import until_value
 
 from heygen_studio.api import (
@@ -26,47 +23,10 @@ from heygen_studio.api import (
     UnsupportedError,
     VideoBatch,
     VideoSpec,
-    open_client,
 )
 from heygen_studio.domain.pricing import Engine
-from heygen_studio.sandbox.app import create_app
-from heygen_studio.sandbox.config import SandboxConfig
 
 VOICE = "demo-en-us-ava"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Starlette]:
-    app = create_app(SandboxConfig(job_seconds=0.2))
-    yield app
-    app.state.sandbox.close()
-
-
-@asynccontextmanager
-async def client(app: Starlette, generation: Literal["v3", "v2"]) -> AsyncIterator[HeyGenApi]:
-    """A client on the sandbox, every v3 request and answer checked against the contract."""
-    async with open_client(
-        generation,
-        "sandbox",
-        base_url="http://sandbox.test",
-        upload_url="http://sandbox.test",
-        transport=ContractChecking(httpx.ASGITransport(app=app)),
-        retry=FAST_RETRY,
-        max_retry_wait_s=1.0,
-    ) as api:
-        yield api
-
-
-@pytest.fixture
-async def v3(sandbox: Starlette) -> AsyncIterator[HeyGenApi]:
-    async with client(sandbox, "v3") as api:
-        yield api
-
-
-@pytest.fixture
-async def v2(sandbox: Starlette) -> AsyncIterator[HeyGenApi]:
-    async with client(sandbox, "v2") as api:
-        yield api
 
 
 def spec(look_id: str, title: str, *scripts: str) -> VideoSpec:
