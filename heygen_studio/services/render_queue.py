@@ -31,10 +31,10 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
+from heygen_studio.api.models import PENDING_UPLOAD, Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
-from heygen_studio.domain.project import PENDING_UPLOAD, Project, video_spec
+from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.domain.quotes import quote_spec, spec_seconds
 from heygen_studio.services.downloads import (
     CAPTIONED,
