@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from heygen_studio.api.errors import InvalidRequestError, UnsupportedError
 from heygen_studio.api.mapping import FieldNote, explain_mapping
@@ -24,13 +25,16 @@ from heygen_studio.api.models import (
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
     VideoSpec,
     VideoStatus,
     VideoSummary,
     Voice,
 )
-from heygen_studio.api.transport import Transport
 from heygen_studio.api.upload_progress import UploadProgress
+
+if TYPE_CHECKING:
+    from heygen_studio.api.transport import Transport
 
 OwnershipName = Literal["private", "public"]
 
@@ -73,6 +77,11 @@ class HeyGenApi(ABC):
 
         `progress(sent, total)` is called as the bytes go out (again from 0 if the upload is retried).
         """
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        """Upload a file a render uses (the user's own recording, the photo of an image video); the same
+        `idempotency_key` again never uploads it twice."""
+        raise self.unsupported("Uploading a recording or a photo for a video", "switch to v3 in Settings.")
 
     # --- avatars and looks ---------------------------------------------------------------------
 
@@ -175,6 +184,23 @@ class HeyGenApi(ABC):
     @abstractmethod
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         """Start a render. Re-using `idempotency_key` never makes a second video where HeyGen supports it."""
+
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        """The exact JSON body submit_video_batch would send for `specs`."""
+        raise self.unsupported("Sending videos in batches", "it takes one video per request")
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        """Start up to MAX_BATCH_VIDEOS renders in one call (v3 `POST /v3/videos/batches`); returns the batch id.
+
+        HeyGen honours no Idempotency-Key on batches: the call is never re-sent by the client, and a lost answer
+        (OutcomeUnknownError) may or may not have made the videos, so look each up by its title before sending it
+        again. A video HeyGen refuses refuses the whole batch; InvalidRequestError.field then starts `videos[i]`.
+        """
+        raise self.unsupported("Sending videos in batches", "it takes one video per request; send them one by one")
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        """One page of a batch's items (pass `next_token` back for the next), with its status and counts."""
+        raise self.unsupported("Following a batch of videos", "it has no batches")
 
     @abstractmethod
     async def video_status(self, video_id: str) -> VideoStatus:

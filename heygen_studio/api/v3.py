@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -19,11 +22,13 @@ from heygen_studio.api.mapping import (
     v3_takes_motion_prompt,
 )
 from heygen_studio.api.models import (
+    MAX_BATCH_VIDEOS,
     Account,
     Age,
     ApiLimits,
     Asset,
     AvatarGroup,
+    BatchItem,
     CreatedAvatar,
     Generation,
     Look,
@@ -33,23 +38,29 @@ from heygen_studio.api.models import (
     Pose,
     Resolution,
     SceneSpec,
+    SpeechClip,
     Status,
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
     VideoKind,
     VideoSpec,
     VideoStatus,
     VideoSummary,
     Voice,
+    WordTiming,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY, Transport
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 from heygen_studio.domain.pricing import Engine
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
+SPEECH_TEXT_CHARS = 5000
+SPEECH_SPEED_RANGE = (0.5, 2.0)  # POST /v3/voices/speech takes more than a video's 0.5-1.5
+_STARFISH_PAGES = 100  # at most this many pages of starfish voices are read to learn which voices can speak
 _AGE_WORDS = {
     Age.YOUNG_ADULT: "young adult",
     Age.EARLY_MIDDLE_AGE: "early middle-aged",
@@ -86,6 +97,24 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
     return {"type": "studio", "scenes": scenes, **common}
+
+
+def check_speech(text: str, speed: float) -> None:
+    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
+    if not text.strip():
+        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
+    if len(text) > SPEECH_TEXT_CHARS:
+        raise InvalidRequestError(
+            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
+            "Shorten it or split it into scenes.",
+            field="text",
+        )
+    low, high = SPEECH_SPEED_RANGE
+    if not (math.isfinite(speed) and low <= speed <= high):
+        raise InvalidRequestError(
+            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
+            field="speed",
+        )
 
 
 def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
@@ -160,6 +189,12 @@ class V3Api(HeyGenApi):
         page_size=50,
     )
 
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self._starfish: frozenset[str] | None = None
+        self._starfish_listed = False
+        self._starfish_lock = asyncio.Lock()
+
     async def account(self) -> Account:
         data = await self._get("/v3/users/me")
         names = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
@@ -175,14 +210,16 @@ class V3Api(HeyGenApi):
         self.check_upload(data, mime_type)
         file = data if progress is None else ProgressFile(data, progress)
         body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, http_timeout=_UPLOAD_TIMEOUT)
-        asset = body["data"]
-        return Asset(
-            ref=asset["asset_id"],
-            url=asset.get("url"),
-            mime_type=asset.get("mime_type"),
-            size_bytes=asset.get("size_bytes"),
-            asset_id=asset["asset_id"],
+        return _asset(body["data"])
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        body = await self._post(
+            "/v3/assets",
+            key=idempotency_key,
+            files={"file": (filename, data, mime_type)},
+            http_timeout=_UPLOAD_TIMEOUT,
         )
+        return _asset(body["data"])
 
     async def create_photo_avatar(self, name: str, asset_ref: str, group_id: str | None = None) -> CreatedAvatar:
         request: dict[str, Any] = {"type": "photo", "name": name, "file": {"type": "asset_id", "asset_id": asset_ref}}
@@ -304,8 +341,54 @@ class V3Api(HeyGenApi):
     async def list_voices(
         self, language: str | None = None, gender: str | None = None, token: str | None = None
     ) -> Page[Voice]:
+        """Also whether each voice can speak a script on its own (`can_speak`: listed with `engine=starfish`)."""
         params = {"language": language, "gender": gender, "token": token, "limit": 100}
-        return _page(await self._get_body("/v3/voices", params), _voice)
+        page = _page(await self._get_body("/v3/voices", params), _voice)
+        speaking = await self._starfish_voices()
+        if speaking is None:
+            return page
+        return Page(
+            items=tuple(replace(voice, can_speak=voice.id in speaking) for voice in page.items),
+            next_token=page.next_token,
+        )
+
+    async def _starfish_voices(self) -> frozenset[str] | None:
+        """The ids of the voices `POST /v3/voices/speech` speaks with, listed once per client; None when HeyGen
+        does not take the engine filter."""
+        async with self._starfish_lock:
+            if not self._starfish_listed:
+                ids: set[str] = set()
+                token: str | None = None
+                try:
+                    for _ in range(_STARFISH_PAGES):
+                        params = {"engine": "starfish", "token": token, "limit": 100}
+                        page = _page(await self._get_body("/v3/voices", params), _voice)
+                        ids.update(voice.id for voice in page.items)
+                        token = page.next_token
+                        if token is None:
+                            break
+                    self._starfish = frozenset(ids)
+                except InvalidRequestError:
+                    self._starfish = None
+                self._starfish_listed = True
+            return self._starfish
+
+    async def generate_speech(
+        self, voice_id: str, text: str, speed: float = 1.0, locale: str | None = None
+    ) -> SpeechClip:
+        check_speech(text, speed)
+        body = _drop_none({"text": text, "voice_id": voice_id, "speed": speed, "locale": locale})
+        # No Idempotency-Key (HeyGen does not honour one here), so a failed attempt is not retried and billed twice.
+        data = (await self._transport.request("POST", "/v3/voices/speech", json=body)).get("data") or {}
+        return SpeechClip(
+            audio_url=data["audio_url"],
+            duration_s=float(data["duration"]),
+            words=tuple(
+                WordTiming(str(word["word"]), float(word["start"]), float(word["end"]))
+                for word in data.get("word_timestamps") or ()
+            ),
+            request_id=data.get("request_id"),
+        )
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
@@ -337,6 +420,40 @@ class V3Api(HeyGenApi):
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
 
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        return _drop_none({"title": title, "videos": [build_video_request(spec) for spec in specs]})
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        if not 1 <= len(specs) <= MAX_BATCH_VIDEOS:
+            raise InvalidRequestError(
+                f"A batch takes 1 to {MAX_BATCH_VIDEOS} videos; this one has {len(specs)}.", field="videos"
+            )
+        for index, spec in enumerate(specs):
+            try:
+                self.check_video_spec(spec)
+            except InvalidRequestError as error:
+                raise InvalidRequestError(
+                    f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
+                ) from None
+        # No Idempotency-Key: HeyGen ignores it here, and without one the transport never re-sends the call
+        # after a lost answer or a 5xx (which could make every video twice).
+        body = await self._transport.request(
+            "POST", "/v3/videos/batches", json=self.build_video_batch_request(specs, title)
+        )
+        return str(body["data"]["batch_id"])
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        data = await self._get(f"/v3/videos/batches/{_id(batch_id)}", {"limit": MAX_BATCH_VIDEOS, "token": token})
+        return VideoBatch(
+            batch_id=data.get("batch_id") or batch_id,
+            status=Status.parse(data.get("status"), Status.PROCESSING),
+            total_items=int(data.get("total_items") or 0),
+            counts={str(key): int(value) for key, value in (data.get("counts_by_status") or {}).items()},
+            items=tuple(_batch_item(item) for item in data.get("items") or []),
+            next_token=(data.get("next_token") or None) if data.get("has_more") else None,
+            title=data.get("title"),
+        )
+
     async def video_status(self, video_id: str) -> VideoStatus:
         data = await self._get(f"/v3/videos/{_id(video_id)}")
         return VideoStatus(
@@ -345,6 +462,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),
@@ -423,6 +541,16 @@ def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
     )
 
 
+def _asset(data: dict[str, Any]) -> Asset:
+    return Asset(
+        ref=data["asset_id"],
+        url=data.get("url"),
+        mime_type=data.get("mime_type"),
+        size_bytes=data.get("size_bytes"),
+        asset_id=data["asset_id"],
+    )
+
+
 def _created(data: dict[str, Any], name: str, group_id: str | None) -> CreatedAvatar:
     item = data.get("avatar_item")
     look = _look(item) if item else None
@@ -479,6 +607,17 @@ def _voice(data: dict[str, Any]) -> Voice:
         language=data.get("language"),
         gender=data.get("gender"),
         preview_audio_url=data.get("preview_audio_url"),
+    )
+
+
+def _batch_item(data: dict[str, Any]) -> BatchItem:
+    error = data.get("error") or {}
+    return BatchItem(
+        index=int(data["item_index"]),
+        status=Status.parse(data.get("status"), Status.PROCESSING),
+        video_id=data.get("video_id"),
+        error_code=error.get("code"),
+        error_message=error.get("message"),
     )
 
 

@@ -36,6 +36,7 @@ from heygen_studio.domain.quotes import quote_project
 from heygen_studio.editor.engines import EngineOffer, avatar_type_of, engine_offers, engines_for
 from heygen_studio.editor.history import History
 from heygen_studio.services.projects import ProjectStore, RecentProject, Recovery
+from heygen_studio.services.speech_previews import SpeechRequest, speech_request
 from heygen_studio.storage.render_jobs import RenderJob
 
 log = logging.getLogger(__name__)
@@ -112,6 +113,8 @@ class ProjectEditor:
         self.missing_look_id: str | None = None
         self.previews: dict[str, str] = {}  # look id → its picture's current address (saved ones expire)
         self.sent: Project | None = None  # the last project sent to the render queue
+        self.heard_seconds: Callable[[SpeechRequest | None], float | None] = lambda _request: None
+        """The measured length of speech heard before (services.speech_previews.SpeechPreviews.measured)."""
 
     # --- the open project -------------------------------------------------------------------------
 
@@ -390,8 +393,26 @@ class ProjectEditor:
     def limits(self) -> ApiLimits:
         return limits_for(self.generation)
 
+    def measured(self, project: Project | None = None) -> dict[str, float]:
+        """Scene id → the measured seconds of its speech, for each scene heard as it is now (same words, voice
+        and speed)."""
+        project = project or self.project
+        if project is None or project.own_audio is not None:  # the recording is the sound, not the scripts
+            return {}
+        found = ((scene.id, self.heard_seconds(speech_request(project, scene))) for scene in project.scenes)
+        return {scene_id: seconds for scene_id, seconds in found if seconds is not None}
+
     def estimate(self, project: Project) -> ProjectEstimate:
-        return estimate(project, self.limits)
+        """Each scene's length: measured where its speech was heard, else from its words."""
+        guessed = estimate(project, self.limits)
+        measured = self.measured(project)
+        if not measured:
+            return guessed
+        scenes = tuple(
+            replace(length, seconds=measured.get(scene.id, length.seconds))
+            for scene, length in zip(project.scenes, guessed.scenes, strict=True)
+        )
+        return ProjectEstimate(scenes, sum(length.seconds for length in scenes))
 
     def price(self, project: Project | None = None) -> Price:
         """The price of `project` (the open one by default) and what the balance lacks to pay it."""
@@ -405,6 +426,7 @@ class ProjectEditor:
             limits_for(account.generation),
             balance.billing_type if balance else None,
             self.avatar_type(project),
+            measured=self.measured(project),
         )
         return Price(quote, None if quote is None or balance is None else balance.shortfall(quote.total))
 

@@ -7,7 +7,7 @@ from heygen_studio.sandbox import photos
 from heygen_studio.sandbox.entities import Asset, Voice
 from heygen_studio.sandbox.state import SandboxState
 
-VOICES = (
+VOICES = (  # Yui and Rafael are not starfish voices: the speech endpoint refuses them, as HeyGen does
     Voice("demo-en-us-ava", "Ava", "English", "female", 220.0),
     Voice("demo-en-us-noah", "Noah", "English", "male", 120.0),
     Voice("demo-en-gb-olivia", "Olivia (British)", "English", "female", 235.0),
@@ -18,8 +18,8 @@ VOICES = (
     Voice("demo-fr-louis", "Louis", "French", "male", 115.0),
     Voice("demo-de-lena", "Lena", "German", "female", 205.0),
     Voice("demo-de-jonas", "Jonas", "German", "male", 118.0),
-    Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0),
-    Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0),
+    Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0, starfish=False),
+    Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0, starfish=False),
 )
 PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars)
     ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar"),

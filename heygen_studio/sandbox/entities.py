@@ -123,3 +123,4 @@ class Voice:
     language: str
     gender: str  # "male" | "female"
     pitch_hz: float
+    starfish: bool = True  # speaks through POST /v3/voices/speech (GET /v3/voices?engine=starfish lists it)

@@ -85,7 +85,7 @@ def voice_json(request: Request, voice: Voice) -> dict[str, Any]:
         "gender": voice.gender,
         "preview_audio_url": media_url(request, f"voices/{voice.id}.wav"),
         "support_pause": True,
-        "support_locale": False,
+        "support_locale": voice.starfish,  # the speech endpoint speaks it in another locale's language
         "type": "public",
     }
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import binascii
 import math
@@ -14,13 +15,21 @@ from starlette.routing import Route
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
-from heygen_studio.sandbox import photos, v3_json
+from heygen_studio.sandbox import audio_files, photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
-from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
+from heygen_studio.sandbox.entities import Asset, Group, Look, Scene, Video
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
 from heygen_studio.sandbox.state import SandboxState
 from heygen_studio.sandbox.validation import check_body, check_query, idempotency_key
-from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, size_for, submit
+from heygen_studio.sandbox.videos import (
+    check_script,
+    find_video,
+    resolve_look,
+    resolve_voice,
+    scene_seconds,
+    size_for,
+    submit,
+)
 
 SCRIPT_LIMIT = 5000
 PROMPT_LIMIT = 1000
@@ -74,9 +83,18 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
     data = await upload.read()
     if len(data) > photos.ASSET_MAX_BYTES:
         raise photos.too_large(photos.ASSET_MAX_BYTES)
-    mime = photos.sniff(data) or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    mime = (
+        audio_files.sniff_audio(data)
+        or photos.sniff(data)
+        or {"application/x-subrip": "application/x-subrip"}.get(upload.content_type or "")
+    )
     if mime is None:
-        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, pdf or srt.")
+        raise invalid("file", "Unsupported file type: upload png, jpeg, mp4, webm, mp3, wav, m4a, pdf or srt.")
+    if mime in audio_files.AUDIO_TYPES:
+        try:
+            await asyncio.to_thread(audio_files.decode_audio, data)
+        except audio_files.AudioFileError as error:
+            raise invalid("file", str(error)) from None
     state = state_of(request)
     asset = photos.store(state, data, mime, state.now())
     return 200, {
@@ -301,6 +319,8 @@ async def list_voices(request: Request) -> JSONResponse:
     query = check_query("VoiceList", request.query_params)
     state = state_of(request)
     voices = [] if query.get("type") == "private" else list(state.voices.values())
+    if "engine" in query:  # the sandbox's voices have one engine each: starfish, or one the speech endpoint lacks
+        voices = [voice for voice in voices if voice.starfish and query["engine"].lower() == "starfish"]
     for field in ("language", "gender"):
         if field in query:
             voices = [voice for voice in voices if getattr(voice, field).lower() == query[field].lower()]
@@ -411,24 +431,40 @@ def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Sc
     return price
 
 
+def check_video(state: SandboxState, body: dict[str, Any], now: float) -> tuple[list[Scene], tuple[int, int]]:
+    """What `POST /v3/videos` checks in a body its schema accepted (looks, voices, scripts, engines, settings):
+    the video's scenes and frame size, or the ApiError naming the field."""
+    scenes = _scenes(state, body, now)
+    return scenes, size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
+
+
+def video_price(state: SandboxState, body: dict[str, Any], scenes: list[Scene]) -> Money:
+    """What a render of `body` is billed, from the scenes `check_video` gave for it."""
+    return _video_price(state, body)(scenes, scene_seconds(scenes))
+
+
+def start_video(state: SandboxState, body: dict[str, Any], now: float) -> Video:
+    """A new render of a body its schema accepted, checked and billed as `POST /v3/videos` does (400, 402, 429)."""
+    scenes, size = check_video(state, body, now)
+    return submit(
+        state,
+        scenes,
+        size,
+        now,
+        queue=False,
+        price=_video_price(state, body),
+        title=body.get("title"),
+        caption=bool(body.get("caption")),
+        callback_id=body.get("callback_id"),
+    )
+
+
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
     state = state_of(request)
     now = state.now()
     with state.lock:
-        scenes = _scenes(state, body, now)
-        size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
         try:
-            video = submit(
-                state,
-                scenes,
-                size,
-                now,
-                queue=False,
-                price=_video_price(state, body),
-                title=body.get("title"),
-                caption=bool(body.get("caption")),
-                callback_id=body.get("callback_id"),
-            )
+            video = start_video(state, body, now)
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

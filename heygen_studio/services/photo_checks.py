@@ -6,16 +6,16 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps
 from PySide6.QtGui import QImage
 
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import PhotoReport
-from heygen_studio.photos import check_photo, fix_photo
-from heygen_studio.photos.decode import has_alpha
-from heygen_studio.photos.fixes import BACKGROUND
 from heygen_studio.photos.kept import Stamp, stamp_of
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PREVIEW_SIDE = 900
 THUMBNAIL_SIDE = 160
@@ -40,6 +40,7 @@ class Fix:
     to_format: str | None = None
     crop_face: bool = False
     upscale: bool = False
+    max_side: int | None = None  # made smaller to fit this many pixels on each side
     caution: str = ""  # said again once the copy is saved
 
 
@@ -54,6 +55,13 @@ UPSCALE = Fix(
     upscale=True,
     caution=rules.UPSCALE_WARNING,
 )
+
+SMALLER = Fix(
+    "Make a smaller copy",
+    f"Save a copy at most {rules.IMAGE_VIDEO_MAX_SIDE} pixels on each side and under 10 MB, as a quick video needs.",
+    max_side=rules.IMAGE_VIDEO_MAX_SIDE,
+)
+_TOO_BIG_TO_ANIMATE = frozenset({rules.IMAGE_TOO_LARGE, rules.IMAGE_FILE_SIZE})
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,21 @@ class CheckedPhoto:
             offered.append(CROP)
         return offered
 
+    def image_video_issues(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[rules.Issue]:
+        """Why HeyGen would refuse to animate this photo directly (a quick video); empty when it would not."""
+        return rules.image_video_issues(self.report, max_bytes)
+
+    def image_video_fixes(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[Fix]:
+        """The fix buttons that make a copy fit for a quick video (none when no fix helps)."""
+        codes = {issue.code for issue in self.image_video_issues(max_bytes)}
+        if codes & (_NOT_ANALYSED | {rules.IMAGE_NO_FACE}):
+            return []  # nothing to fix from, or no copy would have a face to animate
+        if rules.RESOLUTION in codes:
+            return [UPSCALE]
+        if codes & _TOO_BIG_TO_ANIMATE:
+            return [SMALLER]  # the smaller copy is also a still JPEG or PNG
+        return [CONVERT] if codes & {rules.FORMAT, rules.ANIMATED} else []
+
 
 def _exif_orientation(image: Image.Image) -> int:
     try:
@@ -162,6 +185,11 @@ def _to_qimage(image: Image.Image) -> QImage:
 
 def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
     """(thumbnail, preview, sideways); null images when the file can't be shown."""
+    from PIL import Image, ImageOps  # Pillow and the checks load with the first photo, not at start
+
+    from heygen_studio.photos.decode import has_alpha
+    from heygen_studio.photos.fixes import BACKGROUND
+
     try:
         with Image.open(path) as image:
             orientation = _exif_orientation(image)
@@ -183,6 +211,8 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
 def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = None) -> CheckedPhoto:
     """Check `path` and make its pictures; `known` is its report from before a restart, with the `stamp` the
     file had then (the checks are not run again). Blocking: run it with asyncio.to_thread."""
+    from heygen_studio.photos import check_photo
+
     if known is None or stamp is None:
         stamp = stamp_of(path)
         known = check_photo(path)
@@ -194,8 +224,17 @@ def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = No
 
 def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:
     """Write the fixed copy into `folder` and return it; the original is untouched. Raises FixError. Blocking."""
+    from heygen_studio.photos import fix_photo
+
     folder.mkdir(parents=True, exist_ok=True)
-    return fix_photo(path, to_format=fix.to_format, crop_face=fix.crop_face, upscale=fix.upscale, folder=folder)
+    return fix_photo(
+        path,
+        to_format=fix.to_format,
+        crop_face=fix.crop_face,
+        upscale=fix.upscale,
+        max_side=fix.max_side,
+        folder=folder,
+    )
 
 
 def save_pasted(image: QImage, folder: Path) -> Path:

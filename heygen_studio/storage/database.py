@@ -110,6 +110,13 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX render_jobs_reserved_file ON render_jobs (file_path)
         WHERE file_path IS NOT NULL AND status NOT IN ('downloaded', 'failed', 'cancelled')
     """,
+    # 8: the files a render uploads just before it is sent (the user's own recording, the photo of an image
+    # video) and the Idempotency-Key those uploads carry, so after a restart each is uploaded at most once.
+    """
+    ALTER TABLE render_jobs ADD COLUMN audio_path TEXT;
+    ALTER TABLE render_jobs ADD COLUMN photo_path TEXT;
+    ALTER TABLE render_jobs ADD COLUMN upload_key TEXT
+    """,
 )
 
 

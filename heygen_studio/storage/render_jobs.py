@@ -72,6 +72,12 @@ class NewJob:
     cost_amount: str | None = field(default=None, kw_only=True)
     """The quoted price (a decimal number as text) in `cost_currency`; None for rows from before prices."""
     cost_currency: str | None = field(default=None, kw_only=True)
+    audio_path: str | None = field(default=None, kw_only=True)
+    """The user's own recording, uploaded just before the render is sent (services.render_inputs)."""
+    photo_path: str | None = field(default=None, kw_only=True)
+    """The photo an image video animates, uploaded just before the render is sent."""
+    upload_key: str | None = field(default=None, kw_only=True)
+    """The Idempotency-Key those uploads carry (one suffix per file), so none is ever uploaded twice."""
 
 
 @dataclass(frozen=True)
@@ -112,6 +118,25 @@ class RenderJob(NewJob):
 
     def video_spec(self) -> VideoSpec:
         return spec_from_json(self.spec)
+
+    @property
+    def is_draft(self) -> bool:
+        """A cheap look at the video (Avatar III, 720p), shown as Draft in Renders."""
+        return bool(self._spec_field("draft"))
+
+    @property
+    def kind(self) -> VideoKind:
+        """An avatar video, or a photo animated directly (no avatar created)."""
+        try:
+            return VideoKind(self._spec_field("kind") or VideoKind.AVATAR)
+        except ValueError:  # a kind a newer app wrote
+            return VideoKind.AVATAR
+
+    def _spec_field(self, name: str) -> Any:
+        try:
+            return json.loads(self.spec).get(name)
+        except (ValueError, AttributeError):  # damaged settings: _submit reports them
+            return None
 
     @property
     def cost(self) -> Money | None:

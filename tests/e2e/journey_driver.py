@@ -92,7 +92,7 @@ class Journey:
         print(f"[journey] screenshot: {path}", flush=True)
 
     def panel(self, kind: type) -> Any:
-        return next(panel for panel in self.window.panels if isinstance(panel, kind))
+        return self.window.panel(kind)
 
 
 async def settle() -> None:

@@ -34,12 +34,14 @@ from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
-from heygen_studio.ui.main_window import MainWindow
+from heygen_studio.ui.main_window import PANELS, MainWindow
 from heygen_studio.ui.panels.renders import RendersPanel
 from heygen_studio.ui.widgets.render_row import RenderRow, placeholder_thumbnail
 
 FAST = QueueTiming(poll_first_s=0.05, poll_max_s=0.2, error_backoff_max_s=0.5, lease_s=5.0, idle_s=0.1)
 VOICE = VoiceRef("demo-en-us-ava", "Ava")
+
+RENDERS_ROW = [slot.title for slot in PANELS].index(RendersPanel.title)
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +63,7 @@ class World:
 
     def navigation(self) -> str:
         """What the Renders entry of the window's navigation reads."""
-        return self.window.navigation.item(self.window.panels.index(self.panel)).text()
+        return self.window.navigation.item(RENDERS_ROW).text()
 
     async def project(self, title: str, look_id: str | None = None) -> Project:
         """A ready project on the account's first finished look (or on `look_id`)."""

@@ -508,7 +508,7 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
         window.closed.connect(lambda: closed.append(True))
         window.show()
         window.show_panel("Photos")
-        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel = window.panel(ScenesPanel)
         panel.autosaver.delay_s = 0.05
         panel.new_project()
         _edit_script(panel, "Not saved anywhere.")
@@ -543,7 +543,7 @@ def test_every_video_setting_shows_without_scrolling_in_a_small_window(
         window.show()
         await asyncio.sleep(0.05)  # the panels start their background work before the test ends
         window.show_panel("Scenes")
-        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel = window.panel(ScenesPanel)
         panel.new_project()
         panel.add_scene()
         panel.add_scene()

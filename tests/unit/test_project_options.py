@@ -3,10 +3,12 @@ saves, a draft, every engine side by side, and scenes priced on the length measu
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 
 import pytest
 
+from heygen_studio.api.models import VideoKind
 from heygen_studio.api.v2 import V2Api
 from heygen_studio.api.v3 import V3Api
 from heygen_studio.domain.money import BillingType, Money
@@ -18,6 +20,7 @@ from heygen_studio.domain.project import (
     Project,
     Scene,
     VoiceRef,
+    draft_of,
     project_engines,
     video_spec,
 )
@@ -98,3 +101,25 @@ def test_what_each_choice_still_needs_before_rendering() -> None:
         video_spec(Project(photo_path="", scenes=(Scene(),)), "v3")
     photo_only = Project(photo_path="/me.jpg", voice=VoiceRef("v"), scenes=(Scene(script="Hi."),))
     assert video_spec(photo_only, "v3").look_id == ""  # no look is needed for a photo
+
+
+def test_a_queued_render_remembers_its_choices_and_older_rows_read_as_before() -> None:
+    from heygen_studio.storage.render_jobs import spec_from_json, spec_to_json
+
+    image = video_spec(replace(MINUTE, look=None, photo_path="/me.jpg", burn_captions=True), "v3")
+    assert spec_from_json(spec_to_json(image)) == image
+    draft = video_spec(draft_of(MINUTE), "v3")
+    again = spec_from_json(spec_to_json(draft))
+    assert again == draft and again.draft and again.supported_engines == (Engine.AVATAR_IV, Engine.AVATAR_III)
+    older = json.loads(spec_to_json(video_spec(MINUTE, "v3")))
+    for field in ("kind", "image_asset_id", "audio_asset_id", "burn_captions", "transparent", "draft"):
+        older.pop(field)
+    for field in ("supported_engines", "audio_duration_s"):
+        older.pop(field)
+    before = spec_from_json(json.dumps(older))
+    assert (before.kind, before.draft, before.transparent, before.supported_engines) == (
+        VideoKind.AVATAR,
+        False,
+        False,
+        (),
+    )

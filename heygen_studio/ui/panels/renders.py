@@ -256,16 +256,13 @@ class RendersPanel(Panel):
         self.message.hide()
         self.message.clear()
 
-    def _show_running(self, count: int) -> None:
-        """The navigation entry says how many renders are running: "Renders (2)"."""
-        window = self.window()
-        navigation = getattr(window, "navigation", None)
-        panels = getattr(window, "panels", None)
-        if navigation is None or not panels or self not in panels:
-            return
-        item = navigation.item(panels.index(self))
-        if item is not None:
-            item.setText(f"{self.title} ({count})" if count else self.title)
+    def _show_running(self, _count: int) -> None:
+        self.step_text_changed.emit()
+
+    def step_text(self) -> str:
+        """“Renders (2)” while two renders are running."""
+        count = self.queue.running
+        return f"{self.title} ({count})" if count else self.title
 
     def _tick(self) -> None:
         if self.isVisible():

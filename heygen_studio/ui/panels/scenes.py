@@ -417,6 +417,7 @@ class ScenesPanel(ScenesView):
     async def _load_voices(self, api: HeyGenApi) -> None:
         self._voices = await load_all_voices(api)  # the panel cancels this when the connection changes
         self._fill_voice_dialog()
+        self.listening.know_voices(self._voices)
 
     def _voices_failed(self, error: Exception) -> None:
         self._voices_error = f"Voices could not be loaded: {error}"

@@ -273,7 +273,21 @@ class ScenesLayout(Panel):
         scenes_layout = QVBoxLayout()
         scenes_layout.addWidget(self.scene_list)
         scenes_layout.addLayout(scene_buttons)
+        scenes_layout.addLayout(self._build_listen_row())
+        scenes_layout.addWidget(self.measure_note)
         return _group("Scenes", scenes_layout)
+
+    def _build_listen_row(self) -> QHBoxLayout:
+        """Listen to every scene in order, or measure them all (their cost is said below)."""
+        self.listen_all_button = _button("▶ Listen to the whole video", tip="Hear every scene in order")
+        self.measure_all_button = _button(
+            "Measure all", tip="Hear every scene not heard yet, so each length and price is exact"
+        )
+        self.measure_note = hint_label()
+        row = QHBoxLayout()
+        row.addWidget(self.listen_all_button)
+        row.addWidget(self.measure_all_button)
+        return row
 
     def _build_bottom_row(self) -> QHBoxLayout:
         """Totals, saved state, the request and Render (problems and the confirmation go above)."""

@@ -22,8 +22,10 @@ from heygen_studio.editor.totals import (
     totals_text,
 )
 from heygen_studio.services.projects import Autosaver, ProjectStore
+from heygen_studio.services.speech_previews import SpeechPreviews
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes_layout import BACKGROUND_TIP, CUSTOM, ScenesLayout, colour_swatch
+from heygen_studio.ui.panels.scenes_listening import SceneListening
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.scene_look import fetch_thumbnail
 from heygen_studio.ui.widgets.video_options import NOT_USED
@@ -39,6 +41,13 @@ class ScenesView(ScenesLayout):
         self.autosaver = Autosaver(self.store, session.tasks.spawn)
         self.editor = ProjectEditor(self.store, self.autosaver, self._account)
         self._loading = False  # while the widgets are filled from the project: their signals are no edits
+        self._listen_to_scenes(SpeechPreviews(session.paths.cache_dir / "speech"))
+
+    def _listen_to_scenes(self, speech: SpeechPreviews) -> None:
+        """Listen and Measure all; the lengths of scenes heard before are measured ones."""
+        self.speech = speech
+        self.editor.heard_seconds = speech.measured
+        self.listening = SceneListening(self)
 
     @property
     def project(self) -> Project | None:
@@ -140,8 +149,9 @@ class ScenesView(ScenesLayout):
         quote = self.editor.price(project).quote
         costs = quote.scene_costs if quote is not None else (None,) * len(project.scenes)
         self.scene_list.clear()
+        measured = self.editor.measured(project)
         for number, (scene, length, cost) in enumerate(zip(project.scenes, totals.scenes, costs, strict=True), 1):
-            item = QListWidgetItem(scene_line(number, scene, length, cost), self.scene_list)
+            item = QListWidgetItem(scene_line(number, scene, length, cost, scene.id in measured), self.scene_list)
             item.setData(Qt.ItemDataRole.UserRole, scene.id)
         self.scene_list.setCurrentRow(self.editor.scene_index)
 
@@ -160,18 +170,25 @@ class ScenesView(ScenesLayout):
         totals = self.editor.estimate(project)
         index = self.editor.scene_index
         price = self.editor.price()
+        measured = self.editor.measured(project)
         self.scene_editor.show_estimate(
             totals.scenes[index],
             API_NAMES[self.editor.generation],
             None if price.quote is None else price.quote.scene_costs[index],
+            measured=project.scenes[index].id in measured,
         )
-        self.totals.setText(totals_text(project, totals, price, self.session.balance))
+        self.totals.setText(totals_text(project, totals, price, self.session.balance, measured))
         set_tone(self.totals, Tone.BAD if price.shortfall is not None else Tone.PLAIN)
+        self.listening.refresh()
 
     def _refresh_saved_state(self) -> None:
         if self.project is not None:
             self.saved_state.setText(saved_text(self.editor.saved_state(), self.saved_path))
             self.saved_state.setToolTip(SAVED_TIP)
+
+    async def aclose(self) -> None:
+        await self.speech.aclose()
+        await super().aclose()
 
     def say(self, text: str, tone: Tone = Tone.BAD) -> None:
         """Say `text` above the Render button: why something could not be done."""
