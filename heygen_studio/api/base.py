@@ -224,6 +224,8 @@ class HeyGenApi(ABC):
                 f"A video needs 1 to {self.limits.max_scenes} scenes; this one has {len(spec.scenes)}.",
                 field="scenes",
             )
+        if spec.audio_asset_id:  # the user's own recording is what is said: there is no script to check
+            return
         for number, scene in enumerate(spec.scenes, start=1):
             if not scene.script.strip():
                 raise InvalidRequestError(

@@ -348,6 +348,10 @@ class VideoSpec:
     """A transparent background: v3 `remove_background` with `output_format: "webm"`."""
     draft: bool = False
     """Marks the cheapest render (Avatar III, 720p), chosen by the editor; shown as Draft in Renders."""
+    supported_engines: tuple[Engine, ...] = ()
+    """The engines the look renders on (its `supported_api_engines`); empty when not known. Not sent."""
+    audio_duration_s: float | None = None
+    """The own recording's length, read from the file: what the render is priced on. Not sent."""
 
     @property
     def is_photo_avatar(self) -> bool:
