@@ -255,9 +255,13 @@ class RenderQueue(QObject):
         project HeyGen would refuse, saving none."""
         return await self._save_new([self._new_job(project, output_dir, group) for project in projects])
 
+    async def batch_jobs(self, group: str) -> list[RenderJob]:
+        """The renders of `group` in the order they were queued (a run's rows, also after a restart)."""
+        return await asyncio.to_thread(self.jobs.in_group, group)
+
     async def batch_progress(self, group: str) -> BatchProgress:
         """How the renders of `group` stand: downloaded, failed, left, and what the made ones cost."""
-        return batch_progress(await asyncio.to_thread(self.jobs.in_group, group))
+        return batch_progress(await self.batch_jobs(group))
 
     def _new_job(self, project: Project, output_dir: Path | None, group: str | None) -> NewJob:
         api, account = self._require()
