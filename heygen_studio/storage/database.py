@@ -110,6 +110,18 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX render_jobs_reserved_file ON render_jobs (file_path)
         WHERE file_path IS NOT NULL AND status NOT IN ('downloaded', 'failed', 'cancelled')
     """,
+    # 8: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
+    # again sends only the rows not sent yet. A row is written before its job, its job id as it is queued.
+    """
+    CREATE TABLE batch_rows (
+        batch_id TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        row_number INTEGER NOT NULL,
+        job_id INTEGER,
+        reserved_at REAL NOT NULL,
+        PRIMARY KEY (batch_id, row_key)
+    )
+    """,
 )
 
 
