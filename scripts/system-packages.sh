@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the app and its tests need: an X server, Qt's xcb libraries,
-# D-Bus and gnome-keyring (the real Secret Service), fonts, tools to look at screenshots, and the
-# validators of the desktop entry and AppStream metainfo.
+# D-Bus and gnome-keyring (the real Secret Service), fonts, tools to look at screenshots, the
+# validators of the desktop entry and AppStream metainfo, and espeak-ng (the sandbox's voices speak with it).
 set -euo pipefail
 packages=(
   xvfb xauth x11-utils imagemagick
@@ -13,6 +13,7 @@ packages=(
   libpulse0 libpulse-mainloop-glib0
   fonts-dejavu-core
   desktop-file-utils appstream
+  espeak-ng libespeak-ng1
 )
 # One dpkg-query for all of them (one per package took a second on every start).
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null || true)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from types import TracebackType
 from typing import Any, ClassVar, Literal
 
@@ -24,6 +25,7 @@ from heygen_studio.api.models import (
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
     VideoSpec,
     VideoStatus,
     VideoSummary,
@@ -176,6 +178,23 @@ class HeyGenApi(ABC):
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         """Start a render. Re-using `idempotency_key` never makes a second video where HeyGen supports it."""
 
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        """The exact JSON body submit_video_batch would send for `specs`."""
+        raise self.unsupported("Sending videos in batches", "it takes one video per request")
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        """Start up to MAX_BATCH_VIDEOS renders in one call (v3 `POST /v3/videos/batches`); returns the batch id.
+
+        HeyGen honours no Idempotency-Key on batches: the call is never re-sent by the client, and a lost answer
+        (OutcomeUnknownError) may or may not have made the videos, so look each up by its title before sending it
+        again. A video HeyGen refuses refuses the whole batch; InvalidRequestError.field then starts `videos[i]`.
+        """
+        raise self.unsupported("Sending videos in batches", "it takes one video per request; send them one by one")
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        """One page of a batch's items (pass `next_token` back for the next), with its status and counts."""
+        raise self.unsupported("Following a batch of videos", "it has no batches")
+
     @abstractmethod
     async def video_status(self, video_id: str) -> VideoStatus:
         """How a render stands, with fresh download URLs once completed."""
@@ -205,6 +224,8 @@ class HeyGenApi(ABC):
                 f"A video needs 1 to {self.limits.max_scenes} scenes; this one has {len(spec.scenes)}.",
                 field="scenes",
             )
+        if spec.audio_asset_id:  # the user's own recording is what is said: there is no script to check
+            return
         for number, scene in enumerate(spec.scenes, start=1):
             if not scene.script.strip():
                 raise InvalidRequestError(

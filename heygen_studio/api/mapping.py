@@ -18,6 +18,8 @@ from heygen_studio.api.models import (
 from heygen_studio.domain.pricing import Engine
 
 GenerationName = Literal["v3", "v2"]
+ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
+"""How the app names each engine to users."""
 
 _EMOTION_EXPRESSIVENESS = {
     Emotion.EXCITED: Expressiveness.HIGH,
@@ -64,13 +66,14 @@ def v3_expressiveness(scene: SceneSpec) -> Expressiveness | None:
 
 
 def v3_takes_motion_prompt(spec: VideoSpec) -> bool:
-    """HeyGen takes a motion prompt for photo avatars on any engine, and for video avatars only on Avatar V."""
-    return spec.is_photo_avatar or spec.engine == Engine.AVATAR_V
+    """HeyGen takes a motion prompt for photo avatars on Avatar IV and V, and for video avatars only on Avatar V;
+    never on Avatar III."""
+    return spec.engine != Engine.AVATAR_III and (spec.is_photo_avatar or spec.engine == Engine.AVATAR_V)
 
 
 def v3_takes_expressiveness(spec: VideoSpec) -> bool:
-    """HeyGen takes expressiveness for photo avatars only, and never on Avatar V."""
-    return spec.is_photo_avatar and spec.engine != Engine.AVATAR_V
+    """HeyGen takes expressiveness for photo avatars on Avatar IV only (not on Avatar III or V)."""
+    return spec.is_photo_avatar and spec.engine == Engine.AVATAR_IV
 
 
 def v2_flat_form(spec: VideoSpec) -> bool:
@@ -168,8 +171,19 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
                     "motion_prompt",
                     index,
                     None,
-                    f"HeyGen takes motion prompts for photo avatars; this look is a {_kind(spec)}, which takes one "
-                    "only on the Avatar V engine, so the prompt is not sent.",
+                    "The Avatar III engine takes no motion prompt, so it is not sent."
+                    if spec.engine == Engine.AVATAR_III
+                    else f"HeyGen takes motion prompts for photo avatars; this look is a {_kind(spec)}, which takes "
+                    "one only on the Avatar V engine, so the prompt is not sent.",
+                )
+            )
+        if spec.audio_asset_id and scene.script:
+            notes.append(
+                FieldNote(
+                    "script",
+                    index,
+                    "audio_asset_id",
+                    "Your own recording is lip-synced instead of the script, so the script and voice are not sent.",
                 )
             )
         if scene.enhance_motion_prompt:
@@ -187,8 +201,8 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
 def _why_no_expressiveness(spec: VideoSpec) -> str | None:
     if not spec.is_photo_avatar:
         return f"HeyGen takes expressiveness for photo avatars only; this look is a {_kind(spec)}, so it is not sent."
-    if spec.engine == Engine.AVATAR_V:
-        return "The Avatar V engine does not take expressiveness, so it is not sent."
+    if spec.engine != Engine.AVATAR_IV:
+        return f"The {ENGINE_NAMES[spec.engine]} engine does not take expressiveness, so it is not sent."
     return None
 
 

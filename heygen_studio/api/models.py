@@ -348,6 +348,10 @@ class VideoSpec:
     """A transparent background: v3 `remove_background` with `output_format: "webm"`."""
     draft: bool = False
     """Marks the cheapest render (Avatar III, 720p), chosen by the editor; shown as Draft in Renders."""
+    supported_engines: tuple[Engine, ...] = ()
+    """The engines the look renders on (its `supported_api_engines`); empty when not known. Not sent."""
+    audio_duration_s: float | None = None
+    """The own recording's length, read from the file: what the render is priced on. Not sent."""
 
     @property
     def is_photo_avatar(self) -> bool:
@@ -377,6 +381,40 @@ class VideoStatus:
     duration_s: float | None = None
     error_code: str | None = None
     error_message: str | None = None
+
+
+MAX_BATCH_VIDEOS = 100
+"""Videos one `POST /v3/videos/batches` call takes."""
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One video of a batch: its place in the list sent, its status, and its video id once HeyGen made it."""
+
+    index: int
+    status: Status
+    """WAITING while queued at HeyGen (no video yet), then PROCESSING, COMPLETED or FAILED."""
+    video_id: str | None = None
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+@dataclass(frozen=True)
+class VideoBatch:
+    """One page of a video batch: how it stands overall, its counts by item status, and some of its items."""
+
+    batch_id: str
+    status: Status
+    total_items: int
+    counts: dict[str, int] = field(default_factory=dict)
+    """Items by HeyGen's item status word (queued, processing, completed, failed)."""
+    items: tuple[BatchItem, ...] = ()
+    next_token: str | None = None
+    title: str | None = None
+
+    @property
+    def has_more(self) -> bool:
+        return self.next_token is not None
 
 
 @dataclass(frozen=True)

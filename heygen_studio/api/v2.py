@@ -27,6 +27,7 @@ from heygen_studio.api.models import (
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoKind,
     VideoSpec,
     VideoStatus,
     VideoSummary,
@@ -286,6 +287,18 @@ class V2Api(HeyGenApi):
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
+
+    def check_video_spec(self, spec: VideoSpec) -> None:
+        """Also the render choices only the current API has: they are refused, never silently dropped."""
+        for wanted, what in (
+            (spec.kind is VideoKind.IMAGE, "A video made straight from a photo"),
+            (spec.audio_asset_id is not None, "Lip-syncing your own recording"),
+            (spec.burn_captions, "Burning captions into the video"),
+            (spec.transparent, "A transparent background"),
+        ):
+            if wanted:
+                raise self.unsupported(what, "switch to the current API (v3) in Settings, or turn it off.")
+        super().check_video_spec(spec)
 
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         """Start an Avatar IV render. The legacy API has no idempotency, so the key is not sent."""

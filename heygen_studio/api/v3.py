@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import uuid
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
@@ -11,13 +12,21 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
 from heygen_studio.api.errors import HeyGenError, InvalidRequestError
-from heygen_studio.api.mapping import v3_expressiveness, v3_shape, v3_takes_expressiveness, v3_takes_motion_prompt
+from heygen_studio.api.mapping import (
+    ENGINE_NAMES,
+    v3_expressiveness,
+    v3_shape,
+    v3_takes_expressiveness,
+    v3_takes_motion_prompt,
+)
 from heygen_studio.api.models import (
+    MAX_BATCH_VIDEOS,
     Account,
     Age,
     ApiLimits,
     Asset,
     AvatarGroup,
+    BatchItem,
     CreatedAvatar,
     Generation,
     Look,
@@ -25,11 +34,14 @@ from heygen_studio.api.models import (
     Page,
     PhotoPrompt,
     Pose,
+    Resolution,
     SceneSpec,
     Status,
     Style,
     SubmittedVideo,
     TrainingStatus,
+    VideoBatch,
+    VideoKind,
     VideoSpec,
     VideoStatus,
     VideoSummary,
@@ -51,29 +63,70 @@ _AGE_WORDS = {
 
 
 def build_video_request(spec: VideoSpec) -> dict[str, Any]:
-    """The POST /v3/videos body for `spec`: type avatar for one scene, type studio for several."""
+    """The POST /v3/videos body for `spec`: type avatar (or image, animating a photo) for one scene, type
+    studio for several; burned-in captions, a transparent webm and the user's own recording where asked."""
     aspect_ratio, resolution = v3_shape(spec)
+    caption = {"file_format": "srt", "style": "default" if spec.burn_captions else None}
     common = _drop_none(
         {
             "aspect_ratio": aspect_ratio.value,
             "resolution": resolution.value,
-            "caption": {"file_format": "srt"} if spec.caption else None,
+            "caption": _drop_none(caption) if spec.caption or spec.burn_captions else None,
             "title": spec.title,
             "callback_id": spec.callback_id,
         }
     )
     if len(spec.scenes) == 1:
-        body = {"type": "avatar", **_avatar_input(spec, spec.scenes[0])}
-        if spec.background_color:
+        body = _scene_input(spec, spec.scenes[0])
+        if spec.transparent:  # HeyGen refuses a background with webm, and removes it by itself
+            body.update(remove_background=True, output_format="webm")
+        elif spec.background_color:
             body["background"] = {"type": "color", "value": spec.background_color}
         return {**body, **common}
     scenes = []
     for scene in spec.scenes:
-        scene_input = {"type": "avatar", **_avatar_input(spec, scene)}
-        if spec.background_color:
+        scene_input = _scene_input(spec, scene)
+        if spec.background_color and spec.kind is VideoKind.AVATAR:  # image inputs take no background
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
     return {"type": "studio", "scenes": scenes, **common}
+
+
+def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
+    """(field, what to change) for the first choice of `spec` HeyGen refuses in POST /v3/videos; None if none."""
+    engine, scenes = ENGINE_NAMES[spec.engine], len(spec.scenes)
+    if spec.kind is VideoKind.IMAGE:
+        if not spec.image_asset_id:
+            return "image", "Choose the photo to animate, then render again."
+        if spec.engine is not Engine.AVATAR_IV:
+            return "engine", (
+                f"A video made straight from a photo renders on Avatar IV; HeyGen takes no {engine} for it. "
+                f"Choose Avatar IV, or create an avatar from the photo to render on {engine}."
+            )
+    elif spec.supported_engines and spec.engine not in spec.supported_engines:
+        offered = " and ".join(ENGINE_NAMES[each] for each in spec.supported_engines)
+        return "engine", f"This look renders on {offered}, not {engine}. Choose one of those engines."
+    if spec.engine is Engine.AVATAR_III:
+        prompted = [number for number, scene in enumerate(spec.scenes, start=1) if scene.motion_prompt]
+        if prompted:
+            which = ", ".join(map(str, prompted))
+            return "motion_prompt", (
+                f"The Avatar III engine takes no motion prompt, and scene {which} has one. Clear it, or choose "
+                "Avatar IV to keep the movement."
+            )
+        if spec.is_photo_avatar and spec.resolution is Resolution.UHD_4K:
+            return "resolution", "Avatar III renders photo avatars at up to 1080p. Choose 1080p, or Avatar IV for 4K."
+    if spec.audio_asset_id and scenes > 1:
+        return "audio_asset_id", (
+            f"Your own recording is the sound of a one-scene video, and this video has {scenes} scenes. "
+            "Remove the other scenes, or remove the recording to speak the scripts."
+        )
+    if spec.transparent and scenes > 1:
+        return "output_format", (
+            f"A transparent background is made for one-scene videos only, and this video has {scenes} scenes. "
+            "Remove the other scenes, or turn the transparent background off."
+        )
+    return None
 
 
 def photo_prompt_text(prompt: PhotoPrompt) -> str:
@@ -262,8 +315,14 @@ class V3Api(HeyGenApi):
         return build_video_request(spec)
 
     def check_video_spec(self, spec: VideoSpec) -> None:
-        """Also each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
+        """Also what HeyGen refuses of the new render choices (engine, image videos, own recording, transparent
+        background) and each scene's voice speed and pitch, which v3 sends and HeyGen bounds."""
         super().check_video_spec(spec)
+        problem = render_choice_problem(spec)
+        if problem:
+            raise InvalidRequestError(problem[1], field=problem[0])
+        if spec.audio_asset_id:  # no voice settings are sent with the user's own recording
+            return
         for number, scene in enumerate(spec.scenes, start=1):
             for what, value, (low, high), unit in (
                 ("voice speed", scene.speed, self.limits.speed_range, "×"),
@@ -281,6 +340,40 @@ class V3Api(HeyGenApi):
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
+
+    def build_video_batch_request(self, specs: Sequence[VideoSpec], title: str | None = None) -> dict[str, Any]:
+        return _drop_none({"title": title, "videos": [build_video_request(spec) for spec in specs]})
+
+    async def submit_video_batch(self, specs: Sequence[VideoSpec], title: str | None = None) -> str:
+        if not 1 <= len(specs) <= MAX_BATCH_VIDEOS:
+            raise InvalidRequestError(
+                f"A batch takes 1 to {MAX_BATCH_VIDEOS} videos; this one has {len(specs)}.", field="videos"
+            )
+        for index, spec in enumerate(specs):
+            try:
+                self.check_video_spec(spec)
+            except InvalidRequestError as error:
+                raise InvalidRequestError(
+                    f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
+                ) from None
+        # No Idempotency-Key: HeyGen ignores it here, and without one the transport never re-sends the call
+        # after a lost answer or a 5xx (which could make every video twice).
+        body = await self._transport.request(
+            "POST", "/v3/videos/batches", json=self.build_video_batch_request(specs, title)
+        )
+        return str(body["data"]["batch_id"])
+
+    async def video_batch(self, batch_id: str, token: str | None = None) -> VideoBatch:
+        data = await self._get(f"/v3/videos/batches/{_id(batch_id)}", {"limit": MAX_BATCH_VIDEOS, "token": token})
+        return VideoBatch(
+            batch_id=data.get("batch_id") or batch_id,
+            status=Status.parse(data.get("status"), Status.PROCESSING),
+            total_items=int(data.get("total_items") or 0),
+            counts={str(key): int(value) for key, value in (data.get("counts_by_status") or {}).items()},
+            items=tuple(_batch_item(item) for item in data.get("items") or []),
+            next_token=(data.get("next_token") or None) if data.get("has_more") else None,
+            title=data.get("title"),
+        )
 
     async def video_status(self, video_id: str) -> VideoStatus:
         data = await self._get(f"/v3/videos/{_id(video_id)}")
@@ -341,18 +434,29 @@ class V3Api(HeyGenApi):
         return (await self._post("/v3/avatars", json=request)).get("data") or {}
 
 
-def _avatar_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
-    """One avatar input; motion_prompt and expressiveness only where HeyGen takes them for the look and engine."""
+def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
+    """One avatar (or image) input: what is said, or the user's own recording instead; motion_prompt and
+    expressiveness only where HeyGen takes them for the look and engine."""
     expressiveness = v3_expressiveness(scene) if v3_takes_expressiveness(spec) else None
-    return _drop_none(
-        {
-            "avatar_id": spec.look_id,
-            "engine": None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value},
+    if spec.kind is VideoKind.IMAGE:
+        source: dict[str, Any] = {"type": "image", "image": {"type": "asset_id", "asset_id": spec.image_asset_id}}
+    else:
+        engine = None if spec.engine is Engine.AVATAR_IV else {"type": spec.engine.value}
+        source = {"type": "avatar", "avatar_id": spec.look_id, "engine": engine}
+    if spec.audio_asset_id:
+        speech: dict[str, Any] = {"audio_asset_id": spec.audio_asset_id}
+    else:
+        speech = {
             "script": scene.script,
             "voice_id": scene.voice_id,
+            "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
+        }
+    return _drop_none(
+        {
+            **source,
+            **speech,
             "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
             "expressiveness": expressiveness.value if expressiveness else None,
-            "voice_settings": {"speed": scene.speed, "pitch": scene.pitch},
         }
     )
 
@@ -413,6 +517,17 @@ def _voice(data: dict[str, Any]) -> Voice:
         language=data.get("language"),
         gender=data.get("gender"),
         preview_audio_url=data.get("preview_audio_url"),
+    )
+
+
+def _batch_item(data: dict[str, Any]) -> BatchItem:
+    error = data.get("error") or {}
+    return BatchItem(
+        index=int(data["item_index"]),
+        status=Status.parse(data.get("status"), Status.PROCESSING),
+        video_id=data.get("video_id"),
+        error_code=error.get("code"),
+        error_message=error.get("message"),
     )
 
 

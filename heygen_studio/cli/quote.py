@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from heygen_studio.api import HeyGenApi, HeyGenError, NotFoundError
+from heygen_studio.api.mapping import ENGINE_NAMES
 from heygen_studio.cli.render import EXIT_FAILED, EXIT_OK, CliError, add_connection_options, connected, run_cli
 from heygen_studio.config import app_paths
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money
@@ -20,7 +21,6 @@ from heygen_studio.domain.quotes import quote_project
 from heygen_studio.logging_setup import setup_logging
 
 CURRENCY_NAMES = {Currency.USD: "US dollars", Currency.CREDITS: "credits"}
-ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
 AVATAR_TYPE_NAMES = {
     AvatarType.PHOTO: "photo avatar",
     AvatarType.DIGITAL_TWIN: "digital twin",

@@ -10,6 +10,10 @@ MIN_SIDE = 512  # pixels, both sides, after EXIF orientation
 MAX_BYTES = 10_000_000  # "under 10 MB": a file must be smaller than this
 MAX_PIXELS = 60_000_000  # larger headers are refused before decoding (decompression bombs)
 
+# A quick video (v3 `type: "image"`) animates the photo itself, with rules of its own.
+IMAGE_VIDEO_MAX_SIDE = 2048  # "under 2K": at most this many pixels on each side, after EXIF orientation
+IMAGE_VIDEO_MAX_BYTES = 50_000_000  # "up to 50 MB"; the photo travels as an upload first, whose limit may be lower
+
 # Hard errors: a photo with any of these is refused.
 UNREADABLE = "unreadable"
 FORMAT = "format"
@@ -29,6 +33,12 @@ TOO_DARK = "too_dark"
 TOO_BRIGHT = "too_bright"
 LOW_CONTRAST = "low_contrast"
 TRANSPARENT = "transparent"
+
+# Quick videos only: a photo with any of these can't be animated directly.
+IMAGE_TOO_LARGE = "image_too_large"
+IMAGE_FILE_SIZE = "image_file_size"
+IMAGE_NO_FACE = "image_no_face"
+_IMAGE_VIDEO_ERRORS = frozenset({UNREADABLE, FORMAT, ANIMATED, TOO_MANY_PIXELS})  # as for an avatar
 
 TRANSPARENT_MESSAGE = (
     "This photo has transparent parts, so the avatar would have no background there. "
@@ -144,3 +154,34 @@ def crop_box_around(face: Box, width: int, height: int) -> Box:
     x = min(max(0, round(cx - side / 2)), width - side)
     y = min(max(0, round(cy - side / 2)), height - side)
     return Box(x, y, side, side)
+
+
+def image_video_issues(report: PhotoReport, max_bytes: int = IMAGE_VIDEO_MAX_BYTES) -> list[Issue]:
+    """Why HeyGen would refuse to animate this photo directly (a quick video); empty when it would not.
+    `max_bytes` is the smaller of the image limit and the upload limit of the account's API."""
+    issues = [issue for issue in report.errors if issue.code in _IMAGE_VIDEO_ERRORS]
+    if report.width and report.height and max(report.width, report.height) > IMAGE_VIDEO_MAX_SIDE:
+        issues.append(
+            Issue(
+                IMAGE_TOO_LARGE,
+                f"This photo is {report.width}×{report.height} pixels; a quick video needs one of at most "
+                f"{IMAGE_VIDEO_MAX_SIDE} pixels on each side. Click 'Make a smaller copy'.",
+            )
+        )
+    if report.bytes is not None and report.bytes > max_bytes:
+        issues.append(
+            Issue(
+                IMAGE_FILE_SIZE,
+                f"This file is {_megabytes(report.bytes)}; a quick video takes photos up to "
+                f"{_megabytes(max_bytes)}. Click 'Make a smaller copy'.",
+            )
+        )
+    if report.analysed and NO_FACE in report.warning_codes():
+        issues.append(
+            Issue(
+                IMAGE_NO_FACE,
+                "A quick video makes the face in the photo talk, and we couldn't find a front-facing face in "
+                "this one. Use a portrait photo of one person looking at the camera.",
+            )
+        )
+    return issues

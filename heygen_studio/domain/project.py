@@ -6,6 +6,7 @@ import json
 import math
 import uuid
 from dataclasses import asdict, dataclass, field, replace
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -18,17 +19,23 @@ from heygen_studio.api.models import (
     Resolution,
     SceneSpec,
     TalkingStyle,
+    VideoKind,
     VideoSpec,
 )
 from heygen_studio.domain.estimates import count_words, spoken_seconds
-from heygen_studio.domain.pricing import AvatarType, Engine
+from heygen_studio.domain.pricing import V3_VIDEO_USD_PER_SECOND, AvatarType, Engine
 
 SCHEMA_VERSION = 1
 FILE_SUFFIX = ".hgproj"
 MAX_SCENES = 50
 MAX_TITLE = 200
 
+PENDING_UPLOAD = "pending-upload"
+"""The asset id of a file the render queue uploads just before sending (services.render_inputs); never sent."""
+DRAFT_RESOLUTION = Resolution.HD_720P
+
 _Choice = TypeVar("_Choice", bound=StrEnum)
+_ENGINE_NAMES = frozenset(engine.value for engine in Engine)
 
 
 class ProjectFileError(ValueError):
@@ -44,6 +51,13 @@ class LookRef:
     group_id: str | None = None
     preview_image_url: str | None = None
     avatar_type: str | None = None  # HeyGen's avatar_type of the look: what the render may ask of it
+    supported_engines: tuple[str, ...] = ()
+    """The look's `supported_api_engines` as HeyGen listed them; empty when not known."""
+
+    @property
+    def engines(self) -> tuple[Engine, ...]:
+        """The engines the look renders on that this app knows (empty when not known)."""
+        return tuple(Engine(name) for name in self.supported_engines if name in _ENGINE_NAMES)
 
 
 @dataclass(frozen=True)
@@ -104,6 +118,12 @@ class Project:
     """Lip-sync this recording instead of speaking the scripts (v3)."""
     photo_path: str | None = None
     """A quick video: animate this photo directly (v3 `type: "image"`) instead of `look`; no avatar is created."""
+    draft: bool = False
+    """Made by `draft_of` for one cheap render; never saved in the project file."""
+
+    @property
+    def is_image_video(self) -> bool:
+        return self.photo_path is not None
 
     def with_scene(self, index: int, scene: Scene) -> Project:
         """This project with scene `index` replaced."""
@@ -133,6 +153,7 @@ class Project:
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data["scenes"] = [asdict(s) for s in self.scenes]
+        del data["draft"]
         return {"schema_version": SCHEMA_VERSION, **data}
 
     def dumps(self) -> str:
@@ -266,7 +287,15 @@ def _look(raw: object) -> LookRef | None:
         group_id=_optional_text(data, "group_id", where),
         preview_image_url=_optional_text(data, "preview_image_url", where),
         avatar_type=_optional_text(data, "avatar_type", where),
+        supported_engines=_texts(data, "supported_engines", where),
     )
+
+
+def _texts(data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = data.get(key) or []
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise _damaged(f"{where}“{key}” should be a list of names")
+    return tuple(value)
 
 
 def _voice(raw: object) -> VoiceRef | None:
@@ -347,15 +376,20 @@ class NotReadyToRender(ValueError):
 
 
 def video_spec(project: Project, generation: str) -> VideoSpec:
-    """The render request for `project`; fields one generation lacks are mapped by the client."""
+    """The render request for `project`; fields one generation lacks are mapped by the client. Files the
+    render needs (an own recording, the photo of an image video) carry PENDING_UPLOAD until the queue uploads them."""
     missing = []
-    if project.look is None:
+    if project.is_image_video:
+        if not (project.photo_path or "").strip():
+            missing.append("choose the photo to animate")
+    elif project.look is None:
         missing.append("choose a look in the Library")
-    if project.voice is None:
-        missing.append("choose a voice")
-    empty = [i + 1 for i, s in enumerate(project.scenes) if not s.script.strip()]
-    if empty:
-        missing.append("write the script of scene " + ", ".join(map(str, empty)))
+    if project.own_audio is None:
+        if project.voice is None:
+            missing.append("choose a voice")
+        empty = [i + 1 for i, s in enumerate(project.scenes) if not s.script.strip()]
+        if empty:
+            missing.append("write the script of scene " + ", ".join(map(str, empty)))
     if missing:
         raise NotReadyToRender("Before rendering, " + "; ".join(missing) + ".")
     return draft_video_spec(project, generation)
@@ -365,8 +399,10 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
     """The render request as far as it is filled in (no look or voice yet: empty ids); for notes and previews."""
     v3 = generation == "v3"
     voice_id = project.voice.voice_id if project.voice else ""
+    image = project.is_image_video
+    look = None if image else project.look
     return VideoSpec(
-        look_id=project.look.look_id if project.look else "",
+        look_id=look.look_id if look else "",
         scenes=tuple(
             SceneSpec(
                 script=s.script.strip(),
@@ -385,11 +421,45 @@ def draft_video_spec(project: Project, generation: str) -> VideoSpec:
         aspect_ratio=project.aspect_ratio,
         resolution=project.resolution,
         dimension=None if v3 else project.custom_size,
-        caption=project.captions,
+        caption=project.captions or project.burn_captions,
         background_color=project.background,
         engine=project.engine if v3 else Engine.AVATAR_IV,
-        avatar_type=_avatar_type(project.look.avatar_type if project.look else None),
+        avatar_type=_avatar_type(look.avatar_type) if look else None,
+        kind=VideoKind.IMAGE if image else VideoKind.AVATAR,
+        image_asset_id=PENDING_UPLOAD if image else None,
+        audio_asset_id=PENDING_UPLOAD if project.own_audio else None,
+        burn_captions=project.burn_captions,
+        transparent=project.transparent,
+        draft=project.draft,
+        supported_engines=look.engines if look else (),
+        audio_duration_s=project.own_audio.duration_s if project.own_audio else None,
     )
+
+
+def project_engines(project: Project) -> tuple[Engine, ...]:
+    """The engines `project` can render on: Avatar IV alone for an image video (HeyGen takes no engine for
+    one), else those its look supports, or Avatar IV and III (the priced ones) while that is not known."""
+    if project.is_image_video:
+        return (Engine.AVATAR_IV,)
+    known = project.look.engines if project.look else ()
+    return known or (Engine.AVATAR_IV, Engine.AVATAR_III)
+
+
+def draft_of(project: Project) -> Project:
+    """`project` made the cheapest way for one look at it: 720p on Avatar III where the look takes it (motion
+    prompts are left out: Avatar III takes none), else on the cheapest engine it supports; marked as a draft."""
+    engines = project_engines(project)
+    engine = Engine.AVATAR_III if Engine.AVATAR_III in engines else min(engines, key=_usd_per_second)
+    scenes = project.scenes
+    if engine is Engine.AVATAR_III:
+        scenes = tuple(replace(scene, motion_prompt="") for scene in scenes)
+    return replace(project, engine=engine, resolution=DRAFT_RESOLUTION, scenes=scenes, draft=True)
+
+
+def _usd_per_second(engine: Engine) -> Decimal:
+    """An engine's published photo-avatar rate at 1080p; one without a published price counts as dearest."""
+    rates = V3_VIDEO_USD_PER_SECOND.get((engine, AvatarType.PHOTO))
+    return rates[0] if rates else Decimal("Infinity")
 
 
 def _avatar_type(raw: str | None) -> AvatarType | None:

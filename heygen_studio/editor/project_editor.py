@@ -16,7 +16,7 @@ from heygen_studio.api.mapping import FieldNote, explain_mapping, v2_dimension
 from heygen_studio.api.models import ApiLimits, AspectRatio, Look, VideoSpec, Voice
 from heygen_studio.config import Generation
 from heygen_studio.domain.money import Balance, Money
-from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
+from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote, quote_video
 from heygen_studio.domain.project import (
     FILE_SUFFIX,
     LookRef,
@@ -30,9 +30,10 @@ from heygen_studio.domain.project import (
     video_spec,
 )
 from heygen_studio.domain.quotes import quote_project
-from heygen_studio.editor.engines import avatar_type_of, engines_for
+from heygen_studio.editor.engines import EngineOffer, avatar_type_of, engine_offers, engines_for
 from heygen_studio.editor.history import History
 from heygen_studio.services.projects import ProjectStore, RecentProject, Recovery
+from heygen_studio.services.speech_previews import SpeechRequest, speech_request
 from heygen_studio.storage.render_jobs import RenderJob
 
 log = logging.getLogger(__name__)
@@ -105,6 +106,8 @@ class ProjectEditor:
         self.missing_look_id: str | None = None
         self.previews: dict[str, str] = {}  # look id → its picture's current address (saved ones expire)
         self.sent: Project | None = None  # the last project sent to the render queue
+        self.heard_seconds: Callable[[SpeechRequest | None], float | None] = lambda _request: None
+        """The measured length of speech heard before (services.speech_previews.SpeechPreviews.measured)."""
 
     # --- the open project -------------------------------------------------------------------------
 
@@ -356,8 +359,26 @@ class ProjectEditor:
     def limits(self) -> ApiLimits:
         return limits_for(self.generation)
 
+    def measured(self, project: Project | None = None) -> dict[str, float]:
+        """Scene id → the measured seconds of its speech, for each scene heard as it is now (same words, voice
+        and speed)."""
+        project = project or self.project
+        if project is None:
+            return {}
+        found = ((scene.id, self.heard_seconds(speech_request(project, scene))) for scene in project.scenes)
+        return {scene_id: seconds for scene_id, seconds in found if seconds is not None}
+
     def estimate(self, project: Project) -> ProjectEstimate:
-        return estimate(project, self.limits)
+        """Each scene's length: measured where its speech was heard, else from its words."""
+        guessed = estimate(project, self.limits)
+        measured = self.measured(project)
+        if not measured:
+            return guessed
+        scenes = tuple(
+            replace(length, seconds=measured.get(scene.id, length.seconds))
+            for scene, length in zip(project.scenes, guessed.scenes, strict=True)
+        )
+        return ProjectEstimate(scenes, sum(length.seconds for length in scenes))
 
     def price(self, project: Project | None = None) -> Price:
         """The price of `project` (the open one by default) and what the balance lacks to pay it."""
@@ -372,6 +393,8 @@ class ProjectEditor:
             balance.billing_type if balance else None,
             self.avatar_type(project),
         )
+        if quote is not None and self.measured(project):  # measured seconds, at the same rate
+            quote = quote_video([length.seconds for length in self.estimate(project).scenes], quote.rate)
         return Price(quote, None if quote is None or balance is None else balance.shortfall(quote.total))
 
     def field_notes(self, project: Project) -> list[FieldNote]:
@@ -385,6 +408,10 @@ class ProjectEditor:
             quote = self.price(replace(project, engine=engine)).quote
             prices[engine] = None if quote is None else quote.total
         return prices
+
+    def engine_offers(self, project: Project) -> list[EngineOffer]:
+        """Every engine the editor offers, with `project`'s price on it or why its look can't use it."""
+        return engine_offers(self.look, self.engine_prices(project))
 
     # --- rendering --------------------------------------------------------------------------------
 

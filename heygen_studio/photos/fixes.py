@@ -126,12 +126,23 @@ def _enlarged(image: Image.Image) -> Image.Image:
     return enlarged
 
 
+def _fitted(image: Image.Image, max_side: int) -> Image.Image:
+    """`image` scaled down to fit `max_side` on each side (unchanged when it already does)."""
+    if max(image.width, image.height) <= max_side:
+        return image
+    fitted = image.copy()
+    fitted.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    fitted.info = dict(image.info)
+    return fitted
+
+
 def fix_photo(
     path: str | os.PathLike[str],
     *,
     to_format: str | None = None,
     crop_face: bool = False,
     upscale: bool = False,
+    max_side: int | None = None,
     folder: str | os.PathLike[str] | None = None,
     max_bytes: int = rules.MAX_BYTES,
 ) -> Path:
@@ -139,7 +150,8 @@ def fix_photo(
 
     The copy is upright (EXIF rotation applied), opaque (transparent parts on white), a still JPEG or PNG
     (`to_format`; by default PNG stays PNG and everything else becomes JPEG), cropped square around the face
-    when `crop_face`, enlarged to MIN_SIDE when `upscale` (softer, but accepted), and under `max_bytes`.
+    when `crop_face`, enlarged to MIN_SIDE when `upscale` (softer, but accepted), made to fit `max_side` pixels
+    on each side when it is given, and under `max_bytes`.
     It lands next to the original unless `folder` is given. Raises FixError with a plain message when no fix
     helps (unreadable, too small without `upscale`, or no face to crop around).
     """
@@ -158,5 +170,7 @@ def fix_photo(
         image = image.crop((box.x, box.y, box.x + box.width, box.y + box.height))
     if upscale:
         image = _enlarged(image)
+    if max_side is not None:
+        image = _fitted(image, max_side)
     data = _encode_under(image, fmt, max_bytes)
     return _write_new(source, Path(folder) if folder is not None else source.parent, _EXTENSIONS[fmt], data)

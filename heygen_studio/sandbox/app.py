@@ -8,7 +8,15 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from heygen_studio.sandbox import control_routes, demo, legacy_video_routes, media_routes, v2_routes, v3_routes
+from heygen_studio.sandbox import (
+    batch_routes,
+    control_routes,
+    demo,
+    legacy_video_routes,
+    media_routes,
+    v2_routes,
+    v3_routes,
+)
 from heygen_studio.sandbox.auth import ApiKeyMiddleware, RequestIdMiddleware
 from heygen_studio.sandbox.body_limits import BodyLimitMiddleware
 from heygen_studio.sandbox.config import SandboxConfig
@@ -48,8 +56,10 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         if state.config.demo_content:
             demo.seed(state)
         state.save()
+    batch_routes.install(state)
     app = Starlette(
         routes=[
+            *batch_routes.ROUTES,
             *v3_routes.ROUTES,
             *v2_routes.ROUTES,
             *legacy_video_routes.ROUTES,

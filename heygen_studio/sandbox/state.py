@@ -63,6 +63,8 @@ class SandboxState:
             tuple[str, str], tuple[float, int, dict[str, Any]]
         ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
+        self.batches: dict[str, Any] = {}  # video batches by id (sandbox/batch_routes.py)
+        self.settle_hooks: list[Callable[[float], None]] = []  # run first by settle (batch items taking free slots)
 
     # --- time and job status ---------------------------------------------------------------------
 
@@ -109,6 +111,8 @@ class SandboxState:
     def settle(self, now: float) -> None:
         """Charge every video that completed by `now` and start rendering its MP4."""
         with self.lock:
+            for hook in self.settle_hooks:
+                hook(now)
             for video in self.videos.values():
                 if not video.charged and self.video_done_at(video) <= now:
                     video.charged = True

@@ -16,11 +16,19 @@ from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
 from heygen_studio.sandbox import photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
-from heygen_studio.sandbox.entities import Asset, Group, Look, Scene
+from heygen_studio.sandbox.entities import Asset, Group, Look, Scene, Video
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
 from heygen_studio.sandbox.state import SandboxState
 from heygen_studio.sandbox.validation import check_body, check_query, idempotency_key
-from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, size_for, submit
+from heygen_studio.sandbox.videos import (
+    check_script,
+    find_video,
+    resolve_look,
+    resolve_voice,
+    scene_seconds,
+    size_for,
+    submit,
+)
 
 SCRIPT_LIMIT = 5000
 PROMPT_LIMIT = 1000
@@ -411,24 +419,40 @@ def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Sc
     return price
 
 
+def check_video(state: SandboxState, body: dict[str, Any], now: float) -> tuple[list[Scene], tuple[int, int]]:
+    """What `POST /v3/videos` checks in a body its schema accepted (looks, voices, scripts, engines, settings):
+    the video's scenes and frame size, or the ApiError naming the field."""
+    scenes = _scenes(state, body, now)
+    return scenes, size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
+
+
+def video_price(state: SandboxState, body: dict[str, Any], scenes: list[Scene]) -> Money:
+    """What a render of `body` is billed, from the scenes `check_video` gave for it."""
+    return _video_price(state, body)(scenes, scene_seconds(scenes))
+
+
+def start_video(state: SandboxState, body: dict[str, Any], now: float) -> Video:
+    """A new render of a body its schema accepted, checked and billed as `POST /v3/videos` does (400, 402, 429)."""
+    scenes, size = check_video(state, body, now)
+    return submit(
+        state,
+        scenes,
+        size,
+        now,
+        queue=False,
+        price=_video_price(state, body),
+        title=body.get("title"),
+        caption=bool(body.get("caption")),
+        callback_id=body.get("callback_id"),
+    )
+
+
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
     state = state_of(request)
     now = state.now()
     with state.lock:
-        scenes = _scenes(state, body, now)
-        size = size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
         try:
-            video = submit(
-                state,
-                scenes,
-                size,
-                now,
-                queue=False,
-                price=_video_price(state, body),
-                title=body.get("title"),
-                caption=bool(body.get("caption")),
-                callback_id=body.get("callback_id"),
-            )
+            video = start_video(state, body, now)
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]

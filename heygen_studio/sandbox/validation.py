@@ -152,7 +152,9 @@ def _int_parameter(parameter: dict[str, Any], raw: str) -> int:
 
 
 def response_errors(operation: str, body: Any) -> list[str]:
-    """Why `body` does not match the operation's response schema (empty when it does)."""
+    """Why `body` does not match the operation's response schema (empty when it does, or it has none)."""
+    if operations()[operation]["response_schema"] is None:
+        return []
     return [
         f"{param_name(error)}: {error.message}" for error in _validator(operation, "response_schema").iter_errors(body)
     ]

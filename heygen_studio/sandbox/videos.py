@@ -58,6 +58,11 @@ def size_for(aspect_ratio: str | None, resolution: str | None, look: Look, state
     return V3_SIZES[aspect][resolution or "1080p"]
 
 
+def scene_seconds(scenes: list[Scene]) -> list[float]:
+    """How long each scene renders, as the sandbox times (and bills) it."""
+    return [spoken_seconds(scene.script, scene.speed) for scene in scenes]
+
+
 def submit(
     state: SandboxState,
     scenes: list[Scene],
@@ -73,7 +78,7 @@ def submit(
     """A new render, priced by `price` from its scenes and their rendered seconds and billed to the v2 pool
     when `queue` (legacy): refused with 402 when the account cannot pay it, and with 429 on v3 when it
     already has `v3_concurrency` renders in flight; legacy waits for a free slot."""
-    seconds = [spoken_seconds(scene.script, scene.speed) for scene in scenes]
+    seconds = scene_seconds(scenes)
     duration = sum(seconds)
     with state.lock:
         cost = state.afford(price(scenes, seconds), queue, now)

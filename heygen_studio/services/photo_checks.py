@@ -40,6 +40,7 @@ class Fix:
     to_format: str | None = None
     crop_face: bool = False
     upscale: bool = False
+    max_side: int | None = None  # made smaller to fit this many pixels on each side
     caution: str = ""  # said again once the copy is saved
 
 
@@ -54,6 +55,13 @@ UPSCALE = Fix(
     upscale=True,
     caution=rules.UPSCALE_WARNING,
 )
+
+SMALLER = Fix(
+    "Make a smaller copy",
+    f"Save a copy at most {rules.IMAGE_VIDEO_MAX_SIDE} pixels on each side and under 10 MB, as a quick video needs.",
+    max_side=rules.IMAGE_VIDEO_MAX_SIDE,
+)
+_TOO_BIG_TO_ANIMATE = frozenset({rules.IMAGE_TOO_LARGE, rules.IMAGE_FILE_SIZE})
 
 
 @dataclass(frozen=True)
@@ -146,6 +154,19 @@ class CheckedPhoto:
             offered.append(CROP)
         return offered
 
+    def image_video_issues(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[rules.Issue]:
+        """Why HeyGen would refuse to animate this photo directly (a quick video); empty when it would not."""
+        return rules.image_video_issues(self.report, max_bytes)
+
+    def image_video_fixes(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[Fix]:
+        """The fix buttons that make a copy fit for a quick video (none when no fix helps)."""
+        codes = {issue.code for issue in self.image_video_issues(max_bytes)}
+        if codes & _NOT_ANALYSED:
+            return []
+        if codes & _TOO_BIG_TO_ANIMATE:
+            return [SMALLER]  # the smaller copy is also a still JPEG or PNG
+        return [CONVERT] if codes & {rules.FORMAT, rules.ANIMATED} else []
+
 
 def _exif_orientation(image: Image.Image) -> int:
     try:
@@ -195,7 +216,14 @@ def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = No
 def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:
     """Write the fixed copy into `folder` and return it; the original is untouched. Raises FixError. Blocking."""
     folder.mkdir(parents=True, exist_ok=True)
-    return fix_photo(path, to_format=fix.to_format, crop_face=fix.crop_face, upscale=fix.upscale, folder=folder)
+    return fix_photo(
+        path,
+        to_format=fix.to_format,
+        crop_face=fix.crop_face,
+        upscale=fix.upscale,
+        max_side=fix.max_side,
+        folder=folder,
+    )
 
 
 def save_pasted(image: QImage, folder: Path) -> Path:

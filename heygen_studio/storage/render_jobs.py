@@ -21,6 +21,7 @@ from heygen_studio.api.models import (
     Resolution,
     SceneSpec,
     TalkingStyle,
+    VideoKind,
     VideoSpec,
 )
 from heygen_studio.domain.money import Currency, Money
@@ -151,6 +152,8 @@ def spec_from_json(text: str) -> VideoSpec:
             "resolution": Resolution(data["resolution"]),
             "engine": Engine(data.get("engine", Engine.AVATAR_IV)),
             "avatar_type": AvatarType(data["avatar_type"]) if data.get("avatar_type") else None,
+            "kind": VideoKind(data.get("kind", VideoKind.AVATAR)),
+            "supported_engines": tuple(Engine(name) for name in data.get("supported_engines", ())),
         },
         scenes=scenes,
         dimension=Dimension(**dimension) if dimension else None,

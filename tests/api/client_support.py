@@ -1,4 +1,4 @@
-"""Helpers for the HeyGen client tests: a recorder for mock HeyGen, and the v3 contract validator."""
+"""Helpers for the HeyGen client tests: a recorder for mock HeyGen, the v3 contract validator and the checking wire."""
 
 from __future__ import annotations
 
@@ -13,7 +13,10 @@ from typing import Any
 import httpx
 import jsonschema
 
+from heygen_studio.api import RetryPolicy
+
 SECRET = "sk-test-SECRET-4f9c2e"
+FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=0.05)
 
 
 @dataclass
@@ -89,6 +92,39 @@ def validate_v3_request(request: httpx.Request) -> dict[str, Any]:
 
 
 def validate_v3_response(method: str, path: str, body: Any) -> None:
-    """Check a v3 response body against the contract's response schema."""
+    """Check a v3 response body against the contract's response schema (none to check where it publishes none)."""
     op = operation_for(method, path)
+    if op["response_schema"] is None:
+        return
     jsonschema.validate(body, _anyof_discriminators(copy.deepcopy(op["response_schema"])))
+
+
+class ContractChecking(httpx.AsyncBaseTransport):
+    """Passes requests to the sandbox, checking v3 requests and the sandbox's v3 answers against the contract,
+    and remembering every request it passed on."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.checked = 0
+        self.requests: list[httpx.Request] = []
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await request.aread()
+        self.requests.append(request)
+        is_v3 = request.url.path.startswith("/v3/")
+        if is_v3:
+            validate_v3_request(request)
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        if is_v3 and response.is_success:
+            validate_v3_response(request.method, request.url.path, json.loads(response.content))
+            self.checked += 1
+        return response
+
+    def posts(self, path: str) -> list[dict[str, Any]]:
+        """The JSON bodies of the POSTs to `path`, in order."""
+        return [json.loads(r.content) for r in self.requests if r.method == "POST" and r.url.path == path]
+
+
+def finished(item: Any) -> bool:
+    return item.status is not None and item.status.is_final

@@ -11,7 +11,7 @@ from functools import partial
 
 import httpx
 import pytest
-from test_sandbox_clients import FAST_RETRY, ContractChecking, finished
+from client_support import FAST_RETRY, finished
 from waiting import until_value
 
 from heygen_studio.api import (
@@ -33,78 +33,15 @@ from heygen_studio.api import (
     V3Api,
     VideoSpec,
     explain_mapping,
-    open_client,
 )
 from heygen_studio.api.v3 import photo_prompt_text
 from heygen_studio.domain.pricing import AvatarType, Engine
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef, draft_video_spec
-from heygen_studio.sandbox.app import create_app
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.media import derive_images
 from heygen_studio.sandbox.state import SandboxState
 
 VOICE = "demo-en-us-ava"
 SCRIPT = "Hello from the limits test."
-
-
-class Wire(ContractChecking):
-    """The contract-checking wire to the sandbox, remembering every request it passed on."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        super().__init__(inner)
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return await super().handle_async_request(request)
-
-    def posts(self, path: str) -> list[dict]:
-        return [json.loads(r.content) for r in self.requests if r.method == "POST" and r.url.path == path]
-
-
-@pytest.fixture
-def sandbox():
-    app = create_app(SandboxConfig(job_seconds=0.2))
-    yield app
-    app.state.sandbox.close()
-
-
-@pytest.fixture
-def state(sandbox) -> SandboxState:
-    return sandbox.state.sandbox
-
-
-@pytest.fixture
-def wire(sandbox) -> Wire:
-    return Wire(httpx.ASGITransport(app=sandbox))
-
-
-@pytest.fixture
-def connect(wire) -> Callable[[str], HeyGenApi]:
-    def make(generation: str) -> HeyGenApi:
-        return open_client(
-            generation,
-            "sandbox",
-            base_url="http://sandbox.test",
-            upload_url="http://sandbox.test",
-            transport=wire,
-            retry=FAST_RETRY,
-            max_retry_wait_s=1.0,
-        )
-
-    return make
-
-
-@pytest.fixture
-async def v3(connect) -> AsyncIterator[HeyGenApi]:
-    async with connect("v3") as api:
-        yield api
-
-
-@pytest.fixture
-async def v2(connect) -> AsyncIterator[HeyGenApi]:
-    async with connect("v2") as api:
-        yield api
 
 
 async def own_look(api: HeyGenApi) -> str:

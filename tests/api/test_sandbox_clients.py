@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import json
-from collections.abc import AsyncIterator, Callable
 from functools import partial
-from typing import Any, TypeVar
+from typing import TypeVar
 
-import httpx
 import pytest
-from client_support import validate_v3_request, validate_v3_response
+from client_support import finished
 from waiting import until_value
 
 from heygen_studio.api import (
@@ -19,88 +16,22 @@ from heygen_studio.api import (
     Ethnicity,
     Expressiveness,
     Gender,
-    HeyGenApi,
     InvalidRequestError,
     NotFoundError,
     Orientation,
     PhotoPrompt,
     Pose,
-    RetryPolicy,
     SceneSpec,
     Status,
     Style,
     TalkingStyle,
     VideoSpec,
-    open_client,
 )
 from heygen_studio.domain.money import Money
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox.app import create_app
-from heygen_studio.sandbox.config import SandboxConfig
 
 T = TypeVar("T")
-FAST_RETRY = RetryPolicy(max_attempts=4, base_delay_s=0.01, max_delay_s=0.05)
 PHOTO = sample_photo("astronaut.png").read_bytes()
-
-
-class ContractChecking(httpx.AsyncBaseTransport):
-    """Passes requests to the sandbox, checking v3 requests and the sandbox's v3 answers against the contract."""
-
-    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
-        self.inner = inner
-        self.checked = 0
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        await request.aread()
-        is_v3 = request.url.path.startswith("/v3/")
-        if is_v3:
-            validate_v3_request(request)
-        response = await self.inner.handle_async_request(request)
-        await response.aread()
-        if is_v3 and response.is_success:
-            validate_v3_response(request.method, request.url.path, json.loads(response.content))
-            self.checked += 1
-        return response
-
-
-@pytest.fixture
-def sandbox():
-    app = create_app(SandboxConfig(job_seconds=0.2))
-    yield app
-    app.state.sandbox.close()
-
-
-@pytest.fixture
-def connect(sandbox) -> Callable[..., HeyGenApi]:
-    def make(generation: str, key: str = "sandbox") -> HeyGenApi:
-        wire = ContractChecking(httpx.ASGITransport(app=sandbox))
-        return open_client(
-            generation,
-            key,
-            base_url="http://sandbox.test",
-            upload_url="http://sandbox.test",
-            transport=wire,
-            retry=FAST_RETRY,
-            max_retry_wait_s=1.0,
-        )
-
-    return make
-
-
-@pytest.fixture
-async def v3(connect) -> AsyncIterator[HeyGenApi]:
-    async with connect("v3") as api:
-        yield api
-
-
-@pytest.fixture
-async def v2(connect) -> AsyncIterator[HeyGenApi]:
-    async with connect("v2") as api:
-        yield api
-
-
-def finished(item: Any) -> bool:
-    return item.status is not None and item.status.is_final
 
 
 async def test_v3_photo_to_video(v3, sandbox):

@@ -710,7 +710,11 @@ def test_a_60_second_photo_avatar_video_costs_3_dollars_on_avatar_iv_and_1_on_av
         choice = panel.engine_choice
         assert choice.isVisibleTo(panel)
         shown = [(button.text(), button.isChecked(), button.isVisibleTo(panel)) for button in choice.buttons.values()]
-        assert shown == [("Avatar IV · $3.00", True, True), ("Avatar III · $1.00", False, True)]  # side by side
+        assert shown == [  # side by side; this photo avatar has no Avatar V
+            ("Avatar IV\n$3.00", True, True),
+            ("Avatar III\n$1.00", False, True),
+            ("Avatar V\nnot for this look", False, True),
+        ]
         assert "about $3.00" in panel.totals.text() and "about $3.00" in panel.scene_editor.counts.text()
         assert "about $3.00" in panel.scene_list.item(0).text()
         list(choice.buttons.values())[1].click()
@@ -767,6 +771,6 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         panel._load_project(twin, None)
         assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
         prices = [button.text() for button in panel.engine_choice.buttons.values()]
-        assert prices == ["Avatar IV · $4.00", "Avatar III · $1.00"]  # a video avatar costs more on Avatar IV
+        assert prices == ["Avatar IV\n$4.00", "Avatar III\n$1.00", "Avatar V\nprice not published"]  # more on IV
 
     run_panel(scenario)

@@ -92,12 +92,18 @@ class ScenesPanel(ScenesView):
         self.duplicate_button.clicked.connect(self.duplicate_scene)
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
-        self.engine_choice.chosen.connect(lambda engine: self._change(engine=engine))
+        self._bind_render_choices()
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render_video)
         self.open_renders_button.clicked.connect(self._open_renders)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
+
+    def _bind_render_choices(self) -> None:
+        options = self.video_options
+        options.engine_choice.chosen.connect(lambda engine: self._change(engine=engine))
+        options.burn_captions.toggled.connect(lambda on: self._change(burn_captions=on))
+        options.transparent.toggled.connect(lambda on: self._change(transparent=on))
 
     # --- start state: recent projects and recovery -------------------------------------------------
 
@@ -373,6 +379,7 @@ class ScenesPanel(ScenesView):
     async def _load_voices(self, api: HeyGenApi) -> None:
         self._voices = await load_all_voices(api)  # the panel cancels this when the connection changes
         self._fill_voice_dialog()
+        self.listening.know_voices(self._voices)
 
     def _voices_failed(self, error: Exception) -> None:
         self._voices_error = f"Voices could not be loaded: {error}"

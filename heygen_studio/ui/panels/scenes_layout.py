@@ -29,9 +29,9 @@ from heygen_studio.domain.project import FILE_SUFFIX
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, hint_label, set_tone
-from heygen_studio.ui.widgets.engine_choice import EngineChoice
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
+from heygen_studio.ui.widgets.video_options import VideoOptions
 
 ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
     (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
@@ -41,6 +41,7 @@ ASPECTS = (  # short enough to show whole in a narrow column; where each is used
     (AspectRatio.LANDSCAPE_5_4, "5:4 nearly square", "Presentations on older screens"),
 )
 CUSTOM = "custom"
+BACKGROUND_TIP = "The colour behind the avatar"
 RESOLUTIONS = ((Resolution.HD_720P, "720p"), (Resolution.FHD_1080P, "1080p (Full HD)"), (Resolution.UHD_4K, "4K"))
 
 
@@ -181,7 +182,7 @@ class ScenesLayout(Panel):
 
         self.scene_editor = SceneEditor()
         right_scroll = QScrollArea()
-        right_scroll.setWidget(self.scene_editor)
+        right_scroll.setWidget(self._build_right_column())
         right_scroll.setWidgetResizable(True)
         right_scroll.setFrameShape(QFrame.Shape.NoFrame)
         middle = QHBoxLayout()
@@ -189,6 +190,17 @@ class ScenesLayout(Panel):
         middle.addSpacing(12)
         middle.addWidget(right_scroll, 3)
         return middle
+
+    def _build_right_column(self) -> QWidget:
+        """The scene shown, then the render choices of the whole video under it."""
+        self.video_options = VideoOptions()
+        self.engine_choice = self.video_options.engine_choice
+        right = FitColumn(self.scene_editor.script)
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.scene_editor, 1)
+        right_layout.addWidget(self.video_options)
+        return right
 
     def _build_avatar_box(self) -> QGroupBox:
         self.look_badge = LookBadge()
@@ -229,15 +241,13 @@ class ScenesLayout(Panel):
             self.resolution.addItem(name, quality)
         self.captions = QCheckBox("Captions")
         self.captions.setToolTip("Also make a subtitles file beside the video")
-        self.background_button = _button("Background colour…", tip="The colour behind the avatar")
+        self.background_button = _button("Background colour…", tip=BACKGROUND_TIP)
         self.format_notes = hint_label(tone=Tone.WARN)
         format_form = QFormLayout()
         self.format_form = format_form
         format_form.addRow("Shape", self.aspect)
         format_form.addRow("Size", self.custom_row)
         format_form.addRow("Quality", self.resolution)
-        self.engine_choice = EngineChoice()
-        format_form.addRow("Engine", self.engine_choice)
         extras = QHBoxLayout()
         extras.addWidget(self.captions)
         extras.addWidget(self.background_button, 1)
@@ -261,7 +271,21 @@ class ScenesLayout(Panel):
         scenes_layout = QVBoxLayout()
         scenes_layout.addWidget(self.scene_list)
         scenes_layout.addLayout(scene_buttons)
+        scenes_layout.addLayout(self._build_listen_row())
+        scenes_layout.addWidget(self.measure_note)
         return _group("Scenes", scenes_layout)
+
+    def _build_listen_row(self) -> QHBoxLayout:
+        """Listen to every scene in order, or measure them all (their cost is said below)."""
+        self.listen_all_button = _button("▶ Listen to the whole video", tip="Hear every scene in order")
+        self.measure_all_button = _button(
+            "Measure all", tip="Hear every scene not heard yet, so each length and price is exact"
+        )
+        self.measure_note = hint_label()
+        row = QHBoxLayout()
+        row.addWidget(self.listen_all_button)
+        row.addWidget(self.measure_all_button)
+        return row
 
     def _build_bottom_row(self) -> QHBoxLayout:
         """Totals, saved state, the request and Render (problems and the confirmation go above)."""
@@ -302,6 +326,20 @@ def _group(title: str, layout: QLayout) -> QGroupBox:
     box.setLayout(layout)
     layout.setContentsMargins(0, 4, 0, 0)
     return box
+
+
+class FitColumn(QWidget):
+    """A column that asks its scroll area for the height it needs with `flexible` at its minimum height: a scroll
+    area otherwise gives every widget its preferred height, and a small window would scroll before that widget
+    shrinks."""
+
+    def __init__(self, flexible: QWidget) -> None:
+        super().__init__()
+        self.flexible = flexible
+
+    def heightForWidth(self, width: int) -> int:
+        spare = self.flexible.sizeHint().height() - self.flexible.minimumHeight()
+        return super().heightForWidth(width) - max(0, spare)
 
 
 class SceneList(QListWidget):

@@ -21,10 +21,13 @@ from heygen_studio.editor.totals import (
     totals_text,
 )
 from heygen_studio.services.projects import Autosaver, ProjectStore
+from heygen_studio.services.speech_previews import SpeechPreviews
 from heygen_studio.session import Session
-from heygen_studio.ui.panels.scenes_layout import CUSTOM, ScenesLayout, colour_swatch
+from heygen_studio.ui.panels.scenes_layout import BACKGROUND_TIP, CUSTOM, ScenesLayout, colour_swatch
+from heygen_studio.ui.panels.scenes_listening import SceneListening
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.scene_look import fetch_thumbnail
+from heygen_studio.ui.widgets.video_options import NOT_USED
 from heygen_studio.ui.widgets.voice_picker import describe_voice
 
 
@@ -37,6 +40,13 @@ class ScenesView(ScenesLayout):
         self.autosaver = Autosaver(self.store, session.tasks.spawn)
         self.editor = ProjectEditor(self.store, self.autosaver, self._account)
         self._loading = False  # while the widgets are filled from the project: their signals are no edits
+        self._listen_to_scenes(SpeechPreviews(session.paths.cache_dir / "speech"))
+
+    def _listen_to_scenes(self, speech: SpeechPreviews) -> None:
+        """Listen and Measure all; the lengths of scenes heard before are measured ones."""
+        self.speech = speech
+        self.editor.heard_seconds = speech.measured
+        self.listening = SceneListening(self)
 
     @property
     def project(self) -> Project | None:
@@ -66,6 +76,7 @@ class ScenesView(ScenesLayout):
                 describe_voice(Voice(voice.voice_id, voice.name, voice.language)) if voice else "No voice chosen yet"
             )
             self._show_format(project)
+            self._show_render_choices(project)
             self.scene_editor.set_avatar_type(self.editor.avatar_type(project))
             self._fill_scene_list(project)
             index = self.editor.scene_index
@@ -92,11 +103,23 @@ class ScenesView(ScenesLayout):
             self.custom_height.setValue(project.custom_size.height)
         self.resolution.setCurrentIndex(self.resolution.findData(project.resolution))
         self.resolution.setEnabled(not shown_custom)
-        self.format_form.setRowVisible(self.engine_choice, not v2)  # the legacy API renders on Avatar IV
-        self.engine_choice.show_choices(self.editor.engines(), self.editor.engine_prices(project), project.engine)
         self.captions.setChecked(project.captions)
         self.background_button.setIcon(colour_swatch(project.background))
         self.background_button.setText(f"Background {project.background}")
+
+    def _show_render_choices(self, project: Project) -> None:
+        """Engine, burned captions, transparency and own voice; with own audio, the voice and script say unused."""
+        v2 = self.editor.generation == "v2"
+        self.video_options.show_project(project, self.editor.engine_offers(project), v2)
+        own = project.own_audio is not None and not v2
+        if own:
+            self.voice_label.setText(NOT_USED)
+        self.voice_button.setEnabled(not own)
+        self.scene_editor.script.setReadOnly(own)
+        self.scene_editor.script.setToolTip(f"{NOT_USED} Remove it to use the script." if own else "")
+        transparent = project.transparent and not v2
+        self.background_button.setEnabled(not transparent)
+        self.background_button.setToolTip("Not used: the background is transparent" if transparent else BACKGROUND_TIP)
 
     def _show_look(self) -> None:
         look, problem = self.editor.shown_look()
@@ -111,8 +134,9 @@ class ScenesView(ScenesLayout):
         quote = self.editor.price(project).quote
         costs = quote.scene_costs if quote is not None else (None,) * len(project.scenes)
         self.scene_list.clear()
+        measured = self.editor.measured(project)
         for number, (scene, length, cost) in enumerate(zip(project.scenes, totals.scenes, costs, strict=True), 1):
-            item = QListWidgetItem(scene_line(number, scene, length, cost), self.scene_list)
+            item = QListWidgetItem(scene_line(number, scene, length, cost, scene.id in measured), self.scene_list)
             item.setData(Qt.ItemDataRole.UserRole, scene.id)
         self.scene_list.setCurrentRow(self.editor.scene_index)
 
@@ -131,13 +155,16 @@ class ScenesView(ScenesLayout):
         totals = self.editor.estimate(project)
         index = self.editor.scene_index
         price = self.editor.price()
+        measured = self.editor.measured(project)
         self.scene_editor.show_estimate(
             totals.scenes[index],
             API_NAMES[self.editor.generation],
             None if price.quote is None else price.quote.scene_costs[index],
+            measured=project.scenes[index].id in measured,
         )
-        self.totals.setText(totals_text(project, totals, price, self.session.balance))
+        self.totals.setText(totals_text(project, totals, price, self.session.balance, measured))
         set_tone(self.totals, Tone.BAD if price.shortfall is not None else Tone.PLAIN)
+        self.listening.refresh()
 
     def _refresh_saved_state(self) -> None:
         if self.project is not None:

@@ -1,25 +1,30 @@
-"""The engine a video renders on (v3): the ones the look supports, each with this video's price beside it."""
+"""The engine a video renders on (v3): every engine side by side with this video's price, or why this look can't."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QButtonGroup, QHBoxLayout, QRadioButton, QWidget
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import Engine
+from heygen_studio.editor.engines import OFFERED, EngineOffer
 
-ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
-ENGINE_NOTES = {Engine.AVATAR_IV: "most lifelike", Engine.AVATAR_III: "simpler motion, cheaper"}
+ENGINE_NOTES = {
+    Engine.AVATAR_IV: "most lifelike",
+    Engine.AVATAR_III: "simpler motion, cheaper",
+    Engine.AVATAR_V: "HeyGen's newest",
+}
+NOT_PUBLISHED = "price not published"
 
 
 def price_text(price: Money | None) -> str:
-    return "no published price" if price is None else f"about {price}"
+    return NOT_PUBLISHED if price is None else f"about {price}"
 
 
 class EngineChoice(QWidget):
-    """One button per engine in a row, each with this video's price, so the prices sit side by side.
+    """One button per engine in a row, its name over this video's price, so the prices sit side by side.
 
     Emits `chosen(Engine)` when the user picks another engine; `show_choices` fills it without emitting."""
 
@@ -29,35 +34,33 @@ class EngineChoice(QWidget):
         super().__init__(parent)
         self.group = QButtonGroup(self)
         self.buttons: dict[Engine, QRadioButton] = {}
-        self._row = QHBoxLayout(self)
-        self._row.setContentsMargins(0, 0, 0, 0)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        for engine in OFFERED:
+            button = QRadioButton()
+            self.buttons[engine] = button
+            self.group.addButton(button)
+            row.addWidget(button)
+        row.addStretch(1)
         self._loading = False
         self.group.buttonToggled.connect(self._toggled)
 
-    def show_choices(self, engines: Sequence[Engine], prices: Mapping[Engine, Money | None], current: Engine) -> None:
-        """Offer `engines` with their price for this video; `current` stays chosen (marked if the look lacks it)."""
-        shown = list(engines) if current in engines else [*engines, current]
+    def show_choices(self, offers: Sequence[EngineOffer], current: Engine) -> None:
+        """Show each offer's price (or, disabled, why not); `current` stays chosen even where the look lacks it."""
         self._loading = True
         try:
-            if list(self.buttons) != shown:
-                for button in self.buttons.values():
-                    self.group.removeButton(button)
-                    button.deleteLater()
-                self.buttons = {}
-                for engine in shown:
-                    button = QRadioButton()
-                    self.buttons[engine] = button
-                    self.group.addButton(button)
-                    self._row.addWidget(button)
-            for engine, button in self.buttons.items():
-                price = prices.get(engine)
-                button.setText(f"{ENGINE_NAMES[engine]} · {price if price is not None else 'no price'}")
+            for offer in offers:
+                button = self.buttons[offer.engine]
+                usable = not offer.why_not
+                price = (NOT_PUBLISHED if offer.price is None else str(offer.price)) if usable else "not for this look"
+                button.setText(f"{offer.name}\n{price}")
+                button.setEnabled(usable)
                 button.setToolTip(
-                    f"{ENGINE_NAMES[engine]} ({ENGINE_NOTES.get(engine, '')}): this video costs {price_text(price)}"
-                    if engine in engines
-                    else "This look can't be rendered on this engine: choose another."
+                    f"{offer.name} ({ENGINE_NOTES[offer.engine]}): this video costs {price_text(offer.price)}"
+                    if usable
+                    else offer.why_not
                 )
-                button.setChecked(engine is current)
+                button.setChecked(offer.engine is current)
         finally:
             self._loading = False
 

@@ -27,8 +27,10 @@ from heygen_studio.api.models import ApiLimits, Emotion, Expressiveness, Talking
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.motion_prompts import EXAMPLES, check_motion_prompt
 from heygen_studio.domain.pricing import AvatarType
-from heygen_studio.domain.project import Scene, SceneEstimate, format_duration
+from heygen_studio.domain.project import Scene, SceneEstimate
+from heygen_studio.editor.totals import length_text
 from heygen_studio.ui.style import Tone, hint_label, set_tone
+from heygen_studio.ui.widgets.listen_bar import ListenBar
 
 EXPRESSIVENESS_LABELS = {
     Expressiveness.HIGH: "High — lively",
@@ -68,6 +70,7 @@ class SceneEditor(QWidget):
         self.script.setMinimumHeight(120)
         self.counts = QLabel()
         self.counts.setWordWrap(True)
+        self.listen = ListenBar()
         self.emotion = QComboBox()
         for emotion in Emotion:
             self.emotion.addItem(emotion.value, emotion)
@@ -117,6 +120,7 @@ class SceneEditor(QWidget):
         self.form = form
         self.voice_settings = _stack(voice_row, self.notes["speed"], self.notes["pitch"])
         form.addRow("Script", _stack(self.script, self.counts))
+        form.addRow("Listen", self.listen)
         self.emotion_row = _stack(self.emotion, self.notes["emotion"])
         form.addRow("Emotion", self.emotion_row)
         form.addRow(
@@ -232,14 +236,17 @@ class SceneEditor(QWidget):
         self._show_advice()
         self._show_prompt_count()
 
-    def show_estimate(self, estimate: SceneEstimate, limit_name: str, price: Money | None = None) -> None:
-        """Words, characters against the limit, duration and price; over the limit says what to do."""
+    def show_estimate(
+        self, estimate: SceneEstimate, limit_name: str, price: Money | None = None, measured: bool = False
+    ) -> None:
+        """Words, characters against the limit, duration (`measured`: from its speech, heard) and price; over
+        the limit says what to do."""
         text = (
             f"{estimate.words} words · {estimate.characters:,} of {estimate.max_characters:,} characters"
-            f" · {format_duration(estimate.seconds)}"
+            f" · {length_text(estimate.seconds, measured)}"
         )
         if price is not None and estimate.seconds:
-            text += f" · about {price}"
+            text += f" · {'' if measured else 'about '}{price}"
         if estimate.too_long:
             text += (
                 f"\nToo long for {limit_name}: it takes at most {estimate.max_characters:,} characters "
