@@ -3,8 +3,14 @@ nothing, the good rows as videos each once in their own files, a run again, a sa
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,6 +18,7 @@ from typing import Any
 import httpx
 import openpyxl
 import pytest
+from waiting import until
 
 from heygen_studio.cli import batch
 from heygen_studio.config import app_paths
@@ -46,7 +53,7 @@ def sandbox_options() -> dict[str, Any]:
 
 @pytest.fixture
 def server(sandbox_options: dict[str, Any]) -> Iterator[SandboxServer]:
-    server = SandboxServer(SandboxConfig(job_seconds=0.1, **sandbox_options))
+    server = SandboxServer(SandboxConfig(**{"job_seconds": 0.1, **sandbox_options}))
     server.start()
     yield server
     server.stop()
@@ -244,3 +251,35 @@ def test_rows_costing_more_than_the_balance_are_not_sent(
     assert status == 1
     assert "Not sent: these 3 videos cost $0.45 and $0.15 of that is missing (balance: $0.30 left)." in err
     assert videos_created(server) == 0 and jobs_in_home() == []
+
+
+def some_row_is_at_heygen(database: Path) -> bool:
+    try:
+        with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+            return conn.execute("SELECT COUNT(*) FROM render_jobs WHERE remote_id IS NOT NULL").fetchone()[0] > 0
+    except sqlite3.OperationalError:  # not created yet
+        return False
+
+
+@pytest.mark.parametrize("sandbox_options", [{"job_seconds": 1.0}])
+def test_killed_mid_batch_and_run_again_each_good_row_is_one_video_in_its_own_file(
+    server: SandboxServer, sandbox: str, tmp_path: Path, home: Path
+) -> None:
+    out = tmp_path / "videos"
+    command = [sys.executable, "-m", "heygen_studio", "batch", str(project_file(tmp_path, sandbox))]
+    command += [str(sheet_file(tmp_path)), "--out", str(out), "--wait", "--sandbox", sandbox]
+    env = {**os.environ, "HEYGEN_STUDIO_HOME": str(home)}
+    first = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    database = home / "data" / "studio.sqlite3"
+    asyncio.run(until(lambda: some_row_is_at_heygen(database), "HeyGen has a row", within=60, every=0.02))
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+
+    again = subprocess.run(command, capture_output=True, text=True, env=env, timeout=90)
+    assert again.returncode == 1, again.stderr  # the three refused rows
+    files = sorted(path.name for path in out.glob("*.mp4"))
+    assert files == ["Welcome José.mp4", "Welcome Zoë.mp4", "Welcome 美咲.mp4"]
+    assert videos_created(server) == 3 and len(jobs_in_home()) == 3
+    assert [row["status"] for row in results(out / "people results.csv")] == [
+        "downloaded", "downloaded", "refused", "refused", "refused", "downloaded",
+    ]  # fmt: skip
