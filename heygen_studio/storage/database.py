@@ -110,7 +110,16 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX render_jobs_reserved_file ON render_jobs (file_path)
         WHERE file_path IS NOT NULL AND status NOT IN ('downloaded', 'failed', 'cancelled')
     """,
-    # 8: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
+    # 8: renders sent in HeyGen batches: the group a caller queued them in, the call that carries them (written
+    # before it leaves), HeyGen's batch id (written the moment it answers) and the render's place in that batch.
+    """
+    ALTER TABLE render_jobs ADD COLUMN batch_group TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_call TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_id TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_index INTEGER;
+    CREATE INDEX render_jobs_batch_group ON render_jobs (batch_group) WHERE batch_group IS NOT NULL
+    """,
+    # 9: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
     # again sends only the rows not sent yet. A row is written before its job, its job id as it is queued.
     """
     CREATE TABLE batch_rows (
