@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from heygen_studio.api import limits_for
+from heygen_studio.api.v3 import render_choice_problem
 from heygen_studio.batch.placeholders import fill
 from heygen_studio.batch.sheets import SheetRow, column_key
 from heygen_studio.config import Generation
@@ -177,7 +178,8 @@ def _chosen(project: Project, row: SheetRow, catalog: Catalog) -> tuple[Project,
 
 
 def _unrenderable(project: Project, generation: Generation) -> list[str]:
-    """Why the filled-in `project` would be refused: a script over HeyGen's limit, no look, voice or script."""
+    """Why the filled-in `project` would be refused: a script over HeyGen's limit, no look, voice or script, a
+    render choice HeyGen refuses (v3)."""
     problems = []
     limit = limits_for(generation).max_script_chars
     for number, scene in enumerate(project.scenes, start=1):
@@ -187,9 +189,13 @@ def _unrenderable(project: Project, generation: Generation) -> list[str]:
                 f"scene {number}'s script is {length:,} characters once filled in; HeyGen takes at most {limit:,}"
             )
     try:
-        video_spec(project, generation)
+        spec = video_spec(project, generation)
     except NotReadyToRender as error:
         problems.append(str(error).rstrip("."))
+        return problems
+    choice = render_choice_problem(spec) if generation == "v3" else None
+    if choice is not None:  # e.g. a look the row chose that lacks the project's engine
+        problems.append(choice[1].rstrip("."))
     return problems
 
 

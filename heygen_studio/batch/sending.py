@@ -18,41 +18,57 @@ from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import RenderJob, RenderJobs
 
 
-class Enqueue(Protocol):
-    """`RenderQueue.enqueue`: saves a render of `project` to the queue and returns its job."""
+class EnqueueBatch(Protocol):
+    """`RenderQueue.enqueue_batch`: saves a render of each project in `group`, all or none, and returns the jobs."""
 
-    async def __call__(self, project: Project, output_dir: Path | None = None) -> RenderJob: ...
+    async def __call__(
+        self, projects: Sequence[Project], group: str, output_dir: Path | None = None
+    ) -> list[RenderJob]: ...
 
 
-async def jobs_of_rows(db: Database, batch_id: str, rows: Sequence[PlannedRow], account: str) -> dict[int, RenderJob]:
-    """The render job of each row (by row number) sent before in this batch with the same content. A row
-    written as being sent but with no job (the run stopped in between) gets the job saved for it, if any."""
+async def jobs_of_rows(db: Database, batch_id: str, rows: Sequence[PlannedRow]) -> dict[int, RenderJob]:
+    """The render job of each row (by row number) sent before in this batch with the same content. Rows written
+    as being sent but with no job (the run stopped in between) get the jobs saved for them, if any."""
 
     def find() -> dict[int, RenderJob]:
         links, jobs = BatchRows(db).of_batch(batch_id), RenderJobs(db)
         found = {}
         for row in rows:
             link = links.get(row.key)
-            if link is None:
-                continue
-            job = jobs.get(link.job_id) if link.job_id is not None else _saved_for(db, row, link, account)
+            job = jobs.get(link.job_id) if link is not None and link.job_id is not None else None
             if job is not None:
                 found[row.number] = job
+        unlinked = [(row, links[row.key]) for row in rows if row.key in links and links[row.key].job_id is None]
+        if unlinked:
+            found.update(_saved_for(db, batch_id, unlinked, {link.job_id for link in links.values()}))
         return found
 
     return await asyncio.to_thread(find)
 
 
-def _saved_for(db: Database, row: PlannedRow, link: BatchRow, account: str) -> RenderJob | None:
-    """The job queued for `row` since it was written as being sent, known by its request (title token aside)."""
-    assert row.project is not None
-    for job in RenderJobs(db).all(account):  # newest first
-        if job.created_at < link.reserved_at:
-            break
-        if replace(job.video_spec(), title="") == replace(video_spec(row.project, job.generation), title=""):
-            BatchRows(db).link(link.batch_id, link.row_key, job.id)
-            return job
-    return None
+def _saved_for(
+    db: Database, batch_id: str, unlinked: list[tuple[PlannedRow, BatchRow]], linked: set[int | None]
+) -> dict[int, RenderJob]:
+    """The jobs queued in the batch for rows written as being sent but never linked, known by their request
+    (title token aside), each job for one row; those rows are linked to them now."""
+    free = [job for job in RenderJobs(db).in_group(batch_id) if job.id not in linked]
+    found = {}
+    for row, link in unlinked:
+        assert row.project is not None
+        match = next(
+            (
+                job
+                for job in free
+                if job.created_at >= link.reserved_at
+                and replace(job.video_spec(), title="") == replace(video_spec(row.project, job.generation), title="")
+            ),
+            None,
+        )
+        if match is not None:
+            free.remove(match)
+            BatchRows(db).link(batch_id, row.key, match.id)
+            found[row.number] = match
+    return found
 
 
 def unsent(rows: Sequence[PlannedRow], jobs: dict[int, RenderJob]) -> list[PlannedRow]:
@@ -61,26 +77,50 @@ def unsent(rows: Sequence[PlannedRow], jobs: dict[int, RenderJob]) -> list[Plann
 
 
 async def send_rows(
-    enqueue: Enqueue, db: Database, batch_id: str, rows: Sequence[PlannedRow], output_dir: Path | None = None
+    enqueue_batch: EnqueueBatch,
+    db: Database,
+    batch_id: str,
+    rows: Sequence[PlannedRow],
+    output_dir: Path | None = None,
 ) -> tuple[dict[int, RenderJob], dict[int, str]]:
-    """Queue each of `rows` (good ones) with its own file name; each row is written as being sent before its job
-    is saved, and linked to it after. Returns the jobs by row number, and why a row could not be queued (a
-    failing row fails alone)."""
-    batch_rows = BatchRows(db)
-    jobs: dict[int, RenderJob] = {}
-    refused: dict[int, str] = {}
+    """Queue `rows` (good ones) in the group `batch_id`, each with its own file name: the rows are written as
+    being sent before their jobs are saved (all in one go), and linked to them after. When HeyGen would refuse
+    one of them, each is queued alone so that row fails alone. Returns the jobs by row number, and why a row
+    could not be queued."""
+    projects = []
     for row in rows:
         assert row.project is not None, "only good rows are sent"
-        await asyncio.to_thread(batch_rows.reserve, batch_id, row.key, row.number)
+        projects.append(row.project)
+    batch_rows = BatchRows(db)
+    await asyncio.to_thread(batch_rows.reserve_many, batch_id, [(row.key, row.number) for row in rows])
+    try:
+        saved = list(zip(rows, await enqueue_batch(projects, batch_id, output_dir), strict=True))
+    except (NotReadyToRender, InvalidRequestError):
+        saved, refused = await _one_by_one(enqueue_batch, batch_id, rows, output_dir)
+    else:
+        refused = {}
+
+    def record() -> dict[int, RenderJob]:
+        named = {row.number: _name_file(db, job, row.file_stem) for row, job in saved}
+        batch_rows.link_many(batch_id, [(row.key, job.id) for row, job in saved])
+        return named
+
+    return await asyncio.to_thread(record), refused
+
+
+async def _one_by_one(
+    enqueue_batch: EnqueueBatch, batch_id: str, rows: Sequence[PlannedRow], output_dir: Path | None
+) -> tuple[list[tuple[PlannedRow, RenderJob]], dict[int, str]]:
+    saved, refused = [], {}
+    for row in rows:
+        assert row.project is not None
         try:
-            job = await enqueue(row.project, output_dir)
+            [job] = await enqueue_batch([row.project], batch_id, output_dir)
         except (NotReadyToRender, InvalidRequestError) as error:  # what HeyGen would refuse
             refused[row.number] = str(error)
-            continue
-        job = await asyncio.to_thread(_name_file, db, job, row.file_stem)
-        await asyncio.to_thread(batch_rows.link, batch_id, row.key, job.id)
-        jobs[row.number] = job
-    return jobs, refused
+        else:
+            saved.append((row, job))
+    return saved, refused
 
 
 def _name_file(db: Database, job: RenderJob, stem: str) -> RenderJob:

@@ -86,7 +86,7 @@ async def _catalog(api: HeyGenApi, sheet: Sheet) -> Catalog:
     voices: list[VoiceRef] | None = None
     if sheet.keys & set(LOOK_COLUMNS):
         looks = [
-            LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type)
+            LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type, look.supported_engines)
             for look in [
                 *await _every(lambda token: api.list_looks(ownership="private", token=token)),
                 *await _every(lambda token: api.list_looks(ownership="public", token=token)),
@@ -217,7 +217,7 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         plan = await checked(run.api, project, sheet, args.file_name)
         batch = batch_id(args.project, args.rows)
         chosen = _chosen(plan, args.sample)
-        jobs = await jobs_of_rows(run.db, batch, chosen, run.account)
+        jobs = await jobs_of_rows(run.db, batch, chosen)
         todo = unsent(chosen, jobs)
         cost = total_of(tuple(todo))
         if plan.fits(tuple(todo)) is False and plan.balance is not None and cost is not None:
@@ -228,7 +228,7 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         if todo:
             seconds = sum(row.seconds for row in todo)
             print(f"Sending {len(todo)} videos: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
-        sent, refused = await send_rows(run.queue.enqueue, run.db, batch, todo, args.out)
+        sent, refused = await send_rows(run.queue.enqueue_batch, run.db, batch, todo, args.out)
         jobs.update(sent)
         jobs = await _follow(run, jobs, wait=args.wait)
         results = [

@@ -30,18 +30,24 @@ class BatchRows:
         rows = self._db.connection().execute("SELECT * FROM batch_rows WHERE batch_id=?", (batch_id,))
         return {row["row_key"]: BatchRow(**dict(row)) for row in rows}
 
-    def reserve(self, batch_id: str, row_key: str, row_number: int, now: float | None = None) -> BatchRow:
-        """Write that the row is about to be queued (before its job is), forgetting a failed job it had."""
-        row = BatchRow(batch_id, row_key, row_number, None, time.time() if now is None else now)
+    def reserve_many(self, batch_id: str, rows: list[tuple[str, int]], now: float | None = None) -> None:
+        """Write that these rows (key, row number) are about to be queued, before their jobs are, forgetting any
+        failed job they had."""
+        now = time.time() if now is None else now
         with self._db.transaction() as conn:
-            conn.execute(
+            conn.executemany(
                 "INSERT OR REPLACE INTO batch_rows (batch_id, row_key, row_number, job_id, reserved_at) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (row.batch_id, row.row_key, row.row_number, row.job_id, row.reserved_at),
+                "VALUES (?, ?, ?, NULL, ?)",
+                [(batch_id, key, number, now) for key, number in rows],
             )
-        return row
+
+    def link_many(self, batch_id: str, jobs: list[tuple[str, int]]) -> None:
+        """The rows' render jobs (key, job id), once they are saved."""
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE batch_rows SET job_id=? WHERE batch_id=? AND row_key=?",
+                [(job_id, batch_id, key) for key, job_id in jobs],
+            )
 
     def link(self, batch_id: str, row_key: str, job_id: int) -> None:
-        """The row's render job, once it is saved."""
-        with self._db.transaction() as conn:
-            conn.execute("UPDATE batch_rows SET job_id=? WHERE batch_id=? AND row_key=?", (job_id, batch_id, row_key))
+        self.link_many(batch_id, [(row_key, job_id)])

@@ -423,9 +423,9 @@ class RenderJobs:
         return self._name_file(job_id, choose, "lease_owner=?", owner)
 
     def name_file(self, job_id: int, choose: Callable[[set[str]], Path]) -> RenderJob | None:
-        """`reserve_file` for a queued job nothing has named yet (a batch row's own file name, given as it is
-        queued); None once it has a name."""
-        return self._name_file(job_id, choose, "file_path IS NULL AND status=?", JobStatus.QUEUED.value)
+        """`reserve_file` for a job nothing has named yet (a batch row's own file name, given as it is queued,
+        before it is downloaded); None once it has a name."""
+        return self._name_file(job_id, choose, "file_path IS NULL AND status<>?", JobStatus.DOWNLOADED.value)
 
     def _name_file(
         self, job_id: int, choose: Callable[[set[str]], Path], condition: str, value: str

@@ -185,6 +185,7 @@ def test_the_good_rows_become_videos_each_once_in_its_own_file_and_a_run_again_s
     files = sorted(path.name for path in out.glob("*.mp4"))
     assert files == ["Welcome José.mp4", "Welcome Zoë.mp4", "Welcome 美咲.mp4"]
     assert videos_created(server) == 3
+    assert server.state.counts["video_batches_created"] == 1  # the three rows went out in one batch call
     written = results(out / "people results.csv")
     assert list(written[0]) == ["row", "name", "file", "HeyGen video id", "status", "cost", "error"]
     assert [(row["row"], row["name"], row["file"], row["status"], row["cost"]) for row in written] == [

@@ -7,6 +7,7 @@ import asyncio
 import csv
 import time
 from collections.abc import AsyncIterator, Coroutine
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -69,39 +70,40 @@ async def test_each_row_is_queued_with_its_own_file_name_never_over_a_file_there
     plan = planned(tmp_path)
     (tmp_path / "videos").mkdir()
     (tmp_path / "videos" / "Zoë – welcome.mp4").write_bytes(b"the user's own video")
-    jobs, refused = await send_rows(queue.enqueue, db, BATCH, plan.good)
+    jobs, refused = await send_rows(queue.enqueue_batch, db, BATCH, plan.good)
     assert refused == {}
     assert [(job.title, Path(job.file_path or "").name) for job in jobs.values()] == [
         ("Welcome Zoë", "Zoë – welcome (2).mp4"),
         ("Welcome 美咲", "美咲 – welcome.mp4"),
     ]
-    assert await jobs_of_rows(db, BATCH, plan.rows, "sandbox") == jobs
+    assert await jobs_of_rows(db, BATCH, plan.rows) == jobs
     assert unsent(plan.rows, jobs) == []
 
 
 async def test_a_row_whose_job_was_saved_but_not_noted_is_not_sent_again(
     queue: RenderQueue, db: Database, tmp_path: Path
 ) -> None:
-    zoe, misaki = planned(tmp_path).good
-    assert zoe.project is not None
-    BatchRows(db).reserve(BATCH, zoe.key, zoe.number, now=time.time() - 1)
-    job = await queue.enqueue(zoe.project)  # and the run stops here, before the row is linked to its job
-    BatchRows(db).reserve(BATCH, misaki.key, misaki.number)  # stopped before its job was saved
-    found = await jobs_of_rows(db, BATCH, [zoe, misaki], "sandbox")
-    assert {number: found_job.id for number, found_job in found.items()} == {zoe.number: job.id}
-    assert unsent([zoe, misaki], found) == [misaki]
+    zoe, misaki, zoe_again = planned(tmp_path, "first_name\nZoë\n美咲\nZoë\n").good
+    assert zoe.project is not None and zoe_again.project is not None
+    BatchRows(db).reserve_many(BATCH, [(row.key, row.number) for row in (zoe, zoe_again)], now=time.time() - 1)
+    # the run stops here, after the jobs are saved and before the rows are linked to them
+    job, again = await queue.enqueue_batch([zoe.project, zoe_again.project], BATCH)
+    BatchRows(db).reserve_many(BATCH, [(misaki.key, misaki.number)])  # stopped before its job was saved
+    found = await jobs_of_rows(db, BATCH, [zoe, misaki, zoe_again])
+    assert {number: found_job.id for number, found_job in found.items()} == {zoe.number: job.id, 4: again.id}
+    assert unsent([zoe, misaki, zoe_again], found) == [misaki]
     assert BatchRows(db).of_batch(BATCH)[zoe.key].job_id == job.id  # linked now
 
 
 async def test_a_failed_row_is_sent_again_as_a_new_job(queue: RenderQueue, db: Database, tmp_path: Path) -> None:
     plan = planned(tmp_path)
-    jobs, _ = await send_rows(queue.enqueue, db, BATCH, plan.good)
+    jobs, _ = await send_rows(queue.enqueue_batch, db, BATCH, plan.good)
     queue.jobs.update(jobs[2].id, status=JobStatus.FAILED, error="HeyGen could not render it.")
-    found = await jobs_of_rows(db, BATCH, plan.rows, "sandbox")
+    found = await jobs_of_rows(db, BATCH, plan.rows)
     assert [row.number for row in unsent(plan.rows, found)] == [2]
-    again, _ = await send_rows(queue.enqueue, db, BATCH, unsent(plan.rows, found))
+    again, _ = await send_rows(queue.enqueue_batch, db, BATCH, unsent(plan.rows, found))
     assert again[2].id not in {job.id for job in jobs.values()}
-    assert (await jobs_of_rows(db, BATCH, plan.rows, "sandbox"))[2].id == again[2].id
+    assert (await jobs_of_rows(db, BATCH, plan.rows))[2].id == again[2].id
 
 
 def test_the_results_sheet_keeps_formula_like_names_as_text(tmp_path: Path) -> None:
@@ -121,3 +123,16 @@ def test_the_results_sheet_keeps_formula_like_names_as_text(tmp_path: Path) -> N
     sheet = book.worksheets[0]
     assert sheet["B2"].value == '=HYPERLINK("http://x")' and sheet["B2"].data_type == "s"
     assert [cell.value for cell in sheet[3]] == [3, "Zoë", None, None, "refused", None, "{team} is empty in this row"]
+
+
+async def test_a_row_heygen_would_refuse_fails_alone_and_the_others_are_queued(
+    queue: RenderQueue, db: Database, tmp_path: Path
+) -> None:
+    zoe, misaki = planned(tmp_path).good
+    assert misaki.project is not None and misaki.project.look is not None
+    old_look = replace(misaki.project.look, supported_engines=("avatar_iii",))  # the look changed since the check
+    misaki = replace(misaki, project=replace(misaki.project, look=old_look))
+    jobs, refused = await send_rows(queue.enqueue_batch, db, BATCH, [zoe, misaki])
+    assert list(jobs) == [zoe.number] and jobs[zoe.number].batch_group == BATCH
+    assert refused == {misaki.number: "This look renders on Avatar III, not Avatar IV. Choose one of those engines."}
+    assert unsent([zoe, misaki], await jobs_of_rows(db, BATCH, [zoe, misaki])) == [misaki]
