@@ -37,6 +37,7 @@ from heygen_studio.config import app_paths
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.project import LookRef, Project, VoiceRef, format_duration
 from heygen_studio.logging_setup import setup_logging
+from heygen_studio.services.batch_submit import BatchProgress, batch_progress
 from heygen_studio.storage.render_jobs import RenderJob
 
 MAX_LIST_PAGES = 40  # looks and voices a look or voice column is checked against
@@ -230,22 +231,31 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
             print(f"Sending {len(todo)} videos: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
         sent, refused = await send_rows(run.queue.enqueue_batch, run.db, batch, todo, args.out)
         jobs.update(sent)
-        jobs = await _follow(run, jobs, wait=args.wait)
-        results = [
-            ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, refused[row.number])
-            if row.number in refused
-            else result_of(row, jobs.get(row.number))
-            for row in plan.rows
-        ]
         folder = run.queue.output_dir or Path(".")
         written = [results_path(folder, args.rows)]
         if args.rows.suffix.lower() in (".xlsx", ".xlsm"):
             written.append(results_path(folder, args.rows, ".xlsx"))
-        for path in written:
-            await asyncio.to_thread(write_results, path, results)
+        await _write(written, _results(plan, jobs, refused))  # at once, so a run stopped early leaves one too
+        jobs = await _follow(run, jobs, wait=args.wait)
+        results = _results(plan, jobs, refused)
+        await _write(written, results)
     print(json.dumps(plan_json(plan, results), indent=2, ensure_ascii=False) if args.json else plan_text(plan, results))
     print(f"Results: {written[0]}", file=sys.stderr, flush=True)
     return _exit_status([result for result in results if result.row in {row.number for row in chosen}])
+
+
+def _results(plan: BatchPlan, jobs: dict[int, RenderJob], refused: dict[int, str]) -> list[ResultRow]:
+    return [
+        ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, refused[row.number])
+        if row.number in refused
+        else result_of(row, jobs.get(row.number))
+        for row in plan.rows
+    ]
+
+
+async def _write(paths: list[Path], results: list[ResultRow]) -> None:
+    for path in paths:
+        await asyncio.to_thread(write_results, path, results)
 
 
 async def _follow(run: Running, jobs: dict[int, RenderJob], *, wait: bool) -> dict[int, RenderJob]:
@@ -259,6 +269,7 @@ async def _follow(run: Running, jobs: dict[int, RenderJob], *, wait: bool) -> di
             watcher.show(job)
         if {number: job.status for number, job in jobs.items()} != seen:
             last_change, seen = time.monotonic(), {number: job.status for number, job in jobs.items()}
+            print(f"Rows: {_progress(batch_progress(list(jobs.values())))}", file=sys.stderr, flush=True)
         open_jobs = [job for job in jobs.values() if not (job.status.is_final or job.needs_decision)]
         if not wait:
             open_jobs = [job for job in open_jobs if not job.remote_id]
@@ -268,6 +279,11 @@ async def _follow(run: Running, jobs: dict[int, RenderJob], *, wait: bool) -> di
             return jobs
         watcher.check()
         await asyncio.sleep(0.25)
+
+
+def _progress(progress: BatchProgress) -> str:
+    spent = f"; {progress.spent} spent" if progress.spent is not None else ""
+    return f"{progress.done} done, {progress.failed} failed, {progress.left} left{spent}"
 
 
 def _exit_status(results: list[ResultRow]) -> int:

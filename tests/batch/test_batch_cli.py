@@ -229,6 +229,7 @@ def test_a_sample_row_first_then_the_rest_and_an_excel_sheet_gets_excel_results(
 
     status, _, err = run(capsys, str(project), str(sheet), "--out", str(out), "--wait", "--sandbox", sandbox)
     assert status == 0 and "Sending 2 videos" in err
+    assert "Rows: 3 done, 0 failed, 0 left; $0.45 spent" in err.splitlines()
     assert sorted(job.title for job in jobs_in_home()) == ["Welcome José", "Welcome Zoë", "Welcome 美咲"]
     assert videos_created(server) == 3
     excel = openpyxl.load_workbook(out / "people results.xlsx", read_only=True)
