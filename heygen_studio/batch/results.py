@@ -63,12 +63,17 @@ def state_of(job: RenderJob | None) -> RowState:
     return RowState.RENDERING  # sent, being made, or being downloaded
 
 
+def planned_file(row: PlannedRow) -> str:
+    """The name a good row's video is to have ("" for a refused row); the queue numbers it if a file has it."""
+    return f"{row.file_stem}{VIDEO_SUFFIX}" if row.ok else ""
+
+
 def result_of(row: PlannedRow, job: RenderJob | None) -> ResultRow:
     """A planned row and its render job (if it has one) as a line of the results sheet."""
     if not row.ok:
         return ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, row.reason)
     state = state_of(job)
-    file = Path(job.file_path).name if job is not None and job.file_path else f"{row.file_stem}{VIDEO_SUFFIX}"
+    file = Path(job.file_path).name if job is not None and job.file_path else planned_file(row)
     error = (job.error or "") if job is not None and state is not RowState.DOWNLOADED else ""
     video_id = (job.remote_id or "") if job is not None else ""
     return ResultRow(row.number, row.name, file, video_id, state, job.cost if job and job.cost else row.cost, error)

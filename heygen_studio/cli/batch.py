@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.api.models import Page
 from heygen_studio.batch.plan import BatchPlan, batch_id, plan_batch, total_of
-from heygen_studio.batch.results import ResultRow, RowState, result_of, results_path, write_results
+from heygen_studio.batch.results import ResultRow, RowState, planned_file, result_of, results_path, write_results
 from heygen_studio.batch.rows import LOOK_COLUMNS, VOICE_COLUMNS, Catalog, PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import Sheet, read_sheet
@@ -156,7 +156,7 @@ def _row_json(row: PlannedRow, result: ResultRow | None) -> dict[str, Any]:
         "first_line": row.first_line,
         "seconds": round(row.seconds, 3),
         "cost": _money(row.cost),
-        "file": result.file if result else (f"{row.file_stem}.mp4" if row.ok else None),
+        "file": (result.file if result else planned_file(row)) or None,
     }
     if result is not None:
         shown.update(status=result.state.value, video_id=result.video_id or None, error=result.error or None)
@@ -169,7 +169,7 @@ def _row_text(row: PlannedRow, result: ResultRow | None) -> str:
         return f"{head}  refused: {row.reason}"
     state = result.state.value if result else "ready"
     error = f" ({result.error})" if result and result.error else ""
-    file = result.file if result else f"{row.file_stem}.mp4"
+    file = result.file if result else planned_file(row)
     return f"{head}  {state}{error}  {format_duration(row.seconds)}, {row.cost}  {file}"
 
 
