@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from heygen_studio.api import limits_for
@@ -35,16 +35,15 @@ class Catalog:
 
     looks: Mapping[str, LookRef] | None = None
     voices: Mapping[str, VoiceRef] | None = None
-    shared_names: frozenset[str] = frozenset()
-    """Names (`_name` keys) more than one look, or more than one voice, has: such a row must give the id."""
+    shared_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """By "look" and "voice": the names (`_name` keys) several of them have, which a row must give the id of."""
 
     @classmethod
     def of(cls, looks: Iterable[LookRef] | None, voices: Iterable[VoiceRef] | None) -> Catalog:
         by_look, shared_looks = _by_id_and_name([] if looks is None else [(x.look_id, x.name, x) for x in looks])
         by_voice, shared_voices = _by_id_and_name([] if voices is None else [(x.voice_id, x.name, x) for x in voices])
-        return cls(
-            None if looks is None else by_look, None if voices is None else by_voice, shared_looks | shared_voices
-        )
+        shared = {"look": shared_looks, "voice": shared_voices}
+        return cls(None if looks is None else by_look, None if voices is None else by_voice, shared)
 
     def look(self, value: str) -> LookRef | None:
         return LookRef(look_id=value) if self.looks is None else self.looks.get(value, self.looks.get(_name(value)))
@@ -56,7 +55,7 @@ class Catalog:
 
     def unknown(self, what: str, value: str) -> str:
         """Why a row's look or voice (`what`) `value` is not one of the account's."""
-        if _name(value) in self.shared_names:
+        if _name(value) in self.shared_names.get(what, frozenset()):
             return f"several {what}s are called “{value}” in this account (give the {what}'s id)"
         return f"there is no {what} “{value}” in this account (use a {what}'s name or id)"
 
