@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from heygen_studio.batch.sheets import SheetError, read_sheet
+from heygen_studio.batch.sheets import MAX_ROWS, SheetError, read_sheet
 
 PEOPLE = [("Zoë", "Ventes"), ("Łukasz", "Équipe B"), ("美咲", "営業")]
 
@@ -182,3 +182,14 @@ def test_a_missing_file_and_a_folder_are_named(tmp_path: Path) -> None:
         read_sheet(tmp_path / "nobody.csv")
     with pytest.raises(SheetError, match="is a folder. Choose the CSV or Excel file in it."):
         read_sheet(tmp_path)
+
+
+def test_a_sheet_of_more_rows_than_a_batch_takes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "everyone.csv"
+    path.write_text("name\n" + "".join(f"P{n}\n" for n in range(MAX_ROWS + 1)), encoding="utf-8")
+    with pytest.raises(SheetError) as refused:
+        read_sheet(path)
+    assert str(refused.value) == (
+        "Cannot use everyone.csv: it has 10,001 rows, and a batch takes at most 10,000. Split it into several "
+        "sheets and send them one after the other."
+    )
