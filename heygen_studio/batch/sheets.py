@@ -23,6 +23,7 @@ _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and .xlsm) are zip files
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _SEPARATORS = re.compile(r"[\s_]+")
 _SNIFF_CHARS = 65536
+_QUOTED = re.compile(r'"[^"]*"')  # a quoted name may hold any separator
 _SEP_HINT = re.compile(r"sep=(.)\r?\n")
 
 
@@ -147,8 +148,8 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """The separator the header line uses most (a spreadsheet's CSV export uses one throughout)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    """The separator the header line uses most outside quotes (a spreadsheet's CSV export uses one throughout)."""
+    header = _QUOTED.sub("", next((line for line in text.splitlines() if line.strip()), ""))
     return max(DELIMITERS, key=lambda candidate: (header.count(candidate), -DELIMITERS.index(candidate)))
 
 

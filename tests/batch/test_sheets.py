@@ -50,6 +50,14 @@ def test_excels_separator_line_is_followed_and_not_read_as_the_header(tmp_path: 
     assert [(row.number, row.values["note"]) for row in sheet.rows] == [(3, "Salut, toi")]
 
 
+def test_a_quoted_header_name_holding_commas_does_not_decide_the_separator(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text('"Name, as written";team\nSmith, Jo;Sales\n', encoding="utf-8")
+    sheet = read_sheet(path)
+    assert sheet.headers == ("Name, as written", "team")
+    assert [row.first for row in sheet.rows] == ["Smith, Jo"]
+
+
 def test_quoted_cells_may_hold_separators_and_line_breaks(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text('name,note\n"Smith, Jo","line one\nline two"\n , \nAl,x\n', encoding="utf-8")
