@@ -470,6 +470,16 @@ class RenderJobs:
         """Record the job's file name in one immediate transaction, so no other render (in this process or
         another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
         a free one. None if `owner` no longer holds the job."""
+        return self._name_file(job_id, choose, "lease_owner=?", owner)
+
+    def name_file(self, job_id: int, choose: Callable[[set[str]], Path]) -> RenderJob | None:
+        """`reserve_file` for a job nothing has named yet (a batch row's own file name, given as it is queued,
+        before it is downloaded); None once it has a name."""
+        return self._name_file(job_id, choose, "file_path IS NULL AND status<>?", JobStatus.DOWNLOADED.value)
+
+    def _name_file(
+        self, job_id: int, choose: Callable[[set[str]], Path], condition: str, value: str
+    ) -> RenderJob | None:
         finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
             taken = {
@@ -481,8 +491,8 @@ class RenderJobs:
                 )
             }
             cursor = conn.execute(
-                "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
-                (str(choose(taken)), time.time(), job_id, owner),
+                f"UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND {condition}",
+                (str(choose(taken)), time.time(), job_id, value),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None
