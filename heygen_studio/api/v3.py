@@ -23,6 +23,7 @@ from heygen_studio.api.mapping import (
 )
 from heygen_studio.api.models import (
     MAX_BATCH_VIDEOS,
+    PENDING_UPLOAD,
     Account,
     Age,
     ApiLimits,
@@ -210,14 +211,16 @@ class V3Api(HeyGenApi):
         self.check_upload(data, mime_type)
         file = data if progress is None else ProgressFile(data, progress)
         body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, http_timeout=_UPLOAD_TIMEOUT)
-        asset = body["data"]
-        return Asset(
-            ref=asset["asset_id"],
-            url=asset.get("url"),
-            mime_type=asset.get("mime_type"),
-            size_bytes=asset.get("size_bytes"),
-            asset_id=asset["asset_id"],
+        return _asset(body["data"])
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        body = await self._post(
+            "/v3/assets",
+            key=idempotency_key,
+            files={"file": (filename, data, mime_type)},
+            http_timeout=_UPLOAD_TIMEOUT,
         )
+        return _asset(body["data"])
 
     async def create_photo_avatar(self, name: str, asset_ref: str, group_id: str | None = None) -> CreatedAvatar:
         request: dict[str, Any] = {"type": "photo", "name": name, "file": {"type": "asset_id", "asset_id": asset_ref}}
@@ -412,8 +415,19 @@ class V3Api(HeyGenApi):
                         field="speed" if what == "voice speed" else "pitch",
                     )
 
+    def check_uploaded(self, spec: VideoSpec) -> None:
+        """InvalidRequestError while a file the video needs is still to be uploaded (the queue uploads it)."""
+        if PENDING_UPLOAD in (spec.audio_asset_id, spec.image_asset_id):
+            what = "recording" if spec.audio_asset_id == PENDING_UPLOAD else "photo"
+            raise InvalidRequestError(
+                f"The {what} this video needs is not uploaded yet, so it was not sent. Render it through the "
+                "queue (the Render button or heygen-studio render), which uploads it first.",
+                field="audio_asset_id" if what == "recording" else "image",
+            )
+
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         self.check_video_spec(spec)
+        self.check_uploaded(spec)
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
@@ -429,6 +443,7 @@ class V3Api(HeyGenApi):
         for index, spec in enumerate(specs):
             try:
                 self.check_video_spec(spec)
+                self.check_uploaded(spec)
             except InvalidRequestError as error:
                 raise InvalidRequestError(
                     f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
@@ -460,6 +475,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),
@@ -535,6 +551,16 @@ def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
             "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
             "expressiveness": expressiveness.value if expressiveness else None,
         }
+    )
+
+
+def _asset(data: dict[str, Any]) -> Asset:
+    return Asset(
+        ref=data["asset_id"],
+        url=data.get("url"),
+        mime_type=data.get("mime_type"),
+        size_bytes=data.get("size_bytes"),
+        asset_id=data["asset_id"],
     )
 
 
