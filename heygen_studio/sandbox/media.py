@@ -475,10 +475,11 @@ def _encode_video(
 def _talking(sound: Soundtrack, count: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """For each of `count` frames, whether the sound under it is speech (louder than TALKING_RMS)."""
     edges = np.minimum(np.round(np.arange(count + 1) * sound.sample_rate / FPS).astype(np.int64), len(sound.samples))
-    energy = np.concatenate([[0.0], np.cumsum(sound.samples.astype(np.float64) ** 2)])
-    lengths = np.maximum(edges[1:] - edges[:-1], 1)
-    rms = np.sqrt((energy[edges[1:]] - energy[edges[:-1]]) / lengths)
-    return np.asarray(rms > TALKING_RMS)
+    talking = np.zeros(count, np.bool_)
+    for number in range(count):
+        stretch = sound.samples[edges[number] : edges[number + 1]].astype(np.float32)
+        talking[number] = len(stretch) > 0 and float(np.sqrt(np.mean(stretch**2))) > TALKING_RMS
+    return talking
 
 
 def _video_frames(
