@@ -100,6 +100,7 @@ class Scene:
     image_asset_id: str | None = None  # an image input (v3 type "image"): the photo animated, with no look
     audio_asset_id: str | None = None  # the user's own recording, lip-synced instead of the script
     background: str | None = None  # "#rrggbb" behind the figure; None is the sandbox's default
+    backdrop_asset_id: str | None = None  # an image behind the figure instead (v3 background type image)
 
 
 @dataclass

@@ -115,6 +115,7 @@ class Picture:
     background: tuple[int, int, int] | None = BACKGROUND  # None: transparent (the figure is cut out)
     fit: str | None = None  # "cover" | "contain"; None picks by the photo's and the frame's orientations
     cut_out: bool = False  # remove_background: the figure cut out of its photo's background
+    backdrop: bytes | None = None  # an image covering the frame behind the figure, instead of the colour
 
 
 @dataclass(frozen=True)
@@ -405,6 +406,10 @@ class _Stage:
         self.transparent = picture.background is None
         colour = (0, 0, 0, 0) if picture.background is None else (*picture.background, 255)
         self.backdrop = Image.new("RGBA", self.size, colour)
+        if picture.backdrop is not None and not self.transparent:
+            self.backdrop = ImageOps.fit(_open_rgb(picture.backdrop), self.size, Image.Resampling.LANCZOS).convert(
+                "RGBA"
+            )
 
     def frame(self, zoom: float) -> Image.Image:
         """The frame at `zoom`: RGBA when the video is transparent, else RGB."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from heygen_studio.sandbox import media
@@ -62,14 +63,16 @@ def captions(state: SandboxState, video: Video) -> list[media.Caption]:
 
 def picture(state: SandboxState, video: Video, scene: Scene) -> media.Picture:
     """What a scene shows: its image (the look's or the one given; a stand-in once it is deleted) fitted on its
-    background colour, or cut out on nothing for a transparent WebM."""
+    background colour or image, or cut out on nothing for a transparent WebM."""
     look = state.looks.get(scene.look_id)
     asset = state.assets.get(scene.image_asset_id or (look.asset_id if look else ""))
     image = asset.data.get() if asset else media.derive_images(None, video.id, 1)[0]
     background = None if video.output_format == "webm" else media.BACKGROUND
     if background is not None and scene.background:
         background = media.hex_colour(scene.background)
-    return media.Picture(image, video.width, video.height, background, video.fit, video.cut_out)
+    backdrop = state.assets.get(scene.backdrop_asset_id or "")
+    picture = media.Picture(image, video.width, video.height, background, video.fit, video.cut_out)
+    return replace(picture, backdrop=backdrop.data.get()) if backdrop else picture
 
 
 def video_file(state: SandboxState, video: Video, burned: bool) -> bytes:

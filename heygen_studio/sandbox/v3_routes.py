@@ -387,7 +387,7 @@ def _order(state: SandboxState, body: dict[str, Any], now: float) -> _Order:
     uhd = body.get("resolution") == "4k"
     webm, field = body.get("output_format") == "webm", "color" if body["type"] == "studio" else "value"
     scenes = [
-        replace(_input(state, spec, prefix, now, uhd), background=_background(spec, prefix, webm, field))
+        replace(_input(state, spec, prefix, now, uhd), **_background(state, spec, prefix, webm, field))
         for spec, prefix in zip(inputs, prefixes, strict=True)
     ]
     source = state.assets[scenes[0].image_asset_id or state.looks[scenes[0].look_id].asset_id]
@@ -525,20 +525,25 @@ def _picture_options(body: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _background(spec: dict[str, Any], prefix: str, webm: bool, field: str) -> str | None:
-    """An input's background colour as "#rrggbb" (`value` on a video, `color` on a studio scene); a webm video
-    takes none, being transparent."""
+def _background(state: SandboxState, spec: dict[str, Any], prefix: str, webm: bool, field: str) -> dict[str, Any]:
+    """An input's background as Scene fields: a colour as "#rrggbb" (`value` on a video, `color` on a studio scene)
+    or an uploaded image (`asset_id` or the sandbox's own `url`) to cover the frame; a webm video takes none, being
+    transparent."""
     background = spec.get("background")
     if not background:
-        return None
+        return {}
     param = f"{prefix}background"
     require(not webm, invalid(param, "A webm video has a transparent background: leave background out."))
-    require(
-        background["type"] == "color",
-        invalid(f"{param}.type", f"The sandbox renders colour backgrounds: use type color with a {field}."),
-    )
+    if background["type"] == "image":
+        require(
+            bool(background.get("asset_id") or background.get("url")),
+            invalid(f"{param}.asset_id", "Give the background image's asset_id (or url)."),
+        )
+        image = _input_asset(state, {**background, "type": "url" if background.get("url") else "asset_id"}, param)
+        require(image.mime_type in ("image/png", "image/jpeg"), invalid(param, "The background must be a JPEG or PNG."))
+        return {"backdrop_asset_id": image.id}
     try:
-        return media.colour_code(str(background.get(field) or ""))
+        return {"background": media.colour_code(str(background.get(field) or ""))}
     except ValueError:
         raise invalid(f"{param}.{field}", f"{field} must be a colour like #1A2B3C.") from None
 

@@ -213,3 +213,24 @@ async def test_a_legacy_video_is_on_its_background_colour_and_captioned_only_whe
     assert np.abs(frame[:, :100].reshape(-1, 3) - 0xFA).max(axis=1).mean() < 6
     burned = await client.get(captioned["video_url_caption"])
     assert burned.status_code == 200 and burned.content != (await client.get(captioned["video_url"])).content
+
+
+async def test_a_background_image_covers_the_frame_behind_the_figure(client: httpx.AsyncClient) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 360), (250, 200, 0)).save(out, "PNG")
+    response = await client.post("/v3/assets", files={"file": ("yellow.png", out.getvalue(), "image/png")})
+    backdrop = response.json()["data"]["asset_id"]
+    _, data = await rendered(client, resolution="720p", background={"type": "image", "asset_id": backdrop})
+    (frame,) = frames_at(data, 0.0)
+    assert np.abs(frame[:, :100].reshape(-1, 3) - (250, 200, 0)).max(axis=1).mean() < 8
+    missing = await client.post(
+        "/v3/videos",
+        json={
+            "type": "avatar",
+            "avatar_id": await private_look(client),
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "background": {"type": "image"},
+        },
+    )
+    assert missing.status_code == 400 and missing.json()["error"]["param"] == "background.asset_id"
