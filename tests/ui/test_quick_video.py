@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
-from test_photos_panel import Window, add_and_check, checked, select
+from test_photos_panel import Window, add_and_check, checked, select, wallet
 from waiting import until_value
 
 from heygen_studio.api.models import AspectRatio, VideoKind
@@ -19,6 +20,7 @@ from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.session import Connection, Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.dialogs.quick_video import NEEDS_V3, QuickVideoDialog
@@ -76,12 +78,13 @@ async def open_form(panel: PhotosPanel, wait_until) -> QuickVideoDialog:  # type
     return dialog
 
 
-def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
+def test_a_good_photo_becomes_an_image_video_with_its_price_and_no_avatar(
     panel: PhotosPanel, session: Session, tmp_path: Path, qloop, wait_until
 ) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> tuple[QuickVideoDialog, int, int]:
         await session.use_sandbox(remember=False)
         await wait_until(lambda: session.balance is not None)
+        await session.renders.set_output_dir(tmp_path / "videos")
         api = session.require_api()
         groups = len((await api.list_groups()).items)
         await add_and_check(panel, wait_until, [portrait(tmp_path, 900)])
@@ -99,12 +102,23 @@ def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
         price = dialog.price.text()
         assert f"<b>{quote.total}</b> for about 6 s of speech at $0.05 a second" in price
         assert f"would cost {quote.total + Money.usd(1)}" in price and "$1.00 less than creating an avatar" in price
+        before = wallet(session)
         dialog.render_button.click()
         await wait_until(lambda: "Added to the render queue" in dialog.status.text())
         assert not dialog.renders_button.isHidden() and not dialog.render_button.isEnabled()  # not twice by mistake
         [job] = await session.renders.queue.all_jobs()
         spec = job.video_spec()
         assert spec.kind is VideoKind.IMAGE and spec.aspect_ratio is AspectRatio.PORTRAIT and job.cost == quote.total
+        [job] = await until_value(
+            session.renders.queue.all_jobs, lambda jobs: jobs[0].status.is_final, "the video made", within=60
+        )
+        assert job.status is JobStatus.DOWNLOADED and job.file_path, job.error
+        with av.open(job.file_path) as video:  # the photo itself, animated at the shape chosen
+            stream = video.streams.video[0]
+            assert stream.height > stream.width
+        spent = before - wallet(session)
+        assert Money.zero(spent.currency) < spent < Money.usd(1)  # the render, and no $1.00 avatar
+        assert sandbox(session).counts["uploads"] == 1  # the photo, once
         return dialog, groups, len((await api.list_groups()).items)
 
     dialog, groups_before, groups_after = qloop.run_until_complete(scenario())
