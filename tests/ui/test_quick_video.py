@@ -41,6 +41,7 @@ def session(
 ) -> Iterator[Session]:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), sandbox_config=sandbox_config)
+    session.renders.queue.output_dir = paths.data_dir / "videos"  # never the real Videos folder
     yield session
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
@@ -84,7 +85,6 @@ def test_a_good_photo_becomes_an_image_video_with_its_price_and_no_avatar(
     async def scenario() -> tuple[QuickVideoDialog, int, int]:
         await session.use_sandbox(remember=False)
         await wait_until(lambda: session.balance is not None)
-        await session.renders.set_output_dir(tmp_path / "videos")
         api = session.require_api()
         groups = len((await api.list_groups()).items)
         await add_and_check(panel, wait_until, [portrait(tmp_path, 900)])
