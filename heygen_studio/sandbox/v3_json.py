@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 
 from heygen_studio.sandbox.common import media_url
-from heygen_studio.sandbox.entities import Group, Look, Video, Voice
+from heygen_studio.sandbox.entities import BatchItem, Group, Look, Video, Voice
 from heygen_studio.sandbox.state import SandboxState
 
 ENGINES = {  # the engines a look of each avatar type renders on (`supported_api_engines`), unless it says otherwise
@@ -125,3 +125,16 @@ def video_json(request: Request, state: SandboxState, video: Video, now: float) 
 def captioned_url(request: Request, video: Video) -> str | None:
     """Where the copy with captions burned in is, for a video that asked for one."""
     return media_url(request, f"videos/{video.id}/captioned.{video.output_format}") if video.burn_captions else None
+
+
+def batch_item_status(state: SandboxState, item: BatchItem, now: float) -> str:
+    """A batch item's status word: queued until a render slot takes it, then its video's."""
+    if item.error is not None:
+        return "failed"
+    video = state.videos.get(item.video_id or "")
+    if item.video_id is None:
+        return "queued"
+    if video is None:  # deleted by its owner after it was made
+        return "completed"
+    status = video_status_v3(state, video, now)
+    return status if status in ("completed", "failed") else "processing"

@@ -10,7 +10,6 @@ from dataclasses import replace
 import httpx
 import pytest
 from client_support import validate_v3_request
-from starlette.applications import Starlette
 from waiting import until_value
 
 from heygen_studio.api import (
@@ -25,6 +24,7 @@ from heygen_studio.api import (
     VideoSpec,
 )
 from heygen_studio.domain.pricing import Engine
+from heygen_studio.sandbox.state import SandboxState
 
 VOICE = "demo-en-us-ava"
 
@@ -44,11 +44,11 @@ async def whole_batch(api: HeyGenApi, batch_id: str) -> list[VideoBatch]:
     return pages
 
 
-async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, sandbox: Starlette) -> None:
+async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, state: SandboxState) -> None:
     look = await private_look(v3)
     specs = [spec(look, f"Hi {n}") for n in range(11)] + [spec(look, "Two scenes", "One.", "Two.")]
     batch_id = await v3.submit_video_batch(specs, "Welcome")
-    assert sandbox.state.sandbox.counts["video_batches_created"] == 1
+    assert state.counts["video_batches_created"] == 1
 
     async def done() -> VideoBatch:
         return (await whole_batch(v3, batch_id))[0]
@@ -61,7 +61,7 @@ async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, sandb
     assert len(set(ids)) == 12
     statuses = await v3.video_statuses(ids)
     assert {status.status for status in statuses.values()} == {Status.COMPLETED}
-    assert [sandbox.state.sandbox.videos[video_id].title for video_id in ids] == [s.title for s in specs]
+    assert [state.videos[video_id].title for video_id in ids] == [s.title for s in specs]
 
 
 async def test_a_queued_item_has_no_video_yet(v3: HeyGenApi) -> None:

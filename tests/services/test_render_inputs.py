@@ -200,9 +200,10 @@ async def test_a_restart_keeps_what_the_render_uploads(rig: Rig, tmp_path: Path)
     await rig.kill()
     rig.open()
     assert rig.db is not None
+    from heygen_studio.storage.database import MIGRATIONS
     from heygen_studio.storage.render_jobs import RenderJobs
 
     again = RenderJobs(rig.db).get(job.id)
     assert again is not None and (again.audio_path, again.upload_key) == (str(audio), job.upload_key)
-    assert rig.db.schema_version() == 8
+    assert rig.db.schema_version() == len(MIGRATIONS)
     await rig.kill()
