@@ -16,7 +16,8 @@ from heygen_studio.sandbox.entities import Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing
 from heygen_studio.sandbox.legacy import LEGACY_SCRIPT_LIMIT, one_of, required, v1_ok, v2_ok
 from heygen_studio.sandbox.state import SandboxState
-from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, submit
+from heygen_studio.sandbox.v3_json import captioned_url
+from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, scene_seconds, submit
 
 EMOTIONS = ("Excited", "Friendly", "Serious", "Soothing", "Broadcaster")
 TALKING_STYLES = ("expressive", "stable")
@@ -86,6 +87,7 @@ async def generate_av4(request: Request) -> JSONResponse:
         video = submit(
             state,
             scenes,
+            scene_seconds(state, scenes, [""] * len(scenes)),
             size,
             now,
             queue=True,
@@ -93,6 +95,7 @@ async def generate_av4(request: Request) -> JSONResponse:
             title=body.get("video_title"),
             caption=bool(body.get("caption")),
             callback_id=body.get("callback_id"),
+            burn_captions=bool(body.get("caption")),
         )
         return v2_ok({"video_id": video.id})
 
@@ -133,6 +136,7 @@ async def generate_classic(request: Request) -> JSONResponse:
         video = submit(
             state,
             scenes,
+            scene_seconds(state, scenes, [f"video_inputs[{index}].voice." for index in range(len(scenes))]),
             _dimension(body, (1280, 720)),
             now,
             queue=True,
@@ -140,6 +144,7 @@ async def generate_classic(request: Request) -> JSONResponse:
             title=body.get("title"),
             caption=bool(body.get("caption")),
             callback_id=body.get("callback_id"),
+            burn_captions=bool(body.get("caption")),
         )
         return v2_ok({"video_id": video.id})
 
@@ -166,7 +171,7 @@ async def video_status(request: Request) -> JSONResponse:
                 "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
                 "caption_url": media_url(request, f"videos/{video.id}.ass") if done else None,
                 "gif_url": None,
-                "video_url_caption": None,
+                "video_url_caption": captioned_url(request, video) if done else None,
                 "error": None,
             }
         )
