@@ -20,6 +20,7 @@ _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and .xlsm) are zip files
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _SEPARATORS = re.compile(r"[\s_]+")
 _SNIFF_CHARS = 65536
+_SEP_HINT = re.compile(r"sep=(.)\r?\n")
 
 
 class SheetError(ValueError):
@@ -149,9 +150,13 @@ def _delimiter(text: str) -> str:
 
 
 def _csv_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    hint = _SEP_HINT.match(text)  # Excel's "sep=;" line, which its own CSV exports may start with
+    if hint:
+        text = text[hint.end() :]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=hint.group(1) if hint else _delimiter(text))
+    first = 2 if hint else 1  # the spreadsheet shows the hint as row 1
     try:
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        return [(number, row) for number, row in enumerate(reader, start=first)]
     except csv.Error as error:
         raise SheetError(
             f"Cannot use {path.name}: it is not a CSV file this app can read (line {reader.line_num}: {error}). "

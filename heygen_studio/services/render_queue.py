@@ -36,6 +36,7 @@ from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import PENDING_UPLOAD, Project, video_spec
 from heygen_studio.domain.quotes import quote_spec, spec_seconds
+from heygen_studio.services.batch_submit import BatchProgress, BatchSubmitter, batch_progress
 from heygen_studio.services.downloads import (
     CAPTIONED,
     DownloadError,
@@ -232,6 +233,7 @@ class RenderQueue(QObject):
         self._problem_kind = ""
         self.unreachable_since: float | None = None  # monotonic time HeyGen stopped answering (None: it answers)
         self.billing_type: BillingType | None = None  # the account's, kept current by SessionRenders: prices renders
+        self.batches = BatchSubmitter(self)
 
     # --- public interface ------------------------------------------------------------------------
 
@@ -256,6 +258,23 @@ class RenderQueue(QObject):
     async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
         """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
         domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
+        [job] = await self._save_new([self._new_job(project, output_dir, None)])
+        return job
+
+    async def enqueue_batch(
+        self, projects: Sequence[Project], group: str, output_dir: Path | None = None
+    ) -> list[RenderJob]:
+        """Save a render of each project (one batch run's rows) in `group`, all or none: each is an ordinary
+        render with its own title token, key and file, and on v3 the group's queued renders go out in
+        `POST /v3/videos/batches` calls of up to 100 (singly on v2). Raises like `enqueue` for the first
+        project HeyGen would refuse, saving none."""
+        return await self._save_new([self._new_job(project, output_dir, group) for project in projects])
+
+    async def batch_progress(self, group: str) -> BatchProgress:
+        """How the renders of `group` stand: downloaded, failed, left, and what the made ones cost."""
+        return batch_progress(await asyncio.to_thread(self.jobs.in_group, group))
+
+    def _new_job(self, project: Project, output_dir: Path | None, group: str | None) -> NewJob:
         api, account = self._require()
         spec = video_spec(project, api.generation)
         problem = unusable_number(spec)
@@ -268,30 +287,32 @@ class RenderQueue(QObject):
         seconds = sum(spec_seconds(spec))
         folder = output_dir or self.output_dir or default_output_dir()
         files = files_of(project)
+        return NewJob(
+            account=account,
+            generation=api.generation,
+            title=title,
+            title_token=token,
+            idempotency_key=str(uuid.uuid4()),
+            spec=spec_to_json(spec),
+            look_thumbnail_url=project.look.preview_image_url if project.look else None,
+            estimated_seconds=seconds,
+            estimated_credits=avatar_iv_credits(seconds),
+            output_dir=str(folder),
+            **cost_columns(self.price(spec, api.generation)),
+            **asdict(files),
+            upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
+            batch_group=group,
+        )
+
+    async def _save_new(self, new: list[NewJob]) -> list[RenderJob]:
         try:
-            job = await asyncio.to_thread(
-                self.jobs.add,
-                NewJob(
-                    account=account,
-                    generation=api.generation,
-                    title=title,
-                    title_token=token,
-                    idempotency_key=str(uuid.uuid4()),
-                    spec=spec_to_json(spec),
-                    look_thumbnail_url=project.look.preview_image_url if project.look else None,
-                    estimated_seconds=seconds,
-                    estimated_credits=avatar_iv_credits(seconds),
-                    output_dir=str(folder),
-                    **cost_columns(self.price(spec, api.generation)),
-                    **asdict(files),
-                    upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
-                ),
-            )
+            jobs = await asyncio.to_thread(self.jobs.add_many, new)
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
-        self._changed(job)
+        for job in jobs:
+            self._changed(job)
         self._wake.set()
-        return job
+        return jobs
 
     async def all_jobs(self, account: str | None = None) -> list[RenderJob]:
         """Every job, newest first; only `account`'s when it is given."""
@@ -467,13 +488,18 @@ class RenderQueue(QObject):
             self._start_downloads(api, jobs)
             return self._not_before - now
         for job in jobs:
-            if job.status == JobStatus.SUBMITTING and not job.needs_decision:
+            if job.status == JobStatus.SUBMITTING and not job.needs_decision and not job.batch_call:
                 await self._recover(api, job)
-        while claimed := await asyncio.to_thread(
-            self.jobs.claim_next_submission,
-            account,
-            self.owner,
-            self.concurrency or concurrency_for(api.generation, self.legacy_concurrency),
+        batches = api.generation == "v3"  # v2 has no batches: a group's renders go one by one like any other
+        sending = not batches or await self.batches.tick(api, account, jobs)
+        while sending and (
+            claimed := await asyncio.to_thread(
+                self.jobs.claim_next_submission,
+                account,
+                self.owner,
+                self.concurrency or concurrency_for(api.generation, self.legacy_concurrency),
+                batches,
+            )
         ):
             self._changed(claimed)
             if api.generation == "v3" and (claimed.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after
@@ -523,17 +549,19 @@ class RenderQueue(QObject):
 
     # --- submitting and recovering ---------------------------------------------------------------
 
-    async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
-        """Send one job (already saved as `submitting`); False when the account can take no more now."""
-        problem: str | None
+    def sendable_spec(self, job: RenderJob) -> VideoSpec | str:
+        """The request to send for `job`, or why it cannot even be written down as one."""
         try:
             spec = job.video_spec()
         except (ValueError, KeyError, TypeError) as error:
-            problem = f"This render's saved settings are damaged ({error!r}). Render the project again."
-        else:
-            problem = unusable_number(spec)
-        if problem:  # never sent: it cannot even be written down as a request
-            await self._fail(job, HeyGenError(problem))
+            return f"This render's saved settings are damaged ({error!r}). Render the project again."
+        return unusable_number(spec) or spec
+
+    async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
+        """Send one job (already saved as `submitting`); False when the account can take no more now."""
+        spec = self.sendable_spec(job)
+        if isinstance(spec, str):  # never sent
+            await self._fail(job, HeyGenError(spec))
             return True
         try:
             spec = await self._uploaded(api, job, spec)

@@ -6,7 +6,7 @@ import json
 import os
 import socket
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -78,6 +78,8 @@ class NewJob:
     """The photo an image video animates, uploaded just before the render is sent."""
     upload_key: str | None = field(default=None, kw_only=True)
     """The Idempotency-Key those uploads carry (one suffix per file), so none is ever uploaded twice."""
+    batch_group: str | None = field(default=None, kw_only=True)
+    """The group a caller queued this render in (a batch run): on v3 its queued renders go out in batch calls."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,9 @@ class RenderJob(NewJob):
     remote_deleted_at: float | None = None  # the user deleted the video from their HeyGen account
     removed_at: float | None = None  # the user removed it from the Renders list (its files stay)
     key_sent_at: float | None = None  # when a request with `idempotency_key` first left (None: not yet)
+    batch_call: str | None = None  # the batch call that carries it, written before the call leaves
+    batch_id: str | None = None  # HeyGen's id of that batch, written the moment it answers
+    batch_index: int | None = None  # its place in that batch's list of videos
 
     @property
     def key_age_s(self) -> float | None:
@@ -227,6 +232,20 @@ class RenderJobs:
         assert found is not None
         return found
 
+    def add_many(self, jobs: Sequence[NewJob], now: float | None = None) -> list[RenderJob]:
+        """Several jobs in one transaction: all of them are saved, or none."""
+        now = time.time() if now is None else now
+        ids = []
+        with self._db.transaction() as conn:
+            for job in jobs:
+                values = {**asdict(job), "status": JobStatus.QUEUED.value, "created_at": now, "updated_at": now}
+                cursor = conn.execute(
+                    f"INSERT INTO render_jobs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                    tuple(values.values()),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return [saved for job_id in ids if (saved := self.get(job_id)) is not None]
+
     def get(self, job_id: int) -> RenderJob | None:
         row = self._db.connection().execute("SELECT * FROM render_jobs WHERE id=?", (job_id,)).fetchone()
         return RenderJob.from_row(row) if row else None
@@ -329,11 +348,14 @@ class RenderJobs:
             ).fetchall()
         return [RenderJob.from_row(row) for row in rows]
 
-    def claim_next_submission(self, account: str, owner: str, limit: int) -> RenderJob | None:
+    def claim_next_submission(
+        self, account: str, owner: str, limit: int, singles_only: bool = False
+    ) -> RenderJob | None:
         """Move the oldest queued job we hold to `submitting` if the account has a free render slot.
 
         Counted and changed in one immediate transaction, so two processes never both take the last
         slot. Jobs queued earlier go first even when another process holds them: order is kept.
+        `singles_only` leaves batch groups' jobs to claim_batch_call.
         """
         in_flight = tuple(status.value for status in IN_FLIGHT)
         with self._db.transaction() as conn:
@@ -344,7 +366,8 @@ class RenderJobs:
             if busy >= limit:
                 return None
             row = conn.execute(
-                "SELECT * FROM render_jobs WHERE account=? AND status=? ORDER BY id LIMIT 1",
+                "SELECT * FROM render_jobs WHERE account=? AND status=? "
+                f"{'AND batch_group IS NULL ' if singles_only else ''}ORDER BY id LIMIT 1",
                 (account, JobStatus.QUEUED.value),
             ).fetchone()
             if row is None or row["lease_owner"] != owner:
@@ -356,10 +379,82 @@ class RenderJobs:
             )
         return self.get(int(row["id"]))
 
+    def claim_batch_call(self, account: str, owner: str, size: int, call: str) -> list[RenderJob]:
+        """Up to `size` queued jobs of the oldest queued batch group, moved to `submitting` under `call` in one
+        transaction (the intent, written before the call leaves); none while another process holds that group's
+        oldest queued job."""
+        queued = JobStatus.QUEUED.value
+        with self._db.transaction() as conn:
+            first = conn.execute(
+                "SELECT batch_group, lease_owner FROM render_jobs WHERE account=? AND status=? "
+                "AND batch_group IS NOT NULL ORDER BY id LIMIT 1",
+                (account, queued),
+            ).fetchone()
+            if first is None or first["lease_owner"] != owner:
+                return []
+            ids = [
+                int(row[0])
+                for row in conn.execute(
+                    "SELECT id FROM render_jobs WHERE account=? AND status=? AND batch_group=? AND lease_owner=? "
+                    "ORDER BY id LIMIT ?",
+                    (account, queued, first["batch_group"], owner, size),
+                )
+            ]
+            now = time.time()
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_call=?, updated_at=?, key_sent_at=COALESCE(key_sent_at, ?) "
+                "WHERE id=?",
+                [(JobStatus.SUBMITTING.value, call, now, now, job_id) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def record_batch(self, owner: str, call: str, batch_id: str, job_ids: Sequence[int]) -> list[RenderJob]:
+        """HeyGen took the call: each job (in the order sent) gets the batch id and its place, and is `waiting`."""
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET batch_id=?, batch_index=?, status=?, submitted_at=?, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND batch_call=?",
+                [
+                    (batch_id, index, JobStatus.WAITING.value, now, now, job_id, owner, call)
+                    for index, job_id in enumerate(job_ids)
+                ],
+            )
+        return [job for job_id in job_ids if (job := self.get(job_id)) is not None]
+
+    def unsend(self, owner: str, job_ids: Iterable[int]) -> list[RenderJob]:
+        """Jobs of a batch call that made nothing (refused, or not received) back to `queued` for the next call."""
+        ids = tuple(job_ids)
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_call=NULL, key_sent_at=NULL, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND status=?",
+                [(JobStatus.QUEUED.value, now, job_id, owner, JobStatus.SUBMITTING.value) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def in_group(self, batch_group: str) -> list[RenderJob]:
+        """The jobs queued in `batch_group`, oldest first."""
+        rows = self._db.connection().execute(
+            "SELECT * FROM render_jobs WHERE batch_group=? ORDER BY id", (batch_group,)
+        )
+        return [RenderJob.from_row(row) for row in rows]
+
     def reserve_file(self, job_id: int, owner: str, choose: Callable[[set[str]], Path]) -> RenderJob | None:
         """Record the job's file name in one immediate transaction, so no other render (in this process or
         another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
         a free one. None if `owner` no longer holds the job."""
+        return self._name_file(job_id, choose, "lease_owner=?", owner)
+
+    def name_file(self, job_id: int, choose: Callable[[set[str]], Path]) -> RenderJob | None:
+        """`reserve_file` for a job nothing has named yet (a batch row's own file name, given as it is queued,
+        before it is downloaded); None once it has a name."""
+        return self._name_file(job_id, choose, "file_path IS NULL AND status<>?", JobStatus.DOWNLOADED.value)
+
+    def _name_file(
+        self, job_id: int, choose: Callable[[set[str]], Path], condition: str, value: str
+    ) -> RenderJob | None:
         finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
             taken = {
@@ -371,8 +466,8 @@ class RenderJobs:
                 )
             }
             cursor = conn.execute(
-                "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
-                (str(choose(taken)), time.time(), job_id, owner),
+                f"UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND {condition}",
+                (str(choose(taken)), time.time(), job_id, value),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None

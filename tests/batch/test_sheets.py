@@ -42,6 +42,14 @@ def test_a_windows_latin_1_export_keeps_its_accents(tmp_path: Path) -> None:
     ]
 
 
+def test_excels_separator_line_is_followed_and_not_read_as_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("sep=;\r\nname;note\r\nZoë;Salut, toi\r\n".encode("utf-8-sig"))
+    sheet = read_sheet(path)
+    assert sheet.headers == ("name", "note")
+    assert [(row.number, row.values["note"]) for row in sheet.rows] == [(3, "Salut, toi")]
+
+
 def test_quoted_cells_may_hold_separators_and_line_breaks(tmp_path: Path) -> None:
     path = tmp_path / "people.csv"
     path.write_text('name,note\n"Smith, Jo","line one\nline two"\n , \nAl,x\n', encoding="utf-8")
