@@ -1,9 +1,10 @@
-"""What a sandbox account holds: assets, avatar groups, looks, photo generations, videos, voices."""
+"""What a sandbox account holds: assets, avatar groups, looks, photo generations, videos, voices, batches."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Lazy:
@@ -124,3 +125,26 @@ class Voice:
     gender: str  # "male" | "female"
     pitch_hz: float
     starfish: bool = True  # speaks through POST /v3/voices/speech (GET /v3/voices?engine=starfish lists it)
+
+
+@dataclass
+class BatchItem:
+    """One video of a batch: its request until a render slot takes it, then its video (or why it failed)."""
+
+    body: dict[str, Any]
+    video_id: str | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def queued(self) -> bool:
+        return self.video_id is None and self.error is None
+
+
+@dataclass
+class Batch:
+    """A `POST /v3/videos/batches` call: its videos in the order sent."""
+
+    id: str
+    title: str | None
+    created_at: float
+    items: list[BatchItem] = field(default_factory=list)

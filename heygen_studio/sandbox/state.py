@@ -14,7 +14,7 @@ from heygen_studio.domain.money import Money, to_decimal
 from heygen_studio.sandbox import media
 from heygen_studio.sandbox.billing import Account, exact
 from heygen_studio.sandbox.config import SandboxConfig
-from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
+from heygen_studio.sandbox.entities import Asset, Batch, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
 from heygen_studio.sandbox.faults import FaultPlan
 from heygen_studio.sandbox.media_faults import MediaRequest
@@ -63,7 +63,7 @@ class SandboxState:
             tuple[str, str], tuple[float, int, dict[str, Any]]
         ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
-        self.batches: dict[str, Any] = {}  # video batches by id (sandbox/batch_routes.py)
+        self.batches: dict[str, Batch] = {}  # video batches by id (sandbox/batch_routes.py)
         self.settle_hooks: list[Callable[[float], None]] = []  # run first by settle (batch items taking free slots)
 
     # --- time and job status ---------------------------------------------------------------------

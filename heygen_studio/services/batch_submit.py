@@ -20,6 +20,7 @@ from heygen_studio.api import (
     HeyGenError,
     InvalidRequestError,
     NetworkError,
+    NotFoundError,
     OutcomeUnknownError,
     RateLimitedError,
     ServerError,
@@ -203,7 +204,7 @@ class BatchSubmitter:
             self.queue._backoff(error)
             return
         self.queue._reached()
-        arrived = any(found.values())
+        arrived = any(found.values()) or await asyncio.to_thread(self.queue.jobs.call_arrived, call)
         for job in jobs:
             videos = found[job.id]
             if len(videos) == 1:
@@ -239,12 +240,20 @@ class BatchSubmitter:
         """Give each job its item's video id as HeyGen makes it (an item that failed before it had one fails)."""
         items: dict[int, BatchItem] = {}
         token: str | None = None
-        while True:
-            page = await api.video_batch(batch_id, token)
-            items.update((item.index, item) for item in page.items)
-            if not page.has_more:
-                break
-            token = page.next_token
+        try:
+            while True:
+                page = await api.video_batch(batch_id, token)
+                items.update((item.index, item) for item in page.items)
+                if not page.has_more:
+                    break
+                token = page.next_token
+        except NotFoundError:
+            log.warning("Batch %s: HeyGen no longer knows it; looking its renders up by their titles", batch_id)
+            self._batches.pop(batch_id, None)
+            forgotten = await asyncio.to_thread(self.queue.jobs.forget_batch, self.queue.owner, [j.id for j in jobs])
+            for job in forgotten:
+                self.queue._changed(job)
+            return
         self.queue._reached()
         for job in jobs:
             item = items.get(job.batch_index if job.batch_index is not None else -1)

@@ -434,6 +434,31 @@ class RenderJobs:
             )
         return [job for job_id in ids if (job := self.get(job_id)) is not None]
 
+    def forget_batch(self, owner: str, job_ids: Iterable[int]) -> list[RenderJob]:
+        """Jobs whose batch HeyGen no longer knows back to `submitting` under their call, to be looked up by title."""
+        ids = tuple(job_ids)
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_id=NULL, batch_index=NULL, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND remote_id IS NULL",
+                [(JobStatus.SUBMITTING.value, now, job_id, owner) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def call_arrived(self, call: str) -> bool:
+        """Whether HeyGen is known to have had batch call `call`: it answered, or made a video of one of its jobs."""
+        row = (
+            self._db.connection()
+            .execute(
+                "SELECT 1 FROM render_jobs WHERE batch_call=? "
+                "AND (remote_id IS NOT NULL OR batch_id IS NOT NULL) LIMIT 1",
+                (call,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
     def in_group(self, batch_group: str) -> list[RenderJob]:
         """The jobs queued in `batch_group`, oldest first."""
         rows = self._db.connection().execute(

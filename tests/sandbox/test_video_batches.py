@@ -4,7 +4,10 @@ concurrency allows, billed like single videos, and every answer valid by HeyGen'
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -168,3 +171,30 @@ async def test_an_item_the_wallet_cannot_pay_when_its_turn_comes_fails_alone() -
             assert data["items"][2]["video_id"] is None
     finally:
         sandbox_state(app).close()
+
+
+async def test_a_restarted_sandbox_keeps_its_batches_and_their_videos(tmp_path: Path) -> None:
+    @asynccontextmanager
+    async def run() -> AsyncIterator[httpx.AsyncClient]:
+        app = create_app(SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2, state_file=tmp_path / "state.json"))
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://sandbox.test",
+                headers={"X-Api-Key": KEY},
+                event_hooks={"response": [ContractRecorder()]},
+            ) as client:
+                yield client
+        finally:
+            sandbox_state(app).close()
+
+    async with run() as client:
+        look = await private_look(client)
+        batch_id = (await submit(client, [video(look, f"Hi {n}") for n in range(12)])).json()["data"]["batch_id"]
+        before = await batch(client, batch_id)
+    async with run() as client:
+        after = await batch(client, batch_id)
+        assert [item["video_id"] for item in after["items"][:10]] == [item["video_id"] for item in before["items"][:10]]
+        done = await eventually(lambda: batch(client, batch_id), lambda data: data["status"] == "completed")
+        assert len({item["video_id"] for item in done["items"]}) == 12
+        assert sandbox_state_of(client).counts["videos_created"] == 12

@@ -161,3 +161,23 @@ async def test_v2_sends_a_groups_rows_one_by_one(server: SandboxServer, tmp_path
     assert all(job.batch_call is None and job.batch_id is None for job in rig.jobs())
     assert_each_row_made_once(rig, 5)
     await rig.stop()
+
+
+async def test_a_batch_heygen_forgot_is_looked_up_by_title_and_nothing_is_sent_twice(
+    server: SandboxServer, tmp_path: Path
+) -> None:
+    """The rows HeyGen made videos for are found by their title tokens; the rest (queued at HeyGen when it lost the
+    batch) never show up, so after the look-up patience the user is asked about each of them."""
+    rig = rig_for(server, tmp_path)
+    rig.start()
+    await enqueue_rows(rig, 30)
+    await until(lambda: all(job.batch_id for job in rig.jobs()), "the batch id recorded")
+    with server.state.lock:
+        server.state.batches.clear()
+    await until(lambda: all(job.status == JobStatus.DOWNLOADED or job.needs_decision for job in rig.jobs()), within=60)
+    made = counts(rig.url)["videos_created"]
+    downloaded = [job for job in rig.jobs() if job.status == JobStatus.DOWNLOADED]
+    assert made == len(downloaded) and 10 <= made < 30
+    assert len({job.remote_id for job in downloaded}) == made
+    assert counts(rig.url)["video_batches_created"] == 1
+    await rig.stop()
