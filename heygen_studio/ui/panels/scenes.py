@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor
@@ -23,6 +23,9 @@ from heygen_studio.ui.panels.scenes_view import ScenesView
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask
 from heygen_studio.ui.widgets.scene_request import RequestDialog
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, load_all_voices
+
+if TYPE_CHECKING:
+    from heygen_studio.ui.dialogs.batch_window import BatchWindow
 
 FILE_FILTER = f"HeyGen Studio projects (*{FILE_SUFFIX})"
 
@@ -53,6 +56,7 @@ class ScenesPanel(ScenesView):
         self.file_dialog: QFileDialog | None = None
         self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
+        self.batch_window: BatchWindow | None = None
         self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
         self._bind_start_page()
         self._bind_editor_page()
@@ -93,6 +97,7 @@ class ScenesPanel(ScenesView):
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
         self._bind_render_choices()
+        self.batch_button.clicked.connect(self.make_one_per_row)
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render_video)
         self.open_renders_button.clicked.connect(self._open_renders)
@@ -471,6 +476,22 @@ class ScenesPanel(ScenesView):
         self.session.render_requested.emit(project)
         self.queued.setText(queued_text(project, self.editor.estimate(project), self.editor.price(project)))
         self.queued_row.show()
+
+    def make_one_per_row(self) -> None:
+        """The Batch step for this project, saved first (a batch is known by its project's and sheet's files)."""
+        if self.project is None:
+            return
+        if self.saved_path is None or self.has_unsaved_edits():
+            self.save(self.make_one_per_row)
+            return
+        from heygen_studio.ui.dialogs.batch_window import BatchWindow  # the batch core loads on first use
+
+        window = BatchWindow(
+            self.session, self.project, self.saved_path, self.editor.avatar_type(self.project), self.run, self
+        )
+        window.navigate.connect(self.navigate.emit)
+        self.batch_window = window
+        window.show()
 
     def _render_refused(self, message: str) -> None:
         """The queue could not take the render: say why, here where Render was clicked."""
