@@ -16,6 +16,7 @@ from waiting import until_value
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
+from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.ui.dialogs.batch_window import BatchWindow
@@ -215,3 +216,75 @@ def test_a_bad_sheet_gets_the_plain_message_and_nothing_is_sent(
         assert await session.renders.queue.all_jobs() == []
 
     qloop.run_until_complete(scenario())
+
+
+def test_listening_to_a_row_speaks_its_filled_script_and_is_free_again(
+    panel: ScenesPanel, session: Session, tmp_path: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        window = await open_batch(panel, session, tmp_path, wait_until)
+        bar = window.listen
+        assert not bar.listen_button.isEnabled() and "Choose a row" in bar.status.text()
+        window.open_sheet(sheet(tmp_path))
+        await wait_until(lambda: window.plan is not None and not window._busy)
+        select(window, "Chloé")
+        assert bar.listen_button.isEnabled() and bar.status.text().startswith("Free on the sandbox")
+        bar.listen_button.click()
+        await wait_until(lambda: bar.playing, within=10)
+        row = window.selected_row()
+        assert row is not None and row.project is not None
+        [(_, request)] = panel.listening._requests(row.project)
+        heard = panel.speech.cache.get(request)
+        assert (
+            request.text == "Hi Chloé, welcome to Design!"
+            and heard is not None
+            and [w.word for w in heard.words][1] == "Chloé"
+        )
+        bar.stop_button.click()
+        assert bar.status.text() == "Already heard: free"
+        select(window, "Łukasz")  # a row that can't render has nothing to hear
+        assert not bar.listen_button.isEnabled()
+        assert sandbox(session).counts.get("videos_created", 0) == 0
+
+    qloop.run_until_complete(scenario())
+
+
+@pytest.mark.parametrize("sandbox_config", [SandboxConfig(job_seconds=0.1, balance=0.15)])
+def test_failed_rows_fixed_in_the_sheet_are_sent_again_and_only_they(
+    panel: ScenesPanel, session: Session, tmp_path: Path, qloop, wait_until
+) -> None:  # type: ignore[no-untyped-def]
+    async def scenario() -> None:
+        window = await open_batch(panel, session, tmp_path, wait_until)
+        people = sheet(tmp_path)
+        window.open_sheet(people)
+        await wait_until(lambda: window.plan is not None and not window._busy)
+        window.sample_button.click()  # row 2, $0.10 of the $0.15
+        await wait_until(lambda: window.rest_button.isEnabled())
+        window.rest_button.click()  # $0.20 more: HeyGen refuses the call for want of money
+        answer(window, ("Render 2 videos", "Render anyway"))
+        await wait_until(lambda: window.failed_rows() == [4, 6], within=30)
+        assert window.again_button.text() == "Send failed rows again (2)" and window.again_button.isEnabled()
+        assert statuses(window)["Chloé"].startswith("Failed: ")
+        people.write_text(SHEET.replace("Chloé,Design", "Chloé,Design team"), encoding="utf-8")  # fixed
+        state = sandbox(session)
+        with state.lock:  # money added on heygen.com
+            state.account.purse.amount += Money.usd(5)
+        session.refresh_balance()
+        window.again_button.click()
+        answer(window, ("Send anyway",))
+        await wait_until(lambda: window.failed_rows() == [] and not window._open_rows() and not window._busy, within=60)
+        jobs = await session.renders.queue.all_jobs()
+        made = sorted(job.video_spec().scenes[0].script for job in jobs if job.status is JobStatus.DOWNLOADED)
+        assert made == ["Hi Chloé, welcome to Design team!", "Hi José, welcome to Ops!", "Hi Zoë, welcome to Ventes!"]
+        assert sum(job.status is JobStatus.FAILED for job in jobs) == 2  # the failed renders stay in Renders
+        assert state.counts["videos_created"] == 3  # the sample was not made again
+        assert "3 done, 0 failed, 0 left" in window.progress.text()
+
+    qloop.run_until_complete(scenario())
+
+
+def answer(window: BatchWindow, choices: tuple[str, ...]) -> None:
+    """Click the first of `choices` on the question the window opened, if it opened one."""
+    box = window.prompt
+    if box is not None and box.isVisible():
+        next(button for button in box.buttons() if button.text() in choices).click()

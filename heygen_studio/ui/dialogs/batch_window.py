@@ -31,13 +31,17 @@ from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import SheetError, read_sheet
 from heygen_studio.cli.batch import _catalog as account_catalog
 from heygen_studio.cli.batch import _results as results_of
+from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Project, format_duration
+from heygen_studio.editor.totals import listen_price_text
 from heygen_studio.services.batch_submit import batch_progress
 from heygen_studio.services.render_queue import NotSaved
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.ui.models.batch_rows_model import BatchRowsModel
+from heygen_studio.ui.panels.scenes_listening import FETCHING, SceneListening
 from heygen_studio.ui.style import Tone, set_tone
+from heygen_studio.ui.widgets.listen_bar import ListenBar
 from heygen_studio.ui.widgets.paid_action import PRETEND, check_balance, priced
 from heygen_studio.ui.widgets.photo_details import NOT_CONNECTED
 from heygen_studio.ui.widgets.render_questions import ask
@@ -50,6 +54,7 @@ if TYPE_CHECKING:
 Runner = Callable[[Coroutine[Any, Any, None], str], object]
 
 SHEET_FILTER = "Spreadsheets (*.csv *.xlsx *.xlsm *.tsv *.txt);;All files (*)"
+CHOOSE_TO_HEAR = "Choose a row that can render to hear it."
 REFRESH_MS = 250  # queue changes come in bursts (a batch call links up to 100 renders at once)
 
 
@@ -67,6 +72,7 @@ class BatchWindow(QDialog):
         project_path: Path,
         avatar_type: AvatarType | None,
         run: Runner,
+        listening: SceneListening,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -75,6 +81,7 @@ class BatchWindow(QDialog):
         self.project_path = project_path
         self.avatar_type = avatar_type
         self._run = run
+        self.listening = listening
         self.sheet_path: Path | None = None
         self.plan: BatchPlan | None = None
         self.batch = ""
@@ -92,6 +99,7 @@ class BatchWindow(QDialog):
         self.setAcceptDrops(True)
         self.resize(960, 620)
         self._build()
+        self._offer_listen()
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_MS)
@@ -131,9 +139,13 @@ class BatchWindow(QDialog):
         for column, width in enumerate((48, 140, 300, 64, 72)):
             self.table.setColumnWidth(column, width)
         header.setStretchLastSection(True)
-        self.table.selectionModel().selectionChanged.connect(lambda *_: self._update())
+        self.table.selectionModel().selectionChanged.connect(self._row_chosen)
         self.total = QLabel()
         self.total.setWordWrap(True)
+        self.listen = ListenBar()
+        self.listen.listen_button.setToolTip("Hear the chosen row's scripts, filled in, in its voice and speed")
+        self.listen.listen_clicked.connect(self.listen_to_row)
+        self.listen.save_requested.connect(self.listening.choose_where_to_save)
 
         self.sample_button = QPushButton("Render this one first")
         self.sample_button.clicked.connect(self.render_sample)
@@ -174,6 +186,7 @@ class BatchWindow(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.total)
+        layout.addWidget(self.listen)
         layout.addLayout(send)
         layout.addWidget(self.progress)
         layout.addLayout(done)
@@ -212,7 +225,11 @@ class BatchWindow(QDialog):
     async def _load(self, path: Path, then_send: Sequence[int] = ()) -> None:
         try:
             plan = await self._checked(path)
-            if plan is None or self._closed:
+            if self._closed:
+                return
+            if plan is None:
+                if path != self.sheet_path:  # another sheet: the last one's rows are not shown as if they were its
+                    self._forget_sheet()
                 return
             if path != self.sheet_path:
                 self.sheet_path, self.jobs, self.refused, self.sample, self._started = path, {}, {}, None, None
@@ -232,6 +249,13 @@ class BatchWindow(QDialog):
             self._busy = False
             if not self._closed:
                 self._update()
+
+    def _forget_sheet(self) -> None:
+        self.sheet_path, self.plan, self.batch, self.jobs, self.refused = None, None, "", {}, {}
+        self.sample, self._started, self.results_files = None, None, []
+        self.model.set_plan(None)
+        self.sheet_label.setText("No sheet yet.")
+        self._offer_listen()
 
     async def _checked(self, path: Path) -> BatchPlan | None:
         """The plan of `path` on this account (its looks, voices and balance); None with the reason said."""
@@ -390,6 +414,46 @@ class BatchWindow(QDialog):
             {number for number, job in self.jobs.items() if job.status in (JobStatus.FAILED, JobStatus.CANCELLED)}
             | set(self.refused)
         )
+
+    # --- listening ------------------------------------------------------------------------------------
+
+    def _row_chosen(self) -> None:
+        self.listen.stop()
+        self._offer_listen()
+        self._update()
+
+    def _offer_listen(self) -> None:
+        """What hearing the chosen row costs (the Scenes editor's Listen, its speech cache and prices)."""
+        row = self.selected_row()
+        if row is None or row.project is None:
+            self.listen.offer(CHOOSE_TO_HEAR, enabled=False)
+            return
+        why_not = self.listening._why_not(row.project)
+        if why_not:
+            self.listen.offer(why_not, enabled=False, tone=Tone.WARN)
+            return
+        unheard = self.listening.speech.unheard(request for _, request in self.listening._requests(row.project))
+        seconds = sum(spoken_seconds(request.text, request.speed) for request in unheard)
+        self.listen.offer(listen_price_text(seconds, heard=not unheard, sandbox=bool(self._pretend())))
+
+    def listen_to_row(self) -> None:
+        row = self.selected_row()
+        if row is not None and row.project is not None:
+            self._run(self._hear_then_play(row.project), "batch: listen to a row")
+
+    async def _hear_then_play(self, project: Project) -> None:
+        items = self.listening._requests(project)
+        if self.listening.speech.unheard(request for _, request in items):
+            self.listen.busy(FETCHING)
+        try:
+            heard = await self.listening.speech.hear_all([r for _, r in items], self.session.require_api)
+        except HeyGenError as error:
+            if not self._closed:
+                self.listen.failed(str(error))
+            return
+        if not self._closed:
+            self.listen.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
+            self._offer_listen()  # heard now: listening again is free
 
     # --- following ----------------------------------------------------------------------------------
 

@@ -487,7 +487,13 @@ class ScenesPanel(ScenesView):
         from heygen_studio.ui.dialogs.batch_window import BatchWindow  # the batch core loads on first use
 
         window = BatchWindow(
-            self.session, self.project, self.saved_path, self.editor.avatar_type(self.project), self.run, self
+            self.session,
+            self.project,
+            self.saved_path,
+            self.editor.avatar_type(self.project),
+            self.run,
+            self.listening,
+            self,
         )
         window.navigate.connect(self.navigate.emit)
         self.batch_window = window
