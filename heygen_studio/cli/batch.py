@@ -7,15 +7,14 @@ import asyncio
 import json
 import sys
 import time
-from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 from heygen_studio.api import HeyGenApi, HeyGenError
-from heygen_studio.api.models import Page
+from heygen_studio.batch.catalogs import account_catalog
 from heygen_studio.batch.plan import BatchPlan, batch_id, plan_batch, total_of
 from heygen_studio.batch.results import ResultRow, RowState, planned_file, result_of, results_path, write_results
-from heygen_studio.batch.rows import LOOK_COLUMNS, VOICE_COLUMNS, Catalog, PlannedRow
+from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import Sheet, read_sheet
 from heygen_studio.cli.quote import avatar_type_of
@@ -35,13 +34,10 @@ from heygen_studio.cli.render import (
 )
 from heygen_studio.config import app_paths
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.project import LookRef, Project, VoiceRef, format_duration
+from heygen_studio.domain.project import Project, format_duration
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.batch_submit import BatchProgress, batch_progress
 from heygen_studio.storage.render_jobs import RenderJob
-
-MAX_LIST_PAGES = 40  # looks and voices a look or voice column is checked against
-_Item = TypeVar("_Item")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -69,44 +65,12 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-async def _every(fetch: Callable[[str | None], Awaitable[Page[_Item]]]) -> list[_Item]:
-    items: list[_Item] = []
-    token = None
-    for _ in range(MAX_LIST_PAGES):
-        page = await fetch(token)
-        items.extend(page.items)
-        token = page.next_token
-        if token is None:
-            break
-    return items
-
-
-async def _catalog(api: HeyGenApi, sheet: Sheet) -> Catalog:
-    """The account's looks and voices, fetched only when the sheet has a column that chooses them."""
-    looks: list[LookRef] | None = None
-    voices: list[VoiceRef] | None = None
-    if sheet.keys & set(LOOK_COLUMNS):
-        looks = [
-            LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type, look.supported_engines)
-            for look in [
-                *await _every(lambda token: api.list_looks(ownership="private", token=token)),
-                *await _every(lambda token: api.list_looks(ownership="public", token=token)),
-            ]
-        ]
-    if sheet.keys & set(VOICE_COLUMNS):
-        voices = [
-            VoiceRef(voice.id, voice.name, voice.language)
-            for voice in await _every(lambda token: api.list_voices(token=token))
-        ]
-    return Catalog.of(looks, voices)
-
-
 async def checked(api: HeyGenApi, project: Project, sheet: Sheet, file_name: str | None) -> BatchPlan:
     """Every row of `sheet` filled, checked and priced on the account `api` is connected to."""
     try:
         account = await api.account()
         avatar_type, note = await avatar_type_of(api, project)
-        catalog = await _catalog(api, sheet)
+        catalog = await account_catalog(api, sheet)
     except HeyGenError as error:
         raise CliError(f"Cannot get the account's balance, looks and voices from HeyGen: {error}") from error
     if note:

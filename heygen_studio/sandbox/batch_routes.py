@@ -105,18 +105,6 @@ async def create_batch(request: Request) -> JSONResponse:
     return ok({"batch_id": batch.id, "status": "processing", "total_items": len(batch.items)})
 
 
-def _item_status(state: SandboxState, item: BatchItem, now: float) -> str:
-    if item.error is not None:
-        return "failed"
-    video = state.videos.get(item.video_id or "")
-    if item.video_id is None:
-        return "queued"
-    if video is None:  # deleted by its owner after it was made
-        return "completed"
-    status = v3_json.video_status_v3(state, video, now)
-    return status if status in ("completed", "failed") else "processing"
-
-
 def _aggregate(counts: Counter[str], total: int) -> str:
     if counts["queued"] or counts["processing"]:
         return "processing"
@@ -132,7 +120,7 @@ async def get_batch(request: Request) -> JSONResponse:
         batch = state.batches.get(request.path_params["batch_id"])
         if batch is None:
             raise not_found("not_found", f"Batch {request.path_params['batch_id']}")
-        statuses = [_item_status(state, item, now) for item in batch.items]
+        statuses = [v3_json.batch_item_status(state, item, now) for item in batch.items]
         items = [
             {"item_index": index, "status": status, "video_id": item.video_id, "error": item.error}
             for index, (item, status) in enumerate(zip(batch.items, statuses, strict=True))

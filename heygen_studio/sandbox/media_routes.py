@@ -130,7 +130,10 @@ async def voice_preview(request: Request) -> Response:
     voice = state_of(request).voices.get(request.path_params["voice_id"])
     if voice is None:
         return _not_found()
-    return media_response(request, await asyncio.to_thread(preview_wav, voice), "audio/wav")
+    try:
+        return media_response(request, await asyncio.to_thread(preview_wav, voice), "audio/wav")
+    except speech.SpeechError as error:
+        return PlainTextResponse(f"The sandbox cannot speak: {error}", status_code=503)
 
 
 ROUTES = [

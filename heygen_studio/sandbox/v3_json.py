@@ -7,7 +7,7 @@ from typing import Any
 from starlette.requests import Request
 
 from heygen_studio.sandbox.common import media_url
-from heygen_studio.sandbox.entities import Group, Look, Video, Voice
+from heygen_studio.sandbox.entities import BatchItem, Group, Look, Video, Voice
 from heygen_studio.sandbox.state import SandboxState
 
 ENGINES = {  # the engines a look of each avatar type renders on (`supported_api_engines`)
@@ -115,3 +115,16 @@ def video_json(request: Request, state: SandboxState, video: Video, now: float) 
         "failure_code": None,
         "failure_message": None,
     }
+
+
+def batch_item_status(state: SandboxState, item: BatchItem, now: float) -> str:
+    """A batch item's status word: queued until a render slot takes it, then its video's."""
+    if item.error is not None:
+        return "failed"
+    video = state.videos.get(item.video_id or "")
+    if item.video_id is None:
+        return "queued"
+    if video is None:  # deleted by its owner after it was made
+        return "completed"
+    status = video_status_v3(state, video, now)
+    return status if status in ("completed", "failed") else "processing"

@@ -510,9 +510,21 @@ async def video_statuses(request: Request) -> JSONResponse:
             video = state.videos.get(video_id)
             status = v3_json.video_status_v3(state, video, now) if video else "not_found"
             entries.append({"video_id": video_id, "status": status, "error": None})
-    for batch_id in (query.get("batch_ids") or "").split(","):
-        if batch_id:
-            entries.append({"video_id": None, "batch_id": batch_id, "status": "not_found", "error": None})
+        for batch_id in [batch_id for batch_id in (query.get("batch_ids") or "").split(",") if batch_id]:
+            batch = state.batches.get(batch_id)
+            if batch is None:
+                entries.append({"video_id": None, "batch_id": batch_id, "status": "not_found", "error": None})
+                continue
+            entries += [
+                {
+                    "video_id": item.video_id,
+                    "batch_id": batch_id,
+                    "item_index": index,
+                    "status": v3_json.batch_item_status(state, item, now),
+                    "error": item.error,
+                }
+                for index, item in enumerate(batch.items)
+            ]
     return ok(entries, has_more=False, next_token=None)
 
 

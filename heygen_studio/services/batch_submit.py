@@ -27,7 +27,6 @@ from heygen_studio.api import (
 )
 from heygen_studio.api.models import MAX_BATCH_VIDEOS, BatchItem, Status, VideoSpec
 from heygen_studio.domain.money import Money
-from heygen_studio.services.render_inputs import RenderInputError
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 
 if TYPE_CHECKING:
@@ -132,11 +131,6 @@ class BatchSubmitter:
         sendable: list[RenderJob] = []
         for job in jobs:
             spec = self.queue.sendable_spec(job)
-            if not isinstance(spec, str):
-                try:  # the project's own recording or photo, uploaded once with the job's upload key
-                    spec = await self.queue._uploaded(api, job, spec)
-                except RenderInputError as error:
-                    spec = str(error)
             if isinstance(spec, str):
                 await self.queue._fail(job, HeyGenError(spec))
             else:

@@ -31,10 +31,10 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
+from heygen_studio.api.models import PENDING_UPLOAD, Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
-from heygen_studio.domain.project import PENDING_UPLOAD, Project, video_spec
+from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.domain.quotes import quote_spec, spec_seconds
 from heygen_studio.services.batch_submit import BatchProgress, BatchSubmitter, batch_progress
 from heygen_studio.services.downloads import (
@@ -270,9 +270,13 @@ class RenderQueue(QObject):
         project HeyGen would refuse, saving none."""
         return await self._save_new([self._new_job(project, output_dir, group) for project in projects])
 
+    async def batch_jobs(self, group: str) -> list[RenderJob]:
+        """The renders of `group` in the order they were queued (a run's rows, also after a restart)."""
+        return await asyncio.to_thread(self.jobs.in_group, group)
+
     async def batch_progress(self, group: str) -> BatchProgress:
         """How the renders of `group` stand: downloaded, failed, left, and what the made ones cost."""
-        return batch_progress(await asyncio.to_thread(self.jobs.in_group, group))
+        return batch_progress(await self.batch_jobs(group))
 
     def _new_job(self, project: Project, output_dir: Path | None, group: str | None) -> NewJob:
         api, account = self._require()

@@ -285,3 +285,25 @@ def test_killed_mid_batch_and_run_again_each_good_row_is_one_video_in_its_own_fi
     assert [row["status"] for row in results(out / "people results.csv")] == [
         "downloaded", "downloaded", "refused", "refused", "refused", "downloaded",
     ]  # fmt: skip
+
+
+def test_look_and_voice_columns_are_checked_against_the_accounts_own(
+    sandbox: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    look = httpx.get(f"{sandbox}/v3/avatars/looks", headers={"X-Api-Key": "sandbox"}).json()["data"][0]
+    sheet = sheet_file(
+        tmp_path,
+        "first_name,team,note,look,voice\n"
+        f"Zoë,Ventes,Salut.,{look['name'].upper()},demo-en-us-ava\n"
+        "Bo,Ops,Hi.,Nobody's look,\n"
+        "Cy,Ops,Hi.,,demo-xx-none\n",
+    )
+    status, out, _ = run(
+        capsys, str(project_file(tmp_path, sandbox)), str(sheet), "--dry-run", "--json", "--sandbox", sandbox
+    )
+    assert status == 1
+    assert [(row["status"], row["problems"]) for row in json.loads(out)["rows"]] == [
+        ("ready", []),
+        ("refused", ["there is no look “Nobody's look” in this account (use a look's name or id)"]),
+        ("refused", ["there is no voice “demo-xx-none” in this account (use a voice's name or id)"]),
+    ]

@@ -198,3 +198,13 @@ async def test_a_restarted_sandbox_keeps_its_batches_and_their_videos(tmp_path: 
         done = await eventually(lambda: batch(client, batch_id), lambda data: data["status"] == "completed")
         assert len({item["video_id"] for item in done["items"]}) == 12
         assert sandbox_state_of(client).counts["videos_created"] == 12
+
+
+async def test_bulk_statuses_expand_a_batch_into_its_items(client: httpx.AsyncClient) -> None:
+    look = await private_look(client)
+    batch_id = (await submit(client, [video(look, f"Hi {n}") for n in range(12)])).json()["data"]["batch_id"]
+    response = await client.get("/v3/videos/statuses", params={"batch_ids": f"{batch_id},nope"})
+    entries = response.json()["data"]
+    assert [entry.get("item_index") for entry in entries] == [*range(12), None]
+    assert [entry["status"] for entry in entries] == ["processing"] * 10 + ["queued"] * 2 + ["not_found"]
+    assert [entry["video_id"] is None for entry in entries[9:12]] == [False, True, True]

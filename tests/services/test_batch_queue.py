@@ -13,6 +13,7 @@ import pytest
 from render_support import Rig, counts, faults, never_run
 from waiting import until
 
+from heygen_studio.api import AspectRatio, Resolution
 from heygen_studio.domain.money import Money
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -32,11 +33,14 @@ def rig_for(server: SandboxServer, tmp_path: Path, generation: str = "v3") -> Ri
     return Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, generation, server.state)
 
 
-async def enqueue_rows(rig: Rig, rows: int, group: str = "welcome run") -> list[RenderJob]:
-    """`rows` renders of one project in `group`, every one titled alike (so each must find its own file)."""
+async def enqueue_rows(rig: Rig, rows: int, group: str = "welcome run", alike: bool = True) -> list[RenderJob]:
+    """`rows` small renders of one project in `group`, all titled "Welcome" when `alike` (so each must find its
+    own file), else "Welcome 1", "Welcome 2"..."""
     assert rig.queue is not None
     project = await rig.project("Welcome", words=3)
-    return await rig.queue.enqueue_batch([replace(project, title="Welcome") for _ in range(rows)], group)
+    small = replace(project, aspect_ratio=AspectRatio.SQUARE, resolution=Resolution.HD_720P)
+    titles = ["Welcome" if alike else f"Welcome {n}" for n in range(1, rows + 1)]
+    return await rig.queue.enqueue_batch([replace(small, title=title) for title in titles], group)
 
 
 def all_downloaded(rig: Rig) -> bool:
@@ -48,28 +52,29 @@ def assert_each_row_made_once(rig: Rig, rows: int) -> None:
     assert len(jobs) == rows and {job.status for job in jobs} == {JobStatus.DOWNLOADED}
     titles = rig.remote_titles()
     assert len(titles) == rows
-    assert sorted(titles) == sorted(f"Welcome [{job.title_token}]" for job in jobs)  # each row's video, once
+    assert sorted(titles) == sorted(f"{job.title} [{job.title_token}]" for job in jobs)  # each row's video, once
     assert len({job.remote_id for job in jobs}) == rows
     files = {job.file_path for job in jobs}
     assert len(files) == rows and all(Path(path or "").stat().st_size > 0 for path in files)
 
 
+@pytest.mark.timeout(300)  # 250 real MP4s rendered by the sandbox and downloaded
 async def test_250_rows_go_out_in_3_batch_calls_and_become_250_videos_each_in_its_own_file(
     server: SandboxServer, tmp_path: Path
 ) -> None:
     rig = rig_for(server, tmp_path)
-    rig.start()
-    jobs = await enqueue_rows(rig, 250)
+    queue = rig.start()
+    jobs = await enqueue_rows(rig, 250, alike=False)
     assert {job.batch_group for job in jobs} == {"welcome run"} and len({job.idempotency_key for job in jobs}) == 250
-    await until(lambda: all_downloaded(rig), "every row downloaded", within=180)
+    assert [job.id for job in await queue.batch_jobs("welcome run")] == [job.id for job in jobs]
+    await until(lambda: all_downloaded(rig), "every row downloaded", within=270)
     assert counts(rig.url)["video_batches_created"] == 3
     assert counts(rig.url)["videos_created"] == 250
     sizes = Counter(job.batch_id for job in rig.jobs())
     assert sorted(sizes.values()) == [50, 100, 100] and None not in sizes
     assert sorted(job.batch_index or 0 for job in rig.jobs()) == sorted([*range(100), *range(100), *range(50)])
     assert_each_row_made_once(rig, 250)
-    assert rig.queue is not None
-    progress = await rig.queue.batch_progress("welcome run")
+    progress = await queue.batch_progress("welcome run")
     assert (progress.done, progress.failed, progress.left) == (250, 0, 0)
     assert progress.spent == sum((job.cost for job in rig.jobs() if job.cost), Money.usd(0))
     await rig.stop()

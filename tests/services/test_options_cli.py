@@ -103,3 +103,13 @@ def test_render_draft_renders_the_cheap_way_and_the_job_says_draft(sandbox: str,
     spec = job.video_spec()
     assert (spec.engine.value, spec.resolution.value, spec.scenes[0].motion_prompt) == ("avatar_iii", "720p", None)
     db.close()
+
+
+def test_a_recording_and_a_photo_named_beside_the_project_file_are_found_from_any_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "video"
+    written = Project(photo_path="pictures/me.jpg", own_audio=OwnAudio("me.wav", 2.0), scenes=(Scene(),))
+    found = render.files_beside(written, folder / "hello.hgproj")
+    assert found.photo_path == str((folder / "pictures" / "me.jpg").resolve())
+    assert found.own_audio is not None and found.own_audio.path == str((folder / "me.wav").resolve())
+    absolute = Project(own_audio=OwnAudio("/recordings/me.wav", 2.0))
+    assert render.files_beside(absolute, folder / "hello.hgproj") == absolute

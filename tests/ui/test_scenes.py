@@ -771,6 +771,6 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         panel._load_project(twin, None)
         assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
         prices = [button.text() for button in panel.engine_choice.buttons.values()]
-        assert prices == ["Avatar IV\n$4.00", "Avatar III\n$1.00", "Avatar V\nprice not published"]  # more on IV
+        assert prices == ["Avatar IV\n$4.00", "Avatar III\n$1.00", "Avatar V\nnot for this look"]  # more on IV
 
     run_panel(scenario)

@@ -24,12 +24,12 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import HeyGenError
+from heygen_studio.batch.catalogs import account_catalog
 from heygen_studio.batch.plan import BatchError, BatchPlan, batch_id, plan_batch, total_of
 from heygen_studio.batch.results import ResultRow, RowState, result_of, results_path, state_of, write_results
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import SheetError, read_sheet
-from heygen_studio.cli.batch import _catalog as account_catalog
 from heygen_studio.cli.batch import _results as results_of
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.pricing import AvatarType
@@ -452,7 +452,7 @@ class BatchWindow(QDialog):
                 self.listen.failed(str(error))
             return
         if not self._closed:
-            self.listen.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
+            self.listen.play([(f"scene {index + 1}", clip) for (index, _), clip in zip(items, heard, strict=True)])
             self._offer_listen()  # heard now: listening again is free
 
     # --- following ----------------------------------------------------------------------------------

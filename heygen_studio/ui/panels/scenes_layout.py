@@ -31,7 +31,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
-from heygen_studio.ui.widgets.video_options import VideoOptions
+from heygen_studio.ui.widgets.video_options import OwnVoiceRow, VideoOptions
 
 ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
     (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
@@ -214,6 +214,8 @@ class ScenesLayout(Panel):
         avatar_layout = QVBoxLayout()
         avatar_layout.addWidget(self.look_badge)
         avatar_layout.addLayout(voice_row)
+        self.own_voice = OwnVoiceRow()
+        avatar_layout.addWidget(self.own_voice)
         return _group("Avatar and voice", avatar_layout)
 
     def _build_format_box(self) -> QGroupBox:
@@ -301,6 +303,7 @@ class ScenesLayout(Panel):
         )
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
+        self.draft_button = _button("Render a draft")
         self.queued = QLabel()
         set_tone(self.queued, Tone.GOOD)
         self.open_renders_button = _button("Open Renders")
@@ -315,6 +318,7 @@ class ScenesLayout(Panel):
         bottom.addWidget(self.saved_state)
         bottom.addWidget(self.batch_button)
         bottom.addWidget(self.show_request_button)
+        bottom.addWidget(self.draft_button)
         bottom.addWidget(self.render_button)
         return bottom
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.project import Project
+from heygen_studio.editor.engines import ENGINE_NAMES
 from heygen_studio.editor.project_editor import Account, ProjectEditor
 from heygen_studio.editor.totals import (
     API_NAMES,
@@ -88,6 +89,7 @@ class ScenesView(ScenesLayout):
         self.redo_button.setEnabled(self.editor.history.can_redo)
         self._show_notes(project)
         self._refresh_totals()
+        self._show_draft(project)
         self._refresh_saved_state()
 
     def _show_format(self, project: Project) -> None:
@@ -111,6 +113,8 @@ class ScenesView(ScenesLayout):
         """Engine, burned captions, transparency and own voice; with own audio, the voice and script say unused."""
         v2 = self.editor.generation == "v2"
         self.video_options.show_project(project, self.editor.engine_offers(project), v2)
+        self.own_voice.setVisible(not v2)
+        self.own_voice.show_audio(project.own_audio)
         own = project.own_audio is not None and not v2
         if own:
             self.voice_label.setText(NOT_USED)
@@ -120,6 +124,17 @@ class ScenesView(ScenesLayout):
         transparent = project.transparent and not v2
         self.background_button.setEnabled(not transparent)
         self.background_button.setToolTip("Not used: the background is transparent" if transparent else BACKGROUND_TIP)
+
+    def _show_draft(self, project: Project) -> None:
+        """Render a draft, with its price: the cheapest way HeyGen's current API renders this video."""
+        self.draft_button.setVisible(self.editor.generation == "v3")
+        draft = self.editor.draft()
+        quote = self.editor.price(draft).quote
+        self.draft_button.setText("Render a draft" + ("" if quote is None else f" · {quote.total}"))
+        self.draft_button.setToolTip(
+            f"Render once the cheapest way, to see and hear it: {ENGINE_NAMES[draft.engine]}, "
+            f"{draft.resolution.value}. This video's own choices stay as they are."
+        )
 
     def _show_look(self) -> None:
         look, problem = self.editor.shown_look()
