@@ -94,6 +94,7 @@ class BatchWindow(QDialog):
         self.file_dialog: QFileDialog | None = None
         self._busy = False
         self._closed = False
+        self._job_ids: set[int] = set()  # the rows' render jobs, whose changes are followed
         self._started: tuple[float, int] | None = None  # when the rest went, and how many rows had ended then
         self.setWindowTitle(f"Make one for each row – {project.title or 'Untitled video'}")
         self.setAcceptDrops(True)
@@ -458,7 +459,8 @@ class BatchWindow(QDialog):
     # --- following ----------------------------------------------------------------------------------
 
     def _job_changed(self, job_id: int) -> None:
-        if not self._closed and any(job.id == job_id for job in self.jobs.values()):
+        """A render changed: the rows are read again at most every REFRESH_MS (not put off by a steady stream)."""
+        if not self._closed and job_id in self._job_ids and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
     async def _reload_jobs(self) -> None:
@@ -524,6 +526,7 @@ class BatchWindow(QDialog):
     def _update(self) -> None:
         if self._closed:
             return
+        self._job_ids = {job.id for job in self.jobs.values()}
         self.model.set_states(self.states())
         plan, busy = self.plan, self._busy
         self.open_button.setEnabled(not busy)
