@@ -153,6 +153,11 @@ def hex_colour(value: str) -> tuple[int, int, int]:
     return red, green, blue
 
 
+def colour_code(value: str) -> str:
+    """A colour as "#rrggbb" however it was written ("#ABC", "1a2b3c"); ValueError for anything else."""
+    return f"#{bytes(hex_colour(value)).hex()}"
+
+
 def captions_for(script: str, words: Sequence[WordTiming], offset_s: float = 0.0) -> list[Caption]:
     """Captions of about eight words of `script`, timed by its spoken `words` (one timing per word, or per run of
     words spoken as one), `offset_s` later: a caption shows from its first word's start to its last word's end.

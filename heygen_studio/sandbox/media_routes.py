@@ -118,12 +118,13 @@ async def video_file(request: Request) -> Response:
         return media_response(request, await asyncio.wrap_future(state.render(video)), f"video/{kind}")
     if kind == "jpg":
         return media_response(request, await run_in_threadpool(state.thumbnail, video), "image/jpeg")
+    if kind not in ("srt", "ass"):
+        return _not_found()
+    captions = await run_in_threadpool(state.captions, video)  # timed by the speech, which may need synthesizing
     if kind == "srt":
-        return media_response(request, media.to_srt(state.captions(video)).encode(), "application/x-subrip")
-    if kind == "ass":
-        ass = media.to_ass(state.captions(video), video.width, video.height)
-        return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
-    return _not_found()
+        return media_response(request, media.to_srt(captions).encode(), "application/x-subrip")
+    ass = media.to_ass(captions, video.width, video.height)
+    return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
 
 
 async def captioned_video_file(request: Request) -> Response:

@@ -526,7 +526,7 @@ def _picture_options(body: dict[str, Any], first: dict[str, Any]) -> dict[str, A
             invalid(f"{param}.type", "The sandbox renders colour backgrounds: use type color with a value."),
         )
         try:
-            colour = f"#{bytes(media.hex_colour(background.get('value') or '')).hex()}"
+            colour = media.colour_code(str(background.get("value") or ""))
         except ValueError:
             raise invalid(f"{param}.value", "value must be a colour like #1A2B3C.") from None
     return {

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 from sandbox_helpers import spoken, wallet_balance
+from test_v2_flow import legacy_done, v2
 from test_v3_flow import video_done
 
 from heygen_studio.resources import sample_photo
@@ -160,3 +161,26 @@ def test_a_video_lasts_above_nothing_and_at_most_an_hour(seconds: float) -> None
     silence = Soundtrack(np.zeros(int(seconds * 100), np.int16), 100)
     with pytest.raises(ValueError, match="seconds"):
         render_video(Picture(sample_photo("astronaut.png").read_bytes(), 320, 180), silence)
+
+
+async def test_a_legacy_video_is_on_its_background_colour_and_captioned_only_when_asked(
+    client: httpx.AsyncClient,
+) -> None:
+    look_id = await private_look(client)
+
+    async def legacy(**fields: Any) -> dict[str, Any]:
+        scene = {
+            "character": {"type": "talking_photo", "talking_photo_id": look_id},
+            "voice": {"type": "text", "input_text": SCRIPT, "voice_id": "demo-en-us-ava"},
+            "background": {"type": "color", "value": "#FAFAFA"},
+        }
+        video = await v2(client, "/v2/video/generate", {"video_inputs": [scene], **fields})
+        return await legacy_done(client, video["video_id"])
+
+    plain, captioned = await legacy(), await legacy(caption=True)
+    assert plain["video_url_caption"] is None and captioned["video_url_caption"]
+    (frame,) = frames_at((await client.get(plain["video_url"])).content, 0.0)
+    assert frame.shape[:2] == (720, 1280)  # the legacy default
+    assert np.abs(frame[:, :100].reshape(-1, 3) - 0xFA).max(axis=1).mean() < 6
+    burned = await client.get(captioned["video_url_caption"])
+    assert burned.status_code == 200 and burned.content != (await client.get(captioned["video_url"])).content
