@@ -211,6 +211,9 @@ def test_the_editor_is_told_what_a_choice_leaves_out():
     notes = {note.field: note for note in api.explain_video_request(video_spec(on_iii, "v3"))}
     assert notes["motion_prompt"].reason == "The Avatar III engine takes no motion prompt, so it is not sent."
     assert "Avatar III engine does not take expressiveness" in notes["expressiveness"].reason
+    clear = {note.field: note for note in api.explain_video_request(video_spec(replace(BASE, transparent=True), "v3"))}
+    assert clear["background_color"].reason == "A transparent video has no background, so the colour is not sent."
+    assert "background_color" not in {note.field for note in api.explain_video_request(video_spec(BASE, "v3"))}
 
 
 def test_the_looks_engines_are_saved_with_the_project_and_reach_the_request():
