@@ -511,10 +511,13 @@ def _own_audio(state: SandboxState, spec: dict[str, Any], prefix: str) -> Asset 
 
 
 def _picture_options(body: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
-    """How the video looks: output format, background colour, fit, cut-out, captions burned in."""
+    """How the video looks: output format, background colour, fit, cut-out, captions burned in. A one-scene video
+    gives its colour as `background.value`; a studio scene as `scenes[i].input.background.color` (the contract's
+    StudioColorBackgroundInput)."""
     output_format = body.get("output_format") or "mp4"
+    top = bool(body.get("background"))
     background = body.get("background") or first.get("background")
-    param = "background" if body.get("background") else "scenes[0].input.background"
+    param, key = ("background", "value") if top else ("scenes[0].input.background", "color")
     colour = None
     if background:
         require(
@@ -523,12 +526,12 @@ def _picture_options(body: dict[str, Any], first: dict[str, Any]) -> dict[str, A
         )
         require(
             background["type"] == "color",
-            invalid(f"{param}.type", "The sandbox renders colour backgrounds: use type color with a value."),
+            invalid(f"{param}.type", f"The sandbox renders colour backgrounds: use type color with a {key}."),
         )
         try:
-            colour = media.colour_code(str(background.get("value") or ""))
+            colour = media.colour_code(str(background.get(key) or ""))
         except ValueError:
-            raise invalid(f"{param}.value", "value must be a colour like #1A2B3C.") from None
+            raise invalid(f"{param}.{key}", f"{key} must be a colour like #1A2B3C.") from None
     return {
         "background": colour,
         "fit": body.get("fit"),

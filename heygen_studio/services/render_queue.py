@@ -488,8 +488,9 @@ class RenderQueue(QObject):
             except Exception as error:  # a bug in one step must not stop every render for good
                 log.exception("Render queue: unexpected error; carrying on")
                 delay = self._backoff(error)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
+            with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow a cancel (cpython#86296)
+                async with asyncio.timeout(max(0.01, delay)):
+                    await self._wake.wait()
 
     async def _tick(self, api: HeyGenApi, account: str) -> float:
         """One round: claim, recover, submit, poll, download. Returns how long to sleep."""
