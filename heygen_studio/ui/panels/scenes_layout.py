@@ -31,7 +31,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
-from heygen_studio.ui.widgets.video_options import OwnVoiceRow, VideoOptions
+from heygen_studio.ui.widgets.video_options import OwnVoice, VideoOptions
 
 ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
     (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
@@ -211,11 +211,11 @@ class ScenesLayout(Panel):
         voice_row.addWidget(QLabel("Voice:"))
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
+        self.own_voice = OwnVoice()
+        voice_row.addWidget(self.own_voice)
         avatar_layout = QVBoxLayout()
         avatar_layout.addWidget(self.look_badge)
         avatar_layout.addLayout(voice_row)
-        self.own_voice = OwnVoiceRow()
-        avatar_layout.addWidget(self.own_voice)
         return _group("Avatar and voice", avatar_layout)
 
     def _build_format_box(self) -> QGroupBox:
@@ -297,6 +297,10 @@ class ScenesLayout(Panel):
         self.problem.setWordWrap(True)
         set_tone(self.problem, Tone.BAD)
         self.problem.hide()
+        self.batch_button = _button(
+            "Make one for each row…",
+            tip="One video per row of a spreadsheet, {placeholders} filled from its columns (saves the project first)",
+        )
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
         self.draft_button = _button("Render a draft")
@@ -312,6 +316,7 @@ class ScenesLayout(Panel):
         bottom = QHBoxLayout()
         bottom.addWidget(self.totals, 1)
         bottom.addWidget(self.saved_state)
+        bottom.addWidget(self.batch_button)
         bottom.addWidget(self.show_request_button)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.render_button)
