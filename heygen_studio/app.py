@@ -73,6 +73,7 @@ class StudioApp:
                 self.window.show_welcome()
         elif not await self.session.use_profile():
             self.window.show_welcome()
+        await self.window.build_remaining_panels()
         return self.window
 
     def _tell(self, window: MainWindow, text: str, name: str) -> None:

@@ -10,8 +10,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
-from heygen_studio.api import HeyGenApi, HeyGenError, open_client
-from heygen_studio.api.tls import prepare_tls
+from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.config import Generation, Paths, Settings, save_settings
 from heygen_studio.domain.money import Balance
 from heygen_studio.services.accounts import Accounts, Endpoint
@@ -184,6 +183,9 @@ class Session(QObject):
         await self._switch(None)
 
     async def _switch(self, connection: Connection | None) -> None:
+        from heygen_studio.api.clients import open_client  # httpx and both clients: after the first paint
+        from heygen_studio.api.tls import prepare_tls
+
         await prepare_tls()  # the first client would load the CA bundle on the UI thread
         old = self.api
         self.connection = connection

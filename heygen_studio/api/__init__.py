@@ -1,112 +1,147 @@
-"""HeyGen over HTTP: one async client per API generation, typed results, typed errors; no Qt."""
+"""HeyGen over HTTP: one async client per API generation, typed results, typed errors; no Qt.
+
+Names are imported from their modules when first used (PEP 562), so importing an error or a model does not load
+httpx and the clients: the window paints before any of that is needed."""
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING
 
-import httpx
+from heygen_studio.lazy_exports import lazy_exports
 
-from heygen_studio.api.base import HeyGenApi
-from heygen_studio.api.errors import (
-    AuthError,
-    ConflictError,
-    ForbiddenError,
-    HeyGenError,
-    InvalidRequestError,
-    NetworkError,
-    NoCreditsError,
-    NotFoundError,
-    OutcomeUnknownError,
-    QuotaExceededError,
-    RateLimitedError,
-    RequestTimeout,
-    ServerError,
-    UnsupportedError,
-)
-from heygen_studio.api.mapping import FieldNote, explain_mapping
-from heygen_studio.api.models import (
-    Account,
-    Age,
-    ApiLimits,
-    AspectRatio,
-    Asset,
-    AvatarGroup,
-    BatchItem,
-    CreatedAvatar,
-    Dimension,
-    Emotion,
-    Ethnicity,
-    Expressiveness,
-    Gender,
-    Generation,
-    Look,
-    Orientation,
-    Ownership,
-    Page,
-    PhotoPrompt,
-    Pose,
-    Resolution,
-    SceneSpec,
-    Status,
-    Style,
-    SubmittedVideo,
-    TalkingStyle,
-    TrainingStatus,
-    VideoBatch,
-    VideoSpec,
-    VideoStatus,
-    VideoSummary,
-    Voice,
-)
-from heygen_studio.api.transport import RetryPolicy, Transport
-from heygen_studio.api.v2 import V2Api
-from heygen_studio.api.v3 import V3Api
-
-_CLIENTS: dict[str, type[HeyGenApi]] = {"v3": V3Api, "v2": V2Api}
-
-
-def limits_for(generation: Literal["v3", "v2"]) -> ApiLimits:
-    """What one API generation accepts (scenes, script and prompt lengths, voice ranges), with no client open."""
-    return _CLIENTS[generation].limits
-
-
-def open_client(
-    generation: Literal["v3", "v2"],
-    api_key: str,
-    *,
-    base_url: str = "https://api.heygen.com",
-    upload_url: str = "https://upload.heygen.com",
-    transport: httpx.AsyncBaseTransport | None = None,
-    max_retry_wait_s: float = 30.0,
-    timeout_s: float = 30.0,
-    retry: RetryPolicy | None = None,
-) -> HeyGenApi:
-    """A client for one API generation; use it as `async with open_client(...) as api:`.
-
-    For the sandbox pass upload_url = base_url. `retry` overrides attempts and backoff
-    (its max_retry_wait_s is replaced by the argument of the same name).
-    """
-    if generation not in _CLIENTS:
-        raise ValueError(f"Unknown HeyGen API generation {generation!r}; use 'v3' or 'v2'.")
-    if not api_key or not api_key.strip():
-        raise AuthError("No HeyGen API key is set. Add one in Settings → Accounts.")
-    policy = retry or RetryPolicy()
-    policy = RetryPolicy(
-        max_attempts=policy.max_attempts,
-        base_delay_s=policy.base_delay_s,
-        max_delay_s=policy.max_delay_s,
-        max_retry_wait_s=max_retry_wait_s,
+if TYPE_CHECKING:
+    from heygen_studio.api.base import (
+        HeyGenApi,
     )
-    wire = Transport(
-        api_key.strip(),
-        base_url=base_url,
-        upload_url=upload_url,
-        transport=transport,
-        retry=policy,
-        timeout_s=timeout_s,
+    from heygen_studio.api.clients import (
+        limits_for,
+        open_client,
     )
-    return _CLIENTS[generation](wire)
+    from heygen_studio.api.errors import (
+        AuthError,
+        ConflictError,
+        ForbiddenError,
+        HeyGenError,
+        InvalidRequestError,
+        NetworkError,
+        NoCreditsError,
+        NotFoundError,
+        OutcomeUnknownError,
+        QuotaExceededError,
+        RateLimitedError,
+        RequestTimeout,
+        ServerError,
+        UnsupportedError,
+    )
+    from heygen_studio.api.mapping import (
+        FieldNote,
+        explain_mapping,
+    )
+    from heygen_studio.api.models import (
+        Account,
+        Age,
+        ApiLimits,
+        AspectRatio,
+        Asset,
+        AvatarGroup,
+        BatchItem,
+        CreatedAvatar,
+        Dimension,
+        Emotion,
+        Ethnicity,
+        Expressiveness,
+        Gender,
+        Generation,
+        Look,
+        Orientation,
+        Ownership,
+        Page,
+        PhotoPrompt,
+        Pose,
+        Resolution,
+        SceneSpec,
+        Status,
+        Style,
+        SubmittedVideo,
+        TalkingStyle,
+        TrainingStatus,
+        VideoBatch,
+        VideoSpec,
+        VideoStatus,
+        VideoSummary,
+        Voice,
+    )
+    from heygen_studio.api.transport import (
+        RetryPolicy,
+        Transport,
+    )
+    from heygen_studio.api.v2 import (
+        V2Api,
+    )
+    from heygen_studio.api.v3 import (
+        V3Api,
+    )
 
+_HOMES: dict[str, str] = {
+    "Account": "models",
+    "Age": "models",
+    "ApiLimits": "models",
+    "AspectRatio": "models",
+    "Asset": "models",
+    "AuthError": "errors",
+    "AvatarGroup": "models",
+    "BatchItem": "models",
+    "ConflictError": "errors",
+    "CreatedAvatar": "models",
+    "Dimension": "models",
+    "Emotion": "models",
+    "Ethnicity": "models",
+    "explain_mapping": "mapping",
+    "Expressiveness": "models",
+    "FieldNote": "mapping",
+    "ForbiddenError": "errors",
+    "Gender": "models",
+    "Generation": "models",
+    "HeyGenApi": "base",
+    "HeyGenError": "errors",
+    "InvalidRequestError": "errors",
+    "limits_for": "clients",
+    "Look": "models",
+    "NetworkError": "errors",
+    "NoCreditsError": "errors",
+    "NotFoundError": "errors",
+    "open_client": "clients",
+    "Orientation": "models",
+    "OutcomeUnknownError": "errors",
+    "Ownership": "models",
+    "Page": "models",
+    "PhotoPrompt": "models",
+    "Pose": "models",
+    "QuotaExceededError": "errors",
+    "RateLimitedError": "errors",
+    "RequestTimeout": "errors",
+    "Resolution": "models",
+    "RetryPolicy": "transport",
+    "SceneSpec": "models",
+    "ServerError": "errors",
+    "Status": "models",
+    "Style": "models",
+    "SubmittedVideo": "models",
+    "TalkingStyle": "models",
+    "TrainingStatus": "models",
+    "VideoBatch": "models",
+    "Transport": "transport",
+    "UnsupportedError": "errors",
+    "V2Api": "v2",
+    "V3Api": "v3",
+    "VideoSpec": "models",
+    "VideoStatus": "models",
+    "VideoSummary": "models",
+    "Voice": "models",
+}
+
+
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES)
 
 __all__ = [
     "Account",
@@ -152,6 +187,7 @@ __all__ = [
     "SubmittedVideo",
     "TalkingStyle",
     "TrainingStatus",
+    "Transport",
     "UnsupportedError",
     "V2Api",
     "V3Api",

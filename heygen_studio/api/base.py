@@ -5,7 +5,7 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from types import TracebackType
-from typing import Any, ClassVar, Literal
+from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from heygen_studio.api.errors import InvalidRequestError, UnsupportedError
 from heygen_studio.api.mapping import FieldNote, explain_mapping
@@ -31,8 +31,10 @@ from heygen_studio.api.models import (
     VideoSummary,
     Voice,
 )
-from heygen_studio.api.transport import Transport
 from heygen_studio.api.upload_progress import UploadProgress
+
+if TYPE_CHECKING:
+    from heygen_studio.api.transport import Transport
 
 OwnershipName = Literal["private", "public"]
 
@@ -75,6 +77,11 @@ class HeyGenApi(ABC):
 
         `progress(sent, total)` is called as the bytes go out (again from 0 if the upload is retried).
         """
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        """Upload a file a render uses (the user's own recording, the photo of an image video); the same
+        `idempotency_key` again never uploads it twice."""
+        raise self.unsupported("Uploading a recording or a photo for a video", "switch to v3 in Settings.")
 
     # --- avatars and looks ---------------------------------------------------------------------
 

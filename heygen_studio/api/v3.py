@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import math
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
@@ -21,6 +23,7 @@ from heygen_studio.api.mapping import (
 )
 from heygen_studio.api.models import (
     MAX_BATCH_VIDEOS,
+    PENDING_UPLOAD,
     Account,
     Age,
     ApiLimits,
@@ -36,6 +39,7 @@ from heygen_studio.api.models import (
     Pose,
     Resolution,
     SceneSpec,
+    SpeechClip,
     Status,
     Style,
     SubmittedVideo,
@@ -46,14 +50,18 @@ from heygen_studio.api.models import (
     VideoStatus,
     VideoSummary,
     Voice,
+    WordTiming,
 )
-from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY
+from heygen_studio.api.transport import IDEMPOTENCY_HEADER, IDEMPOTENCY_KEY, Transport
 from heygen_studio.api.upload_progress import ProgressFile, UploadProgress
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money, to_decimal
 from heygen_studio.domain.pricing import Engine
 
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
+SPEECH_TEXT_CHARS = 5000
+SPEECH_SPEED_RANGE = (0.5, 2.0)  # POST /v3/voices/speech takes more than a video's 0.5-1.5
+_STARFISH_PAGES = 100  # at most this many pages of starfish voices are read to learn which voices can speak
 _AGE_WORDS = {
     Age.YOUNG_ADULT: "young adult",
     Age.EARLY_MIDDLE_AGE: "early middle-aged",
@@ -90,6 +98,24 @@ def build_video_request(spec: VideoSpec) -> dict[str, Any]:
             scene_input["background"] = {"type": "color", "color": spec.background_color}
         scenes.append({"type": "avatar_video", "input": scene_input})
     return {"type": "studio", "scenes": scenes, **common}
+
+
+def check_speech(text: str, speed: float) -> None:
+    """InvalidRequestError, before anything is sent (or paid), for a script or speed the speech endpoint refuses."""
+    if not text.strip():
+        raise InvalidRequestError("There is nothing to say: write the scene's script first.", field="text")
+    if len(text) > SPEECH_TEXT_CHARS:
+        raise InvalidRequestError(
+            f"The script is {len(text)} characters; HeyGen speaks at most {SPEECH_TEXT_CHARS} at once. "
+            "Shorten it or split it into scenes.",
+            field="text",
+        )
+    low, high = SPEECH_SPEED_RANGE
+    if not (math.isfinite(speed) and low <= speed <= high):
+        raise InvalidRequestError(
+            f"The voice speed is {speed:g}×; HeyGen speaks at {low:g}× to {high:g}×. Set it within that range.",
+            field="speed",
+        )
 
 
 def render_choice_problem(spec: VideoSpec) -> tuple[str, str] | None:
@@ -164,6 +190,12 @@ class V3Api(HeyGenApi):
         page_size=50,
     )
 
+    def __init__(self, transport: Transport) -> None:
+        super().__init__(transport)
+        self._starfish: frozenset[str] | None = None
+        self._starfish_listed = False
+        self._starfish_lock = asyncio.Lock()
+
     async def account(self) -> Account:
         data = await self._get("/v3/users/me")
         names = " ".join(part for part in (data.get("first_name"), data.get("last_name")) if part)
@@ -179,14 +211,16 @@ class V3Api(HeyGenApi):
         self.check_upload(data, mime_type)
         file = data if progress is None else ProgressFile(data, progress)
         body = await self._post("/v3/assets", files={"file": (filename, file, mime_type)}, http_timeout=_UPLOAD_TIMEOUT)
-        asset = body["data"]
-        return Asset(
-            ref=asset["asset_id"],
-            url=asset.get("url"),
-            mime_type=asset.get("mime_type"),
-            size_bytes=asset.get("size_bytes"),
-            asset_id=asset["asset_id"],
+        return _asset(body["data"])
+
+    async def upload_asset(self, data: bytes, mime_type: str, filename: str, idempotency_key: str) -> Asset:
+        body = await self._post(
+            "/v3/assets",
+            key=idempotency_key,
+            files={"file": (filename, data, mime_type)},
+            http_timeout=_UPLOAD_TIMEOUT,
         )
+        return _asset(body["data"])
 
     async def create_photo_avatar(self, name: str, asset_ref: str, group_id: str | None = None) -> CreatedAvatar:
         request: dict[str, Any] = {"type": "photo", "name": name, "file": {"type": "asset_id", "asset_id": asset_ref}}
@@ -308,8 +342,54 @@ class V3Api(HeyGenApi):
     async def list_voices(
         self, language: str | None = None, gender: str | None = None, token: str | None = None
     ) -> Page[Voice]:
+        """Also whether each voice can speak a script on its own (`can_speak`: listed with `engine=starfish`)."""
         params = {"language": language, "gender": gender, "token": token, "limit": 100}
-        return _page(await self._get_body("/v3/voices", params), _voice)
+        page = _page(await self._get_body("/v3/voices", params), _voice)
+        speaking = await self._starfish_voices()
+        if speaking is None:
+            return page
+        return Page(
+            items=tuple(replace(voice, can_speak=voice.id in speaking) for voice in page.items),
+            next_token=page.next_token,
+        )
+
+    async def _starfish_voices(self) -> frozenset[str] | None:
+        """The ids of the voices `POST /v3/voices/speech` speaks with, listed once per client; None when HeyGen
+        does not take the engine filter."""
+        async with self._starfish_lock:
+            if not self._starfish_listed:
+                ids: set[str] = set()
+                token: str | None = None
+                try:
+                    for _ in range(_STARFISH_PAGES):
+                        params = {"engine": "starfish", "token": token, "limit": 100}
+                        page = _page(await self._get_body("/v3/voices", params), _voice)
+                        ids.update(voice.id for voice in page.items)
+                        token = page.next_token
+                        if token is None:
+                            break
+                    self._starfish = frozenset(ids)
+                except InvalidRequestError:
+                    self._starfish = None
+                self._starfish_listed = True
+            return self._starfish
+
+    async def generate_speech(
+        self, voice_id: str, text: str, speed: float = 1.0, locale: str | None = None
+    ) -> SpeechClip:
+        check_speech(text, speed)
+        body = _drop_none({"text": text, "voice_id": voice_id, "speed": speed, "locale": locale})
+        # No Idempotency-Key (HeyGen does not honour one here), so a failed attempt is not retried and billed twice.
+        data = (await self._transport.request("POST", "/v3/voices/speech", json=body)).get("data") or {}
+        return SpeechClip(
+            audio_url=data["audio_url"],
+            duration_s=float(data["duration"]),
+            words=tuple(
+                WordTiming(str(word["word"]), float(word["start"]), float(word["end"]))
+                for word in data.get("word_timestamps") or ()
+            ),
+            request_id=data.get("request_id"),
+        )
 
     def build_video_request(self, spec: VideoSpec) -> dict[str, Any]:
         return build_video_request(spec)
@@ -335,8 +415,19 @@ class V3Api(HeyGenApi):
                         field="speed" if what == "voice speed" else "pitch",
                     )
 
+    def check_uploaded(self, spec: VideoSpec) -> None:
+        """InvalidRequestError while a file the video needs is still to be uploaded (the queue uploads it)."""
+        if PENDING_UPLOAD in (spec.audio_asset_id, spec.image_asset_id):
+            what = "recording" if spec.audio_asset_id == PENDING_UPLOAD else "photo"
+            raise InvalidRequestError(
+                f"The {what} this video needs is not uploaded yet, so it was not sent. Render it through the "
+                "queue (the Render button or heygen-studio render), which uploads it first.",
+                field="audio_asset_id" if what == "recording" else "image",
+            )
+
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         self.check_video_spec(spec)
+        self.check_uploaded(spec)
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
@@ -352,6 +443,7 @@ class V3Api(HeyGenApi):
         for index, spec in enumerate(specs):
             try:
                 self.check_video_spec(spec)
+                self.check_uploaded(spec)
             except InvalidRequestError as error:
                 raise InvalidRequestError(
                     f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"
@@ -383,6 +475,7 @@ class V3Api(HeyGenApi):
             video_url=data.get("video_url"),
             thumbnail_url=data.get("thumbnail_url"),
             caption_url=data.get("subtitle_url"),
+            captioned_video_url=data.get("captioned_video_url"),
             duration_s=data.get("duration"),
             error_code=data.get("failure_code"),
             error_message=data.get("failure_message"),
@@ -458,6 +551,16 @@ def _scene_input(spec: VideoSpec, scene: SceneSpec) -> dict[str, Any]:
             "motion_prompt": (scene.motion_prompt or None) if v3_takes_motion_prompt(spec) else None,
             "expressiveness": expressiveness.value if expressiveness else None,
         }
+    )
+
+
+def _asset(data: dict[str, Any]) -> Asset:
+    return Asset(
+        ref=data["asset_id"],
+        url=data.get("url"),
+        mime_type=data.get("mime_type"),
+        size_bytes=data.get("size_bytes"),
+        asset_id=data["asset_id"],
     )
 
 

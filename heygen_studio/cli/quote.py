@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import json
 import sys
 from dataclasses import dataclass
@@ -12,7 +11,16 @@ from typing import Any
 
 from heygen_studio.api import HeyGenApi, HeyGenError, NotFoundError
 from heygen_studio.api.mapping import ENGINE_NAMES
-from heygen_studio.cli.render import EXIT_FAILED, EXIT_OK, CliError, add_connection_options, connected, run_cli
+from heygen_studio.cli.render import (
+    EXIT_FAILED,
+    EXIT_OK,
+    CliError,
+    add_connection_options,
+    add_draft_option,
+    connected,
+    read_project,
+    run_cli,
+)
 from heygen_studio.config import app_paths
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
@@ -110,6 +118,8 @@ def as_json(result: Quoted) -> dict[str, Any]:
         "title": result.project.title,
         "generation": result.generation,
         "engine": result.engine.value,
+        "draft": result.project.draft,
+        "image_video": result.project.is_image_video,
         "avatar_type": result.avatar_type.value,
         "resolution": result.project.resolution.value,
         "currency": quote.total.currency.value,
@@ -142,6 +152,8 @@ def as_text(result: Quoted) -> str:
     quote = result.quote
     lines = [f"Scene {number}: {format_duration(seconds)}, {cost}" for number, seconds, cost in quote.per_scene()]
     what = f"{ENGINE_NAMES[result.engine]}, {AVATAR_TYPE_NAMES[result.avatar_type]}, {result.project.resolution.value}"
+    if result.project.draft:
+        what = f"draft: {what}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
     balance = result.balance
     known = balance is not None and (balance.billing_type is BillingType.USAGE_BASED or balance.remaining is not None)
@@ -169,14 +181,12 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("project", type=Path, metavar="PROJECT.hgproj")
     add_connection_options(parser)
     parser.add_argument("--json", action="store_true", help="print the quote as JSON")
+    add_draft_option(parser)
     return parser
 
 
 async def _quote(args: argparse.Namespace) -> int:
-    try:
-        project = Project.loads(await asyncio.to_thread(args.project.read_bytes))
-    except OSError as error:
-        raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
+    project = await read_project(args)
     paths = app_paths().ensure()
     setup_logging(paths.log_file, to_stderr=False)
     async with connected(args, paths) as (api, _):

@@ -8,13 +8,13 @@ import contextlib
 import sys
 import time
 from collections.abc import AsyncIterator, Coroutine
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from heygen_studio.api import HeyGenApi, HeyGenError, open_client
 from heygen_studio.config import Paths, app_paths, read_settings
-from heygen_studio.domain.project import Project, ProjectFileError
+from heygen_studio.domain.project import Project, ProjectFileError, draft_of
 from heygen_studio.logging_setup import setup_logging
 from heygen_studio.services.accounts import Endpoint
 from heygen_studio.services.render_queue import NotSaved, RenderQueue, default_output_dir
@@ -252,14 +252,31 @@ def _parser() -> argparse.ArgumentParser:
     add_connection_options(parser)
     parser.add_argument("--wait", action="store_true", help="follow the render until its file is downloaded")
     parser.add_argument("--out", type=Path, metavar="DIR", help="save the video in this folder")
+    add_draft_option(parser)
     return parser
 
 
-async def _render(args: argparse.Namespace) -> int:
+def add_draft_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--draft",
+        action="store_true",
+        help="the cheapest render, to look before paying for the real one: Avatar III where the look takes it "
+        "(motion prompts left out), 720p; the Renders list marks it Draft",
+    )
+
+
+async def read_project(args: argparse.Namespace) -> Project:
+    """The project file named on the command line, as its draft with --draft."""
     try:
         project = Project.loads(await asyncio.to_thread(args.project.read_bytes))
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
+    project = files_beside(project, args.project)
+    return draft_of(project) if args.draft else project
+
+
+async def _render(args: argparse.Namespace) -> int:
+    project = await read_project(args)
     async with running_queue(args, args.out) as run:
         await check_balance(run.api, project)
         job = await run.queue.enqueue(project)
@@ -274,6 +291,20 @@ async def _render(args: argparse.Namespace) -> int:
         elif job.status == JobStatus.DOWNLOADED:
             print(job.file_path, flush=True)
         return exit_status(job)
+
+
+def files_beside(project: Project, project_file: Path) -> Project:
+    """A quick video's photo and an own recording named relative to their project file, made absolute: the queue
+    may send them later, from another folder (the app's)."""
+
+    def beside(path: str) -> str:
+        return path if Path(path).is_absolute() else str((project_file.parent / path).resolve())
+
+    if project.photo_path is not None:
+        project = replace(project, photo_path=beside(project.photo_path))
+    if project.own_audio is not None:
+        project = replace(project, own_audio=replace(project.own_audio, path=beside(project.own_audio.path)))
+    return project
 
 
 async def check_balance(api: HeyGenApi, project: Project) -> None:

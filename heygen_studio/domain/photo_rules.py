@@ -38,7 +38,7 @@ TRANSPARENT = "transparent"
 IMAGE_TOO_LARGE = "image_too_large"
 IMAGE_FILE_SIZE = "image_file_size"
 IMAGE_NO_FACE = "image_no_face"
-_IMAGE_VIDEO_ERRORS = frozenset({UNREADABLE, FORMAT, ANIMATED, TOO_MANY_PIXELS})  # as for an avatar
+_IMAGE_VIDEO_ERRORS = frozenset({UNREADABLE, FORMAT, ANIMATED, TOO_MANY_PIXELS, RESOLUTION})  # as for an avatar
 
 TRANSPARENT_MESSAGE = (
     "This photo has transparent parts, so the avatar would have no background there. "
@@ -185,3 +185,7 @@ def image_video_issues(report: PhotoReport, max_bytes: int = IMAGE_VIDEO_MAX_BYT
             )
         )
     return issues
+
+
+class FixError(Exception):
+    """A photo that no fix can make acceptable; str() is a plain message for the user."""

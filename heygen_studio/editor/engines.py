@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from heygen_studio.api.models import Look
@@ -29,20 +29,22 @@ class EngineOffer:
         return ENGINE_NAMES[self.engine]
 
 
-def engines_for(look: Look | None) -> list[Engine]:
-    """The offered engines `look` can render on (all of them while the look's engines are not known)."""
-    if look is None or not look.supported_engines:
-        return list(OFFERED)
+def engines_for(look: Look) -> list[Engine]:
+    """The offered engines `look` renders on, as HeyGen lists them (`supported_api_engines`)."""
     return [engine for engine in OFFERED if engine.value in look.supported_engines]
 
 
-def engine_offers(look: Look | None, prices: Mapping[Engine, Money | None]) -> list[EngineOffer]:
-    """Every offered engine with its price from `prices`, or, where `look` lacks it, why it can't be chosen."""
-    usable = engines_for(look)
-    if usable:
-        who = f"“{look.name}”" if look is not None and look.name else "This look"
-        names = " and ".join(ENGINE_NAMES[engine] for engine in usable)
-        why = f"{who} renders only on {names}, as HeyGen lists it: choose one of those."
+def engine_offers(
+    usable: Sequence[Engine], look_name: str, prices: Mapping[Engine, Money | None], known: bool = True
+) -> list[EngineOffer]:
+    """Every offered engine with its price from `prices`, or, where it is not `usable`, why it can't be chosen
+    (`known`: HeyGen listed the look's engines; else `usable` are the priced ones, offered until it does)."""
+    names = " and ".join(ENGINE_NAMES[engine] for engine in usable)
+    who = f"“{look_name}”" if look_name else "this look"
+    if not known:
+        why = f"HeyGen has not said yet which engines {who} renders on, so only {names} are offered."
+    elif usable:
+        why = f"{who if look_name else 'This look'} renders only on {names}, as HeyGen lists it: choose one of those."
     else:
         why = "HeyGen lists none of these engines for this look: choose another look in the Library."
     return [

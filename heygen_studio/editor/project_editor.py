@@ -16,17 +16,20 @@ from heygen_studio.api.mapping import FieldNote, explain_mapping, v2_dimension
 from heygen_studio.api.models import ApiLimits, AspectRatio, Look, VideoSpec, Voice
 from heygen_studio.config import Generation
 from heygen_studio.domain.money import Balance, Money
-from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote, quote_video
+from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import (
     FILE_SUFFIX,
     LookRef,
     NotReadyToRender,
+    OwnAudio,
     Project,
     ProjectEstimate,
     Scene,
     VoiceRef,
+    draft_of,
     draft_video_spec,
     estimate,
+    project_engines,
     video_spec,
 )
 from heygen_studio.domain.quotes import quote_project
@@ -38,6 +41,10 @@ from heygen_studio.storage.render_jobs import RenderJob
 
 log = logging.getLogger(__name__)
 
+ONE_RECORDING = (
+    "Your own recording is lip-synced as one take, so it needs a video with one scene: delete the other scenes "
+    "first (or start a new video for it)."
+)
 MISSING_LOOK = (
     "This look no longer exists in your HeyGen account. Choose another look in the Library; your scenes are kept."
 )
@@ -221,6 +228,18 @@ class ProjectEditor:
     def set_voice(self, voice: Voice) -> None:
         self.change(voice=VoiceRef(voice.id, voice.name, voice.language))
 
+    def set_own_audio(self, audio: OwnAudio) -> None:
+        """Lip-sync `audio` instead of the scripts; ValueError (nothing changes) while the video has several scenes."""
+        if self.project is None:
+            return
+        if len(self.project.scenes) > 1:
+            raise ValueError(ONE_RECORDING)
+        self.change(own_audio=audio)
+
+    def remove_own_audio(self) -> None:
+        """Speak the scripts in the chosen voice again."""
+        self.change(own_audio=None)
+
     def set_shape(self, aspect: AspectRatio | None) -> None:
         """Render in `aspect`, or (None) in a custom size, the legacy API's nearest to now at first."""
         if self.project is None:
@@ -265,6 +284,8 @@ class ProjectEditor:
     def _insert_scene(self, scene: Scene) -> None:
         if self.project is None:
             return
+        if self.project.own_audio is not None:
+            raise ValueError("A video with your own recording has one scene: Remove the recording to add scenes.")
         try:
             new = self.project.with_scene_inserted(self.scene_index + 1, scene)
         except ValueError as error:
@@ -299,7 +320,9 @@ class ProjectEditor:
 
     def use_look(self, look: Look) -> None:
         """The look goes into the open project, or starts a new one."""
-        ref = LookRef(look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type)
+        ref = LookRef(
+            look.id, look.name, look.group_id, look.preview_image_url, look.avatar_type, look.supported_engines
+        )
         self.look = look
         if self.project is None:
             self.new(ref)
@@ -347,7 +370,18 @@ class ProjectEditor:
         return avatar_type_of(fresh, project.look.avatar_type)
 
     def engines(self) -> list[Engine]:
-        return engines_for(self.look)
+        """The engines the open project can render on: as HeyGen says of its look now, else as saved with it
+        (Avatar IV and III while not known)."""
+        project = self.project or Project()
+        look = self._checked_look()
+        if look is not None and look.supported_engines and not project.is_image_video:
+            return engines_for(look)  # as HeyGen says now
+        return list(project_engines(project))
+
+    def _checked_look(self) -> Look | None:
+        """What HeyGen said of the open project's look, if it was asked."""
+        look = self.project.look if self.project is not None else None
+        return self.look if look is not None and self.look is not None and self.look.id == look.look_id else None
 
     # --- length and price -------------------------------------------------------------------------
 
@@ -363,15 +397,18 @@ class ProjectEditor:
         """Scene id → the measured seconds of its speech, for each scene heard as it is now (same words, voice
         and speed)."""
         project = project or self.project
-        if project is None:
+        if project is None or project.own_audio is not None:  # the recording is the sound, not the scripts
             return {}
         found = ((scene.id, self.heard_seconds(speech_request(project, scene))) for scene in project.scenes)
         return {scene_id: seconds for scene_id, seconds in found if seconds is not None}
 
     def estimate(self, project: Project) -> ProjectEstimate:
-        """Each scene's length: measured where its speech was heard, else from its words."""
+        """Each scene's length: measured where its speech was heard, else from its words; with the user's own
+        recording, its length as read from the file."""
         guessed = estimate(project, self.limits)
         measured = self.measured(project)
+        if project.own_audio is not None:  # one scene: the recording is its sound
+            measured = {project.scenes[0].id: project.own_audio.duration_s}
         if not measured:
             return guessed
         scenes = tuple(
@@ -392,9 +429,8 @@ class ProjectEditor:
             limits_for(account.generation),
             balance.billing_type if balance else None,
             self.avatar_type(project),
+            measured=self.measured(project),
         )
-        if quote is not None and self.measured(project):  # measured seconds, at the same rate
-            quote = quote_video([length.seconds for length in self.estimate(project).scenes], quote.rate)
         return Price(quote, None if quote is None or balance is None else balance.shortfall(quote.total))
 
     def field_notes(self, project: Project) -> list[FieldNote]:
@@ -411,19 +447,32 @@ class ProjectEditor:
 
     def engine_offers(self, project: Project) -> list[EngineOffer]:
         """Every engine the editor offers, with `project`'s price on it or why its look can't use it."""
-        return engine_offers(self.look, self.engine_prices(project))
+        look, checked = project.look, self._checked_look()
+        known = bool(
+            (look is not None and look.supported_engines) or (checked is not None and checked.supported_engines)
+        )
+        return engine_offers(self.engines(), look.name if look else "", self.engine_prices(project), known)
 
     # --- rendering --------------------------------------------------------------------------------
 
-    def render_request(self, require_api: Callable[[], HeyGenApi]) -> tuple[HeyGenApi, VideoSpec]:
-        """The client and the checked request a render sends; NotReadyToRender or HeyGenError says why not."""
-        if self.project is None:
+    def draft(self) -> Project:
+        """The open project made the cheapest way for one look at it (its own choices stay as they are)."""
+        assert self.project is not None
+        return draft_of(self.project)
+
+    def render_request(
+        self, require_api: Callable[[], HeyGenApi], project: Project | None = None
+    ) -> tuple[HeyGenApi, VideoSpec]:
+        """The client and the checked request a render of `project` (the open one by default, or its draft)
+        sends; NotReadyToRender or HeyGenError says why not."""
+        project = project or self.project
+        if project is None:
             raise NotReadyToRender("Open a video first.")
-        if self.project.look is not None and self.project.look.look_id == self.missing_look_id:
+        if project.look is not None and project.look.look_id == self.missing_look_id:
             raise NotReadyToRender(
                 "Before rendering, choose another look in the Library: the one this video used no longer exists."
             )
-        spec = video_spec(self.project, self.generation)
+        spec = video_spec(project, self.generation)
         api = require_api()
         api.check_video_spec(spec)
         return api, spec

@@ -12,7 +12,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 from heygen_studio.domain import photo_rules as rules
-from heygen_studio.domain.photo_rules import Box, PhotoReport
+from heygen_studio.domain.photo_rules import Box, FixError, PhotoReport
 from heygen_studio.photos.check import check_photo
 from heygen_studio.photos.decode import has_alpha
 
@@ -22,10 +22,6 @@ _SHRINK_MARGIN = 0.95  # aim a little under the limit when downscaling
 _FIXED = ".fixed"
 _EARLIER_FIX = re.compile(r"\.fixed(-\d+)?$")
 BACKGROUND = (255, 255, 255, 255)  # what transparent parts are filled with
-
-
-class FixError(Exception):
-    """A photo that no fix can make acceptable; str() is a plain message for the user."""
 
 
 def fixed_name(source: Path, extension: str, attempt: int) -> str:

@@ -14,6 +14,7 @@ from heygen_studio.sandbox import (
     demo,
     legacy_video_routes,
     media_routes,
+    speech_routes,
     v2_routes,
     v3_routes,
 )
@@ -61,6 +62,7 @@ def create_app(config: SandboxConfig | None = None) -> Starlette:
         routes=[
             *batch_routes.ROUTES,
             *v3_routes.ROUTES,
+            *speech_routes.ROUTES,
             *v2_routes.ROUTES,
             *legacy_video_routes.ROUTES,
             *media_routes.ROUTES,

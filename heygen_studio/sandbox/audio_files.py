@@ -54,18 +54,30 @@ def decode_audio(data: bytes) -> tuple[np.ndarray[Any, np.dtype[np.int16]], int]
 
 
 def sniff_audio(data: bytes) -> str | None:
-    """The MIME type of a recording judged by its first bytes: MP3 (with or without an ID3 tag), WAV, M4A
-    (an MP4 whose brand says audio) or raw AAC (ADTS); None for anything else."""
+    """The MIME type of a recording judged by its content: MP3 (with or without an ID3 tag), WAV, M4A (an MP4
+    whose brand says audio, or that holds sound and no picture) or raw AAC (ADTS); None for anything else."""
     if data.startswith(b"ID3"):
         return "audio/mpeg"
     if data[:4] == b"RIFF" and data[8:12] == b"WAVE":
         return "audio/wav"
-    if data[4:8] == b"ftyp" and data[8:12] in _M4A_BRANDS:
-        return "audio/mp4"
-    if len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0:  # an MPEG audio frame's sync bits
-        layer = (data[1] >> 1) & 0b11
-        return "audio/aac" if layer == 0 else "audio/mpeg"  # ADTS frames have layer 00
+    if data[4:8] == b"ftyp":
+        return "audio/mp4" if data[8:12] in _M4A_BRANDS or _sound_only(data) else None
+    if len(data) < 3 or data[0] != 0xFF:
+        return None
+    if data[1] & 0xF6 == 0xF0:  # ADTS: 12 sync bits, then layer 00
+        return "audio/aac"
+    if data[1] & 0xE6 == 0xE2 and data[1] & 0x18 != 0x08 and data[2] >> 4 != 0xF:  # an MPEG layer III frame
+        return "audio/mpeg"
     return None
+
+
+def _sound_only(data: bytes) -> bool:
+    """Whether an MP4 file holds sound and no picture (an m4a saved with a video brand such as isom)."""
+    try:
+        with av.open(io.BytesIO(data), mode="r") as container:
+            return bool(container.streams.audio) and not container.streams.video
+    except av.FFmpegError:
+        return False
 
 
 def _too_long() -> str:

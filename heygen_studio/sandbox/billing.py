@@ -14,6 +14,7 @@ from heygen_studio.domain.pricing import (
     V2_CLASSIC_CREDITS_PER_MINUTE,
     V2_SOURCE,
     V2_STEP_SECONDS,
+    V3_SPEECH_USD_PER_SECOND,
     AvatarType,
     Engine,
     PaidAction,
@@ -171,6 +172,13 @@ class Account:
         """A v3 paid call: dollars from HeyGen's v3 list, or API credits from its credit list on a credit account."""
         generation = "v3" if self.purse.amount.currency is Currency.USD else "v2"
         return action_price(action, generation) or Money.zero(self.purse.amount.currency)
+
+    def speech_cost(self, seconds: float) -> Money:
+        """`POST /v3/voices/speech` making `seconds` of audio: HeyGen's per-second price on a dollar account; free on
+        a credit account, for which HeyGen publishes no speech price."""
+        if self.purse.amount.currency is not Currency.USD:
+            return Money.zero(self.purse.amount.currency)
+        return Money.usd(V3_SPEECH_USD_PER_SECOND * to_decimal(round(seconds, 3)))
 
     def me_json(self) -> dict[str, Any]:
         """The billing fields of `GET /v3/users/me`: `billing_type` and its one populated object."""

@@ -7,7 +7,7 @@ from heygen_studio.sandbox import photos
 from heygen_studio.sandbox.entities import Asset, Voice
 from heygen_studio.sandbox.state import SandboxState
 
-VOICES = (
+VOICES = (  # Yui and Rafael are not starfish voices: the speech endpoint refuses them, as HeyGen does
     Voice("demo-en-us-ava", "Ava", "English", "female", 220.0),
     Voice("demo-en-us-noah", "Noah", "English", "male", 120.0),
     Voice("demo-en-gb-olivia", "Olivia (British)", "English", "female", 235.0),
@@ -18,15 +18,16 @@ VOICES = (
     Voice("demo-fr-louis", "Louis", "French", "male", 115.0),
     Voice("demo-de-lena", "Lena", "German", "female", 205.0),
     Voice("demo-de-jonas", "Jonas", "German", "male", 118.0),
-    Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0),
-    Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0),
+    Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0, starfish=False),
+    Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0, starfish=False),
 )
-PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars)
-    ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar"),
-    ("Marcus (preset)", "camera.png", "male", 2, "photo_avatar"),
-    ("Whiskers (preset)", "chelsea.png", None, 1, "photo_avatar"),
-    ("Nora (studio avatar)", "astronaut.png", "female", 1, "studio_avatar"),
-    ("Theo (digital twin)", "camera.png", "male", 1, "digital_twin"),
+PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars),
+    # the engines its looks render on (as on HeyGen, not every look has Avatar III, and only some have Avatar V)
+    ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar", ["avatar_iv", "avatar_iii"]),
+    ("Marcus (preset)", "camera.png", "male", 2, "photo_avatar", ["avatar_iv"]),
+    ("Whiskers (preset)", "chelsea.png", None, 1, "photo_avatar", ["avatar_iv"]),
+    ("Nora (studio avatar)", "astronaut.png", "female", 1, "studio_avatar", ["avatar_iv", "avatar_iii"]),
+    ("Theo (digital twin)", "camera.png", "male", 1, "digital_twin", ["avatar_iv", "avatar_iii", "avatar_v"]),
 )
 
 
@@ -57,12 +58,11 @@ def seed(state: SandboxState) -> None:
         )
         for look in looks:
             look.ready_at = look.created_at
-        for name, photo, gender, count, avatar_type in PRESETS:
+        for name, photo, gender, count, avatar_type, engines in PRESETS:
             group = state.add_group(name, "public", now - 86400, gender=gender, default_voice_id=VOICES[0].id)
             for index, image in enumerate(state.derive(_sample(state, photo, now), name, count, now)):
-                state.add_look(
-                    group, f"{name.partition(' (')[0]} {index + 1}", image, now - 86400, avatar_type=avatar_type
-                )
+                title = f"{name.partition(' (')[0]} {index + 1}"
+                state.add_look(group, title, image, now - 86400, avatar_type=avatar_type, engines=list(engines))
         state.counts.clear()
 
 

@@ -1,4 +1,4 @@
-"""/_media: the files the sandbox's URLs point at (photos, MP4s, thumbnails, captions, voice previews).
+"""/_media: the files the sandbox's URLs point at (photos, MP4s, thumbnails, captions, spoken voice previews).
 
 Like S3/CloudFront behind HeyGen's links, every file answers a single `Range: bytes=...` request
 with 206 and Content-Range, and an unsatisfiable range with 416 (so downloads can resume).
@@ -9,44 +9,37 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import io
-import math
 import re
-import struct
-import wave
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
-from heygen_studio.sandbox import media
+from heygen_studio.sandbox import media, speech
 from heygen_studio.sandbox.common import state_of
-from heygen_studio.sandbox.entities import Video
+from heygen_studio.sandbox.entities import Video, Voice
 
-PREVIEW_SECONDS = 1.5
-PREVIEW_RATE = 16_000
 _RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 MAX_OFFSET_DIGITS = 20  # 10**20 bytes is more than any file
 
 
+PREVIEW_LINES = {  # what a voice says in its preview, by its language ({name} is the voice's)
+    "English": "Hi, I'm {name}. This is how I sound when I read your script.",
+    "Spanish": "Hola, soy {name}. Así sueno cuando leo tu guion.",
+    "French": "Bonjour, je suis {name}. Voici ma voix quand je lis votre texte.",
+    "German": "Hallo, ich bin {name}. So klinge ich, wenn ich Ihren Text lese.",
+    "Japanese": "こんにちは、{name}です。よろしくお願いします。",
+    "Portuguese": "Olá, eu sou {name}. Esta é a minha voz quando leio o seu roteiro.",
+}
+
+
 @functools.lru_cache(maxsize=64)
-def preview_wav(pitch_hz: float) -> bytes:
-    """A short, real 16-bit mono WAV: a fading two-note hum at `pitch_hz` (a voice's preview)."""
-    frames = bytearray()
-    count = int(PREVIEW_SECONDS * PREVIEW_RATE)
-    for index in range(count):
-        moment = index / PREVIEW_RATE
-        pitch = pitch_hz if moment < PREVIEW_SECONDS / 2 else pitch_hz * 1.25
-        fade = math.sin(math.pi * index / count)
-        frames += struct.pack("<h", int(9000 * fade * math.sin(2 * math.pi * pitch * moment)))
-    out = io.BytesIO()
-    with wave.open(out, "wb") as writer:
-        writer.setnchannels(1)
-        writer.setsampwidth(2)
-        writer.setframerate(PREVIEW_RATE)
-        writer.writeframes(bytes(frames))
-    return out.getvalue()
+def preview_wav(voice: Voice) -> bytes:
+    """A voice's preview: a WAV of it saying a short sentence in its language. Kept, so that a download resumed
+    with Range gets the same bytes (espeak-ng's output varies slightly from call to call)."""
+    line = PREVIEW_LINES.get(voice.language, PREVIEW_LINES["English"]).format(name=voice.name.partition(" (")[0])
+    return speech.wav_bytes(speech.synthesize(line, voice.id))
 
 
 def _not_found() -> Response:
@@ -121,27 +114,41 @@ async def video_file(request: Request) -> Response:
         return _not_found()
     state = state_of(request)
     kind = request.path_params["kind"]
-    if kind == "mp4":
-        return media_response(request, await asyncio.wrap_future(state.render(video)), "video/mp4")
+    if kind == video.output_format:
+        return media_response(request, await asyncio.wrap_future(state.render(video)), f"video/{kind}")
     if kind == "jpg":
         return media_response(request, await run_in_threadpool(state.thumbnail, video), "image/jpeg")
+    if kind not in ("srt", "ass"):
+        return _not_found()
+    captions = await run_in_threadpool(state.captions, video)  # timed by the speech, which may need synthesizing
     if kind == "srt":
-        return media_response(request, media.to_srt(state.captions(video)).encode(), "application/x-subrip")
-    if kind == "ass":
-        ass = media.to_ass(state.captions(video), video.width, video.height)
-        return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
-    return _not_found()
+        return media_response(request, media.to_srt(captions).encode(), "application/x-subrip")
+    ass = media.to_ass(captions, video.width, video.height)
+    return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
+
+
+async def captioned_video_file(request: Request) -> Response:
+    """The copy with captions burned in, for a video that asked for it."""
+    video = _completed_video(request)
+    if video is None or not video.burn_captions or request.path_params["kind"] != video.output_format:
+        return _not_found()
+    job = state_of(request).render(video, burned=True)
+    return media_response(request, await asyncio.wrap_future(job), f"video/{video.output_format}")
 
 
 async def voice_preview(request: Request) -> Response:
     voice = state_of(request).voices.get(request.path_params["voice_id"])
     if voice is None:
         return _not_found()
-    return media_response(request, preview_wav(voice.pitch_hz), "audio/wav")
+    try:
+        return media_response(request, await asyncio.to_thread(preview_wav, voice), "audio/wav")
+    except speech.SpeechError as error:
+        return PlainTextResponse(f"The sandbox cannot speak: {error}", status_code=503)
 
 
 ROUTES = [
     Route("/_media/assets/{asset_id}", asset, methods=["GET"]),
     Route("/_media/videos/{video_id}.{kind}", video_file, methods=["GET"]),
+    Route("/_media/videos/{video_id}/captioned.{kind}", captioned_video_file, methods=["GET"]),
     Route("/_media/voices/{voice_id}.wav", voice_preview, methods=["GET"]),
 ]

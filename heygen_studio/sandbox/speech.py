@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import ctypes
-import functools
 import io
 import re
 import threading
 import wave
 from bisect import bisect_right
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,7 +19,7 @@ from heygen_studio.api.models import WordTiming
 LIBRARY = "libespeak-ng.so.1"  # Debian's libespeak-ng1 (scripts/system-packages.sh)
 NORMAL_RATE = 175  # espeak's words a minute at speed 1.0 (espeakRATE_NORMAL)
 RATE_RANGE = (80, 450)  # espeakRATE_MINIMUM, espeakRATE_MAXIMUM
-CACHE_SIZE = 64
+CACHE_BYTES = 64 * 1024 * 1024  # recent results kept: about 25 minutes of audio
 SILENCE = 300  # int16 RMS below which a 10 ms frame counts as silence (about -40 dBFS)
 FRAME_SECONDS = 0.01
 
@@ -76,6 +76,10 @@ class SpeechError(ValueError):
     """Text the sandbox cannot speak: a voice or language espeak-ng does not have, or espeak-ng missing."""
 
 
+class UnknownLanguage(SpeechError):
+    """A locale or language espeak-ng has no voice for."""
+
+
 @dataclass(frozen=True)
 class Speaker:
     """How one sandbox voice sounds in espeak-ng: its language, a variant (f* are women's voices), pitch and range."""
@@ -117,27 +121,70 @@ class Speech:
 
 def synthesize(text: str, voice_id: str, speed: float = 1.0, locale: str | None = None) -> Speech:
     """`text` spoken by the sandbox voice `voice_id` at `speed` (words a minute scale with it), in `locale`'s
-    language when given (else the voice's own). Blocking: call it off the event loop. A recent result is
-    answered again without synthesizing. SpeechError for an unknown voice or a language espeak-ng lacks."""
+    language when given (else the voice's own). Blocking: call it off the event loop. A recent result (up to
+    CACHE_BYTES of them) is answered again without synthesizing. SpeechError for an unknown voice or a language
+    espeak-ng lacks."""
     speaker = SPEAKERS.get(voice_id)
     if speaker is None:
         raise SpeechError(f"The sandbox has no speaker for voice {voice_id}.")
     return _synthesize(text, speaker, round(float(speed), 3), (locale or "").strip().lower().replace("_", "-"))
 
 
-@functools.lru_cache(maxsize=CACHE_SIZE)
 def _synthesize(text: str, speaker: Speaker, speed: float, locale: str) -> Speech:
+    key = (text, speaker, speed, locale)
+    cached = _RECENT.get(key)
+    if cached is not None:
+        return cached
     rate = min(max(round(NORMAL_RATE * speed), RATE_RANGE[0]), RATE_RANGE[1])
     samples, events, sample_rate = _ENGINE.speak(text, _languages(speaker, locale), speaker, rate)
     samples.flags.writeable = False
-    return Speech(samples, sample_rate, word_timings(text, events, samples, sample_rate))
+    speech = Speech(samples, sample_rate, word_timings(text, events, samples, sample_rate))
+    _RECENT.put(key, speech)
+    return speech
+
+
+class Recent:
+    """The most recently used results, up to `limit_bytes` of samples (a 5000-character script is minutes of
+    audio, so a count would not bound the memory); the least recently used go first."""
+
+    def __init__(self, limit_bytes: int) -> None:
+        self.limit_bytes = limit_bytes
+        self._items: OrderedDict[tuple[str, Speaker, float, str], Speech] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, Speaker, float, str]) -> Speech | None:
+        with self._lock:
+            found = self._items.get(key)
+            if found is not None:
+                self._items.move_to_end(key)
+            return found
+
+    def put(self, key: tuple[str, Speaker, float, str], speech: Speech) -> None:
+        with self._lock:
+            if key in self._items:
+                return
+            self._items[key] = speech
+            self._bytes += speech.samples.nbytes
+            while self._bytes > self.limit_bytes and len(self._items) > 1:
+                _, dropped = self._items.popitem(last=False)
+                self._bytes -= dropped.samples.nbytes
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+            self._bytes = 0
+
+
+_RECENT = Recent(CACHE_BYTES)
 
 
 def _languages(speaker: Speaker, locale: str) -> tuple[str, ...]:
-    """The espeak languages to try, best first: the locale, its base language, else the speaker's own."""
-    if not locale:
-        return (speaker.language,)
+    """The espeak languages to try, best first: the speaker's own when `locale` is empty or only names its
+    language ("en" keeps an American voice American), else the locale, then its base language."""
     base = locale.partition("-")[0]
+    if not locale or locale == speaker.language.partition("-")[0]:
+        return (speaker.language,)
     return (locale, base) if base != locale else (locale,)
 
 
@@ -174,7 +221,7 @@ class _Espeak:
             lib = self._library()
             voice = next((self._voices[language] for language in languages if language in self._voices), None)
             if voice is None or lib.espeak_SetVoiceByName(f"{voice}+{speaker.variant}".encode()) != _EE_OK:
-                raise SpeechError(f"The sandbox cannot speak {languages[0]}.")
+                raise UnknownLanguage(f"The sandbox cannot speak {languages[0]}.")
             for parameter, value in ((_RATE, rate), (_PITCH, speaker.pitch), (_RANGE, speaker.range)):
                 lib.espeak_SetParameter(parameter, value, 0)
             self._chunks, self._events = [], []

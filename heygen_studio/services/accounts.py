@@ -6,8 +6,7 @@ import asyncio
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-
-import httpx
+from typing import TYPE_CHECKING
 
 from heygen_studio.api import (
     Account,
@@ -15,10 +14,12 @@ from heygen_studio.api import (
     ForbiddenError,
     HeyGenError,
     NetworkError,
-    open_client,
 )
 from heygen_studio.config import Generation, Profile, Settings
 from heygen_studio.storage.secrets import SecretStore, StorageResult
+
+if TYPE_CHECKING:
+    import httpx
 
 HEYGEN_API_URL = "https://api.heygen.com"
 HEYGEN_UPLOAD_URL = "https://upload.heygen.com"
@@ -141,6 +142,8 @@ class Accounts:
 
     async def check_key(self, key: str, generation: Generation) -> KeyCheck:
         """Ask HeyGen who the key belongs to and how many credits are left."""
+        from heygen_studio.api.clients import open_client  # httpx and both clients: not needed to start
+
         try:
             async with open_client(
                 generation,

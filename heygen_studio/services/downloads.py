@@ -8,9 +8,10 @@ import re
 import unicodedata
 from collections.abc import Awaitable, Callable, Container, Iterable
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 PART_SUFFIX = ".part"
 MAX_NAME_CHARS = 120
@@ -18,6 +19,8 @@ _WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 1
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 
 Progress = Callable[[int, int | None], None]
+CAPTIONED = " (captions)"
+"""Ends the name of a render's copy with captions burned in, next to the plain one: "Title (captions).mp4"."""
 
 
 class LinkExpired(Exception):
@@ -42,6 +45,16 @@ def safe_filename(title: str, fallback: str = "video", max_chars: int = MAX_NAME
     if not text or text.split(".")[0].upper() in _WINDOWS_RESERVED:
         text = f"{fallback} {text}".strip() if text else fallback
     return text
+
+
+def video_suffix(transparent: bool) -> str:
+    """A transparent render is a WebM (it keeps its alpha channel), any other an MP4."""
+    return ".webm" if transparent else ".mp4"
+
+
+def captioned_path(video: Path) -> Path:
+    """Where the copy of `video` with captions burned in is saved: beside it, "Title (captions).mp4"."""
+    return video.with_name(f"{video.stem}{CAPTIONED}{video.suffix}")
 
 
 def unique_path(folder: Path, stem: str, suffix: str) -> Path:
@@ -116,6 +129,8 @@ async def download(
     disk (full, not writable) is raised as is. `before_write` is awaited before the `.part` is opened,
     each piece is written and the rename; what it raises stops the download there, leaving the `.part`
     as it was."""
+    import httpx  # loaded with the first download, not at start
+
     part = part_path(dest)
     await asyncio.to_thread(dest.parent.mkdir, parents=True, exist_ok=True)
     have = await asyncio.to_thread(_size, part)

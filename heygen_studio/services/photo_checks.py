@@ -6,16 +6,16 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageOps
 from PySide6.QtGui import QImage
 
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.domain.photo_rules import PhotoReport
-from heygen_studio.photos import check_photo, fix_photo
-from heygen_studio.photos.decode import has_alpha
-from heygen_studio.photos.fixes import BACKGROUND
 from heygen_studio.photos.kept import Stamp, stamp_of
+
+if TYPE_CHECKING:
+    from PIL import Image
 
 PREVIEW_SIDE = 900
 THUMBNAIL_SIDE = 160
@@ -161,8 +161,10 @@ class CheckedPhoto:
     def image_video_fixes(self, max_bytes: int = rules.IMAGE_VIDEO_MAX_BYTES) -> list[Fix]:
         """The fix buttons that make a copy fit for a quick video (none when no fix helps)."""
         codes = {issue.code for issue in self.image_video_issues(max_bytes)}
-        if codes & _NOT_ANALYSED:
-            return []
+        if codes & (_NOT_ANALYSED | {rules.IMAGE_NO_FACE}):
+            return []  # nothing to fix from, or no copy would have a face to animate
+        if rules.RESOLUTION in codes:
+            return [UPSCALE]
         if codes & _TOO_BIG_TO_ANIMATE:
             return [SMALLER]  # the smaller copy is also a still JPEG or PNG
         return [CONVERT] if codes & {rules.FORMAT, rules.ANIMATED} else []
@@ -183,6 +185,11 @@ def _to_qimage(image: Image.Image) -> QImage:
 
 def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
     """(thumbnail, preview, sideways); null images when the file can't be shown."""
+    from PIL import Image, ImageOps  # Pillow and the checks load with the first photo, not at start
+
+    from heygen_studio.photos.decode import has_alpha
+    from heygen_studio.photos.fixes import BACKGROUND
+
     try:
         with Image.open(path) as image:
             orientation = _exif_orientation(image)
@@ -204,6 +211,8 @@ def _pictures(path: Path) -> tuple[QImage, QImage, bool]:
 def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = None) -> CheckedPhoto:
     """Check `path` and make its pictures; `known` is its report from before a restart, with the `stamp` the
     file had then (the checks are not run again). Blocking: run it with asyncio.to_thread."""
+    from heygen_studio.photos import check_photo
+
     if known is None or stamp is None:
         stamp = stamp_of(path)
         known = check_photo(path)
@@ -215,6 +224,8 @@ def check(path: Path, known: PhotoReport | None = None, stamp: Stamp | None = No
 
 def apply_fix(path: Path, fix: Fix, folder: Path) -> Path:
     """Write the fixed copy into `folder` and return it; the original is untouched. Raises FixError. Blocking."""
+    from heygen_studio.photos import fix_photo
+
     folder.mkdir(parents=True, exist_ok=True)
     return fix_photo(
         path,

@@ -16,9 +16,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QObject, Signal
 
 from heygen_studio.api import (
@@ -32,14 +31,24 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
-from heygen_studio.api.tls import tls_context
-from heygen_studio.domain.estimates import avatar_iv_credits, spoken_seconds
+from heygen_studio.api.models import PENDING_UPLOAD, Status, VideoSpec, VideoStatus, VideoSummary
+from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
 from heygen_studio.domain.project import Project, video_spec
-from heygen_studio.domain.quotes import quote_spec
+from heygen_studio.domain.quotes import quote_spec, spec_seconds
 from heygen_studio.services.batch_submit import BatchProgress, BatchSubmitter, batch_progress
-from heygen_studio.services.downloads import DownloadError, LinkExpired, download, free_stem, part_path, safe_filename
+from heygen_studio.services.downloads import (
+    CAPTIONED,
+    DownloadError,
+    LinkExpired,
+    captioned_path,
+    download,
+    free_stem,
+    part_path,
+    safe_filename,
+    video_suffix,
+)
+from heygen_studio.services.render_inputs import RenderInputError, files_of, fill_uploads
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import (
     JobStatus,
@@ -51,6 +60,10 @@ from heygen_studio.storage.render_jobs import (
     process_owner,
     spec_to_json,
 )
+from heygen_studio.storage.uploaded_assets import UploadedAssets
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +73,8 @@ V3_CONCURRENCY = 10
 LEGACY_CONCURRENCY = 3  # HeyGen's Pro plan; Free has 1, Scale 6
 MAX_TITLE_LOOKUP_PAGES = 20
 KEY_TRUSTED_S = 23 * 3600.0  # HeyGen replays a key's first answer for 24 hours; an hour's margin for clocks
-FILE_SUFFIXES = (".mp4", ".jpg", ".srt", ".ass")  # a video's name is free only when its thumbnail's and captions' are
+FILE_SUFFIXES = (".mp4", ".webm", ".jpg", ".srt", ".ass", f"{CAPTIONED}.mp4", f"{CAPTIONED}.webm")
+"""A video's name is free only when its thumbnail's, captions' and captioned copy's are (whichever it has)."""
 DECISION_MESSAGE = (
     "HeyGen may or may not have received this render: the connection was lost before it "
     "answered, and its list of videos could not tell. Submit it again only if it is not in "
@@ -110,6 +124,14 @@ def default_output_dir() -> Path:
 
         movies = platformdirs.user_videos_dir()
     return Path(movies) / "HeyGen Studio"
+
+
+def free_video_file(folder: Path, stem: str, transparent: bool, taken: set[str]) -> Path:
+    """folder/stem plus the video's suffix, numbered (“stem (2)”) until no file of the video (its thumbnail,
+    captions, captioned copy) is there and no other unfinished render holds the name (`taken`, case-folded)."""
+    # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
+    stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
+    return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{video_suffix(transparent)}"
 
 
 def jitter(seconds: float, rng: random.Random) -> float:
@@ -195,6 +217,7 @@ class RenderQueue(QObject):
     ) -> None:
         super().__init__()
         self.jobs = RenderJobs(db)
+        self._assets = UploadedAssets(db)  # files uploaded for renders, so none is uploaded twice
         self.timing = timing or QueueTiming()
         self.output_dir = output_dir
         self.legacy_concurrency = legacy_concurrency
@@ -273,8 +296,9 @@ class RenderQueue(QObject):
         token = f"hs-{uuid.uuid4().hex[:8]}"
         title = project.title.strip() or "Untitled video"
         spec = replace(spec, title=f"{title} [{token}]")
-        seconds = sum(spoken_seconds(scene.script, scene.speed) for scene in spec.scenes)
+        seconds = sum(spec_seconds(spec))
         folder = output_dir or self.output_dir or default_output_dir()
+        files = files_of(project)
         return NewJob(
             account=account,
             generation=api.generation,
@@ -287,6 +311,8 @@ class RenderQueue(QObject):
             estimated_credits=avatar_iv_credits(seconds),
             output_dir=str(folder),
             **cost_columns(self.price(spec, api.generation)),
+            **asdict(files),
+            upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
             batch_group=group,
         )
 
@@ -345,6 +371,9 @@ class RenderQueue(QObject):
                 estimated_credits=old.estimated_credits,
                 output_dir=old.output_dir,
                 **cost_columns(self.price(spec, api.generation)),
+                audio_path=old.audio_path,
+                photo_path=old.photo_path,
+                upload_key=str(uuid.uuid4()) if old.upload_key else None,
             ),
         )
         self._changed(job)
@@ -554,7 +583,11 @@ class RenderQueue(QObject):
             await self._fail(job, HeyGenError(spec))
             return True
         try:
+            spec = await self._uploaded(api, job, spec)
             submitted = await api.submit_video(spec, job.idempotency_key)
+        except RenderInputError as error:  # a file it needs is gone or unusable: nothing was sent
+            await self._fail(job, HeyGenError(str(error)))
+            return True
         except RateLimitedError as error:
             await self._save(job.id, status=JobStatus.QUEUED)
             self._rate_limited(error)
@@ -579,6 +612,14 @@ class RenderQueue(QObject):
             return True
         await self._adopt(job, submitted.video_id, submitted.status)
         return True
+
+    async def _uploaded(self, api: HeyGenApi, job: RenderJob, spec: VideoSpec) -> VideoSpec:
+        """`spec` with the files it needs uploaded, saved with the job at once so no retry uploads them again."""
+        if PENDING_UPLOAD not in (spec.audio_asset_id, spec.image_asset_id):
+            return spec
+        spec = await fill_uploads(api, job, self._assets)
+        await self._save(job.id, spec=spec_to_json(spec))
+        return spec
 
     async def _recover(self, api: HeyGenApi, job: RenderJob) -> None:
         """A job that was being sent when we lost track (a crash, a lost answer): find out, never guess."""
@@ -707,6 +748,10 @@ class RenderQueue(QObject):
             self._wake.set()
 
     async def _download(self, api: HeyGenApi, job: RenderJob) -> None:
+        import httpx  # loaded with the first download, not at start
+
+        from heygen_studio.api.tls import tls_context
+
         if self._http is None:
             self._http = httpx.AsyncClient(
                 follow_redirects=True, timeout=httpx.Timeout(60.0, connect=15.0), verify=tls_context()
@@ -742,7 +787,7 @@ class RenderQueue(QObject):
                 raise DownloadError("HeyGen's download link kept being refused.")
             self._solved("disk")
             status = status or await api.video_status(job.remote_id or "")
-            await self._extras(job, status, mp4)
+            await self._extras(api, job, status, mp4)
         except (DownloadError, HeyGenError) as error:
             log.warning("Render %d: download failed: %s", job.id, error)
             if isinstance(error, NetworkError) or isinstance(error.__cause__, httpx.TransportError):
@@ -765,11 +810,7 @@ class RenderQueue(QObject):
 
     async def _reserve_name(self, job: RenderJob, folder: Path) -> RenderJob:
         """Give the job its file name in `folder`, reserved so no other render takes it (LeaseLost if not ours)."""
-        stem = safe_filename(job.title)
-
-        def free(taken: set[str]) -> Path:
-            return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{FILE_SUFFIXES[0]}"
-
+        free = functools.partial(free_video_file, folder, safe_filename(job.title), job.video_spec().transparent)
         reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, free)
         if reserved is None:
             raise LeaseLost(job.id)
@@ -783,9 +824,10 @@ class RenderQueue(QObject):
         if job is None or job.lease_owner != self.owner:
             raise LeaseLost(job_id)
 
-    async def _extras(self, job: RenderJob, status: VideoStatus, mp4: Path) -> None:
-        """The thumbnail and captions next to the video (never over a file that is there); nice to have, so
-        failures are only logged. v2's captions are an .ass file, v3's SubRip."""
+    async def _extras(self, api: HeyGenApi, job: RenderJob, status: VideoStatus, mp4: Path) -> None:
+        """The thumbnail, the captions and the copy with captions burned in next to the video (never over a file
+        that is there); failures are only logged, as the video itself is saved. v2's captions are an .ass file,
+        v3's SubRip."""
         assert self._http is not None
         captions = ".ass" if job.generation == "v2" else ".srt"
         for url, suffix in ((status.thumbnail_url, ".jpg"), (status.caption_url, captions)):
@@ -796,6 +838,29 @@ class RenderQueue(QObject):
                     )
                 except (DownloadError, LinkExpired, OSError) as error:
                     log.warning("Could not download %s: %s", mp4.with_suffix(suffix).name, error)
+        if job.video_spec().burn_captions:
+            await self._captioned_copy(api, job, status, mp4)
+
+    async def _captioned_copy(self, api: HeyGenApi, job: RenderJob, status: VideoStatus, video: Path) -> None:
+        """The copy with captions burned in, beside `video` (a fresh link once if the first has expired)."""
+        assert self._http is not None
+        target = captioned_path(video)
+        for attempt in range(2):
+            if attempt:
+                status = await api.video_status(job.remote_id or "")
+            if not status.captioned_video_url:
+                log.warning("Render %d: HeyGen gave no link to the copy with captions", job.id)
+                return
+            try:
+                await download(
+                    self._http, status.captioned_video_url, target, before_write=lambda: self._still_held(job.id)
+                )
+                return
+            except LinkExpired:
+                continue
+            except (DownloadError, OSError) as error:
+                log.warning("Could not download %s: %s", target.name, error)
+                return
 
     # --- bookkeeping -----------------------------------------------------------------------------
 
@@ -821,6 +886,11 @@ class RenderQueue(QObject):
 
     def _changed(self, job: RenderJob) -> None:
         self.changed.emit(job.id)
+
+    @property
+    def running(self) -> int:
+        """How many renders are rendering at HeyGen now (`running_changed` says when it changes)."""
+        return self._running
 
     def _set_running(self, count: int) -> None:
         if count != self._running:

@@ -21,12 +21,11 @@ from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError, NetworkError
 from heygen_studio.api.models import SpeechClip, WordTiming
 from heygen_studio.api.tls import tls_context
+from heygen_studio.api.v3 import SPEECH_SPEED_RANGE
 from heygen_studio.domain.project import Project, Scene
 
 log = logging.getLogger(__name__)
 
-SPEECH_SPEED_RANGE = (0.5, 2.0)
-"""What `POST /v3/voices/speech` takes (renders take 0.5-1.5, so a scene's speed always fits)."""
 AUDIO_SUFFIXES = frozenset({".mp3", ".wav", ".m4a", ".aac", ".ogg", ".opus", ".flac"})
 CONTENT_SUFFIXES = {
     "audio/mpeg": ".mp3",
@@ -40,6 +39,8 @@ CONTENT_SUFFIXES = {
     "audio/flac": ".flac",
 }
 MAX_AUDIO_BYTES = 64 * 1024 * 1024
+MAX_CACHE_BYTES = 300 * 1024 * 1024
+"""The speech kept on disk; past it, the least recently heard goes first (about 2 hours of WAV at 22 kHz)."""
 SIMULTANEOUS = 3
 """Scenes measured at once by Measure all."""
 
@@ -124,9 +125,11 @@ class SpeechCache:
     """Audio files and a small JSON each (length, words, the file's hash) under `folder`, named by the
     request's key. Blocking: call it through `asyncio.to_thread`. Damaged entries go to `folder/damaged`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.folder = folder
         self.damaged = folder / "damaged"
+        self.max_bytes = max_bytes
+        self._trimming = threading.Lock()
 
     def _meta(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -135,7 +138,9 @@ class SpeechCache:
         """The cached speech of `request`, checked against its hash; None on a miss or a damaged entry."""
         key = request.key
         try:
-            return self._read(request, self._meta(key).read_bytes(), verify=True)
+            heard = self._read(request, self._meta(key).read_bytes(), verify=True)
+            os.utime(self._meta(key))  # heard again: the last to go when the cache is trimmed
+            return heard
         except FileNotFoundError:
             return None
         except (OSError, DamagedEntry, ValueError, KeyError, TypeError) as error:
@@ -190,6 +195,28 @@ class SpeechCache:
         }
         _write_atomically(self._meta(key), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         return HeardSpeech(request, audio, round(measured, 3), clip.words, cached=False)
+
+    def trim(self, keep: str) -> list[str]:
+        """Delete the least recently heard entries (never `keep`) until the cache fits `max_bytes`; their keys."""
+        with self._trimming:
+            entries: list[tuple[float, str, list[Path], int]] = []
+            for meta in self.folder.glob("*.json"):
+                files = list(self.folder.glob(f"{meta.stem}.*"))
+                try:
+                    entries.append((meta.stat().st_mtime, meta.stem, files, sum(p.stat().st_size for p in files)))
+                except OSError:  # deleted meanwhile
+                    continue
+            total = sum(size for *_, size in entries)
+            gone: list[str] = []
+            for _, key, files, size in sorted(entries):
+                if total <= self.max_bytes:
+                    break
+                if key != keep:
+                    for path in files:
+                        path.unlink(missing_ok=True)
+                    total -= size
+                    gone.append(key)
+            return gone
 
     def durations(self) -> dict[str, float]:
         """The measured length of every entry, by key (sizes checked, not hashes: this runs at start)."""
@@ -272,8 +299,8 @@ class SpeechPreviews:
             return await asyncio.shield(running)
         task = asyncio.ensure_future(self._fetch(request, api()))
         self._hearing[key] = task
-        task.add_done_callback(lambda _: self._hearing.pop(key, None))
-        return await asyncio.shield(task)
+        task.add_done_callback(lambda done: self._fetched(key, done))
+        return await asyncio.shield(task)  # a listener that stops waiting leaves the paid call to finish
 
     async def hear_all(self, requests: Iterable[SpeechRequest], api: Callable[[], HeyGenApi]) -> list[HeardSpeech]:
         """Hear each of `requests`, a few at a time; the first error stops the rest."""
@@ -283,15 +310,32 @@ class SpeechPreviews:
             async with gate:
                 return await self.hear(request, api)
 
-        async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(one(request)) for request in requests]
+        try:
+            async with asyncio.TaskGroup() as group:
+                tasks = [group.create_task(one(request)) for request in requests]
+        except BaseExceptionGroup as failed:  # the first error, as one request would raise it (the panel says it)
+            raise failed.exceptions[0] from None
         return [task.result() for task in tasks]
+
+    def _fetched(self, key: str, task: asyncio.Future[HeardSpeech]) -> None:
+        self._hearing.pop(key, None)
+        if not task.cancelled() and task.exception() is not None:  # retrieved: its listeners were told, or left
+            log.info("Speech %s not heard: %r", key[:12], task.exception())
+
+    async def aclose(self) -> None:
+        """Stop fetching (the app is closing)."""
+        running = list(self._hearing.values())
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
 
     async def _fetch(self, request: SpeechRequest, api: HeyGenApi) -> HeardSpeech:
         clip = await api.generate_speech(request.voice_id, request.text, request.speed, request.locale)
         data, content_type = await self._download(clip.audio_url)
         heard = await asyncio.to_thread(self.cache.put, request, data, audio_suffix(clip.audio_url, content_type), clip)
         self._measured[request.key] = heard.duration_s
+        for key in await asyncio.to_thread(self.cache.trim, request.key):
+            self._measured.pop(key, None)
         return heard
 
     async def _download(self, url: str) -> tuple[bytes, str | None]:

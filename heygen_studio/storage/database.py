@@ -110,7 +110,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE UNIQUE INDEX render_jobs_reserved_file ON render_jobs (file_path)
         WHERE file_path IS NOT NULL AND status NOT IN ('downloaded', 'failed', 'cancelled')
     """,
-    # 8: renders sent in HeyGen batches: the group a caller queued them in, the call that carries them (written
+    # 8: the files a render uploads just before it is sent (the user's own recording, the photo of an image
+    # video) and the Idempotency-Key those uploads carry, so after a restart each is uploaded at most once.
+    """
+    ALTER TABLE render_jobs ADD COLUMN audio_path TEXT;
+    ALTER TABLE render_jobs ADD COLUMN photo_path TEXT;
+    ALTER TABLE render_jobs ADD COLUMN upload_key TEXT
+    """,
+    # 9: renders sent in HeyGen batches: the group a caller queued them in, the call that carries them (written
     # before it leaves), HeyGen's batch id (written the moment it answers) and the render's place in that batch.
     """
     ALTER TABLE render_jobs ADD COLUMN batch_group TEXT;
@@ -118,6 +125,18 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE render_jobs ADD COLUMN batch_id TEXT;
     ALTER TABLE render_jobs ADD COLUMN batch_index INTEGER;
     CREATE INDEX render_jobs_batch_group ON render_jobs (batch_group) WHERE batch_group IS NOT NULL
+    """,
+    # 10: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
+    # again sends only the rows not sent yet. A row is written before its job, its job id as it is queued.
+    """
+    CREATE TABLE batch_rows (
+        batch_id TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        row_number INTEGER NOT NULL,
+        job_id INTEGER,
+        reserved_at REAL NOT NULL,
+        PRIMARY KEY (batch_id, row_key)
+    )
     """,
 )
 

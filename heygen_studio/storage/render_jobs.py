@@ -72,6 +72,12 @@ class NewJob:
     cost_amount: str | None = field(default=None, kw_only=True)
     """The quoted price (a decimal number as text) in `cost_currency`; None for rows from before prices."""
     cost_currency: str | None = field(default=None, kw_only=True)
+    audio_path: str | None = field(default=None, kw_only=True)
+    """The user's own recording, uploaded just before the render is sent (services.render_inputs)."""
+    photo_path: str | None = field(default=None, kw_only=True)
+    """The photo an image video animates, uploaded just before the render is sent."""
+    upload_key: str | None = field(default=None, kw_only=True)
+    """The Idempotency-Key those uploads carry (one suffix per file), so none is ever uploaded twice."""
     batch_group: str | None = field(default=None, kw_only=True)
     """The group a caller queued this render in (a batch run): on v3 its queued renders go out in batch calls."""
 
@@ -117,6 +123,25 @@ class RenderJob(NewJob):
 
     def video_spec(self) -> VideoSpec:
         return spec_from_json(self.spec)
+
+    @property
+    def is_draft(self) -> bool:
+        """A cheap look at the video (Avatar III, 720p), shown as Draft in Renders."""
+        return bool(self._spec_field("draft"))
+
+    @property
+    def kind(self) -> VideoKind:
+        """An avatar video, or a photo animated directly (no avatar created)."""
+        try:
+            return VideoKind(self._spec_field("kind") or VideoKind.AVATAR)
+        except ValueError:  # a kind a newer app wrote
+            return VideoKind.AVATAR
+
+    def _spec_field(self, name: str) -> Any:
+        try:
+            return json.loads(self.spec).get(name)
+        except (ValueError, AttributeError):  # damaged settings: _submit reports them
+            return None
 
     @property
     def cost(self) -> Money | None:
@@ -445,6 +470,16 @@ class RenderJobs:
         """Record the job's file name in one immediate transaction, so no other render (in this process or
         another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
         a free one. None if `owner` no longer holds the job."""
+        return self._name_file(job_id, choose, "lease_owner=?", owner)
+
+    def name_file(self, job_id: int, choose: Callable[[set[str]], Path]) -> RenderJob | None:
+        """`reserve_file` for a job nothing has named yet (a batch row's own file name, given as it is queued,
+        before it is downloaded); None once it has a name."""
+        return self._name_file(job_id, choose, "file_path IS NULL AND status<>?", JobStatus.DOWNLOADED.value)
+
+    def _name_file(
+        self, job_id: int, choose: Callable[[set[str]], Path], condition: str, value: str
+    ) -> RenderJob | None:
         finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
             taken = {
@@ -456,8 +491,8 @@ class RenderJobs:
                 )
             }
             cursor = conn.execute(
-                "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
-                (str(choose(taken)), time.time(), job_id, owner),
+                f"UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND {condition}",
+                (str(choose(taken)), time.time(), job_id, value),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None

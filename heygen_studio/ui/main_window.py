@@ -6,7 +6,10 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
+from importlib import import_module
+from typing import TYPE_CHECKING, TypeVar
 
 from PySide6.QtCore import QByteArray, QSize, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QPaintEvent
@@ -32,14 +35,12 @@ from heygen_studio.config import APP_NAME
 from heygen_studio.domain.money import Balance
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.base import Panel
-from heygen_studio.ui.panels.library import LibraryPanel
-from heygen_studio.ui.panels.photos import PhotosPanel
-from heygen_studio.ui.panels.renders import RendersPanel
-from heygen_studio.ui.panels.scenes import ScenesPanel
-from heygen_studio.ui.panels.settings import SettingsPanel
 from heygen_studio.ui.style import ACCENT
-from heygen_studio.ui.welcome import WelcomePage
 from heygen_studio.ui.widgets.nav_icons import nav_icon
+
+if TYPE_CHECKING:
+    from heygen_studio.ui.panels.scenes import ScenesPanel
+    from heygen_studio.ui.welcome import WelcomePage
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +51,30 @@ BAD_KEY_MESSAGE = "HeyGen didn't accept the API key — check it in Settings"
 DEFAULT_SIZE = QSize(1280, 800)
 FIRST_PAINT_WAIT_S = 1.0  # a window that is never painted (started minimised) waits no longer
 
-PANELS: tuple[type[Panel], ...] = (PhotosPanel, LibraryPanel, ScenesPanel, RendersPanel, SettingsPanel)
+
+@dataclass(frozen=True)
+class PanelSlot:
+    """A step in the navigation: its title and icon (as its panel class has them) and where the class lives, so a
+    panel's module is imported and the panel built only when it is first shown or asked for."""
+
+    title: str
+    icon_name: str
+    module: str
+    class_name: str
+
+    def load(self) -> type[Panel]:
+        kind: type[Panel] = getattr(import_module(self.module), self.class_name)
+        return kind
+
+
+PANELS: tuple[PanelSlot, ...] = (
+    PanelSlot("Photos", "photos", "heygen_studio.ui.panels.photos", "PhotosPanel"),
+    PanelSlot("Library", "library", "heygen_studio.ui.panels.library", "LibraryPanel"),
+    PanelSlot("Scenes", "scenes", "heygen_studio.ui.panels.scenes", "ScenesPanel"),
+    PanelSlot("Renders", "renders", "heygen_studio.ui.panels.renders", "RendersPanel"),
+    PanelSlot("Settings", "settings", "heygen_studio.ui.panels.settings", "SettingsPanel"),
+)
+P = TypeVar("P", bound=Panel)
 
 
 CHECKING_MESSAGE = "Balance: checking…"
@@ -74,13 +98,16 @@ def describe_balance_error(error: Exception) -> str:
     return "Balance unavailable — see the log for details"
 
 
-def add_scrollable(stack: QStackedWidget, page: QWidget) -> None:
-    """`page` in a frameless scroll area on `stack`, so no panel forces the window wider than the screen."""
+def add_scrollable(stack: QStackedWidget, page: QWidget | None = None) -> QScrollArea:
+    """A frameless scroll area on `stack` holding `page` (or, later, what is put in it), so no panel forces the
+    window wider than the screen."""
     area = QScrollArea()
     area.setWidgetResizable(True)
     area.setFrameShape(QFrame.Shape.NoFrame)
     stack.addWidget(area)
-    area.setWidget(page)
+    if page is not None:
+        area.setWidget(page)
+    return area
 
 
 class MainWindow(QMainWindow):
@@ -115,7 +142,6 @@ class MainWindow(QMainWindow):
         body.addLayout(sidebar)
         body.addWidget(self.stack, 1)
         self.setCentralWidget(central)
-        self.panels: list[Panel] = []
         self._agreed: set[Panel] = set()  # panels whose question about closing was just answered "go ahead"
         self._unfinished = 0  # renders of this account not yet downloaded (counted off the UI thread)
         self._counting: asyncio.Task[None] | None = None
@@ -125,16 +151,14 @@ class MainWindow(QMainWindow):
         self.quit_prompt: QMessageBox | None = None
         self._painted = asyncio.Event()
         normal = self.palette().windowText().color()
-        for panel_type in PANELS:
-            panel = panel_type(session)
-            panel.navigate.connect(self.show_panel)
-            self.panels.append(panel)
-            add_scrollable(self.stack, panel)
-            QListWidgetItem(nav_icon(panel.icon_name, normal, ACCENT.lighter(400)), panel.title, self.navigation)
+        # Each step's place is made now; its panel is imported and built when first shown or asked for.
+        self._areas = [add_scrollable(self.stack) for _ in PANELS]
+        self._built: dict[int, Panel] = {}
+        for slot in PANELS:
+            QListWidgetItem(nav_icon(slot.icon_name, normal, ACCENT.lighter(400)), slot.title, self.navigation)
         self.navigation.currentRowChanged.connect(self._row_changed)
-        self.welcome = WelcomePage(session)
-        self.welcome.add_key_requested.connect(self._add_key)
-        add_scrollable(self.stack, self.welcome)
+        self._welcome_area = add_scrollable(self.stack)
+        self._welcome: WelcomePage | None = None
 
         self.refresh_action = QAction("Refresh balance", self)
         self.refresh_action.setShortcut(QKeySequence.StandardKey.Refresh)
@@ -170,7 +194,7 @@ class MainWindow(QMainWindow):
         self.statusBar().setSizeGripEnabled(False)
 
         self._restore_geometry()
-        self.navigation.setCurrentRow(min(self.settings.last_panel, len(self.panels) - 1))
+        self.navigation.setCurrentRow(min(max(0, self.settings.last_panel), len(PANELS) - 1))
         session.connection_changed.connect(self._connection_changed)
         session.connecting.connect(self.show_connecting)
         session.balance_changed.connect(self._show_balance)
@@ -190,24 +214,22 @@ class MainWindow(QMainWindow):
         self._painted.set()
 
     def _build_menus(self) -> None:
-        scenes = self.scenes_panel()
         file_menu = self.menuBar().addMenu("&File")
         self.file_actions: dict[str, QAction] = {}
         for name, text, key, run in (
-            ("new", "&New video", QKeySequence.StandardKey.New, scenes.ask_then_new),
-            ("open", "&Open…", QKeySequence.StandardKey.Open, scenes.choose_file_to_open),
-            ("save", "&Save", QKeySequence.StandardKey.Save, scenes.save),
-            ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, scenes.save_as),
+            ("new", "&New video", QKeySequence.StandardKey.New, "ask_then_new"),
+            ("open", "&Open…", QKeySequence.StandardKey.Open, "choose_file_to_open"),
+            ("save", "&Save", QKeySequence.StandardKey.Save, "save"),
+            ("save_as", "Save &as…", QKeySequence.StandardKey.SaveAs, "save_as"),
         ):
             action = file_menu.addAction(text)
             action.setShortcut(key)
-            action.triggered.connect(lambda _=False, run=run: self._in_scenes(run))
+            action.triggered.connect(lambda _=False, run=run: self._in_scenes(lambda scenes: getattr(scenes, run)()))
             self.file_actions[name] = action
             if name == "open":
                 self.recent_menu = QMenu("Open &recent", self)
                 file_menu.addMenu(self.recent_menu)
                 self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
-        scenes.editing_changed.connect(self._enable_file_actions)
         self._enable_file_actions(False)
         file_menu.addSeparator()
         file_menu.addAction(self.sandbox_action)
@@ -217,18 +239,71 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         view_menu = self.menuBar().addMenu("&View")
         view_menu.addAction(self.refresh_action)
-        for row, panel_type in enumerate(PANELS):
-            action = view_menu.addAction(panel_type.title)
+        for row, slot in enumerate(PANELS):
+            action = view_menu.addAction(slot.title)
             action.setShortcut(QKeySequence(f"Ctrl+{row + 1}"))
             action.triggered.connect(lambda _=False, r=row: self.navigation.setCurrentRow(r))
 
-    def scenes_panel(self) -> ScenesPanel:
-        return next(panel for panel in self.panels if isinstance(panel, ScenesPanel))
+    @property
+    def panels(self) -> list[Panel]:
+        """The panels built so far, in navigation order (the others are built when first shown or asked for)."""
+        return [self._built[row] for row in sorted(self._built)]
 
-    def _in_scenes(self, run: Callable[[], object]) -> None:
+    def panel(self, kind: type[P]) -> P:
+        """The panel of class `kind`, built now if it was not yet."""
+        for row, slot in enumerate(PANELS):
+            if slot.module == kind.__module__ and slot.class_name == kind.__name__:
+                built = self.panel_at(row)
+                assert isinstance(built, kind)
+                return built
+        raise KeyError(kind.__name__)
+
+    def panel_at(self, row: int) -> Panel:
+        """The panel of navigation row `row`, importing its module and building it the first time."""
+        built = self._built.get(row)
+        if built is None:
+            built = PANELS[row].load()(self.session)
+            built.navigate.connect(self.show_panel)
+            built.step_text_changed.connect(partial(self._show_step_text, row))
+            self._built[row] = built
+            self._show_step_text(row)
+            self._areas[row].setWidget(built)
+            if PANELS[row].title == "Scenes":
+                self.scenes_panel().editing_changed.connect(self._enable_file_actions)
+        return built
+
+    def _show_step_text(self, row: int) -> None:
+        item = self.navigation.item(row)
+        if item is not None:
+            item.setText(self._built[row].step_text())
+
+    async def build_remaining_panels(self) -> None:
+        """Build the steps not shown yet, one per turn of the event loop, so each is ready when clicked and
+        does its background work (resuming jobs, listing looks) as if it had been built at the start."""
+        for row in range(len(PANELS)):
+            if row not in self._built:
+                await asyncio.sleep(0.01)  # paint and handle input between two panels
+                self.panel_at(row)
+
+    @property
+    def welcome(self) -> WelcomePage:
+        """The first-run page, built the first time it is shown."""
+        if self._welcome is None:
+            from heygen_studio.ui.welcome import WelcomePage
+
+            self._welcome = WelcomePage(self.session)
+            self._welcome.add_key_requested.connect(self._add_key)
+        return self._welcome
+
+    def scenes_panel(self) -> ScenesPanel:
+        from heygen_studio.ui.panels.scenes import ScenesPanel
+
+        return self.panel(ScenesPanel)
+
+    def _in_scenes(self, run: Callable[[ScenesPanel], object]) -> None:
         """A File menu action: the Scenes panel comes to the front and does it."""
-        self.show_panel(ScenesPanel.title)
-        run()
+        self.show_panel("Scenes")
+        run(self.scenes_panel())
 
     def _enable_file_actions(self, editing: bool) -> None:
         self.file_actions["save"].setEnabled(editing)
@@ -240,7 +315,7 @@ class MainWindow(QMainWindow):
         for title, path in scenes.recent_projects:
             action = self.recent_menu.addAction(f"{title} — {path.name}")
             action.setToolTip(str(path))
-            action.triggered.connect(lambda _=False, p=path: self._in_scenes(lambda: scenes.ask_then_open(p)))
+            action.triggered.connect(lambda _=False, p=path: self._in_scenes(lambda panel: panel.ask_then_open(p)))
         if not scenes.recent_projects:
             self.recent_menu.addAction("No saved videos yet").setEnabled(False)
 
@@ -261,17 +336,17 @@ class MainWindow(QMainWindow):
 
     def show_panel(self, title: str) -> None:
         """Switch to the panel called `title` (as in the navigation list)."""
-        for row, panel in enumerate(self.panels):
-            if panel.title == title:
+        for row, slot in enumerate(PANELS):
+            if slot.title == title:
                 self.navigation.setCurrentRow(row)
                 return
         raise KeyError(title)
 
     def current_panel(self) -> Panel:
-        return self.panels[self.stack.currentIndex()]
+        return self.panel_at(self.stack.currentIndex())
 
     def showing_welcome(self) -> bool:
-        return self.stack.currentIndex() == len(self.panels)
+        return self.stack.currentIndex() == len(PANELS)
 
     def refresh_balance(self) -> None:
         """Ask for the balance again in the background; the status bar says what happened."""
@@ -281,17 +356,19 @@ class MainWindow(QMainWindow):
     def show_welcome(self) -> None:
         """The first-run page: use my key, or try the sandbox."""
         self.navigation.clearSelection()
-        self.stack.setCurrentIndex(len(self.panels))
+        self._welcome_area.setWidget(self.welcome)
+        self.stack.setCurrentIndex(len(PANELS))
 
     def _row_changed(self, row: int) -> None:
         if row >= 0:
+            self.panel_at(row)
             self.stack.setCurrentIndex(row)
 
     def _add_key(self) -> None:
-        self.show_panel("Settings")
-        settings_panel = self.current_panel()
-        assert isinstance(settings_panel, SettingsPanel)
-        settings_panel.start_adding_profile()
+        from heygen_studio.ui.panels.settings import SettingsPanel
+
+        self.show_panel(SettingsPanel.title)
+        self.panel(SettingsPanel).start_adding_profile()
 
     def _use_sandbox(self) -> None:
         self.session.tasks.spawn(self.session.use_sandbox(), "switch to the sandbox")
@@ -392,7 +469,7 @@ class MainWindow(QMainWindow):
             self.close()
         elif clicked is wait:
             self.quit_when_done = True
-            self.show_panel(RendersPanel.title)
+            self.show_panel("Renders")
             self.statusBar().showMessage("HeyGen Studio closes by itself once the renders are downloaded.")
 
     def closeEvent(self, event: QCloseEvent) -> None:

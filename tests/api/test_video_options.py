@@ -11,11 +11,11 @@ import pytest
 from client_support import validate_v3_request
 
 from heygen_studio.api import InvalidRequestError, Resolution, UnsupportedError, V2Api, V3Api
+from heygen_studio.api.models import PENDING_UPLOAD
 from heygen_studio.api.transport import Transport
 from heygen_studio.api.v3 import build_video_request
 from heygen_studio.domain.pricing import AvatarType, Engine
 from heygen_studio.domain.project import (
-    PENDING_UPLOAD,
     LookRef,
     OwnAudio,
     Project,
@@ -219,3 +219,23 @@ def test_the_looks_engines_are_saved_with_the_project_and_reach_the_request():
     assert again.look.engines == (Engine.AVATAR_IV, Engine.AVATAR_III)
     assert video_spec(again, "v3").supported_engines == (Engine.AVATAR_IV, Engine.AVATAR_III)
     assert video_spec(again, "v3").avatar_type is AvatarType.PHOTO
+
+
+async def test_a_file_not_uploaded_yet_is_never_sent_to_heygen():
+    sent: list[httpx.Request] = []
+    transport = Transport(
+        "key",
+        base_url="https://api.heygen.com",
+        upload_url="https://upload.heygen.com",
+        transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(500)),
+    )
+    api = V3Api(transport)
+    spoken = video_spec(replace(BASE, own_audio=RECORDING), "v3")
+    with pytest.raises(InvalidRequestError, match="The recording this video needs is not uploaded yet") as caught:
+        await api.submit_video(spoken, "key-1")
+    assert caught.value.field == "audio_asset_id"
+    image = video_spec(replace(BASE, look=None, photo_path="/p.jpg"), "v3")
+    with pytest.raises(InvalidRequestError, match=r"Video 2 of the batch: The photo this video needs is not uploaded"):
+        await api.submit_video_batch([video_spec(BASE, "v3"), image])
+    assert sent == []
+    await api.aclose()

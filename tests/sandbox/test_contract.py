@@ -24,6 +24,7 @@ IMPLEMENTED = {
     "VideoGet",
     "VideoDelete",
     "VoiceList",
+    "VoiceSpeechCreate",
 }
 
 
@@ -44,6 +45,7 @@ async def test_every_implemented_operation_matches_its_response_schema(
     ):
         assert (await client.get(path)).status_code == 200
     await client.patch(f"/v3/avatars/looks/{look_id}", json={"name": "renamed"})
+    await client.post("/v3/voices/speech", json={"text": "Hello there.", "voice_id": "demo-en-us-ava"})
     await client.post(f"/v3/avatars/{group_id}/consent", json={})
     await eventually(
         lambda: client.get(f"/v3/avatars/looks/{look_id}"),
@@ -76,6 +78,7 @@ async def test_every_implemented_operation_matches_its_response_schema(
     await client.get("/v3/avatars", params={"limit": 0})
     await client.get("/v3/avatars/looks", params={"ownership": "x"})
     await client.get("/v3/voices", params={"limit": 101})
+    await client.post("/v3/voices/speech", json={"text": "Hi", "voice_id": "demo-ja-yui"})
     await client.get("/v3/videos", params={"limit": "x"})
     await client.get("/v3/videos/statuses", params={"video_ids": ",".join(["v"] * 101)})
     await client.get("/v3/users/me", headers={"X-Api-Key": "wrong"})

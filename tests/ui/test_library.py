@@ -334,7 +334,7 @@ def test_quitting_the_app_closes_the_library_cache(
 
     async def scenario() -> None:
         window = await studio.start()
-        library = next(panel for panel in window.panels if isinstance(panel, LibraryPanel))
+        library = window.panel(LibraryPanel)
         await wait_until(lambda: library.looks_model.rowCount() > 0)
         await studio.aclose()
         with pytest.raises(sqlite3.ProgrammingError):  # the thumbnail index is closed, not left to the OS

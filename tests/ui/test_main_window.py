@@ -20,6 +20,7 @@ from heygen_studio.ui.main_window import (
     NO_KEY_MESSAGE,
     NOT_CONNECTED_MESSAGE,
     OFFLINE_MESSAGE,
+    PANELS,
     MainWindow,
 )
 
@@ -66,8 +67,25 @@ def test_a_panel_asks_for_another_step_with_its_navigate_signal(qtbot: QtBot, se
 
 def test_every_panel_says_what_it_does_and_what_to_do_next(qtbot: QtBot, session: Session) -> None:
     window = make_window(qtbot, session)
-    for panel in window.panels:
+    for row in range(len(PANELS)):
+        panel = window.panel_at(row)
         assert len(panel.summary) > 40 and len(panel.next_step) > 20
+
+
+def test_only_the_step_shown_is_built_before_the_first_paint_and_the_rest_after(
+    qtbot: QtBot, session: Session, qloop: asyncio.AbstractEventLoop
+) -> None:
+    window = make_window(qtbot, session)
+    assert [panel.title for panel in window.panels] == ["Photos"]
+    assert window.navigation.item(STEPS.index("Library")).text() == "Library"  # named before it is built
+    qloop.run_until_complete(window.build_remaining_panels())
+    assert [panel.title for panel in window.panels] == STEPS
+
+
+def test_each_step_names_its_panel_class_as_the_class_names_itself() -> None:
+    for slot in PANELS:
+        kind = slot.load()
+        assert (kind.title, kind.icon_name) == (slot.title, slot.icon_name)
 
 
 def test_window_remembers_its_size_and_step(qtbot: QtBot, session: Session) -> None:

@@ -508,7 +508,7 @@ def test_closing_the_window_asks_through_the_scenes_panel(run_panel: Any, qtbot:
         window.closed.connect(lambda: closed.append(True))
         window.show()
         window.show_panel("Photos")
-        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel = window.panel(ScenesPanel)
         panel.autosaver.delay_s = 0.05
         panel.new_project()
         _edit_script(panel, "Not saved anywhere.")
@@ -543,7 +543,7 @@ def test_every_video_setting_shows_without_scrolling_in_a_small_window(
         window.show()
         await asyncio.sleep(0.05)  # the panels start their background work before the test ends
         window.show_panel("Scenes")
-        panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        panel = window.panel(ScenesPanel)
         panel.new_project()
         panel.add_scene()
         panel.add_scene()
@@ -771,6 +771,6 @@ def test_motion_prompt_and_expressiveness_are_off_for_a_studio_avatar_with_the_r
         panel._load_project(twin, None)
         assert not editor.motion_prompt.isEnabled() and "digital twin" in editor.photo_only.text()
         prices = [button.text() for button in panel.engine_choice.buttons.values()]
-        assert prices == ["Avatar IV\n$4.00", "Avatar III\n$1.00", "Avatar V\nprice not published"]  # more on IV
+        assert prices == ["Avatar IV\n$4.00", "Avatar III\n$1.00", "Avatar V\nnot for this look"]  # more on IV
 
     run_panel(scenario)

@@ -9,7 +9,7 @@ from PIL import Image
 from heygen_studio.domain import photo_rules as rules
 from heygen_studio.resources import sample_photo
 from heygen_studio.services import photo_checks
-from heygen_studio.services.photo_checks import CONVERT, SMALLER, Verdict
+from heygen_studio.services.photo_checks import CONVERT, SMALLER, UPSCALE, Verdict
 
 
 def astronaut(side: int) -> Image.Image:
@@ -58,18 +58,20 @@ def test_a_file_over_the_upload_limit_says_its_size_and_the_limit(tmp_path: Path
 
 
 def test_a_photo_without_a_face_has_nothing_to_animate_and_no_fix() -> None:
-    photo = photo_checks.check(sample_photo("chelsea.png"))
-    [issue] = photo.image_video_issues()
-    assert issue.code == rules.IMAGE_NO_FACE and "portrait photo" in issue.message
+    photo = photo_checks.check(sample_photo("chelsea.png"))  # a cat, 451×300
+    small, faceless = photo.image_video_issues()
+    assert small.code == rules.RESOLUTION and "451×300" in small.message
+    assert faceless.code == rules.IMAGE_NO_FACE and "portrait photo" in faceless.message
     assert photo.image_video_fixes() == []
 
 
-def test_a_small_photo_an_avatar_refuses_is_animated_without_enlarging(tmp_path: Path) -> None:
+def test_a_photo_under_512_pixels_is_refused_as_for_an_avatar_and_can_be_enlarged(tmp_path: Path) -> None:
     path = tmp_path / "small.png"
     astronaut(420).save(path)
     photo = photo_checks.check(path)
-    assert photo.verdict is Verdict.FAIL and rules.RESOLUTION in photo.report.error_codes()
-    assert codes(photo) == []
+    [issue] = photo.image_video_issues()
+    assert issue.code == rules.RESOLUTION and "420×420" in issue.message
+    assert photo.image_video_fixes() == [UPSCALE]
 
 
 def test_a_webp_is_converted_and_a_file_that_is_no_image_is_refused_without_a_fix(tmp_path: Path) -> None:

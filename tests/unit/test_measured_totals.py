@@ -12,7 +12,7 @@ import pytest
 
 from heygen_studio.api.models import SpeechClip, WordTiming
 from heygen_studio.domain.money import Money
-from heygen_studio.domain.project import Project, Scene, VoiceRef
+from heygen_studio.domain.project import OwnAudio, Project, Scene, VoiceRef
 from heygen_studio.editor.project_editor import Account, ProjectEditor
 from heygen_studio.editor.totals import listen_price_text, measure_text, scene_line, totals_text
 from heygen_studio.services.projects import ProjectStore
@@ -95,6 +95,8 @@ def test_a_changed_script_voice_or_speed_is_guessed_again(tmp_path: Path, projec
         assert editor.estimate(changed).scenes[0].seconds != 12.5
     moved = project.with_scene(0, replace(first, emotion=first.emotion, motion_prompt="nods"))
     assert editor.measured(moved) == {"one": 12.5}  # what is said is the same: still measured
+    recorded = replace(project, own_audio=OwnAudio("/music/me.wav", 30.0))
+    assert editor.measured(recorded) == {}  # the user's recording is the sound: no script's speech counts
 
 
 def test_every_scene_measured_makes_the_total_exact(tmp_path: Path, project: Project) -> None:

@@ -306,7 +306,7 @@ async def test_a_deleted_look_is_kept_said_and_blocks_the_render(editor: Project
     with pytest.raises(NotReadyToRender, match="no longer exists"):
         editor.render_request(client)
     editor.use_look(LOOK)
-    assert editor.shown_look() == (LookRef("look_1", "Eileen", "group_1", None, "photo_avatar"), "")
+    assert editor.shown_look() == (LookRef("look_1", "Eileen", "group_1", None, "photo_avatar", ("avatar_iv",)), "")
 
 
 async def test_a_fresh_picture_address_replaces_an_expired_one_and_the_avatar_type_is_heygens(

@@ -43,6 +43,8 @@ class Panel(QWidget):
 
     navigate = Signal(str)
     """Asks the window to show the panel with this title (the window connects it)."""
+    step_text_changed = Signal()
+    """`step_text()` reads differently now: the window updates the navigation entry."""
 
     def __init__(self, session: Session, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -84,6 +86,10 @@ class Panel(QWidget):
         layout.addLayout(self.content, 1)
         # Connected first, so the tasks of the old connection stop before a subclass starts the new one's.
         session.connection_changed.connect(self._cancel_per_connection)
+
+    def step_text(self) -> str:
+        """What this step's navigation entry reads: its title, unless a panel says more (“Renders (2)”)."""
+        return self.title
 
     def clear_placeholder(self) -> None:
         """Take the placeholder card (and its stretch) out of `content`, for a panel with real content."""

@@ -28,12 +28,14 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenApi
 from heygen_studio.domain.money import Money
+from heygen_studio.domain.photo_rules import IMAGE_VIDEO_MAX_BYTES
 from heygen_studio.domain.pricing import PaidAction
 from heygen_studio.services.avatar_builder import AvatarBuilder, avatar_price, price_left
 from heygen_studio.services.avatar_work import AvatarWork
 from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
+from heygen_studio.ui.dialogs.quick_video import QuickVideoDialog, quick_video_blocker
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.paid_action import check_balance, price_list, price_of, price_tip, priced
@@ -71,6 +73,7 @@ class PhotosPanel(Panel):
         self._confirmed_warnings = False
         self._consent_group: str | None = None  # the group waiting for consent, once a job ends so
         self.money_prompt: QMessageBox | None = None  # "not enough money left", while it is open
+        self.quick_video: QuickVideoDialog | None = None  # the quick video form, while it is open
         self.shelf = PhotoShelf(
             session.paths.data_dir, lambda coro, name: self.run(coro, name, per_connection=False), self
         )
@@ -79,6 +82,7 @@ class PhotosPanel(Panel):
         self.pages, self.empty, self.remove_button = self.shelf.pages, self.shelf.empty, self.shelf.remove_button
         self.shelf.message.connect(self.say)
         self.shelf.selection_changed.connect(self._selection_changed)
+        self.details.quick_video_requested.connect(self.open_quick_video)
         self._build()
         self.setAcceptDrops(True)
         paste = QShortcut(QKeySequence.StandardKey.Paste, self)
@@ -379,6 +383,26 @@ class PhotosPanel(Panel):
     def open_library(self) -> None:
         self.navigate.emit("Library")
 
+    # --- quick video -----------------------------------------------------------------------------
+
+    def open_quick_video(self, photo: CheckedPhoto) -> None:
+        """The form that turns `photo` and a script into an image video, without making an avatar."""
+        dialog = QuickVideoDialog(self.session, photo, lambda coro, name: self.run(coro, name), self)
+        dialog.navigate.connect(self.navigate)
+        dialog.finished.connect(lambda _result: self._quick_video_closed(dialog))
+        self.quick_video = dialog
+        dialog.open()  # window-modal: no other photo's form opens while this one is open
+
+    def _quick_video_closed(self, dialog: QuickVideoDialog) -> None:
+        if self.quick_video is dialog:
+            self.quick_video = None
+        dialog.deleteLater()
+
+    def _quick_video_access(self) -> None:
+        api = self.session.api
+        limit = min(IMAGE_VIDEO_MAX_BYTES, api.limits.max_upload_bytes) if api is not None else IMAGE_VIDEO_MAX_BYTES
+        self.details.set_quick_video_access(quick_video_blocker(self.session), limit)
+
     # --- connection ------------------------------------------------------------------------------
 
     def _account(self) -> str:
@@ -392,6 +416,7 @@ class PhotosPanel(Panel):
         self.avatar_work.forget()
         self._hide_consent()
         self._update_actions()
+        self._quick_video_access()
         api, connection = self.session.api, self.session.connection
         if api is not None and connection is not None:
             self.run(self._resume(api, connection.account_id), "resume avatar jobs")

@@ -6,23 +6,29 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QColorDialog, QFileDialog, QListWidgetItem, QMessageBox, QWidget
 
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError
 from heygen_studio.api.models import Dimension, Look, VideoSpec, Voice
 from heygen_studio.domain.project import FILE_SUFFIX, LookRef, NotReadyToRender, Project, ProjectFileError, Scene
+from heygen_studio.editor.engines import ENGINE_NAMES
 from heygen_studio.editor.totals import queued_text, recovery_text, shortfall_text
+from heygen_studio.services.audio_info import audio_facts
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes_layout import CUSTOM
 from heygen_studio.ui.panels.scenes_view import ScenesView
 from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask
 from heygen_studio.ui.widgets.scene_request import RequestDialog
+from heygen_studio.ui.widgets.video_options import AUDIO_FILTER, dropped_file
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, load_all_voices
+
+if TYPE_CHECKING:
+    from heygen_studio.ui.dialogs.batch_window import BatchWindow
 
 FILE_FILTER = f"HeyGen Studio projects (*{FILE_SUFFIX})"
 
@@ -53,6 +59,7 @@ class ScenesPanel(ScenesView):
         self.file_dialog: QFileDialog | None = None
         self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
+        self.batch_window: BatchWindow | None = None
         self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
         self._bind_start_page()
         self._bind_editor_page()
@@ -93,8 +100,10 @@ class ScenesPanel(ScenesView):
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
         self._bind_render_choices()
+        self.batch_button.clicked.connect(self.make_one_per_row)
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render_video)
+        self.draft_button.clicked.connect(self.render_draft)
         self.open_renders_button.clicked.connect(self._open_renders)
         self.undo_button.setEnabled(False)
         self.redo_button.setEnabled(False)
@@ -104,6 +113,9 @@ class ScenesPanel(ScenesView):
         options.engine_choice.chosen.connect(lambda engine: self._change(engine=engine))
         options.burn_captions.toggled.connect(lambda on: self._change(burn_captions=on))
         options.transparent.toggled.connect(lambda on: self._change(transparent=on))
+        self.own_voice.choose_button.clicked.connect(self.choose_own_audio)
+        self.own_voice.remove_button.clicked.connect(self.editor.remove_own_audio)
+        self.setAcceptDrops(True)  # a recording dropped on the panel becomes the video's own voice
 
     # --- start state: recent projects and recovery -------------------------------------------------
 
@@ -353,6 +365,37 @@ class ScenesPanel(ScenesView):
             if voice is not None:
                 self._set_voice(voice)
 
+    # --- own voice: a recording lip-synced instead of the scripts ------------------------------------
+
+    def choose_own_audio(self) -> None:
+        dialog = QFileDialog(self, "Choose a recording of your voice", str(Path.home()), AUDIO_FILTER)
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.fileSelected.connect(lambda name: self.use_own_audio(Path(name)))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def use_own_audio(self, path: Path) -> None:
+        """Lip-sync the recording in `path`, priced on its length; a file that can't be used is refused plainly."""
+        if self.project is not None and self.editor.generation == "v3":
+            self.run(self._read_own_audio(path), "read own recording", per_connection=False)
+
+    async def _read_own_audio(self, path: Path) -> None:
+        try:
+            facts = await asyncio.to_thread(audio_facts, path)
+            self.editor.set_own_audio(facts.as_own_audio())
+        except ValueError as error:  # AudioFileError, or a video of several scenes
+            self.say(str(error))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if self.project is not None and self.editor.generation == "v3" and dropped_file(event.mimeData()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = dropped_file(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.use_own_audio(path)
+
     # --- voices ---------------------------------------------------------------------------------
 
     def choose_voice(self) -> None:
@@ -404,12 +447,13 @@ class ScenesPanel(ScenesView):
 
     # --- request and render ---------------------------------------------------------------------
 
-    def _ready_spec(self) -> tuple[HeyGenApi, VideoSpec] | None:
-        """The client and the checked render request, or None with the reason shown."""
+    def _ready_spec(self, project: Project | None = None) -> tuple[HeyGenApi, VideoSpec] | None:
+        """The client and the checked render request of `project` (the open one by default), or None with the
+        reason shown."""
         if self.project is None:
             return None
         try:
-            ready = self.editor.render_request(self.session.require_api)
+            ready = self.editor.render_request(self.session.require_api, project)
         except (NotReadyToRender, HeyGenError) as error:
             self.say(str(error))
             return None
@@ -427,12 +471,20 @@ class ScenesPanel(ScenesView):
 
     def render_video(self) -> None:
         """Check the video, ask when it is already rendering or costs more than is left, then queue it."""
+        if self.project is not None:
+            self._render(self.project)
+
+    def render_draft(self) -> None:
+        """Render the video once the cheapest way; the project keeps its own engine and quality."""
+        if self.project is not None:
+            self._render(self.editor.draft())
+
+    def _render(self, project: Project) -> None:
         if self._render_check is not None and not self._render_check.done():
             return  # a click while the last one is still being checked
-        ready = self._ready_spec()
-        if ready is None or self.project is None:
-            return
-        self._render_check = self.run(self._check_then_render(self.project, ready[1]), "check before rendering")
+        ready = self._ready_spec(project)
+        if ready is not None:
+            self._render_check = self.run(self._check_then_render(project, ready[1]), "check before rendering")
 
     async def _check_then_render(self, project: Project, spec: VideoSpec) -> None:
         connection = self.session.connection
@@ -469,8 +521,33 @@ class ScenesPanel(ScenesView):
     def _send(self, project: Project) -> None:
         self.editor.mark_sent(project)
         self.session.render_requested.emit(project)
-        self.queued.setText(queued_text(project, self.editor.estimate(project), self.editor.price(project)))
+        text = queued_text(project, self.editor.estimate(project), self.editor.price(project))
+        if project.draft:
+            text += f" A draft: {ENGINE_NAMES[project.engine]}, {project.resolution.value}."
+        self.queued.setText(text)
         self.queued_row.show()
+
+    def make_one_per_row(self) -> None:
+        """The Batch step for this project, saved first (a batch is known by its project's and sheet's files)."""
+        if self.project is None:
+            return
+        if self.saved_path is None or self.has_unsaved_edits():
+            self.save(self.make_one_per_row)
+            return
+        from heygen_studio.ui.dialogs.batch_window import BatchWindow  # the batch core loads on first use
+
+        window = BatchWindow(
+            self.session,
+            self.project,
+            self.saved_path,
+            self.editor.avatar_type(self.project),
+            self.run,
+            self.listening,
+            self,
+        )
+        window.navigate.connect(self.navigate.emit)
+        self.batch_window = window
+        window.show()
 
     def _render_refused(self, message: str) -> None:
         """The queue could not take the render: say why, here where Render was clicked."""

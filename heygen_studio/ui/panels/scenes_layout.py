@@ -31,7 +31,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
-from heygen_studio.ui.widgets.video_options import VideoOptions
+from heygen_studio.ui.widgets.video_options import OwnVoice, VideoOptions
 
 ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
     (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
@@ -211,6 +211,8 @@ class ScenesLayout(Panel):
         voice_row.addWidget(QLabel("Voice:"))
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
+        self.own_voice = OwnVoice()
+        voice_row.addWidget(self.own_voice)
         avatar_layout = QVBoxLayout()
         avatar_layout.addWidget(self.look_badge)
         avatar_layout.addLayout(voice_row)
@@ -295,8 +297,13 @@ class ScenesLayout(Panel):
         self.problem.setWordWrap(True)
         set_tone(self.problem, Tone.BAD)
         self.problem.hide()
+        self.batch_button = _button(
+            "Make one for each row…",
+            tip="One video per row of a spreadsheet, {placeholders} filled from its columns (saves the project first)",
+        )
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
+        self.draft_button = _button("Render a draft")
         self.queued = QLabel()
         set_tone(self.queued, Tone.GOOD)
         self.open_renders_button = _button("Open Renders")
@@ -309,7 +316,9 @@ class ScenesLayout(Panel):
         bottom = QHBoxLayout()
         bottom.addWidget(self.totals, 1)
         bottom.addWidget(self.saved_state)
+        bottom.addWidget(self.batch_button)
         bottom.addWidget(self.show_request_button)
+        bottom.addWidget(self.draft_button)
         bottom.addWidget(self.render_button)
         return bottom
 

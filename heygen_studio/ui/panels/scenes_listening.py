@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from heygen_studio.api.errors import InvalidRequestError
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.project import Project
@@ -27,6 +28,7 @@ NEEDS_V3 = "Listen needs HeyGen's current API (v3): switch to it in Settings to 
 NOT_CONNECTED = "Connect to HeyGen in Settings, or try the sandbox, to hear this scene."
 NO_VOICE = "Choose a voice first, then listen to this scene."
 NO_SCRIPT = "Type this scene's script to hear it."
+OWN_AUDIO = "Your own recording is this video's sound, so its scripts are not spoken."
 FETCHING = "Asking HeyGen to read it aloud…"
 
 
@@ -39,13 +41,22 @@ class SceneListening:
         self.speech = view.speech
         self.bar = view.scene_editor.listen
         self.voices: Sequence[Voice] = ()
+        self.refused_voices: set[str] = set()  # voices HeyGen would not speak with, though the listing did not say
         self.question: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self.bar.listen_clicked.connect(self.listen_to_scene)
         self.bar.save_requested.connect(self.choose_where_to_save)
+        self.bar.started.connect(self._scene_started)
+        self._rows: dict[str, int] = {}  # label → scene list row, of what Listen plays
         view.listen_all_button.clicked.connect(self.listen_to_all)
         view.measure_all_button.clicked.connect(self.measure_all)
+        view.pages.currentChanged.connect(self._page_changed)
         QTimer.singleShot(0, self._load)
+
+    def _page_changed(self) -> None:
+        """The video was closed: what it was saying stops."""
+        if self.view.pages.currentWidget() is not self.view.editor_page:
+            self.bar.stop()
 
     def _load(self) -> None:
         """What was heard before, read from the disk cache: those scenes' lengths are exact at once."""
@@ -68,6 +79,8 @@ class SceneListening:
 
     def _why_not(self, project: Project) -> str:
         """Why speech can't be fetched now ("" when it can)."""
+        if project.own_audio is not None:
+            return OWN_AUDIO
         if self.view.editor.generation == "v2":
             return NEEDS_V3
         if self.view.session.api is None:
@@ -75,17 +88,18 @@ class SceneListening:
         if project.voice is None:
             return NO_VOICE
         voice = self._voice(project)
-        return CANT_SPEAK if voice is not None and voice.can_speak is False else ""
+        cant = project.voice.voice_id in self.refused_voices or (voice is not None and voice.can_speak is False)
+        return CANT_SPEAK if cant else ""
 
     @property
     def _sandbox(self) -> bool:
         connection = self.view.session.connection
         return connection is not None and connection.sandbox
 
-    def _requests(self, project: Project) -> list[tuple[str, SpeechRequest]]:
-        """(label, request) of each scene with something to say, in order."""
-        found = ((number, speech_request(project, scene)) for number, scene in enumerate(project.scenes, 1))
-        return [(f"scene {number}", request) for number, request in found if request is not None]
+    def _requests(self, project: Project) -> list[tuple[int, SpeechRequest]]:
+        """(row, request) of each scene with something to say, in order."""
+        found = ((row, speech_request(project, scene)) for row, scene in enumerate(project.scenes))
+        return [(row, request) for row, request in found if request is not None]
 
     def refresh(self) -> None:
         """What Listen, Listen to the whole video and Measure all offer for the project as it is now."""
@@ -93,7 +107,8 @@ class SceneListening:
         if project is None:
             self.bar.stop()
             return
-        request = speech_request(project, project.scenes[self.view.editor.scene_index])
+        spoken = project.own_audio is None
+        request = speech_request(project, project.scenes[self.view.editor.scene_index]) if spoken else None
         why_not = self._why_not(project)
         voice = self._voice(project)
         if request is not None and self.speech.measured(request) is not None:  # heard: free, even offline
@@ -106,15 +121,14 @@ class SceneListening:
         else:
             seconds = spoken_seconds(request.text, request.speed)
             self.bar.offer(listen_price_text(seconds, heard=False, sandbox=self._sandbox))
-        requests = [request for _, request in self._requests(project)]
+        requests = [request for _, request in self._requests(project)] if spoken else []
         unheard = self.speech.unheard(requests)
         can_fetch = not why_not
         self.view.listen_all_button.setEnabled(bool(requests) and (can_fetch or not unheard))
         self.view.measure_all_button.setEnabled(can_fetch and bool(unheard))
-        note = measure_text(len(unheard), self._seconds(unheard), sandbox=self._sandbox)
-        if unheard and why_not:
-            note = why_not
-        set_tone(self.view.measure_note, Tone.WARN if unheard and why_not else Tone.PLAIN, note)
+        blocked = bool(why_not) and (bool(unheard) or not spoken)
+        note = why_not if blocked else measure_text(len(unheard), self._seconds(unheard), sandbox=self._sandbox)
+        set_tone(self.view.measure_note, Tone.WARN if blocked else Tone.PLAIN, note)
 
     @staticmethod
     def _seconds(requests: Sequence[SpeechRequest]) -> float:
@@ -129,24 +143,36 @@ class SceneListening:
         index = self.view.editor.scene_index
         request = speech_request(project, project.scenes[index])
         if request is not None:
-            self._play([(f"scene {index + 1}", request)])
+            self._play([(index, request)])
 
     def listen_to_all(self) -> None:
         """Every scene in order (fetching those not heard yet, at the price shown beside the button)."""
         if self.view.project is not None:
             self._play(self._requests(self.view.project))
 
-    def _play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    def _play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         self.view.run(self._hear_then_play(items), "listen", on_error=self._failed)
 
-    async def _hear_then_play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    async def _hear_then_play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         if self.speech.unheard(request for _, request in items):
             self.bar.busy(FETCHING)
         heard = await self.speech.hear_all([request for _, request in items], self.view.session.require_api)
         self.view._refresh()  # their lengths and prices are measured now
-        self.bar.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
+        self._rows = {f"scene {row + 1}": row for row, _ in items}
+        self.bar.play([(f"scene {row + 1}", clip) for (row, _), clip in zip(items, heard, strict=True)])
+
+    def _scene_started(self, label: str) -> None:
+        """The scene being heard is the one shown (Listen to the whole video goes through them)."""
+        row = self._rows.get(label)
+        if row is not None and row != self.view.scene_list.currentRow() and row < self.view.scene_list.count():
+            self.view.scene_list.setCurrentRow(row)
 
     def _failed(self, error: Exception) -> None:
+        project = self.view.project
+        if isinstance(error, InvalidRequestError) and error.field == "voice_id" and project and project.voice:
+            self.refused_voices.add(project.voice.voice_id)  # say so, and offer its sample, as for a known one
+            self.refresh()
+            return
         self.bar.failed(str(error))
 
     # --- measuring ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QListWidgetItem, QWidget
 
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.project import Project
+from heygen_studio.editor.engines import ENGINE_NAMES
 from heygen_studio.editor.project_editor import Account, ProjectEditor
 from heygen_studio.editor.totals import (
     API_NAMES,
@@ -27,7 +28,7 @@ from heygen_studio.ui.panels.scenes_layout import BACKGROUND_TIP, CUSTOM, Scenes
 from heygen_studio.ui.panels.scenes_listening import SceneListening
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.scene_look import fetch_thumbnail
-from heygen_studio.ui.widgets.video_options import NOT_USED
+from heygen_studio.ui.widgets.video_options import NOT_USED, own_voice_text
 from heygen_studio.ui.widgets.voice_picker import describe_voice
 
 
@@ -88,6 +89,7 @@ class ScenesView(ScenesLayout):
         self.redo_button.setEnabled(self.editor.history.can_redo)
         self._show_notes(project)
         self._refresh_totals()
+        self._show_draft(project)
         self._refresh_saved_state()
 
     def _show_format(self, project: Project) -> None:
@@ -111,15 +113,30 @@ class ScenesView(ScenesLayout):
         """Engine, burned captions, transparency and own voice; with own audio, the voice and script say unused."""
         v2 = self.editor.generation == "v2"
         self.video_options.show_project(project, self.editor.engine_offers(project), v2)
-        own = project.own_audio is not None and not v2
-        if own:
-            self.voice_label.setText(NOT_USED)
-        self.voice_button.setEnabled(not own)
+        self.own_voice.setVisible(not v2)
+        self.own_voice.show_audio(project.own_audio)
+        audio = None if v2 else project.own_audio
+        if audio is not None:
+            self.voice_label.setText(own_voice_text(audio))
+        self.voice_label.setToolTip(audio.path if audio is not None else "")
+        own = audio is not None
+        self.voice_button.setVisible(not own)
         self.scene_editor.script.setReadOnly(own)
         self.scene_editor.script.setToolTip(f"{NOT_USED} Remove it to use the script." if own else "")
         transparent = project.transparent and not v2
         self.background_button.setEnabled(not transparent)
         self.background_button.setToolTip("Not used: the background is transparent" if transparent else BACKGROUND_TIP)
+
+    def _show_draft(self, project: Project) -> None:
+        """Render a draft, with its price: the cheapest way HeyGen's current API renders this video."""
+        self.draft_button.setVisible(self.editor.generation == "v3")
+        draft = self.editor.draft()
+        quote = self.editor.price(draft).quote
+        self.draft_button.setText("Render a draft" + ("" if quote is None else f" · {quote.total}"))
+        self.draft_button.setToolTip(
+            f"Render once the cheapest way, to see and hear it: {ENGINE_NAMES[draft.engine]}, "
+            f"{draft.resolution.value}. This video's own choices stay as they are."
+        )
 
     def _show_look(self) -> None:
         look, problem = self.editor.shown_look()
@@ -170,6 +187,10 @@ class ScenesView(ScenesLayout):
         if self.project is not None:
             self.saved_state.setText(saved_text(self.editor.saved_state(), self.saved_path))
             self.saved_state.setToolTip(SAVED_TIP)
+
+    async def aclose(self) -> None:
+        await self.speech.aclose()
+        await super().aclose()
 
     def say(self, text: str, tone: Tone = Tone.BAD) -> None:
         """Say `text` above the Render button: why something could not be done."""

@@ -47,11 +47,13 @@ def words_html(words: Sequence[WordTiming], current: int) -> str:
 class ListenBar(QWidget):
     """Listen and Stop, what listening costs or why it can't be done, and the words of what plays.
 
-    `play(clips)` plays (label, speech) pairs in order; `listen_clicked` asks for this scene's speech;
-    `save_requested(speech)` asks to save the audio (offered when the computer has no sound output)."""
+    `play(clips)` plays (label, speech) pairs in order, saying `started(label)` as each begins; `listen_clicked`
+    asks for this scene's speech; `save_requested(speech)` asks to save the audio (offered with no sound output)."""
 
     listen_clicked = Signal()
     save_requested = Signal(object)
+    started = Signal(str)
+    """The label of what starts playing now."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -134,6 +136,11 @@ class ListenBar(QWidget):
         return self._sound
 
     @property
+    def now_playing(self) -> str:
+        """The label of what plays now ("scene 2"), "" when nothing does."""
+        return self._label if self._clip is not None else ""
+
+    @property
     def current_word(self) -> str:
         """The word lit up now ("" when none)."""
         clip = self._clip
@@ -182,11 +189,11 @@ class ListenBar(QWidget):
             set_tone(
                 self.status,
                 Tone.WARN,
-                f"{NO_SOUND}, so {self._label} can't be heard here: its words light up in time. "
-                "Save audio… to hear it elsewhere.",
+                f"{NO_SOUND}: the words light up in time instead. Save audio… to hear it elsewhere.",
             )
         self.save_button.setVisible(not self._sound)
         self._tick.start()
+        self.started.emit(self._label)
 
     def position_s(self) -> float:
         """Seconds into the speech playing now."""
@@ -236,8 +243,12 @@ class ListenBar(QWidget):
     def _media_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._clip is not None:
+        if status != QMediaPlayer.MediaStatus.EndOfMedia:
+            return
+        if self._clip is not None:
             self._next()
+        else:  # the voice's sample ended
+            set_tone(self.status, self._offer_tone, self._offer)
 
     def _play_failed(self, _error: object, text: str) -> None:
         self.stop()

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from heygen_studio.photos import FixError
+from heygen_studio.domain.photo_rules import FixError
 from heygen_studio.photos.kept import KeptPhoto, PhotoList
 from heygen_studio.services import photo_checks
 from heygen_studio.services.photo_checks import CheckedPhoto, Fix

@@ -1,0 +1,50 @@
+"""What a render with the new choices saves, against the loopback sandbox: a transparent one as .webm, one with
+burned-in captions also as "Title (captions)" beside the plain one, never over a file that is there."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from render_support import Rig
+from waiting import until
+
+from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.server import SandboxServer
+from heygen_studio.storage.render_jobs import JobStatus
+
+
+@pytest.fixture
+def server() -> Iterator[SandboxServer]:
+    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000))
+    sandbox.start()
+    yield sandbox
+    sandbox.stop()
+
+
+@pytest.fixture
+def rig(server: SandboxServer, tmp_path: Path) -> Rig:
+    opened = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
+    opened.open()
+    return opened
+
+
+def saved_files(rig: Rig) -> list[str]:
+    return sorted(path.name for path in rig.out.iterdir())
+
+
+async def test_a_transparent_render_is_a_webm_that_shares_no_name_with_an_mp4_of_the_same_title(rig: Rig) -> None:
+    project = await rig.project("Same")
+    queue = rig.start()
+    clear = await queue.enqueue(replace(project, transparent=True, background="#00FF00"))
+    plain = await queue.enqueue(project)
+    await until(lambda: all(job.status.is_final for job in rig.jobs()), within=40)
+    found = {job.id: job for job in rig.jobs()}
+    assert found[clear.id].status is JobStatus.DOWNLOADED and found[plain.id].status is JobStatus.DOWNLOADED
+    names = {Path(found[clear.id].file_path or "").name, Path(found[plain.id].file_path or "").name}
+    assert names in ({"Same.webm", "Same (2).mp4"}, {"Same (2).webm", "Same.mp4"})  # whichever was first
+    stems = {Path(name).stem for name in names}
+    assert all(f"{stem}.jpg" in saved_files(rig) for stem in stems)  # each keeps its own thumbnail
+    await rig.stop()
