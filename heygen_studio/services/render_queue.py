@@ -268,7 +268,7 @@ class RenderQueue(QObject):
     async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
         """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
         domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
-        [job] = await self._save_new([self._new_job(project, output_dir, None)])
+        [job] = await self._save_new([project], output_dir, None)
         return job
 
     async def enqueue_batch(
@@ -278,7 +278,7 @@ class RenderQueue(QObject):
         render with its own title token, key and file, and on v3 the group's queued renders go out in
         `POST /v3/videos/batches` calls of up to 100 (singly on v2). Raises like `enqueue` for the first
         project HeyGen would refuse, saving none."""
-        return await self._save_new([self._new_job(project, output_dir, group) for project in projects])
+        return await self._save_new(projects, output_dir, group)
 
     async def batch_jobs(self, group: str) -> list[RenderJob]:
         """The renders of `group` in the order they were queued (a run's rows, also after a restart)."""
@@ -318,9 +318,16 @@ class RenderQueue(QObject):
             batch_group=group,
         )
 
-    async def _save_new(self, new: list[NewJob]) -> list[RenderJob]:
+    async def _save_new(
+        self, projects: Sequence[Project], output_dir: Path | None, group: str | None
+    ) -> list[RenderJob]:
+        """A job for each project, checked, priced and saved in a worker thread (a batch run has thousands)."""
+
+        def save() -> list[RenderJob]:
+            return self.jobs.add_many([self._new_job(project, output_dir, group) for project in projects])
+
         try:
-            jobs = await asyncio.to_thread(self.jobs.add_many, new)
+            jobs = await asyncio.to_thread(save)
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
         for job in jobs:
