@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 from desktop_urls import catching_urls
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 from test_quick_video import sandbox, sandbox_config, session
 from waiting import until_value
@@ -76,6 +78,18 @@ def sheet(tmp_path: Path, text: str = SHEET, name: str = "people.csv") -> Path:
     return path
 
 
+def drop(window: BatchWindow, path: Path) -> None:
+    """`path` dragged onto the window and dropped, as a file manager does."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    actions, buttons, keys = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(20, 20), actions, data, buttons, keys)
+    enter.ignore()
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(QDropEvent(QPointF(20, 20), actions, data, buttons, keys))
+
+
 def statuses(window: BatchWindow) -> dict[str, str]:
     model = window.model
     return {model.index(i, 1).data(): model.index(i, STATUS_COLUMN).data() for i in range(model.rowCount())}
@@ -93,7 +107,7 @@ def test_five_rows_show_their_first_lines_reasons_and_the_total_against_the_bala
     async def scenario() -> None:
         window = await open_batch(panel, session, tmp_path, wait_until)
         assert not window.sample_button.isEnabled() and not window.rest_button.isEnabled()
-        window.open_sheet(sheet(tmp_path))
+        drop(window, sheet(tmp_path))  # dropped from the file manager
         await wait_until(lambda: window.plan is not None and not window._busy)
         assert statuses(window) == {
             "Zoë": "Ready",
