@@ -40,11 +40,12 @@ from heygen_studio.sandbox.config import SandboxConfig  # noqa: E402
 from heygen_studio.storage.render_jobs import JobStatus  # noqa: E402
 from heygen_studio.ui.main_window import MainWindow  # noqa: E402
 from heygen_studio.ui.panels.library import LibraryPanel  # noqa: E402
-from heygen_studio.ui.panels.photos import PHOTO_ROLE, PhotosPanel  # noqa: E402
+from heygen_studio.ui.panels.photos import PhotosPanel  # noqa: E402
 from heygen_studio.ui.panels.renders import RendersPanel  # noqa: E402
 from heygen_studio.ui.panels.scenes import ScenesPanel  # noqa: E402
 from heygen_studio.ui.panels.settings import SettingsPanel  # noqa: E402
 from heygen_studio.ui.style import apply_style  # noqa: E402
+from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE  # noqa: E402
 
 SIZE = QSize(1280, 800)
 PHOTOS = ("astronaut.png", "camera.png", "chelsea.png")  # passes, warns, fails

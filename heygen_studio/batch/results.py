@@ -11,11 +11,11 @@ from pathlib import Path
 
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.domain.money import Money
+from heygen_studio.services.downloads import video_suffix
 from heygen_studio.storage.atomic_files import write_bytes_atomically
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 
 HEADERS = ("row", "name", "file", "HeyGen video id", "status", "cost", "error")
-VIDEO_SUFFIX = ".mp4"
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run such a cell as a formula
 
 
@@ -65,7 +65,7 @@ def state_of(job: RenderJob | None) -> RowState:
 
 def planned_file(row: PlannedRow) -> str:
     """The name a good row's video is to have ("" for a refused row); the queue numbers it if a file has it."""
-    return f"{row.file_stem}{VIDEO_SUFFIX}" if row.ok else ""
+    return f"{row.file_stem}{video_suffix(row.project.transparent)}" if row.ok and row.project else ""
 
 
 def result_of(row: PlannedRow, job: RenderJob | None) -> ResultRow:

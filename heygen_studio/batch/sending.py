@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import asyncio
+import functools
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
 
 from heygen_studio.api import InvalidRequestError
-from heygen_studio.batch.results import VIDEO_SUFFIX, state_of
+from heygen_studio.batch.results import state_of
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.domain.project import NotReadyToRender, Project, video_spec
-from heygen_studio.services.downloads import free_stem
 from heygen_studio.storage.batch_rows import BatchRow, BatchRows
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import RenderJob, RenderJobs
@@ -125,11 +125,7 @@ async def _one_by_one(
 
 def _name_file(db: Database, job: RenderJob, stem: str) -> RenderJob:
     """Give a queued job the row's file name in its folder (numbered if a file or another render has it)."""
-    from heygen_studio.services.render_queue import FILE_SUFFIXES  # the queue is running, so Qt is loaded
+    from heygen_studio.services.render_queue import free_video_file  # the queue is running, so Qt is loaded
 
-    folder = Path(job.output_dir)
-
-    def free(taken: set[str]) -> Path:
-        return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, taken)}{VIDEO_SUFFIX}"
-
+    free = functools.partial(free_video_file, Path(job.output_dir), stem, job.video_spec().transparent)
     return RenderJobs(db).name_file(job.id, free) or job

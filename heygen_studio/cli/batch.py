@@ -200,7 +200,7 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         if args.rows.suffix.lower() in (".xlsx", ".xlsm"):
             written.append(results_path(folder, args.rows, ".xlsx"))
         await _write(written, _results(plan, jobs, refused))  # at once, so a run stopped early leaves one too
-        jobs = await _follow(run, jobs, wait=args.wait)
+        jobs = await _follow(run, batch, jobs, wait=args.wait)
         results = _results(plan, jobs, refused)
         await _write(written, results)
     print(json.dumps(plan_json(plan, results), indent=2, ensure_ascii=False) if args.json else plan_text(plan, results))
@@ -222,13 +222,15 @@ async def _write(paths: list[Path], results: list[ResultRow]) -> None:
         await asyncio.to_thread(write_results, path, results)
 
 
-async def _follow(run: Running, jobs: dict[int, RenderJob], *, wait: bool) -> dict[int, RenderJob]:
-    """Watch the rows' jobs until each is done (with `wait`), or until HeyGen has each of them or the rest wait
-    for a free render slot; prints each change to stderr. Returns the jobs as they are then."""
+async def _follow(run: Running, batch: str, jobs: dict[int, RenderJob], *, wait: bool) -> dict[int, RenderJob]:
+    """Watch the rows' jobs (of the queue group `batch`) until each is done (with `wait`), or until HeyGen has each
+    of them or the rest wait for a free render slot; prints each change to stderr. Returns the jobs as they are
+    then."""
     watcher = Watcher(run.queue)
     last_change, seen = time.monotonic(), {number: job.status for number, job in jobs.items()}
     while True:
-        jobs = {number: await run.queue.get(job.id) or job for number, job in jobs.items()}
+        now = {job.id: job for job in await run.queue.batch_jobs(batch)}  # one query for all the rows
+        jobs = {number: now.get(job.id, job) for number, job in jobs.items()}
         for job in jobs.values():
             watcher.show(job)
         if {number: job.status for number, job in jobs.items()} != seen:

@@ -403,9 +403,12 @@ class ProjectEditor:
         return {scene_id: seconds for scene_id, seconds in found if seconds is not None}
 
     def estimate(self, project: Project) -> ProjectEstimate:
-        """Each scene's length: measured where its speech was heard, else from its words."""
+        """Each scene's length: measured where its speech was heard, else from its words; with the user's own
+        recording, its length as read from the file."""
         guessed = estimate(project, self.limits)
         measured = self.measured(project)
+        if project.own_audio is not None:  # one scene: the recording is its sound
+            measured = {project.scenes[0].id: project.own_audio.duration_s}
         if not measured:
             return guessed
         scenes = tuple(

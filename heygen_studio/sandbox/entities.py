@@ -73,6 +73,7 @@ class Look:
     sound_effect: bool = False
     source: str = "user_upload"  # "user_upload" | "generated"
     avatar_type: str = "photo_avatar"  # "photo_avatar" | "studio_avatar" | "digital_twin"
+    engines: list[str] | None = None  # the engines it renders on (`supported_api_engines`); None: its type's
 
 
 @dataclass
@@ -88,12 +89,16 @@ class Generation:
 
 @dataclass
 class Scene:
-    """One scene of a video: who speaks, what, with which voice and how fast."""
+    """One scene of a video: who speaks (a look, or an image with none), what, with which voice and how fast,
+    or the user's own recording instead of the script and voice."""
 
-    look_id: str
+    look_id: str  # "" for an image input
     script: str
     voice_id: str
     speed: float = 1.0
+    locale: str | None = None  # the accent or language the voice speaks it in (v3 voice_settings.locale)
+    image_asset_id: str | None = None  # an image input (v3 type "image"): the photo animated, with no look
+    audio_asset_id: str | None = None  # the user's own recording, lip-synced instead of the script
 
 
 @dataclass
@@ -113,6 +118,11 @@ class Video:
     callback_id: str | None = None
     charged: bool = False
     legacy: bool = False  # billed to the v2 credit pool, not the v3 account
+    background: str | None = None  # "#RRGGBB" behind the figure; None is the sandbox's default
+    fit: str | None = None  # "cover" | "contain"; None picks by orientation
+    cut_out: bool = False  # remove_background
+    output_format: str = "mp4"  # "mp4" | "webm" (transparent)
+    burn_captions: bool = False  # a second file with the captions burned in (v3 caption.style, v2 caption)
 
 
 @dataclass(frozen=True)

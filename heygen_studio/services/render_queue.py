@@ -126,6 +126,14 @@ def default_output_dir() -> Path:
     return Path(movies) / "HeyGen Studio"
 
 
+def free_video_file(folder: Path, stem: str, transparent: bool, taken: set[str]) -> Path:
+    """folder/stem plus the video's suffix, numbered (“stem (2)”) until no file of the video (its thumbnail,
+    captions, captioned copy) is there and no other unfinished render holds the name (`taken`, case-folded)."""
+    # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
+    stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
+    return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{video_suffix(transparent)}"
+
+
 def jitter(seconds: float, rng: random.Random) -> float:
     """`seconds` give or take 20%, so many clients never ask in lockstep."""
     return seconds * rng.uniform(0.8, 1.2)
@@ -795,14 +803,7 @@ class RenderQueue(QObject):
 
     async def _reserve_name(self, job: RenderJob, folder: Path) -> RenderJob:
         """Give the job its file name in `folder`, reserved so no other render takes it (LeaseLost if not ours)."""
-        stem = safe_filename(job.title)
-        suffix = video_suffix(job.video_spec().transparent)
-
-        def free(taken: set[str]) -> Path:
-            # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
-            stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
-            return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{suffix}"
-
+        free = functools.partial(free_video_file, folder, safe_filename(job.title), job.video_spec().transparent)
         reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, free)
         if reserved is None:
             raise LeaseLost(job.id)

@@ -126,7 +126,7 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE render_jobs ADD COLUMN batch_index INTEGER;
     CREATE INDEX render_jobs_batch_group ON render_jobs (batch_group) WHERE batch_group IS NOT NULL
     """,
-    # 9: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
+    # 10: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
     # again sends only the rows not sent yet. A row is written before its job, its job id as it is queued.
     """
     CREATE TABLE batch_rows (

@@ -17,7 +17,7 @@ import pytest
 
 from heygen_studio.api import open_client
 from heygen_studio.batch.plan import BatchPlan, plan_batch
-from heygen_studio.batch.results import ResultRow, RowState, write_results
+from heygen_studio.batch.results import ResultRow, RowState, planned_file, write_results
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import read_sheet
 from heygen_studio.domain.money import Money
@@ -136,3 +136,13 @@ async def test_a_row_heygen_would_refuse_fails_alone_and_the_others_are_queued(
     assert list(jobs) == [zoe.number] and jobs[zoe.number].batch_group == BATCH
     assert refused == {misaki.number: "This look renders on Avatar III, not Avatar IV. Choose one of those engines."}
     assert unsent([zoe, misaki], await jobs_of_rows(db, BATCH, [zoe, misaki])) == [misaki]
+
+
+async def test_a_transparent_videos_rows_are_named_as_webm_files(
+    queue: RenderQueue, db: Database, tmp_path: Path
+) -> None:
+    plan = planned(tmp_path)
+    rows = [replace(row, project=replace(row.project, transparent=True)) for row in plan.good if row.project]
+    assert [planned_file(row) for row in rows] == ["Zoë – welcome.webm", "美咲 – welcome.webm"]
+    jobs, _ = await send_rows(queue.enqueue_batch, db, BATCH, rows)
+    assert [Path(job.file_path or "").name for job in jobs.values()] == ["Zoë – welcome.webm", "美咲 – welcome.webm"]

@@ -6,13 +6,12 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import httpx
 from sandbox_helpers import KEY, ContractRecorder, eventually, sandbox_state, wallet_balance
-from test_billing import MINUTE, private_look
+from test_billing import MINUTE, minute_at, private_look
 
 from heygen_studio.domain.money import Money
 from heygen_studio.sandbox.app import create_app
@@ -80,12 +79,12 @@ async def test_each_video_is_billed_as_a_single_one_when_it_is_done(client: http
         lambda: batch(client, response.json()["data"]["batch_id"]), lambda d: d["status"] != "processing"
     )
     assert data["status"] == "completed"
-    assert before - await wallet_balance(client) == Decimal("9.00")  # three minutes at $0.05/s, as single videos
+    assert before - await wallet_balance(client) == 3 * minute_at("0.05")  # three at $0.05/s, as single videos
 
 
 async def test_a_batch_the_wallet_cannot_hold_is_refused_and_nothing_is_made(client: httpx.AsyncClient) -> None:
     look = await private_look(client)
-    response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(9)])  # $27.00 of $25.00
+    response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(9)])  # about $26.60 of $25.00
     assert response.status_code == 402
     assert response.json()["error"]["code"] == "insufficient_credit"
     assert sandbox_state_of(client).counts["videos_created"] == 0
@@ -160,7 +159,7 @@ async def test_an_item_the_wallet_cannot_pay_when_its_turn_comes_fails_alone() -
             event_hooks={"response": [ContractRecorder()]},
         ) as client:
             look = await private_look(client)
-            response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(3)])  # $9.00
+            response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(3)])  # about $8.87
             batch_id = response.json()["data"]["batch_id"]
             state = sandbox_state(app)
             with state.lock:  # someone else spends $3.00 from the account meanwhile

@@ -174,6 +174,7 @@ async def test_a_photo_gone_or_unusable_fails_that_render_alone(
         (lambda path: path.write_bytes(b""), "is empty (0 bytes)"),
         (lambda path: path.unlink(), "is no longer there"),
         (lambda path: recording(path, 5.0), "changed since you chose it: it is now 5.0 s long, and the render was"),
+        (lambda path: recording(path, 601.0), "is 10 min 1 s long; a video's own recording can be at most 10 min"),
     ],
 )
 async def test_a_recording_changed_after_it_was_chosen_fails_that_render_alone(

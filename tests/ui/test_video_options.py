@@ -157,9 +157,10 @@ def test_my_own_voice_is_read_from_the_file_priced_exactly_and_removed(
         panel.use_own_audio(recording(tmp_path / "my take.wav", 12.0))
         await wait_until(lambda: panel.project is not None and panel.project.own_audio is not None)
         assert panel.project.own_audio.duration_s == pytest.approx(12.0, abs=0.01)
-        assert "Your recording: my take.wav, 0:12" in panel.own_voice.label.text()
-        assert "about $0.60" in panel.totals.text()  # 12 s at $0.05 a second, not the script's minute
-        assert panel.voice_label.text().startswith("Not used") and not panel.voice_button.isEnabled()
+        assert panel.voice_label.text() == "Your recording, my take.wav, 0:12: no voice is used"
+        assert "about 12 s" in panel.scene_list.item(0).text()
+        assert "about 12 s · about $0.60" in panel.totals.text()  # 12 s at $0.05 a second, not the script's minute
+        assert not panel.voice_button.isVisibleTo(panel) and not panel.own_voice.choose_button.isVisibleTo(panel)
         assert panel.scene_editor.script.isReadOnly() and "Not used" in panel.scene_editor.script.toolTip()
         panel.add_scene()
         assert "has one scene" in panel.problem.text() and len(panel.project.scenes) == 1
@@ -170,7 +171,7 @@ def test_my_own_voice_is_read_from_the_file_priced_exactly_and_removed(
         panel.own_voice.remove_button.click()
         assert panel.project.own_audio is None and panel.voice_label.text() == voice
         assert not panel.scene_editor.script.isReadOnly() and "about $3.00" in panel.totals.text()
-        assert not panel.own_voice.remove_button.isVisibleTo(panel)
+        assert not panel.own_voice.remove_button.isVisibleTo(panel) and panel.voice_button.isVisibleTo(panel)
 
     run_panel(scenario)
 
@@ -253,10 +254,20 @@ def test_the_render_choices_show_whole_without_scrolling(
         await asyncio.sleep(0.05)
         window.show_panel("Scenes")
         panel = next(p for p in window.panels if isinstance(p, ScenesPanel))
+        await wait_until(lambda: bool(panel._voices))
         await ready_video(panel, session)
+        panel.add_scene()
+        panel.add_scene()
         await wait_until(lambda: panel.video_options.isVisible())
         await asyncio.sleep(0.05)
         for area in panel.findChildren(QScrollArea):
+            print(
+                "AREA",
+                area.verticalScrollBar().isVisible(),
+                area.widget().minimumSizeHint().height(),
+                area.viewport().height(),
+                window.size(),
+            )
             assert not area.verticalScrollBar().isVisible() and not area.horizontalScrollBar().isVisible()
         render_top = panel.render_button.mapTo(window, QPoint(0, 0)).y()
         options = panel.video_options

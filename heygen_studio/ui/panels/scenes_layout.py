@@ -31,7 +31,7 @@ from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, hint_label, set_tone
 from heygen_studio.ui.widgets.scene_editor import SceneEditor
 from heygen_studio.ui.widgets.scene_look import LookBadge
-from heygen_studio.ui.widgets.video_options import OwnVoiceRow, VideoOptions
+from heygen_studio.ui.widgets.video_options import OwnVoice, VideoOptions
 
 ASPECTS = (  # short enough to show whole in a narrow column; where each is used, in its tooltip
     (AspectRatio.LANDSCAPE, "16:9 landscape", "YouTube, slides, websites"),
@@ -211,11 +211,11 @@ class ScenesLayout(Panel):
         voice_row.addWidget(QLabel("Voice:"))
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
+        self.own_voice = OwnVoice()
+        voice_row.addWidget(self.own_voice)
         avatar_layout = QVBoxLayout()
         avatar_layout.addWidget(self.look_badge)
         avatar_layout.addLayout(voice_row)
-        self.own_voice = OwnVoiceRow()
-        avatar_layout.addWidget(self.own_voice)
         return _group("Avatar and voice", avatar_layout)
 
     def _build_format_box(self) -> QGroupBox:

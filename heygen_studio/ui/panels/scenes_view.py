@@ -28,7 +28,7 @@ from heygen_studio.ui.panels.scenes_layout import BACKGROUND_TIP, CUSTOM, Scenes
 from heygen_studio.ui.panels.scenes_listening import SceneListening
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.scene_look import fetch_thumbnail
-from heygen_studio.ui.widgets.video_options import NOT_USED
+from heygen_studio.ui.widgets.video_options import NOT_USED, own_voice_text
 from heygen_studio.ui.widgets.voice_picker import describe_voice
 
 
@@ -115,10 +115,12 @@ class ScenesView(ScenesLayout):
         self.video_options.show_project(project, self.editor.engine_offers(project), v2)
         self.own_voice.setVisible(not v2)
         self.own_voice.show_audio(project.own_audio)
-        own = project.own_audio is not None and not v2
-        if own:
-            self.voice_label.setText(NOT_USED)
-        self.voice_button.setEnabled(not own)
+        audio = None if v2 else project.own_audio
+        if audio is not None:
+            self.voice_label.setText(own_voice_text(audio))
+        self.voice_label.setToolTip(audio.path if audio is not None else "")
+        own = audio is not None
+        self.voice_button.setVisible(not own)
         self.scene_editor.script.setReadOnly(own)
         self.scene_editor.script.setToolTip(f"{NOT_USED} Remove it to use the script." if own else "")
         transparent = project.transparent and not v2

@@ -17,7 +17,7 @@ V3_ONLY = (
     "The engine, captions burned in, a transparent background and your own voice need HeyGen's current API: "
     "the legacy API renders on Avatar IV with the voice you chose."
 )
-OWN_AUDIO_TIP = "Lip-sync a recording of your own voice (mp3, wav or m4a) instead of the script; or drop it here"
+OWN_AUDIO_TIP = "Lip-sync a recording of your own voice (mp3, wav or m4a) instead of the scripts, or drop one here"
 NOT_USED = "Not used: your own recording is lip-synced instead."
 
 
@@ -35,28 +35,28 @@ def audio_text(audio: OwnAudio) -> str:
     return f"{audio.name or Path(audio.path).name}, {minutes}:{seconds:02d}"
 
 
-class OwnVoiceRow(QWidget):
-    """Under the voice: lip-sync a recording of the user's own voice instead, or go back to the chosen voice."""
+class OwnVoice(QWidget):
+    """Beside the voice: lip-sync a recording of the user's own voice instead, or Remove it to go back to the voice."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.choose_button = QPushButton("My own voice…")
+        self.choose_button = QPushButton("Own voice…")
         self.choose_button.setToolTip(OWN_AUDIO_TIP)
-        self.label = hint_label()
-        self.label.setWordWrap(True)
         self.remove_button = QPushButton("Remove")
         self.remove_button.setToolTip("Speak the scripts in the chosen voice again")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.label, 1)
-        row.addWidget(self.remove_button)
         row.addWidget(self.choose_button)
+        row.addWidget(self.remove_button)
 
     def show_audio(self, audio: OwnAudio | None) -> None:
-        self.label.setText(f"Your recording: {audio_text(audio)}" if audio is not None else "or a recording of yours")
-        self.label.setToolTip(audio.path if audio is not None else OWN_AUDIO_TIP)
-        self.choose_button.setText("Another…" if audio is not None else "My own voice…")
+        self.choose_button.setVisible(audio is None)
         self.remove_button.setVisible(audio is not None)
+
+
+def own_voice_text(audio: OwnAudio) -> str:
+    """What the voice line says while the user's recording is lip-synced instead."""
+    return f"Your recording, {audio_text(audio)}: no voice is used"
 
 
 class VideoOptions(QGroupBox):
