@@ -25,6 +25,7 @@ SUBCOMMANDS = {
     "render": ("heygen_studio.cli.render", "render a project file with HeyGen (the app's queue)"),
     "quote": ("heygen_studio.cli.quote", "what a project file will cost, and whether the balance covers it"),
     "queue": ("heygen_studio.cli.queue", "list the render jobs, or --wait to carry on with them"),
+    "batch": ("heygen_studio.cli.batch", "one video per row of a CSV or Excel sheet, checked and priced first"),
 }
 
 

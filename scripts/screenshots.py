@@ -40,11 +40,12 @@ from heygen_studio.sandbox.config import SandboxConfig  # noqa: E402
 from heygen_studio.storage.render_jobs import JobStatus  # noqa: E402
 from heygen_studio.ui.main_window import MainWindow  # noqa: E402
 from heygen_studio.ui.panels.library import LibraryPanel  # noqa: E402
-from heygen_studio.ui.panels.photos import PHOTO_ROLE, PhotosPanel  # noqa: E402
+from heygen_studio.ui.panels.photos import PhotosPanel  # noqa: E402
 from heygen_studio.ui.panels.renders import RendersPanel  # noqa: E402
 from heygen_studio.ui.panels.scenes import ScenesPanel  # noqa: E402
 from heygen_studio.ui.panels.settings import SettingsPanel  # noqa: E402
 from heygen_studio.ui.style import apply_style  # noqa: E402
+from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE  # noqa: E402
 
 SIZE = QSize(1280, 800)
 PHOTOS = ("astronaut.png", "camera.png", "chelsea.png")  # passes, warns, fails
@@ -93,7 +94,7 @@ class Shooter:
         print(f"[screenshots] {step}", flush=True)
 
     def panel(self, kind: type) -> object:
-        return next(panel for panel in self.window.panels if isinstance(panel, kind))
+        return self.window.panel(kind)
 
     async def shot(self, name: str, widget: QWidget | None = None) -> None:
         await settle()
@@ -203,6 +204,11 @@ class Shooter:
             editor.motion_prompt.setText(motion)
             await settle()
         await self.choose_voice(scenes)
+        scenes.measure_all_button.click()  # free on the sandbox: every scene's length and price become exact
+        await until(
+            lambda: all("measured" in scenes.scene_list.item(row).text() for row in range(scenes.scene_list.count())),
+            "every scene is measured",
+        )
         scenes.scene_list.setCurrentRow(1)
         scenes.scene_list.setFocus()  # no text cursor blinking in the title
         await until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
@@ -213,7 +219,7 @@ class Shooter:
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
         await until(
-            lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
+            lambda: any(item.job.status == JobStatus.DOWNLOADED for item in renders.model.items()),
             "the first video is downloaded",
             within=120,
         )
@@ -224,13 +230,13 @@ class Shooter:
         window.show_panel("Renders")
         await until(
             lambda: (
-                len(renders.rows) == 2
-                and any(row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values())
+                renders.model.rowCount() == 2
+                and any(item.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for item in renders.model.items())
             ),
             "the second video is rendering at HeyGen",
         )
         await until(
-            lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
+            lambda: all(item.thumbnail is not None for item in renders.model.items()),
             "the renders' thumbnails load",
         )
         await self.shot("renders")
@@ -261,14 +267,14 @@ class Shooter:
     async def render(self, scenes: ScenesPanel) -> None:
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
-        before = len(renders.rows)
+        before = renders.model.rowCount()
         scenes.render_button.click()
         await until(
             lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(), "Scenes answers the Render click"
         )
         if scenes.problem.isVisible():
             raise StepFailed(f"Scenes refused to render: {scenes.problem.text()}")
-        await until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
+        await until(lambda: renders.model.rowCount() == before + 1, "the render shows in Renders")
 
 
 def type_text(edit: QLineEdit, text: str) -> None:

@@ -290,6 +290,10 @@ class SpeechClip:
     request_id: str | None = None
 
 
+PENDING_UPLOAD = "pending-upload"
+"""The asset id of a file the render queue uploads just before sending (services.render_inputs); never sent."""
+
+
 class VideoKind(StrEnum):
     """What a video animates: an avatar look, or a photo directly (`type: "image"`, no avatar created)."""
 

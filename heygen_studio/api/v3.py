@@ -23,6 +23,7 @@ from heygen_studio.api.mapping import (
 )
 from heygen_studio.api.models import (
     MAX_BATCH_VIDEOS,
+    PENDING_UPLOAD,
     Account,
     Age,
     ApiLimits,
@@ -414,8 +415,19 @@ class V3Api(HeyGenApi):
                         field="speed" if what == "voice speed" else "pitch",
                     )
 
+    def check_uploaded(self, spec: VideoSpec) -> None:
+        """InvalidRequestError while a file the video needs is still to be uploaded (the queue uploads it)."""
+        if PENDING_UPLOAD in (spec.audio_asset_id, spec.image_asset_id):
+            what = "recording" if spec.audio_asset_id == PENDING_UPLOAD else "photo"
+            raise InvalidRequestError(
+                f"The {what} this video needs is not uploaded yet, so it was not sent. Render it through the "
+                "queue (the Render button or heygen-studio render), which uploads it first.",
+                field="audio_asset_id" if what == "recording" else "image",
+            )
+
     async def submit_video(self, spec: VideoSpec, idempotency_key: str) -> SubmittedVideo:
         self.check_video_spec(spec)
+        self.check_uploaded(spec)
         body = await self._post("/v3/videos", json=build_video_request(spec), key=idempotency_key)
         data = body["data"]
         return SubmittedVideo(video_id=data["video_id"], status=Status.parse(data.get("status"), Status.WAITING))
@@ -431,6 +443,7 @@ class V3Api(HeyGenApi):
         for index, spec in enumerate(specs):
             try:
                 self.check_video_spec(spec)
+                self.check_uploaded(spec)
             except InvalidRequestError as error:
                 raise InvalidRequestError(
                     f"Video {index + 1} of the batch: {error}", field=f"videos[{index}].{error.field or 'body'}"

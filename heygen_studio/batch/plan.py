@@ -114,16 +114,17 @@ def plan_batch(
     template = Template(project, scheme, tuple(used))
     known = catalog or Catalog()
     planned = [plan_row(template, row, columns, known, generation, billing_type, avatar_type) for row in sheet.rows]
-    return BatchPlan(tuple(_numbered(planned)), tuple(used), balance)
+    return BatchPlan(tuple(_numbered(planned, project)), tuple(used), balance)
 
 
-def _numbered(rows: list[PlannedRow]) -> list[PlannedRow]:
+def _numbered(rows: list[PlannedRow], template: Project) -> list[PlannedRow]:
     """Good rows with file names no other row has (“Anna”, “Anna (2)”, compared as every OS does, case
     ignored), and each with its key."""
+    base = hashlib.sha256(template.dumps().encode("utf-8"))
     taken: set[str] = set()
     done = []
     for row in rows:
-        if not row.ok:
+        if not row.ok or row.project is None:
             done.append(row)
             continue
         stem, number = row.file_stem, 1
@@ -131,16 +132,27 @@ def _numbered(rows: list[PlannedRow]) -> list[PlannedRow]:
             number += 1
             stem = f"{row.file_stem} ({number})"
         taken.add(stem.casefold())
-        done.append(replace(row, file_stem=stem, key=row_key(row.number, row.project, stem)))
+        done.append(replace(row, file_stem=stem, key=row_key(base, row.number, row.project, stem)))
     return done
 
 
-def row_key(number: int, project: Project | None, file_stem: str) -> str:
-    """A row's stable key: a hash of its number and everything it fills in (project and file name)."""
+def row_key(template: hashlib._Hash, number: int, project: Project, file_stem: str) -> str:
+    """A row's stable key: a hash of the project it fills in (`template`, hashed once for all rows), its number
+    and what it fills in: title, scripts, look, voice and file name."""
     content = json.dumps(
-        [number, None if project is None else project.to_json(), file_stem], ensure_ascii=False, sort_keys=True
+        [
+            number,
+            project.title,
+            [scene.script for scene in project.scenes],
+            project.look.look_id if project.look else None,
+            project.voice.voice_id if project.voice else None,
+            file_stem,
+        ],
+        ensure_ascii=False,
     )
-    return hashlib.sha256(content.encode("utf-8")).hexdigest()[:KEY_CHARS]
+    digest = template.copy()
+    digest.update(content.encode("utf-8"))
+    return digest.hexdigest()[:KEY_CHARS]
 
 
 def batch_id(project_path: Path, sheet_path: Path) -> str:

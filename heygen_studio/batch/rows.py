@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from heygen_studio.api import limits_for
+from heygen_studio.api.v3 import render_choice_problem
 from heygen_studio.batch.placeholders import fill
 from heygen_studio.batch.sheets import SheetRow, column_key
 from heygen_studio.config import Generation
@@ -34,13 +35,15 @@ class Catalog:
 
     looks: Mapping[str, LookRef] | None = None
     voices: Mapping[str, VoiceRef] | None = None
+    shared_names: Mapping[str, frozenset[str]] = field(default_factory=dict)
+    """By "look" and "voice": the names (`_name` keys) several of them have, which a row must give the id of."""
 
     @classmethod
     def of(cls, looks: Iterable[LookRef] | None, voices: Iterable[VoiceRef] | None) -> Catalog:
-        return cls(
-            None if looks is None else _by_id_and_name([(look.look_id, look.name, look) for look in looks]),
-            None if voices is None else _by_id_and_name([(voice.voice_id, voice.name, voice) for voice in voices]),
-        )
+        by_look, shared_looks = _by_id_and_name([] if looks is None else [(x.look_id, x.name, x) for x in looks])
+        by_voice, shared_voices = _by_id_and_name([] if voices is None else [(x.voice_id, x.name, x) for x in voices])
+        shared = {"look": shared_looks, "voice": shared_voices}
+        return cls(None if looks is None else by_look, None if voices is None else by_voice, shared)
 
     def look(self, value: str) -> LookRef | None:
         return LookRef(look_id=value) if self.looks is None else self.looks.get(value, self.looks.get(_name(value)))
@@ -50,20 +53,26 @@ class Catalog:
             return VoiceRef(voice_id=value)
         return self.voices.get(value, self.voices.get(_name(value)))
 
+    def unknown(self, what: str, value: str) -> str:
+        """Why a row's look or voice (`what`) `value` is not one of the account's."""
+        if _name(value) in self.shared_names.get(what, frozenset()):
+            return f"several {what}s are called “{value}” in this account (give the {what}'s id)"
+        return f"there is no {what} “{value}” in this account (use a {what}'s name or id)"
+
 
 def _name(value: str) -> str:
     return "\0name:" + value.strip().casefold()
 
 
-def _by_id_and_name(items: list[tuple[str, str, _Item]]) -> dict[str, _Item]:
-    """Each item by its id, and by its name where no other item has that name."""
+def _by_id_and_name(items: list[tuple[str, str, _Item]]) -> tuple[dict[str, _Item], frozenset[str]]:
+    """Each item by its id, and by its name where no other item has that name; and the names several items have."""
     names: dict[str, list[_Item]] = {}
     for _, name, item in items:
         if name.strip():
             names.setdefault(_name(name), []).append(item)
     found = {key: same[0] for key, same in names.items() if len(same) == 1}
     found.update({ident: item for ident, _, item in items})
-    return found
+    return found, frozenset(key for key, same in names.items() if len(same) > 1)
 
 
 @dataclass(frozen=True)
@@ -165,19 +174,20 @@ def _chosen(project: Project, row: SheetRow, catalog: Catalog) -> tuple[Project,
     if look_value:
         look = catalog.look(look_value)
         if look is None:
-            problems.append(f"there is no look “{look_value}” in this account (use a look's name or id)")
+            problems.append(catalog.unknown("look", look_value))
         project = replace(project, look=look)
     voice_value = _first_filled(row, VOICE_COLUMNS)
     if voice_value:
         voice = catalog.voice(voice_value)
         if voice is None:
-            problems.append(f"there is no voice “{voice_value}” in this account (use a voice's name or id)")
+            problems.append(catalog.unknown("voice", voice_value))
         project = replace(project, voice=voice)
     return project, problems
 
 
 def _unrenderable(project: Project, generation: Generation) -> list[str]:
-    """Why the filled-in `project` would be refused: a script over HeyGen's limit, no look, voice or script."""
+    """Why the filled-in `project` would be refused: a script over HeyGen's limit, no look, voice or script, a
+    render choice HeyGen refuses (v3)."""
     problems = []
     limit = limits_for(generation).max_script_chars
     for number, scene in enumerate(project.scenes, start=1):
@@ -187,9 +197,13 @@ def _unrenderable(project: Project, generation: Generation) -> list[str]:
                 f"scene {number}'s script is {length:,} characters once filled in; HeyGen takes at most {limit:,}"
             )
     try:
-        video_spec(project, generation)
+        spec = video_spec(project, generation)
     except NotReadyToRender as error:
         problems.append(str(error).rstrip("."))
+        return problems
+    choice = render_choice_problem(spec) if generation == "v3" else None
+    if choice is not None:  # e.g. a look the row chose that lacks the project's engine
+        problems.append(choice[1].rstrip("."))
     return problems
 
 

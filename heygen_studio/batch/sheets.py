@@ -15,11 +15,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MAX_SHEET_BYTES = 50 * 1024 * 1024
+MAX_ROWS = 10_000
+"""Rows a batch takes: checking them stays a matter of seconds, and a split sheet is easier to follow."""
+MAX_BLANK_XLSX_ROWS = 1000  # an Excel sheet is read up to this many empty rows in a row
 DELIMITERS = (",", ";", "\t")  # a tie goes to the first: comma, then semicolon (European exports), then tab
 _ZIP_MAGIC = b"PK\x03\x04"  # .xlsx (and .xlsm) are zip files
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 _SEPARATORS = re.compile(r"[\s_]+")
 _SNIFF_CHARS = 65536
+_QUOTED = re.compile(r'"[^"]*"')  # a quoted name may hold any separator
+_SEP_HINT = re.compile(r"sep=(.)\r?\n")
 
 
 class SheetError(ValueError):
@@ -143,15 +148,19 @@ def _decode(path: Path, data: bytes) -> str:
 
 
 def _delimiter(text: str) -> str:
-    """The separator the header line uses most (a spreadsheet's CSV export uses one throughout)."""
-    header = next((line for line in text.splitlines() if line.strip()), "")
+    """The separator the header line uses most outside quotes (a spreadsheet's CSV export uses one throughout)."""
+    header = _QUOTED.sub("", next((line for line in text.splitlines() if line.strip()), ""))
     return max(DELIMITERS, key=lambda candidate: (header.count(candidate), -DELIMITERS.index(candidate)))
 
 
 def _csv_records(path: Path, text: str) -> list[tuple[int, list[str]]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text))
+    hint = _SEP_HINT.match(text)  # Excel's "sep=;" line, which its own CSV exports may start with
+    if hint:
+        text = text[hint.end() :]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=hint.group(1) if hint else _delimiter(text))
+    first = 2 if hint else 1  # the spreadsheet shows the hint as row 1
     try:
-        return [(number, row) for number, row in enumerate(reader, start=1)]
+        return [(number, row) for number, row in enumerate(reader, start=first)]
     except csv.Error as error:
         raise SheetError(
             f"Cannot use {path.name}: it is not a CSV file this app can read (line {reader.line_num}: {error}). "
@@ -175,8 +184,15 @@ def _xlsx_records(path: Path, data: bytes) -> list[tuple[int, list[str]]]:
     try:
         if not book.worksheets:
             return []
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        return [(number, [_cell_text(value) for value in row]) for number, row in enumerate(rows, start=1)]
+        records: list[tuple[int, list[str]]] = []
+        blank_run = 0
+        for number, row in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
+            cells = [_cell_text(value) for value in row]
+            blank_run = 0 if any(cell.strip() for cell in cells) else blank_run + 1
+            if blank_run > MAX_BLANK_XLSX_ROWS:  # formatting can stretch a sheet to a million empty rows
+                break
+            records.append((number, cells))
+        return records
     finally:
         book.close()
 
@@ -223,6 +239,11 @@ def _sheet(path: Path, records: Sequence[tuple[int, list[str]]]) -> Sheet:
         seen[key] = index
     if not rows:
         raise SheetError(f"Cannot use {path.name}: it has a header row but no rows under it. Add one row per video.")
+    if len(rows) > MAX_ROWS:
+        raise SheetError(
+            f"Cannot use {path.name}: it has {len(rows):,} rows, and a batch takes at most {MAX_ROWS:,}. "
+            "Split it into several sheets and send them one after the other."
+        )
     keys = [column_key(header_of[index]) for index in used]
     return Sheet(
         path=path,

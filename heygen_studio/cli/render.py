@@ -271,7 +271,7 @@ async def read_project(args: argparse.Namespace) -> Project:
         project = Project.loads(await asyncio.to_thread(args.project.read_bytes))
     except OSError as error:
         raise CliError(f"Cannot read {args.project}: {error.strerror}.") from error
-    project = photo_beside(project, args.project)
+    project = files_beside(project, args.project)
     return draft_of(project) if args.draft else project
 
 
@@ -293,12 +293,18 @@ async def _render(args: argparse.Namespace) -> int:
         return exit_status(job)
 
 
-def photo_beside(project: Project, project_file: Path) -> Project:
-    """A quick video's photo named relative to its project file, made absolute: the queue may send it later,
-    from another folder (the app's)."""
-    if project.photo_path is None or Path(project.photo_path).is_absolute():
-        return project
-    return replace(project, photo_path=str((project_file.parent / project.photo_path).resolve()))
+def files_beside(project: Project, project_file: Path) -> Project:
+    """A quick video's photo and an own recording named relative to their project file, made absolute: the queue
+    may send them later, from another folder (the app's)."""
+
+    def beside(path: str) -> str:
+        return path if Path(path).is_absolute() else str((project_file.parent / path).resolve())
+
+    if project.photo_path is not None:
+        project = replace(project, photo_path=beside(project.photo_path))
+    if project.own_audio is not None:
+        project = replace(project, own_audio=replace(project.own_audio, path=beside(project.own_audio.path)))
+    return project
 
 
 async def check_balance(api: HeyGenApi, project: Project) -> None:

@@ -11,6 +11,7 @@ from enum import StrEnum
 from typing import Any, TypeVar
 
 from heygen_studio.api.models import (
+    PENDING_UPLOAD,
     ApiLimits,
     AspectRatio,
     Dimension,
@@ -30,8 +31,6 @@ FILE_SUFFIX = ".hgproj"
 MAX_SCENES = 50
 MAX_TITLE = 200
 
-PENDING_UPLOAD = "pending-upload"
-"""The asset id of a file the render queue uploads just before sending (services.render_inputs); never sent."""
 DRAFT_RESOLUTION = Resolution.HD_720P
 
 _Choice = TypeVar("_Choice", bound=StrEnum)

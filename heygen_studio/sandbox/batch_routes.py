@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
-from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
@@ -13,6 +11,7 @@ from starlette.routing import Route
 from heygen_studio.domain.money import Money
 from heygen_studio.sandbox import v3_json
 from heygen_studio.sandbox.common import paginate, read_json, require, state_of
+from heygen_studio.sandbox.entities import Batch, BatchItem
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
 from heygen_studio.sandbox.state import SandboxState, new_id
 from heygen_studio.sandbox.v3_routes import check_video, ok, start_video, video_price
@@ -20,27 +19,6 @@ from heygen_studio.sandbox.validation import check_body, check_query
 
 MAX_VIDEOS = 100
 ITEM_STATUSES = ("queued", "processing", "completed", "failed")
-
-
-@dataclass
-class BatchItem:
-    """One video of a batch: its request until a render slot takes it, then its video (or why it failed)."""
-
-    body: dict[str, Any]
-    video_id: str | None = None
-    error: dict[str, Any] | None = None
-
-    @property
-    def queued(self) -> bool:
-        return self.video_id is None and self.error is None
-
-
-@dataclass
-class Batch:
-    id: str
-    title: str | None
-    created_at: float
-    items: list[BatchItem] = field(default_factory=list)
 
 
 class ItemStarter:
@@ -127,18 +105,6 @@ async def create_batch(request: Request) -> JSONResponse:
     return ok({"batch_id": batch.id, "status": "processing", "total_items": len(batch.items)})
 
 
-def _item_status(state: SandboxState, item: BatchItem, now: float) -> str:
-    if item.error is not None:
-        return "failed"
-    video = state.videos.get(item.video_id or "")
-    if item.video_id is None:
-        return "queued"
-    if video is None:  # deleted by its owner after it was made
-        return "completed"
-    status = v3_json.video_status_v3(state, video, now)
-    return status if status in ("completed", "failed") else "processing"
-
-
 def _aggregate(counts: Counter[str], total: int) -> str:
     if counts["queued"] or counts["processing"]:
         return "processing"
@@ -154,16 +120,12 @@ async def get_batch(request: Request) -> JSONResponse:
         batch = state.batches.get(request.path_params["batch_id"])
         if batch is None:
             raise not_found("not_found", f"Batch {request.path_params['batch_id']}")
+        statuses = [v3_json.batch_item_status(state, item, now) for item in batch.items]
         items = [
-            {
-                "item_index": index,
-                "status": _item_status(state, item, now),
-                "video_id": item.video_id,
-                "error": item.error,
-            }
-            for index, item in enumerate(batch.items)
+            {"item_index": index, "status": status, "video_id": item.video_id, "error": item.error}
+            for index, (item, status) in enumerate(zip(batch.items, statuses, strict=True))
         ]
-    counts = Counter(item["status"] for item in items)
+    counts = Counter(statuses)
     chunk, has_more, next_token = paginate(items, query.get("limit", MAX_VIDEOS), query.get("token"))
     return ok(
         {

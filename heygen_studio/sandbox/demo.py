@@ -21,12 +21,13 @@ VOICES = (  # Yui and Rafael are not starfish voices: the speech endpoint refuse
     Voice("demo-ja-yui", "Yui", "Japanese", "female", 240.0, starfish=False),
     Voice("demo-pt-br-rafael", "Rafael", "Portuguese", "male", 122.0, starfish=False),
 )
-PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars)
-    ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar"),
-    ("Marcus (preset)", "camera.png", "male", 2, "photo_avatar"),
-    ("Whiskers (preset)", "chelsea.png", None, 1, "photo_avatar"),
-    ("Nora (studio avatar)", "astronaut.png", "female", 1, "studio_avatar"),
-    ("Theo (digital twin)", "camera.png", "male", 1, "digital_twin"),
+PRESETS = (  # public groups: name, sample photo, gender, looks, avatar type (photo presets, then video avatars),
+    # the engines its looks render on (as on HeyGen, not every look has Avatar III, and only some have Avatar V)
+    ("Aria (preset)", "astronaut.png", "female", 2, "photo_avatar", ["avatar_iv", "avatar_iii"]),
+    ("Marcus (preset)", "camera.png", "male", 2, "photo_avatar", ["avatar_iv"]),
+    ("Whiskers (preset)", "chelsea.png", None, 1, "photo_avatar", ["avatar_iv"]),
+    ("Nora (studio avatar)", "astronaut.png", "female", 1, "studio_avatar", ["avatar_iv", "avatar_iii"]),
+    ("Theo (digital twin)", "camera.png", "male", 1, "digital_twin", ["avatar_iv", "avatar_iii", "avatar_v"]),
 )
 
 
@@ -57,12 +58,11 @@ def seed(state: SandboxState) -> None:
         )
         for look in looks:
             look.ready_at = look.created_at
-        for name, photo, gender, count, avatar_type in PRESETS:
+        for name, photo, gender, count, avatar_type, engines in PRESETS:
             group = state.add_group(name, "public", now - 86400, gender=gender, default_voice_id=VOICES[0].id)
             for index, image in enumerate(state.derive(_sample(state, photo, now), name, count, now)):
-                state.add_look(
-                    group, f"{name.partition(' (')[0]} {index + 1}", image, now - 86400, avatar_type=avatar_type
-                )
+                title = f"{name.partition(' (')[0]} {index + 1}"
+                state.add_look(group, title, image, now - 86400, avatar_type=avatar_type, engines=list(engines))
         state.counts.clear()
 
 

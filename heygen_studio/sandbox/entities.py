@@ -1,9 +1,10 @@
-"""What a sandbox account holds: assets, avatar groups, looks, photo generations, videos, voices."""
+"""What a sandbox account holds: assets, avatar groups, looks, photo generations, videos, voices, batches."""
 
 from __future__ import annotations
 
 from concurrent.futures import Future
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class Lazy:
@@ -72,6 +73,7 @@ class Look:
     sound_effect: bool = False
     source: str = "user_upload"  # "user_upload" | "generated"
     avatar_type: str = "photo_avatar"  # "photo_avatar" | "studio_avatar" | "digital_twin"
+    engines: list[str] | None = None  # the engines it renders on (`supported_api_engines`); None: its type's
 
 
 @dataclass
@@ -87,12 +89,18 @@ class Generation:
 
 @dataclass
 class Scene:
-    """One scene of a video: who speaks, what, with which voice and how fast."""
+    """One scene of a video: who speaks (a look, or an image with none), what, with which voice and how fast,
+    or the user's own recording instead of the script and voice."""
 
-    look_id: str
+    look_id: str  # "" for an image input
     script: str
     voice_id: str
     speed: float = 1.0
+    locale: str | None = None  # the accent or language the voice speaks it in (v3 voice_settings.locale)
+    image_asset_id: str | None = None  # an image input (v3 type "image"): the photo animated, with no look
+    audio_asset_id: str | None = None  # the user's own recording, lip-synced instead of the script
+    background: str | None = None  # "#rrggbb" behind the figure; None is the sandbox's default
+    backdrop_asset_id: str | None = None  # an image behind the figure instead (v3 background type image)
 
 
 @dataclass
@@ -112,6 +120,10 @@ class Video:
     callback_id: str | None = None
     charged: bool = False
     legacy: bool = False  # billed to the v2 credit pool, not the v3 account
+    fit: str | None = None  # "cover" | "contain"; None picks by orientation
+    cut_out: bool = False  # remove_background
+    output_format: str = "mp4"  # "mp4" | "webm" (transparent)
+    burn_captions: bool = False  # a second file with the captions burned in (v3 caption.style, v2 caption)
 
 
 @dataclass(frozen=True)
@@ -124,3 +136,26 @@ class Voice:
     gender: str  # "male" | "female"
     pitch_hz: float
     starfish: bool = True  # speaks through POST /v3/voices/speech (GET /v3/voices?engine=starfish lists it)
+
+
+@dataclass
+class BatchItem:
+    """One video of a batch: its request until a render slot takes it, then its video (or why it failed)."""
+
+    body: dict[str, Any]
+    video_id: str | None = None
+    error: dict[str, Any] | None = None
+
+    @property
+    def queued(self) -> bool:
+        return self.video_id is None and self.error is None
+
+
+@dataclass
+class Batch:
+    """A `POST /v3/videos/batches` call: its videos in the order sent."""
+
+    id: str
+    title: str | None
+    created_at: float
+    items: list[BatchItem] = field(default_factory=list)

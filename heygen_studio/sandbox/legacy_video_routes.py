@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
@@ -15,8 +16,10 @@ from heygen_studio.sandbox.common import media_url, paginate, read_json, require
 from heygen_studio.sandbox.entities import Look, Scene
 from heygen_studio.sandbox.errors import ApiError, invalid, missing
 from heygen_studio.sandbox.legacy import LEGACY_SCRIPT_LIMIT, one_of, required, v1_ok, v2_ok
+from heygen_studio.sandbox.media import colour_code
 from heygen_studio.sandbox.state import SandboxState
-from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, submit
+from heygen_studio.sandbox.v3_json import captioned_url
+from heygen_studio.sandbox.videos import check_script, find_video, resolve_look, resolve_voice, scene_seconds, submit
 
 EMOTIONS = ("Excited", "Friendly", "Serious", "Soothing", "Broadcaster")
 TALKING_STYLES = ("expressive", "stable")
@@ -83,16 +86,21 @@ async def generate_av4(request: Request) -> JSONResponse:
             script = check_script(spec.get("script"), LEGACY_SCRIPT_LIMIT, f"{prefix}script")
             scenes.append(Scene(look.id, script, voice.id))
         size = _dimension(body, ORIENTATION_SIZES[body.get("video_orientation") or "landscape"])
+    seconds = await run_in_threadpool(scene_seconds, state, scenes, [""] * len(scenes))  # synthesizes the speech
+    with state.lock:
         video = submit(
             state,
             scenes,
+            seconds,
             size,
-            now,
+            state.now(),
             queue=True,
             price=legacy_video_price(V2_AV4_RATE),
             title=body.get("video_title"),
             caption=bool(body.get("caption")),
             callback_id=body.get("callback_id"),
+            burn_captions=bool(body.get("caption")),
+            fit=body.get("fit"),
         )
         return v2_ok({"video_id": video.id})
 
@@ -115,7 +123,19 @@ def _classic_scene(state: SandboxState, spec: dict[str, Any], index: int, now: f
     pitch = _number(voice_spec.get("pitch"), f"{prefix}voice.pitch", 0.0)
     require(-50 <= pitch <= 50, invalid(f"{prefix}voice.pitch", "pitch must be between -50 and 50."))
     _number(character.get("scale"), f"{prefix}character.scale", 1.0)
-    return Scene(look.id, script, voice.id, speed)
+    return Scene(look.id, script, voice.id, speed, background=_background(spec, prefix))
+
+
+def _background(spec: dict[str, Any], prefix: str) -> str | None:
+    """A scene's `background` colour as "#rrggbb"; None for none (or an image or video background, which the
+    sandbox does not draw)."""
+    background = spec.get("background")
+    if not isinstance(background, dict) or background.get("type") != "color":
+        return None
+    try:
+        return colour_code(str(background.get("value") or ""))
+    except ValueError:
+        raise invalid(f"{prefix}background.value", "value must be a colour like #1A2B3C.") from None
 
 
 async def generate_classic(request: Request) -> JSONResponse:
@@ -130,16 +150,21 @@ async def generate_classic(request: Request) -> JSONResponse:
     now = state.now()
     with state.lock:
         scenes = [_classic_scene(state, spec, index, now) for index, spec in enumerate(inputs)]
+    prefixes = [f"video_inputs[{index}].voice." for index in range(len(scenes))]
+    seconds = await run_in_threadpool(scene_seconds, state, scenes, prefixes)  # synthesizes the speech
+    with state.lock:
         video = submit(
             state,
             scenes,
+            seconds,
             _dimension(body, (1280, 720)),
-            now,
+            state.now(),
             queue=True,
             price=legacy_video_price(V2_CLASSIC_RATE),
             title=body.get("title"),
             caption=bool(body.get("caption")),
             callback_id=body.get("callback_id"),
+            burn_captions=bool(body.get("caption")),
         )
         return v2_ok({"video_id": video.id})
 
@@ -166,7 +191,7 @@ async def video_status(request: Request) -> JSONResponse:
                 "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
                 "caption_url": media_url(request, f"videos/{video.id}.ass") if done else None,
                 "gif_url": None,
-                "video_url_caption": None,
+                "video_url_caption": captioned_url(request, video) if done else None,
                 "error": None,
             }
         )

@@ -1,4 +1,4 @@
-"""Media the sandbox serves: derived avatar photos, talking-avatar MP4s, thumbnails and captions."""
+"""Media the sandbox serves: derived avatar photos, talking videos (MP4, transparent WebM), thumbnails, captions."""
 
 from __future__ import annotations
 
@@ -9,34 +9,37 @@ import math
 import random
 import re
 import tempfile
-import zlib
 from bisect import bisect_right
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
 from PIL import Image, ImageDraw, ImageEnhance, ImageFilter, ImageFont, ImageOps, UnidentifiedImageError
 
-from heygen_studio.domain.estimates import count_words, spoken_seconds
+from heygen_studio.api.models import WordTiming
 from heygen_studio.resources import resources_dir, sample_photo
 
-FPS = 12
-SAMPLE_RATE = 24_000
-MAX_VIDEO_SIDE = 640
+FPS = 8  # a still photo that pulses while it talks needs few frames; the size is never cut to go faster
+SAMPLE_RATE = 48_000  # the sound track's rate in every container (Opus only takes 48 kHz)
 MAX_VIDEO_SECONDS = 3600.0
 MAX_IMAGE_SIDE = 4096
 PHRASE_WORDS = 8
 BACKGROUND = (38, 41, 48)
 FACE_HEIGHT = 0.42  # where a portrait's face usually sits, as a fraction of the photo's height
 ZOOM_DEPTH = 0.025  # the talking pulse: up to 2.5 % closer, once a second
-VOICED_FRACTION = 0.8  # part of each word's slot that carries tone; the rest is a pause
-AMPLITUDE = 0.18
+TALKING_RMS = 400  # int16 RMS above which a frame's stretch of sound counts as speech (about -38 dBFS)
 KEYFRAME_SECONDS = 10
+CUT_OUT_FEATHER = 0.015  # the cut-out's soft edge, as a fraction of the photo's shorter side
 
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+")
+_TOKEN = re.compile(r"\S+")
+X264_OPTIONS = {"preset": "ultrafast", "tune": "stillimage", "crf": "26"}
+VP9_OPTIONS = {"deadline": "realtime", "cpu-used": "8", "row-mt": "1", "crf": "36", "b": "0"}
+CONTAINERS = ("mp4", "webm")  # H.264/AAC; VP9 with an alpha channel (yuva420p, WebM's alpha_mode)/Opus
 
 
 @dataclass(frozen=True)
@@ -49,10 +52,11 @@ class Caption:
 
 
 def video_size(width: int, height: int) -> tuple[int, int]:
-    """The encoded frame size for a requested one: same aspect, long side at most 640, both even."""
+    """The encoded frame size for a requested one: the same, made even (H.264 and VP9 halve the colour planes)."""
     _require_size(width, height)
-    scale = min(1.0, MAX_VIDEO_SIDE / max(width, height))
-    return max(2, round(width * scale) // 2 * 2), max(2, round(height * scale) // 2 * 2)
+    if max(width, height) > MAX_IMAGE_SIDE:
+        raise ValueError(f"video sides must be at most {MAX_IMAGE_SIDE} pixels")
+    return max(2, width // 2 * 2), max(2, height // 2 * 2)
 
 
 def derive_images(source: bytes | None, seed: str, count: int = 4, size: tuple[int, int] = (768, 768)) -> list[bytes]:
@@ -73,42 +77,120 @@ def derive_images(source: bytes | None, seed: str, count: int = 4, size: tuple[i
     return images
 
 
-def render_mp4(image: bytes, duration_s: float, width: int, height: int, captions: list[Caption]) -> bytes:
-    """A playable H.264/AAC MP4 of `image` gently 'talking' for `duration_s`, captions burned in."""
-    if not (math.isfinite(duration_s) and 0 < duration_s <= MAX_VIDEO_SECONDS):
-        raise ValueError(f"duration must be above 0 and at most {MAX_VIDEO_SECONDS:.0f} seconds")
-    size = video_size(width, height)
-    stage = _Stage(_open_rgb(image), size)
+@dataclass(frozen=True, eq=False)
+class Soundtrack:
+    """A video's sound: 16-bit mono samples at `sample_rate`; the video lasts as long as it."""
+
+    samples: np.ndarray[Any, np.dtype[np.int16]]
+    sample_rate: int
+
+    @property
+    def duration_s(self) -> float:
+        return len(self.samples) / self.sample_rate
+
+    @classmethod
+    def joined(cls, parts: Sequence[Soundtrack]) -> Soundtrack:
+        """`parts` one after another, at the first part's rate (others are resampled to it)."""
+        if not parts:
+            raise ValueError("a sound track needs at least one part")
+        rate = parts[0].sample_rate
+        return cls(np.concatenate([part.at_rate(rate).samples for part in parts]).astype(np.int16), rate)
+
+    def at_rate(self, rate: int) -> Soundtrack:
+        if rate == self.sample_rate or not len(self.samples):
+            return self
+        count = round(len(self.samples) * rate / self.sample_rate)
+        moments = np.arange(count) * (self.sample_rate / rate)
+        resampled = np.interp(moments, np.arange(len(self.samples)), self.samples.astype(np.float64))
+        return Soundtrack(np.round(resampled).astype(np.int16), rate)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """What a video shows: a photo fitted into a `width` x `height` frame on a colour, or cut out on nothing."""
+
+    image: bytes
+    width: int
+    height: int
+    background: tuple[int, int, int] | None = BACKGROUND  # None: transparent (the figure is cut out)
+    fit: str | None = None  # "cover" | "contain"; None picks by the photo's and the frame's orientations
+    cut_out: bool = False  # remove_background: the figure cut out of its photo's background
+    backdrop: bytes | None = None  # an image covering the frame behind the figure, instead of the colour
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A picture shown from `start_s` (seconds into the video) until the next shot's start."""
+
+    start_s: float
+    picture: Picture
+
+
+def render_video(
+    shots: Sequence[Shot], sound: Soundtrack, captions: Sequence[Caption] = (), container: str = "mp4"
+) -> bytes:
+    """A playable video of each shot's picture gently 'talking' while `sound` is loud, as long as `sound`: H.264/AAC
+    MP4, or VP9 (with alpha)/Opus WebM; `captions` are burned in (none by default). Every shot is the first's size."""
+    if not (math.isfinite(sound.duration_s) and 0 < sound.duration_s <= MAX_VIDEO_SECONDS):
+        raise ValueError(f"a video lasts above 0 and at most {MAX_VIDEO_SECONDS:.0f} seconds")
+    if container not in CONTAINERS:
+        raise ValueError(f"container must be one of {', '.join(CONTAINERS)}")
+    if not shots:
+        raise ValueError("a video needs at least one shot")
+    stages: dict[Picture, _Stage] = {}  # a look shown in several scenes is fitted once
+    timeline = [(shot.start_s, stages.setdefault(shot.picture, _Stage(shot.picture))) for shot in shots]
     # faststart moves the index to the front by re-reading the output by name, so it needs a real file
     with tempfile.TemporaryDirectory(prefix="heygen-sandbox-") as folder:
-        path = Path(folder) / "video.mp4"
-        _encode_mp4(path, stage, sorted(captions, key=lambda caption: caption.start_s), duration_s)
+        path = Path(folder) / f"video.{container}"
+        _encode_video(path, container, timeline, sound, sorted(captions, key=lambda caption: caption.start_s))
         return path.read_bytes()
 
 
-def thumbnail_jpeg(image: bytes, width: int, height: int) -> bytes:
-    """A `width` x `height` JPEG of the video's opening composition (photo letterboxed, no caption)."""
-    _require_size(width, height)
-    if max(width, height) > MAX_IMAGE_SIDE:
-        raise ValueError(f"thumbnail sides must be at most {MAX_IMAGE_SIDE} pixels")
-    return _encode(_Stage(_open_rgb(image), (width, height)).frame(1.0), "JPEG", quality=85)
+def thumbnail_jpeg(picture: Picture) -> bytes:
+    """A JPEG of the video's opening composition, at the video's size (a transparent one on the default colour)."""
+    frame = _Stage(picture).frame(1.0)
+    if frame.mode == "RGBA":
+        frame = Image.alpha_composite(Image.new("RGBA", frame.size, (*BACKGROUND, 255)), frame)
+    return _encode(frame.convert("RGB"), "JPEG", quality=85)
 
 
-def captions_for(scripts: list[str], speeds: list[float]) -> list[Caption]:
-    """Captions of about eight words for each scene's script, back to back at each scene's speed."""
-    if len(scripts) != len(speeds):
-        raise ValueError("need one speed per script")
+def hex_colour(value: str) -> tuple[int, int, int]:
+    """An "#RRGGBB" (or "#RGB") colour as red, green and blue; ValueError for anything else."""
+    digits = value.strip().removeprefix("#")
+    if len(digits) == 3:
+        digits = "".join(digit * 2 for digit in digits)
+    if not re.fullmatch(r"[0-9a-fA-F]{6}", digits):
+        raise ValueError(f"{value!r} is not a colour like #1A2B3C")
+    red, green, blue = (int(digits[index : index + 2], 16) for index in (0, 2, 4))
+    return red, green, blue
+
+
+def colour_code(value: str) -> str:
+    """A colour as "#rrggbb" however it was written ("#ABC", "1a2b3c"); ValueError for anything else."""
+    return f"#{bytes(hex_colour(value)).hex()}"
+
+
+def captions_for(script: str, words: Sequence[WordTiming], offset_s: float = 0.0) -> list[Caption]:
+    """Captions of about eight words of `script`, timed by its spoken `words` (one timing per word, or per run of
+    words spoken as one), `offset_s` later: a caption shows from its first word's start to its last word's end.
+    A phrase none of whose words has a timing of its own joins the caption before it."""
     captions: list[Caption] = []
-    clock = 0.0
-    for script, speed in zip(scripts, speeds, strict=True):
-        seconds = spoken_seconds(script, speed)
-        total = count_words(script)
-        said = 0
-        for phrase in _phrases(script):
-            start = clock + seconds * said / total
-            said += count_words(phrase)
-            captions.append(Caption(start, clock + seconds * said / total, phrase))
-        clock += seconds
+    timed = 0  # words of the script the timings so far cover
+    starts: list[int] = []
+    for timing in words:
+        starts.append(timed)
+        timed += max(1, len(timing.word.split()))
+    said = 0
+    for phrase in _phrases(script):
+        count = sum(1 for token in phrase.split() if any(char.isalnum() for char in token))
+        first, last = bisect_right(starts, said - 1), bisect_right(starts, said + count - 1) - 1
+        said += count
+        if first > last:  # no word of this phrase begins a timing: it was said with the phrase before
+            if captions:
+                previous = captions[-1]
+                captions[-1] = Caption(previous.start_s, previous.end_s, f"{previous.text} {phrase}")
+            continue
+        captions.append(Caption(offset_s + words[first].start_s, offset_s + words[last].end_s, phrase))
     return captions
 
 
@@ -148,7 +230,7 @@ def _phrases(script: str) -> list[str]:
     """The script cut at sentence ends, each sentence into even pieces of at most eight words."""
     phrases: list[str] = []
     for sentence in _SENTENCE_END.split(script.strip()):
-        words = count_words(sentence)
+        words = _count_words(sentence)
         if words == 0:
             continue
         pieces = math.ceil(words / PHRASE_WORDS)
@@ -156,13 +238,18 @@ def _phrases(script: str) -> list[str]:
         spoken = cuts = 0
         for token in sentence.split():
             tokens.append(token)
-            spoken += count_words(token)
+            spoken += _count_words(token)
             if spoken >= round(words * (cuts + 1) / pieces):
                 phrases.append(" ".join(tokens))
                 tokens, cuts = [], cuts + 1
         if tokens:  # only wordless tokens (a trailing dash, say) are left: they belong to the last phrase
             phrases[-1] = " ".join([phrases[-1], *tokens])
     return phrases
+
+
+def _count_words(text: str) -> int:
+    """Words as the speech's timings count them: whitespace-separated tokens with a letter or digit."""
+    return sum(1 for token in _TOKEN.findall(text) if any(char.isalnum() for char in token))
 
 
 def _ass_time(seconds: float) -> str:
@@ -286,26 +373,60 @@ def _wrap(text: str, font: ImageFont.FreeTypeFont, width: float, max_lines: int)
 # --- video --------------------------------------------------------------------------------------
 
 
-class _Stage:
-    """The photo letterboxed into a frame, and that frame pushed in towards the face by a zoom."""
+def _fit(photo: Image.Image, size: tuple[int, int], fit: str | None) -> Image.Image:
+    """`photo` scaled to fill `size` (cover, cropped) or to fit inside it (contain); by default it covers only a
+    frame of its own orientation, so a portrait on a landscape frame shows whole on the background."""
+    if fit is None:
+        same = (photo.width >= photo.height) == (size[0] >= size[1]) and photo.width != photo.height
+        fit = "cover" if same else "contain"
+    if fit == "cover":
+        return ImageOps.fit(photo, size, Image.Resampling.LANCZOS, centering=(0.5, FACE_HEIGHT))
+    return ImageOps.contain(photo, size, Image.Resampling.LANCZOS)
 
-    def __init__(self, photo: Image.Image, size: tuple[int, int]) -> None:
-        self.size = size
-        self.photo = ImageOps.contain(photo, size, Image.Resampling.LANCZOS)
-        self.offset = ((size[0] - self.photo.width) // 2, (size[1] - self.photo.height) // 2)
+
+def _cut_out(photo: Image.Image) -> Image.Image:
+    """`photo` with everything outside a head-and-shoulders ellipse made transparent, its edge feathered."""
+    width, height = photo.size
+    mask = Image.new("L", photo.size, 0)
+    ImageDraw.Draw(mask).ellipse((width * 0.14, height * 0.06, width * 0.86, height * 1.25), fill=255)
+    mask = mask.filter(ImageFilter.GaussianBlur(max(1.0, min(width, height) * CUT_OUT_FEATHER)))
+    cut = photo.convert("RGBA")
+    cut.putalpha(mask)
+    return cut
+
+
+class _Stage:
+    """The photo fitted into a frame on its background, and that frame pushed in towards the face by a zoom."""
+
+    def __init__(self, picture: Picture) -> None:
+        self.size = video_size(picture.width, picture.height)
+        photo = _fit(_open_rgb(picture.image), self.size, picture.fit)
+        self.photo = _cut_out(photo) if picture.cut_out or picture.background is None else photo.convert("RGBA")
+        self.offset = ((self.size[0] - self.photo.width) // 2, (self.size[1] - self.photo.height) // 2)
+        self.transparent = picture.background is None
+        colour = (0, 0, 0, 0) if picture.background is None else (*picture.background, 255)
+        self.backdrop = Image.new("RGBA", self.size, colour)
+        if picture.backdrop is not None and not self.transparent:
+            self.backdrop = ImageOps.fit(_open_rgb(picture.backdrop), self.size, Image.Resampling.LANCZOS).convert(
+                "RGBA"
+            )
 
     def frame(self, zoom: float) -> Image.Image:
-        canvas = Image.new("RGB", self.size, BACKGROUND)
+        """The frame at `zoom`: RGBA when the video is transparent, else RGB."""
         width, height = self.photo.size
         crop_w, crop_h = width / zoom, height / zoom
         left = min(max(width / 2 - crop_w / 2, 0.0), width - crop_w)
         top = min(max(height * FACE_HEIGHT - crop_h / 2, 0.0), height - crop_h)
-        box = (left, top, left + crop_w, top + crop_h)
-        canvas.paste(self.photo.resize(self.photo.size, Image.Resampling.BILINEAR, box=box), self.offset)
-        return canvas
+        zoomed = self.photo.resize(
+            self.photo.size, Image.Resampling.BILINEAR, box=(left, top, left + crop_w, top + crop_h)
+        )
+        canvas = self.backdrop.copy()
+        canvas.alpha_composite(zoomed, self.offset)
+        return canvas if self.transparent else canvas.convert("RGB")
 
-    def captioned(self, zoom: float, text: str) -> Image.Image:
-        canvas = self.frame(zoom)
+    def captioned(self, frame: Image.Image, text: str) -> Image.Image:
+        """`frame` with `text` on a dark box at the bottom (the box opaque enough to read on a transparent frame)."""
+        canvas = frame.copy()
         width, height = self.size
         font = _font(max(10, round(min(width, height) * 0.05)))
         label = _wrap(text, font, width * 0.88, max_lines=3)
@@ -313,91 +434,91 @@ class _Stage:
         anchor = (width / 2, height * 0.96)
         left, top, right, bottom = draw.multiline_textbbox(anchor, label, font=font, anchor="md", align="center")
         pad = font.size * 0.4
-        draw.rounded_rectangle((left - pad, top - pad, right + pad, bottom + pad), radius=pad, fill=(0, 0, 0, 150))
-        draw.multiline_text(anchor, label, font=font, fill=(255, 255, 255), anchor="md", align="center")
+        box = (left - pad, top - pad, right + pad, bottom + pad)
+        draw.rounded_rectangle(box, radius=pad, fill=(0, 0, 0, 200 if self.transparent else 150))
+        draw.multiline_text(anchor, label, font=font, fill=(255, 255, 255, 255), anchor="md", align="center")
         return canvas
 
 
-def _encode_mp4(path: Path, stage: _Stage, timeline: list[Caption], duration_s: float) -> None:
-    with av.open(str(path), mode="w", format="mp4", options={"movflags": "+faststart"}) as container:
-        video = container.add_stream("libx264", rate=FPS, options={"preset": "ultrafast", "crf": "28"})
-        video.width, video.height = stage.size
-        video.pix_fmt = "yuv420p"
+def _encode_video(
+    path: Path, container_format: str, shots: list[tuple[float, _Stage]], sound: Soundtrack, captions: list[Caption]
+) -> None:
+    webm = container_format == "webm"
+    options = {} if webm else {"movflags": "+faststart"}
+    with av.open(str(path), mode="w", format=container_format, options=options) as out:
+        if webm:
+            video = out.add_stream("libvpx-vp9", rate=FPS, options=VP9_OPTIONS)
+            audio = out.add_stream("libopus", rate=SAMPLE_RATE, layout="mono")
+        else:
+            video = out.add_stream("libx264", rate=FPS, options=X264_OPTIONS)
+            audio = out.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
+        pixel_format = "yuva420p" if webm else "yuv420p"
+        video.width, video.height = shots[0][1].size
+        video.pix_fmt = pixel_format
         video.codec_context.gop_size = FPS * KEYFRAME_SECONDS
         video.codec_context.time_base = Fraction(1, FPS)
-        audio = container.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
-        audio.bit_rate = 48_000
-        frames = _video_frames(stage, timeline, round(duration_s * FPS) or 1)
-        voice = _Voice(timeline)
-        total_samples = round(duration_s * SAMPLE_RATE)
-        for second in range(math.ceil(duration_s)):
-            for frame in _take(frames, FPS):
-                container.mux(video.encode(frame))
-            first = second * SAMPLE_RATE
-            samples = voice.samples(first, min(SAMPLE_RATE, total_samples - first))
-            chunk = av.AudioFrame.from_ndarray(samples[np.newaxis, :], format="fltp", layout="mono")
-            chunk.sample_rate, chunk.pts = SAMPLE_RATE, first
-            container.mux(audio.encode(chunk))
-        container.mux(video.encode(None))
-        container.mux(audio.encode(None))
+        audio.bit_rate = 64_000
+        resampler = av.AudioResampler(format=audio.codec_context.format, layout="mono", rate=SAMPLE_RATE)
+        count = max(1, math.ceil(sound.duration_s * FPS))
+        frames = _video_frames(shots, captions, _talking(sound, count), pixel_format)
+        for second in range(math.ceil(count / FPS)):  # a second of pictures, then its sound: interleaved
+            for _ in range(min(FPS, count - second * FPS)):
+                out.mux(video.encode(next(frames)))
+            first = second * sound.sample_rate
+            chunk = np.ascontiguousarray(sound.samples[first : first + sound.sample_rate])
+            if len(chunk):
+                piece = av.AudioFrame.from_ndarray(chunk[np.newaxis, :], format="s16", layout="mono")
+                piece.sample_rate, piece.pts, piece.time_base = sound.sample_rate, first, Fraction(1, sound.sample_rate)
+                for resampled in resampler.resample(piece):
+                    out.mux(audio.encode(resampled))
+        for resampled in resampler.resample(None):
+            out.mux(audio.encode(resampled))
+        out.mux(video.encode(None))
+        out.mux(audio.encode(None))
 
 
-def _video_frames(stage: _Stage, timeline: list[Caption], count: int) -> Iterator[av.VideoFrame]:
-    """`count` frames: still between captions, pulsing with the current caption while it is spoken."""
-    starts = [caption.start_s for caption in timeline]
-    shown = -2
-    cache: dict[int, av.VideoFrame] = {}  # the shown caption's frames, by phase of the pulse
+def _talking(sound: Soundtrack, count: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """For each of `count` frames, whether the sound under it is speech (louder than TALKING_RMS)."""
+    edges = np.minimum(np.round(np.arange(count + 1) * sound.sample_rate / FPS).astype(np.int64), len(sound.samples))
+    talking = np.zeros(count, np.bool_)
     for number in range(count):
+        stretch = sound.samples[edges[number] : edges[number + 1]].astype(np.float32)
+        talking[number] = len(stretch) > 0 and float(np.sqrt(np.mean(stretch**2))) > TALKING_RMS
+    return talking
+
+
+def _video_frames(
+    shots: list[tuple[float, _Stage]],
+    timeline: list[Caption],
+    talking: np.ndarray[Any, np.dtype[np.bool_]],
+    pixel_format: str,
+) -> Iterator[av.VideoFrame]:
+    """A frame per entry of `talking`: the shot of the moment, pulsing while it is true and still otherwise, with the
+    caption being spoken."""
+    starts = [caption.start_s for caption in timeline]
+    cuts = [start for start, _ in shots]
+    pictures: dict[tuple[int, int], Image.Image] = {}  # by shot and phase of the pulse
+    shown = (-1, -2)  # the shot and caption (-1: none) on screen
+    cache: dict[int, av.VideoFrame] = {}  # their frames, by phase
+    for number, speaking in enumerate(talking):
         moment = number / FPS
+        shot = max(bisect_right(cuts, moment) - 1, 0)
         index = bisect_right(starts, moment) - 1
-        speaking = index >= 0 and moment < timeline[index].end_s and bool(timeline[index].text.strip())
-        phase = number % FPS if speaking else 0
-        if (index if speaking else -1) != shown:
-            shown, cache = (index if speaking else -1), {}
+        if index < 0 or moment >= timeline[index].end_s:
+            index = -1
+        phase = min(number % FPS, -number % FPS) if speaking else 0  # the pulse is the same going in and out
+        if (shot, index) != shown:
+            shown, cache = (shot, index), {}
         if phase not in cache:
-            zoom = 1.0 + ZOOM_DEPTH * (1 - math.cos(2 * math.pi * phase / FPS)) / 2
-            picture = stage.captioned(zoom, timeline[index].text) if speaking else stage.frame(zoom)
-            cache[phase] = av.VideoFrame.from_image(picture).reformat(format="yuv420p")  # type: ignore[no-untyped-call]  # av leaves from_image unannotated
+            stage = shots[shot][1]
+            if (shot, phase) not in pictures:
+                zoom = 1.0 + ZOOM_DEPTH * (1 - math.cos(2 * math.pi * phase / FPS)) / 2
+                pictures[(shot, phase)] = stage.frame(zoom)
+            picture = pictures[(shot, phase)]
+            if index >= 0:
+                picture = stage.captioned(picture, timeline[index].text)
+            layout = "rgba" if picture.mode == "RGBA" else "rgb24"
+            cache[phase] = av.VideoFrame.from_ndarray(np.asarray(picture), format=layout).reformat(format=pixel_format)
         frame = cache[phase]
         frame.pts = number
         yield frame
-
-
-def _take(frames: Iterator[av.VideoFrame], count: int) -> Iterator[av.VideoFrame]:
-    for _ in range(count):
-        frame = next(frames, None)
-        if frame is None:
-            return
-        yield frame
-
-
-class _Voice:
-    """A soft hum per spoken word: a pitch from the word, rising and falling within its slot."""
-
-    def __init__(self, timeline: list[Caption]) -> None:
-        starts: list[float] = []
-        ends: list[float] = []
-        pitches: list[float] = []
-        for caption in timeline:
-            words = [word for word in caption.text.split() if count_words(word)]
-            weights = np.cumsum([0] + [len(word) + 2 for word in words], dtype=np.float64)
-            span = caption.end_s - caption.start_s
-            for number, word in enumerate(words):
-                starts.append(caption.start_s + span * weights[number] / weights[-1])
-                ends.append(caption.start_s + span * weights[number + 1] / weights[-1])
-                pitches.append(110.0 + zlib.crc32(word.lower().encode()) % 70)
-        self.starts = np.asarray(starts)
-        self.ends = np.asarray(ends)
-        self.pitches = np.asarray(pitches)
-
-    def samples(self, first: int, count: int) -> np.ndarray:
-        if count <= 0 or not len(self.starts):
-            return np.zeros(max(count, 0), np.float32)
-        moments = (first + np.arange(count)) / SAMPLE_RATE
-        word = np.maximum(np.searchsorted(self.starts, moments, side="right") - 1, 0)
-        into = moments - self.starts[word]
-        voiced = (self.ends[word] - self.starts[word]) * VOICED_FRACTION
-        envelope = np.where((into >= 0) & (into < voiced), np.sin(np.pi * into / voiced) ** 2, 0.0)
-        phase = 2 * np.pi * self.pitches[word] * into
-        tone = np.sin(phase) + 0.5 * np.sin(2 * phase) + 0.25 * np.sin(3 * phase)
-        return np.asarray(AMPLITUDE / 1.75 * envelope * tone, dtype=np.float32)

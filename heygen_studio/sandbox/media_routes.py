@@ -114,27 +114,41 @@ async def video_file(request: Request) -> Response:
         return _not_found()
     state = state_of(request)
     kind = request.path_params["kind"]
-    if kind == "mp4":
-        return media_response(request, await asyncio.wrap_future(state.render(video)), "video/mp4")
+    if kind == video.output_format:
+        return media_response(request, await asyncio.wrap_future(state.render(video)), f"video/{kind}")
     if kind == "jpg":
         return media_response(request, await run_in_threadpool(state.thumbnail, video), "image/jpeg")
+    if kind not in ("srt", "ass"):
+        return _not_found()
+    captions = await run_in_threadpool(state.captions, video)  # timed by the speech, which may need synthesizing
     if kind == "srt":
-        return media_response(request, media.to_srt(state.captions(video)).encode(), "application/x-subrip")
-    if kind == "ass":
-        ass = media.to_ass(state.captions(video), video.width, video.height)
-        return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
-    return _not_found()
+        return media_response(request, media.to_srt(captions).encode(), "application/x-subrip")
+    ass = media.to_ass(captions, video.width, video.height)
+    return media_response(request, ass.encode(), "text/x-ssa; charset=utf-8")
+
+
+async def captioned_video_file(request: Request) -> Response:
+    """The copy with captions burned in, for a video that asked for it."""
+    video = _completed_video(request)
+    if video is None or not video.burn_captions or request.path_params["kind"] != video.output_format:
+        return _not_found()
+    job = state_of(request).render(video, burned=True)
+    return media_response(request, await asyncio.wrap_future(job), f"video/{video.output_format}")
 
 
 async def voice_preview(request: Request) -> Response:
     voice = state_of(request).voices.get(request.path_params["voice_id"])
     if voice is None:
         return _not_found()
-    return media_response(request, await asyncio.to_thread(preview_wav, voice), "audio/wav")
+    try:
+        return media_response(request, await asyncio.to_thread(preview_wav, voice), "audio/wav")
+    except speech.SpeechError as error:
+        return PlainTextResponse(f"The sandbox cannot speak: {error}", status_code=503)
 
 
 ROUTES = [
     Route("/_media/assets/{asset_id}", asset, methods=["GET"]),
     Route("/_media/videos/{video_id}.{kind}", video_file, methods=["GET"]),
+    Route("/_media/videos/{video_id}/captioned.{kind}", captioned_video_file, methods=["GET"]),
     Route("/_media/voices/{voice_id}.wav", voice_preview, methods=["GET"]),
 ]

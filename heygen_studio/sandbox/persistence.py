@@ -18,7 +18,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from heygen_studio.sandbox import media
 from heygen_studio.sandbox.billing import Account
-from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Scene, Video, Voice
+from heygen_studio.sandbox.entities import Asset, Batch, BatchItem, Generation, Group, Lazy, Look, Scene, Video, Voice
 from heygen_studio.storage.atomic_files import write_bytes_atomically
 from heygen_studio.storage.damaged_files import move_aside
 
@@ -28,7 +28,8 @@ if TYPE_CHECKING:
 FORMAT = "heygen-studio-sandbox-state"
 VERSION = 1
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-MUTATING_GET_PREFIXES = ("/_sandbox/consent/",)  # the consent page records consent on GET
+MUTATING_GET_PREFIXES = ("/_sandbox/consent/", "/v3/videos/batches/")  # consent page: records consent on GET;
+# a batch read starts the items whose turn came (their videos must be saved before their ids are given out)
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +50,7 @@ class _Snapshot:
     generations: dict[str, Generation] = field(default_factory=dict)
     videos: dict[str, Video] = field(default_factory=dict)
     voices: dict[str, Voice] = field(default_factory=dict)
+    batches: dict[str, Batch] = field(default_factory=dict)
     idempotent: dict[tuple[str, str], tuple[float, int, dict[str, Any]]] = field(default_factory=dict)
     blob_of: dict[str, str] = field(default_factory=dict)  # asset id -> sha256 of its stored bytes
 
@@ -87,6 +89,7 @@ class StateFile:
             state.assets, state.groups, state.looks = snapshot.assets, snapshot.groups, snapshot.looks
             state.generations, state.videos, state.voices = snapshot.generations, snapshot.videos, snapshot.voices
             state.idempotent_records = snapshot.idempotent
+            state.batches = snapshot.batches
         self._blob_of = snapshot.blob_of
         return True
 
@@ -112,6 +115,9 @@ class StateFile:
         for item in document["videos"]:
             video = Video(**{**item, "scenes": [Scene(**scene) for scene in item["scenes"]]})
             snapshot.videos[video.id] = video
+        for item in document.get("batches", []):  # files from before batches have none
+            batch = Batch(**{**item, "items": [BatchItem(**entry) for entry in item["items"]]})
+            snapshot.batches[batch.id] = batch
         for scope, key, answered_at, status, payload in document["idempotency"]:
             if isinstance(answered_at, (int, float)):  # older files kept a body fingerprint: those keys are forgotten
                 snapshot.idempotent[(scope, key)] = (float(answered_at), int(status), payload)
@@ -179,6 +185,7 @@ class StateFile:
             "generations": [asdict(generation) for generation in state.generations.values()],
             "videos": [asdict(video) for video in state.videos.values()],
             "voices": [asdict(voice) for voice in state.voices.values()],
+            "batches": [asdict(batch) for batch in state.batches.values()],
             "idempotency": [
                 [scope, key, answered_at, status, payload]
                 for (scope, key), (answered_at, status, payload) in state.idempotent_records.items()

@@ -68,6 +68,8 @@ async def generate_speech(request: Request) -> JSONResponse:
         clip, wav = await asyncio.to_thread(_spoken, text, voice.id, speed, body.get("locale") or body.get("language"))
     except speech.UnknownLanguage as error:
         raise invalid(param, f"{error} Leave {param} out to use the voice's own language.") from None
+    except speech.SpeechError as error:  # espeak-ng missing or failing: the sandbox's own trouble, said plainly
+        raise ApiError(500, "internal_error", f"The sandbox cannot speak: {error}", legacy_code=500) from None
     now = state.now()
     with state.lock:
         state.spend(state.account.speech_cost(clip.duration_s), False, now)

@@ -11,10 +11,10 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from heygen_studio.domain.money import Money, to_decimal
-from heygen_studio.sandbox import media
+from heygen_studio.sandbox import media, renders
 from heygen_studio.sandbox.billing import Account, exact
 from heygen_studio.sandbox.config import SandboxConfig
-from heygen_studio.sandbox.entities import Asset, Generation, Group, Lazy, Look, Video, Voice
+from heygen_studio.sandbox.entities import Asset, Batch, Generation, Group, Lazy, Look, Video, Voice
 from heygen_studio.sandbox.errors import ApiError
 from heygen_studio.sandbox.faults import FaultPlan
 from heygen_studio.sandbox.media_faults import MediaRequest
@@ -57,13 +57,13 @@ class SandboxState:
         self.videos: dict[str, Video] = {}
         self.voices: dict[str, Voice] = {}
         self.executor = ThreadPoolExecutor(max_workers=2, thread_name_prefix="sandbox-media")
-        self._renders: dict[str, Future[bytes]] = {}
+        self._renders: dict[tuple[str, bool], Future[bytes]] = {}  # (video id, captions burned in) -> its file
         self.store = StateFile(config.state_file) if config.state_file else None
         self.idempotent_records: dict[
             tuple[str, str], tuple[float, int, dict[str, Any]]
         ] = {}  # (scope, key) -> when, answer
         self.idempotent_pending: set[tuple[str, str]] = set()  # keys whose first request is still being processed
-        self.batches: dict[str, Any] = {}  # video batches by id (sandbox/batch_routes.py)
+        self.batches: dict[str, Batch] = {}  # video batches by id (sandbox/batch_routes.py)
         self.settle_hooks: list[Callable[[float], None]] = []  # run first by settle (batch items taking free slots)
 
     # --- time and job status ---------------------------------------------------------------------
@@ -119,6 +119,8 @@ class SandboxState:
                     self.account.pool(video.legacy).take(self.video_cost(video))
                     self.counts["videos_completed"] += 1
                     self.render(video)
+                    if video.burn_captions:
+                        self.render(video, burned=True)
 
     def available(self, legacy: bool, now: float) -> Money:
         """What the v3 account (or the v2 pool) may still spend once every render still in flight is paid."""
@@ -199,9 +201,6 @@ class SandboxState:
         if group is not None and look.id in group.look_ids:
             group.look_ids.remove(look.id)
 
-    def look_image(self, look: Look) -> bytes:
-        return self.assets[look.asset_id].data.get()
-
     # --- media -----------------------------------------------------------------------------------
 
     def derive(self, source: Asset | None, seed: str, count: int, now: float) -> list[Asset]:
@@ -213,27 +212,21 @@ class SandboxState:
         job = self.executor.submit(make)
         return [self.add_asset(Lazy(job, index), "image/png", 0, now, 768, 768) for index in range(count)]
 
-    def render(self, video: Video) -> Future[bytes]:
-        """The MP4 of `video`, rendered once in a worker thread and cached."""
+    def render(self, video: Video, burned: bool = False) -> Future[bytes]:
+        """The video file of `video` (with its captions burned in when `burned`), rendered once in a worker thread
+        and cached."""
         with self.lock:
-            job = self._renders.get(video.id)
+            job = self._renders.get((video.id, burned))
             if job is None:
-                job = self.executor.submit(self._render_mp4, video)
-                self._renders[video.id] = job
+                job = self.executor.submit(renders.video_file, self, video, burned)
+                self._renders[(video.id, burned)] = job
             return job
 
-    def _render_mp4(self, video: Video) -> bytes:
-        look = self.looks.get(video.scenes[0].look_id)
-        image = self.look_image(look) if look else media.derive_images(None, video.id, 1)[0]
-        return media.render_mp4(image, video.duration_s, video.width, video.height, self.captions(video))
-
     def captions(self, video: Video) -> list[media.Caption]:
-        return media.captions_for([scene.script for scene in video.scenes], [scene.speed for scene in video.scenes])
+        return renders.captions(self, video)
 
     def thumbnail(self, video: Video) -> bytes:
-        look = self.looks.get(video.scenes[0].look_id)
-        image = self.look_image(look) if look else media.derive_images(None, video.id, 1)[0]
-        return media.thumbnail_jpeg(image, *media.video_size(video.width, video.height))
+        return renders.thumbnail(self, video)
 
     # --- idempotency -----------------------------------------------------------------------------
 

@@ -7,14 +7,18 @@ from typing import Any
 from starlette.requests import Request
 
 from heygen_studio.sandbox.common import media_url
-from heygen_studio.sandbox.entities import Group, Look, Video, Voice
+from heygen_studio.sandbox.entities import BatchItem, Group, Look, Video, Voice
 from heygen_studio.sandbox.state import SandboxState
 
-ENGINES = {  # the engines a look of each avatar type renders on (`supported_api_engines`)
+ENGINES = {  # the engines a look of each avatar type renders on (`supported_api_engines`), unless it says otherwise
     "photo_avatar": ["avatar_iv", "avatar_iii"],
     "studio_avatar": ["avatar_iv", "avatar_iii"],
     "digital_twin": ["avatar_iv", "avatar_iii", "avatar_v"],
 }
+
+
+def supported_engines(look: Look) -> list[str]:
+    return look.engines if look.engines is not None else ENGINES[look.avatar_type]
 
 
 def orientation(width: int | None, height: int | None) -> str | None:
@@ -68,7 +72,7 @@ def look_json(request: Request, state: SandboxState, look: Look, now: float) -> 
         "image_width": asset.width,
         "image_height": asset.height,
         "preferred_orientation": orientation(asset.width, asset.height),
-        "supported_api_engines": ENGINES[look.avatar_type],
+        "supported_api_engines": supported_engines(look),
         "status": status,
         "default_voice_id": group.default_voice_id if group else None,
         "gender": look.gender,
@@ -98,6 +102,7 @@ def video_status_v3(state: SandboxState, video: Video, now: float) -> str:
 
 def video_json(request: Request, state: SandboxState, video: Video, now: float) -> dict[str, Any]:
     done = state.video_status(video, now) == "completed"
+    file = f"videos/{video.id}.{video.output_format}"
     return {
         "id": video.id,
         "title": video.title,
@@ -105,13 +110,31 @@ def video_json(request: Request, state: SandboxState, video: Video, now: float) 
         "created_at": int(video.created_at),
         "completed_at": int(state.video_done_at(video)) if done else None,
         "duration": round(video.duration_s, 3) if done else None,
-        "video_url": media_url(request, f"videos/{video.id}.mp4") if done else None,
+        "video_url": media_url(request, file) if done else None,
         "thumbnail_url": media_url(request, f"videos/{video.id}.jpg") if done else None,
         "subtitle_url": media_url(request, f"videos/{video.id}.srt") if done else None,
-        "captioned_video_url": None,
+        "captioned_video_url": captioned_url(request, video) if done else None,
         "gif_url": None,
         "video_page_url": None,
         "folder_id": None,
         "failure_code": None,
         "failure_message": None,
     }
+
+
+def captioned_url(request: Request, video: Video) -> str | None:
+    """Where the copy with captions burned in is, for a video that asked for one."""
+    return media_url(request, f"videos/{video.id}/captioned.{video.output_format}") if video.burn_captions else None
+
+
+def batch_item_status(state: SandboxState, item: BatchItem, now: float) -> str:
+    """A batch item's status word: queued until a render slot takes it, then its video's."""
+    if item.error is not None:
+        return "failed"
+    video = state.videos.get(item.video_id or "")
+    if item.video_id is None:
+        return "queued"
+    if video is None:  # deleted by its owner after it was made
+        return "completed"
+    status = video_status_v3(state, video, now)
+    return status if status in ("completed", "failed") else "processing"

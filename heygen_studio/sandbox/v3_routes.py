@@ -7,15 +7,18 @@ import base64
 import binascii
 import math
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import urlsplit
 
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine, PaidAction
-from heygen_studio.sandbox import audio_files, photos, v3_json
+from heygen_studio.sandbox import audio_files, media, photos, v3_json
 from heygen_studio.sandbox.common import media_url, paginate, read_json, require, state_of
 from heygen_studio.sandbox.entities import Asset, Group, Look, Scene, Video
 from heygen_studio.sandbox.errors import ApiError, invalid, missing, not_found
@@ -37,6 +40,9 @@ MAX_SCENES = 50
 SPEED_RANGE = (0.5, 1.5)  # voice_settings.speed of POST /v3/videos (speech takes up to 2.0)
 PITCH_RANGE = (-50.0, 50.0)  # semitones
 DEFAULT_ENGINE = "avatar_iv"
+IMAGE_MAX_BYTES = 50 * 1024 * 1024  # an image given to a type "image" video (the API README's limits)
+IMAGE_MAX_SIDE = 2048  # "under 2K"
+MEDIA_ASSETS = "/_media/assets/"
 
 
 def ok(data: Any, status: int = 200, **extra: Any) -> JSONResponse:
@@ -49,12 +55,13 @@ def page(items: list[Any], query: dict[str, Any], default_limit: int) -> JSONRes
 
 
 async def idempotent_post(request: Request, operation: str, create: Callable[[dict[str, Any]], Any]) -> JSONResponse:
-    """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key."""
+    """A v3 POST: body checked against the contract, then `create` once per Idempotency-Key, in a worker thread
+    (a video's speech is synthesized to price it)."""
 
     async def answer() -> tuple[int, dict[str, Any]]:
         body, _ = await read_json(request)
         check_body(operation, body)
-        return 200, {"data": create(body)}
+        return 200, {"data": await run_in_threadpool(create, body)}
 
     return await _once_per_key(request, answer)
 
@@ -110,7 +117,7 @@ async def _store_upload(request: Request) -> tuple[int, dict[str, Any]]:
 # --- avatars and looks -------------------------------------------------------------------------
 
 
-def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
+def _input_asset(state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
     """The asset a {"type": "asset_id"|"url"|"base64"} input names; the sandbox fetches only its own URLs."""
     kind = spec.get("type")
     if kind == "asset_id":
@@ -121,11 +128,7 @@ def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
             )
         return asset
     if kind == "url":
-        own = media_url(request, "assets/")
-        asset = state.assets.get(spec["url"].removeprefix(own)) if spec["url"].startswith(own) else None
-        if asset is None:
-            raise invalid(f"{param}.url", "The sandbox cannot fetch outside URLs; upload the file first.")
-        return asset
+        return _own_url_asset(state, spec["url"], f"{param}.url")
     if kind == "base64":
         try:
             data = base64.b64decode(spec["data"], validate=True)
@@ -133,6 +136,15 @@ def _input_asset(request: Request, state: SandboxState, spec: dict[str, Any], pa
             raise invalid(f"{param}.data", "data is not valid base64.") from None
         return photos.store(state, data, photos.check_photo(data, f"{param}.data"), state.now())
     raise invalid(f"{param}.type", "type must be asset_id, url or base64.")
+
+
+def _own_url_asset(state: SandboxState, url: str, param: str) -> Asset:
+    """The asset one of the sandbox's own asset URLs (`/_media/assets/{id}`) points at; it fetches nothing else."""
+    path = urlsplit(url).path
+    asset = state.assets.get(path.removeprefix(MEDIA_ASSETS)) if path.startswith(MEDIA_ASSETS) else None
+    if asset is None:
+        raise invalid(param, "The sandbox cannot fetch outside URLs; upload the file first.")
+    return asset
 
 
 def _photo_asset(asset: Asset, param: str) -> Asset:
@@ -177,7 +189,7 @@ def _create_avatar(request: Request, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _create_photo_avatar(request: Request, state: SandboxState, body: dict[str, Any], now: float) -> tuple[Group, Look]:
-    asset = _photo_asset(_input_asset(request, state, body["file"], "file"), "file")
+    asset = _photo_asset(_input_asset(state, body["file"], "file"), "file")
     group_id = body.get("avatar_group_id")
     group = (
         _private_group(state, group_id, "avatar_group_id")
@@ -196,9 +208,7 @@ def _create_prompt_avatar(
     require(len(body["prompt"]) <= PROMPT_LIMIT, invalid("prompt", f"prompt is limited to {PROMPT_LIMIT} characters."))
     references = body.get("reference_images") or []
     require(len(references) <= 3, invalid("reference_images", "At most 3 reference images."))
-    sources = [
-        _input_asset(request, state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)
-    ]
+    sources = [_input_asset(state, spec, f"reference_images[{index}]") for index, spec in enumerate(references)]
     group_id = body.get("avatar_group_id")
     group = _private_group(state, group_id, "avatar_group_id") if group_id else None
     if body.get("avatar_id"):
@@ -345,16 +355,72 @@ async def me(request: Request) -> JSONResponse:
 # --- videos ------------------------------------------------------------------------------------
 
 
-def _scene(state: SandboxState, spec: dict[str, Any], param: str, now: float) -> Scene:
-    look = resolve_look(state, spec["avatar_id"], f"{param}avatar_id", now)
-    script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{param}script")
-    voice_id = spec.get("voice_id") or state.groups[look.group_id].default_voice_id
-    voice = resolve_voice(state, voice_id, f"{param}voice_id")
+@dataclass
+class _Order:
+    """A checked `POST /v3/videos`: its scenes, each one's field prefix, and the video's size and options (Video's
+    optional fields by name)."""
+
+    scenes: list[Scene]
+    prefixes: list[str]
+    size: tuple[int, int]
+    options: dict[str, Any]
+
+
+def _inputs(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    """The avatar or image inputs a body renders, and each one's field prefix."""
+    if body["type"] in ("avatar", "image"):
+        return [body], [""]
+    if body["type"] != "studio":
+        raise invalid("type", "The sandbox renders avatar, image and studio videos.")
+    scenes = body["scenes"]
+    require(1 <= len(scenes) <= MAX_SCENES, invalid("scenes", f"A video has 1 to {MAX_SCENES} scenes."))
+    for index, scene in enumerate(scenes):
+        require(
+            scene["type"] == "avatar_video",
+            invalid(f"scenes[{index}].type", "The sandbox renders avatar_video scenes (an avatar or an image)."),
+        )
+    return [scene["input"] for scene in scenes], [f"scenes[{index}].input." for index in range(len(scenes))]
+
+
+def _order(state: SandboxState, body: dict[str, Any], now: float) -> _Order:
+    inputs, prefixes = _inputs(body)
+    uhd = body.get("resolution") == "4k"
+    webm, field = body.get("output_format") == "webm", "color" if body["type"] == "studio" else "value"
+    scenes = [
+        replace(_input(state, spec, prefix, now, uhd), **_background(state, spec, prefix, webm, field))
+        for spec, prefix in zip(inputs, prefixes, strict=True)
+    ]
+    source = state.assets[scenes[0].image_asset_id or state.looks[scenes[0].look_id].asset_id]
+    size = size_for(body.get("aspect_ratio"), body.get("resolution"), source)
+    return _Order(scenes, prefixes, size, _picture_options(body))
+
+
+def _input(state: SandboxState, spec: dict[str, Any], prefix: str, now: float, uhd: bool) -> Scene:
+    """One avatar or image input as a scene."""
+    if spec["type"] == "image":
+        _check_image_engine(spec, prefix)
+        image: Asset | None = _image_asset(state, spec["image"], f"{prefix}image")
+        look_id, voice_id = "", None
+    else:
+        look = resolve_look(state, spec["avatar_id"], f"{prefix}avatar_id", now)
+        engine = _check_motion_fields(look, spec, prefix)
+        image, look_id, voice_id = None, look.id, state.groups[look.group_id].default_voice_id
+        require(
+            not (uhd and engine is Engine.AVATAR_III and look.avatar_type == "photo_avatar"),
+            invalid("resolution", "Avatar III renders photo avatars at up to 1080p, not 4k."),
+        )
+    audio = _own_audio(state, spec, prefix)
+    image_id = image.id if image else None
+    if audio is not None:
+        require(not spec.get("script"), invalid(f"{prefix}script", "Give a script or your own audio, not both."))
+        return Scene(look_id, "", "", image_asset_id=image_id, audio_asset_id=audio.id)
+    script = check_script(spec.get("script"), SCRIPT_LIMIT, f"{prefix}script")
+    voice = resolve_voice(state, spec.get("voice_id") or voice_id, f"{prefix}voice_id")
     settings = spec.get("voice_settings") or {}
-    speed = _number_within(settings, "speed", 1.0, SPEED_RANGE, f"{param}voice_settings.")
-    _number_within(settings, "pitch", 0.0, PITCH_RANGE, f"{param}voice_settings.")
-    _check_motion_fields(look, spec, param)
-    return Scene(look.id, script, voice.id, speed)
+    speed = _number_within(settings, "speed", 1.0, SPEED_RANGE, f"{prefix}voice_settings.")
+    _number_within(settings, "pitch", 0.0, PITCH_RANGE, f"{prefix}voice_settings.")
+    locale = settings.get("locale") or None
+    return Scene(look_id, script, voice.id, speed, locale, image_asset_id=image_id)
 
 
 def _number_within(
@@ -368,109 +434,190 @@ def _number_within(
     return value
 
 
-def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> None:
+def _engine(spec: dict[str, Any]) -> Engine:
+    """The input's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
+    return Engine((spec.get("engine") or {}).get("type") or DEFAULT_ENGINE)
+
+
+def _check_motion_fields(look: Look, spec: dict[str, Any], param: str) -> Engine:
     """HeyGen's rules for one avatar input: the engine must be one the look supports; `motion_prompt` is for photo
-    avatars (video avatars only on Avatar V); `expressiveness` is for photo avatars and not on Avatar V."""
-    engine = (spec.get("engine") or {}).get("type") or DEFAULT_ENGINE
-    supported = v3_json.ENGINES[look.avatar_type]
+    avatars (video avatars only on Avatar V); `expressiveness` is for photo avatars and only on Avatar IV; neither
+    on Avatar III. The engine it renders on."""
+    engine = _engine(spec)
+    supported = v3_json.supported_engines(look)
     require(
         engine in supported,
         invalid(f"{param}engine.type", f"This avatar renders on {', '.join(supported)}, not {engine}."),
     )
     photo = look.avatar_type == "photo_avatar"
-    if spec.get("motion_prompt") and not photo and engine != "avatar_v":
+    for field in ("motion_prompt", "expressiveness"):
+        require(
+            not (spec.get(field) and engine is Engine.AVATAR_III),
+            invalid(f"{param}{field}", f"{field} is not available on avatar_iii."),
+        )
+    if spec.get("motion_prompt") and not photo and engine is not Engine.AVATAR_V:
         raise invalid(
             f"{param}motion_prompt",
             f"motion_prompt is for photo avatars; this {look.avatar_type} takes it only on avatar_v.",
         )
-    if spec.get("expressiveness") and (not photo or engine == "avatar_v"):
+    if spec.get("expressiveness") and (not photo or engine is Engine.AVATAR_V):
         raise invalid(
             f"{param}expressiveness",
-            "expressiveness is for photo avatars on avatar_iv or avatar_iii."
+            "expressiveness is for photo avatars on avatar_iv."
             if not photo
             else "expressiveness is not available on avatar_v.",
         )
+    return engine
 
 
-def _scenes(state: SandboxState, body: dict[str, Any], now: float) -> list[Scene]:
-    if body["type"] == "avatar":
-        return [_scene(state, body, "", now)]
-    if body["type"] != "studio":
-        raise invalid("type", "The sandbox renders avatar and studio videos.")
-    scenes = body["scenes"]
-    require(1 <= len(scenes) <= MAX_SCENES, invalid("scenes", f"A video has 1 to {MAX_SCENES} scenes."))
-    result = []
-    for index, scene in enumerate(scenes):
-        param = f"scenes[{index}]"
+def _check_image_engine(spec: dict[str, Any], prefix: str) -> None:
+    """An image input animates on Avatar IV: Avatar III takes no raw images, Avatar V needs a look to refer to."""
+    engine = _engine(spec)
+    require(
+        engine is Engine.AVATAR_IV,
+        invalid(f"{prefix}engine.type", f"An image input renders on avatar_iv; {engine} needs an avatar look."),
+    )
+
+
+def _image_asset(state: SandboxState, spec: dict[str, Any], param: str) -> Asset:
+    """The image an image input animates: a JPEG or PNG of at most 50 MB, under 2K on its longer side."""
+    asset = _input_asset(state, spec, param)
+    require(asset.mime_type in ("image/png", "image/jpeg"), invalid(param, "The image must be a JPEG or PNG."))
+    if asset.size_bytes > IMAGE_MAX_BYTES:
+        raise photos.too_large(IMAGE_MAX_BYTES)
+    side = max(asset.width or 0, asset.height or 0)
+    require(
+        side <= IMAGE_MAX_SIDE,
+        invalid(param, f"The image is {asset.width}x{asset.height}; make it at most {IMAGE_MAX_SIDE} pixels a side."),
+    )
+    return asset
+
+
+def _own_audio(state: SandboxState, spec: dict[str, Any], prefix: str) -> Asset | None:
+    """The uploaded recording an input lip-syncs to (`audio_asset_id` or the sandbox's own `audio_url`), if any;
+    400 when the asset is not audio (uploads of audio that cannot be played are refused when they are made)."""
+    asset_id, url = spec.get("audio_asset_id") or "", spec.get("audio_url") or ""
+    if not asset_id and not url:
+        return None
+    require(not (asset_id and url), invalid(f"{prefix}audio_url", "Give audio_asset_id or audio_url, not both."))
+    if url:
+        param, asset = f"{prefix}audio_url", _own_url_asset(state, url, f"{prefix}audio_url")
+    else:
+        param, found = f"{prefix}audio_asset_id", state.assets.get(asset_id)
+        if found is None:
+            raise ApiError(404, "asset_not_available", f"Asset {asset_id} not found.", param=param)
+        asset = found
+    require(
+        asset.mime_type.startswith("audio/"),
+        invalid(param, f"This asset is {asset.mime_type}, not audio: upload an mp3, wav or m4a recording."),
+    )
+    return asset
+
+
+def _picture_options(body: dict[str, Any]) -> dict[str, Any]:
+    """How the video looks: output format, fit, cut-out, captions burned in."""
+    output_format = body.get("output_format") or "mp4"
+    return {
+        "fit": body.get("fit"),
+        "cut_out": bool(body.get("remove_background")) or output_format == "webm",
+        "output_format": output_format,
+        "burn_captions": (body.get("caption") or {}).get("style") == "default",
+    }
+
+
+def _background(state: SandboxState, spec: dict[str, Any], prefix: str, webm: bool, field: str) -> dict[str, Any]:
+    """An input's background as Scene fields: a colour as "#rrggbb" (`value` on a video, `color` on a studio scene)
+    or an uploaded image (`asset_id` or the sandbox's own `url`) to cover the frame; a webm video takes none, being
+    transparent."""
+    background = spec.get("background")
+    if not background:
+        return {}
+    param = f"{prefix}background"
+    require(not webm, invalid(param, "A webm video has a transparent background: leave background out."))
+    if background["type"] == "image":
         require(
-            scene["type"] == "avatar_video" and scene["input"]["type"] == "avatar",
-            invalid(f"{param}.type", "The sandbox renders avatar_video scenes with an avatar input."),
+            bool(background.get("asset_id") or background.get("url")),
+            invalid(f"{param}.asset_id", "Give the background image's asset_id (or url)."),
         )
-        result.append(_scene(state, scene["input"], f"{param}.input.", now))
-    return result
+        image = _input_asset(state, {**background, "type": "url" if background.get("url") else "asset_id"}, param)
+        require(image.mime_type in ("image/png", "image/jpeg"), invalid(param, "The background must be a JPEG or PNG."))
+        return {"backdrop_asset_id": image.id}
+    try:
+        return {"background": media.colour_code(str(background.get(field) or ""))}
+    except ValueError:
+        raise invalid(f"{param}.{field}", f"{field} must be a colour like #1A2B3C.") from None
 
 
-def _engines(body: dict[str, Any]) -> list[Engine]:
-    """Each scene's `engine.type` (Avatar IV when omitted, as HeyGen defaults)."""
-    inputs = [body] if body["type"] == "avatar" else [scene["input"] for scene in body["scenes"]]
-    return [Engine((spec.get("engine") or {}).get("type") or DEFAULT_ENGINE) for spec in inputs]
+def _video_price(
+    state: SandboxState, body: dict[str, Any], scenes: list[Scene]
+) -> Callable[[list[Scene], list[float]], Money]:
+    """How a render of `body` is priced: each scene's rendered seconds at the rate of its engine, its look's avatar
+    type (an image is billed as a photo avatar) and the video's resolution."""
+    uhd = body.get("resolution") == "4k"
+    rates = [
+        state.account.video_rate(_engine(spec), _avatar_type(state, scene), uhd)
+        for spec, scene in zip(_inputs(body)[0], scenes, strict=True)
+    ]
+    return lambda _scenes, seconds: state.account.video_cost(zip(rates, seconds, strict=True))
 
 
-def _video_price(state: SandboxState, body: dict[str, Any]) -> Callable[[list[Scene], list[float]], Money]:
-    """How a render of `body` is priced: each scene's rendered seconds at the rate of its engine, its look's
-    avatar type and the video's resolution."""
-    engines, uhd = _engines(body), body.get("resolution") == "4k"
-
-    def price(scenes: list[Scene], seconds: list[float]) -> Money:
-        rates = [
-            state.account.video_rate(engine, AvatarType(state.looks[scene.look_id].avatar_type), uhd)
-            for engine, scene in zip(engines, scenes, strict=True)
-        ]
-        return state.account.video_cost(zip(rates, seconds, strict=True))
-
-    return price
+def _avatar_type(state: SandboxState, scene: Scene) -> AvatarType:
+    look = state.looks.get(scene.look_id)
+    return AvatarType(look.avatar_type) if look else AvatarType.PHOTO
 
 
 def check_video(state: SandboxState, body: dict[str, Any], now: float) -> tuple[list[Scene], tuple[int, int]]:
-    """What `POST /v3/videos` checks in a body its schema accepted (looks, voices, scripts, engines, settings):
-    the video's scenes and frame size, or the ApiError naming the field."""
-    scenes = _scenes(state, body, now)
-    return scenes, size_for(body.get("aspect_ratio"), body.get("resolution"), state.looks[scenes[0].look_id], state)
+    """What `POST /v3/videos` checks in a body its schema accepted (looks, images, voices, scripts, own audio,
+    engines, settings): the video's scenes and frame size, or the ApiError naming the field."""
+    order = _order(state, body, now)
+    return order.scenes, order.size
 
 
 def video_price(state: SandboxState, body: dict[str, Any], scenes: list[Scene]) -> Money:
-    """What a render of `body` is billed, from the scenes `check_video` gave for it."""
-    return _video_price(state, body)(scenes, scene_seconds(scenes))
+    """What a render of `body` is billed, from the scenes `check_video` gave for it: as long as their speech (or
+    own audio) lasts, synthesized now."""
+    return _video_price(state, body, scenes)(scenes, scene_seconds(state, scenes, _inputs(body)[1]))
 
 
 def start_video(state: SandboxState, body: dict[str, Any], now: float) -> Video:
     """A new render of a body its schema accepted, checked and billed as `POST /v3/videos` does (400, 402, 429)."""
-    scenes, size = check_video(state, body, now)
+    order = _order(state, body, now)
+    return _submit(state, body, order, scene_seconds(state, order.scenes, order.prefixes), now)
+
+
+def _submit(state: SandboxState, body: dict[str, Any], order: _Order, seconds: list[float], now: float) -> Video:
     return submit(
         state,
-        scenes,
-        size,
+        order.scenes,
+        seconds,
+        order.size,
         now,
         queue=False,
-        price=_video_price(state, body),
+        price=_video_price(state, body, order.scenes),
         title=body.get("title"),
         caption=bool(body.get("caption")),
         callback_id=body.get("callback_id"),
+        **order.options,
     )
 
 
 def _create_video(request: Request, body: dict[str, Any]) -> dict[str, Any]:
+    """A video from a checked body. Its speech is synthesized (or its own audio read) to know what it lasts and
+    costs outside the lock, so other requests go on meanwhile: run it off the event loop."""
     state = state_of(request)
-    now = state.now()
+    with state.lock:
+        order = _order(state, body, state.now())
+    seconds = scene_seconds(state, order.scenes, order.prefixes)
+    now = state.now()  # the render starts once its length is known
     with state.lock:
         try:
-            video = start_video(state, body, now)
+            video = _submit(state, body, order, seconds, now)
         except ApiError as error:
             if error.status == 429:
                 ends = [state.video_done_at(video) for video in state.in_flight(now)]
                 error.retry_after_s = math.ceil(max(0.1, min(ends) - now) * 10) / 10
             raise
-        return {"video_id": video.id, "status": "waiting", "output_format": "mp4"}
+        return {"video_id": video.id, "status": "waiting", "output_format": video.output_format}
 
 
 async def create_video(request: Request) -> JSONResponse:
@@ -510,9 +657,21 @@ async def video_statuses(request: Request) -> JSONResponse:
             video = state.videos.get(video_id)
             status = v3_json.video_status_v3(state, video, now) if video else "not_found"
             entries.append({"video_id": video_id, "status": status, "error": None})
-    for batch_id in (query.get("batch_ids") or "").split(","):
-        if batch_id:
-            entries.append({"video_id": None, "batch_id": batch_id, "status": "not_found", "error": None})
+        for batch_id in [batch_id for batch_id in (query.get("batch_ids") or "").split(",") if batch_id]:
+            batch = state.batches.get(batch_id)
+            if batch is None:
+                entries.append({"video_id": None, "batch_id": batch_id, "status": "not_found", "error": None})
+                continue
+            entries += [
+                {
+                    "video_id": item.video_id,
+                    "batch_id": batch_id,
+                    "item_index": index,
+                    "status": v3_json.batch_item_status(state, item, now),
+                    "error": item.error,
+                }
+                for index, item in enumerate(batch.items)
+            ]
     return ok(entries, has_more=False, next_token=None)
 
 

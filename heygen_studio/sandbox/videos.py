@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
-from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.money import Money
-from heygen_studio.sandbox.entities import Look, Scene, Video, Voice
+from heygen_studio.sandbox import renders
+from heygen_studio.sandbox.entities import Asset, Look, Scene, Video, Voice
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
+from heygen_studio.sandbox.media import MAX_VIDEO_SECONDS
 from heygen_studio.sandbox.state import SandboxState, new_id
 
 V3_SIZES = {  # (aspect ratio, resolution) -> width, height
@@ -48,24 +50,43 @@ def check_script(script: object, limit: int, param: str) -> str:
     return script
 
 
-def size_for(aspect_ratio: str | None, resolution: str | None, look: Look, state: SandboxState) -> tuple[int, int]:
-    """Frame size for v3's aspect_ratio/resolution ("auto" follows the look's own shape)."""
-    aspect = aspect_ratio or "16:9"
-    if aspect == "auto":
-        asset = state.assets[look.asset_id]
-        width, height = asset.width or 1, asset.height or 1
-        aspect = "1:1" if width == height else ("16:9" if width > height else "9:16")
-    return V3_SIZES[aspect][resolution or "1080p"]
+def size_for(aspect_ratio: str | None, resolution: str | None, source: Asset) -> tuple[int, int]:
+    """Frame size for v3's aspect_ratio/resolution. "auto" keeps the source image's shape: its shorter side at the
+    resolution's, its longer side at most the resolution's long side (16:9 when the source's size is unknown)."""
+    aspect, tier = aspect_ratio or "16:9", resolution or "1080p"
+    if aspect != "auto":
+        return V3_SIZES[aspect][tier]
+    long_side, short_side = V3_SIZES["16:9"][tier]
+    if not source.width or not source.height:
+        return long_side, short_side
+    ratio = max(source.width, source.height) / min(source.width, source.height)
+    longer = min(long_side, round(short_side * ratio / 2) * 2)
+    return (longer, short_side) if source.width >= source.height else (short_side, longer)
 
 
-def scene_seconds(scenes: list[Scene]) -> list[float]:
-    """How long each scene renders, as the sandbox times (and bills) it."""
-    return [spoken_seconds(scene.script, scene.speed) for scene in scenes]
+def scene_seconds(state: SandboxState, scenes: Sequence[Scene], prefixes: Sequence[str]) -> list[float]:
+    """How long each scene lasts: its own audio's length, or its speech's (synthesized now, and kept for the
+    render): what the video lasts and is billed for. 400 naming the scene's field, after its prefix, when the
+    sandbox cannot speak it (its locale or voice) or read its audio. Blocking: call it off the event loop."""
+    seconds = []
+    for scene, prefix in zip(scenes, prefixes, strict=True):
+        try:
+            if scene.audio_asset_id:
+                seconds.append(renders.own_audio(state.assets[scene.audio_asset_id].data.get()).duration_s)
+            else:
+                seconds.append(renders.scene_speech(scene).duration_s)
+        except ValueError as error:  # SpeechError or AudioFileError: both say what to do
+            field = (
+                "audio_asset_id" if scene.audio_asset_id else "voice_settings.locale" if scene.locale else "voice_id"
+            )
+            raise invalid(f"{prefix}{field}", str(error)) from None
+    return seconds
 
 
 def submit(
     state: SandboxState,
     scenes: list[Scene],
+    seconds: list[float],
     size: tuple[int, int],
     now: float,
     *,
@@ -74,12 +95,20 @@ def submit(
     title: str | None = None,
     caption: bool = False,
     callback_id: str | None = None,
+    **options: Any,
 ) -> Video:
-    """A new render, priced by `price` from its scenes and their rendered seconds and billed to the v2 pool
+    """A new render of `scenes` lasting `seconds` each, priced by `price` from them and billed to the v2 pool
     when `queue` (legacy): refused with 402 when the account cannot pay it, and with 429 on v3 when it
-    already has `v3_concurrency` renders in flight; legacy waits for a free slot."""
-    seconds = scene_seconds(scenes)
+    already has `v3_concurrency` renders in flight; legacy waits for a free slot. `options` are Video's
+    optional fields by name. 400 (legacy 40119) for a video longer than the renderer makes."""
     duration = sum(seconds)
+    if duration > MAX_VIDEO_SECONDS:
+        raise invalid(
+            "script" if len(scenes) == 1 else "scenes",
+            f"This video would last {duration / 60:.0f} minutes; at most {MAX_VIDEO_SECONDS / 60:.0f} are allowed. "
+            "Shorten the script or split it into several videos.",
+            legacy_code=40119,
+        )
     with state.lock:
         cost = state.afford(price(scenes, seconds), queue, now)
         if not queue and len(state.in_flight(now)) >= state.config.v3_concurrency:
@@ -103,6 +132,7 @@ def submit(
             caption,
             callback_id,
             legacy=queue,
+            **options,
         )
         state.videos[video.id] = video
         state.counts["videos_created"] += 1

@@ -8,13 +8,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from heygen_studio.api import HeyGenApi
-from heygen_studio.api.models import VideoSpec
+from heygen_studio.api.models import PENDING_UPLOAD, VideoSpec
 from heygen_studio.domain import photo_rules
-from heygen_studio.domain.project import PENDING_UPLOAD, Project
+from heygen_studio.domain.project import Project
 from heygen_studio.photos import check_photo
 from heygen_studio.services.audio_info import AudioFileError, audio_facts
 from heygen_studio.storage.render_jobs import RenderJob
 from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
+
+LENGTH_TOLERANCE_S = 0.1
+"""How far a recording's length may drift from the length its render was priced on (decoders differ by a frame)."""
 
 
 class RenderInputError(Exception):
@@ -49,7 +52,7 @@ async def fill_uploads(api: HeyGenApi, job: RenderJob, assets: UploadedAssets) -
     unreadable or not what HeyGen takes; HeyGenError when the upload is refused (the key makes a retry safe)."""
     spec = job.video_spec()
     if spec.audio_asset_id == PENDING_UPLOAD:
-        recording = await asyncio.to_thread(_recording, _saved_path(job.audio_path, "recording"))
+        recording = await asyncio.to_thread(_recording, _saved_path(job.audio_path, "recording"), spec.audio_duration_s)
         spec = replace(spec, audio_asset_id=await _asset_id(api, job, assets, recording, "audio"))
     if spec.image_asset_id == PENDING_UPLOAD:
         photo = await asyncio.to_thread(_photo, _saved_path(job.photo_path, "photo"), api.limits.max_upload_bytes)
@@ -75,12 +78,18 @@ async def _asset_id(api: HeyGenApi, job: RenderJob, assets: UploadedAssets, uplo
     return asset.ref
 
 
-def _recording(path: Path) -> _Upload:
-    """The own recording's bytes, checked again as when it was chosen (it may have changed since)."""
+def _recording(path: Path, priced_s: float | None) -> _Upload:
+    """The own recording's bytes, checked again as when it was chosen: it may have changed since, and a length
+    other than the one the render was priced on would cost what the user was not shown."""
     try:
         facts = audio_facts(path)
     except AudioFileError as error:
         raise RenderInputError(f"Your recording cannot be used: {error}") from error
+    if priced_s is not None and abs(facts.duration_s - priced_s) > LENGTH_TOLERANCE_S:
+        raise RenderInputError(
+            f"Your recording “{path.name}” changed since you chose it: it is now {facts.duration_s:.1f} s long, "
+            f"and the render was priced for {priced_s:.1f} s. Choose it again so the price follows, then render."
+        )
     return _Upload(_read(path, "recording"), facts.mime_type, path.name)
 
 
@@ -95,8 +104,16 @@ def _photo(path: Path, max_bytes: int) -> _Upload:
     report = check_photo(path)
     issues = photo_rules.image_video_issues(report, min(max_bytes, photo_rules.IMAGE_VIDEO_MAX_BYTES))
     if issues:
-        raise RenderInputError(f"The photo “{path.name}” cannot be animated: {issues[0].message}")
+        raise RenderInputError(_about(issues[0].message, f"The photo “{path.name}”"))
     return _Upload(_read(path, "photo"), "image/png" if report.format == "PNG" else "image/jpeg", path.name)
+
+
+def _about(message: str, subject: str) -> str:
+    """A photo check's message about “this photo” said about the named file instead."""
+    for opening in ("This photo", "This file", "This image"):
+        if message.startswith(opening):
+            return subject + message.removeprefix(opening)
+    return f"{subject} cannot be animated: {message}"
 
 
 def _read(path: Path, what: str) -> bytes:

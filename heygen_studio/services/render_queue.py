@@ -8,6 +8,7 @@ import errno
 import functools
 import logging
 import math
+import os
 import random
 import sqlite3
 import statistics
@@ -31,11 +32,12 @@ from heygen_studio.api import (
     RateLimitedError,
     ServerError,
 )
-from heygen_studio.api.models import Status, VideoSpec, VideoStatus, VideoSummary
+from heygen_studio.api.models import PENDING_UPLOAD, Status, VideoSpec, VideoStatus, VideoSummary
 from heygen_studio.domain.estimates import avatar_iv_credits
 from heygen_studio.domain.money import Balance, BillingType, Money
-from heygen_studio.domain.project import PENDING_UPLOAD, Project, video_spec
+from heygen_studio.domain.project import Project, video_spec
 from heygen_studio.domain.quotes import quote_spec, spec_seconds
+from heygen_studio.services.batch_submit import BatchProgress, BatchSubmitter, batch_progress
 from heygen_studio.services.downloads import (
     CAPTIONED,
     DownloadError,
@@ -123,6 +125,15 @@ def default_output_dir() -> Path:
 
         movies = platformdirs.user_videos_dir()
     return Path(movies) / "HeyGen Studio"
+
+
+def free_video_file(folder: Path, stem: str, transparent: bool, taken: set[str]) -> Path:
+    """folder/stem plus the video's suffix, numbered (“stem (2)”) until no file of the video (its thumbnail,
+    captions, captioned copy) is there and no other unfinished render holds the name (`taken`, case-folded)."""
+    # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
+    # (string work, not Paths: a batch of 1,000 rows names its files against each other's names)
+    stems = {os.path.splitext(name)[0] + FILE_SUFFIXES[0] for name in taken}
+    return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{video_suffix(transparent)}"
 
 
 def jitter(seconds: float, rng: random.Random) -> float:
@@ -232,6 +243,7 @@ class RenderQueue(QObject):
         self._problem_kind = ""
         self.unreachable_since: float | None = None  # monotonic time HeyGen stopped answering (None: it answers)
         self.billing_type: BillingType | None = None  # the account's, kept current by SessionRenders: prices renders
+        self.batches = BatchSubmitter(self)
 
     # --- public interface ------------------------------------------------------------------------
 
@@ -256,6 +268,27 @@ class RenderQueue(QObject):
     async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
         """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
         domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
+        [job] = await self._save_new([project], output_dir, None)
+        return job
+
+    async def enqueue_batch(
+        self, projects: Sequence[Project], group: str, output_dir: Path | None = None
+    ) -> list[RenderJob]:
+        """Save a render of each project (one batch run's rows) in `group`, all or none: each is an ordinary
+        render with its own title token, key and file, and on v3 the group's queued renders go out in
+        `POST /v3/videos/batches` calls of up to 100 (singly on v2). Raises like `enqueue` for the first
+        project HeyGen would refuse, saving none."""
+        return await self._save_new(projects, output_dir, group)
+
+    async def batch_jobs(self, group: str) -> list[RenderJob]:
+        """The renders of `group` in the order they were queued (a run's rows, also after a restart)."""
+        return await asyncio.to_thread(self.jobs.in_group, group)
+
+    async def batch_progress(self, group: str) -> BatchProgress:
+        """How the renders of `group` stand: downloaded, failed, left, and what the made ones cost."""
+        return batch_progress(await self.batch_jobs(group))
+
+    def _new_job(self, project: Project, output_dir: Path | None, group: str | None) -> NewJob:
         api, account = self._require()
         spec = video_spec(project, api.generation)
         problem = unusable_number(spec)
@@ -268,30 +301,39 @@ class RenderQueue(QObject):
         seconds = sum(spec_seconds(spec))
         folder = output_dir or self.output_dir or default_output_dir()
         files = files_of(project)
+        return NewJob(
+            account=account,
+            generation=api.generation,
+            title=title,
+            title_token=token,
+            idempotency_key=str(uuid.uuid4()),
+            spec=spec_to_json(spec),
+            look_thumbnail_url=project.look.preview_image_url if project.look else None,
+            estimated_seconds=seconds,
+            estimated_credits=avatar_iv_credits(seconds),
+            output_dir=str(folder),
+            **cost_columns(self.price(spec, api.generation)),
+            **asdict(files),
+            upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
+            batch_group=group,
+        )
+
+    async def _save_new(
+        self, projects: Sequence[Project], output_dir: Path | None, group: str | None
+    ) -> list[RenderJob]:
+        """A job for each project, checked, priced and saved in a worker thread (a batch run has thousands)."""
+
+        def save() -> list[RenderJob]:
+            return self.jobs.add_many([self._new_job(project, output_dir, group) for project in projects])
+
         try:
-            job = await asyncio.to_thread(
-                self.jobs.add,
-                NewJob(
-                    account=account,
-                    generation=api.generation,
-                    title=title,
-                    title_token=token,
-                    idempotency_key=str(uuid.uuid4()),
-                    spec=spec_to_json(spec),
-                    look_thumbnail_url=project.look.preview_image_url if project.look else None,
-                    estimated_seconds=seconds,
-                    estimated_credits=avatar_iv_credits(seconds),
-                    output_dir=str(folder),
-                    **cost_columns(self.price(spec, api.generation)),
-                    **asdict(files),
-                    upload_key=str(uuid.uuid4()) if files.audio_path or files.photo_path else None,
-                ),
-            )
+            jobs = await asyncio.to_thread(save)
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
-        self._changed(job)
+        for job in jobs:
+            self._changed(job)
         self._wake.set()
-        return job
+        return jobs
 
     async def all_jobs(self, account: str | None = None) -> list[RenderJob]:
         """Every job, newest first; only `account`'s when it is given."""
@@ -455,8 +497,9 @@ class RenderQueue(QObject):
             except Exception as error:  # a bug in one step must not stop every render for good
                 log.exception("Render queue: unexpected error; carrying on")
                 delay = self._backoff(error)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
+            with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow a cancel (cpython#86296)
+                async with asyncio.timeout(max(0.01, delay)):
+                    await self._wake.wait()
 
     async def _tick(self, api: HeyGenApi, account: str) -> float:
         """One round: claim, recover, submit, poll, download. Returns how long to sleep."""
@@ -467,13 +510,18 @@ class RenderQueue(QObject):
             self._start_downloads(api, jobs)
             return self._not_before - now
         for job in jobs:
-            if job.status == JobStatus.SUBMITTING and not job.needs_decision:
+            if job.status == JobStatus.SUBMITTING and not job.needs_decision and not job.batch_call:
                 await self._recover(api, job)
-        while claimed := await asyncio.to_thread(
-            self.jobs.claim_next_submission,
-            account,
-            self.owner,
-            self.concurrency or concurrency_for(api.generation, self.legacy_concurrency),
+        batches = api.generation == "v3"  # v2 has no batches: a group's renders go one by one like any other
+        sending = not batches or await self.batches.tick(api, account, jobs)
+        while sending and (
+            claimed := await asyncio.to_thread(
+                self.jobs.claim_next_submission,
+                account,
+                self.owner,
+                self.concurrency or concurrency_for(api.generation, self.legacy_concurrency),
+                batches,
+            )
         ):
             self._changed(claimed)
             if api.generation == "v3" and (claimed.key_age_s or 0.0) >= KEY_TRUSTED_S:  # queued again after
@@ -523,17 +571,19 @@ class RenderQueue(QObject):
 
     # --- submitting and recovering ---------------------------------------------------------------
 
-    async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
-        """Send one job (already saved as `submitting`); False when the account can take no more now."""
-        problem: str | None
+    def sendable_spec(self, job: RenderJob) -> VideoSpec | str:
+        """The request to send for `job`, or why it cannot even be written down as one."""
         try:
             spec = job.video_spec()
         except (ValueError, KeyError, TypeError) as error:
-            problem = f"This render's saved settings are damaged ({error!r}). Render the project again."
-        else:
-            problem = unusable_number(spec)
-        if problem:  # never sent: it cannot even be written down as a request
-            await self._fail(job, HeyGenError(problem))
+            return f"This render's saved settings are damaged ({error!r}). Render the project again."
+        return unusable_number(spec) or spec
+
+    async def _submit(self, api: HeyGenApi, job: RenderJob) -> bool:
+        """Send one job (already saved as `submitting`); False when the account can take no more now."""
+        spec = self.sendable_spec(job)
+        if isinstance(spec, str):  # never sent
+            await self._fail(job, HeyGenError(spec))
             return True
         try:
             spec = await self._uploaded(api, job, spec)
@@ -763,14 +813,7 @@ class RenderQueue(QObject):
 
     async def _reserve_name(self, job: RenderJob, folder: Path) -> RenderJob:
         """Give the job its file name in `folder`, reserved so no other render takes it (LeaseLost if not ours)."""
-        stem = safe_filename(job.title)
-        suffix = video_suffix(job.video_spec().transparent)
-
-        def free(taken: set[str]) -> Path:
-            # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
-            stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
-            return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{suffix}"
-
+        free = functools.partial(free_video_file, folder, safe_filename(job.title), job.video_spec().transparent)
         reserved = await asyncio.to_thread(self.jobs.reserve_file, job.id, self.owner, free)
         if reserved is None:
             raise LeaseLost(job.id)

@@ -39,6 +39,8 @@ CONTENT_SUFFIXES = {
     "audio/flac": ".flac",
 }
 MAX_AUDIO_BYTES = 64 * 1024 * 1024
+MAX_CACHE_BYTES = 300 * 1024 * 1024
+"""The speech kept on disk; past it, the least recently heard goes first (about 2 hours of WAV at 22 kHz)."""
 SIMULTANEOUS = 3
 """Scenes measured at once by Measure all."""
 
@@ -123,9 +125,11 @@ class SpeechCache:
     """Audio files and a small JSON each (length, words, the file's hash) under `folder`, named by the
     request's key. Blocking: call it through `asyncio.to_thread`. Damaged entries go to `folder/damaged`."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, max_bytes: int = MAX_CACHE_BYTES) -> None:
         self.folder = folder
         self.damaged = folder / "damaged"
+        self.max_bytes = max_bytes
+        self._trimming = threading.Lock()
 
     def _meta(self, key: str) -> Path:
         return self.folder / f"{key}.json"
@@ -134,7 +138,9 @@ class SpeechCache:
         """The cached speech of `request`, checked against its hash; None on a miss or a damaged entry."""
         key = request.key
         try:
-            return self._read(request, self._meta(key).read_bytes(), verify=True)
+            heard = self._read(request, self._meta(key).read_bytes(), verify=True)
+            os.utime(self._meta(key))  # heard again: the last to go when the cache is trimmed
+            return heard
         except FileNotFoundError:
             return None
         except (OSError, DamagedEntry, ValueError, KeyError, TypeError) as error:
@@ -189,6 +195,28 @@ class SpeechCache:
         }
         _write_atomically(self._meta(key), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
         return HeardSpeech(request, audio, round(measured, 3), clip.words, cached=False)
+
+    def trim(self, keep: str) -> list[str]:
+        """Delete the least recently heard entries (never `keep`) until the cache fits `max_bytes`; their keys."""
+        with self._trimming:
+            entries: list[tuple[float, str, list[Path], int]] = []
+            for meta in self.folder.glob("*.json"):
+                files = list(self.folder.glob(f"{meta.stem}.*"))
+                try:
+                    entries.append((meta.stat().st_mtime, meta.stem, files, sum(p.stat().st_size for p in files)))
+                except OSError:  # deleted meanwhile
+                    continue
+            total = sum(size for *_, size in entries)
+            gone: list[str] = []
+            for _, key, files, size in sorted(entries):
+                if total <= self.max_bytes:
+                    break
+                if key != keep:
+                    for path in files:
+                        path.unlink(missing_ok=True)
+                    total -= size
+                    gone.append(key)
+            return gone
 
     def durations(self) -> dict[str, float]:
         """The measured length of every entry, by key (sizes checked, not hashes: this runs at start)."""
@@ -306,6 +334,8 @@ class SpeechPreviews:
         data, content_type = await self._download(clip.audio_url)
         heard = await asyncio.to_thread(self.cache.put, request, data, audio_suffix(clip.audio_url, content_type), clip)
         self._measured[request.key] = heard.duration_s
+        for key in await asyncio.to_thread(self.cache.trim, request.key):
+            self._measured.pop(key, None)
         return heard
 
     async def _download(self, url: str) -> tuple[bytes, str | None]:

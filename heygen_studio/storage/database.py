@@ -117,6 +117,27 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE render_jobs ADD COLUMN photo_path TEXT;
     ALTER TABLE render_jobs ADD COLUMN upload_key TEXT
     """,
+    # 9: renders sent in HeyGen batches: the group a caller queued them in, the call that carries them (written
+    # before it leaves), HeyGen's batch id (written the moment it answers) and the render's place in that batch.
+    """
+    ALTER TABLE render_jobs ADD COLUMN batch_group TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_call TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_id TEXT;
+    ALTER TABLE render_jobs ADD COLUMN batch_index INTEGER;
+    CREATE INDEX render_jobs_batch_group ON render_jobs (batch_group) WHERE batch_group IS NOT NULL
+    """,
+    # 10: which render job each row of a batch (a project and a sheet) became, by the row's content: a run
+    # again sends only the rows not sent yet. A row is written before its job, its job id as it is queued.
+    """
+    CREATE TABLE batch_rows (
+        batch_id TEXT NOT NULL,
+        row_key TEXT NOT NULL,
+        row_number INTEGER NOT NULL,
+        job_id INTEGER,
+        reserved_at REAL NOT NULL,
+        PRIMARY KEY (batch_id, row_key)
+    )
+    """,
 )
 
 

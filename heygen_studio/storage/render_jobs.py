@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
 from decimal import Decimal
 from enum import StrEnum
@@ -78,6 +79,8 @@ class NewJob:
     """The photo an image video animates, uploaded just before the render is sent."""
     upload_key: str | None = field(default=None, kw_only=True)
     """The Idempotency-Key those uploads carry (one suffix per file), so none is ever uploaded twice."""
+    batch_group: str | None = field(default=None, kw_only=True)
+    """The group a caller queued this render in (a batch run): on v3 its queued renders go out in batch calls."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,9 @@ class RenderJob(NewJob):
     remote_deleted_at: float | None = None  # the user deleted the video from their HeyGen account
     removed_at: float | None = None  # the user removed it from the Renders list (its files stay)
     key_sent_at: float | None = None  # when a request with `idempotency_key` first left (None: not yet)
+    batch_call: str | None = None  # the batch call that carries it, written before the call leaves
+    batch_id: str | None = None  # HeyGen's id of that batch, written the moment it answers
+    batch_index: int | None = None  # its place in that batch's list of videos
 
     @property
     def key_age_s(self) -> float | None:
@@ -227,6 +233,20 @@ class RenderJobs:
         assert found is not None
         return found
 
+    def add_many(self, jobs: Sequence[NewJob], now: float | None = None) -> list[RenderJob]:
+        """Several jobs in one transaction: all of them are saved, or none."""
+        now = time.time() if now is None else now
+        ids = []
+        with self._db.transaction() as conn:
+            for job in jobs:
+                values = {**asdict(job), "status": JobStatus.QUEUED.value, "created_at": now, "updated_at": now}
+                cursor = conn.execute(
+                    f"INSERT INTO render_jobs ({', '.join(values)}) VALUES ({', '.join('?' * len(values))})",
+                    tuple(values.values()),
+                )
+                ids.append(int(cursor.lastrowid or 0))
+        return [saved for job_id in ids if (saved := self.get(job_id)) is not None]
+
     def get(self, job_id: int) -> RenderJob | None:
         row = self._db.connection().execute("SELECT * FROM render_jobs WHERE id=?", (job_id,)).fetchone()
         return RenderJob.from_row(row) if row else None
@@ -329,11 +349,14 @@ class RenderJobs:
             ).fetchall()
         return [RenderJob.from_row(row) for row in rows]
 
-    def claim_next_submission(self, account: str, owner: str, limit: int) -> RenderJob | None:
+    def claim_next_submission(
+        self, account: str, owner: str, limit: int, singles_only: bool = False
+    ) -> RenderJob | None:
         """Move the oldest queued job we hold to `submitting` if the account has a free render slot.
 
         Counted and changed in one immediate transaction, so two processes never both take the last
         slot. Jobs queued earlier go first even when another process holds them: order is kept.
+        `singles_only` leaves batch groups' jobs to claim_batch_call.
         """
         in_flight = tuple(status.value for status in IN_FLIGHT)
         with self._db.transaction() as conn:
@@ -344,7 +367,8 @@ class RenderJobs:
             if busy >= limit:
                 return None
             row = conn.execute(
-                "SELECT * FROM render_jobs WHERE account=? AND status=? ORDER BY id LIMIT 1",
+                "SELECT * FROM render_jobs WHERE account=? AND status=? "
+                f"{'AND batch_group IS NULL ' if singles_only else ''}ORDER BY id LIMIT 1",
                 (account, JobStatus.QUEUED.value),
             ).fetchone()
             if row is None or row["lease_owner"] != owner:
@@ -356,26 +380,121 @@ class RenderJobs:
             )
         return self.get(int(row["id"]))
 
+    def claim_batch_call(self, account: str, owner: str, size: int, call: str) -> list[RenderJob]:
+        """Up to `size` queued jobs of the oldest queued batch group, moved to `submitting` under `call` in one
+        transaction (the intent, written before the call leaves); none while another process holds that group's
+        oldest queued job."""
+        queued = JobStatus.QUEUED.value
+        with self._db.transaction() as conn:
+            first = conn.execute(
+                "SELECT batch_group, lease_owner FROM render_jobs WHERE account=? AND status=? "
+                "AND batch_group IS NOT NULL ORDER BY id LIMIT 1",
+                (account, queued),
+            ).fetchone()
+            if first is None or first["lease_owner"] != owner:
+                return []
+            ids = [
+                int(row[0])
+                for row in conn.execute(
+                    "SELECT id FROM render_jobs WHERE account=? AND status=? AND batch_group=? AND lease_owner=? "
+                    "ORDER BY id LIMIT ?",
+                    (account, queued, first["batch_group"], owner, size),
+                )
+            ]
+            now = time.time()
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_call=?, updated_at=?, key_sent_at=COALESCE(key_sent_at, ?) "
+                "WHERE id=?",
+                [(JobStatus.SUBMITTING.value, call, now, now, job_id) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def record_batch(self, owner: str, call: str, batch_id: str, job_ids: Sequence[int]) -> list[RenderJob]:
+        """HeyGen took the call: each job (in the order sent) gets the batch id and its place, and is `waiting`."""
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET batch_id=?, batch_index=?, status=?, submitted_at=?, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND batch_call=?",
+                [
+                    (batch_id, index, JobStatus.WAITING.value, now, now, job_id, owner, call)
+                    for index, job_id in enumerate(job_ids)
+                ],
+            )
+        return [job for job_id in job_ids if (job := self.get(job_id)) is not None]
+
+    def unsend(self, owner: str, job_ids: Iterable[int]) -> list[RenderJob]:
+        """Jobs of a batch call that made nothing (refused, or not received) back to `queued` for the next call."""
+        ids = tuple(job_ids)
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_call=NULL, key_sent_at=NULL, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND status=?",
+                [(JobStatus.QUEUED.value, now, job_id, owner, JobStatus.SUBMITTING.value) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def forget_batch(self, owner: str, job_ids: Iterable[int]) -> list[RenderJob]:
+        """Jobs whose batch HeyGen no longer knows back to `submitting` under their call, to be looked up by title."""
+        ids = tuple(job_ids)
+        now = time.time()
+        with self._db.transaction() as conn:
+            conn.executemany(
+                "UPDATE render_jobs SET status=?, batch_id=NULL, batch_index=NULL, updated_at=? "
+                "WHERE id=? AND lease_owner=? AND remote_id IS NULL",
+                [(JobStatus.SUBMITTING.value, now, job_id, owner) for job_id in ids],
+            )
+        return [job for job_id in ids if (job := self.get(job_id)) is not None]
+
+    def call_arrived(self, call: str) -> bool:
+        """Whether HeyGen is known to have had batch call `call`: it answered, or made a video of one of its jobs."""
+        row = (
+            self._db.connection()
+            .execute(
+                "SELECT 1 FROM render_jobs WHERE batch_call=? "
+                "AND (remote_id IS NOT NULL OR batch_id IS NOT NULL) LIMIT 1",
+                (call,),
+            )
+            .fetchone()
+        )
+        return row is not None
+
+    def in_group(self, batch_group: str) -> list[RenderJob]:
+        """The jobs queued in `batch_group`, oldest first."""
+        rows = self._db.connection().execute(
+            "SELECT * FROM render_jobs WHERE batch_group=? ORDER BY id", (batch_group,)
+        )
+        return [RenderJob.from_row(row) for row in rows]
+
     def reserve_file(self, job_id: int, owner: str, choose: Callable[[set[str]], Path]) -> RenderJob | None:
         """Record the job's file name in one immediate transaction, so no other render (in this process or
         another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
         a free one. None if `owner` no longer holds the job."""
-        finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
-            taken = {
-                str(row[0]).casefold()
-                for row in conn.execute(
-                    f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
-                    f"AND status NOT IN ({', '.join('?' * len(finals))})",
-                    (job_id, *finals),
-                )
-            }
             cursor = conn.execute(
                 "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
-                (str(choose(taken)), time.time(), job_id, owner),
+                (str(choose(_taken_names(conn, job_id))), time.time(), job_id, owner),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None
+
+    def name_files(self, choices: Sequence[tuple[int, Callable[[set[str]], Path]]]) -> list[RenderJob]:
+        """`reserve_file` for jobs nothing has named yet (a batch's rows, each its own file name, given as they
+        are queued), all in one transaction, each `choose` seeing the names given before it; the jobs named."""
+        named = []
+        with self._db.transaction() as conn:
+            taken, now = _taken_names(conn, None), time.time()
+            for job_id, choose in choices:
+                path = str(choose(taken))
+                cursor = conn.execute(
+                    "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND file_path IS NULL AND status<>?",
+                    (path, now, job_id, JobStatus.DOWNLOADED.value),
+                )
+                if cursor.rowcount == 1:
+                    taken.add(path.casefold())
+                    named.append(job_id)
+        return [job for job_id in named if (job := self.get(job_id)) is not None]
 
     def renew(
         self, account: str, owner: str, lease_s: float, job_ids: Iterable[int], now: float | None = None
@@ -434,3 +553,14 @@ class RenderSettings:
     def set(self, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO render_settings VALUES (?, ?)", (key, value))
+
+
+def _taken_names(conn: sqlite3.Connection, job_id: int | None) -> set[str]:
+    """The file names (case-folded) unfinished renders hold, but for `job_id`'s."""
+    finals = tuple(status.value for status in FINAL)
+    rows = conn.execute(
+        f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
+        f"AND status NOT IN ({', '.join('?' * len(finals))})",
+        (-1 if job_id is None else job_id, *finals),
+    )
+    return {str(row[0]).casefold() for row in rows}

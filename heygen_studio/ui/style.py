@@ -13,6 +13,8 @@ from heygen_studio.resources import resources_dir
 ACCENT = QColor("#4f46e5")
 TEXT = QColor("#1f2430")
 MUTED = QColor("#5b6272")
+TONE_COLOURS = {"good": "#15803d", "bad": "#b42318", "warn": "#a15c07"}
+"""The text colour of each Tone but PLAIN: the style sheet's labels and the painted lists use the same."""
 
 STYLE_SHEET = """
 QListWidget#navigation {
@@ -45,14 +47,14 @@ QPushButton:disabled { color: #a0a5b1; }
 QPushButton#primaryButton { background: #4f46e5; color: white; border: none; font-weight: 600; }
 QPushButton#primaryButton:hover { background: #4338ca; }
 QPushButton#primaryButton:disabled { background: #a5a1f0; }
-QLabel[tone="good"], QLabel#hint[tone="good"] { color: #15803d; }
-QLabel[tone="bad"], QLabel#hint[tone="bad"] { color: #b42318; }
-QLabel[tone="warn"], QLabel#hint[tone="warn"] { color: #a15c07; }
 QGroupBox {
     font-weight: 600; border: 1px solid #e2e4ea; border-radius: 10px; margin-top: 14px; padding: 14px 12px 10px 12px;
 }
 QGroupBox::title { subcontrol-origin: margin; left: 12px; padding: 0 4px; }
-"""
+""" + "".join(
+    f'QLabel[tone="{tone}"], QLabel#hint[tone="{tone}"] {{ color: {colour}; }}\n'
+    for tone, colour in TONE_COLOURS.items()
+)
 
 
 def apply_style(app: QApplication) -> None:
@@ -80,6 +82,11 @@ class Tone(StrEnum):
     GOOD = "good"
     BAD = "bad"
     WARN = "warn"
+
+
+def tone_colour(tone: Tone) -> QColor:
+    """The colour text in `tone` is painted in (TEXT for plain)."""
+    return QColor(TONE_COLOURS[tone.value]) if tone else TEXT
 
 
 def set_tone(label: QLabel, tone: Tone, text: str | None = None) -> None:

@@ -4,16 +4,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Literal
 
 import httpx
 import pytest
 from client_support import validate_v3_request
-from starlette.applications import Starlette
-from test_sandbox_clients import FAST_RETRY, ContractChecking
 from waiting import until_value
 
 from heygen_studio.api import (
@@ -26,47 +22,11 @@ from heygen_studio.api import (
     UnsupportedError,
     VideoBatch,
     VideoSpec,
-    open_client,
 )
 from heygen_studio.domain.pricing import Engine
-from heygen_studio.sandbox.app import create_app
-from heygen_studio.sandbox.config import SandboxConfig
+from heygen_studio.sandbox.state import SandboxState
 
 VOICE = "demo-en-us-ava"
-
-
-@pytest.fixture
-def sandbox() -> Iterator[Starlette]:
-    app = create_app(SandboxConfig(job_seconds=0.2))
-    yield app
-    app.state.sandbox.close()
-
-
-@asynccontextmanager
-async def client(app: Starlette, generation: Literal["v3", "v2"]) -> AsyncIterator[HeyGenApi]:
-    """A client on the sandbox, every v3 request and answer checked against the contract."""
-    async with open_client(
-        generation,
-        "sandbox",
-        base_url="http://sandbox.test",
-        upload_url="http://sandbox.test",
-        transport=ContractChecking(httpx.ASGITransport(app=app)),
-        retry=FAST_RETRY,
-        max_retry_wait_s=1.0,
-    ) as api:
-        yield api
-
-
-@pytest.fixture
-async def v3(sandbox: Starlette) -> AsyncIterator[HeyGenApi]:
-    async with client(sandbox, "v3") as api:
-        yield api
-
-
-@pytest.fixture
-async def v2(sandbox: Starlette) -> AsyncIterator[HeyGenApi]:
-    async with client(sandbox, "v2") as api:
-        yield api
 
 
 def spec(look_id: str, title: str, *scripts: str) -> VideoSpec:
@@ -84,11 +44,11 @@ async def whole_batch(api: HeyGenApi, batch_id: str) -> list[VideoBatch]:
     return pages
 
 
-async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, sandbox: Starlette) -> None:
+async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, state: SandboxState) -> None:
     look = await private_look(v3)
     specs = [spec(look, f"Hi {n}") for n in range(11)] + [spec(look, "Two scenes", "One.", "Two.")]
     batch_id = await v3.submit_video_batch(specs, "Welcome")
-    assert sandbox.state.sandbox.counts["video_batches_created"] == 1
+    assert state.counts["video_batches_created"] == 1
 
     async def done() -> VideoBatch:
         return (await whole_batch(v3, batch_id))[0]
@@ -101,7 +61,7 @@ async def test_one_call_and_each_item_becomes_its_own_video(v3: HeyGenApi, sandb
     assert len(set(ids)) == 12
     statuses = await v3.video_statuses(ids)
     assert {status.status for status in statuses.values()} == {Status.COMPLETED}
-    assert [sandbox.state.sandbox.videos[video_id].title for video_id in ids] == [s.title for s in specs]
+    assert [state.videos[video_id].title for video_id in ids] == [s.title for s in specs]
 
 
 async def test_a_queued_item_has_no_video_yet(v3: HeyGenApi) -> None:

@@ -116,18 +116,21 @@ def test_a_look_or_voice_column_chooses_from_the_account_by_name_or_id(tmp_path:
         [
             LookRef("look-eileen", "Eileen", avatar_type="photo_avatar"),
             LookRef("look-twin", "Office twin", avatar_type="digital_twin"),
+            LookRef("look-old", "Old look", avatar_type="photo_avatar", supported_engines=("avatar_iii",)),
         ],
-        [VoiceRef("demo-en-us-ava", "Ava"), VoiceRef("demo-fr-fr-remy", "Rémy")],
+        [VoiceRef("demo-en-us-ava", "Ava"), VoiceRef("demo-fr-fr-remy", "Rémy"), VoiceRef("ava-2", "ava")],
     )
     result = plan(
         tmp_path,
         "first_name,team,notes,look,voice\n"
         "Zoë,Ventes,Bonjour.,office TWIN,Rémy\n"
         "Bo,Ops,Hi.,look-eileen,\n"
-        "Cy,Ops,Hi.,Beach,demo-xx\n",
+        "Cy,Ops,Hi.,Beach,demo-xx\n"
+        "Di,Ops,Hi.,Old look,\n"
+        "Ed,Ops,Hi.,,Ava\n",
         catalog=catalog,
     )
-    zoe, bo, cy = result.rows
+    zoe, bo, cy, di, ed = result.rows
     assert zoe.project is not None and bo.project is not None
     assert (zoe.project.look, zoe.project.voice) == (catalog.look("look-twin"), catalog.voice("demo-fr-fr-remy"))
     assert bo.project.voice == PROJECT.voice  # an empty cell keeps the project's voice
@@ -136,6 +139,8 @@ def test_a_look_or_voice_column_chooses_from_the_account_by_name_or_id(tmp_path:
         "there is no look “Beach” in this account (use a look's name or id)",
         "there is no voice “demo-xx” in this account (use a voice's name or id)",
     )
+    assert ed.problems == ("several voices are called “Ava” in this account (give the voice's id)",)
+    assert di.problems == ("This look renders on Avatar III, not Avatar IV. Choose one of those engines",)
 
 
 def test_the_total_of_the_good_rows_against_the_balance(tmp_path: Path) -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from heygen_studio.batch.sheets import SheetError, read_sheet
+from heygen_studio.batch.sheets import MAX_ROWS, SheetError, read_sheet
 
 PEOPLE = [("Zoë", "Ventes"), ("Łukasz", "Équipe B"), ("美咲", "営業")]
 
@@ -40,6 +40,22 @@ def test_a_windows_latin_1_export_keeps_its_accents(tmp_path: Path) -> None:
         ("René", "Équipe – Nord"),
         ("Zoë", "Café"),
     ]
+
+
+def test_excels_separator_line_is_followed_and_not_read_as_the_header(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_bytes("sep=;\r\nname;note\r\nZoë;Salut, toi\r\n".encode("utf-8-sig"))
+    sheet = read_sheet(path)
+    assert sheet.headers == ("name", "note")
+    assert [(row.number, row.values["note"]) for row in sheet.rows] == [(3, "Salut, toi")]
+
+
+def test_a_quoted_header_name_holding_commas_does_not_decide_the_separator(tmp_path: Path) -> None:
+    path = tmp_path / "people.csv"
+    path.write_text('"Name, as written";team\nSmith, Jo;Sales\n', encoding="utf-8")
+    sheet = read_sheet(path)
+    assert sheet.headers == ("Name, as written", "team")
+    assert [row.first for row in sheet.rows] == ["Smith, Jo"]
 
 
 def test_quoted_cells_may_hold_separators_and_line_breaks(tmp_path: Path) -> None:
@@ -174,3 +190,14 @@ def test_a_missing_file_and_a_folder_are_named(tmp_path: Path) -> None:
         read_sheet(tmp_path / "nobody.csv")
     with pytest.raises(SheetError, match="is a folder. Choose the CSV or Excel file in it."):
         read_sheet(tmp_path)
+
+
+def test_a_sheet_of_more_rows_than_a_batch_takes_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "everyone.csv"
+    path.write_text("name\n" + "".join(f"P{n}\n" for n in range(MAX_ROWS + 1)), encoding="utf-8")
+    with pytest.raises(SheetError) as refused:
+        read_sheet(path)
+    assert str(refused.value) == (
+        "Cannot use everyone.csv: it has 10,001 rows, and a batch takes at most 10,000. Split it into several "
+        "sheets and send them one after the other."
+    )

@@ -42,6 +42,7 @@ from heygen_studio.ui.panels.scenes import ScenesPanel  # noqa: E402
 from heygen_studio.ui.panels.settings import SettingsPanel  # noqa: E402
 from heygen_studio.ui.style import apply_style  # noqa: E402
 from heygen_studio.ui.widgets.photo_shelf import PHOTO_ROLE  # noqa: E402
+from heygen_studio.ui.widgets.render_texts import RowAction  # noqa: E402
 from heygen_studio.ui.widgets.scene_editor import EXPRESSIVENESS_LABELS  # noqa: E402
 
 log = logging.getLogger("e2e.journey")
@@ -167,7 +168,7 @@ def downloaded(journey: Journey, row: Any, statuses: list[str]) -> Callable[[], 
         nonlocal shot_while_rendering
         if row.job.status == JobStatus.DOWNLOADED:
             return True
-        text = row.status.text()
+        text = row.status
         if not statuses or statuses[-1] != text:
             statuses.append(text)
         if row.job.status.rendering and not shot_while_rendering:
@@ -386,13 +387,13 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     click(scenes.open_renders_button, "“Open Renders”")
     renders: RendersPanel = journey.panel(RendersPanel)
     await until(lambda: window.current_panel() is renders, "Renders opens")
-    await until(lambda: len(renders.rows) == 1, "the render shows in Renders", within=30)
-    row_widget = next(iter(renders.rows.values()))
+    await until(lambda: renders.model.rowCount() == 1, "the render shows in Renders", within=30)
+    row_widget = renders.model.items()[0]
     statuses: list[str] = []
     journey.seen["render_statuses"] = statuses  # filled while it renders, so a failure shows them too
     await until(downloaded(journey, row_widget, statuses), "the render is downloaded", within=120)
     await settle()
-    statuses.append(row_widget.status.text())
+    statuses.append(row_widget.status)
     job = await renders.queue.get(row_widget.job.id)
     assert job is not None
     journey.seen["renders_listed"] = len(await renders.queue.all_jobs())
@@ -402,8 +403,8 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
         "file": job.file_path,
         "estimated_seconds": job.estimated_seconds,
         "title": job.title,
-        "play_visible": row_widget.button("play").isVisible(),
-        "details": row_widget.details.text(),
+        "play_visible": renders.selected_job() == row_widget.job and renders.action_buttons[RowAction.PLAY].isVisible(),
+        "details": row_widget.details(),
     }
     journey.shot("downloaded")
 

@@ -13,11 +13,18 @@ from starlette.applications import Starlette
 from waiting import until_value
 
 from heygen_studio.resources import sample_photo
+from heygen_studio.sandbox.speech import synthesize
 from heygen_studio.sandbox.state import SandboxState
 from heygen_studio.sandbox.validation import operations, response_errors
 
 KEY = "test-key"
 JOB_SECONDS = 0.2
+
+
+def spoken(script: str, voice_id: str = "demo-en-us-ava", speed: float = 1.0) -> float:
+    """How long the sandbox's voice takes to say `script`: what a video of it lasts and is billed for."""
+    return synthesize(script, voice_id, speed).duration_s
+
 
 V3_ERROR_SCHEMA = {
     "type": "object",

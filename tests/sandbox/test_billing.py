@@ -22,17 +22,26 @@ from sandbox_helpers import (
     ai_photo_request,
     eventually,
     sandbox_state,
+    spoken,
     wallet_balance,
 )
 from test_v2_flow import legacy_done, upload_v1, v2
 from test_v3_flow import make_avatar, upload, video_done
 
+from heygen_studio.domain.money import Money
 from heygen_studio.sandbox.app import create_app
 from heygen_studio.sandbox.billing import Billing
 from heygen_studio.sandbox.config import SandboxConfig
 
-MINUTE = " ".join(["word"] * 150)  # 60 seconds at the normal 150 words a minute
-HALF_MINUTE_AND_A_BIT = " ".join(["word"] * 80)  # 32 seconds: two 30-second steps on v2
+MINUTE = " ".join(["word"] * 210)  # about 59 seconds as the sandbox's voice says it: two 30-second steps on v2
+HALF_MINUTE_AND_A_BIT = " ".join(["word"] * 115)  # about 32 seconds: two 30-second steps on v2
+MINUTE_S = Decimal(repr(round(spoken(MINUTE), 3)))  # what a video of MINUTE lasts and is billed for
+
+
+def minute_at(per_second: str) -> Decimal:
+    """What a video of MINUTE costs at `per_second` dollars a second."""
+    return MINUTE_S * Decimal(per_second)
+
 
 Sandbox = Callable[..., AbstractAsyncContextManager[httpx.AsyncClient]]
 
@@ -101,28 +110,30 @@ async def test_the_default_account_is_a_prepaid_usd_wallet_of_25_dollars(client:
     assert account["usage_based"] is None and account["subscription"] is None
 
 
-async def test_a_minute_of_photo_avatar_at_1080p_takes_three_dollars_once_rendered(client: httpx.AsyncClient) -> None:
+async def test_a_minute_of_photo_avatar_at_1080p_takes_five_cents_a_second_once_rendered(
+    client: httpx.AsyncClient,
+) -> None:
+    assert 55 < MINUTE_S <= 60
     submitted = await render(client, resolution="1080p")
     assert submitted.status_code == 200, submitted.text
     assert await wallet_balance(client) == Decimal(25)  # reserved while it renders, not taken yet
     done = await video_done(client, submitted.json()["data"]["video_id"])
-    assert done["duration"] == 60.0
-    assert await wallet_balance(client) == Decimal(25) - Decimal(repr(done["duration"])) * Decimal("0.05")
-    assert await wallet_balance(client) == Decimal("22.00")
+    assert Decimal(repr(done["duration"])) == MINUTE_S  # as long as its speech
+    assert await wallet_balance(client) == Decimal(25) - minute_at("0.05")
 
 
 @pytest.mark.parametrize(
-    ("options", "per_minute"),
+    ("options", "per_second"),
     [
-        ({"engine": {"type": "avatar_iii"}}, "1.002"),  # $0.0167 a second
-        ({"resolution": "4k"}, "4.002"),  # Avatar IV photo avatar at 4K: $0.0667 a second
+        ({"engine": {"type": "avatar_iii"}}, "0.0167"),
+        ({"resolution": "4k"}, "0.0667"),  # Avatar IV photo avatar at 4K
     ],
 )
 async def test_the_engine_and_the_resolution_set_the_rate(
-    client: httpx.AsyncClient, options: dict[str, Any], per_minute: str
+    client: httpx.AsyncClient, options: dict[str, Any], per_second: str
 ) -> None:
     await rendered(client, **options)
-    assert Decimal(25) - await wallet_balance(client) == Decimal(per_minute)
+    assert Decimal(25) - await wallet_balance(client) == minute_at(per_second)
 
 
 async def test_a_studio_avatar_costs_more_a_second_than_a_photo_avatar(client: httpx.AsyncClient) -> None:
@@ -138,7 +149,7 @@ async def test_a_studio_avatar_costs_more_a_second_than_a_photo_avatar(client: h
     )
     assert response.status_code == 200, response.text
     await video_done(client, response.json()["data"]["video_id"])
-    assert Decimal(25) - await wallet_balance(client) == Decimal("4.002")  # $0.0667 a second on Avatar IV
+    assert Decimal(25) - await wallet_balance(client) == minute_at("0.0667")  # on Avatar IV
 
 
 async def test_a_render_costing_more_than_the_balance_is_refused_and_nothing_is_made(sandbox: Sandbox) -> None:
@@ -146,7 +157,8 @@ async def test_a_render_costing_more_than_the_balance_is_refused_and_nothing_is_
         refused = await render(client)
         assert refused.status_code == 402
         error = refused.json()["error"]
-        assert error["code"] == "insufficient_credit" and "$3.00" in error["message"] and "$2.50" in error["message"]
+        assert error["code"] == "insufficient_credit" and "$2.50" in error["message"]
+        assert str(Money.usd(minute_at("0.05"))) in error["message"]
         assert (await client.get("/v3/videos")).json()["data"] == []
         assert await wallet_balance(client) == Decimal("2.5")
 
@@ -155,9 +167,9 @@ async def test_a_render_in_flight_holds_its_price_until_it_is_done(sandbox: Sand
     async with sandbox(balance=5) as client:
         first = await render(client)
         assert first.status_code == 200
-        assert (await render(client)).status_code == 402  # $3.00 is held for the first: $2.00 is free
+        assert (await render(client)).status_code == 402  # about $2.95 is held for the first: $2.05 is free
         await video_done(client, first.json()["data"]["video_id"])
-        assert await wallet_balance(client) == Decimal(2)
+        assert await wallet_balance(client) == Decimal(5) - minute_at("0.05")
         assert (await render(client)).status_code == 402
 
 
@@ -212,9 +224,10 @@ async def test_usage_based_spending_rises_and_may_not_pass_its_cap(sandbox: Sand
         usage = (await me(client))["usage_based"]
         assert (usage["spending_cap_usd"], usage["spending_current_usd"]) == (5.0, 0.0)
         await rendered(client)
-        assert (await me(client))["usage_based"]["spending_current_usd"] == 3.0
+        assert (await me(client))["usage_based"]["spending_current_usd"] == float(minute_at("0.05"))
         refused = await render(client)
-        assert refused.status_code == 402 and "$2.00 left" in refused.json()["error"]["message"]
+        left = Money.usd(Decimal(5) - minute_at("0.05"))
+        assert refused.status_code == 402 and f"{left} left" in refused.json()["error"]["message"]
 
 
 # --- the v2 credit quota -----------------------------------------------------------------------

@@ -11,12 +11,11 @@ from collections.abc import AsyncIterator
 import av
 import httpx
 import pytest
-from sandbox_helpers import eventually, sandbox_state
+from sandbox_helpers import eventually, sandbox_state, spoken
 from starlette.applications import Starlette
 from test_v2_flow import SCRIPT, legacy_done, v2
 from test_v3_flow import make_avatar, upload, video_done
 
-from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.sandbox.media import derive_images
 from heygen_studio.sandbox.state import IDEMPOTENCY_SECONDS
 
@@ -76,7 +75,7 @@ async def test_video_voice_speed_is_0_5_to_1_5_and_pitch_minus_50_to_50(client: 
     edge = await client.post("/v3/videos", json=video_body(look_id, voice_settings={"speed": 1.5, "pitch": -50}))
     assert edge.status_code == 200, edge.text
     done = await video_done(client, edge.json()["data"]["video_id"])
-    assert abs(done["duration"] - spoken_seconds(SCRIPT, 1.5)) < 0.01
+    assert abs(done["duration"] - spoken(SCRIPT, speed=1.5)) < 0.01
 
 
 # --- motion fields are for photo avatars ---------------------------------------------------------------
@@ -100,6 +99,8 @@ async def test_motion_prompt_and_expressiveness_only_where_heygen_takes_them(cli
         (video_body(studio, expressiveness="high"), "expressiveness"),
         (video_body(twin, expressiveness="low", engine={"type": "avatar_v"}), "expressiveness"),  # never on Avatar V
         (video_body(photo, engine={"type": "avatar_v"}), "engine.type"),  # not one of the look's engines
+        (video_body(photo, motion_prompt="waves", engine={"type": "avatar_iii"}), "motion_prompt"),  # not on III
+        (video_body(photo, expressiveness="low", engine={"type": "avatar_iii"}), "expressiveness"),
         (
             {
                 "type": "studio",
@@ -123,7 +124,7 @@ async def test_motion_prompt_and_expressiveness_only_where_heygen_takes_them(cli
         assert refused(response, 400, "invalid_parameter", param), (body, response.text)
     for body in (
         video_body(photo, motion_prompt="waves", expressiveness="high"),
-        video_body(photo, motion_prompt="waves", engine={"type": "avatar_iii"}),
+        video_body(photo, engine={"type": "avatar_iii"}),
         video_body(twin, motion_prompt="waves", engine={"type": "avatar_v"}),
         video_body(studio),
     ):
@@ -293,7 +294,7 @@ async def test_the_talking_photo_notes_own_body_with_numbers_as_strings_renders(
         )
     )["video_id"]
     done = await legacy_done(client, video_id)
-    assert abs(done["duration"] - spoken_seconds(SCRIPT)) < 0.01
+    assert abs(done["duration"] - spoken(SCRIPT)) < 0.01
     bad = await client.post(
         "/v2/video/generate",
         json={

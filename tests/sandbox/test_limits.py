@@ -56,7 +56,7 @@ async def test_v3_refuses_renders_beyond_its_concurrency_with_retry_after(client
 
 
 async def test_a_video_costing_more_than_the_credits_left_is_refused(client: httpx.AsyncClient) -> None:
-    long_script = " ".join(["word"] * 800)  # 320 s at $0.05: $16.00, more than the $10.00 in the wallet
+    long_script = " ".join(["word"] * 800)  # about 226 s at $0.05: $11.29, more than the $10.00 in the wallet
     refused = await client.post("/v3/videos", json=video_body(await private_look(client), long_script))
     assert refused.status_code == 402 and refused.json()["error"]["code"] == "insufficient_credit"
     legacy = await client.post(
@@ -64,9 +64,9 @@ async def test_a_video_costing_more_than_the_credits_left_is_refused(client: htt
         json={
             "image_key": await private_look(client),
             "voice_id": "demo-en-us-ava",
-            "script": " ".join(["word"] * 290),
+            "script": " ".join(["1234567"] * 180),  # said in words: "one million two hundred...", each
         },
-    )  # 116 s: 4 steps of 3 credits, more than 10
+    )  # about 145 s in 1,439 characters: 5 steps of 3 credits, more than 10
     assert legacy.status_code == 402 and legacy.json()["error"]["code"] == "insufficient_credit"
 
 

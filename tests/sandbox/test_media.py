@@ -1,4 +1,4 @@
-"""The sandbox's media: real photos, playable MP4s with sound and captions, thumbnails and SRT."""
+"""The sandbox's media: real photos, captions timed by the spoken words, and SRT."""
 
 from __future__ import annotations
 
@@ -6,22 +6,14 @@ import io
 import re
 from itertools import pairwise
 
-import av
 import numpy as np
 import pytest
 from PIL import Image
 
-from heygen_studio.domain.estimates import spoken_seconds
+from heygen_studio.api.models import WordTiming
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox.media import (
-    Caption,
-    captions_for,
-    derive_images,
-    render_mp4,
-    thumbnail_jpeg,
-    to_srt,
-    video_size,
-)
+from heygen_studio.sandbox.media import Caption, captions_for, derive_images, to_srt
+from heygen_studio.sandbox.speech import synthesize
 
 SCRIPT = (
     "Welcome to our studio. Today I will show you how a single photo becomes a talking avatar, "
@@ -86,100 +78,34 @@ def test_derive_images_rejects_bad_input() -> None:
         derive_images(None, "seed", size=(0, 10))
 
 
-def test_video_is_h264_and_aac_of_the_asked_length_and_capped_size(astronaut: bytes) -> None:
-    captions = captions_for([SCRIPT], [1.0])
-    duration = 4.3
-    data = render_mp4(astronaut, duration, 1920, 1080, captions)
-    assert data.index(b"moov") < data.index(b"mdat")  # faststart: playable while it streams
-    with av.open(io.BytesIO(data)) as container:
-        assert [stream.type for stream in container.streams] == ["video", "audio"]
-        video, audio = container.streams.video[0], container.streams.audio[0]
-        assert video.codec_context.name == "h264"
-        assert audio.codec_context.name == "aac"
-        assert (video.codec_context.width, video.codec_context.height) == (640, 360)
-        assert container.duration is not None
-        assert abs(container.duration / av.time_base - duration) <= 0.15
-        frames = [frame.to_ndarray(format="rgb24") for frame in container.decode(video=0)]
-    assert abs(len(frames) / float(video.average_rate) - duration) <= 0.15
-    assert np.abs(frames[0].astype(np.int16) - frames[6].astype(np.int16)).mean() > 0.5  # it moves
-
-
-def test_video_has_an_audible_voice_while_captions_are_spoken(astronaut: bytes) -> None:
-    data = render_mp4(astronaut, 3.0, 200, 200, [Caption(0.0, 1.5, "Hello there, friend.")])
-    with av.open(io.BytesIO(data)) as container:
-        samples = np.concatenate([frame.to_ndarray().reshape(-1) for frame in container.decode(audio=0)])
-        rate = container.streams.audio[0].sample_rate
-    spoken, silent = samples[: int(rate * 1.4)], samples[int(rate * 1.7) : int(rate * 2.9)]
-    assert 0.01 < np.sqrt(np.mean(spoken**2)) < 0.5
-    assert np.abs(silent).max() < 0.01
-
-
-def test_caption_text_is_burned_into_the_bottom_of_the_frame(astronaut: bytes) -> None:
-    def first_frame(captions: list[Caption]) -> np.ndarray:
-        with av.open(io.BytesIO(render_mp4(astronaut, 1.0, 320, 320, captions))) as container:
-            return next(container.decode(video=0)).to_ndarray(format="rgb24").astype(np.int16)
-
-    plain, captioned = first_frame([]), first_frame([Caption(0.0, 1.0, "Look at me talk")])
-    difference = np.abs(plain - captioned).mean(axis=(1, 2))
-    assert difference[-60:].mean() > 10 * max(difference[:160].mean(), 0.1)
-
-
-@pytest.mark.parametrize(
-    ("asked", "encoded"),
-    [((1920, 1080), (640, 360)), ((1080, 1920), (360, 640)), ((301, 201), (300, 200)), ((640, 640), (640, 640))],
-)
-def test_video_size_keeps_the_aspect_is_even_and_at_most_640(asked: tuple[int, int], encoded: tuple[int, int]) -> None:
-    assert video_size(*asked) == encoded
-
-
-def test_portrait_video_letterboxes_a_landscape_photo(cat: bytes) -> None:
-    data = render_mp4(cat, 0.5, 720, 1280, [])
-    with av.open(io.BytesIO(data)) as container:
-        frame = next(container.decode(video=0)).to_ndarray(format="rgb24").astype(np.int16)
-    assert frame.shape[:2] == (640, 360)
-    top_band = frame[:150].reshape(-1, 3)
-    assert top_band.std(axis=0).max() < 3  # a plain, neutral background above the photo
-
-
-@pytest.mark.parametrize(
-    ("duration", "width", "height"), [(0.0, 100, 100), (-1.0, 100, 100), (float("nan"), 100, 100), (1.0, 0, 100)]
-)
-def test_render_rejects_impossible_videos(astronaut: bytes, duration: float, width: int, height: int) -> None:
-    with pytest.raises(ValueError):
-        render_mp4(astronaut, duration, width, height, [])
-
-
-def test_thumbnail_is_a_jpeg_of_the_asked_size(astronaut: bytes) -> None:
-    thumbnail = Image.open(io.BytesIO(thumbnail_jpeg(astronaut, 480, 270)))
-    assert thumbnail.format == "JPEG"
-    assert thumbnail.size == (480, 270)
-
-
-def test_captions_are_short_phrases_back_to_back_across_scenes() -> None:
-    scripts = [SCRIPT, "Thanks for watching!", "", "See you next time, and have a lovely day."]
-    speeds = [1.0, 0.8, 1.0, 1.5]
-    captions = captions_for(scripts, speeds)
-    assert " ".join(caption.text for caption in captions) == " ".join(" ".join(scripts).split())
+def test_captions_are_short_phrases_timed_by_the_spoken_words() -> None:
+    speech = synthesize(SCRIPT, "demo-en-us-ava")
+    captions = captions_for(SCRIPT, speech.words, offset_s=2.0)
+    assert " ".join(caption.text for caption in captions) == " ".join(SCRIPT.split())
     lengths = [len(caption.text.split()) for caption in captions]
     assert max(lengths) <= 8
     assert captions[0].text == "Welcome to our studio."  # phrases stop at sentence ends
     assert set(lengths[1:5]) <= {6, 7}  # a 26-word sentence in four even phrases
-    assert captions[0].start_s == 0.0
+    assert captions[0].start_s == pytest.approx(2.0 + speech.words[0].start_s)
     for before, after in pairwise(captions):
-        assert before.start_s < before.end_s == pytest.approx(after.start_s)
-    total = sum(spoken_seconds(script, speed) for script, speed in zip(scripts, speeds, strict=True))
-    assert captions[-1].end_s == pytest.approx(total)
-    thanks = next(caption for caption in captions if caption.text == "Thanks for watching!")
-    assert thanks.end_s - thanks.start_s == pytest.approx(spoken_seconds("Thanks for watching!", 0.8))
+        assert before.start_s < before.end_s <= after.start_s
+    assert captions[-1].end_s == pytest.approx(2.0 + speech.words[-1].end_s)
+    assert captions[-1].end_s <= 2.0 + speech.duration_s
+    studio = next(word for word in speech.words if word.word == "studio")
+    assert captions[0].end_s == pytest.approx(2.0 + studio.end_s)  # the caption ends as its last word does
 
 
-def test_captions_need_one_speed_per_script() -> None:
-    with pytest.raises(ValueError):
-        captions_for(["one", "two"], [1.0])
+def test_a_phrase_said_within_another_words_timing_joins_the_caption_before() -> None:
+    words = (WordTiming("one two", 0.0, 0.5), WordTiming("three", 0.6, 1.0))
+    captions = captions_for("One two. Three", words)
+    assert captions == [Caption(0.0, 0.5, "One two."), Caption(0.6, 1.0, "Three")]
+    joined = captions_for("One. Two. Three", words)  # "Two." has no timing of its own: it is said with "One."
+    assert joined == [Caption(0.0, 0.5, "One. Two."), Caption(0.6, 1.0, "Three")]
 
 
 def test_srt_parses_back_to_the_captions() -> None:
-    captions = captions_for([SCRIPT, "And a second scene."], [1.0, 1.2])
+    speech = synthesize(SCRIPT, "demo-en-us-ava")
+    captions = captions_for(SCRIPT, speech.words)
     srt = to_srt(captions)
     blocks = SRT_BLOCK.findall(srt)
     assert re.fullmatch(f"(?:{SRT_BLOCK.pattern}\n)+", srt)  # nothing but blocks, each ending in a blank line

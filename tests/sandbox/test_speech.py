@@ -18,7 +18,7 @@ from starlette.applications import Starlette
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import V3_SPEECH_USD_PER_SECOND
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox import demo, speech
+from heygen_studio.sandbox import demo, media_routes, speech
 from heygen_studio.sandbox.audio_files import MAX_AUDIO_SECONDS, AudioFileError, decode_audio, sniff_audio
 from heygen_studio.sandbox.server import SandboxServer
 
@@ -384,3 +384,17 @@ async def test_a_broken_recording_is_refused_at_upload_saying_what_to_do(client:
     assert answer.status_code == 400
     error = answer.json()["error"]
     assert error["param"] == "file" and "choose an MP3, WAV or M4A recording" in error["message"]
+
+
+async def test_without_espeak_ng_the_sandbox_says_what_to_install(
+    client: httpx.AsyncClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(speech, "LIBRARY", "libespeak-ng-not-installed.so.1")
+    monkeypatch.setattr(speech, "_ENGINE", speech._Espeak())
+    monkeypatch.setattr(speech, "_RECENT", speech.Recent(speech.CACHE_BYTES))
+    media_routes.preview_wav.cache_clear()
+    answer = await speak(client, text="Something not heard before.")
+    assert answer.status_code == 500
+    assert "install espeak-ng (scripts/system-packages.sh)" in answer.json()["error"]["message"]
+    preview = await client.get("/_media/voices/demo-de-jonas.wav")
+    assert preview.status_code == 503 and "install espeak-ng" in preview.text

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import httpx
-from sandbox_helpers import ai_photo_request, eventually, photo_bytes
+from sandbox_helpers import ai_photo_request, eventually, photo_bytes, spoken
 from test_v3_flow import make_avatar, mp4_duration, video_done
-
-from heygen_studio.domain.estimates import spoken_seconds
 
 SCRIPT = "Legacy videos still work in the sandbox, scene by scene."
 
@@ -119,9 +117,9 @@ async def test_photo_avatar_group_training_looks_and_avatar_iv_video(client: htt
         )
     )["video_id"]
     done = await legacy_done(client, video_id)
-    assert abs(done["duration"] - spoken_seconds(SCRIPT)) < 0.01
+    assert abs(done["duration"] - spoken(SCRIPT, "demo-en-gb-george")) < 0.01
     mp4 = (await client.get(done["video_url"])).content
-    assert abs(mp4_duration(mp4) - spoken_seconds(SCRIPT)) < 0.5
+    assert abs(mp4_duration(mp4) - spoken(SCRIPT, "demo-en-gb-george")) < 0.5
     assert SCRIPT.split(",")[0].split()[0] in (await client.get(done["caption_url"])).text
     listed = (await client.get("/v1/video.list")).json()["data"]["videos"]
     assert [video["video_id"] for video in listed] == [video_id]
@@ -167,7 +165,7 @@ async def test_classic_video_with_a_public_avatar(client: httpx.AsyncClient) -> 
         )
     )["video_id"]
     done = await legacy_done(client, video_id)
-    assert abs(done["duration"] - spoken_seconds(SCRIPT, 1.2)) < 0.01
+    assert abs(done["duration"] - spoken(SCRIPT, "demo-es-mateo", 1.2)) < 0.01
     assert (await client.delete("/v1/video.delete", params={"video_id": video_id})).json()["code"] == 100
     gone = await client.get("/v1/video_status.get", params={"video_id": video_id})
     assert gone.status_code == 404 and gone.json()["code"] == 40104

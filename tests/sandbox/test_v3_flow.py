@@ -7,9 +7,7 @@ from decimal import Decimal
 
 import av
 import httpx
-from sandbox_helpers import eventually, photo_bytes, wallet_balance
-
-from heygen_studio.domain.estimates import spoken_seconds
+from sandbox_helpers import eventually, photo_bytes, spoken, wallet_balance
 
 SCRIPT = "Hello there. This is the sandbox speaking, clearly and slowly, for a short test video."
 
@@ -79,7 +77,7 @@ async def test_photo_avatar_to_downloaded_video(client: httpx.AsyncClient) -> No
     assert pending["video_url"] is None and pending["duration"] is None
 
     done = await video_done(client, video_id)
-    expected = spoken_seconds(SCRIPT)
+    expected = spoken(SCRIPT)
     assert abs(done["duration"] - expected) < 0.01
     video = await client.get(done["video_url"])
     assert video.status_code == 200 and video.headers["content-type"] == "video/mp4"
@@ -112,7 +110,8 @@ async def test_studio_video_of_two_scenes_lasts_both_scripts(client: httpx.Async
         "/v3/videos", json={"type": "studio", "scenes": scenes, "title": "Two scenes", "aspect_ratio": "9:16"}
     )
     done = await video_done(client, submitted.json()["data"]["video_id"])
-    assert abs(done["duration"] - (spoken_seconds(scripts[0]) + spoken_seconds(scripts[1], 1.5))) < 0.01
+    expected = spoken(scripts[0], "demo-fr-louis") + spoken(scripts[1], "demo-fr-louis", 1.5)
+    assert abs(done["duration"] - expected) < 0.01
     listed = (await client.get("/v3/videos", params={"title": "two SCENES"})).json()["data"]
     assert [item["id"] for item in listed] == [done["id"]]
 

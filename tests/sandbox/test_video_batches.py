@@ -4,12 +4,14 @@ concurrency allows, billed like single videos, and every answer valid by HeyGen'
 from __future__ import annotations
 
 import asyncio
-from decimal import Decimal
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 import httpx
 from sandbox_helpers import KEY, ContractRecorder, eventually, sandbox_state, wallet_balance
-from test_billing import MINUTE, private_look
+from test_billing import MINUTE, minute_at, private_look
 
 from heygen_studio.domain.money import Money
 from heygen_studio.sandbox.app import create_app
@@ -77,12 +79,12 @@ async def test_each_video_is_billed_as_a_single_one_when_it_is_done(client: http
         lambda: batch(client, response.json()["data"]["batch_id"]), lambda d: d["status"] != "processing"
     )
     assert data["status"] == "completed"
-    assert before - await wallet_balance(client) == Decimal("9.00")  # three minutes at $0.05/s, as single videos
+    assert before - await wallet_balance(client) == 3 * minute_at("0.05")  # three at $0.05/s, as single videos
 
 
 async def test_a_batch_the_wallet_cannot_hold_is_refused_and_nothing_is_made(client: httpx.AsyncClient) -> None:
     look = await private_look(client)
-    response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(9)])  # $27.00 of $25.00
+    response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(9)])  # about $26.60 of $25.00
     assert response.status_code == 402
     assert response.json()["error"]["code"] == "insufficient_credit"
     assert sandbox_state_of(client).counts["videos_created"] == 0
@@ -157,7 +159,7 @@ async def test_an_item_the_wallet_cannot_pay_when_its_turn_comes_fails_alone() -
             event_hooks={"response": [ContractRecorder()]},
         ) as client:
             look = await private_look(client)
-            response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(3)])  # $9.00
+            response = await submit(client, [video(look, f"Minute {n}", MINUTE) for n in range(3)])  # about $8.87
             batch_id = response.json()["data"]["batch_id"]
             state = sandbox_state(app)
             with state.lock:  # someone else spends $3.00 from the account meanwhile
@@ -168,3 +170,40 @@ async def test_an_item_the_wallet_cannot_pay_when_its_turn_comes_fails_alone() -
             assert data["items"][2]["video_id"] is None
     finally:
         sandbox_state(app).close()
+
+
+async def test_a_restarted_sandbox_keeps_its_batches_and_their_videos(tmp_path: Path) -> None:
+    @asynccontextmanager
+    async def run() -> AsyncIterator[httpx.AsyncClient]:
+        app = create_app(SandboxConfig(keys=frozenset({KEY}), job_seconds=0.2, state_file=tmp_path / "state.json"))
+        try:
+            async with httpx.AsyncClient(
+                transport=httpx.ASGITransport(app=app),
+                base_url="http://sandbox.test",
+                headers={"X-Api-Key": KEY},
+                event_hooks={"response": [ContractRecorder()]},
+            ) as client:
+                yield client
+        finally:
+            sandbox_state(app).close()
+
+    async with run() as client:
+        look = await private_look(client)
+        batch_id = (await submit(client, [video(look, f"Hi {n}") for n in range(12)])).json()["data"]["batch_id"]
+        before = await batch(client, batch_id)
+    async with run() as client:
+        after = await batch(client, batch_id)
+        assert [item["video_id"] for item in after["items"][:10]] == [item["video_id"] for item in before["items"][:10]]
+        done = await eventually(lambda: batch(client, batch_id), lambda data: data["status"] == "completed")
+        assert len({item["video_id"] for item in done["items"]}) == 12
+        assert sandbox_state_of(client).counts["videos_created"] == 12
+
+
+async def test_bulk_statuses_expand_a_batch_into_its_items(client: httpx.AsyncClient) -> None:
+    look = await private_look(client)
+    batch_id = (await submit(client, [video(look, f"Hi {n}") for n in range(12)])).json()["data"]["batch_id"]
+    response = await client.get("/v3/videos/statuses", params={"batch_ids": f"{batch_id},nope"})
+    entries = response.json()["data"]
+    assert [entry.get("item_index") for entry in entries] == [*range(12), None]
+    assert [entry["status"] for entry in entries] == ["processing"] * 10 + ["queued"] * 2 + ["not_found"]
+    assert [entry["video_id"] is None for entry in entries[9:12]] == [False, True, True]

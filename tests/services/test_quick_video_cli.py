@@ -67,3 +67,15 @@ def test_a_photo_too_large_to_animate_fails_that_render_saying_why_and_nothing_i
     assert "failed: The photo “me.jpg” is 2600×2600 pixels" in done.stderr and "2048" in done.stderr
     counts = httpx.get(f"{sandbox}/_sandbox/counts").json()
     assert counts.get("uploads", 0) == 0 and counts.get("videos_created", 0) == 0
+
+
+def test_a_quick_video_renders_from_a_terminal_with_its_photo_beside_the_project_and_no_avatar(
+    sandbox: str, tmp_path: Path
+) -> None:
+    project = quick_video(tmp_path / "video", 900)
+    done = render(project, sandbox, tmp_path / "home", "--wait", "--out", str(tmp_path / "out"))
+    assert done.returncode == 0, done.stderr
+    video = Path(done.stdout.splitlines()[-1])
+    assert video.parent == tmp_path / "out" and video.read_bytes()[4:8] == b"ftyp"
+    counts = httpx.get(f"{sandbox}/_sandbox/counts").json()
+    assert counts["uploads"] == 1 and counts["videos_created"] == 1 and counts.get("groups_created", 0) == 0

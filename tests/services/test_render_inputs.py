@@ -15,7 +15,8 @@ from PIL import Image
 from render_support import Rig, counts, never_run
 from waiting import until
 
-from heygen_studio.domain.project import PENDING_UPLOAD, OwnAudio, Project
+from heygen_studio.api.models import PENDING_UPLOAD
+from heygen_studio.domain.project import OwnAudio, Project
 from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
@@ -146,7 +147,7 @@ async def test_the_photo_of_an_image_video_is_uploaded_and_named_in_the_request(
         (lambda path: path.unlink(), "is no longer in"),
         (lambda path: photo(path, 2400, 1200), "is 2400×1200 pixels; a quick video needs one of at most 2048"),
         (lambda path: Image.new("RGB", (640, 640), "grey").save(path, "PNG"), "couldn't find a front-facing face"),
-        (lambda path: path.write_text("not a picture"), "This file is not an image we can read"),
+        (lambda path: path.write_text("not a picture"), "“me.png” is not an image we can read"),
     ],
 )
 async def test_a_photo_gone_or_unusable_fails_that_render_alone(
@@ -172,6 +173,8 @@ async def test_a_photo_gone_or_unusable_fails_that_render_alone(
         (lambda path: path.write_text("these are my notes"), "is not a recording this app can read"),
         (lambda path: path.write_bytes(b""), "is empty (0 bytes)"),
         (lambda path: path.unlink(), "is no longer there"),
+        (lambda path: recording(path, 5.0), "changed since you chose it: it is now 5.0 s long, and the render was"),
+        (lambda path: recording(path, 601.0), "is 10 min 1 s long; a video's own recording can be at most 10 min"),
     ],
 )
 async def test_a_recording_changed_after_it_was_chosen_fails_that_render_alone(
@@ -184,7 +187,8 @@ async def test_a_recording_changed_after_it_was_chosen_fails_that_render_alone(
     await until(lambda: all(job.status.is_final for job in rig.jobs()), within=30)
     failed, done = (rig.queue.jobs.get(job.id) for job in (broken, fine))  # type: ignore[union-attr]
     assert failed is not None and failed.status is JobStatus.FAILED
-    assert (failed.error or "").startswith("Your recording cannot be used: “me.wav”") and says in (failed.error or "")
+    assert (failed.error or "").startswith("Your recording") and "“me.wav”" in (failed.error or "")
+    assert says in (failed.error or "")
     assert done is not None and done.status is JobStatus.DOWNLOADED
     assert counts(rig.url).get("uploads", 0) == 0
     await rig.stop()
@@ -197,9 +201,10 @@ async def test_a_restart_keeps_what_the_render_uploads(rig: Rig, tmp_path: Path)
     await rig.kill()
     rig.open()
     assert rig.db is not None
+    from heygen_studio.storage.database import MIGRATIONS
     from heygen_studio.storage.render_jobs import RenderJobs
 
     again = RenderJobs(rig.db).get(job.id)
     assert again is not None and (again.audio_path, again.upload_key) == (str(audio), job.upload_key)
-    assert rig.db.schema_version() == 8
+    assert rig.db.schema_version() == len(MIGRATIONS)
     await rig.kill()

@@ -4,6 +4,7 @@ free and offline the second time; damaged entries are fetched again; not-audio i
 from __future__ import annotations
 
 import asyncio
+import json
 import wave
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -60,6 +61,8 @@ async def test_heard_once_then_from_the_cache_for_free_and_offline(api: HeyGenAp
     assert not first.cached and first.audio.is_file() and first.audio.parent == tmp_path / "speech"
     own = wav_seconds(first.audio) if first.audio.suffix == ".wav" else audio_seconds(first.audio)
     assert own is not None and abs(first.duration_s - own) < 0.1  # the measured length is the file's own
+    said = json.loads((tmp_path / "speech" / f"{REQUEST.key}.json").read_text())["heygen_duration_s"]
+    assert abs(said - own) < 0.1  # and HeyGen (the sandbox) said as much
     assert [w.word.strip(".,").lower() for w in first.words][:3] == ["welcome", "to", "the"]
     assert all(0 <= w.start_s < w.end_s <= first.duration_s + 0.05 for w in first.words)
     assert speech.measured(REQUEST) == first.duration_s
@@ -142,3 +145,16 @@ async def test_an_empty_wallet_is_said_plainly_and_nothing_is_cached(tmp_path: P
         await client.aclose()
         server.stop()
     assert speech.measured(REQUEST) is None and not list((tmp_path / "speech").glob("*.json"))
+
+
+async def test_past_its_size_the_cache_lets_the_least_recently_heard_go(api: HeyGenApi, tmp_path: Path) -> None:
+    speech = SpeechPreviews(tmp_path / "speech")
+    await speech.hear(REQUEST, lambda: api)
+    second = SpeechRequest(REQUEST.voice_id, SCRIPT + " Twice.", 1.0)
+    await speech.hear(second, lambda: api)
+    held = sum(path.stat().st_size for path in (tmp_path / "speech").iterdir())
+    speech.cache.max_bytes = held + 50_000  # room for these two and a little more, not for a third (200 KB)
+    assert (await speech.hear(REQUEST, offline)).cached  # heard again: now the most recent
+    await speech.hear(SpeechRequest(REQUEST.voice_id, SCRIPT + " Thrice.", 1.0), lambda: api)
+    assert speech.measured(second) is None and speech.measured(REQUEST) is not None
+    assert not (tmp_path / "speech" / f"{second.key}.json").exists()

@@ -5,6 +5,7 @@ no sound output is said plainly, and Measure all makes every length exact after 
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import QMessageBox
 
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.project import OwnAudio
+from heygen_studio.services.speech_previews import speech_request
 from heygen_studio.session import Session
 from heygen_studio.ui.panels.scenes import ScenesPanel
 from heygen_studio.ui.panels.scenes_listening import CANT_SPEAK, NEEDS_V3, OWN_AUDIO
@@ -56,7 +58,7 @@ def test_listen_plays_the_scene_and_its_words_light_up_in_time(run_panel: Any, w
             assert bar.player_source.startswith("file://") and "Playing scene 1…" in bar.status.text()
         else:
             assert "no sound output" in bar.status.text() and "Playing" not in bar.status.text()
-        heard = panel.speech.cache.get(panel.listening._requests(panel.project)[0][1])
+        heard = panel.speech.cache.get(speech_request(panel.project, panel.project.scenes[0]))
         assert heard is not None and len(heard.words) == 17
         await wait_until(lambda: bar.current_word != "", within=5)
         await wait_until(lambda: word_at(heard.words, bar.position_s()) >= 5, within=10)
@@ -108,6 +110,19 @@ def test_a_voice_that_cannot_read_aloud_offers_its_sample(run_panel: Any, no_sou
     run_panel(scenario)
 
 
+def test_a_voice_heygen_refuses_though_the_list_did_not_say_offers_its_sample(run_panel: Any, wait_until: Any) -> None:
+    async def scenario(panel: ScenesPanel, session: Session) -> None:
+        panel.listening.know_voices([replace(v, can_speak=None) for v in panel._voices])  # not known
+        write(panel, SCRIPT, "demo-ja-yui")
+        bar = panel.scene_editor.listen
+        assert bar.listen_button.isEnabled()
+        bar.listen_button.click()
+        await wait_until(lambda: bar.status.text() == CANT_SPEAK, within=10)
+        assert not bar.listen_button.isEnabled() and bar.sample_button.isVisibleTo(panel)
+
+    run_panel(scenario)
+
+
 def test_the_legacy_api_says_listen_needs_v3(run_panel: Any) -> None:
     async def scenario(panel: ScenesPanel, session: Session) -> None:
         write(panel, SCRIPT, panel._voices[0].id)
@@ -129,10 +144,11 @@ def test_no_sound_output_says_so_lights_the_words_and_saves_the_audio(
         assert not bar.sound_output and bar.player_source == ""  # nothing pretends to play
         text = bar.status.text()
         assert text.startswith("This computer has no sound output") and "light up in time" in text
-        await wait_until(lambda: bar.current_word == "launch", within=5)
-        assert bar.save_button.isVisibleTo(panel)
-        heard = panel.speech.cache.get(panel.listening._requests(panel.project)[0][1])
+        heard = panel.speech.cache.get(speech_request(panel.project, panel.project.scenes[0]))
         assert heard is not None
+        later = [word.word for word in heard.words[3:]]
+        await wait_until(lambda: bar.current_word in later, within=5)  # “launch” and on, by the clock alone
+        assert bar.save_button.isVisibleTo(panel)
         target = tmp_path / "my scene.wav"
         panel.listening.save(heard, target)
         await wait_until(lambda: target.exists() and "Saved as my scene.wav" in bar.status.text())
@@ -160,10 +176,10 @@ def test_measure_all_asks_once_then_every_length_is_measured(run_panel: Any, wai
         panel.measure_all_button.click()
         question = panel.listening.question
         next(b for b in question.buttons() if b.text() == "Measure all").click()
-        await wait_until(lambda: len(panel.editor.measured()) == 3, within=15)
+        await wait_until(lambda: panel.measure_note.text() == "Every scene is measured: listening is free.", within=15)
+        assert len(panel.editor.measured()) == 3
         assert all("measured" in panel.scene_list.item(row).text() for row in range(3))
         assert ", " in panel.totals.text() and " measured · $" in panel.totals.text()
-        assert panel.measure_note.text() == "Every scene is measured: listening is free."
         assert not panel.measure_all_button.isEnabled()
 
     run_panel(scenario)
@@ -179,8 +195,10 @@ def test_listen_to_the_whole_video_plays_every_scene_in_order(run_panel: Any, wa
         panel.listen_all_button.click()
         await wait_until(lambda: bar.now_playing == "scene 1", within=10)
         assert len(panel.editor.measured()) == 2  # both fetched before the first plays: no gap between them
+        assert panel.scene_editor.heading.text() == "Scene 1"
         await wait_until(lambda: bar.now_playing == "scene 2", within=10)
-        await wait_until(lambda: bar.current_word == "Four", within=5)
+        assert panel.scene_list.currentRow() == 1 and panel.scene_editor.heading.text() == "Scene 2"  # shown
+        await wait_until(lambda: bar.current_word in ("Four", "and", "five"), within=5)  # scene 2's words
         await wait_until(lambda: not bar.playing, within=10)
 
     run_panel(scenario)

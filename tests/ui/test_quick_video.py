@@ -6,10 +6,11 @@ import asyncio
 from collections.abc import Iterator
 from pathlib import Path
 
+import av
 import pytest
 from PIL import Image
 from PySide6.QtWidgets import QMessageBox
-from test_photos_panel import Window, add_and_check, checked, select
+from test_photos_panel import Window, add_and_check, checked, select, wallet
 from waiting import until_value
 
 from heygen_studio.api.models import AspectRatio, VideoKind
@@ -19,6 +20,7 @@ from heygen_studio.resources import sample_photo
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.session import Connection, Session
 from heygen_studio.storage.keyring_backends import MemoryKeyring
+from heygen_studio.storage.render_jobs import JobStatus
 from heygen_studio.storage.secrets import SecretStore
 from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.dialogs.quick_video import NEEDS_V3, QuickVideoDialog
@@ -39,6 +41,7 @@ def session(
 ) -> Iterator[Session]:
     tasks = TaskRegistry()
     session = Session(paths, Settings(), tasks, secrets=SecretStore(MemoryKeyring()), sandbox_config=sandbox_config)
+    session.renders.queue.output_dir = paths.data_dir / "videos"  # never the real Videos folder
     yield session
     qloop.run_until_complete(tasks.aclose())
     qloop.run_until_complete(session.aclose())
@@ -76,7 +79,7 @@ async def open_form(panel: PhotosPanel, wait_until) -> QuickVideoDialog:  # type
     return dialog
 
 
-def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
+def test_a_good_photo_becomes_an_image_video_with_its_price_and_no_avatar(
     panel: PhotosPanel, session: Session, tmp_path: Path, qloop, wait_until
 ) -> None:  # type: ignore[no-untyped-def]
     async def scenario() -> tuple[QuickVideoDialog, int, int]:
@@ -99,12 +102,23 @@ def test_a_good_photo_becomes_a_queued_image_video_with_its_price_and_no_avatar(
         price = dialog.price.text()
         assert f"<b>{quote.total}</b> for about 6 s of speech at $0.05 a second" in price
         assert f"would cost {quote.total + Money.usd(1)}" in price and "$1.00 less than creating an avatar" in price
+        before = wallet(session)
         dialog.render_button.click()
         await wait_until(lambda: "Added to the render queue" in dialog.status.text())
         assert not dialog.renders_button.isHidden() and not dialog.render_button.isEnabled()  # not twice by mistake
         [job] = await session.renders.queue.all_jobs()
         spec = job.video_spec()
         assert spec.kind is VideoKind.IMAGE and spec.aspect_ratio is AspectRatio.PORTRAIT and job.cost == quote.total
+        [job] = await until_value(
+            session.renders.queue.all_jobs, lambda jobs: jobs[0].status.is_final, "the video made", within=60
+        )
+        assert job.status is JobStatus.DOWNLOADED and job.file_path, job.error
+        with av.open(job.file_path) as video:  # the photo itself, animated at the shape chosen
+            stream = video.streams.video[0]
+            assert stream.height > stream.width
+        spent = before - wallet(session)
+        assert Money.zero(spent.currency) < spent < Money.usd(1)  # the render, and no $1.00 avatar
+        assert sandbox(session).counts["uploads"] == 1  # the photo, once
         return dialog, groups, len((await api.list_groups()).items)
 
     dialog, groups_before, groups_after = qloop.run_until_complete(scenario())
@@ -202,7 +216,9 @@ def test_closing_the_form_while_it_queues_keeps_the_render_and_touches_no_closed
         await asyncio.sleep(0.2)  # the form's task has ended by now
 
     qloop.run_until_complete(scenario())
-    assert errors == []
+    assert errors == [] and panel.quick_video is None
+    panel.details.quick_button.click()  # and it opens again
+    assert panel.quick_video is not None and panel.quick_video.isVisible()
 
 
 def test_an_open_form_follows_a_switch_to_the_legacy_api_and_back(

@@ -20,9 +20,10 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import HeyGenApi, HeyGenError
+from heygen_studio.api.clients import limits_for
 from heygen_studio.api.models import AspectRatio, Voice
 from heygen_studio.domain.pricing import VideoQuote
-from heygen_studio.domain.project import Project, Scene, VoiceRef, estimate, format_duration
+from heygen_studio.domain.project import Project, Scene, VoiceRef, format_duration
 from heygen_studio.domain.quotes import image_video_saving, quote_project
 from heygen_studio.services.photo_checks import CheckedPhoto
 from heygen_studio.services.render_queue import NotSaved
@@ -67,6 +68,7 @@ class QuickVideoDialog(QDialog):
         self.photo = photo
         self._run = run
         self._voices: list[Voice] = []
+        self._voices_error = ""  # why the voices could not be loaded, for the voice picker
         self._voice: Voice | None = None
         self.voice_dialog: VoicePickerDialog | None = None
         self.money_prompt: QMessageBox | None = None
@@ -164,7 +166,7 @@ class QuickVideoDialog(QDialog):
 
     def _max_characters(self) -> int:
         api = self.session.api
-        return api.limits.max_script_chars if api is not None else 5000
+        return (api.limits if api is not None else limits_for("v3")).max_script_chars
 
     def _update(self) -> None:
         blocker = quick_video_blocker(self.session)
@@ -203,10 +205,9 @@ class QuickVideoDialog(QDialog):
     def _price_text(self, quote: VideoQuote | None) -> str:
         if quote is None:
             return ""
-        seconds = estimate(self.project(), self.session.require_api().limits).seconds
         text = (
-            f"<b>{quote.total}</b> for {format_duration(seconds)} of speech at {quote.rate.per_second} a second."
-            if seconds
+            f"<b>{quote.total}</b> for {format_duration(quote.seconds)} of speech at {quote.rate.per_second} a second."
+            if quote.seconds
             else f"HeyGen charges {quote.rate.per_second} a second of video."
         )
         saved = image_video_saving(price_list(self.session))  # None where the account pays in credits
@@ -235,8 +236,12 @@ class QuickVideoDialog(QDialog):
         self._update()
 
     def _fill_voice_dialog(self) -> None:
-        if self.voice_dialog is not None and self._voices:
+        if self.voice_dialog is None:
+            return
+        if self._voices:
             self.voice_dialog.set_voices(self._voices, self._voice.id if self._voice else None)
+        elif self._voices_error:
+            self.voice_dialog.set_error(self._voices_error)
 
     async def _load_voices(self, api: HeyGenApi) -> None:
         voices = await load_all_voices(api)
@@ -250,11 +255,11 @@ class QuickVideoDialog(QDialog):
         self._update()
 
     def _voices_failed(self, error: Exception) -> None:
-        if self.voice_dialog is not None:
-            self.voice_dialog.set_error(f"Voices could not be loaded: {error}")
+        self._voices_error = f"Voices could not be loaded: {error}"
+        self._fill_voice_dialog()
 
     def _connection_changed(self) -> None:
-        self._voices = []
+        self._voices, self._voices_error = [], ""
         self.script.limit = self._max_characters()
         self.script.edit.textChanged.emit()  # the counter follows the new limit
         api = self.session.api

@@ -387,13 +387,16 @@ class PhotosPanel(Panel):
 
     def open_quick_video(self, photo: CheckedPhoto) -> None:
         """The form that turns `photo` and a script into an image video, without making an avatar."""
-        if self.quick_video is not None:
-            self.quick_video.close()
         dialog = QuickVideoDialog(self.session, photo, lambda coro, name: self.run(coro, name), self)
         dialog.navigate.connect(self.navigate)
-        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _result: self._quick_video_closed(dialog))
         self.quick_video = dialog
-        dialog.open()
+        dialog.open()  # window-modal: no other photo's form opens while this one is open
+
+    def _quick_video_closed(self, dialog: QuickVideoDialog) -> None:
+        if self.quick_video is dialog:
+            self.quick_video = None
+        dialog.deleteLater()
 
     def _quick_video_access(self) -> None:
         api = self.session.api

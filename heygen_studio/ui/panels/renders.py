@@ -7,20 +7,22 @@ import contextlib
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import httpx
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QFileDialog,
     QHBoxLayout,
     QLabel,
+    QListView,
+    QMenu,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,16 +33,20 @@ from heygen_studio.services.notifications import notify
 from heygen_studio.services.render_queue import NotSaved, SessionRenders
 from heygen_studio.session import Session
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
+from heygen_studio.ui.models.renders_model import RenderItem, RendersModel
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.render_confirm import confirm_delete, confirm_stop
-from heygen_studio.ui.widgets.render_row import RenderRow, RowAction
+from heygen_studio.ui.widgets.render_delegate import RenderDelegate
+from heygen_studio.ui.widgets.render_texts import BUTTONS, THUMB, RowAction, actions_for
 
 if TYPE_CHECKING:
     from heygen_studio.ui.widgets.render_player import RenderPlayer
 
 log = logging.getLogger(__name__)
 NEWS_SHOWN_MS = 6000  # good news above the list clears itself after this; an error stays until the next action
+NOTHING_SELECTED = "Click a render to see what you can do with it."
+AT_END = frozenset({RowAction.REMOVE})  # after a stretch at the end of the bar, apart from the others
 
 
 class RendersPanel(Panel):
@@ -58,9 +64,10 @@ class RendersPanel(Panel):
         super().__init__(session, parent)
         self.renders: SessionRenders = session.renders
         self.queue = self.renders.queue
-        self.rows: dict[int, RenderRow] = {}
+        self.model = RendersModel(self)
         self._player: RenderPlayer | None = None
         self._http: httpx.AsyncClient | None = None
+        self._pictures: dict[str, asyncio.Task[QPixmap | None]] = {}  # a look's picture, fetched once for all rows
         self.empty_card = self.placeholder
 
         self.folder_label = QLabel()
@@ -75,10 +82,6 @@ class RendersPanel(Panel):
         )
         self.clear_button.clicked.connect(self._clear_finished)
         self._top_buttons = (change, self.clear_button)
-        self._tab_timer = QTimer(self)  # one Tab-order pass after a burst of new rows or buttons
-        self._tab_timer.setSingleShot(True)
-        self._tab_timer.setInterval(0)
-        self._tab_timer.timeout.connect(self._order_tabs)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.hide()
@@ -91,17 +94,45 @@ class RendersPanel(Panel):
         top.addWidget(self.folder_label, 1)
         top.addWidget(change)
         top.addWidget(self.clear_button)
-        self.list_widget = QWidget()
-        self.list_layout = QVBoxLayout(self.list_widget)
-        self.list_layout.setContentsMargins(0, 0, 0, 0)
-        self.list_layout.addStretch(1)
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setWidget(self.list_widget)
-        self.scroll_area.hide()
+        self.view = QListView()
+        self.view.setObjectName("renderList")
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(RenderDelegate(self.view))
+        self.view.setUniformItemSizes(True)  # 1,000 rows are laid out without asking each its size
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.view.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._context_menu)
+        self.view.activated.connect(self._activated)  # double click or Enter: watch it, when it is ready
+        self.view.setMinimumHeight(240)
+        self.view.hide()
+        self.selected_label = QLabel(NOTHING_SELECTED)
+        self.selected_label.setObjectName("hint")
+        self.action_buttons: dict[RowAction, QPushButton] = {}
+        bar = QHBoxLayout()
+        bar.addWidget(self.selected_label, 1)
+        for name in RowAction:
+            text, tip = BUTTONS[name]
+            button = QPushButton(text)
+            button.setToolTip(tip)
+            button.clicked.connect(lambda _=False, name=name: self._act_on_selected(name))
+            button.hide()
+            self.action_buttons[name] = button
+            if name in AT_END:
+                bar.addSpacing(16)
+            bar.addWidget(button)
+        self.actions_bar = QWidget()
+        self.actions_bar.setLayout(bar)
+        self.actions_bar.hide()
         self.content.insertLayout(0, top)
         self.content.insertWidget(1, self.message)
-        self.content.insertWidget(2, self.scroll_area, 1)
+        self.content.insertWidget(2, self.actions_bar)
+        self.content.insertWidget(3, self.view, 1)
+        self.view.selectionModel().currentChanged.connect(lambda *_: self._show_actions())
+        self.model.rowsInserted.connect(lambda *_: self._select_first_if_none())
+        self.model.modelReset.connect(self._select_first_if_none)
+        self.model.dataChanged.connect(self._selected_changed)
+        self._order_tabs()
 
         self.clock = QTimer(self)
         self.clock.setInterval(1000)
@@ -126,69 +157,69 @@ class RendersPanel(Panel):
         self.folder_label.setText(f"Finished videos are saved in {folder}")
         account = self.session.connection.account_id if self.session.connection else None
         jobs = await self.queue.listed(account) if account else []
-        for job_id in set(self.rows) - {job.id for job in jobs}:
-            self._drop(job_id)
-        for job in reversed(jobs):
-            self._show(job)
+        known = {item.job.id for item in self.model.items()}
+        self.model.replace_all(list(jobs))
+        for job in jobs:
+            if job.id not in known:
+                self._learn_about(job)
         self._update_empty()
 
     def _show(self, job: RenderJob) -> None:
-        row = self.rows.get(job.id)
-        if row is None:
-            row = RenderRow(job)
-            row.action.connect(self._act)
-            row.buttons_added.connect(self._tab_timer.start)
-            self.rows[job.id] = row
-            # Newest on top: a row goes above every row of an older job.
-            self.list_layout.insertWidget(sum(1 for other in self.rows if other > job.id), row)
-            self._tab_timer.start()
-            self.run(self._thumbnail(row), "render thumbnail")
-            self.run(self._estimate(row), "render estimate")
-        else:
-            downloaded = job.status == JobStatus.DOWNLOADED and row.job.status != JobStatus.DOWNLOADED
-            row.update_job(job)
-            if downloaded:  # the video's own thumbnail is on disk now
-                self.run(self._thumbnail(row), "render thumbnail")
+        old = self.model.item(job.id)
+        downloaded = old is not None and job.status == JobStatus.DOWNLOADED and old.job.status != JobStatus.DOWNLOADED
+        self.model.upsert(job)
+        if old is None:
+            self._learn_about(job)
+        elif downloaded:  # the video's own thumbnail is on disk now
+            self.run(self._thumbnail(job), "render thumbnail")
+
+    def _learn_about(self, job: RenderJob) -> None:
+        """Its picture, and for a render not finished, how long HeyGen is expected to take."""
+        self.run(self._thumbnail(job), "render thumbnail")
+        if not job.status.is_final:
+            self.run(self._estimate(job), "render estimate")
 
     def _drop(self, job_id: int) -> None:
-        row = self.rows.pop(job_id, None)
-        if row is not None:
-            self.list_layout.removeWidget(row)
-            row.hide()
-            row.deleteLater()
+        self.model.remove(job_id)
 
     def _update_empty(self) -> None:
-        has_jobs = bool(self.rows)
-        self.clear_button.setEnabled(any(row.job.status.is_final for row in self.rows.values()))
-        self.scroll_area.setVisible(has_jobs)
+        has_jobs = self.model.rowCount() > 0
+        self.clear_button.setEnabled(any(item.job.status.is_final for item in self.model.items()))
+        self.view.setVisible(has_jobs)
+        self.actions_bar.setVisible(has_jobs)
         # The panel's closing stretch centres the empty card; with jobs, the list takes all the height.
         self.content.setStretch(self.content.count() - 1, 0 if has_jobs else 1)
         if self.empty_card is not None:
             self.empty_card.setVisible(not has_jobs)
 
-    async def _thumbnail(self, row: RenderRow) -> None:
+    async def _thumbnail(self, job: RenderJob) -> None:
         """The video's own thumbnail when it was downloaded beside the video, else the look's picture."""
-        job = row.job
         if job.file_path:
-            image = await asyncio.to_thread(QImage, str(Path(job.file_path).with_suffix(".jpg")))
+            image = await asyncio.to_thread(_small_image, Path(job.file_path).with_suffix(".jpg"))
             if not image.isNull():
-                row.set_thumbnail(QPixmap.fromImage(image))
+                self.model.set_thumbnail(job.id, QPixmap.fromImage(image))
                 return
         if job.look_thumbnail_url:
-            await self._look_thumbnail(row, job.look_thumbnail_url)
+            fetching = self._pictures.get(job.look_thumbnail_url)
+            if fetching is None:  # one request for every render of this look (a batch has hundreds)
+                fetching = asyncio.ensure_future(self._look_picture(job.look_thumbnail_url))
+                self._pictures[job.look_thumbnail_url] = fetching
+            picture = await asyncio.shield(fetching)
+            if picture is not None:
+                self.model.set_thumbnail(job.id, picture)
 
-    async def _look_thumbnail(self, row: RenderRow, url: str) -> None:
+    async def _look_picture(self, url: str) -> QPixmap | None:
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context())
         try:
             response = await self._http.get(url)
             response.raise_for_status()
         except httpx.HTTPError as error:
-            log.debug("No thumbnail for render %d: %r", row.job.id, error)
-            return
-        image = await asyncio.to_thread(QImage.fromData, response.content)
-        if not image.isNull():
-            row.set_thumbnail(QPixmap.fromImage(image))
+            log.debug("No thumbnail at %s: %r", url, error)
+            self._pictures.pop(url, None)  # asked again by the next render of that look
+            return None
+        image = await asyncio.to_thread(_small_image_from, response.content)
+        return None if image.isNull() else QPixmap.fromImage(image)
 
     async def aclose(self) -> None:
         """Stop the panel's tasks and close the client that fetched the looks' thumbnails."""
@@ -197,9 +228,8 @@ class RendersPanel(Panel):
             await self._http.aclose()
             self._http = None
 
-    async def _estimate(self, row: RenderRow) -> None:
-        row.expected_s = await self.queue.render_estimate(row.job)
-        row.tick()
+    async def _estimate(self, job: RenderJob) -> None:
+        self.model.set_expected(job.id, await self.queue.render_estimate(job))
 
     # --- queue events ----------------------------------------------------------------------------
 
@@ -217,9 +247,7 @@ class RendersPanel(Panel):
             self._update_empty()
 
     def _progress(self, job_id: int, done: int, total: int) -> None:
-        row = self.rows.get(job_id)
-        if row is not None:
-            row.set_download(done, total)
+        self.model.set_download(job_id, done, total)
 
     def _finished(self, job_id: int) -> None:
         self.run(self._announce(job_id), "announce render")
@@ -266,18 +294,73 @@ class RendersPanel(Panel):
 
     def _tick(self) -> None:
         if self.isVisible():
-            for row in self.rows.values():
-                if not row.job.status.is_final:
-                    row.tick()
+            self.model.tick()
+
+    # --- the selected render ---------------------------------------------------------------------
+
+    def selected_job(self) -> RenderJob | None:
+        index = self.view.currentIndex()
+        return self.model.job_at(index.row()) if index.isValid() else None
+
+    def select(self, job_id: int) -> None:
+        """Make `job_id` the selected render (its actions show in the bar above the list)."""
+        row = self.model.row_of(job_id)
+        if row is not None:
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(row), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+            self.view.scrollTo(self.model.index(row))
+
+    def _select_first_if_none(self) -> None:
+        if not self.view.currentIndex().isValid() and self.model.rowCount():
+            self.view.selectionModel().setCurrentIndex(
+                self.model.index(0), QItemSelectionModel.SelectionFlag.ClearAndSelect
+            )
+        self._show_actions()
+
+    def _selected_changed(self, top: QModelIndex, bottom: QModelIndex, roles: list[int] | None = None) -> None:
+        current = self.view.currentIndex()
+        if not roles and current.isValid() and top.row() <= current.row() <= bottom.row():
+            self._show_actions()  # the selected job itself changed (the clock's repaints carry roles)
+
+    def _show_actions(self) -> None:
+        """The bar offers what can be done with the selected render now, and names it."""
+        job = self.selected_job()
+        offered = set(actions_for(job)) if job is not None else set()
+        self.selected_label.setText(f"“{job.title}”" if job is not None else NOTHING_SELECTED)
+        for name, button in self.action_buttons.items():
+            button.setVisible(name in offered)
+
+    def _act_on_selected(self, name: RowAction) -> None:
+        job = self.selected_job()
+        if job is not None:
+            self._act(name, job.id)
+
+    def _activated(self, index: QModelIndex) -> None:
+        job = self.model.job_at(index.row())
+        if job is not None and RowAction.PLAY in actions_for(job):
+            self._act(RowAction.PLAY, job.id)
+
+    def _context_menu(self, where: QPoint) -> None:
+        index = self.view.indexAt(where)
+        job = self.model.job_at(index.row()) if index.isValid() else None
+        if job is None:
+            return
+        self.select(job.id)
+        menu = QMenu(self)
+        for name in actions_for(job):
+            action = menu.addAction(BUTTONS[name][0])
+            action.triggered.connect(partial(self._act, name, job.id))
+        menu.popup(self.view.viewport().mapToGlobal(where))
 
     # --- actions ---------------------------------------------------------------------------------
 
     def _act(self, name: RowAction, job_id: int) -> None:
-        row = self.rows.get(job_id)
-        if row is None:
+        item = self.model.item(job_id)
+        if item is None:
             return
         self._clear_message()  # what was said about the last action is done with
-        job = row.job
+        job = item.job
         if name in (RowAction.OPEN, RowAction.FOLDER, RowAction.PLAY):
             self._act_on_file(name, job)
         elif name is RowAction.CANCEL:
@@ -289,9 +372,9 @@ class RendersPanel(Panel):
         elif name is RowAction.REMOVE:
             self.run(self._remove([job]), "remove render from list", per_connection=False)
         elif name is RowAction.RETRY:
-            self._retry(row, name, lambda: self.queue.retry(job_id))
+            self._retry(item, name, lambda: self.queue.retry(job_id))
         elif name is RowAction.RESUBMIT:
-            self._retry(row, name, lambda: self.queue.decide(job_id, submit_again=True))
+            self._retry(item, name, lambda: self.queue.decide(job_id, submit_again=True))
         elif name is RowAction.GIVE_UP:
             self.run(self.queue.decide(job_id, submit_again=False), "give up render", per_connection=False)
         elif name is RowAction.COPY:
@@ -322,17 +405,17 @@ class RendersPanel(Panel):
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.open()
 
-    def _retry(self, row: RenderRow, name: RowAction, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
+    def _retry(self, item: RenderItem, name: RowAction, send: Callable[[], Coroutine[Any, Any, object]]) -> None:
         """Send a render again (`send`) at today's price, asking first when the balance, asked afresh, no longer
         covers it. Its button is off until then, so a double click sends one render, not two."""
-        button = row.button(name)
+        button = self.action_buttons[name]
         button.setEnabled(False)
 
         async def check_then_send() -> None:
             try:
-                await self._send_if_it_fits(row.job, send)
+                await self._send_if_it_fits(item.job, send)
             finally:
-                with contextlib.suppress(RuntimeError):  # the row was removed meanwhile
+                with contextlib.suppress(RuntimeError):  # the panel closed meanwhile
                     button.setEnabled(True)
 
         self.run(check_then_send(), f"{name} render", per_connection=False)
@@ -407,7 +490,7 @@ class RendersPanel(Panel):
 
     def _clear_finished(self) -> None:
         self._clear_message()
-        finished = [row.job for row in self.rows.values() if row.job.status.is_final]
+        finished = [item.job for item in self.model.items() if item.job.status.is_final]
         self.run(self._remove(finished), "clear finished renders", per_connection=False)
 
     async def _open(self, target: Path, video: Path) -> None:
@@ -440,16 +523,8 @@ class RendersPanel(Panel):
         self.say(f"Copied {path}", tone=Tone.GOOD)
 
     def _order_tabs(self) -> None:
-        """Tab goes through the top buttons, then the rows as shown, top to bottom, each left to right."""
-        items = [self.list_layout.itemAt(i) for i in range(self.list_layout.count())]
-        rows = [item.widget() for item in items if item is not None]
-        chain: list[QWidget] = [*self._top_buttons]
-        chain += [
-            button
-            for row in rows
-            if isinstance(row, RenderRow) and row.job.id in self.rows
-            for button in row.focus_chain()
-        ]
+        """Tab goes through the top buttons, the list (arrow keys choose a render), then the selected one's actions."""
+        chain: list[QWidget] = [*self._top_buttons, self.view, *self.action_buttons.values()]
         for first, second in itertools.pairwise(chain):
             QWidget.setTabOrder(first, second)
 
@@ -471,3 +546,21 @@ class RendersPanel(Panel):
     async def _set_folder(self, folder: Path) -> None:
         await self.renders.set_output_dir(folder)
         self.folder_label.setText(f"Finished videos are saved in {folder}")
+
+
+def _small_image(path: Path) -> QImage:
+    """The picture at `path` at the list's thumbnail size (null when there is none). Blocking."""
+    return _fit(QImage(str(path)))
+
+
+def _small_image_from(data: bytes) -> QImage:
+    return _fit(QImage.fromData(data))
+
+
+def _fit(image: QImage) -> QImage:
+    """Scaled once, here, so painting a row never scales a picture."""
+    if image.isNull():
+        return image
+    return image.scaled(
+        THUMB, THUMB * 9 // 16, Qt.AspectRatioMode.KeepAspectRatio, Qt.TransformationMode.SmoothTransformation
+    )

@@ -6,7 +6,7 @@ import asyncio
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QDragEnterEvent, QDropEvent
@@ -26,6 +26,9 @@ from heygen_studio.ui.widgets.render_questions import ALREADY_RENDERING, ask
 from heygen_studio.ui.widgets.scene_request import RequestDialog
 from heygen_studio.ui.widgets.video_options import AUDIO_FILTER, dropped_file
 from heygen_studio.ui.widgets.voice_picker import VoicePickerDialog, load_all_voices
+
+if TYPE_CHECKING:
+    from heygen_studio.ui.dialogs.batch_window import BatchWindow
 
 FILE_FILTER = f"HeyGen Studio projects (*{FILE_SUFFIX})"
 
@@ -56,6 +59,7 @@ class ScenesPanel(ScenesView):
         self.file_dialog: QFileDialog | None = None
         self.save_prompt: QMessageBox | None = None
         self.color_dialog: QColorDialog | None = None
+        self.batch_window: BatchWindow | None = None
         self.recent_projects: list[tuple[str, Path]] = []  # (title, file) as the File menu lists them
         self._bind_start_page()
         self._bind_editor_page()
@@ -96,6 +100,7 @@ class ScenesPanel(ScenesView):
         self.delete_button.clicked.connect(self.delete_scene)
         self.scene_editor.changed.connect(self._scene_edited)
         self._bind_render_choices()
+        self.batch_button.clicked.connect(self.make_one_per_row)
         self.show_request_button.clicked.connect(self.show_request)
         self.render_button.clicked.connect(self.render_video)
         self.draft_button.clicked.connect(self.render_draft)
@@ -521,6 +526,40 @@ class ScenesPanel(ScenesView):
             text += f" A draft: {ENGINE_NAMES[project.engine]}, {project.resolution.value}."
         self.queued.setText(text)
         self.queued_row.show()
+
+    def make_one_per_row(self) -> None:
+        """The Batch step for this project, saved first (a batch is known by its project's and sheet's files)."""
+        if self.project is None:
+            return
+        if self.saved_path is None or self.has_unsaved_edits():
+            self.save(self.make_one_per_row)
+            return
+        shown = self.batch_window
+        if (
+            shown is not None
+            and shown.isVisible()
+            and (shown.project, shown.project_path) == (self.project, self.saved_path)
+        ):
+            shown.raise_()
+            shown.activateWindow()
+            return
+        if shown is not None:  # another project's: its renders carry on in the queue
+            shown.close()
+            shown.deleteLater()
+        from heygen_studio.ui.dialogs.batch_window import BatchWindow  # the batch core loads on first use
+
+        window = BatchWindow(
+            self.session,
+            self.project,
+            self.saved_path,
+            self.editor.avatar_type(self.project),
+            self.run,
+            self.listening,
+            self,
+        )
+        window.navigate.connect(self.navigate.emit)
+        self.batch_window = window
+        window.show()
 
     def _render_refused(self, message: str) -> None:
         """The queue could not take the render: say why, here where Render was clicked."""

@@ -296,6 +296,10 @@ class ScenesLayout(Panel):
         self.problem.setWordWrap(True)
         set_tone(self.problem, Tone.BAD)
         self.problem.hide()
+        self.batch_button = _button(
+            "Make one for each row…",
+            tip="One video per row of a spreadsheet, {placeholders} filled from its columns (saves the project first)",
+        )
         self.show_request_button = _button("Show request", tip="See the exact request a render would send")
         self.render_button = _button("Render", primary=True, tip="Check the video and add it to the render queue")
         self.draft_button = _button("Render a draft")
@@ -311,6 +315,7 @@ class ScenesLayout(Panel):
         bottom = QHBoxLayout()
         bottom.addWidget(self.totals, 1)
         bottom.addWidget(self.saved_state)
+        bottom.addWidget(self.batch_button)
         bottom.addWidget(self.show_request_button)
         bottom.addWidget(self.draft_button)
         bottom.addWidget(self.render_button)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
+from heygen_studio.api.errors import InvalidRequestError
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.project import Project
@@ -40,10 +41,13 @@ class SceneListening:
         self.speech = view.speech
         self.bar = view.scene_editor.listen
         self.voices: Sequence[Voice] = ()
+        self.refused_voices: set[str] = set()  # voices HeyGen would not speak with, though the listing did not say
         self.question: QMessageBox | None = None
         self.file_dialog: QFileDialog | None = None
         self.bar.listen_clicked.connect(self.listen_to_scene)
         self.bar.save_requested.connect(self.choose_where_to_save)
+        self.bar.started.connect(self._scene_started)
+        self._rows: dict[str, int] = {}  # label → scene list row, of what Listen plays
         view.listen_all_button.clicked.connect(self.listen_to_all)
         view.measure_all_button.clicked.connect(self.measure_all)
         view.pages.currentChanged.connect(self._page_changed)
@@ -84,17 +88,18 @@ class SceneListening:
         if project.voice is None:
             return NO_VOICE
         voice = self._voice(project)
-        return CANT_SPEAK if voice is not None and voice.can_speak is False else ""
+        cant = project.voice.voice_id in self.refused_voices or (voice is not None and voice.can_speak is False)
+        return CANT_SPEAK if cant else ""
 
     @property
     def _sandbox(self) -> bool:
         connection = self.view.session.connection
         return connection is not None and connection.sandbox
 
-    def _requests(self, project: Project) -> list[tuple[str, SpeechRequest]]:
-        """(label, request) of each scene with something to say, in order."""
-        found = ((number, speech_request(project, scene)) for number, scene in enumerate(project.scenes, 1))
-        return [(f"scene {number}", request) for number, request in found if request is not None]
+    def _requests(self, project: Project) -> list[tuple[int, SpeechRequest]]:
+        """(row, request) of each scene with something to say, in order."""
+        found = ((row, speech_request(project, scene)) for row, scene in enumerate(project.scenes))
+        return [(row, request) for row, request in found if request is not None]
 
     def refresh(self) -> None:
         """What Listen, Listen to the whole video and Measure all offer for the project as it is now."""
@@ -138,24 +143,36 @@ class SceneListening:
         index = self.view.editor.scene_index
         request = speech_request(project, project.scenes[index])
         if request is not None:
-            self._play([(f"scene {index + 1}", request)])
+            self._play([(index, request)])
 
     def listen_to_all(self) -> None:
         """Every scene in order (fetching those not heard yet, at the price shown beside the button)."""
         if self.view.project is not None:
             self._play(self._requests(self.view.project))
 
-    def _play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    def _play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         self.view.run(self._hear_then_play(items), "listen", on_error=self._failed)
 
-    async def _hear_then_play(self, items: list[tuple[str, SpeechRequest]]) -> None:
+    async def _hear_then_play(self, items: list[tuple[int, SpeechRequest]]) -> None:
         if self.speech.unheard(request for _, request in items):
             self.bar.busy(FETCHING)
         heard = await self.speech.hear_all([request for _, request in items], self.view.session.require_api)
         self.view._refresh()  # their lengths and prices are measured now
-        self.bar.play([(label, clip) for (label, _), clip in zip(items, heard, strict=True)])
+        self._rows = {f"scene {row + 1}": row for row, _ in items}
+        self.bar.play([(f"scene {row + 1}", clip) for (row, _), clip in zip(items, heard, strict=True)])
+
+    def _scene_started(self, label: str) -> None:
+        """The scene being heard is the one shown (Listen to the whole video goes through them)."""
+        row = self._rows.get(label)
+        if row is not None and row != self.view.scene_list.currentRow() and row < self.view.scene_list.count():
+            self.view.scene_list.setCurrentRow(row)
 
     def _failed(self, error: Exception) -> None:
+        project = self.view.project
+        if isinstance(error, InvalidRequestError) and error.field == "voice_id" and project and project.voice:
+            self.refused_voices.add(project.voice.voice_id)  # say so, and offer its sample, as for a known one
+            self.refresh()
+            return
         self.bar.failed(str(error))
 
     # --- measuring ---------------------------------------------------------------------------------

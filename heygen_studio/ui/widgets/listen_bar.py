@@ -47,11 +47,13 @@ def words_html(words: Sequence[WordTiming], current: int) -> str:
 class ListenBar(QWidget):
     """Listen and Stop, what listening costs or why it can't be done, and the words of what plays.
 
-    `play(clips)` plays (label, speech) pairs in order; `listen_clicked` asks for this scene's speech;
-    `save_requested(speech)` asks to save the audio (offered when the computer has no sound output)."""
+    `play(clips)` plays (label, speech) pairs in order, saying `started(label)` as each begins; `listen_clicked`
+    asks for this scene's speech; `save_requested(speech)` asks to save the audio (offered with no sound output)."""
 
     listen_clicked = Signal()
     save_requested = Signal(object)
+    started = Signal(str)
+    """The label of what starts playing now."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -191,6 +193,7 @@ class ListenBar(QWidget):
             )
         self.save_button.setVisible(not self._sound)
         self._tick.start()
+        self.started.emit(self._label)
 
     def position_s(self) -> float:
         """Seconds into the speech playing now."""
@@ -240,8 +243,12 @@ class ListenBar(QWidget):
     def _media_status(self, status: object) -> None:
         from PySide6.QtMultimedia import QMediaPlayer
 
-        if status == QMediaPlayer.MediaStatus.EndOfMedia and self._clip is not None:
+        if status != QMediaPlayer.MediaStatus.EndOfMedia:
+            return
+        if self._clip is not None:
             self._next()
+        else:  # the voice's sample ended
+            set_tone(self.status, self._offer_tone, self._offer)
 
     def _play_failed(self, _error: object, text: str) -> None:
         self.stop()
