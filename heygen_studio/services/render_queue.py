@@ -8,6 +8,7 @@ import errno
 import functools
 import logging
 import math
+import os
 import random
 import sqlite3
 import statistics
@@ -130,7 +131,8 @@ def free_video_file(folder: Path, stem: str, transparent: bool, taken: set[str])
     """folder/stem plus the video's suffix, numbered (“stem (2)”) until no file of the video (its thumbnail,
     captions, captioned copy) is there and no other unfinished render holds the name (`taken`, case-folded)."""
     # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
-    stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
+    # (string work, not Paths: a batch of 1,000 rows names its files against each other's names)
+    stems = {os.path.splitext(name)[0] + FILE_SUFFIXES[0] for name in taken}
     return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{video_suffix(transparent)}"
 
 
@@ -495,8 +497,9 @@ class RenderQueue(QObject):
             except Exception as error:  # a bug in one step must not stop every render for good
                 log.exception("Render queue: unexpected error; carrying on")
                 delay = self._backoff(error)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
+            with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow a cancel (cpython#86296)
+                async with asyncio.timeout(max(0.01, delay)):
+                    await self._wake.wait()
 
     async def _tick(self, api: HeyGenApi, account: str) -> float:
         """One round: claim, recover, submit, poll, download. Returns how long to sleep."""
