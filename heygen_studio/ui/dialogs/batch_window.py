@@ -331,7 +331,7 @@ class BatchWindow(QDialog):
         balance = self.session.balance
         if balance is not None and balance.shortfall(cost) is not None:  # asks, saying how much is missing
             self.prompt = check_balance(
-                self, self.session, cost, f"These {len(todo)} videos", "Render anyway", lambda: self._go(todo)
+                self, self.session, cost, f"Rendering these {len(todo)} videos", "Render anyway", lambda: self._go(todo)
             )
             return
         self.prompt = ask(
