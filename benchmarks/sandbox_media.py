@@ -8,7 +8,7 @@ import os
 import time
 
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox.media import FPS, Picture, Soundtrack, captions_for, render_video
+from heygen_studio.sandbox.media import FPS, Picture, Shot, Soundtrack, captions_for, render_video
 from heygen_studio.sandbox.speech import synthesize
 
 SENTENCE = "Hello there, and welcome to the studio."
@@ -38,7 +38,8 @@ def main() -> None:
                 continue
             background = None if container == "webm" else (20, 90, 160)
             started = time.perf_counter()
-            data = render_video(Picture(photo, width, height, background), sound, captions if burned else (), container)
+            shots = [Shot(0.0, Picture(photo, width, height, background))]
+            data = render_video(shots, sound, captions if burned else (), container)
             row[f"{name}_s"] = round(time.perf_counter() - started, 2)
             row[f"{name}_mb"] = round(len(data) / 1e6, 2)
         results.append(row)

@@ -94,7 +94,7 @@ class Shooter:
         print(f"[screenshots] {step}", flush=True)
 
     def panel(self, kind: type) -> object:
-        return next(panel for panel in self.window.panels if isinstance(panel, kind))
+        return self.window.panel(kind)
 
     async def shot(self, name: str, widget: QWidget | None = None) -> None:
         await settle()
@@ -204,6 +204,11 @@ class Shooter:
             editor.motion_prompt.setText(motion)
             await settle()
         await self.choose_voice(scenes)
+        scenes.measure_all_button.click()  # free on the sandbox: every scene's length and price become exact
+        await until(
+            lambda: all("measured" in scenes.scene_list.item(row).text() for row in range(scenes.scene_list.count())),
+            "every scene is measured",
+        )
         scenes.scene_list.setCurrentRow(1)
         scenes.scene_list.setFocus()  # no text cursor blinking in the title
         await until(lambda: editor.heading.text() == "Scene 2", "scene 2 opens in the editor")
@@ -214,7 +219,7 @@ class Shooter:
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
         await until(
-            lambda: any(row.job.status == JobStatus.DOWNLOADED for row in renders.rows.values()),
+            lambda: any(item.job.status == JobStatus.DOWNLOADED for item in renders.model.items()),
             "the first video is downloaded",
             within=120,
         )
@@ -225,13 +230,13 @@ class Shooter:
         window.show_panel("Renders")
         await until(
             lambda: (
-                len(renders.rows) == 2
-                and any(row.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for row in renders.rows.values())
+                renders.model.rowCount() == 2
+                and any(item.job.status in (JobStatus.PENDING, JobStatus.PROCESSING) for item in renders.model.items())
             ),
             "the second video is rendering at HeyGen",
         )
         await until(
-            lambda: all(not row.thumb.pixmap().isNull() for row in renders.rows.values()),
+            lambda: all(item.thumbnail is not None for item in renders.model.items()),
             "the renders' thumbnails load",
         )
         await self.shot("renders")
@@ -262,14 +267,14 @@ class Shooter:
     async def render(self, scenes: ScenesPanel) -> None:
         renders = self.panel(RendersPanel)
         assert isinstance(renders, RendersPanel)
-        before = len(renders.rows)
+        before = renders.model.rowCount()
         scenes.render_button.click()
         await until(
             lambda: scenes.queued_row.isVisible() or scenes.problem.isVisible(), "Scenes answers the Render click"
         )
         if scenes.problem.isVisible():
             raise StepFailed(f"Scenes refused to render: {scenes.problem.text()}")
-        await until(lambda: len(renders.rows) == before + 1, "the render shows in Renders")
+        await until(lambda: renders.model.rowCount() == before + 1, "the render shows in Renders")
 
 
 def type_text(edit: QLineEdit, text: str) -> None:

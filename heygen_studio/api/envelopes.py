@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from heygen_studio.api import errors
+from heygen_studio.logging_setup import MIN_SECRET_LENGTH
 
 _V1_SUCCESS_CODES = frozenset({0, 100, 200})
 
@@ -168,7 +169,9 @@ def _message(cls: type[errors.HeyGenError], status: int, detail: str | None, par
 
 
 def _scrub(text: str | None, secret: str) -> str | None:
-    if text is None or not secret:
+    """`text` without the key in it; a value too short to be a HeyGen key (the sandbox's "sandbox") is left, or
+    every "sandbox" in HeyGen's messages would read "[hidden]"."""
+    if text is None or len(secret) < MIN_SECRET_LENGTH:
         return text
     return text.replace(secret, "[hidden]")
 

@@ -187,12 +187,13 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         cost = total_of(tuple(todo))
         if plan.fits(tuple(todo)) is False and plan.balance is not None and cost is not None:
             raise NotAffordable(
-                f"Not sent: these {len(todo)} videos cost {cost} and {plan.balance.shortfall(cost)} of that is missing "
+                f"Not sent: {_videos(len(todo), 'this', 'these')} cost{'s' if len(todo) == 1 else ''} {cost} and "
+                f"{plan.balance.shortfall(cost)} of that is missing "
                 f"(balance: {plan.balance.describe()}). Add funds on heygen.com, or send one row with --sample ROW."
             )
         if todo:
             seconds = sum(row.seconds for row in todo)
-            print(f"Sending {len(todo)} videos: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
+            print(f"Sending {_videos(len(todo))}: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
         sent, refused = await send_rows(run.queue.enqueue_batch, run.db, batch, todo, args.out)
         jobs.update(sent)
         folder = run.queue.output_dir or Path(".")
@@ -245,6 +246,11 @@ async def _follow(run: Running, batch: str, jobs: dict[int, RenderJob], *, wait:
             return jobs
         watcher.check()
         await asyncio.sleep(0.25)
+
+
+def _videos(count: int, one: str = "1", some: str = "") -> str:
+    """“1 video”, “3 videos”; with `one`/`some`: “this video”, “these 3 videos”."""
+    return f"{one} video" if count == 1 else f"{some} {count:,} videos".strip()
 
 
 def _progress(progress: BatchProgress) -> str:

@@ -100,3 +100,12 @@ async def test_unsupported_and_missing_key_errors_are_clean(make_client):
 async def test_client_repr_hides_the_key():
     async with open_client("v3", SECRET, transport=httpx.MockTransport(lambda r: httpx.Response(200))) as api:
         assert SECRET not in repr(api) and SECRET not in str(api)
+
+
+async def test_the_sandbox_key_is_no_secret_so_the_word_sandbox_stays_in_heygens_messages(make_client) -> None:
+    message = {"error": {"code": "invalid_parameter", "message": "The sandbox refused this voice", "param": "voice_id"}}
+    api, _ = make_client("v3", lambda request: httpx.Response(400, json=message), key="sandbox")
+    async with api:
+        with pytest.raises(InvalidRequestError) as caught:
+            await api.account()
+    assert "The sandbox refused this voice" in str(caught.value) and "[hidden]" not in str(caught.value)

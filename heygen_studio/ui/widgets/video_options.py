@@ -56,7 +56,7 @@ class OwnVoice(QWidget):
 
 def own_voice_text(audio: OwnAudio) -> str:
     """What the voice line says while the user's recording is lip-synced instead."""
-    return f"Your recording, {audio_text(audio)}: no voice is used"
+    return f"Voice: your recording, {audio_text(audio)}; no HeyGen voice is used"
 
 
 class VideoOptions(QGroupBox):
