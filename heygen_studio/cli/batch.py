@@ -13,7 +13,7 @@ from typing import Any
 from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.batch.catalogs import account_catalog
 from heygen_studio.batch.plan import BatchPlan, batch_id, plan_batch, total_of
-from heygen_studio.batch.results import ResultRow, RowState, planned_file, result_of, results_path, write_results
+from heygen_studio.batch.results import ResultRow, RowState, planned_file, results_of, results_path, write_results
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import Sheet, read_sheet
@@ -200,22 +200,13 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         written = [results_path(folder, args.rows)]
         if args.rows.suffix.lower() in (".xlsx", ".xlsm"):
             written.append(results_path(folder, args.rows, ".xlsx"))
-        await _write(written, _results(plan, jobs, refused))  # at once, so a run stopped early leaves one too
+        await _write(written, results_of(plan.rows, jobs, refused))  # at once, so a run stopped early leaves one too
         jobs = await _follow(run, batch, jobs, wait=args.wait)
-        results = _results(plan, jobs, refused)
+        results = results_of(plan.rows, jobs, refused)
         await _write(written, results)
     print(json.dumps(plan_json(plan, results), indent=2, ensure_ascii=False) if args.json else plan_text(plan, results))
     print(f"Results: {written[0]}", file=sys.stderr, flush=True)
     return _exit_status([result for result in results if result.row in {row.number for row in chosen}])
-
-
-def _results(plan: BatchPlan, jobs: dict[int, RenderJob], refused: dict[int, str]) -> list[ResultRow]:
-    return [
-        ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, refused[row.number])
-        if row.number in refused
-        else result_of(row, jobs.get(row.number))
-        for row in plan.rows
-    ]
 
 
 async def _write(paths: list[Path], results: list[ResultRow]) -> None:

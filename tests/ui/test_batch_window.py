@@ -12,20 +12,23 @@ import pytest
 from desktop_urls import catching_urls
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
-from pytestqt.qtbot import QtBot
-from test_quick_video import sandbox, sandbox_config, session
+from test_quick_video import sandbox, sandbox_config
 from waiting import until_value
 
+from heygen_studio.config import Paths, Settings
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.session import Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.render_jobs import JobStatus
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.dialogs.batch_window import BatchWindow
 from heygen_studio.ui.models.batch_rows_model import STATUS_COLUMN
 from heygen_studio.ui.panels.scenes import ScenesPanel
 
-__all__ = ["sandbox_config", "session"]  # fixtures shared with the quick video tests
+__all__ = ["sandbox_config"]  # a fixture shared with the quick video tests
 
 SHEET = (
     "first_name,team\n"
@@ -38,14 +41,24 @@ SHEET = (
 
 
 @pytest.fixture
-def panel(session: Session, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> Iterator[ScenesPanel]:
-    panel = ScenesPanel(session)
-    qtbot.addWidget(panel)
+def session(paths: Paths, sandbox_config: SandboxConfig, loop_running: object) -> Session:
+    """Closed by `panel`, while the panel is still there (a render finishing asks for the balance, which it hears)."""
+    return Session(
+        paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()), sandbox_config=sandbox_config
+    )
+
+
+@pytest.fixture
+def panel(session: Session, qloop: asyncio.AbstractEventLoop) -> Iterator[ScenesPanel]:
+    panel = ScenesPanel(session)  # not qtbot's: it would delete the panel before the session is closed
     panel.resize(1200, 800)
     yield panel
     if panel.batch_window is not None:
         panel.batch_window.close()
     qloop.run_until_complete(session.tasks.aclose())
+    qloop.run_until_complete(session.aclose())
+    panel.close()
+    panel.deleteLater()
 
 
 async def open_batch(panel: ScenesPanel, session: Session, tmp_path: Path, wait_until) -> BatchWindow:  # type: ignore[no-untyped-def]

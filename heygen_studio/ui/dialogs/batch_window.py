@@ -26,11 +26,18 @@ from PySide6.QtWidgets import (
 from heygen_studio.api import HeyGenError
 from heygen_studio.batch.catalogs import account_catalog
 from heygen_studio.batch.plan import BatchError, BatchPlan, balance_covers, batch_id, plan_batch, total_of
-from heygen_studio.batch.results import ResultRow, RowState, result_of, results_path, state_of, write_results
+from heygen_studio.batch.results import (
+    ResultRow,
+    RowState,
+    result_of,
+    results_of,
+    results_path,
+    state_of,
+    write_results,
+)
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import SheetError, read_sheet
-from heygen_studio.cli.batch import _results as results_of
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Project, format_duration
@@ -331,7 +338,7 @@ class BatchWindow(QDialog):
         balance = self.session.balance
         if balance is not None and balance.shortfall(cost) is not None:  # asks, saying how much is missing
             self.prompt = check_balance(
-                self, self.session, cost, f"These {len(todo)} videos", "Render anyway", lambda: self._go(todo)
+                self, self.session, cost, f"Rendering these {len(todo)} videos", "Render anyway", lambda: self._go(todo)
             )
             return
         self.prompt = ask(
@@ -504,7 +511,7 @@ class BatchWindow(QDialog):
         self.results_files = [results_path(self.output_dir, self.sheet_path)]
         if self.sheet_path.suffix.lower() in (".xlsx", ".xlsm"):
             self.results_files.append(results_path(self.output_dir, self.sheet_path, ".xlsx"))
-        self._run(self._write_results(results_of(self.plan, self.jobs, self.refused)), "batch: results sheet")
+        self._run(self._write_results(results_of(self.plan.rows, self.jobs, self.refused)), "batch: results sheet")
 
     async def _write_results(self, results: list[ResultRow]) -> None:
         for path in self.results_files:
