@@ -93,6 +93,26 @@ async def test_the_picture_is_on_the_background_colour_asked_for(client: httpx.A
     assert np.abs(frame[300:420, 580:700].reshape(-1, 3) - (0x1E, 0x90, 0xFF)).mean() > 40  # the photo, not blue
 
 
+async def test_a_studio_video_is_on_the_background_colour_its_scenes_ask_for(client: httpx.AsyncClient) -> None:
+    """Studio scenes name their colour `color` (the contract's StudioColorBackgroundInput), not `value`."""
+    look = await private_look(client)
+    scene = {
+        "type": "avatar_video",
+        "input": {
+            "type": "avatar",
+            "avatar_id": look,
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "background": {"type": "color", "color": "#1E90FF"},
+        },
+    }
+    submitted = await client.post("/v3/videos", json={"type": "studio", "scenes": [scene, scene], "resolution": "720p"})
+    assert submitted.status_code == 200, submitted.text
+    done = await video_done(client, submitted.json()["data"]["video_id"])
+    (frame,) = frames_at((await client.get(done["video_url"])).content, 0.0)
+    assert np.abs(frame[:, :100].reshape(-1, 3) - (0x1E, 0x90, 0xFF)).max(axis=1).mean() < 6
+
+
 async def test_captions_are_burned_only_into_the_copy_that_asks_for_them(client: httpx.AsyncClient) -> None:
     plain, plain_data = await rendered(client, resolution="720p", caption={"file_format": "srt"})
     assert plain["captioned_video_url"] is None and plain["subtitle_url"]

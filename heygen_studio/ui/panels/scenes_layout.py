@@ -208,7 +208,6 @@ class ScenesLayout(Panel):
         self.voice_label.setWordWrap(True)
         self.voice_button = _button("Choose voice…", tip="Pick the voice that speaks every scene")
         voice_row = QHBoxLayout()
-        voice_row.addWidget(QLabel("Voice:"))
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
         self.own_voice = OwnVoice()
