@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import test_scenes
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.api.models import Look, Resolution, VideoSpec
@@ -188,6 +188,20 @@ def test_a_recording_dropped_on_the_panel_becomes_the_voice(run_panel: Any, tmp_
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
         )
+        enter = QDragEnterEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        enter.ignore()
+        panel.dragEnterEvent(enter)
+        assert enter.isAccepted()  # the panel takes the file: the pointer says it can be dropped
+        text = QMimeData()
+        text.setText("not a file")
+        refused = QDragEnterEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, text, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        refused.ignore()
+        panel.dragEnterEvent(refused)
+        assert not refused.isAccepted()
         panel.dropEvent(drop)
         await wait_until(lambda: panel.project is not None and panel.project.own_audio is not None)
         assert panel.project.own_audio.name == "hello.wav"
