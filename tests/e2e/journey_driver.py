@@ -355,6 +355,23 @@ async def walk(journey: Journey, photo: Path, profile: str, key: str) -> None:
     journey.seen["voice"] = {"id": chosen.id, "name": chosen.name, "label": scenes.voice_label.text()}
     journey.seen["totals"] = scenes.totals.text()
     journey.seen["estimate_s"] = shown_seconds(scenes.totals.text())
+
+    journey.begin("Measure every scene by hearing it, saying yes to its price first")
+    click(scenes.measure_all_button, "“Measure all”")
+    await until(
+        lambda: scenes.listening.question is not None and scenes.listening.question.isVisible(),
+        "the app asks before paying to hear the scenes",
+    )
+    question = scenes.listening.question
+    journey.seen["measure_question"] = question.text()
+    click(next(b for b in question.buttons() if b.text() == "Measure all"), "“Measure all” in the question")
+    await until(
+        lambda: len(scenes.editor.measured()) == len(scenes.project.scenes) and "measured" in scenes.totals.text(),
+        "every scene shows its measured length",
+        within=30,
+    )
+    journey.seen["measured_s"] = sum(scenes.editor.measured().values())
+    journey.seen["measured_totals"] = scenes.totals.text()
     await settle()
     journey.shot("ready-to-render")
 

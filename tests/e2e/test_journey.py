@@ -14,7 +14,7 @@ from heygen_studio.storage.secrets import SERVICE
 # The first test to ask for the journey waits for all of it (journey_run.JOURNEY_LIMIT_S at most).
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(300)]
 
-DURATION_SLACK_S = 1.5
+DURATION_SLACK_S = 0.5  # the sandbox's video is its speech: as long as the scenes measured when heard
 
 
 def test_a_new_user_goes_from_api_key_to_a_playable_video(journey: JourneyRun) -> None:
@@ -52,17 +52,17 @@ def test_the_key_is_in_the_real_keychain_under_the_profile(journey: JourneyRun) 
     assert stored.returncode == 0 and stored.stdout == journey.key, "the key is not in the keychain under the profile"
 
 
-def test_the_downloaded_file_is_a_playable_mp4_as_long_as_the_editor_said(journey: JourneyRun) -> None:
+def test_the_downloaded_file_is_a_playable_mp4_as_long_as_its_scenes_measured(journey: JourneyRun) -> None:
     assert journey.returncode == 0, journey.output
     video = Path(journey.result["seen"]["render"]["file"])
     assert video.suffix == ".mp4" and video.stat().st_size > 0
-    estimate_s = journey.result["seen"]["estimate_s"]
+    measured_s = journey.result["seen"]["measured_s"]
     with av.open(str(video)) as container:
         assert len(container.streams.video) == 1
         stream = container.streams.video[0]
         frames = sum(1 for _ in container.decode(stream))
         duration_s = float(container.duration) / av.time_base
     assert frames > 0
-    assert abs(duration_s - estimate_s) <= DURATION_SLACK_S, (
-        f"the video runs {duration_s:.1f} s; the editor showed about {estimate_s} s"
+    assert abs(duration_s - measured_s) <= DURATION_SLACK_S, (
+        f"the video runs {duration_s:.2f} s; its scenes measured {measured_s:.2f} s"
     )
