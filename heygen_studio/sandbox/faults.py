@@ -39,6 +39,7 @@ class FaultPlan:
     media_stall_next: int = 0
     media_stall_s: float = 30.0
     media_fault_at_bytes: int = 64 * 1024
+    media_suffix: str = ""  # only /_media paths ending with this (".mp4") are cut or stalled
     media_link_ttl_s: float | None = None  # links given out from now on answer 403 once this many seconds old
 
     @classmethod

@@ -75,9 +75,11 @@ class MediaFaultMiddleware:
             return
         await self.app(scope, receive, answer)
 
-    def take(self) -> tuple[bool, bool, FaultPlan]:
-        """Whether this body is cut and whether it stalls, using up the plan's counters."""
+    def take(self, path: str) -> tuple[bool, bool, FaultPlan]:
+        """Whether the body of `path` is cut and whether it stalls, using up the plan's counters."""
         plan: FaultPlan = self.state.faults
+        if not path.endswith(plan.media_suffix):
+            return False, False, plan
         with self._lock:
             cut, stall = plan.media_cut_next > 0, plan.media_stall_next > 0
             plan.media_cut_next -= cut
@@ -108,7 +110,7 @@ class _Answer:
         head = self.at_bytes - self.entry.sent_bytes
         if not self.checked and head < len(body):  # this message reaches the fault point: only now count it
             self.checked = True
-            cut, stall, plan = self.middleware.take()
+            cut, stall, plan = self.middleware.take(self.entry.path)
             if cut or stall:
                 await self._body(body[:head], more=True)
                 body = body[head:]

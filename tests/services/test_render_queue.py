@@ -215,7 +215,8 @@ async def test_a_second_queue_never_works_a_job_the_first_holds_through_long_ste
     longer than the lease (the loop stuck in the submission) still keep both jobs with the first queue."""
     first = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state, timing=LEASE)
     queue = first.start()
-    big_file = {"media_stall_next": 1, "media_stall_s": 2.5, "media_fault_at_bytes": 0}  # each MP4 takes long
+    # each MP4 takes long (not the thumbnails and subtitles downloaded after the first, which would use the stall up)
+    big_file = {"media_stall_next": 1, "media_stall_s": 2.5, "media_fault_at_bytes": 0, "media_suffix": ".mp4"}
     faults(first.url, **big_file)
     project = await first.project()
     downloading = await queue.enqueue(replace(project, title="Big file"))
