@@ -13,6 +13,7 @@ from heygen_studio.api.models import (
     Resolution,
     SceneSpec,
     TalkingStyle,
+    VideoKind,
     VideoSpec,
 )
 from heygen_studio.domain.pricing import Engine
@@ -136,6 +137,17 @@ def _explain_v3(spec: VideoSpec) -> list[FieldNote]:
                 None,
                 f"aspect_ratio={ratio.value}, resolution={resolution.value}",
                 "HeyGen's current API (v3) has no custom size; the nearest aspect ratio and resolution are used.",
+            )
+        )
+    if spec.background_color and (spec.transparent or (spec.kind is VideoKind.IMAGE and len(spec.scenes) > 1)):
+        notes.append(
+            FieldNote(
+                "background_color",
+                None,
+                None,
+                "A transparent video has no background, so the colour is not sent."
+                if spec.transparent
+                else "The scenes of a video made from a photo keep the photo's own background.",
             )
         )
     takes_expressiveness = v3_takes_expressiveness(spec)

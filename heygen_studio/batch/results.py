@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -77,6 +77,18 @@ def result_of(row: PlannedRow, job: RenderJob | None) -> ResultRow:
     error = (job.error or "") if job is not None and state is not RowState.DOWNLOADED else ""
     video_id = (job.remote_id or "") if job is not None else ""
     return ResultRow(row.number, row.name, file, video_id, state, job.cost if job and job.cost else row.cost, error)
+
+
+def results_of(
+    rows: Iterable[PlannedRow], jobs: Mapping[int, RenderJob], refused: Mapping[int, str]
+) -> list[ResultRow]:
+    """The results sheet's lines: each row with its job (by row number), or why the queue would not take it."""
+    return [
+        ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, refused[row.number])
+        if row.number in refused
+        else result_of(row, jobs.get(row.number))
+        for row in rows
+    ]
 
 
 def results_path(folder: Path, sheet: Path, suffix: str = ".csv") -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol
@@ -101,9 +101,9 @@ async def send_rows(
         refused = {}
 
     def record() -> dict[int, RenderJob]:
-        named = {row.number: _name_file(db, job, row.file_stem) for row, job in saved}
+        named = {job.id: job for job in RenderJobs(db).name_files([_file_choice(row, job) for row, job in saved])}
         batch_rows.link_many(batch_id, [(row.key, job.id) for row, job in saved])
-        return named
+        return {row.number: named.get(job.id, job) for row, job in saved}
 
     return await asyncio.to_thread(record), refused
 
@@ -123,9 +123,9 @@ async def _one_by_one(
     return saved, refused
 
 
-def _name_file(db: Database, job: RenderJob, stem: str) -> RenderJob:
-    """Give a queued job the row's file name in its folder (numbered if a file or another render has it)."""
+def _file_choice(row: PlannedRow, job: RenderJob) -> tuple[int, Callable[[set[str]], Path]]:
+    """The job, and how to choose its file: the row's name in its folder, numbered if a file or another render
+    has it."""
     from heygen_studio.services.render_queue import free_video_file  # the queue is running, so Qt is loaded
 
-    free = functools.partial(free_video_file, Path(job.output_dir), stem, job.video_spec().transparent)
-    return RenderJobs(db).name_file(job.id, free) or job
+    return job.id, functools.partial(free_video_file, Path(job.output_dir), row.file_stem, job.video_spec().transparent)

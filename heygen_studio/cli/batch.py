@@ -13,7 +13,7 @@ from typing import Any
 from heygen_studio.api import HeyGenApi, HeyGenError
 from heygen_studio.batch.catalogs import account_catalog
 from heygen_studio.batch.plan import BatchPlan, batch_id, plan_batch, total_of
-from heygen_studio.batch.results import ResultRow, RowState, planned_file, result_of, results_path, write_results
+from heygen_studio.batch.results import ResultRow, RowState, planned_file, results_of, results_path, write_results
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import Sheet, read_sheet
@@ -187,34 +187,26 @@ async def _send(args: argparse.Namespace, project: Project, sheet: Sheet) -> int
         cost = total_of(tuple(todo))
         if plan.fits(tuple(todo)) is False and plan.balance is not None and cost is not None:
             raise NotAffordable(
-                f"Not sent: these {len(todo)} videos cost {cost} and {plan.balance.shortfall(cost)} of that is missing "
+                f"Not sent: {_videos(len(todo), 'this', 'these')} cost{'s' if len(todo) == 1 else ''} {cost} and "
+                f"{plan.balance.shortfall(cost)} of that is missing "
                 f"(balance: {plan.balance.describe()}). Add funds on heygen.com, or send one row with --sample ROW."
             )
         if todo:
             seconds = sum(row.seconds for row in todo)
-            print(f"Sending {len(todo)} videos: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
+            print(f"Sending {_videos(len(todo))}: {format_duration(seconds)}, {cost}.", file=sys.stderr, flush=True)
         sent, refused = await send_rows(run.queue.enqueue_batch, run.db, batch, todo, args.out)
         jobs.update(sent)
         folder = run.queue.output_dir or Path(".")
         written = [results_path(folder, args.rows)]
         if args.rows.suffix.lower() in (".xlsx", ".xlsm"):
             written.append(results_path(folder, args.rows, ".xlsx"))
-        await _write(written, _results(plan, jobs, refused))  # at once, so a run stopped early leaves one too
+        await _write(written, results_of(plan.rows, jobs, refused))  # at once, so a run stopped early leaves one too
         jobs = await _follow(run, batch, jobs, wait=args.wait)
-        results = _results(plan, jobs, refused)
+        results = results_of(plan.rows, jobs, refused)
         await _write(written, results)
     print(json.dumps(plan_json(plan, results), indent=2, ensure_ascii=False) if args.json else plan_text(plan, results))
     print(f"Results: {written[0]}", file=sys.stderr, flush=True)
     return _exit_status([result for result in results if result.row in {row.number for row in chosen}])
-
-
-def _results(plan: BatchPlan, jobs: dict[int, RenderJob], refused: dict[int, str]) -> list[ResultRow]:
-    return [
-        ResultRow(row.number, row.name, "", "", RowState.REFUSED, None, refused[row.number])
-        if row.number in refused
-        else result_of(row, jobs.get(row.number))
-        for row in plan.rows
-    ]
 
 
 async def _write(paths: list[Path], results: list[ResultRow]) -> None:
@@ -245,6 +237,11 @@ async def _follow(run: Running, batch: str, jobs: dict[int, RenderJob], *, wait:
             return jobs
         watcher.check()
         await asyncio.sleep(0.25)
+
+
+def _videos(count: int, one: str = "1", some: str = "") -> str:
+    """“1 video”, “3 videos”; with `one`/`some`: “this video”, “these 3 videos”."""
+    return f"{one} video" if count == 1 else f"{some} {count:,} videos".strip()
 
 
 def _progress(progress: BatchProgress) -> str:

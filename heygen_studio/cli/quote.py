@@ -25,7 +25,7 @@ from heygen_studio.config import app_paths
 from heygen_studio.domain.money import Balance, BillingType, Currency, Money
 from heygen_studio.domain.pricing import AvatarType, Engine, VideoQuote
 from heygen_studio.domain.project import Project, format_duration
-from heygen_studio.domain.quotes import quote_project
+from heygen_studio.domain.quotes import image_video_saving, quote_project
 from heygen_studio.logging_setup import setup_logging
 
 CURRENCY_NAMES = {Currency.USD: "US dollars", Currency.CREDITS: "credits"}
@@ -50,6 +50,11 @@ class Quoted:
     def engine(self) -> Engine:
         """What renders it: the project's engine on v3; the legacy API always renders on Avatar IV."""
         return self.project.engine if self.generation == "v3" else Engine.AVATAR_IV
+
+    @property
+    def saves(self) -> Money | None:
+        """What a quick video saves against creating an avatar from its photo first (None for other videos)."""
+        return image_video_saving(self.generation) if self.project.is_image_video else None
 
     @property
     def shortfall(self) -> Money | None:
@@ -120,6 +125,7 @@ def as_json(result: Quoted) -> dict[str, Any]:
         "engine": result.engine.value,
         "draft": result.project.draft,
         "image_video": result.project.is_image_video,
+        "saves": None if result.saves is None else _money(result.saves),
         "avatar_type": result.avatar_type.value,
         "resolution": result.project.resolution.value,
         "currency": quote.total.currency.value,
@@ -155,6 +161,8 @@ def as_text(result: Quoted) -> str:
     if result.project.draft:
         what = f"draft: {what}"
     lines.append(f"Total: {format_duration(quote.seconds)}, {quote.total} ({what}; {quote.rate.describe()})")
+    if result.saves is not None:
+        lines.append(f"Made straight from the photo: no avatar to create, which saves {result.saves}.")
     balance = result.balance
     known = balance is not None and (balance.billing_type is BillingType.USAGE_BASED or balance.remaining is not None)
     head = f"Balance: {balance.describe()}" if balance is not None and known else "Balance unknown"

@@ -99,6 +99,8 @@ class Scene:
     locale: str | None = None  # the accent or language the voice speaks it in (v3 voice_settings.locale)
     image_asset_id: str | None = None  # an image input (v3 type "image"): the photo animated, with no look
     audio_asset_id: str | None = None  # the user's own recording, lip-synced instead of the script
+    background: str | None = None  # "#rrggbb" behind the figure; None is the sandbox's default
+    backdrop_asset_id: str | None = None  # an image behind the figure instead (v3 background type image)
 
 
 @dataclass
@@ -118,7 +120,6 @@ class Video:
     callback_id: str | None = None
     charged: bool = False
     legacy: bool = False  # billed to the v2 credit pool, not the v3 account
-    background: str | None = None  # "#RRGGBB" behind the figure; None is the sandbox's default
     fit: str | None = None  # "cover" | "contain"; None picks by orientation
     cut_out: bool = False  # remove_background
     output_format: str = "mp4"  # "mp4" | "webm" (transparent)

@@ -123,19 +123,19 @@ def _classic_scene(state: SandboxState, spec: dict[str, Any], index: int, now: f
     pitch = _number(voice_spec.get("pitch"), f"{prefix}voice.pitch", 0.0)
     require(-50 <= pitch <= 50, invalid(f"{prefix}voice.pitch", "pitch must be between -50 and 50."))
     _number(character.get("scale"), f"{prefix}character.scale", 1.0)
-    return Scene(look.id, script, voice.id, speed)
+    return Scene(look.id, script, voice.id, speed, background=_background(spec, prefix))
 
 
-def _background(spec: dict[str, Any]) -> str | None:
-    """The first scene's `background` colour ("#RRGGBB"), the video's backdrop; None for none (or an image or video
-    background, which the sandbox does not draw)."""
+def _background(spec: dict[str, Any], prefix: str) -> str | None:
+    """A scene's `background` colour as "#rrggbb"; None for none (or an image or video background, which the
+    sandbox does not draw)."""
     background = spec.get("background")
     if not isinstance(background, dict) or background.get("type") != "color":
         return None
     try:
         return colour_code(str(background.get("value") or ""))
     except ValueError:
-        raise invalid("video_inputs[0].background.value", "value must be a colour like #1A2B3C.") from None
+        raise invalid(f"{prefix}background.value", "value must be a colour like #1A2B3C.") from None
 
 
 async def generate_classic(request: Request) -> JSONResponse:
@@ -150,7 +150,6 @@ async def generate_classic(request: Request) -> JSONResponse:
     now = state.now()
     with state.lock:
         scenes = [_classic_scene(state, spec, index, now) for index, spec in enumerate(inputs)]
-        background = _background(inputs[0])
     prefixes = [f"video_inputs[{index}].voice." for index in range(len(scenes))]
     seconds = await run_in_threadpool(scene_seconds, state, scenes, prefixes)  # synthesizes the speech
     with state.lock:
@@ -160,7 +159,6 @@ async def generate_classic(request: Request) -> JSONResponse:
             seconds,
             _dimension(body, (1280, 720)),
             state.now(),
-            background=background,
             queue=True,
             price=legacy_video_price(V2_CLASSIC_RATE),
             title=body.get("title"),

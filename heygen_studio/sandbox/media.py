@@ -115,22 +115,34 @@ class Picture:
     background: tuple[int, int, int] | None = BACKGROUND  # None: transparent (the figure is cut out)
     fit: str | None = None  # "cover" | "contain"; None picks by the photo's and the frame's orientations
     cut_out: bool = False  # remove_background: the figure cut out of its photo's background
+    backdrop: bytes | None = None  # an image covering the frame behind the figure, instead of the colour
+
+
+@dataclass(frozen=True)
+class Shot:
+    """A picture shown from `start_s` (seconds into the video) until the next shot's start."""
+
+    start_s: float
+    picture: Picture
 
 
 def render_video(
-    picture: Picture, sound: Soundtrack, captions: Sequence[Caption] = (), container: str = "mp4"
+    shots: Sequence[Shot], sound: Soundtrack, captions: Sequence[Caption] = (), container: str = "mp4"
 ) -> bytes:
-    """A playable video of `picture` gently 'talking' while `sound` is loud, as long as `sound`: H.264/AAC MP4, or
-    VP9 (with alpha)/Opus WebM; `captions` are burned in (none by default)."""
+    """A playable video of each shot's picture gently 'talking' while `sound` is loud, as long as `sound`: H.264/AAC
+    MP4, or VP9 (with alpha)/Opus WebM; `captions` are burned in (none by default). Every shot is the first's size."""
     if not (math.isfinite(sound.duration_s) and 0 < sound.duration_s <= MAX_VIDEO_SECONDS):
         raise ValueError(f"a video lasts above 0 and at most {MAX_VIDEO_SECONDS:.0f} seconds")
     if container not in CONTAINERS:
         raise ValueError(f"container must be one of {', '.join(CONTAINERS)}")
-    stage = _Stage(picture)
+    if not shots:
+        raise ValueError("a video needs at least one shot")
+    stages: dict[Picture, _Stage] = {}  # a look shown in several scenes is fitted once
+    timeline = [(shot.start_s, stages.setdefault(shot.picture, _Stage(shot.picture))) for shot in shots]
     # faststart moves the index to the front by re-reading the output by name, so it needs a real file
     with tempfile.TemporaryDirectory(prefix="heygen-sandbox-") as folder:
         path = Path(folder) / f"video.{container}"
-        _encode_video(path, container, stage, sound, sorted(captions, key=lambda caption: caption.start_s))
+        _encode_video(path, container, timeline, sound, sorted(captions, key=lambda caption: caption.start_s))
         return path.read_bytes()
 
 
@@ -394,6 +406,10 @@ class _Stage:
         self.transparent = picture.background is None
         colour = (0, 0, 0, 0) if picture.background is None else (*picture.background, 255)
         self.backdrop = Image.new("RGBA", self.size, colour)
+        if picture.backdrop is not None and not self.transparent:
+            self.backdrop = ImageOps.fit(_open_rgb(picture.backdrop), self.size, Image.Resampling.LANCZOS).convert(
+                "RGBA"
+            )
 
     def frame(self, zoom: float) -> Image.Image:
         """The frame at `zoom`: RGBA when the video is transparent, else RGB."""
@@ -424,7 +440,9 @@ class _Stage:
         return canvas
 
 
-def _encode_video(path: Path, container_format: str, stage: _Stage, sound: Soundtrack, timeline: list[Caption]) -> None:
+def _encode_video(
+    path: Path, container_format: str, shots: list[tuple[float, _Stage]], sound: Soundtrack, captions: list[Caption]
+) -> None:
     webm = container_format == "webm"
     options = {} if webm else {"movflags": "+faststart"}
     with av.open(str(path), mode="w", format=container_format, options=options) as out:
@@ -435,14 +453,14 @@ def _encode_video(path: Path, container_format: str, stage: _Stage, sound: Sound
             video = out.add_stream("libx264", rate=FPS, options=X264_OPTIONS)
             audio = out.add_stream("aac", rate=SAMPLE_RATE, layout="mono")
         pixel_format = "yuva420p" if webm else "yuv420p"
-        video.width, video.height = stage.size
+        video.width, video.height = shots[0][1].size
         video.pix_fmt = pixel_format
         video.codec_context.gop_size = FPS * KEYFRAME_SECONDS
         video.codec_context.time_base = Fraction(1, FPS)
         audio.bit_rate = 64_000
         resampler = av.AudioResampler(format=audio.codec_context.format, layout="mono", rate=SAMPLE_RATE)
         count = max(1, math.ceil(sound.duration_s * FPS))
-        frames = _video_frames(stage, timeline, _talking(sound, count), pixel_format)
+        frames = _video_frames(shots, captions, _talking(sound, count), pixel_format)
         for second in range(math.ceil(count / FPS)):  # a second of pictures, then its sound: interleaved
             for _ in range(min(FPS, count - second * FPS)):
                 out.mux(video.encode(next(frames)))
@@ -462,33 +480,43 @@ def _encode_video(path: Path, container_format: str, stage: _Stage, sound: Sound
 def _talking(sound: Soundtrack, count: int) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """For each of `count` frames, whether the sound under it is speech (louder than TALKING_RMS)."""
     edges = np.minimum(np.round(np.arange(count + 1) * sound.sample_rate / FPS).astype(np.int64), len(sound.samples))
-    energy = np.concatenate([[0.0], np.cumsum(sound.samples.astype(np.float64) ** 2)])
-    lengths = np.maximum(edges[1:] - edges[:-1], 1)
-    rms = np.sqrt((energy[edges[1:]] - energy[edges[:-1]]) / lengths)
-    return np.asarray(rms > TALKING_RMS)
+    talking = np.zeros(count, np.bool_)
+    for number in range(count):
+        stretch = sound.samples[edges[number] : edges[number + 1]].astype(np.float32)
+        talking[number] = len(stretch) > 0 and float(np.sqrt(np.mean(stretch**2))) > TALKING_RMS
+    return talking
 
 
 def _video_frames(
-    stage: _Stage, timeline: list[Caption], talking: np.ndarray[Any, np.dtype[np.bool_]], pixel_format: str
+    shots: list[tuple[float, _Stage]],
+    timeline: list[Caption],
+    talking: np.ndarray[Any, np.dtype[np.bool_]],
+    pixel_format: str,
 ) -> Iterator[av.VideoFrame]:
-    """A frame per entry of `talking`: pulsing while it is true, still otherwise, with the caption being spoken."""
+    """A frame per entry of `talking`: the shot of the moment, pulsing while it is true and still otherwise, with the
+    caption being spoken."""
     starts = [caption.start_s for caption in timeline]
-    pictures: dict[int, Image.Image] = {}  # by phase of the pulse
-    shown = -2  # the caption shown (-1: none)
-    cache: dict[int, av.VideoFrame] = {}  # its frames, by phase
+    cuts = [start for start, _ in shots]
+    pictures: dict[tuple[int, int], Image.Image] = {}  # by shot and phase of the pulse
+    shown = (-1, -2)  # the shot and caption (-1: none) on screen
+    cache: dict[int, av.VideoFrame] = {}  # their frames, by phase
     for number, speaking in enumerate(talking):
         moment = number / FPS
+        shot = max(bisect_right(cuts, moment) - 1, 0)
         index = bisect_right(starts, moment) - 1
         if index < 0 or moment >= timeline[index].end_s:
             index = -1
         phase = min(number % FPS, -number % FPS) if speaking else 0  # the pulse is the same going in and out
-        if index != shown:
-            shown, cache = index, {}
+        if (shot, index) != shown:
+            shown, cache = (shot, index), {}
         if phase not in cache:
-            if phase not in pictures:
+            stage = shots[shot][1]
+            if (shot, phase) not in pictures:
                 zoom = 1.0 + ZOOM_DEPTH * (1 - math.cos(2 * math.pi * phase / FPS)) / 2
-                pictures[phase] = stage.frame(zoom)
-            picture = pictures[phase] if index < 0 else stage.captioned(pictures[phase], timeline[index].text)
+                pictures[(shot, phase)] = stage.frame(zoom)
+            picture = pictures[(shot, phase)]
+            if index >= 0:
+                picture = stage.captioned(picture, timeline[index].text)
             layout = "rgba" if picture.mode == "RGBA" else "rgb24"
             cache[phase] = av.VideoFrame.from_ndarray(np.asarray(picture), format=layout).reformat(format=pixel_format)
         frame = cache[phase]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from heygen_studio.sandbox import media
@@ -37,6 +38,15 @@ def soundtrack(state: SandboxState, video: Video) -> media.Soundtrack:
     return media.Soundtrack.joined([scene_sound(state, scene) for scene in video.scenes])
 
 
+def shots(state: SandboxState, video: Video) -> list[media.Shot]:
+    """Each scene's picture, from when its sound starts."""
+    result, clock = [], 0.0
+    for scene in video.scenes:
+        result.append(media.Shot(clock, picture(state, video, scene)))
+        clock += scene_sound(state, scene).duration_s
+    return result
+
+
 def captions(state: SandboxState, video: Video) -> list[media.Caption]:
     """Each scene's phrases, timed by its speech's words, scene after scene (none while the user's own audio plays)."""
     timeline: list[media.Caption] = []
@@ -51,24 +61,26 @@ def captions(state: SandboxState, video: Video) -> list[media.Caption]:
     return timeline
 
 
-def picture(state: SandboxState, video: Video) -> media.Picture:
-    """The image the video animates (the look's or the one given; a stand-in once it is deleted), fitted on its
-    background colour, or cut out on nothing for a transparent WebM."""
-    first = video.scenes[0]
-    look = state.looks.get(first.look_id)
-    asset = state.assets.get(first.image_asset_id or (look.asset_id if look else ""))
+def picture(state: SandboxState, video: Video, scene: Scene) -> media.Picture:
+    """What a scene shows: its image (the look's or the one given; a stand-in once it is deleted) fitted on its
+    background colour or image, or cut out on nothing for a transparent WebM."""
+    look = state.looks.get(scene.look_id)
+    asset = state.assets.get(scene.image_asset_id or (look.asset_id if look else ""))
     image = asset.data.get() if asset else media.derive_images(None, video.id, 1)[0]
     background = None if video.output_format == "webm" else media.BACKGROUND
-    if background is not None and video.background:
-        background = media.hex_colour(video.background)
-    return media.Picture(image, video.width, video.height, background, video.fit, video.cut_out)
+    if background is not None and scene.background:
+        background = media.hex_colour(scene.background)
+    backdrop = state.assets.get(scene.backdrop_asset_id or "")
+    picture = media.Picture(image, video.width, video.height, background, video.fit, video.cut_out)
+    return replace(picture, backdrop=backdrop.data.get()) if backdrop else picture
 
 
 def video_file(state: SandboxState, video: Video, burned: bool) -> bytes:
     """The rendered video in its output format, with its captions burned in when `burned`."""
     timeline = captions(state, video) if burned else []
-    return media.render_video(picture(state, video), soundtrack(state, video), timeline, video.output_format)
+    return media.render_video(shots(state, video), soundtrack(state, video), timeline, video.output_format)
 
 
 def thumbnail(state: SandboxState, video: Video) -> bytes:
-    return media.thumbnail_jpeg(picture(state, video))
+    """The opening frame of the first scene, as a JPEG."""
+    return media.thumbnail_jpeg(picture(state, video, video.scenes[0]))

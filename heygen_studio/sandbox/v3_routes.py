@@ -7,7 +7,7 @@ import base64
 import binascii
 import math
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -385,10 +385,14 @@ def _inputs(body: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
 def _order(state: SandboxState, body: dict[str, Any], now: float) -> _Order:
     inputs, prefixes = _inputs(body)
     uhd = body.get("resolution") == "4k"
-    scenes = [_input(state, spec, prefix, now, uhd) for spec, prefix in zip(inputs, prefixes, strict=True)]
+    webm, field = body.get("output_format") == "webm", "color" if body["type"] == "studio" else "value"
+    scenes = [
+        replace(_input(state, spec, prefix, now, uhd), **_background(state, spec, prefix, webm, field))
+        for spec, prefix in zip(inputs, prefixes, strict=True)
+    ]
     source = state.assets[scenes[0].image_asset_id or state.looks[scenes[0].look_id].asset_id]
     size = size_for(body.get("aspect_ratio"), body.get("resolution"), source)
-    return _Order(scenes, prefixes, size, _picture_options(body, inputs[0]))
+    return _Order(scenes, prefixes, size, _picture_options(body))
 
 
 def _input(state: SandboxState, spec: dict[str, Any], prefix: str, now: float, uhd: bool) -> Scene:
@@ -510,32 +514,38 @@ def _own_audio(state: SandboxState, spec: dict[str, Any], prefix: str) -> Asset 
     return asset
 
 
-def _picture_options(body: dict[str, Any], first: dict[str, Any]) -> dict[str, Any]:
-    """How the video looks: output format, background colour, fit, cut-out, captions burned in."""
+def _picture_options(body: dict[str, Any]) -> dict[str, Any]:
+    """How the video looks: output format, fit, cut-out, captions burned in."""
     output_format = body.get("output_format") or "mp4"
-    background = body.get("background") or first.get("background")
-    param = "background" if body.get("background") else "scenes[0].input.background"
-    colour = None
-    if background:
-        require(
-            output_format != "webm",
-            invalid(param, "A webm video has a transparent background: leave background out."),
-        )
-        require(
-            background["type"] == "color",
-            invalid(f"{param}.type", "The sandbox renders colour backgrounds: use type color with a value."),
-        )
-        try:
-            colour = media.colour_code(str(background.get("value") or ""))
-        except ValueError:
-            raise invalid(f"{param}.value", "value must be a colour like #1A2B3C.") from None
     return {
-        "background": colour,
         "fit": body.get("fit"),
         "cut_out": bool(body.get("remove_background")) or output_format == "webm",
         "output_format": output_format,
         "burn_captions": (body.get("caption") or {}).get("style") == "default",
     }
+
+
+def _background(state: SandboxState, spec: dict[str, Any], prefix: str, webm: bool, field: str) -> dict[str, Any]:
+    """An input's background as Scene fields: a colour as "#rrggbb" (`value` on a video, `color` on a studio scene)
+    or an uploaded image (`asset_id` or the sandbox's own `url`) to cover the frame; a webm video takes none, being
+    transparent."""
+    background = spec.get("background")
+    if not background:
+        return {}
+    param = f"{prefix}background"
+    require(not webm, invalid(param, "A webm video has a transparent background: leave background out."))
+    if background["type"] == "image":
+        require(
+            bool(background.get("asset_id") or background.get("url")),
+            invalid(f"{param}.asset_id", "Give the background image's asset_id (or url)."),
+        )
+        image = _input_asset(state, {**background, "type": "url" if background.get("url") else "asset_id"}, param)
+        require(image.mime_type in ("image/png", "image/jpeg"), invalid(param, "The background must be a JPEG or PNG."))
+        return {"backdrop_asset_id": image.id}
+    try:
+        return {"background": media.colour_code(str(background.get(field) or ""))}
+    except ValueError:
+        raise invalid(f"{param}.{field}", f"{field} must be a colour like #1A2B3C.") from None
 
 
 def _video_price(

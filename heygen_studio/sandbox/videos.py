@@ -9,6 +9,7 @@ from heygen_studio.domain.money import Money
 from heygen_studio.sandbox import renders
 from heygen_studio.sandbox.entities import Asset, Look, Scene, Video, Voice
 from heygen_studio.sandbox.errors import ApiError, invalid, not_found
+from heygen_studio.sandbox.media import MAX_VIDEO_SECONDS
 from heygen_studio.sandbox.state import SandboxState, new_id
 
 V3_SIZES = {  # (aspect ratio, resolution) -> width, height
@@ -99,8 +100,15 @@ def submit(
     """A new render of `scenes` lasting `seconds` each, priced by `price` from them and billed to the v2 pool
     when `queue` (legacy): refused with 402 when the account cannot pay it, and with 429 on v3 when it
     already has `v3_concurrency` renders in flight; legacy waits for a free slot. `options` are Video's
-    optional fields by name."""
+    optional fields by name. 400 (legacy 40119) for a video longer than the renderer makes."""
     duration = sum(seconds)
+    if duration > MAX_VIDEO_SECONDS:
+        raise invalid(
+            "script" if len(scenes) == 1 else "scenes",
+            f"This video would last {duration / 60:.0f} minutes; at most {MAX_VIDEO_SECONDS / 60:.0f} are allowed. "
+            "Shorten the script or split it into several videos.",
+            legacy_code=40119,
+        )
     with state.lock:
         cost = state.afford(price(scenes, seconds), queue, now)
         if not queue and len(state.in_flight(now)) >= state.config.v3_concurrency:

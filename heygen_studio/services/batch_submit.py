@@ -108,6 +108,7 @@ class BatchSubmitter:
                 calls[job.batch_call].append(job)
             elif job.status == JobStatus.WAITING and job.batch_id and not job.remote_id:
                 batches[job.batch_id].append(job)
+        self._forget_all_but(calls, batches)
         for call, members in calls.items():
             if self._due(self._lookups, call):
                 await self._recover(api, call, members)
@@ -258,6 +259,13 @@ class BatchSubmitter:
                 await self.queue._fail(job, HeyGenError(reason, code=item.error_code))
             elif item.video_id:
                 await self.queue._adopt(job, item.video_id, item.status)
+
+    def _forget_all_but(self, calls: dict[str, list[RenderJob]], batches: dict[str, list[RenderJob]]) -> None:
+        """Drop what is remembered about calls and batches with no job left to look up or follow."""
+        for schedule, wanted in ((self._lookups, calls), (self._looking_since, calls), (self._batches, batches)):
+            for key in set(schedule) - set(wanted):
+                del schedule[key]
+        self._not_found_once &= set(calls)
 
     def _due(self, schedule: dict[str, _Due], key: str) -> bool:
         """Whether `key` should be looked at now; if so, when next (slowing down like the queue's polling)."""

@@ -8,6 +8,7 @@ import errno
 import functools
 import logging
 import math
+import os
 import random
 import sqlite3
 import statistics
@@ -130,7 +131,8 @@ def free_video_file(folder: Path, stem: str, transparent: bool, taken: set[str])
     """folder/stem plus the video's suffix, numbered (“stem (2)”) until no file of the video (its thumbnail,
     captions, captioned copy) is there and no other unfinished render holds the name (`taken`, case-folded)."""
     # compared as .mp4 names: an .mp4 and a .webm render of one title would share a thumbnail and captions
-    stems = {str(Path(name).with_suffix(FILE_SUFFIXES[0])) for name in taken}
+    # (string work, not Paths: a batch of 1,000 rows names its files against each other's names)
+    stems = {os.path.splitext(name)[0] + FILE_SUFFIXES[0] for name in taken}
     return folder / f"{free_stem(folder, stem, FILE_SUFFIXES, stems)}{video_suffix(transparent)}"
 
 
@@ -266,7 +268,7 @@ class RenderQueue(QObject):
     async def enqueue(self, project: Project, output_dir: Path | None = None) -> RenderJob:
         """Save a render of `project` to the queue (nothing is sent until it is saved). Raises
         domain.project.NotReadyToRender or api InvalidRequestError for a project HeyGen would refuse."""
-        [job] = await self._save_new([self._new_job(project, output_dir, None)])
+        [job] = await self._save_new([project], output_dir, None)
         return job
 
     async def enqueue_batch(
@@ -276,7 +278,7 @@ class RenderQueue(QObject):
         render with its own title token, key and file, and on v3 the group's queued renders go out in
         `POST /v3/videos/batches` calls of up to 100 (singly on v2). Raises like `enqueue` for the first
         project HeyGen would refuse, saving none."""
-        return await self._save_new([self._new_job(project, output_dir, group) for project in projects])
+        return await self._save_new(projects, output_dir, group)
 
     async def batch_jobs(self, group: str) -> list[RenderJob]:
         """The renders of `group` in the order they were queued (a run's rows, also after a restart)."""
@@ -316,9 +318,16 @@ class RenderQueue(QObject):
             batch_group=group,
         )
 
-    async def _save_new(self, new: list[NewJob]) -> list[RenderJob]:
+    async def _save_new(
+        self, projects: Sequence[Project], output_dir: Path | None, group: str | None
+    ) -> list[RenderJob]:
+        """A job for each project, checked, priced and saved in a worker thread (a batch run has thousands)."""
+
+        def save() -> list[RenderJob]:
+            return self.jobs.add_many([self._new_job(project, output_dir, group) for project in projects])
+
         try:
-            jobs = await asyncio.to_thread(self.jobs.add_many, new)
+            jobs = await asyncio.to_thread(save)
         except sqlite3.Error as error:
             raise NotSaved(_database_problem(error, queued=False)) from error
         for job in jobs:
@@ -488,8 +497,9 @@ class RenderQueue(QObject):
             except Exception as error:  # a bug in one step must not stop every render for good
                 log.exception("Render queue: unexpected error; carrying on")
                 delay = self._backoff(error)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=max(0.01, delay))
+            with contextlib.suppress(TimeoutError):  # not wait_for: on 3.11 it can swallow a cancel (cpython#86296)
+                async with asyncio.timeout(max(0.01, delay)):
+                    await self._wake.wait()
 
     async def _tick(self, api: HeyGenApi, account: str) -> float:
         """One round: claim, recover, submit, poll, download. Returns how long to sleep."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import socket
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass, field, fields, replace
@@ -470,32 +471,30 @@ class RenderJobs:
         """Record the job's file name in one immediate transaction, so no other render (in this process or
         another) can take it: `choose` gets the names (case-folded) other unfinished renders hold and returns
         a free one. None if `owner` no longer holds the job."""
-        return self._name_file(job_id, choose, "lease_owner=?", owner)
-
-    def name_file(self, job_id: int, choose: Callable[[set[str]], Path]) -> RenderJob | None:
-        """`reserve_file` for a job nothing has named yet (a batch row's own file name, given as it is queued,
-        before it is downloaded); None once it has a name."""
-        return self._name_file(job_id, choose, "file_path IS NULL AND status<>?", JobStatus.DOWNLOADED.value)
-
-    def _name_file(
-        self, job_id: int, choose: Callable[[set[str]], Path], condition: str, value: str
-    ) -> RenderJob | None:
-        finals = tuple(status.value for status in FINAL)
         with self._db.transaction() as conn:
-            taken = {
-                str(row[0]).casefold()
-                for row in conn.execute(
-                    f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
-                    f"AND status NOT IN ({', '.join('?' * len(finals))})",
-                    (job_id, *finals),
-                )
-            }
             cursor = conn.execute(
-                f"UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND {condition}",
-                (str(choose(taken)), time.time(), job_id, value),
+                "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND lease_owner=?",
+                (str(choose(_taken_names(conn, job_id))), time.time(), job_id, owner),
             )
             changed = cursor.rowcount == 1
         return self.get(job_id) if changed else None
+
+    def name_files(self, choices: Sequence[tuple[int, Callable[[set[str]], Path]]]) -> list[RenderJob]:
+        """`reserve_file` for jobs nothing has named yet (a batch's rows, each its own file name, given as they
+        are queued), all in one transaction, each `choose` seeing the names given before it; the jobs named."""
+        named = []
+        with self._db.transaction() as conn:
+            taken, now = _taken_names(conn, None), time.time()
+            for job_id, choose in choices:
+                path = str(choose(taken))
+                cursor = conn.execute(
+                    "UPDATE render_jobs SET file_path=?, updated_at=? WHERE id=? AND file_path IS NULL AND status<>?",
+                    (path, now, job_id, JobStatus.DOWNLOADED.value),
+                )
+                if cursor.rowcount == 1:
+                    taken.add(path.casefold())
+                    named.append(job_id)
+        return [job for job_id in named if (job := self.get(job_id)) is not None]
 
     def renew(
         self, account: str, owner: str, lease_s: float, job_ids: Iterable[int], now: float | None = None
@@ -554,3 +553,14 @@ class RenderSettings:
     def set(self, key: str, value: str) -> None:
         with self._db.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO render_settings VALUES (?, ?)", (key, value))
+
+
+def _taken_names(conn: sqlite3.Connection, job_id: int | None) -> set[str]:
+    """The file names (case-folded) unfinished renders hold, but for `job_id`'s."""
+    finals = tuple(status.value for status in FINAL)
+    rows = conn.execute(
+        f"SELECT file_path FROM render_jobs WHERE file_path IS NOT NULL AND id<>? "
+        f"AND status NOT IN ({', '.join('?' * len(finals))})",
+        (-1 if job_id is None else job_id, *finals),
+    )
+    return {str(row[0]).casefold() for row in rows}

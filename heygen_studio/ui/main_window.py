@@ -206,8 +206,9 @@ class MainWindow(QMainWindow):
 
     async def first_paint(self) -> None:
         """Until the window has been painted once (or FIRST_PAINT_WAIT_S passed): start slow work after it."""
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._painted.wait(), FIRST_PAINT_WAIT_S)
+        with contextlib.suppress(TimeoutError):  # asyncio.timeout: wait_for can swallow a cancel on 3.11
+            async with asyncio.timeout(FIRST_PAINT_WAIT_S):
+                await self._painted.wait()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)

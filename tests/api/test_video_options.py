@@ -211,6 +211,9 @@ def test_the_editor_is_told_what_a_choice_leaves_out():
     notes = {note.field: note for note in api.explain_video_request(video_spec(on_iii, "v3"))}
     assert notes["motion_prompt"].reason == "The Avatar III engine takes no motion prompt, so it is not sent."
     assert "Avatar III engine does not take expressiveness" in notes["expressiveness"].reason
+    clear = {note.field: note for note in api.explain_video_request(video_spec(replace(BASE, transparent=True), "v3"))}
+    assert clear["background_color"].reason == "A transparent video has no background, so the colour is not sent."
+    assert "background_color" not in {note.field for note in api.explain_video_request(video_spec(BASE, "v3"))}
 
 
 def test_the_looks_engines_are_saved_with_the_project_and_reach_the_request():
@@ -239,3 +242,41 @@ async def test_a_file_not_uploaded_yet_is_never_sent_to_heygen():
         await api.submit_video_batch([video_spec(BASE, "v3"), image])
     assert sent == []
     await api.aclose()
+
+
+@pytest.mark.parametrize("engine", list(Engine))
+@pytest.mark.parametrize("image", [False, True])
+@pytest.mark.parametrize("scenes", [1, 2])
+@pytest.mark.parametrize("own_audio", [False, True])
+@pytest.mark.parametrize(("burn", "transparent"), [(False, False), (True, False), (False, True), (True, True)])
+def test_every_combination_is_either_refused_with_a_reason_or_a_body_heygen_accepts(
+    engine, image, scenes, own_audio, burn, transparent
+):
+    look = LookRef("look_1", avatar_type="digital_twin", supported_engines=("avatar_iv", "avatar_iii", "avatar_v"))
+    project = replace(
+        BASE,
+        look=None if image else look,
+        photo_path="/p.jpg" if image else None,
+        engine=engine,
+        scenes=tuple(Scene(script=f"Scene {n}.") for n in range(scenes)),
+        own_audio=RECORDING if own_audio else None,
+        burn_captions=burn,
+        transparent=transparent,
+    )
+    ids = {"image_asset_id": "asset_photo"} if image else {}
+    if own_audio:
+        ids["audio_asset_id"] = "asset_audio"
+    spec = replace(video_spec(project, "v3"), **ids)
+    try:
+        V3Api(_unused_transport()).check_video_spec(spec)
+    except InvalidRequestError as refused:
+        assert refused.field and str(refused).rstrip().endswith(".")  # a sentence saying what to change
+        assert (image and engine is not Engine.AVATAR_IV) or (scenes > 1 and (own_audio or transparent))
+        return
+    body = build_video_request(spec)
+    validate_v3_request(httpx.Request("POST", "https://api.heygen.com/v3/videos", json=body))
+    inputs = [body] if scenes == 1 else [scene["input"] for scene in body["scenes"]]
+    assert all(("audio_asset_id" in each) == own_audio and ("script" in each) != own_audio for each in inputs)
+    assert all((each["type"] == "image") == image for each in inputs)
+    assert ("style" in body.get("caption", {})) == burn
+    assert (body.get("output_format") == "webm") == transparent

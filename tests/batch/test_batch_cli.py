@@ -224,11 +224,11 @@ def test_a_sample_row_first_then_the_rest_and_an_excel_sheet_gets_excel_results(
     book.save(sheet)
     project, out = project_file(tmp_path, sandbox), tmp_path / "videos"
     status, _, err = run(capsys, str(project), str(sheet), "--sample", "3", "--out", str(out), "--sandbox", sandbox)
-    assert status == 0 and "Sending 1 videos" in err
+    assert status == 0 and "Sending 1 video: about 3 s, $0.15." in err
     assert [job.title for job in jobs_in_home()] == ["Welcome 美咲"]
 
     status, _, err = run(capsys, str(project), str(sheet), "--out", str(out), "--wait", "--sandbox", sandbox)
-    assert status == 0 and "Sending 2 videos" in err
+    assert status == 0 and "Sending 2 videos: about 6 s, $0.30." in err
     assert "Rows: 3 done, 0 failed, 0 left; $0.45 spent" in err.splitlines()
     assert sorted(job.title for job in jobs_in_home()) == ["Welcome José", "Welcome Zoë", "Welcome 美咲"]
     assert videos_created(server) == 3

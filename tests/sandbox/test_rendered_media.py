@@ -17,7 +17,7 @@ from test_v2_flow import legacy_done, v2
 from test_v3_flow import video_done
 
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox.media import Picture, Soundtrack, render_video, thumbnail_jpeg
+from heygen_studio.sandbox.media import Picture, Shot, Soundtrack, render_video, thumbnail_jpeg
 from heygen_studio.sandbox.speech import synthesize
 
 SCRIPT = "Hello there. This is the sandbox speaking for a short test."
@@ -93,6 +93,26 @@ async def test_the_picture_is_on_the_background_colour_asked_for(client: httpx.A
     assert np.abs(frame[300:420, 580:700].reshape(-1, 3) - (0x1E, 0x90, 0xFF)).mean() > 40  # the photo, not blue
 
 
+async def test_a_studio_video_is_on_the_background_colour_its_scenes_ask_for(client: httpx.AsyncClient) -> None:
+    """Studio scenes name their colour `color` (the contract's StudioColorBackgroundInput), not `value`."""
+    look = await private_look(client)
+    scene = {
+        "type": "avatar_video",
+        "input": {
+            "type": "avatar",
+            "avatar_id": look,
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "background": {"type": "color", "color": "#1E90FF"},
+        },
+    }
+    submitted = await client.post("/v3/videos", json={"type": "studio", "scenes": [scene, scene], "resolution": "720p"})
+    assert submitted.status_code == 200, submitted.text
+    done = await video_done(client, submitted.json()["data"]["video_id"])
+    (frame,) = frames_at((await client.get(done["video_url"])).content, 0.0)
+    assert np.abs(frame[:, :100].reshape(-1, 3) - (0x1E, 0x90, 0xFF)).max(axis=1).mean() < 6
+
+
 async def test_captions_are_burned_only_into_the_copy_that_asks_for_them(client: httpx.AsyncClient) -> None:
     plain, plain_data = await rendered(client, resolution="720p", caption={"file_format": "srt"})
     assert plain["captioned_video_url"] is None and plain["subtitle_url"]
@@ -150,6 +170,35 @@ async def test_a_studio_video_sounds_each_scene_in_its_own_voice_one_after_anoth
     assert abs(len(samples) / rate - (first + second)) < 0.5
 
 
+async def test_each_studio_scene_shows_its_own_look_on_its_own_colour(client: httpx.AsyncClient) -> None:
+    public = (await client.get("/v3/avatars/looks", params={"ownership": "public"})).json()["data"]
+    looks = [await private_look(client), next(look["id"] for look in public if look["name"] == "Whiskers 1")]
+    colours = ["#C80000", "#0000C8"]
+    body = {
+        "type": "studio",
+        "resolution": "720p",
+        "scenes": [
+            {
+                "type": "avatar_video",
+                "input": {
+                    "type": "avatar",
+                    "avatar_id": look_id,
+                    "script": "One scene, then another.",
+                    "voice_id": "demo-en-us-ava",
+                    "background": {"type": "color", "color": colour},
+                },
+            }
+            for look_id, colour in zip(looks, colours, strict=True)
+        ],
+    }
+    done = await video_done(client, (await client.post("/v3/videos", json=body)).json()["data"]["video_id"])
+    first = spoken("One scene, then another.")
+    frames = frames_at((await client.get(done["video_url"])).content, 0.2, first + 0.3)
+    for frame, colour in zip(frames, ((200, 0, 0), (0, 0, 200)), strict=True):
+        assert np.abs(frame[:, :100].reshape(-1, 3) - colour).max(axis=1).mean() < 8
+    assert np.abs(frames[0][200:520, 400:880] - frames[1][200:520, 400:880]).mean() > 20  # another look
+
+
 def test_a_transparent_thumbnail_is_a_jpeg_at_the_videos_size() -> None:
     photo = sample_photo("chelsea.png").read_bytes()
     thumbnail = Image.open(io.BytesIO(thumbnail_jpeg(Picture(photo, 1080, 1920, None))))
@@ -160,7 +209,7 @@ def test_a_transparent_thumbnail_is_a_jpeg_at_the_videos_size() -> None:
 def test_a_video_lasts_above_nothing_and_at_most_an_hour(seconds: float) -> None:
     silence = Soundtrack(np.zeros(int(seconds * 100), np.int16), 100)
     with pytest.raises(ValueError, match="seconds"):
-        render_video(Picture(sample_photo("astronaut.png").read_bytes(), 320, 180), silence)
+        render_video([Shot(0.0, Picture(sample_photo("astronaut.png").read_bytes(), 320, 180))], silence)
 
 
 async def test_a_legacy_video_is_on_its_background_colour_and_captioned_only_when_asked(
@@ -184,3 +233,24 @@ async def test_a_legacy_video_is_on_its_background_colour_and_captioned_only_whe
     assert np.abs(frame[:, :100].reshape(-1, 3) - 0xFA).max(axis=1).mean() < 6
     burned = await client.get(captioned["video_url_caption"])
     assert burned.status_code == 200 and burned.content != (await client.get(captioned["video_url"])).content
+
+
+async def test_a_background_image_covers_the_frame_behind_the_figure(client: httpx.AsyncClient) -> None:
+    out = io.BytesIO()
+    Image.new("RGB", (640, 360), (250, 200, 0)).save(out, "PNG")
+    response = await client.post("/v3/assets", files={"file": ("yellow.png", out.getvalue(), "image/png")})
+    backdrop = response.json()["data"]["asset_id"]
+    _, data = await rendered(client, resolution="720p", background={"type": "image", "asset_id": backdrop})
+    (frame,) = frames_at(data, 0.0)
+    assert np.abs(frame[:, :100].reshape(-1, 3) - (250, 200, 0)).max(axis=1).mean() < 8
+    missing = await client.post(
+        "/v3/videos",
+        json={
+            "type": "avatar",
+            "avatar_id": await private_look(client),
+            "script": SCRIPT,
+            "voice_id": "demo-en-us-ava",
+            "background": {"type": "image"},
+        },
+    )
+    assert missing.status_code == 400 and missing.json()["error"]["param"] == "background.asset_id"

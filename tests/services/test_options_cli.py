@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import wave
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -113,3 +114,15 @@ def test_a_recording_and_a_photo_named_beside_the_project_file_are_found_from_an
     assert found.own_audio is not None and found.own_audio.path == str((folder / "me.wav").resolve())
     absolute = Project(own_audio=OwnAudio("/recordings/me.wav", 2.0))
     assert render.files_beside(absolute, folder / "hello.hgproj") == absolute
+
+
+def test_a_quick_video_is_quoted_at_the_photo_rate_with_what_it_saves(sandbox: str, tmp_path: Path, capsys) -> None:
+    path = project_file(tmp_path, sandbox, photo_path="me.jpg")
+    written = Project.loads(path.read_bytes())
+    path.write_text(replace(written, look=None).dumps())
+    result = quoted(capsys, str(path), "--sandbox", sandbox)
+    assert (result["image_video"], result["avatar_type"], result["total"]["text"]) == (True, "photo_avatar", "$3.00")
+    assert result["saves"]["text"] == "$1.00"
+    assert quote.main([str(path), "--sandbox", sandbox]) == 0
+    assert "Made straight from the photo: no avatar to create, which saves $1.00." in capsys.readouterr().out
+    assert quoted(capsys, str(project_file(tmp_path, sandbox)), "--sandbox", sandbox)["saves"] is None

@@ -152,7 +152,8 @@ async def test_past_its_size_the_cache_lets_the_least_recently_heard_go(api: Hey
     await speech.hear(REQUEST, lambda: api)
     second = SpeechRequest(REQUEST.voice_id, SCRIPT + " Twice.", 1.0)
     await speech.hear(second, lambda: api)
-    speech.cache.max_bytes = sum(path.stat().st_size for path in (tmp_path / "speech").iterdir()) + 1000  # two fit
+    held = sum(path.stat().st_size for path in (tmp_path / "speech").iterdir())
+    speech.cache.max_bytes = held + 50_000  # room for these two and a little more, not for a third (200 KB)
     assert (await speech.hear(REQUEST, offline)).cached  # heard again: now the most recent
     await speech.hear(SpeechRequest(REQUEST.voice_id, SCRIPT + " Thrice.", 1.0), lambda: api)
     assert speech.measured(second) is None and speech.measured(REQUEST) is not None

@@ -10,20 +10,25 @@ from pathlib import Path
 
 import pytest
 from desktop_urls import catching_urls
-from pytestqt.qtbot import QtBot
-from test_quick_video import sandbox, sandbox_config, session
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from test_quick_video import sandbox, sandbox_config
 from waiting import until_value
 
+from heygen_studio.config import Paths, Settings
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
 from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.session import Session
+from heygen_studio.storage.keyring_backends import MemoryKeyring
 from heygen_studio.storage.render_jobs import JobStatus
+from heygen_studio.storage.secrets import SecretStore
+from heygen_studio.tasks import TaskRegistry
 from heygen_studio.ui.dialogs.batch_window import BatchWindow
 from heygen_studio.ui.models.batch_rows_model import STATUS_COLUMN
 from heygen_studio.ui.panels.scenes import ScenesPanel
 
-__all__ = ["sandbox_config", "session"]  # fixtures shared with the quick video tests
+__all__ = ["sandbox_config"]  # a fixture shared with the quick video tests
 
 SHEET = (
     "first_name,team\n"
@@ -36,14 +41,24 @@ SHEET = (
 
 
 @pytest.fixture
-def panel(session: Session, qtbot: QtBot, qloop: asyncio.AbstractEventLoop) -> Iterator[ScenesPanel]:
-    panel = ScenesPanel(session)
-    qtbot.addWidget(panel)
+def session(paths: Paths, sandbox_config: SandboxConfig, loop_running: object) -> Session:
+    """Closed by `panel`, while the panel is still there (a render finishing asks for the balance, which it hears)."""
+    return Session(
+        paths, Settings(), TaskRegistry(), secrets=SecretStore(MemoryKeyring()), sandbox_config=sandbox_config
+    )
+
+
+@pytest.fixture
+def panel(session: Session, qloop: asyncio.AbstractEventLoop) -> Iterator[ScenesPanel]:
+    panel = ScenesPanel(session)  # not qtbot's: it would delete the panel before the session is closed
     panel.resize(1200, 800)
     yield panel
     if panel.batch_window is not None:
         panel.batch_window.close()
     qloop.run_until_complete(session.tasks.aclose())
+    qloop.run_until_complete(session.aclose())
+    panel.close()
+    panel.deleteLater()
 
 
 async def open_batch(panel: ScenesPanel, session: Session, tmp_path: Path, wait_until) -> BatchWindow:  # type: ignore[no-untyped-def]
@@ -76,6 +91,18 @@ def sheet(tmp_path: Path, text: str = SHEET, name: str = "people.csv") -> Path:
     return path
 
 
+def drop(window: BatchWindow, path: Path) -> None:
+    """`path` dragged onto the window and dropped, as a file manager does."""
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(path))])
+    actions, buttons, keys = Qt.DropAction.CopyAction, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+    enter = QDragEnterEvent(QPoint(20, 20), actions, data, buttons, keys)
+    enter.ignore()
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    window.dropEvent(QDropEvent(QPointF(20, 20), actions, data, buttons, keys))
+
+
 def statuses(window: BatchWindow) -> dict[str, str]:
     model = window.model
     return {model.index(i, 1).data(): model.index(i, STATUS_COLUMN).data() for i in range(model.rowCount())}
@@ -93,7 +120,7 @@ def test_five_rows_show_their_first_lines_reasons_and_the_total_against_the_bala
     async def scenario() -> None:
         window = await open_batch(panel, session, tmp_path, wait_until)
         assert not window.sample_button.isEnabled() and not window.rest_button.isEnabled()
-        window.open_sheet(sheet(tmp_path))
+        drop(window, sheet(tmp_path))  # dropped from the file manager
         await wait_until(lambda: window.plan is not None and not window._busy)
         assert statuses(window) == {
             "Zoë": "Ready",
@@ -127,6 +154,8 @@ def test_sample_then_the_rest_renders_exactly_the_good_rows_once_and_writes_the_
         window = await open_batch(panel, session, tmp_path, wait_until)
         window.open_sheet(sheet(tmp_path))
         await wait_until(lambda: window.plan is not None and not window._busy)
+        before = session.balance.describe()  # type: ignore[union-attr]
+        assert f"Balance: {before}" in window.total.text()
         select(window, "José")
         row = window.selected_row()
         assert row is not None and window.sample_button.text() == f"Render this one first · {row.cost}"
@@ -176,7 +205,11 @@ def test_sample_then_the_rest_renders_exactly_the_good_rows_once_and_writes_the_
             str(tmp_path / "videos" / "people results.csv"),
             str(tmp_path / "videos"),
         ]
-        assert window.rest() == [] and not window.rest_button.isEnabled()  # not twice by mistake
+        assert window.rest() == [] and window.rest_button.isHidden()  # not twice by mistake
+        assert window.message.isHidden()  # “in the render queue” said while they were
+        session.refresh_balance()
+        await wait_until(lambda: f"Balance: {session.balance.describe()}" in window.total.text())  # type: ignore[union-attr]
+        assert f"Balance: {before}" not in window.total.text()  # the balance now, not when the sheet was read
 
     qloop.run_until_complete(scenario())
 
@@ -265,6 +298,7 @@ def test_failed_rows_fixed_in_the_sheet_are_sent_again_and_only_they(
         await wait_until(lambda: window.failed_rows() == [4, 6], within=30)
         assert window.again_button.text() == "Send failed rows again (2)" and window.again_button.isEnabled()
         assert statuses(window)["Chloé"].startswith("Failed: ")
+        assert window.rest_button.isHidden()  # failed rows go again only when asked to
         people.write_text(SHEET.replace("Chloé,Design", "Chloé,Design team"), encoding="utf-8")  # fixed
         state = sandbox(session)
         with state.lock:  # money added on heygen.com

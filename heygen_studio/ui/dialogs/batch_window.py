@@ -25,12 +25,19 @@ from PySide6.QtWidgets import (
 
 from heygen_studio.api import HeyGenError
 from heygen_studio.batch.catalogs import account_catalog
-from heygen_studio.batch.plan import BatchError, BatchPlan, batch_id, plan_batch, total_of
-from heygen_studio.batch.results import ResultRow, RowState, result_of, results_path, state_of, write_results
+from heygen_studio.batch.plan import BatchError, BatchPlan, balance_covers, batch_id, plan_batch, total_of
+from heygen_studio.batch.results import (
+    ResultRow,
+    RowState,
+    result_of,
+    results_of,
+    results_path,
+    state_of,
+    write_results,
+)
 from heygen_studio.batch.rows import PlannedRow
 from heygen_studio.batch.sending import jobs_of_rows, send_rows, unsent
 from heygen_studio.batch.sheets import SheetError, read_sheet
-from heygen_studio.cli.batch import _results as results_of
 from heygen_studio.domain.estimates import spoken_seconds
 from heygen_studio.domain.pricing import AvatarType
 from heygen_studio.domain.project import Project, format_duration
@@ -95,6 +102,7 @@ class BatchWindow(QDialog):
         self._busy = False
         self._closed = False
         self._job_ids: set[int] = set()  # the rows' render jobs, whose changes are followed
+        self._passing = False  # the message says what goes on now (“in the render queue”), not what went wrong
         self._started: tuple[float, int] | None = None  # when the rest went, and how many rows had ended then
         self.setWindowTitle(f"Make one for each row – {project.title or 'Untitled video'}")
         self.setAcceptDrops(True)
@@ -108,6 +116,7 @@ class BatchWindow(QDialog):
         queue = session.renders.queue
         queue.changed.connect(self._job_changed)
         queue.finished.connect(self._job_changed)
+        session.balance_changed.connect(self._balance_changed)
         self._update()
 
     def _build(self) -> None:
@@ -303,8 +312,10 @@ class BatchWindow(QDialog):
         return self.model.row_at(rows[0].row()) if rows else None
 
     def rest(self) -> list[PlannedRow]:
-        """The good rows still to send (never sent, or failed)."""
-        return unsent(self.plan.rows, self.jobs) if self.plan else []
+        """The good rows never sent (failed ones go again with “Send failed rows again”)."""
+        if self.plan is None:
+            return []
+        return [row for row in self.plan.good if row.number not in self.jobs and row.number not in self.refused]
 
     def render_sample(self) -> None:
         """Render the chosen row alone (asking first only when it costs more than is left)."""
@@ -327,7 +338,7 @@ class BatchWindow(QDialog):
         balance = self.session.balance
         if balance is not None and balance.shortfall(cost) is not None:  # asks, saying how much is missing
             self.prompt = check_balance(
-                self, self.session, cost, f"These {len(todo)} videos", "Render anyway", lambda: self._go(todo)
+                self, self.session, cost, f"Rendering these {len(todo)} videos", "Render anyway", lambda: self._go(todo)
             )
             return
         self.prompt = ask(
@@ -384,6 +395,7 @@ class BatchWindow(QDialog):
             self._say(
                 f"{queued}; each shows in Renders too." + (f" {len(refused)} could not be sent." if refused else ""),
                 Tone.GOOD,
+                passing=not refused,
             )
 
     def send_failed_again(self) -> None:
@@ -458,6 +470,9 @@ class BatchWindow(QDialog):
 
     # --- following ----------------------------------------------------------------------------------
 
+    def _balance_changed(self, _balance: object) -> None:
+        self._update()
+
     def _job_changed(self, job_id: int) -> None:
         """A render changed: the rows are read again at most every REFRESH_MS (not put off by a steady stream)."""
         if not self._closed and job_id in self._job_ids and not self._refresh_timer.isActive():
@@ -472,6 +487,8 @@ class BatchWindow(QDialog):
         if self._closed:
             return
         self.jobs = {number: fresh.get(job.id, job) for number, job in self.jobs.items()}
+        if self._passing and not self._open_rows():
+            self._say("")
         self._write_results_later()
         self._update()
 
@@ -494,7 +511,7 @@ class BatchWindow(QDialog):
         self.results_files = [results_path(self.output_dir, self.sheet_path)]
         if self.sheet_path.suffix.lower() in (".xlsx", ".xlsm"):
             self.results_files.append(results_path(self.output_dir, self.sheet_path, ".xlsx"))
-        self._run(self._write_results(results_of(self.plan, self.jobs, self.refused)), "batch: results sheet")
+        self._run(self._write_results(results_of(self.plan.rows, self.jobs, self.refused)), "batch: results sheet")
 
     async def _write_results(self, results: list[ResultRow]) -> None:
         for path in self.results_files:
@@ -519,7 +536,9 @@ class BatchWindow(QDialog):
         connection = self.session.connection
         return PRETEND if connection is not None and connection.sandbox else ""
 
-    def _say(self, text: str, tone: Tone = Tone.PLAIN) -> None:
+    def _say(self, text: str, tone: Tone = Tone.PLAIN, *, passing: bool = False) -> None:
+        """Show `text` above the table; a `passing` one goes once every sent row has finished."""
+        self._passing = passing
         set_tone(self.message, tone, text)
         self.message.setVisible(bool(text))
 
@@ -548,6 +567,7 @@ class BatchWindow(QDialog):
         self.rest_button.setText(
             priced(f"Looks good: render the other {len(todo)} {'row' if len(todo) == 1 else 'rows'}", cost)
         )
+        self.rest_button.setVisible(bool(todo) or not self.jobs)  # gone once every row went
         self.rest_button.setEnabled(
             bool(todo) and (sample_done or self.sample is None and bool(self.jobs)) and not busy
         )
@@ -567,22 +587,22 @@ class BatchWindow(QDialog):
         )
 
     def _total_text(self) -> str:
+        """The good rows' total (and, once some went, what is not sent yet) against the session's balance."""
         plan = self.plan
         if plan is None:
             return ""
-        good, total, balance = plan.good, plan.total, plan.balance
-        text = f"{len(good)} of {len(plan.rows)} rows can render"
+        total, balance = plan.total, self.session.balance
+        text = f"{len(plan.good)} of {len(plan.rows)} rows can render"
         if total is not None:
             text += f": <b>{total}</b> for {format_duration(plan.seconds)} of video"
+        todo = tuple(self.rest())
+        due = total_of(todo) if self.jobs else total
+        if self.jobs and due is not None:
+            text += f"; {len(todo)} not sent yet: {due}"
         if balance is not None:
-            fits = plan.fits()
-            verdict = (
-                ""
-                if fits is None
-                else " — it fits"
-                if fits
-                else f" — {balance.shortfall(total) if total else ''} more than is left"
-            )
+            fits = balance_covers(balance, due) if due is not None else None
+            missing = balance.shortfall(due) if fits is False and due is not None else None
+            verdict = " — it fits" if fits else f" — {missing} more than is left" if missing else ""
             text += f". Balance: {balance.describe()}{verdict}"
         return text + "." + self._pretend()
 

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -109,6 +110,8 @@ class RendersPanel(Panel):
         self.view.hide()
         self.selected_label = QLabel(NOTHING_SELECTED)
         self.selected_label.setObjectName("hint")
+        # gives way to the buttons in a narrow window (its tooltip keeps the whole title)
+        self.selected_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.action_buttons: dict[RowAction, QPushButton] = {}
         bar = QHBoxLayout()
         bar.addWidget(self.selected_label, 1)
@@ -331,6 +334,7 @@ class RendersPanel(Panel):
         job = self.selected_job()
         offered = set(actions_for(job)) if job is not None else set()
         self.selected_label.setText(f"“{job.title}”" if job is not None else NOTHING_SELECTED)
+        self.selected_label.setToolTip(self.selected_label.text())
         for name, button in self.action_buttons.items():
             button.setVisible(name in offered)
 

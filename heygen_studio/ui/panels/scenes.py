@@ -534,6 +534,18 @@ class ScenesPanel(ScenesView):
         if self.saved_path is None or self.has_unsaved_edits():
             self.save(self.make_one_per_row)
             return
+        shown = self.batch_window
+        if (
+            shown is not None
+            and shown.isVisible()
+            and (shown.project, shown.project_path) == (self.project, self.saved_path)
+        ):
+            shown.raise_()
+            shown.activateWindow()
+            return
+        if shown is not None:  # another project's: its renders carry on in the queue
+            shown.close()
+            shown.deleteLater()
         from heygen_studio.ui.dialogs.batch_window import BatchWindow  # the batch core loads on first use
 
         window = BatchWindow(

@@ -126,6 +126,7 @@ class ScenesLayout(Panel):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
         layout.addLayout(middle, 1)
+        layout.addWidget(self.totals)  # the whole width: at 1024 px the buttons below leave it no room
         layout.addWidget(self.problem)  # messages appear above the Render button, which never moves
         layout.addWidget(self.queued_row)
         layout.addLayout(bottom)
@@ -208,7 +209,6 @@ class ScenesLayout(Panel):
         self.voice_label.setWordWrap(True)
         self.voice_button = _button("Choose voice…", tip="Pick the voice that speaks every scene")
         voice_row = QHBoxLayout()
-        voice_row.addWidget(QLabel("Voice:"))
         voice_row.addWidget(self.voice_label, 1)
         voice_row.addWidget(self.voice_button)
         self.own_voice = OwnVoice()
@@ -290,7 +290,7 @@ class ScenesLayout(Panel):
         return row
 
     def _build_bottom_row(self) -> QHBoxLayout:
-        """Totals, saved state, the request and Render (problems and the confirmation go above)."""
+        """Saved state, a batch, the request, a draft and Render (totals, problems and the confirmation go above)."""
         self.totals = QLabel()
         self.totals.setWordWrap(True)
         self.problem = QLabel()
@@ -314,8 +314,7 @@ class ScenesLayout(Panel):
         queued_layout.addWidget(self.open_renders_button)
         self.queued_row.hide()
         bottom = QHBoxLayout()
-        bottom.addWidget(self.totals, 1)
-        bottom.addWidget(self.saved_state)
+        bottom.addWidget(self.saved_state, 1)
         bottom.addWidget(self.batch_button)
         bottom.addWidget(self.show_request_button)
         bottom.addWidget(self.draft_button)

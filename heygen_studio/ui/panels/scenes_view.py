@@ -73,8 +73,10 @@ class ScenesView(ScenesLayout):
                 self.title_edit.setText(project.title)
             self._show_look()
             voice = project.voice
-            self.voice_label.setText(
-                describe_voice(Voice(voice.voice_id, voice.name, voice.language)) if voice else "No voice chosen yet"
+            self.voice_label.setText(  # "Voice:" in the text, so the buttons beside it keep their room
+                f"Voice: {describe_voice(Voice(voice.voice_id, voice.name, voice.language))}"
+                if voice
+                else "No voice chosen yet"
             )
             self._show_format(project)
             self._show_render_choices(project)

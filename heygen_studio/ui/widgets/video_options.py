@@ -56,7 +56,7 @@ class OwnVoice(QWidget):
 
 def own_voice_text(audio: OwnAudio) -> str:
     """What the voice line says while the user's recording is lip-synced instead."""
-    return f"Your recording, {audio_text(audio)}: no voice is used"
+    return f"Voice: your recording, {audio_text(audio)}; no HeyGen voice is used"
 
 
 class VideoOptions(QGroupBox):
@@ -71,7 +71,7 @@ class VideoOptions(QGroupBox):
         self.burn_captions.setToolTip("HeyGen draws the captions onto a second copy, saved next to the plain video")
         self.transparent = QCheckBox("Transparent background, saved as .webm")
         self.transparent.setToolTip(
-            "For video editors: HeyGen removes the background and saves the video as .webm with transparency"
+            "For video editors: HeyGen removes the background and saves a one-scene video as .webm with transparency"
         )
         self.v2_note = hint_label(V3_ONLY)
         self.v2_note.setWordWrap(True)

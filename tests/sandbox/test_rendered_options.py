@@ -225,3 +225,30 @@ async def test_own_audio_is_refused_when_it_is_not_audio_or_comes_with_a_script(
     assert refused(response, "audio_asset_id", 404) and response.json()["error"]["code"] == "asset_not_available"
     response = await client.post("/v3/videos", json={**body, "audio_url": "https://example.com/me.mp3"})
     assert "upload" in refused(response, "audio_url")
+
+
+async def test_a_video_of_more_than_an_hour_of_speech_is_refused_before_it_is_billed(
+    client: httpx.AsyncClient,
+) -> None:
+    script = " ".join(["1234567"] * 600)[:5000]  # each number said in words: about 8 minutes a scene
+    scene = {"type": "avatar", "avatar_id": await private_look(client), "script": script, "voice_id": "demo-en-us-ava"}
+    body = {"type": "studio", "scenes": [{"type": "avatar_video", "input": scene}] * 8}
+    before = await wallet_balance(client)
+    message = refused(await client.post("/v3/videos", json=body), "scenes")
+    assert "at most 60" in message and await wallet_balance(client) == before
+
+
+async def test_auto_keeps_the_images_shape_short_side_at_the_resolution(client: httpx.AsyncClient) -> None:
+    for (width, height), size in (((500, 800), (720, 1152)), ((1000, 400), (1280, 720))):  # long side capped at 1280
+        asset_id = await upload_file(client, png(width, height), "shape.png", "image/png")
+        body = {
+            "type": "image",
+            "image": {"type": "asset_id", "asset_id": asset_id},
+            "script": "Hi.",
+            "voice_id": "demo-en-us-ava",
+            "aspect_ratio": "auto",
+            "resolution": "720p",
+        }
+        done = await completed(client, body)
+        with av.open(io.BytesIO((await client.get(done["video_url"])).content)) as container:
+            assert (container.streams.video[0].width, container.streams.video[0].height) == size

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 import test_scenes
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from pytestqt.qtbot import QtBot
 
 from heygen_studio.api.models import Look, Resolution, VideoSpec
@@ -157,7 +157,7 @@ def test_my_own_voice_is_read_from_the_file_priced_exactly_and_removed(
         panel.use_own_audio(recording(tmp_path / "my take.wav", 12.0))
         await wait_until(lambda: panel.project is not None and panel.project.own_audio is not None)
         assert panel.project.own_audio.duration_s == pytest.approx(12.0, abs=0.01)
-        assert panel.voice_label.text() == "Your recording, my take.wav, 0:12: no voice is used"
+        assert panel.voice_label.text() == "Voice: your recording, my take.wav, 0:12; no HeyGen voice is used"
         assert "about 12 s" in panel.scene_list.item(0).text()
         assert "about 12 s · about $0.60" in panel.totals.text()  # 12 s at $0.05 a second, not the script's minute
         assert not panel.voice_button.isVisibleTo(panel) and not panel.own_voice.choose_button.isVisibleTo(panel)
@@ -188,6 +188,20 @@ def test_a_recording_dropped_on_the_panel_becomes_the_voice(run_panel: Any, tmp_
             Qt.MouseButton.LeftButton,
             Qt.KeyboardModifier.NoModifier,
         )
+        enter = QDragEnterEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        enter.ignore()
+        panel.dragEnterEvent(enter)
+        assert enter.isAccepted()  # the panel takes the file: the pointer says it can be dropped
+        text = QMimeData()
+        text.setText("not a file")
+        refused = QDragEnterEvent(
+            QPoint(10, 10), Qt.DropAction.CopyAction, text, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
+        )
+        refused.ignore()
+        panel.dragEnterEvent(refused)
+        assert not refused.isAccepted()
         panel.dropEvent(drop)
         await wait_until(lambda: panel.project is not None and panel.project.own_audio is not None)
         assert panel.project.own_audio.name == "hello.wav"
