@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import threading
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -140,7 +141,7 @@ class SpeechCache:
         key = request.key
         try:
             heard = self._read(request, self._meta(key).read_bytes(), verify=True)
-            os.utime(self._meta(key))  # heard again: the last to go when the cache is trimmed
+            _mark_heard(self._meta(key))  # heard again: the last to go when the cache is trimmed
             return heard
         except FileNotFoundError:
             return None
@@ -195,16 +196,17 @@ class SpeechCache:
             "words": [[w.word, w.start_s, w.end_s] for w in clip.words],
         }
         _write_atomically(self._meta(key), json.dumps(meta, ensure_ascii=False).encode("utf-8"))
+        _mark_heard(self._meta(key))
         return HeardSpeech(request, audio, round(measured, 3), clip.words, cached=False)
 
     def trim(self, keep: str) -> list[str]:
         """Delete the least recently heard entries (never `keep`) until the cache fits `max_bytes`; their keys."""
         with self._trimming:
-            entries: list[tuple[float, str, list[Path], int]] = []
+            entries: list[tuple[int, str, list[Path], int]] = []
             for meta in self.folder.glob("*.json"):
                 files = list(self.folder.glob(f"{meta.stem}.*"))
                 try:
-                    entries.append((meta.stat().st_mtime, meta.stem, files, sum(p.stat().st_size for p in files)))
+                    entries.append((meta.stat().st_mtime_ns, meta.stem, files, sum(p.stat().st_size for p in files)))
                 except OSError:  # deleted meanwhile
                     continue
             total = sum(size for *_, size in entries)
@@ -359,3 +361,10 @@ class SpeechPreviews:
             raise NetworkError(
                 "The audio could not be downloaded. Check your internet connection and try Listen again."
             ) from error
+
+
+def _mark_heard(meta: Path) -> None:
+    """Stamp `meta` with the precise time: a file's own times come from a coarse clock (a few milliseconds), so two
+    entries heard in one tick would tie and the wrong one could go first."""
+    now = time.time_ns()
+    os.utime(meta, ns=(now, now))
