@@ -1,6 +1,7 @@
 """HeyGen Studio under load: UI stalls and memory while 100 renders poll and 1,000 Library thumbnails
-load from a sandbox in another process; memory at rest first. Prints JSON. `--heap` adds tracemalloc;
-`--why` adds the main thread's stacks sampled during stalls over 50 ms."""
+load from a sandbox in another process; memory at rest first. Prints JSON. `--heap` adds tracemalloc (and the
+source files holding the most Python memory at rest); `--why` adds the main thread's stacks sampled during stalls
+over 50 ms; `--at-rest` stops after the memory at rest."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 TRACE_HEAP = "--heap" in sys.argv
 SAMPLE_STALLS_OVER_MS = 50.0 if "--why" in sys.argv else None
+AT_REST_ONLY = "--at-rest" in sys.argv
 if TRACE_HEAP:
     tracemalloc.start()  # before the app's imports, so the heap figure covers them
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -25,8 +27,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent / "tests"))  # waiting.py, the polling helper of the tests
 
 import qasync  # noqa: E402
+from _probes import heavy_modules_loaded, peak_rss_bytes, resident_split, rss_bytes, visible_loaded  # noqa: E402
 from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
-from library_grid import rss_bytes, visible_loaded  # noqa: E402  (benchmarks/library_grid.py)
 from PySide6.QtWidgets import QApplication  # noqa: E402
 from waiting import until  # noqa: E402  (tests/waiting.py)
 
@@ -67,11 +69,10 @@ def memory() -> dict[str, int]:
     return figures
 
 
-def peak_rss_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) * 1024
-    return 0
+def heap_by_file(top: int = 15) -> list[dict[str, object]]:
+    """The source files whose allocations hold the most Python memory now (tracemalloc, by file)."""
+    stats = tracemalloc.take_snapshot().statistics("filename")[:top]
+    return [{"file": str(stat.traceback[0].filename), "bytes": stat.size} for stat in stats]
 
 
 async def scroll_through(panel: LibraryPanel) -> None:
@@ -97,7 +98,12 @@ async def scenario(url: str, folder: Path) -> dict[str, object]:
         idle = Heartbeat()
         idle.start()
         await asyncio.sleep(1.0)
-        at_rest = memory() | {"idle_stalls": idle.stop().as_dict()}
+        at_rest = memory() | resident_split() | {"heavy_modules": heavy_modules_loaded()}
+        at_rest |= {"idle_stalls": idle.stop().as_dict()} | (
+            {"python_heap_by_file": heap_by_file()} if TRACE_HEAP else {}
+        )
+        if AT_REST_ONLY:
+            return {"memory_at_rest": at_rest}
 
         if TRACE_HEAP:
             tracemalloc.reset_peak()

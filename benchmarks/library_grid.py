@@ -17,6 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))  # waiting.py, the polling helper of the tests
 
 import qasync  # noqa: E402
+from _probes import rss_bytes, visible_loaded  # noqa: E402  (benchmarks/_probes.py)
 from _stall import Heartbeat  # noqa: E402  (benchmarks/_stall.py)
 from PIL import Image  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -48,28 +49,6 @@ def seed(server: SandboxServer, count: int) -> None:
             asset = state.add_asset(Lazy(data), "image/png", len(data), now + index, 384, 384)
             look = state.add_look(group, f"Look {index:04d}", asset, now + index)
             look.ready_at = look.created_at
-
-
-def rss_bytes() -> int:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) * 1024
-    return 0
-
-
-def visible_loaded(panel: LibraryPanel) -> bool:
-    view = panel.looks_view
-    first = view.indexAt(view.viewport().rect().topLeft() + view.viewport().rect().topLeft())
-    rows = [index.row() for index in (first,) if index.isValid()]
-    rect = view.viewport().rect()
-    for y in range(10, rect.height(), 100):
-        for x in range(10, rect.width(), 100):
-            index = view.indexAt(rect.topLeft().__class__(x, y))
-            if index.isValid():
-                rows.append(index.row())
-    dpr = view.devicePixelRatioF()
-    urls = {panel.looks_model.item(row).preview_image_url for row in rows}
-    return bool(rows) and all(panel.thumbnails.pixmap(url or "", dpr) is not None for url in urls)
 
 
 async def measure(home: Path) -> dict[str, object]:

@@ -3,9 +3,11 @@
 Launch to first painted window for HeyGen Studio (`--sandbox`) and for a bare PySide6 window,
 measured the same way in the same run (alternating, after one unmeasured warm-up of each), then
 the app under load (benchmarks/app_load.py): UI stalls while 100 renders poll and 1,000 Library
-thumbnails load, and memory at rest and under that load. With no display it re-runs itself under
-`xvfb-run` on the xcb platform, so real windows are mapped and painted; without xvfb-run it uses
-Qt's offscreen platform. `--runs N` sets the launches of each (default 7).
+thumbnails load, and memory at rest and under that load; then the Renders list of 1,000 renders
+(benchmarks/renders_list.py): data to painted list, stalls while it scrolls and while every row changes.
+With no display it re-runs itself under `xvfb-run` on the xcb platform, so real windows are mapped and
+painted; without xvfb-run it uses Qt's offscreen platform. `--runs N` sets the launches of each (default 7);
+`--only first-paint,renders` runs only those parts (first-paint, load, renders).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,13 +91,12 @@ def ms(seconds: float) -> int:
     return round(seconds * 1000)
 
 
-def under_load() -> dict[str, object]:
+def script_figures(script: str) -> dict[str, object]:
+    """The JSON a benchmark script in this folder prints, run in its own process on the same Qt platform."""
     env = os.environ | {"QT_QPA_PLATFORM": qt_platform()}
-    done = subprocess.run(
-        [sys.executable, str(HERE / "app_load.py")], env=env, capture_output=True, text=True, check=False
-    )
+    done = subprocess.run([sys.executable, str(HERE / script)], env=env, capture_output=True, text=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"app_load.py failed ({done.returncode}): {done.stderr[-2000:]}")
+        raise RuntimeError(f"{script} failed ({done.returncode}): {done.stderr[-2000:]}")
     figures: dict[str, object] = json.loads(done.stdout)
     return figures
 
@@ -117,25 +119,47 @@ def machine() -> dict[str, object]:
         "pyside6": PySide6.__version__,
         "qt": QtCore.qVersion(),
         "qt_platform": qt_platform(),
+        "load_average_1_5_15": [round(value, 2) for value in os.getloadavg()],
         "display": "xvfb" if os.environ.get(UNDER_XVFB) else (os.environ.get("DISPLAY") or "none"),
     }
+
+
+PARTS: dict[str, tuple[str, Callable[[argparse.Namespace], dict[str, object]]]] = {
+    "first-paint": ("launch_to_first_paint", lambda args: first_paint(args.runs)),
+    "load": ("under_load", lambda _args: script_figures("app_load.py")),
+    "renders": ("renders_list", lambda _args: script_figures("renders_list.py")),
+}
+
+
+def parts(text: str) -> list[str]:
+    """`--only`'s comma-separated part names, checked, in the order run_all.py runs them."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in PARTS]
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(PARTS)} (got {text!r})")
+    return [name for name in PARTS if name in names]  # in the usual order
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--runs", type=int, default=7, help="launches of the app and of the bare window")
+    parser.add_argument(
+        "--only", type=parts, default=list(PARTS), help=f"comma-separated parts to run: {', '.join(PARTS)} (all)"
+    )
     args = parser.parse_args()
     has_display = os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
     xvfb = shutil.which("xvfb-run")
     if not has_display and xvfb and not os.environ.get(UNDER_XVFB):
         env = os.environ | {UNDER_XVFB: "1", "QT_QPA_PLATFORM": "xcb"}
         return subprocess.run([xvfb, "-a", "-s", SCREEN, sys.executable, *sys.argv], env=env, check=False).returncode
-    result = {
+    result: dict[str, object] = {
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "machine": machine(),
-        "launch_to_first_paint": first_paint(args.runs),
-        "under_load": under_load(),
     }
+    for name in args.only:
+        key, run = PARTS[name]
+        result[key] = run(args)
+    result["load_average_after_1_5_15"] = [round(value, 2) for value in os.getloadavg()]
     print(json.dumps(result, indent=2))
     return 0
 

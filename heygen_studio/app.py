@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import linecache
 import logging
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -74,6 +75,9 @@ class StudioApp:
         elif not await self.session.use_profile():
             self.window.show_welcome()
         await self.window.build_remaining_panels()
+        # PySide6 reads the source of every module imported after it (shiboken's feature check, inspect.getsource),
+        # and linecache keeps it: about 13 MB of lines no traceback has asked for. One that does reads them again.
+        linecache.clearcache()
         return self.window
 
     def _tell(self, window: MainWindow, text: str, name: str) -> None:

@@ -14,7 +14,6 @@ if TYPE_CHECKING:
         HeyGenApi,
     )
     from heygen_studio.api.clients import (
-        limits_for,
         open_client,
     )
     from heygen_studio.api.errors import (
@@ -32,6 +31,9 @@ if TYPE_CHECKING:
         RequestTimeout,
         ServerError,
         UnsupportedError,
+    )
+    from heygen_studio.api.limits import (
+        limits_for,
     )
     from heygen_studio.api.mapping import (
         FieldNote,
@@ -105,7 +107,7 @@ _HOMES: dict[str, str] = {
     "HeyGenApi": "base",
     "HeyGenError": "errors",
     "InvalidRequestError": "errors",
-    "limits_for": "clients",
+    "limits_for": "limits",
     "Look": "models",
     "NetworkError": "errors",
     "NoCreditsError": "errors",

@@ -8,17 +8,11 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import AuthError
-from heygen_studio.api.models import ApiLimits
 from heygen_studio.api.transport import RetryPolicy, Transport
 from heygen_studio.api.v2 import V2Api
 from heygen_studio.api.v3 import V3Api
 
 _CLIENTS: dict[str, type[HeyGenApi]] = {"v3": V3Api, "v2": V2Api}
-
-
-def limits_for(generation: Literal["v3", "v2"]) -> ApiLimits:
-    """What one API generation accepts (scenes, script and prompt lengths, voice ranges), with no client open."""
-    return _CLIENTS[generation].limits
 
 
 def open_client(

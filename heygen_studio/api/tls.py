@@ -5,14 +5,25 @@ from __future__ import annotations
 import asyncio
 import functools
 import ssl
+from typing import TYPE_CHECKING
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 
 @functools.cache
 def tls_context() -> ssl.SSLContext:
     """The shared context (certifi's CAs, or SSL_CERT_FILE / SSL_CERT_DIR as httpx reads them)."""
+    import httpx  # with the first client, not at start
+
     return httpx.create_ssl_context()
+
+
+def download_client() -> httpx.AsyncClient:
+    """A client for fetching files HeyGen links to (thumbnails, speech): redirects followed, the shared context."""
+    import httpx  # with the first download, not at start
+
+    return httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context())
 
 
 async def prepare_tls() -> None:

@@ -9,10 +9,10 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
 from heygen_studio.api.errors import HeyGenError, NotFoundError
+from heygen_studio.api.limits import V2_LIMITS
 from heygen_studio.api.mapping import v2_dimension, v2_flat_form, v2_orientation, v2_talking_style
 from heygen_studio.api.models import (
     Account,
-    ApiLimits,
     Asset,
     AvatarGroup,
     CreatedAvatar,
@@ -98,14 +98,7 @@ class V2Api(HeyGenApi):
     """HeyGen's legacy API, retired 2026-11-01. Its creates have no idempotency: a lost answer is never re-sent."""
 
     generation = "v2"
-    limits = ApiLimits(
-        max_script_chars=1500,
-        max_scenes=50,
-        max_prompt_chars=1000,
-        max_reference_images=0,
-        max_upload_bytes=10 * 1024 * 1024,
-        page_size=50,
-    )
+    limits = V2_LIMITS
 
     async def account(self) -> Account:
         data = await self._get("/v2/user/remaining_quota")

@@ -14,6 +14,7 @@ import httpx
 
 from heygen_studio.api.base import HeyGenApi, OwnershipName
 from heygen_studio.api.errors import HeyGenError, InvalidRequestError
+from heygen_studio.api.limits import SPEECH_SPEED_RANGE, V3_LIMITS
 from heygen_studio.api.mapping import (
     ENGINE_NAMES,
     v3_expressiveness,
@@ -26,7 +27,6 @@ from heygen_studio.api.models import (
     PENDING_UPLOAD,
     Account,
     Age,
-    ApiLimits,
     Asset,
     AvatarGroup,
     BatchItem,
@@ -60,7 +60,6 @@ from heygen_studio.domain.pricing import Engine
 _UPLOAD_TIMEOUT = httpx.Timeout(120.0, connect=10.0)
 _STATUS_BATCH = 50
 SPEECH_TEXT_CHARS = 5000
-SPEECH_SPEED_RANGE = (0.5, 2.0)  # POST /v3/voices/speech takes more than a video's 0.5-1.5
 _STARFISH_PAGES = 100  # at most this many pages of starfish voices are read to learn which voices can speak
 _AGE_WORDS = {
     Age.YOUNG_ADULT: "young adult",
@@ -181,14 +180,7 @@ class V3Api(HeyGenApi):
     """HeyGen's current API. Every POST carries an Idempotency-Key, so retries never duplicate."""
 
     generation = "v3"
-    limits = ApiLimits(
-        max_script_chars=5000,
-        max_scenes=50,
-        max_prompt_chars=1000,
-        max_reference_images=3,
-        max_upload_bytes=32 * 1024 * 1024,
-        page_size=50,
-    )
+    limits = V3_LIMITS
 
     def __init__(self, transport: Transport) -> None:
         super().__init__(transport)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-
-import av
+from typing import TYPE_CHECKING
 
 from heygen_studio.domain.project import OwnAudio
+
+if TYPE_CHECKING:
+    import av
 
 MAX_BYTES = 32 * 1024 * 1024
 """HeyGen's limit for one uploaded asset (`POST /v3/assets`)."""
@@ -57,6 +59,8 @@ def audio_facts(path: Path) -> AudioFacts:
             f"“{name}” is {size / 1024 / 1024:.1f} MB; HeyGen takes files up to {MAX_BYTES // (1024 * 1024)} MB. "
             "Save it as an MP3, or shorten it."
         )
+    import av  # PyAV (FFmpeg, about 20 MB resident) loads with the first recording read, not with the app
+
     try:
         with av.open(str(path)) as container:
             kind, mime = _kind(container)

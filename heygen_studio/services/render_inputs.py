@@ -11,7 +11,6 @@ from heygen_studio.api import HeyGenApi
 from heygen_studio.api.models import PENDING_UPLOAD, VideoSpec
 from heygen_studio.domain import photo_rules
 from heygen_studio.domain.project import Project
-from heygen_studio.photos import check_photo
 from heygen_studio.services.audio_info import AudioFileError, audio_facts
 from heygen_studio.storage.render_jobs import RenderJob
 from heygen_studio.storage.uploaded_assets import UploadedAssets, content_hash
@@ -101,6 +100,8 @@ def _photo(path: Path, max_bytes: int) -> _Upload:
             f"The photo for this video, “{path.name}”, is no longer in {path.parent}. Put it back, or choose the "
             "photo again in the Photos panel, then render again."
         )
+    from heygen_studio.photos import check_photo  # Pillow loads with the first photo checked, not with the app
+
     report = check_photo(path)
     issues = photo_rules.image_video_issues(report, min(max_bytes, photo_rules.IMAGE_VIDEO_MAX_BYTES))
     if issues:

@@ -13,17 +13,18 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
-
-import httpx
 
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError, NetworkError
+from heygen_studio.api.limits import SPEECH_SPEED_RANGE
 from heygen_studio.api.models import SpeechClip, WordTiming
-from heygen_studio.api.tls import tls_context
-from heygen_studio.api.v3 import SPEECH_SPEED_RANGE
+from heygen_studio.api.tls import download_client
 from heygen_studio.domain.project import Project, Scene
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -260,9 +261,7 @@ class SpeechPreviews:
 
     def __init__(self, folder: Path, client_factory: Callable[[], httpx.AsyncClient] | None = None) -> None:
         self.cache = SpeechCache(folder)
-        self._client_factory = client_factory or (
-            lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context())
-        )
+        self._client_factory = client_factory or download_client
         self._measured: dict[str, float] = {}
         self._hearing: dict[str, asyncio.Future[HeardSpeech]] = {}
 
@@ -341,6 +340,8 @@ class SpeechPreviews:
         return heard
 
     async def _download(self, url: str) -> tuple[bytes, str | None]:
+        import httpx  # loaded with the first speech heard, not at start
+
         try:
             async with self._client_factory() as client, client.stream("GET", url) as response:
                 response.raise_for_status()

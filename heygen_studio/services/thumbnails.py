@@ -6,14 +6,17 @@ import asyncio
 import logging
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import httpx
 from PySide6.QtCore import QObject, QSize, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from heygen_studio.api.tls import tls_context
+from heygen_studio.api.tls import download_client
 from heygen_studio.storage.thumbnail_cache import ThumbnailCache
 from heygen_studio.tasks import TaskRegistry
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -56,9 +59,7 @@ class Thumbnails(QObject):
         self.size = size
         self.concurrency = concurrency
         self.memory_bytes = memory_bytes
-        self._client_factory = client_factory or (
-            lambda: httpx.AsyncClient(timeout=30.0, follow_redirects=True, verify=tls_context())
-        )
+        self._client_factory = client_factory or download_client
         self._client: httpx.AsyncClient | None = None
         self._waiting: OrderedDict[tuple[str, float], None] = OrderedDict()  # newest last (LIFO)
         self._running: set[tuple[str, float]] = set()
@@ -149,6 +150,8 @@ class Thumbnails(QObject):
                 return
 
     async def _load(self, key: tuple[str, float], epoch: int) -> None:
+        import httpx  # loaded by then: fetching opened the client
+
         url, dpr = key
         try:
             image = await asyncio.to_thread(decode, await self.fetch(url), self.size * dpr)

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from heygen_studio.api import HeyGenApi, HeyGenError
-from heygen_studio.api.clients import limits_for
+from heygen_studio.api.limits import limits_for
 from heygen_studio.api.models import AspectRatio, Voice
 from heygen_studio.domain.pricing import VideoQuote
 from heygen_studio.domain.project import Project, Scene, VoiceRef, format_duration

@@ -35,7 +35,6 @@ from heygen_studio.services.avatar_work import AvatarWork
 from heygen_studio.services.photo_checks import CheckedPhoto, Verdict
 from heygen_studio.storage.avatar_jobs import AvatarJob
 from heygen_studio.ui.consent import CONSENT_OPENED, open_consent_page
-from heygen_studio.ui.dialogs.quick_video import QuickVideoDialog, quick_video_blocker
 from heygen_studio.ui.panels.base import Panel
 from heygen_studio.ui.style import Tone, set_tone
 from heygen_studio.ui.widgets.paid_action import check_balance, price_list, price_of, price_tip, priced
@@ -43,6 +42,7 @@ from heygen_studio.ui.widgets.photo_shelf import PhotoShelf
 
 if TYPE_CHECKING:
     from heygen_studio.session import Session
+    from heygen_studio.ui.dialogs.quick_video import QuickVideoDialog
 
 
 READY = "Your avatar is ready — open the Library to see its looks."
@@ -387,6 +387,8 @@ class PhotosPanel(Panel):
 
     def open_quick_video(self, photo: CheckedPhoto) -> None:
         """The form that turns `photo` and a script into an image video, without making an avatar."""
+        from heygen_studio.ui.dialogs.quick_video import QuickVideoDialog  # with the Scenes widgets: not at start
+
         dialog = QuickVideoDialog(self.session, photo, lambda coro, name: self.run(coro, name), self)
         dialog.navigate.connect(self.navigate)
         dialog.finished.connect(lambda _result: self._quick_video_closed(dialog))
@@ -399,6 +401,8 @@ class PhotosPanel(Panel):
         dialog.deleteLater()
 
     def _quick_video_access(self) -> None:
+        from heygen_studio.ui.dialogs.quick_video import quick_video_blocker  # once connected: after the first paint
+
         api = self.session.api
         limit = min(IMAGE_VIDEO_MAX_BYTES, api.limits.max_upload_bytes) if api is not None else IMAGE_VIDEO_MAX_BYTES
         self.details.set_quick_video_access(quick_video_blocker(self.session), limit)

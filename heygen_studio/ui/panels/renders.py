@@ -11,7 +11,6 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import httpx
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QPoint, Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage, QPixmap
 from PySide6.QtWidgets import (
@@ -42,6 +41,8 @@ from heygen_studio.ui.widgets.render_delegate import RenderDelegate
 from heygen_studio.ui.widgets.render_texts import BUTTONS, THUMB, RowAction, actions_for
 
 if TYPE_CHECKING:
+    import httpx
+
     from heygen_studio.ui.widgets.render_player import RenderPlayer
 
 log = logging.getLogger(__name__)
@@ -212,6 +213,8 @@ class RendersPanel(Panel):
                 self.model.set_thumbnail(job.id, picture)
 
     async def _look_picture(self, url: str) -> QPixmap | None:
+        import httpx  # with the first picture, not at start
+
         if self._http is None:
             self._http = httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context())
         try:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import logging
 
-import httpx
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
@@ -21,6 +20,8 @@ THUMB = 56
 
 async def fetch_thumbnail(url: str) -> QImage | None:
     """The image at `url` scaled to a thumbnail, decoded in a thread; None if it can't be had."""
+    import httpx  # with the first picture, not at start
+
     try:
         async with httpx.AsyncClient(timeout=20.0, follow_redirects=True, verify=tls_context()) as client:
             response = await client.get(url)
