@@ -12,6 +12,7 @@ import httpx
 
 from heygen_studio.api import HeyGenApi, open_client
 from heygen_studio.domain.project import LookRef, Project, Scene, VoiceRef
+from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.sandbox.state import SandboxState
 from heygen_studio.services.render_queue import QueueTiming, RenderQueue
 from heygen_studio.storage.database import Database
@@ -108,3 +109,8 @@ def never_run(coro: Coroutine[Any, Any, Any], name: str) -> asyncio.Future[Any]:
     """A spawn for a queue that only saves jobs: the coroutine is dropped and its task never finishes."""
     coro.close()
     return asyncio.get_running_loop().create_future()
+
+
+def rig_for(server: SandboxServer, tmp_path: Path, generation: str = "v3") -> Rig:
+    """A rig on `server` keeping its database and videos under `tmp_path`."""
+    return Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, generation, server.state)

@@ -5,32 +5,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from render_support import Rig, counts, faults, never_run
+from render_support import Rig, counts, faults, never_run, rig_for
 from waiting import until
 
 from heygen_studio.api import AspectRatio, Resolution
 from heygen_studio.domain.money import Money
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.render_queue import RenderQueue
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000, credits=100000))
-    sandbox.start()
-    yield sandbox
-    sandbox.stop()
-
-
-def rig_for(server: SandboxServer, tmp_path: Path, generation: str = "v3") -> Rig:
-    return Rig(tmp_path / "db.sqlite3", tmp_path / "out", server.url, generation, server.state)
 
 
 async def enqueue_rows(rig: Rig, rows: int, group: str = "welcome run", alike: bool = True) -> list[RenderJob]:

@@ -4,32 +4,14 @@ burned-in captions also as "Title (captions)" beside the plain one, never over a
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import pytest
 from render_support import Rig
 from waiting import until
 
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.storage.render_jobs import JobStatus
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000))
-    sandbox.start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture
-def rig(server: SandboxServer, tmp_path: Path) -> Rig:
-    opened = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
-    opened.open()
-    return opened
 
 
 def saved_files(rig: Rig) -> list[str]:

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import wave
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +17,6 @@ from waiting import until
 from heygen_studio.api.models import PENDING_UPLOAD
 from heygen_studio.domain.project import OwnAudio, Project
 from heygen_studio.resources import sample_photo
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.audio_info import audio_facts
 from heygen_studio.services.render_inputs import fill_uploads
@@ -26,21 +24,6 @@ from heygen_studio.services.render_queue import RenderQueue
 from heygen_studio.storage.database import Database
 from heygen_studio.storage.render_jobs import JobStatus, RenderJob
 from heygen_studio.storage.uploaded_assets import UploadedAssets
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000))
-    sandbox.start()
-    yield sandbox
-    sandbox.stop()
-
-
-@pytest.fixture
-def rig(server: SandboxServer, tmp_path: Path) -> Rig:
-    opened = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
-    opened.open()
-    return opened
 
 
 def recording(path: Path, seconds: float = 2.0) -> Path:

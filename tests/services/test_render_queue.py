@@ -4,31 +4,17 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from render_support import FAST, Rig, counts, faults
+from render_support import FAST, Rig, counts, faults, rig_for
 from waiting import until
 
-from heygen_studio.sandbox.config import SandboxConfig
 from heygen_studio.sandbox.media_faults import MediaRequest
 from heygen_studio.sandbox.server import SandboxServer
 from heygen_studio.services.downloads import part_path
 from heygen_studio.storage.render_jobs import JobStatus
-
-
-@pytest.fixture
-def server() -> Iterator[SandboxServer]:
-    sandbox = SandboxServer(SandboxConfig(job_seconds=0.05, balance=100000, credits=100000))
-    sandbox.start()
-    yield sandbox
-    sandbox.stop()
-
-
-def rig_for(server: SandboxServer, tmp_path: Path, generation: str = "v3") -> Rig:
-    return Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, generation, server.state)
 
 
 def settled(rig: Rig) -> bool:

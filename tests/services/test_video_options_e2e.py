@@ -38,13 +38,6 @@ def server() -> Iterator[SandboxServer]:
     sandbox.stop()
 
 
-@pytest.fixture
-def rig(server: SandboxServer, tmp_path: Path) -> Rig:
-    opened = Rig(tmp_path / "studio.sqlite3", tmp_path / "out", server.url, "v3", server.state)
-    opened.open()
-    return opened
-
-
 def speech_like(path: Path, seconds: float) -> Path:
     """A WAV recording of `seconds`: a tone that rises and falls, as a voice would."""
     rate = 16000
