@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from heygen_studio.api.mapping import ENGINE_NAMES
 from heygen_studio.api.models import Look
 from heygen_studio.domain.money import Money
 from heygen_studio.domain.pricing import AvatarType, Engine
 
 OFFERED: tuple[Engine, ...] = (Engine.AVATAR_IV, Engine.AVATAR_III, Engine.AVATAR_V)
 """The engines the editor offers, best known first."""
-ENGINE_NAMES = {Engine.AVATAR_IV: "Avatar IV", Engine.AVATAR_III: "Avatar III", Engine.AVATAR_V: "Avatar V"}
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QColorDialog, QFileDialog, QListWidgetItem, QMessa
 
 from heygen_studio.api.base import HeyGenApi
 from heygen_studio.api.errors import HeyGenError
+from heygen_studio.api.mapping import ENGINE_NAMES
 from heygen_studio.api.models import Dimension, Look, VideoSpec, Voice
 from heygen_studio.domain.project import FILE_SUFFIX, LookRef, NotReadyToRender, Project, ProjectFileError, Scene
-from heygen_studio.editor.engines import ENGINE_NAMES
 from heygen_studio.editor.totals import queued_text, recovery_text, shortfall_text
 from heygen_studio.services.audio_info import audio_facts
 from heygen_studio.session import Session

@@ -8,9 +8,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import QListWidgetItem, QWidget
 
+from heygen_studio.api.mapping import ENGINE_NAMES
 from heygen_studio.api.models import Voice
 from heygen_studio.domain.project import Project
-from heygen_studio.editor.engines import ENGINE_NAMES
 from heygen_studio.editor.project_editor import Account, ProjectEditor
 from heygen_studio.editor.totals import (
     API_NAMES,
